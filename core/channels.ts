@@ -1,0 +1,20 @@
+/**
+ * Channel names alone, without schemas, so the preload script can expose one named
+ * function per channel without bundling zod.
+ */
+export const channels = [
+  'playlists:list',
+  'playlists:get',
+  'sessions:start',
+  'sessions:list',
+  'sessions:open',
+  'sessions:end',
+  'journal:append',
+] as const;
+export type Channel = (typeof channels)[number];
+
+export const isChannel = (name: unknown): name is Channel =>
+  typeof name === 'string' && (channels as readonly string[]).includes(name);
+
+/** What the preload exposes on `window.attune` and what the web bridge recreates over HTTP. */
+export type AttuneApi = { readonly [C in Channel]: (request: unknown) => Promise<unknown> };

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import type { Channel } from './channels';
+import { journalEventInputSchema, journalEventSchema } from './events';
+import { playlistSchema, slugId } from './playlist';
+import { errorCodes, type Result } from './result';
+import { clientCodeSchema, sessionIdSchema, sessionMetaSchema } from './session';
+
+const noArguments = z.strictObject({});
+
+export const playlistSummarySchema = z.strictObject({
+  id: z.string(),
+  title: z.string(),
+  source: z.enum(['bundled', 'user']),
+  fileName: z.string(),
+  totalTargetMinutes: z.number(),
+  phaseTitles: z.array(z.string()),
+  /** Set when the file could not be read or validated; the playlist cannot be started. */
+  problem: z.string().optional(),
+});
+export type PlaylistSummary = z.infer<typeof playlistSummarySchema>;
+
+export const sessionSummarySchema = z.strictObject({
+  meta: sessionMetaSchema,
+  markCount: z.number().int().min(0),
+  lastSessionMs: z.number().int().min(0),
+});
+export type SessionSummary = z.infer<typeof sessionSummarySchema>;
+
+export const openedSessionSchema = z.strictObject({
+  meta: sessionMetaSchema,
+  events: z.array(journalEventSchema),
+  /** What was repaired or skipped while reading the journal, in words a facilitator can read. */
+  repairs: z.array(z.string()),
+});
+export type OpenedSession = z.infer<typeof openedSessionSchema>;
+
+export const appendAckSchema = z.strictObject({
+  seq: z.number().int().min(0),
+  wallTime: z.iso.datetime(),
+  /** True when this event id was already in the journal (a retry); nothing new was written. */
+  duplicate: z.boolean(),
+});
+export type AppendAck = z.infer<typeof appendAckSchema>;
+
+export const contract = {
+  'playlists:list': { request: noArguments, response: z.array(playlistSummarySchema) },
+  'playlists:get': { request: z.strictObject({ playlistId: slugId }), response: playlistSchema },
+  'sessions:start': {
+    request: z.strictObject({ playlistId: slugId, clientCode: clientCodeSchema.default('') }),
+    response: sessionMetaSchema,
+  },
+  'sessions:list': { request: noArguments, response: z.array(sessionSummarySchema) },
+  'sessions:open': { request: z.strictObject({ sessionId: sessionIdSchema }), response: openedSessionSchema },
+  'sessions:end': {
+    request: z.strictObject({
+      sessionId: sessionIdSchema,
+      eventId: z.uuid(),
+      sessionMs: z.number().int().min(0),
+      reason: z.enum(['facilitator', 'plan-finished']),
+    }),
+    response: sessionMetaSchema,
+  },
+  'journal:append': {
+    request: z.strictObject({ sessionId: sessionIdSchema, event: journalEventInputSchema }),
+    response: appendAckSchema,
+  },
+} as const satisfies Record<Channel, { request: z.ZodType; response: z.ZodType }>;
+
+export type Contract = typeof contract;
+/** What a caller passes (defaults may be omitted). */
+export type RequestOf<C extends Channel> = z.input<Contract[C]['request']>;
+/** What a handler receives, after parsing and defaults. */
+export type ParsedRequestOf<C extends Channel> = z.output<Contract[C]['request']>;
+export type ResponseOf<C extends Channel> = z.output<Contract[C]['response']>;
+
+export type Handlers = { readonly [C in Channel]: (request: ParsedRequestOf<C>) => Promise<ResponseOf<C>> };
+
+const contractErrorSchema = z.strictObject({ code: z.enum(errorCodes), message: z.string() });
+
+/** Parses a result that crossed a process boundary; a malformed one becomes an error result. */
+export function resultSchemaFor<C extends Channel>(channel: C) {
+  return z.union([
+    z.strictObject({ ok: z.literal(true), value: contract[channel].response }),
+    z.strictObject({ ok: z.literal(false), error: contractErrorSchema }),
+  ]) as unknown as z.ZodType<Result<ResponseOf<C>>>;
+}

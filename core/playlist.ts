@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { fail, ok, type Result } from './result';
+import { describeZodError } from './validation';
+
+export const slugId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'use 1–64 lowercase letters, digits and dashes, starting with a letter or digit');
+
+export const soundscapePresets = ['breath', 'drone', 'earth', 'shimmer'] as const;
+export type SoundscapePreset = (typeof soundscapePresets)[number];
+
+export const phaseKinds = ['onset', 'peak', 'return'] as const;
+export type PhaseKind = (typeof phaseKinds)[number];
+
+const eightHoursSeconds = 8 * 3600;
+
+export const soundscapeParamsSchema = z.strictObject({
+  intensity: z.number().min(0).max(1).default(0.5),
+  brightness: z.number().min(0).max(1).default(0.5),
+});
+export type SoundscapeParams = z.infer<typeof soundscapeParamsSchema>;
+
+const crossfadeSeconds = z.number().min(0).max(60);
+
+export const fileSegmentSchema = z.strictObject({
+  type: z.literal('file'),
+  id: slugId,
+  /** Relative to the playlist file, or absolute. */
+  path: z.string().min(1).max(4096),
+  title: z.string().max(300).optional(),
+  artist: z.string().max(300).optional(),
+  durationSeconds: z.number().positive().max(eightHoursSeconds).optional(),
+  crossfadeSeconds: crossfadeSeconds.optional(),
+});
+
+export const soundscapeSegmentSchema = z.strictObject({
+  type: z.literal('soundscape'),
+  id: slugId,
+  title: z.string().max(300).optional(),
+  preset: z.enum(soundscapePresets),
+  params: soundscapeParamsSchema.default({ intensity: 0.5, brightness: 0.5 }),
+  durationSeconds: z.number().positive().max(eightHoursSeconds),
+  crossfadeSeconds: crossfadeSeconds.optional(),
+});
+
+export const segmentSchema = z.discriminatedUnion('type', [fileSegmentSchema, soundscapeSegmentSchema]);
+export type FileSegment = z.infer<typeof fileSegmentSchema>;
+export type SoundscapeSegment = z.infer<typeof soundscapeSegmentSchema>;
+export type Segment = z.infer<typeof segmentSchema>;
+
+export const phaseSchema = z
+  .strictObject({
+    id: slugId,
+    kind: z.enum(phaseKinds),
+    title: z.string().min(1).max(120),
+    targetMinutes: z.number().positive().max(8 * 60),
+    minMinutes: z.number().positive().optional(),
+    maxMinutes: z.number().positive().optional(),
+    segments: z.array(segmentSchema).min(1).max(2000),
+  })
+  .refine((phase) => phase.minMinutes === undefined || phase.minMinutes <= phase.targetMinutes, {
+    message: 'minMinutes must not be greater than targetMinutes',
+    path: ['minMinutes'],
+  })
+  .refine((phase) => phase.maxMinutes === undefined || phase.maxMinutes >= phase.targetMinutes, {
+    message: 'maxMinutes must not be less than targetMinutes',
+    path: ['maxMinutes'],
+  });
+export type Phase = z.infer<typeof phaseSchema>;
+
+export const playlistFormat = 'attune.playlist';
+
+export const playlistSchema = z
+  .strictObject({
+    format: z.literal(playlistFormat),
+    version: z.literal(1),
+    id: slugId,
+    title: z.string().min(1).max(200),
+    description: z.string().max(5000).optional(),
+    crossfadeSeconds: crossfadeSeconds.default(8),
+    phases: z.array(phaseSchema).min(1).max(12),
+  })
+  .superRefine((playlist, context) => {
+    const seen = new Set<string>();
+    playlist.phases.forEach((phase, phaseIndex) => {
+      if (seen.has(phase.id)) {
+        context.addIssue({ code: 'custom', message: `duplicate id "${phase.id}"`, path: ['phases', phaseIndex, 'id'] });
+      }
+      seen.add(phase.id);
+      phase.segments.forEach((segment, segmentIndex) => {
+        if (seen.has(segment.id)) {
+          context.addIssue({
+            code: 'custom',
+            message: `duplicate id "${segment.id}"`,
+            path: ['phases', phaseIndex, 'segments', segmentIndex, 'id'],
+          });
+        }
+        seen.add(segment.id);
+      });
+    });
+  });
+export type Playlist = z.infer<typeof playlistSchema>;
+
+/** Parses a playlist file's text; every failure names the field or the JSON position. */
+export function parsePlaylistText(text: string): Result<Playlist> {
+  const withoutBom = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  let json: unknown;
+  try {
+    json = JSON.parse(withoutBom);
+  } catch (error) {
+    return fail('invalid-data', `not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return parsePlaylist(json);
+}
+
+export function parsePlaylist(json: unknown): Result<Playlist> {
+  const parsed = playlistSchema.safeParse(json);
+  return parsed.success ? ok(parsed.data) : fail('invalid-data', describeZodError(parsed.error));
+}
+
+export function playlistTargetMinutes(playlist: Playlist): number {
+  return playlist.phases.reduce((total, phase) => total + phase.targetMinutes, 0);
+}

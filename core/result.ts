@@ -1,0 +1,31 @@
+export const errorCodes = [
+  'bad-request',
+  'unknown-channel',
+  'not-found',
+  'invalid-data',
+  'conflict',
+  'write-failed',
+  'internal',
+] as const;
+export type ErrorCode = (typeof errorCodes)[number];
+
+export interface ContractError {
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ContractError };
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const fail = (code: ErrorCode, message: string): Result<never> => ({ ok: false, error: { code, message } });
+
+/** Thrown by services for failures the caller should see as a typed error result. */
+export class ContractFailure extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ContractFailure';
+  }
+}

@@ -1,0 +1,86 @@
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { BrowserWindow, app, ipcMain, powerSaveBlocker, type IpcMainInvokeEvent, type WebPreferences } from 'electron';
+import { channels } from '../../core/channels';
+import { fail } from '../../core/result';
+import { createServices } from '../services/create-services';
+import { dispatch } from '../services/dispatch';
+
+app.setName('Attune');
+
+const appRoot = app.isPackaged ? process.resourcesPath : path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const buildDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const rendererIndex = path.join(buildDir, 'renderer', 'index.html');
+
+export const secureWebPreferences: WebPreferences = {
+  preload: path.join(buildDir, 'electron', 'preload.cjs'),
+  contextIsolation: true,
+  sandbox: true,
+  nodeIntegration: false,
+  nodeIntegrationInWorker: false,
+  webSecurity: true,
+  allowRunningInsecureContent: false,
+  experimentalFeatures: false,
+  // A session runs for hours behind other windows: timers and audio must not be throttled.
+  backgroundThrottling: false,
+};
+
+let mainWindow: BrowserWindow | undefined;
+
+function isOwnTopLevelFrame(event: IpcMainInvokeEvent): boolean {
+  const frame = event.senderFrame;
+  return (
+    mainWindow !== undefined &&
+    frame !== null &&
+    event.sender === mainWindow.webContents &&
+    frame === mainWindow.webContents.mainFrame &&
+    frame.url.startsWith(pathToFileURL(rendererIndex).href)
+  );
+}
+
+function createWindow(): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1280,
+    height: 800,
+    minWidth: 900,
+    minHeight: 600,
+    backgroundColor: '#0d0f12',
+    title: 'Attune',
+    show: false,
+    webPreferences: secureWebPreferences,
+  });
+  window.once('ready-to-show', () => window.show());
+  window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  window.webContents.on('will-navigate', (event) => event.preventDefault());
+  void window.loadFile(rendererIndex);
+  return window;
+}
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  const services = createServices({
+    dataDir: app.getPath('userData'),
+    bundledPlaylistsDir: path.join(appRoot, 'playlists'),
+  });
+  for (const channel of channels) {
+    ipcMain.handle(channel, (event, request: unknown) =>
+      isOwnTopLevelFrame(event) ? dispatch(services.handlers, channel, request) : fail('bad-request', 'refused: not the Attune window'),
+    );
+  }
+  // The laptop must not sleep in the middle of a session; the screen may dim.
+  const blockerId = powerSaveBlocker.start('prevent-app-suspension');
+  mainWindow = createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
+  });
+  app.on('window-all-closed', () => app.quit());
+  app.on('will-quit', () => {
+    powerSaveBlocker.stop(blockerId);
+    void services.close();
+  });
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+  });
+}
+
+void start();

@@ -1,0 +1,120 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import { journalEventSchema, type JournalEvent, type JournalEventInput } from '../../core/events';
+
+export interface JournalContents {
+  readonly events: JournalEvent[];
+  /** Human-readable notes about what was cut or skipped. */
+  readonly repairs: string[];
+}
+
+const newline = 0x0a;
+
+function describeBytes(count: number): string {
+  return count === 1 ? '1 byte' : `${count} bytes`;
+}
+
+/**
+ * Reads a journal, cutting off a torn last line (a write interrupted by a crash) so the
+ * next append starts on a clean line. Complete lines that do not parse are skipped and
+ * reported but left in the file: nothing acknowledged is ever rewritten.
+ */
+export async function readJournal(filePath: string, options: { repair: boolean }): Promise<JournalContents> {
+  const handle = await open(filePath, options.repair ? 'r+' : 'r');
+  try {
+    const bytes = await handle.readFile();
+    const repairs: string[] = [];
+    const completeLength = bytes.lastIndexOf(newline) + 1;
+    if (completeLength < bytes.length) {
+      const tornBytes = bytes.length - completeLength;
+      if (options.repair) {
+        await handle.truncate(completeLength);
+        await handle.datasync();
+        repairs.push(`cut off an incomplete last line (${describeBytes(tornBytes)}) left by an interrupted write`);
+      } else {
+        repairs.push(`ignored an incomplete last line (${describeBytes(tornBytes)})`);
+      }
+    }
+    const events: JournalEvent[] = [];
+    const text = bytes.subarray(0, completeLength).toString('utf8');
+    let lineNumber = 0;
+    for (const line of text.split('\n')) {
+      lineNumber += 1;
+      if (line.trim() === '') continue;
+      let json: unknown;
+      try {
+        json = JSON.parse(line);
+      } catch {
+        repairs.push(`skipped line ${lineNumber}: not valid JSON`);
+        continue;
+      }
+      const parsed = journalEventSchema.safeParse(json);
+      if (!parsed.success) {
+        repairs.push(`skipped line ${lineNumber}: not a valid event`);
+        continue;
+      }
+      events.push(parsed.data);
+    }
+    return { events, repairs };
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Appends events one line at a time. `append` resolves only after the line is on disk
+ * (fdatasync); appends are serialised so sequence numbers follow file order.
+ */
+export class JournalWriter {
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly acknowledged = new Map<string, JournalEvent>();
+  private nextSeq: number;
+
+  private constructor(
+    private readonly handle: FileHandle,
+    existing: readonly JournalEvent[],
+    private sizeBytes: number,
+    private readonly wallClock: () => Date,
+  ) {
+    for (const event of existing) this.acknowledged.set(event.id, event);
+    this.nextSeq = existing.reduce((highest, event) => Math.max(highest, event.seq + 1), 0);
+  }
+
+  static async open(filePath: string, existing: readonly JournalEvent[], wallClock: () => Date = () => new Date()) {
+    const handle = await open(filePath, 'a', 0o600);
+    const { size } = await handle.stat();
+    return new JournalWriter(handle, existing, size, wallClock);
+  }
+
+  append(input: JournalEventInput): Promise<{ event: JournalEvent; duplicate: boolean }> {
+    const run = async () => {
+      const existing = this.acknowledged.get(input.id);
+      if (existing !== undefined) return { event: existing, duplicate: true };
+      const event = { ...input, seq: this.nextSeq, wallTime: this.wallClock().toISOString() } as JournalEvent;
+      const line = Buffer.from(`${JSON.stringify(event)}\n`, 'utf8');
+      try {
+        await this.handle.appendFile(line);
+        await this.handle.datasync();
+      } catch (error) {
+        // A partly written line would be glued to the next record: take it back.
+        await this.handle.truncate(this.sizeBytes).catch(() => undefined);
+        throw error;
+      }
+      this.sizeBytes += line.length;
+      this.nextSeq += 1;
+      this.acknowledged.set(event.id, event);
+      return { event, duplicate: false };
+    };
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  events(): JournalEvent[] {
+    return [...this.acknowledged.values()].sort((a, b) => a.seq - b.seq);
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    await this.handle.close();
+  }
+}

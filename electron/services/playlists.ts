@@ -1,0 +1,82 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { PlaylistSummary } from '../../core/contract';
+import { parsePlaylistText, playlistTargetMinutes, type Playlist } from '../../core/playlist';
+import { ContractFailure } from '../../core/result';
+
+/** Larger than any honest playlist (2,000 segments of text), small enough to read safely. */
+export const maxPlaylistBytes = 5 * 1024 * 1024;
+
+interface Loaded {
+  readonly summary: PlaylistSummary;
+  readonly playlist?: Playlist;
+  readonly filePath: string;
+}
+
+export interface PlaylistSource {
+  readonly kind: 'bundled' | 'user';
+  readonly directory: string;
+}
+
+/** Playlists from the bundled folder (read-only) and the user's folder, validated on every read. */
+export class PlaylistCatalog {
+  constructor(private readonly sources: readonly PlaylistSource[]) {}
+
+  private async loadFile(source: PlaylistSource, fileName: string): Promise<Loaded> {
+    const filePath = path.join(source.directory, fileName);
+    const unreadable = (problem: string): Loaded => ({
+      filePath,
+      summary: { id: fileName, title: fileName, source: source.kind, fileName, totalTargetMinutes: 0, phaseTitles: [], problem },
+    });
+    const { size } = await stat(filePath);
+    if (size > maxPlaylistBytes) return unreadable(`the file is ${Math.round(size / 1024 / 1024)} MB; playlists are at most 5 MB`);
+    const bytes = await readFile(filePath);
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      return unreadable('the file is not valid UTF-8 text');
+    }
+    const parsed = parsePlaylistText(text);
+    if (!parsed.ok) return unreadable(parsed.error.message);
+    const playlist = parsed.value;
+    return {
+      filePath,
+      playlist,
+      summary: {
+        id: playlist.id,
+        title: playlist.title,
+        source: source.kind,
+        fileName,
+        totalTargetMinutes: playlistTargetMinutes(playlist),
+        phaseTitles: playlist.phases.map((phase) => phase.title),
+      },
+    };
+  }
+
+  private async loadAll(): Promise<Loaded[]> {
+    const loaded: Loaded[] = [];
+    for (const source of this.sources) {
+      let names: string[];
+      try {
+        names = await readdir(source.directory);
+      } catch {
+        continue;
+      }
+      for (const name of names.filter((fileName) => fileName.endsWith('.json')).sort()) {
+        loaded.push(await this.loadFile(source, name));
+      }
+    }
+    return loaded;
+  }
+
+  async list(): Promise<PlaylistSummary[]> {
+    return (await this.loadAll()).map((entry) => entry.summary);
+  }
+
+  async get(playlistId: string): Promise<Playlist> {
+    const found = (await this.loadAll()).find((entry) => entry.playlist?.id === playlistId);
+    if (found?.playlist === undefined) throw new ContractFailure('not-found', `there is no playlist "${playlistId}"`);
+    return found.playlist;
+  }
+}

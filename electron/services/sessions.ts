@@ -1,0 +1,177 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { AppendAck, OpenedSession, SessionSummary } from '../../core/contract';
+import type { JournalEventInput } from '../../core/events';
+import type { Playlist } from '../../core/playlist';
+import { ContractFailure } from '../../core/result';
+import { newSessionId, sessionMetaSchema, type SessionId, type SessionMeta } from '../../core/session';
+import { fsyncDirectory, writeFileAtomically } from './durable-fs';
+import { JournalWriter, readJournal } from './journal';
+
+const metaFileName = 'session.json';
+const journalFileName = 'events.jsonl';
+
+export interface SessionStoreOptions {
+  readonly wallClock?: () => Date;
+}
+
+function randomSuffix(): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  return Array.from(randomBytes(6), (byte) => alphabet[byte % alphabet.length]).join('');
+}
+
+function isMissing(error: unknown): boolean {
+  return error instanceof Error && 'code' in error && error.code === 'ENOENT';
+}
+
+/** Session folders under `<dataDir>/sessions/<id>/`: `session.json` and `events.jsonl`. */
+export class SessionStore {
+  private readonly writers = new Map<SessionId, Promise<JournalWriter>>();
+  private readonly repairsOnOpen = new Map<SessionId, string[]>();
+  private readonly wallClock: () => Date;
+  readonly sessionsDir: string;
+
+  constructor(
+    readonly dataDir: string,
+    options: SessionStoreOptions = {},
+  ) {
+    this.sessionsDir = path.join(dataDir, 'sessions');
+    this.wallClock = options.wallClock ?? (() => new Date());
+  }
+
+  private sessionDir(sessionId: SessionId): string {
+    return path.join(this.sessionsDir, sessionId);
+  }
+
+  private async ensureSessionsDir(): Promise<void> {
+    const created = await mkdir(this.sessionsDir, { recursive: true });
+    if (created !== undefined) {
+      await fsyncDirectory(path.dirname(this.sessionsDir));
+      await fsyncDirectory(this.dataDir);
+    }
+  }
+
+  async start(playlist: Playlist, clientCode: string): Promise<SessionMeta> {
+    await this.ensureSessionsDir();
+    const createdAt = this.wallClock();
+    const meta: SessionMeta = {
+      id: newSessionId(createdAt, randomSuffix()),
+      playlistId: playlist.id,
+      playlistTitle: playlist.title,
+      clientCode,
+      createdAt: createdAt.toISOString(),
+      status: 'open',
+    };
+    const directory = this.sessionDir(meta.id);
+    await mkdir(directory, { mode: 0o700 });
+    await writeFileAtomically(path.join(directory, metaFileName), `${JSON.stringify(meta, null, 2)}\n`);
+    const writer = JournalWriter.open(path.join(directory, journalFileName), [], this.wallClock);
+    this.writers.set(meta.id, writer);
+    await fsyncDirectory(directory);
+    await fsyncDirectory(this.sessionsDir);
+    await (
+      await writer
+    ).append({
+      id: randomUUID(),
+      kind: 'session-started',
+      sessionMs: 0,
+      payload: { playlistId: playlist.id, playlistTitle: playlist.title },
+    });
+    return meta;
+  }
+
+  private async readMeta(sessionId: SessionId): Promise<SessionMeta> {
+    let text: string;
+    try {
+      text = await readFile(path.join(this.sessionDir(sessionId), metaFileName), 'utf8');
+    } catch (error) {
+      if (isMissing(error)) throw new ContractFailure('not-found', `there is no session ${sessionId}`);
+      throw error;
+    }
+    const parsed = sessionMetaSchema.safeParse(JSON.parse(text));
+    if (!parsed.success || parsed.data.id !== sessionId) {
+      throw new ContractFailure('invalid-data', `the metadata of session ${sessionId} is damaged`);
+    }
+    return parsed.data;
+  }
+
+  /** The open writer, reading (and repairing) the journal the first time it is needed. */
+  private writerFor(sessionId: SessionId): Promise<JournalWriter> {
+    let writer = this.writers.get(sessionId);
+    if (writer === undefined) {
+      const journalPath = path.join(this.sessionDir(sessionId), journalFileName);
+      writer = readJournal(journalPath, { repair: true }).then(({ events, repairs }) => {
+        this.repairsOnOpen.set(sessionId, repairs);
+        return JournalWriter.open(journalPath, events, this.wallClock);
+      });
+      this.writers.set(sessionId, writer);
+      writer.catch(() => this.writers.delete(sessionId));
+    }
+    return writer;
+  }
+
+  async append(sessionId: SessionId, input: JournalEventInput): Promise<AppendAck> {
+    const meta = await this.readMeta(sessionId);
+    if (meta.status === 'ended') throw new ContractFailure('conflict', 'this session has ended; it can no longer be marked');
+    const writer = await this.writerFor(sessionId);
+    try {
+      const { event, duplicate } = await writer.append(input);
+      return { seq: event.seq, wallTime: event.wallTime, duplicate };
+    } catch (error) {
+      const reason = error instanceof Error && 'code' in error ? String(error.code) : 'unknown error';
+      throw new ContractFailure('write-failed', `the event could not be saved (${reason}); it will be retried`);
+    }
+  }
+
+  async open(sessionId: SessionId): Promise<OpenedSession> {
+    const meta = await this.readMeta(sessionId);
+    const writer = await this.writerFor(sessionId);
+    return { meta, events: writer.events(), repairs: this.repairsOnOpen.get(sessionId) ?? [] };
+  }
+
+  async end(sessionId: SessionId, input: JournalEventInput & { kind: 'session-ended' }): Promise<SessionMeta> {
+    const meta = await this.readMeta(sessionId);
+    if (meta.status === 'ended') return meta;
+    await this.append(sessionId, input);
+    const ended: SessionMeta = { ...meta, status: 'ended', endedAt: this.wallClock().toISOString() };
+    await writeFileAtomically(path.join(this.sessionDir(sessionId), metaFileName), `${JSON.stringify(ended, null, 2)}\n`);
+    return ended;
+  }
+
+  async list(): Promise<SessionSummary[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.sessionsDir);
+    } catch (error) {
+      if (isMissing(error)) return [];
+      throw error;
+    }
+    const summaries: SessionSummary[] = [];
+    for (const name of names.sort().reverse()) {
+      const parsedId = sessionMetaSchema.shape.id.safeParse(name);
+      if (!parsedId.success) continue;
+      if (!(await stat(this.sessionDir(name))).isDirectory()) continue;
+      try {
+        const meta = await this.readMeta(name);
+        const events = this.writers.has(name)
+          ? (await this.writerFor(name)).events()
+          : (await readJournal(path.join(this.sessionDir(name), journalFileName), { repair: false })).events;
+        summaries.push({
+          meta,
+          markCount: events.filter((event) => event.kind === 'mark').length,
+          lastSessionMs: events.reduce((latest, event) => Math.max(latest, event.sessionMs), 0),
+        });
+      } catch {
+        // A damaged session folder must not hide the others; it is reported when opened.
+      }
+    }
+    return summaries;
+  }
+
+  async close(): Promise<void> {
+    const writers = [...this.writers.values()];
+    this.writers.clear();
+    await Promise.all(writers.map(async (writer) => (await writer.catch(() => undefined))?.close()));
+  }
+}

@@ -1,0 +1,12 @@
+import { chromium } from 'playwright';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox','--autoplay-policy=no-user-gesture-required','--disable-background-networking','--disable-component-update','--disable-sync'] });
+const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+page.on('console', m => console.log('console:', m.type(), m.text()));
+page.on('pageerror', e => console.log('pageerror:', e.message));
+page.on('requestfailed', r => console.log('failed', r.url()));
+page.on('response', r => { if (r.status() >= 400) console.log('status', r.status(), r.url()); });
+await page.goto('http://127.0.0.1:5799/');
+await page.getByRole('button', { name: 'Start session' }).click();
+await page.waitForTimeout(3000);
+console.log(await page.evaluate(() => { const o = window.__dbg; return JSON.stringify({ state: o.context.state, t: o.context.currentTime, bus: o.musicBus.gain.value, lvl: o.outputLevelDb(), sr: o.context.sampleRate }); }));
+await browser.close();

@@ -1,0 +1,50 @@
+import { channels, type AttuneApi, type Channel } from '../../core/channels';
+import { resultSchemaFor, type RequestOf, type ResponseOf } from '../../core/contract';
+import { fail, type Result } from '../../core/result';
+
+declare global {
+  interface Window {
+    /** Set by the desktop preload; absent in the web host. */
+    readonly attune?: AttuneApi;
+  }
+}
+
+/** The web host answers each channel at `POST /api/<channel>` with the same result shape. */
+function createHttpApi(): AttuneApi {
+  return Object.fromEntries(
+    channels.map((channel) => [
+      channel,
+      async (request: unknown) => {
+        const response = await fetch(`api/${channel}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(request),
+        });
+        return response.json() as Promise<unknown>;
+      },
+    ]),
+  ) as AttuneApi;
+}
+
+const api: AttuneApi = window.attune ?? createHttpApi();
+
+export const hostKind: 'desktop' | 'web' = window.attune === undefined ? 'web' : 'desktop';
+
+/** Calls the host; the answer is parsed too, so a broken host cannot hand the UI malformed data. */
+export async function call<C extends Channel>(channel: C, request: RequestOf<C>): Promise<Result<ResponseOf<C>>> {
+  let raw: unknown;
+  try {
+    raw = await api[channel](request);
+  } catch (error) {
+    return fail('internal', `could not reach Attune's host: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const parsed = resultSchemaFor(channel).safeParse(raw);
+  return parsed.success ? parsed.data : fail('internal', `the host sent an answer Attune does not understand (${channel})`);
+}
+
+/** For callers that treat failure as exceptional (loading screens); the message is user-readable. */
+export async function callOrThrow<C extends Channel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> {
+  const result = await call(channel, request);
+  if (!result.ok) throw new Error(result.error.message);
+  return result.value;
+}

@@ -1,0 +1,97 @@
+import type { JournalEventInput } from '../../../core/events';
+import type { SessionId } from '../../../core/session';
+import { TypedEmitter } from '../../../core/typed-emitter';
+import { call } from '../../bridge/attune-bridge';
+
+export interface PendingEvent {
+  readonly input: JournalEventInput;
+  readonly attempts: number;
+}
+
+export interface JournalSenderState {
+  /** Events sent or waiting, oldest first; an event leaves only once it is acknowledged. */
+  readonly pending: readonly PendingEvent[];
+  /** The last failure while events are still waiting, for a visible warning. */
+  readonly lastError: string | undefined;
+  readonly acknowledgedIds: ReadonlySet<string>;
+}
+
+interface JournalSenderEvents extends Record<string, unknown> {
+  state: JournalSenderState;
+  acknowledged: { readonly input: JournalEventInput; readonly seq: number };
+}
+
+const retryDelaysMs = [250, 500, 1000, 2000, 4000];
+
+/**
+ * Sends journal events in order and keeps every one until the host acknowledges it
+ * (after fdatasync). Failures are retried with back-off, forever, with the same event id,
+ * so a retry can never duplicate an event and nothing is silently dropped.
+ */
+export class JournalSender extends TypedEmitter<JournalSenderEvents> {
+  private state: JournalSenderState = { pending: [], lastError: undefined, acknowledgedIds: new Set() };
+  private sending = false;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private disposed = false;
+
+  constructor(private readonly sessionId: SessionId) {
+    super();
+  }
+
+  getState(): JournalSenderState {
+    return this.state;
+  }
+
+  send(input: JournalEventInput): void {
+    this.update({ pending: [...this.state.pending, { input, attempts: 0 }] });
+    void this.drain();
+  }
+
+  private update(changes: Partial<JournalSenderState>): void {
+    this.state = { ...this.state, ...changes };
+    this.emit('state', this.state);
+  }
+
+  private async drain(): Promise<void> {
+    if (this.sending || this.disposed) return;
+    this.sending = true;
+    try {
+      while (this.state.pending.length > 0 && !this.disposed) {
+        const [head, ...rest] = this.state.pending as [PendingEvent, ...PendingEvent[]];
+        const result = await call('journal:append', { sessionId: this.sessionId, event: head.input });
+        if (result.ok) {
+          const acknowledgedIds = new Set(this.state.acknowledgedIds).add(head.input.id);
+          this.update({ pending: rest, acknowledgedIds, lastError: rest.length === 0 ? undefined : this.state.lastError });
+          this.emit('acknowledged', { input: head.input, seq: result.value.seq });
+          continue;
+        }
+        const attempts = head.attempts + 1;
+        this.update({ pending: [{ ...head, attempts }, ...rest], lastError: result.error.message });
+        if (result.error.code === 'bad-request' || result.error.code === 'conflict') {
+          // The host will never accept this event; keep it visible rather than loop on it.
+          return;
+        }
+        const delay = retryDelaysMs[Math.min(attempts - 1, retryDelaysMs.length - 1)] as number;
+        this.retryTimer = setTimeout(() => void this.drain(), delay);
+        return;
+      }
+    } finally {
+      this.sending = false;
+    }
+  }
+
+  /** Resolves once nothing is waiting (or after `timeoutMs`). */
+  async flush(timeoutMs = 5000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.state.pending.length > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return this.state.pending.length === 0;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
+    this.removeAllListeners();
+  }
+}

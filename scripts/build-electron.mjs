@@ -1,0 +1,29 @@
+// Bundles the Node side: the desktop main process (ESM), its sandboxed preload (CommonJS,
+// the only format a sandboxed preload can load) and the web host (ESM).
+import { build } from 'esbuild';
+
+const shared = { bundle: true, platform: 'node', target: 'node22', sourcemap: true, logLevel: 'warning' };
+
+await Promise.all([
+  build({
+    ...shared,
+    entryPoints: ['electron/main/main.ts'],
+    outfile: 'dist/electron/main.js',
+    format: 'esm',
+    packages: 'external',
+  }),
+  build({
+    ...shared,
+    entryPoints: ['electron/preload/preload.ts'],
+    outfile: 'dist/electron/preload.cjs',
+    format: 'cjs',
+    external: ['electron'],
+  }),
+  build({
+    ...shared,
+    entryPoints: ['electron/web/main.ts'],
+    outfile: 'dist/web/main.js',
+    format: 'esm',
+    packages: 'external',
+  }),
+]);
