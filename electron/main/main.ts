@@ -7,12 +7,17 @@ import { createServices } from '../services/create-services';
 import { dispatch } from '../services/dispatch';
 
 app.setName('Attune');
+// Lets tests (and a facilitator who wants a separate data folder) point the app elsewhere.
+if (process.env.ATTUNE_DATA_DIR !== undefined && process.env.ATTUNE_DATA_DIR !== '') {
+  app.setPath('userData', path.resolve(process.env.ATTUNE_DATA_DIR));
+}
 
 const appRoot = app.isPackaged ? process.resourcesPath : path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const buildDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const rendererIndex = path.join(buildDir, 'renderer', 'index.html');
 
 export const secureWebPreferences: WebPreferences = {
+  autoplayPolicy: 'no-user-gesture-required',
   preload: path.join(buildDir, 'electron', 'preload.cjs'),
   contextIsolation: true,
   sandbox: true,

@@ -57,16 +57,18 @@ export class JournalSender extends TypedEmitter<JournalSenderEvents> {
     this.sending = true;
     try {
       while (this.state.pending.length > 0 && !this.disposed) {
-        const [head, ...rest] = this.state.pending as [PendingEvent, ...PendingEvent[]];
+        const head = this.state.pending[0] as PendingEvent;
         const result = await call('journal:append', { sessionId: this.sessionId, event: head.input });
+        // Events may have been queued while this one was in flight: edit the current queue, not a snapshot.
+        const others = this.state.pending.filter((pending) => pending.input.id !== head.input.id);
         if (result.ok) {
           const acknowledgedIds = new Set(this.state.acknowledgedIds).add(head.input.id);
-          this.update({ pending: rest, acknowledgedIds, lastError: rest.length === 0 ? undefined : this.state.lastError });
+          this.update({ pending: others, acknowledgedIds, lastError: others.length === 0 ? undefined : this.state.lastError });
           this.emit('acknowledged', { input: head.input, seq: result.value.seq });
           continue;
         }
         const attempts = head.attempts + 1;
-        this.update({ pending: [{ ...head, attempts }, ...rest], lastError: result.error.message });
+        this.update({ pending: [{ ...head, attempts }, ...others], lastError: result.error.message });
         if (result.error.code === 'bad-request' || result.error.code === 'conflict') {
           // The host will never accept this event; keep it visible rather than loop on it.
           return;

@@ -1,0 +1,24 @@
+import { defineConfig } from '@playwright/test';
+
+export const chromiumLaunchOptions = {
+  executablePath: process.env.ATTUNE_CHROMIUM ?? '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--autoplay-policy=no-user-gesture-required',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+};
+
+export default defineConfig({
+  testDir: 'tests/e2e',
+  timeout: 60_000,
+  retries: 0,
+  workers: 1,
+  reporter: process.env.CI ? 'list' : [['list']],
+  use: {
+    launchOptions: chromiumLaunchOptions,
+    viewport: { width: 1280, height: 800 },
+  },
+});

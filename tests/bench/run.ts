@@ -1,0 +1,58 @@
+import { performance } from 'node:perf_hooks';
+import { chromium, type Browser } from 'playwright';
+import { chromiumLaunchOptions } from '../../playwright.config';
+import { removeDataDir, startWebHost } from '../support/web-host';
+
+const runs = Number(process.env.ATTUNE_BENCH_RUNS ?? 7);
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+/** From spawning the web host to the start screen listing a playlist that can be started. */
+async function startupToInteractive(browser: Browser): Promise<number> {
+  const started = performance.now();
+  const host = await startWebHost();
+  const page = await browser.newPage();
+  try {
+    await page.goto(host.url);
+    await page.getByRole('button', { name: 'Start session' }).first().waitFor({ state: 'visible' });
+    return performance.now() - started;
+  } finally {
+    await page.close();
+    await host.stop();
+    await removeDataDir(host.dataDir);
+  }
+}
+
+/** The same browser opening a blank page over a data: URL, as the floor to compare with. */
+async function blankPageReference(browser: Browser): Promise<number> {
+  const started = performance.now();
+  const page = await browser.newPage();
+  await page.goto('data:text/html,<button>ready</button>');
+  await page.getByRole('button', { name: 'ready' }).waitFor({ state: 'visible' });
+  const elapsed = performance.now() - started;
+  await page.close();
+  return elapsed;
+}
+
+async function main() {
+  const browser = await chromium.launch(chromiumLaunchOptions);
+  try {
+    await startupToInteractive(browser); // warm the file cache; not counted
+    const startup: number[] = [];
+    const reference: number[] = [];
+    for (let run = 0; run < runs; run += 1) {
+      startup.push(await startupToInteractive(browser));
+      reference.push(await blankPageReference(browser));
+    }
+    console.log(`startup_to_interactive_ms: ${median(startup).toFixed(0)} ms (median of ${runs})`);
+    console.log(`reference_blank_page_ms: ${median(reference).toFixed(0)} ms (median of ${runs}, same browser)`);
+  } finally {
+    await browser.close();
+  }
+}
+
+await main();

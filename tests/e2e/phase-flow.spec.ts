@@ -1,0 +1,81 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { removeDataDir, startWebHost, type RunningWebHost } from '../support/web-host';
+
+let host: RunningWebHost;
+
+/** Three phases of six seconds each, so the whole arc plays in under twenty seconds. */
+const shortArc = {
+  format: 'attune.playlist',
+  version: 1,
+  id: 'short-arc',
+  title: 'Short arc',
+  crossfadeSeconds: 1,
+  phases: (['onset', 'peak', 'return'] as const).map((kind) => ({
+    id: kind,
+    kind,
+    title: kind[0]?.toUpperCase() + kind.slice(1),
+    targetMinutes: 0.1,
+    segments: [
+      { type: 'soundscape', id: `${kind}-a`, title: `${kind} A`, preset: kind === 'peak' ? 'drone' : 'breath', durationSeconds: 3 },
+      { type: 'soundscape', id: `${kind}-b`, title: `${kind} B`, preset: kind === 'peak' ? 'shimmer' : 'earth', durationSeconds: 3 },
+    ],
+  })),
+};
+
+test.beforeAll(async () => {
+  host = await startWebHost();
+  await mkdir(path.join(host.dataDir, 'playlists'), { recursive: true });
+  await writeFile(path.join(host.dataDir, 'playlists', 'short-arc.json'), JSON.stringify(shortArc));
+  await writeFile(path.join(host.dataDir, 'playlists', 'broken.json'), '{"format":"attune.playlist","version":1,"id":"broken"');
+});
+
+test.afterAll(async () => {
+  await host.stop();
+  await removeDataDir(host.dataDir);
+});
+
+test('a broken user playlist is listed with its error and does not hide the others', async ({ page }) => {
+  await page.goto(host.url);
+  await expect(page.getByText('broken.json cannot be used')).toBeVisible();
+  await expect(page.getByText(/not valid JSON/)).toBeVisible();
+  await expect(page.getByRole('listitem').filter({ hasText: 'Short arc' }).getByRole('button', { name: 'Start session' })).toBeEnabled();
+});
+
+test('phases advance on schedule, crossfading without gaps, and the session ends with the plan', async ({ page }) => {
+  test.setTimeout(60_000);
+  await page.goto(host.url);
+  await page.getByRole('listitem').filter({ hasText: 'Short arc' }).getByRole('button', { name: 'Start session' }).click();
+  const sessionId = await page.waitForURL(/#\/live\//).then(() => new URL(page.url()).hash.split('/').at(-1) as string);
+
+  const phaseLabel = page.locator('.live-now .label');
+  const meter = page.getByRole('meter', { name: 'Output level' });
+  const seenPhases: string[] = [];
+  const levels: number[] = [];
+  const deadline = Date.now() + 25_000;
+  while (Date.now() < deadline) {
+    const label = (await phaseLabel.textContent()) ?? '';
+    if (seenPhases.at(-1) !== label) seenPhases.push(label);
+    if (label === 'Session ended') break;
+    const level = Number(await meter.getAttribute('data-level-db'));
+    // Skip the first second's fade-in and the last entry's fade to silence.
+    if (label !== 'Return' && seenPhases.length > 0) levels.push(level);
+    await page.waitForTimeout(200);
+  }
+  expect(seenPhases.filter((label) => label !== 'Not started')).toEqual(['Onset', 'Peak', 'Return', 'Session ended']);
+  expect(Math.min(...levels.slice(5)), 'no silence through the onset and peak transitions').toBeGreaterThan(-60);
+
+  const journal = (await readFile(path.join(host.dataDir, 'sessions', sessionId, 'events.jsonl'), 'utf8'))
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { kind: string; sessionMs: number; payload: Record<string, unknown> });
+  const phaseStarts = journal.filter((event) => event.kind === 'phase-started').map((event) => event.payload.phaseId);
+  expect(phaseStarts).toEqual(['onset', 'peak', 'return']);
+  const segmentStarts = journal.filter((event) => event.kind === 'segment-started').map((event) => event.payload.segmentId as string);
+  // Crossfades shorten each phase's music; a bridge soundscape may fill the rest of the phase.
+  expect(segmentStarts.filter((id) => !id.endsWith('-bridge'))).toEqual(['onset-a', 'onset-b', 'peak-a', 'peak-b', 'return-a', 'return-b']);
+  expect(journal.at(-1)?.kind).toBe('session-ended');
+  const meta = JSON.parse(await readFile(path.join(host.dataDir, 'sessions', sessionId, 'session.json'), 'utf8')) as { status: string };
+  expect(meta.status).toBe('ended');
+});
