@@ -62,42 +62,47 @@ export function bridgeSegmentFor(phase: Phase, durationSeconds: number): Soundsc
   };
 }
 
+interface Span {
+  readonly startMs: Milliseconds;
+  readonly endMs: Milliseconds;
+}
+
 interface Placement {
   readonly phaseIndex: number;
   readonly segment: Segment;
-  readonly durationMs: Milliseconds;
   readonly crossfadeMs: Milliseconds;
   readonly bridge: boolean;
-  /** The phase's end, for cutting music that would run past it. */
-  readonly phaseEndMs: Milliseconds;
+  readonly span: Span;
 }
 
 /**
  * Each entry starts `crossfade` before the previous one ends, so files play whole and
  * `programMs - startMs` is the position inside the file. A crossfade never takes more
- * than half of either neighbour.
+ * than half of either neighbour. Music that would run past its phase's end is cut there;
+ * a bridge always runs to it.
  */
-function place(placements: readonly Placement[], phases: readonly PlannedPhase[]): PlannedEntry[] {
-  const spans: { startMs: number; endMs: number }[] = [];
-  placements.forEach((placement, index) => {
-    const previous = spans[index - 1];
-    const previousPlacement = placements[index - 1];
-    let startMs = (phases[placement.phaseIndex] as PlannedPhase).startMs;
-    if (previous !== undefined && previousPlacement !== undefined) {
-      const overlap = Math.min(
-        placement.crossfadeMs,
-        (previous.endMs - previous.startMs) / 2,
-        placement.durationMs / 2,
-      );
-      startMs = Math.max(previous.startMs, previous.endMs - overlap);
-    }
-    const endMs = placement.bridge ? placement.phaseEndMs : Math.min(startMs + placement.durationMs, placement.phaseEndMs);
-    spans.push({ startMs: Math.round(startMs), endMs: Math.round(Math.max(endMs, startMs)) });
-  });
+function spanAfter(
+  previous: Span | undefined,
+  phaseStartMs: Milliseconds,
+  phaseEndMs: Milliseconds,
+  durationMs: Milliseconds,
+  crossfadeMs: Milliseconds,
+  bridge: boolean,
+): Span {
+  let startMs = phaseStartMs;
+  if (previous !== undefined) {
+    const overlap = Math.min(crossfadeMs, (previous.endMs - previous.startMs) / 2, durationMs / 2);
+    startMs = Math.max(previous.startMs, previous.endMs - overlap);
+  }
+  const endMs = bridge ? phaseEndMs : Math.min(startMs + durationMs, phaseEndMs);
+  return { startMs: Math.round(startMs), endMs: Math.round(Math.max(endMs, startMs)) };
+}
+
+function toEntries(placements: readonly Placement[]): PlannedEntry[] {
   return placements.map((placement, index) => {
-    const span = spans[index] as { startMs: number; endMs: number };
-    const previous = spans[index - 1];
-    const next = spans[index + 1];
+    const { span } = placement;
+    const previous = placements[index - 1]?.span;
+    const next = placements[index + 1]?.span;
     const fadeOutToSilence = Math.min(placement.crossfadeMs, (span.endMs - span.startMs) / 2);
     return {
       index,
@@ -122,6 +127,7 @@ export function buildPlan(playlist: Playlist, knownDurationsMs: ReadonlyMap<stri
   playlist.phases.forEach((phase, phaseIndex) => {
     const phaseEndMs = phaseStartMs + minutesToMs(phase.targetMinutes);
     phases.push({ id: phase.id, kind: phase.kind, title: phase.title, index: phaseIndex, startMs: phaseStartMs, endMs: phaseEndMs });
+    // Where this phase's music stops sounding: the overlaps shorten it, so summing durations would leave a silent gap.
     let cursorMs = phaseStartMs;
     for (const segment of phase.segments) {
       if (phaseEndMs - cursorMs < shortestUsefulEntryMs) break;
@@ -132,23 +138,24 @@ export function buildPlan(playlist: Playlist, knownDurationsMs: ReadonlyMap<stri
         continue;
       }
       const crossfadeMs = segment.crossfadeSeconds !== undefined ? secondsToMs(segment.crossfadeSeconds) : defaultCrossfadeMs;
-      placements.push({ phaseIndex, segment, durationMs, crossfadeMs, bridge: false, phaseEndMs });
-      cursorMs += durationMs;
+      const span = spanAfter(placements.at(-1)?.span, phaseStartMs, phaseEndMs, durationMs, crossfadeMs, false);
+      placements.push({ phaseIndex, segment, crossfadeMs, bridge: false, span });
+      cursorMs = span.endMs;
     }
     if (phaseEndMs - cursorMs >= shortestUsefulEntryMs) {
+      const span = spanAfter(placements.at(-1)?.span, phaseStartMs, phaseEndMs, phaseEndMs - cursorMs, defaultCrossfadeMs, true);
       placements.push({
         phaseIndex,
-        segment: bridgeSegmentFor(phase, (phaseEndMs - cursorMs) / 1000),
-        durationMs: phaseEndMs - cursorMs,
+        segment: bridgeSegmentFor(phase, (span.endMs - span.startMs) / 1000),
         crossfadeMs: defaultCrossfadeMs,
         bridge: true,
-        phaseEndMs,
+        span,
       });
     }
     phaseStartMs = phaseEndMs;
   });
 
-  return { phases, entries: place(placements, phases), totalMs: phaseStartMs, skipped };
+  return { phases, entries: toEntries(placements), totalMs: phaseStartMs, skipped };
 }
 
 /** Where the plan is at a program time; null once the plan has ended. */

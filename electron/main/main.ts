@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import ElectronStore from 'electron-store';
 import { BrowserWindow, app, ipcMain, powerSaveBlocker, type IpcMainInvokeEvent, type WebPreferences } from 'electron';
 import { channels } from '../../core/channels';
 import { fail } from '../../core/result';
@@ -32,6 +33,10 @@ export const secureWebPreferences: WebPreferences = {
 
 let mainWindow: BrowserWindow | undefined;
 
+interface WindowSettings {
+  readonly bounds?: { x: number; y: number; width: number; height: number };
+}
+
 function isOwnTopLevelFrame(event: IpcMainInvokeEvent): boolean {
   const frame = event.senderFrame;
   return (
@@ -43,10 +48,12 @@ function isOwnTopLevelFrame(event: IpcMainInvokeEvent): boolean {
   );
 }
 
-function createWindow(): BrowserWindow {
+function createWindow(settings: ElectronStore<WindowSettings>): BrowserWindow {
+  const bounds = settings.get('bounds');
   const window = new BrowserWindow({
-    width: 1280,
-    height: 800,
+    width: bounds?.width ?? 1280,
+    height: bounds?.height ?? 800,
+    ...(bounds === undefined ? {} : { x: bounds.x, y: bounds.y }),
     minWidth: 900,
     minHeight: 600,
     backgroundColor: '#0d0f12',
@@ -55,6 +62,7 @@ function createWindow(): BrowserWindow {
     webPreferences: secureWebPreferences,
   });
   window.once('ready-to-show', () => window.show());
+  window.on('close', () => settings.set('bounds', window.getNormalBounds()));
   window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   window.webContents.on('will-navigate', (event) => event.preventDefault());
   void window.loadFile(rendererIndex);
@@ -74,9 +82,10 @@ async function start(): Promise<void> {
   }
   // The laptop must not sleep in the middle of a session; the screen may dim.
   const blockerId = powerSaveBlocker.start('prevent-app-suspension');
-  mainWindow = createWindow();
+  const windowSettings = new ElectronStore<WindowSettings>({ name: 'window' });
+  mainWindow = createWindow(windowSettings);
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
+    if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow(windowSettings);
   });
   app.on('window-all-closed', () => app.quit());
   app.on('will-quit', () => {

@@ -28,9 +28,16 @@ export class PlaylistCatalog {
       filePath,
       summary: { id: fileName, title: fileName, source: source.kind, fileName, totalTargetMinutes: 0, phaseTitles: [], problem },
     });
-    const { size } = await stat(filePath);
-    if (size > maxPlaylistBytes) return unreadable(`the file is ${Math.round(size / 1024 / 1024)} MB; playlists are at most 5 MB`);
-    const bytes = await readFile(filePath);
+    let bytes: Buffer;
+    try {
+      const { size } = await stat(filePath);
+      if (size > maxPlaylistBytes) return unreadable(`the file is ${Math.round(size / 1024 / 1024)} MB; playlists are at most 5 MB`);
+      bytes = await readFile(filePath);
+    } catch (error) {
+      // One unreadable entry (a folder, a dangling link, a file removed meanwhile) must not hide the others.
+      const reason = error instanceof Error && 'code' in error ? String(error.code) : 'unknown error';
+      return unreadable(`the file could not be read (${reason})`);
+    }
     let text: string;
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);

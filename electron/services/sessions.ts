@@ -89,10 +89,15 @@ export class SessionStore {
       if (isMissing(error)) throw new ContractFailure('not-found', `there is no session ${sessionId}`);
       throw error;
     }
-    const parsed = sessionMetaSchema.safeParse(JSON.parse(text));
-    if (!parsed.success || parsed.data.id !== sessionId) {
-      throw new ContractFailure('invalid-data', `the metadata of session ${sessionId} is damaged`);
+    const damaged = () => new ContractFailure('invalid-data', `the metadata of session ${sessionId} is damaged`);
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw damaged();
     }
+    const parsed = sessionMetaSchema.safeParse(json);
+    if (!parsed.success || parsed.data.id !== sessionId) throw damaged();
     return parsed.data;
   }
 

@@ -92,7 +92,8 @@ export function HomeScreen({ onStart }: HomeScreenProps) {
             {openSessions.map((summary) => (
               <li key={summary.meta.id}>
                 <a href={hrefFor({ screen: 'review', sessionId: summary.meta.id })}>
-                  {summary.meta.playlistTitle} · {summary.meta.clientCode || 'no client code'} · {summary.markCount} marks
+                  {new Date(summary.meta.createdAt).toLocaleString()} · {summary.meta.playlistTitle} ·{' '}
+                  {summary.meta.clientCode || 'no client code'} · {summary.markCount} marks
                 </a>
               </li>
             ))}

@@ -1,0 +1,309 @@
+import { randomUUID } from 'node:crypto';
+import { appendFile, mkdtemp, open, readFile, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { JournalEvent, JournalEventInput } from '../../core/events';
+import { JournalWriter, readJournal } from './journal';
+
+let directory: string;
+let journalPath: string;
+const writers: JournalWriter[] = [];
+
+beforeEach(async () => {
+  directory = await mkdtemp(path.join(os.tmpdir(), 'attune-journal-'));
+  journalPath = path.join(directory, 'events.jsonl');
+});
+
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await Promise.all(writers.splice(0).map((writer) => writer.close().catch(() => undefined)));
+  await rm(directory, { recursive: true, force: true });
+});
+
+async function openWriter(existing: readonly JournalEvent[] = [], wallClock?: () => Date): Promise<JournalWriter> {
+  const writer = await JournalWriter.open(journalPath, existing, wallClock);
+  writers.push(writer);
+  return writer;
+}
+
+function mark(sessionMs: number, markKind = 'resonance'): JournalEventInput {
+  return {
+    id: randomUUID(),
+    kind: 'mark',
+    sessionMs,
+    payload: { markKind, phaseId: 'peak', segmentId: 'peak-drone', positionMs: sessionMs % 60_000 },
+  };
+}
+
+/** The prototype every FileHandle shares, so a test can make the next write fail. */
+async function fileHandlePrototype(): Promise<FileHandle> {
+  const probe = await open(journalPath, 'a');
+  await probe.close();
+  return Object.getPrototypeOf(probe) as FileHandle;
+}
+
+function fileLines(text: string): string[] {
+  return text.split('\n').filter((line) => line !== '');
+}
+
+describe('JournalWriter and readJournal', () => {
+  it('reads back appended events in order, numbered from 0, with the wall-clock time', async () => {
+    let tick = 0;
+    const writer = await openWriter([], () => new Date(Date.UTC(2026, 10, 21, 9, 30, tick++)));
+    const inputs = [mark(1000), mark(2000, 'distress'), mark(3000, 'breakthrough')];
+    for (const input of inputs) await writer.append(input);
+
+    const { events, repairs } = await readJournal(journalPath, { repair: false });
+    expect(repairs).toEqual([]);
+    expect(events.map((event) => event.seq)).toEqual([0, 1, 2]);
+    expect(events.map((event) => event.id)).toEqual(inputs.map((input) => input.id));
+    expect(events.map((event) => event.wallTime)).toEqual([
+      '2026-11-21T09:30:00.000Z',
+      '2026-11-21T09:30:01.000Z',
+      '2026-11-21T09:30:02.000Z',
+    ]);
+    expect(events[1]).toMatchObject({ kind: 'mark', sessionMs: 2000, payload: inputs[1]?.payload });
+  });
+
+  it('uses the real time as an ISO timestamp by default', async () => {
+    const writer = await openWriter();
+    const before = Date.now();
+    const { event } = await writer.append(mark(0));
+    expect(new Date(event.wallTime).toISOString()).toBe(event.wallTime);
+    expect(Date.parse(event.wallTime)).toBeGreaterThanOrEqual(before - 1000);
+    expect(Date.parse(event.wallTime)).toBeLessThanOrEqual(Date.now() + 1000);
+  });
+
+  it('writes one JSON line per event', async () => {
+    const writer = await openWriter();
+    await writer.append(mark(10));
+    await writer.append(mark(20));
+    const text = await readFile(journalPath, 'utf8');
+    expect(text.endsWith('\n')).toBe(true);
+    expect(fileLines(text).map((line) => (JSON.parse(line) as { sessionMs: number }).sessionMs)).toEqual([10, 20]);
+  });
+
+  it('acknowledges an append only after the line is in the file and synced', async () => {
+    const writer = await openWriter();
+    const prototype = await fileHandlePrototype();
+    let releaseSync: () => void = () => undefined;
+    const realDatasync = prototype.datasync;
+    const datasync = vi.spyOn(prototype, 'datasync').mockImplementationOnce(async function (this: FileHandle) {
+      await new Promise<void>((resolve) => {
+        releaseSync = resolve;
+      });
+      return realDatasync.call(this);
+    });
+
+    let acknowledged = false;
+    const input = mark(500);
+    const append = writer.append(input).then((result) => {
+      acknowledged = true;
+      return result;
+    });
+    await vi.waitFor(() => expect(datasync).toHaveBeenCalled());
+    expect(await readFile(journalPath, 'utf8')).toContain(input.id);
+    expect(acknowledged).toBe(false);
+
+    releaseSync();
+    const { event } = await append;
+    expect(acknowledged).toBe(true);
+    expect(event.id).toBe(input.id);
+  });
+
+  it('answers a repeated event id as a duplicate and writes nothing', async () => {
+    const writer = await openWriter();
+    const input = mark(1000);
+    const first = await writer.append(input);
+    const textAfterFirst = await readFile(journalPath, 'utf8');
+
+    const again = await writer.append({ ...input, sessionMs: 9999 });
+    expect(again.duplicate).toBe(true);
+    expect(again.event).toEqual(first.event);
+    expect(await readFile(journalPath, 'utf8')).toBe(textAfterFirst);
+
+    const next = await writer.append(mark(2000));
+    expect(next.event.seq).toBe(1);
+  });
+
+  it('recognises a duplicate after a restart from the events read back', async () => {
+    const input = mark(1000);
+    const writer = await openWriter();
+    await writer.append(input);
+    await writer.close();
+
+    const { events } = await readJournal(journalPath, { repair: true });
+    const reopened = await openWriter(events);
+    expect((await reopened.append(input)).duplicate).toBe(true);
+    expect((await reopened.append(mark(3000))).event.seq).toBe(1);
+    expect(fileLines(await readFile(journalPath, 'utf8'))).toHaveLength(2);
+  });
+
+  it('gives concurrent appends distinct, increasing sequence numbers in file order', async () => {
+    const writer = await openWriter();
+    const inputs = Array.from({ length: 25 }, (_, index) => mark(index * 100));
+    const results = await Promise.all(inputs.map((input) => writer.append(input)));
+
+    expect(results.map((result) => result.event.seq)).toEqual(inputs.map((_, index) => index));
+    const { events } = await readJournal(journalPath, { repair: false });
+    expect(events.map((event) => event.seq)).toEqual(inputs.map((_, index) => index));
+    expect(events.map((event) => event.id)).toEqual(inputs.map((input) => input.id));
+  });
+
+  it('writes a concurrent retry of the same event only once', async () => {
+    const writer = await openWriter();
+    const input = mark(1000);
+    const [first, second] = await Promise.all([writer.append(input), writer.append(input)]);
+    expect([first.duplicate, second.duplicate]).toEqual([false, true]);
+    expect(fileLines(await readFile(journalPath, 'utf8'))).toHaveLength(1);
+  });
+
+  it('continues numbering after the events it was opened with', async () => {
+    const writer = await openWriter();
+    await writer.append(mark(1));
+    await writer.append(mark(2));
+    await writer.close();
+    const { events } = await readJournal(journalPath, { repair: true });
+    const reopened = await openWriter(events);
+    expect((await reopened.append(mark(3))).event.seq).toBe(2);
+    expect(reopened.events().map((event) => event.seq)).toEqual([0, 1, 2]);
+  });
+});
+
+describe('readJournal repairs', () => {
+  async function journalWithTornTail(tail: Buffer): Promise<JournalEvent[]> {
+    const writer = await openWriter();
+    await writer.append(mark(1000));
+    await writer.append(mark(2000));
+    await writer.close();
+    await appendFile(journalPath, tail);
+    return (await readJournal(journalPath, { repair: false })).events;
+  }
+
+  const fullLine = JSON.stringify({ ...mark(3000), seq: 2, wallTime: '2026-11-21T10:00:00.000Z' });
+  const lineWithNote = `${JSON.stringify({
+    id: randomUUID(),
+    seq: 2,
+    kind: 'session-started',
+    sessionMs: 0,
+    wallTime: '2026-11-21T10:00:00.000Z',
+    payload: { playlistId: 'ocean', playlistTitle: 'Über das Meer 🌊 — Rückkehr' },
+  })}\n`;
+  const splitCharacterAt = Buffer.from(lineWithNote, 'utf8').indexOf(Buffer.from('🌊', 'utf8')) + 2;
+
+  it.each([
+    ['half a JSON line', Buffer.from(fullLine.slice(0, Math.floor(fullLine.length / 2)), 'utf8')],
+    ['a line cut inside a multi-byte character', Buffer.from(lineWithNote, 'utf8').subarray(0, splitCharacterAt)],
+    ['binary garbage without a newline', Buffer.from([0x00, 0xff, 0xfe, 0x7b, 0x22, 0x80, 0x00, 0xc3])],
+    ['a whole line without its newline', Buffer.from(fullLine, 'utf8')],
+  ])('cuts off %s, reports it, and starts the next append on its own line', async (_label, tail) => {
+    const before = await journalWithTornTail(tail);
+    expect(before).toHaveLength(2);
+
+    const repaired = await readJournal(journalPath, { repair: true });
+    expect(repaired.events.map((event) => event.seq)).toEqual([0, 1]);
+    expect(repaired.repairs).toHaveLength(1);
+    expect(repaired.repairs[0]).toMatch(/cut off an incomplete last line/);
+    expect(repaired.repairs[0]).toContain(`${tail.length} byte`);
+
+    const writer = await openWriter(repaired.events);
+    const next = mark(4000);
+    await writer.append(next);
+
+    const after = await readJournal(journalPath, { repair: false });
+    expect(after.repairs).toEqual([]);
+    expect(after.events.map((event) => event.id)).toEqual([...repaired.events.map((event) => event.id), next.id]);
+    expect(after.events.at(-1)?.seq).toBe(2);
+  });
+
+  it('only reports a torn tail, without cutting it, when not repairing', async () => {
+    await journalWithTornTail(Buffer.from('{"id":"', 'utf8'));
+    const sizeBefore = (await readFile(journalPath)).length;
+    const { events, repairs } = await readJournal(journalPath, { repair: false });
+    expect(events).toHaveLength(2);
+    expect(repairs).toEqual(['ignored an incomplete last line (7 bytes)']);
+    expect((await readFile(journalPath)).length).toBe(sizeBefore);
+  });
+
+  it('cuts off a journal that is nothing but a torn line', async () => {
+    await writeFile(journalPath, '{"id":"3fa8');
+    const { events, repairs } = await readJournal(journalPath, { repair: true });
+    expect(events).toEqual([]);
+    expect(repairs).toHaveLength(1);
+    expect(await readFile(journalPath, 'utf8')).toBe('');
+  });
+
+  it('skips and reports complete lines that are not events, keeps later events, and leaves them in the file', async () => {
+    const writer = await openWriter();
+    await writer.append(mark(1000));
+    await writer.close();
+    await appendFile(journalPath, '{"this is": not json}\n{"kind":"mark","sessionMs":5}\n\n');
+    const reopened = await openWriter((await readJournal(journalPath, { repair: true })).events);
+    await reopened.append(mark(2000));
+    await reopened.close();
+    const textBefore = await readFile(journalPath, 'utf8');
+
+    const { events, repairs } = await readJournal(journalPath, { repair: true });
+    expect(events.map((event) => event.sessionMs)).toEqual([1000, 2000]);
+    expect(events.map((event) => event.seq)).toEqual([0, 1]);
+    expect(repairs).toEqual(['skipped line 2: not valid JSON', 'skipped line 3: not a valid event']);
+    expect(await readFile(journalPath, 'utf8')).toBe(textBefore);
+  });
+
+  it('reads an empty journal as no events', async () => {
+    await writeFile(journalPath, '');
+    expect(await readJournal(journalPath, { repair: true })).toEqual({ events: [], repairs: [] });
+  });
+});
+
+describe('JournalWriter write failures', () => {
+  it('rejects an append whose write fails halfway and takes the partial line back', async () => {
+    const writer = await openWriter();
+    await writer.append(mark(1000));
+    const prototype = await fileHandlePrototype();
+    const realAppendFile = prototype.appendFile;
+    vi.spyOn(prototype, 'appendFile').mockImplementationOnce(async function (this: FileHandle, data) {
+      await realAppendFile.call(this, (data as Buffer).subarray(0, 20));
+      throw Object.assign(new Error('EIO: i/o error, write'), { code: 'EIO' });
+    });
+
+    await expect(writer.append(mark(2000))).rejects.toMatchObject({ code: 'EIO' });
+
+    const afterFailure = await readJournal(journalPath, { repair: false });
+    expect(afterFailure.repairs).toEqual([]);
+    expect(afterFailure.events.map((event) => event.sessionMs)).toEqual([1000]);
+
+    const retried = await writer.append(mark(3000));
+    expect(retried.event.seq).toBe(1);
+    const final = await readJournal(journalPath, { repair: false });
+    expect(final.repairs).toEqual([]);
+    expect(final.events.map((event) => event.sessionMs)).toEqual([1000, 3000]);
+  });
+
+  it('rejects an append whose sync fails and does not keep the unsynced line', async () => {
+    const writer = await openWriter();
+    await writer.append(mark(1000));
+    const prototype = await fileHandlePrototype();
+    vi.spyOn(prototype, 'datasync').mockRejectedValueOnce(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }));
+
+    const failed = mark(2000);
+    await expect(writer.append(failed)).rejects.toMatchObject({ code: 'ENOSPC' });
+    const { events, repairs } = await readJournal(journalPath, { repair: false });
+    expect(repairs).toEqual([]);
+    expect(events.map((event) => event.sessionMs)).toEqual([1000]);
+    expect(writer.events().map((event) => event.id)).not.toContain(failed.id);
+  });
+
+  it('rejects when the file is closed underneath it and leaves earlier events readable', async () => {
+    const writer = await openWriter();
+    await writer.append(mark(1000));
+    await writer.append(mark(2000));
+    await (writer as unknown as { handle: FileHandle }).handle.close();
+
+    await expect(writer.append(mark(3000))).rejects.toThrow();
+    const { events, repairs } = await readJournal(journalPath, { repair: false });
+    expect(repairs).toEqual([]);
+    expect(events.map((event) => event.sessionMs)).toEqual([1000, 2000]);
+  });
+});
