@@ -3,6 +3,8 @@
  * function per channel without bundling zod.
  */
 export const channels = [
+  'settings:get',
+  'settings:update',
   'playlists:list',
   'playlists:get',
   'sessions:start',

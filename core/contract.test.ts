@@ -16,7 +16,19 @@ function markRequest() {
   };
 }
 
-const appendRequest = contract['journal:append'].request;
+const wireAppendRequest = contract['journal:append'].request;
+
+/** The tests below build one event as `{ sessionId, event }`; on the wire it is `events: [event]`. */
+const appendRequest = {
+  safeParse(request: unknown) {
+    const wire =
+      request !== null && typeof request === 'object' && 'event' in request
+        ? (({ event, ...rest }: { event: unknown }) => ({ ...rest, events: [event] }))(request as { event: unknown })
+        : request;
+    const parsed = wireAppendRequest.safeParse(wire);
+    return { success: parsed.success, data: parsed.success ? { ...parsed.data, event: parsed.data.events[0] } : undefined };
+  },
+};
 
 describe('channels', () => {
   it('has a request and a response schema for every channel, and nothing else', () => {
@@ -39,7 +51,7 @@ describe('journal:append request', () => {
   it('accepts a mark event', () => {
     const parsed = appendRequest.safeParse(markRequest());
     expect(parsed.success).toBe(true);
-    expect(parsed.data?.event.kind).toBe('mark');
+    expect(parsed.data?.event?.kind).toBe('mark');
   });
 
   it('accepts a mark at session time 0', () => {
@@ -113,10 +125,18 @@ describe('journal:append request', () => {
 describe('sessions:start request', () => {
   const startRequest = contract['sessions:start'].request;
 
-  it('defaults the client code to empty', () => {
+  it('defaults every setup field to empty', () => {
     const parsed = startRequest.safeParse({ playlistId: 'generative-session' });
     expect(parsed.success).toBe(true);
-    expect(parsed.data).toEqual({ playlistId: 'generative-session', clientCode: '' });
+    expect(parsed.data).toEqual({
+      playlistId: 'generative-session',
+      clientCode: '',
+      facilitators: '',
+      intention: '',
+      substance: '',
+      dose: '',
+      supplementalDosePlan: '',
+    });
   });
 
   it('trims the client code', () => {
@@ -130,9 +150,19 @@ describe('sessions:start request', () => {
   });
 });
 
+describe('journal:append batches', () => {
+  it('takes up to 200 events in one request, and at least one', () => {
+    const event = markRequest().event;
+    const many = (count: number) => Array.from({ length: count }, () => ({ ...event, id: crypto.randomUUID() }));
+    expect(wireAppendRequest.safeParse({ sessionId: '20261121-093000-a1b2c3', events: many(200) }).success).toBe(true);
+    expect(wireAppendRequest.safeParse({ sessionId: '20261121-093000-a1b2c3', events: many(201) }).success).toBe(false);
+    expect(wireAppendRequest.safeParse({ sessionId: '20261121-093000-a1b2c3', events: [] }).success).toBe(false);
+  });
+});
+
 describe('resultSchemaFor', () => {
   const ackSchema = resultSchemaFor('journal:append');
-  const ack = { seq: 3, wallTime: '2026-11-21T09:30:00.000Z', duplicate: false };
+  const ack = [{ id: '00000000-0000-4000-8000-000000000001', seq: 3, wallTime: '2026-11-21T09:30:00.000Z', duplicate: false }];
 
   it('accepts a success carrying a valid response', () => {
     expect(ackSchema.safeParse({ ok: true, value: ack }).data).toEqual({ ok: true, value: ack });
@@ -144,12 +174,12 @@ describe('resultSchemaFor', () => {
   });
 
   it.each([
-    ['a success whose value does not match the channel', { ok: true, value: { seq: -1, wallTime: 'yesterday', duplicate: false } }],
+    ['a success whose value does not match the channel', { ok: true, value: [{ id: 'x', seq: -1, wallTime: 'yesterday', duplicate: false }] }],
     ['a success without a value', { ok: true }],
     ['a failure with an unknown code', { ok: false, error: { code: 'oops', message: 'x' } }],
     ['a failure without a message', { ok: false, error: { code: 'internal' } }],
     ['a success with an error attached', { ok: true, value: ack, error: { code: 'internal', message: 'x' } }],
-    ['a bare value', ack],
+    ['a bare value', ack[0]],
     ['null', null],
     ['a string', 'ok'],
   ])('rejects %s', (_label, junk) => {

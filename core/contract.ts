@@ -3,7 +3,8 @@ import type { Channel } from './channels';
 import { journalEventInputSchema, journalEventSchema } from './events';
 import { playlistSchema, slugId } from './playlist';
 import { errorCodes, type Result } from './result';
-import { clientCodeSchema, sessionIdSchema, sessionMetaSchema } from './session';
+import { sessionIdSchema, sessionMetaSchema, sessionSetupSchema } from './session';
+import { settingsSchema, settingsUpdateSchema } from './settings';
 
 const noArguments = z.strictObject({});
 
@@ -35,6 +36,7 @@ export const openedSessionSchema = z.strictObject({
 export type OpenedSession = z.infer<typeof openedSessionSchema>;
 
 export const appendAckSchema = z.strictObject({
+  id: z.uuid(),
   seq: z.number().int().min(0),
   wallTime: z.iso.datetime(),
   /** True when this event id was already in the journal (a retry); nothing new was written. */
@@ -42,11 +44,20 @@ export const appendAckSchema = z.strictObject({
 });
 export type AppendAck = z.infer<typeof appendAckSchema>;
 
+export const settingsResultSchema = z.strictObject({
+  settings: settingsSchema,
+  /** Set when the stored settings could not be read and were set aside; defaults are in use. */
+  notice: z.string().optional(),
+});
+export type SettingsResult = z.infer<typeof settingsResultSchema>;
+
 export const contract = {
+  'settings:get': { request: noArguments, response: settingsResultSchema },
+  'settings:update': { request: settingsUpdateSchema, response: settingsResultSchema },
   'playlists:list': { request: noArguments, response: z.array(playlistSummarySchema) },
   'playlists:get': { request: z.strictObject({ playlistId: slugId }), response: playlistSchema },
   'sessions:start': {
-    request: z.strictObject({ playlistId: slugId, clientCode: clientCodeSchema.default('') }),
+    request: z.strictObject({ playlistId: slugId, ...sessionSetupSchema.shape }),
     response: sessionMetaSchema,
   },
   'sessions:list': { request: noArguments, response: z.array(sessionSummarySchema) },
@@ -60,9 +71,10 @@ export const contract = {
     }),
     response: sessionMetaSchema,
   },
+  /** One or more events, saved together with one fdatasync (a burst of marks is one commit). */
   'journal:append': {
-    request: z.strictObject({ sessionId: sessionIdSchema, event: journalEventInputSchema }),
-    response: appendAckSchema,
+    request: z.strictObject({ sessionId: sessionIdSchema, events: z.array(journalEventInputSchema).min(1).max(200) }),
+    response: z.array(appendAckSchema),
   },
 } as const satisfies Record<Channel, { request: z.ZodType; response: z.ZodType }>;
 

@@ -1,19 +1,57 @@
 import { z } from 'zod';
 import { slugId } from './playlist';
 
-export const builtInMarkKinds = ['resonance', 'distress'] as const;
 export const markKindSchema = slugId;
 export type MarkKind = z.infer<typeof markKindSchema>;
 
 const programMs = z.number().int().min(0);
+const intensitySchema = z.number().int().min(1).max(5);
+export const markNoteSchema = z.string().max(5000);
+
+export const vitalsSchema = z.strictObject({
+  systolic: z.number().int().min(40).max(300).optional(),
+  diastolic: z.number().int().min(20).max(200).optional(),
+  heartRate: z.number().int().min(20).max(250).optional(),
+  temperatureC: z.number().min(30).max(45).optional(),
+});
+export type Vitals = z.infer<typeof vitalsSchema>;
+
+/** Where the music was: the phase, the segment, and the position inside the segment. */
+const musicPlace = {
+  phaseId: slugId,
+  segmentId: slugId,
+  positionMs: z.number().int().min(0),
+};
 
 const markPayload = z.strictObject({
   markKind: markKindSchema,
-  phaseId: slugId,
-  segmentId: slugId,
-  /** Position within the segment that was playing. */
-  positionMs: z.number().int().min(0),
+  ...musicPlace,
+  /** Already subtracted from sessionMs and the position: the facilitator's reaction time. */
+  reactionOffsetMs: z.number().int().min(0).default(0),
+  /** Present when the kind is a span: this press opened it; a span-closed event ends it. */
+  span: z.literal('open').optional(),
+  intensity: intensitySchema.optional(),
+  note: markNoteSchema.optional(),
+  vitals: vitalsSchema.optional(),
 });
+
+const markEditedPayload = z
+  .strictObject({
+    markId: z.uuid(),
+    /** null clears the value; an absent field is left as it was. */
+    intensity: intensitySchema.nullable().optional(),
+    note: markNoteSchema.nullable().optional(),
+    vitals: vitalsSchema.nullable().optional(),
+  })
+  .refine((edit) => edit.intensity !== undefined || edit.note !== undefined || edit.vitals !== undefined, {
+    message: 'an edit changes at least one of intensity, note or vitals',
+  });
+
+const markDeletedPayload = z.strictObject({ markId: z.uuid(), reason: z.enum(['undo', 'deleted']) });
+const spanClosedPayload = z.strictObject({ markId: z.uuid(), ...musicPlace, autoClosed: z.boolean() });
+/** How much earlier than the start press the dose really was (T0); replaces any earlier correction. */
+const t0CorrectedPayload = z.strictObject({ offsetMs: z.number().int().min(-12 * 3600_000).max(12 * 3600_000) });
+const sessionResumedPayload = z.strictObject({ programMs, gapMs: z.number().int().min(0), playing: z.boolean() });
 
 const sessionStartedPayload = z.strictObject({ playlistId: slugId, playlistTitle: z.string() });
 const playbackPayload = z.strictObject({ action: z.enum(['play', 'pause']), programMs });
@@ -38,6 +76,11 @@ function eventUnion<Shape extends z.ZodRawShape>(base: Shape) {
     z.strictObject({ ...base, kind: z.literal('segment-started'), payload: segmentStartedPayload }),
     z.strictObject({ ...base, kind: z.literal('phase-started'), payload: phaseStartedPayload }),
     z.strictObject({ ...base, kind: z.literal('session-ended'), payload: sessionEndedPayload }),
+    z.strictObject({ ...base, kind: z.literal('mark-edited'), payload: markEditedPayload }),
+    z.strictObject({ ...base, kind: z.literal('mark-deleted'), payload: markDeletedPayload }),
+    z.strictObject({ ...base, kind: z.literal('span-closed'), payload: spanClosedPayload }),
+    z.strictObject({ ...base, kind: z.literal('t0-corrected'), payload: t0CorrectedPayload }),
+    z.strictObject({ ...base, kind: z.literal('session-resumed'), payload: sessionResumedPayload }),
   ]);
 }
 
@@ -49,3 +92,6 @@ export type JournalEventKind = JournalEvent['kind'];
 export type MarkEvent = Extract<JournalEvent, { kind: 'mark' }>;
 
 export const isMark = (event: JournalEvent): event is MarkEvent => event.kind === 'mark';
+
+/** What may still be journaled once a session has ended: review's edits and deletions. */
+export const kindsAllowedAfterEnd: readonly JournalEventKind[] = ['mark-edited', 'mark-deleted'];

@@ -7,12 +7,23 @@ export type SessionId = z.infer<typeof sessionIdSchema>;
 
 export const clientCodeSchema = z.string().trim().max(40);
 
+/** What the facilitators fill in before the dose; every field is free text and optional. */
+export const sessionSetupSchema = z.strictObject({
+  /** A pseudonym, never the client's name. */
+  clientCode: clientCodeSchema.default(''),
+  facilitators: z.string().trim().max(80).default(''),
+  intention: z.string().trim().max(2000).default(''),
+  substance: z.string().trim().max(200).default(''),
+  dose: z.string().trim().max(200).default(''),
+  supplementalDosePlan: z.string().trim().max(200).default(''),
+});
+export type SessionSetup = z.infer<typeof sessionSetupSchema>;
+
 export const sessionMetaSchema = z.strictObject({
   id: sessionIdSchema,
   playlistId: slugId,
   playlistTitle: z.string(),
-  /** A pseudonym, never the client's name. */
-  clientCode: clientCodeSchema,
+  ...sessionSetupSchema.shape,
   createdAt: z.iso.datetime(),
   status: z.enum(['open', 'ended']),
   endedAt: z.iso.datetime().optional(),

@@ -1,12 +1,17 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
+import { foldSession, programMsAt, sessionMsFromJournal } from '../core/fold';
 import { buildPlan } from '../core/plan';
+import type { SessionSetup } from '../core/session';
 import { AudioOutput } from './audio/AudioOutput';
 import { callOrThrow } from './bridge/attune-bridge';
 import { HomeScreen } from './features/home/HomeScreen';
 import { LiveScreen } from './features/live/LiveScreen';
 import { LiveSession } from './features/live/LiveSession';
 import { ReviewScreen } from './features/review/ReviewScreen';
+import { SettingsClient } from './features/settings/SettingsClient';
+import { SettingsScreen } from './features/settings/SettingsScreen';
 import { hrefFor, navigate, useRoute } from './routes';
+import { useExternalState } from './use-external-state';
 
 let sharedOutput: AudioOutput | undefined;
 /** One AudioContext for the life of the page, created on the first user gesture. */
@@ -15,35 +20,63 @@ function audioOutput(): AudioOutput {
   return sharedOutput;
 }
 
+const settingsClient = new SettingsClient();
+void settingsClient.load();
+
 export function App() {
   const route = useRoute();
   const [live, setLive] = useState<LiveSession | undefined>();
+  const settingsState = useExternalState(settingsClient);
 
-  const startSession = useCallback(async (playlistId: string, clientCode: string) => {
-    const output = audioOutput();
-    const playlist = await callOrThrow('playlists:get', { playlistId });
-    const meta = await callOrThrow('sessions:start', { playlistId, clientCode });
-    const session = new LiveSession(meta, playlist, buildPlan(playlist), output);
+  useEffect(() => live?.updateSettings(settingsState.settings), [live, settingsState.settings]);
+
+  const replaceLive = useCallback((next: LiveSession | undefined) => {
     setLive((previous) => {
       previous?.dispose();
-      return session;
+      return next;
     });
-    navigate({ screen: 'live', sessionId: meta.id });
-    await session.play();
   }, []);
 
-  const leaveLive = useCallback(() => {
-    setLive((previous) => {
-      previous?.dispose();
-      return undefined;
-    });
-  }, []);
+  const startSession = useCallback(
+    async (playlistId: string, setup: SessionSetup) => {
+      const output = audioOutput();
+      const playlist = await callOrThrow('playlists:get', { playlistId });
+      const meta = await callOrThrow('sessions:start', { playlistId, ...setup });
+      const session = new LiveSession(meta, playlist, buildPlan(playlist), output, settingsClient.getState().settings);
+      replaceLive(session);
+      navigate({ screen: 'live', sessionId: meta.id });
+      await session.play();
+    },
+    [replaceLive],
+  );
+
+  /** Re-anchors the clock from the journal and puts the music where it would be now. */
+  const resumeSession = useCallback(
+    async (sessionId: string) => {
+      const output = audioOutput();
+      const opened = await callOrThrow('sessions:open', { sessionId });
+      const playlist = await callOrThrow('playlists:get', { playlistId: opened.meta.playlistId });
+      const folded = foldSession(opened.events);
+      const sessionMs = sessionMsFromJournal(opened.events, Date.now());
+      const playing = folded.playback?.playing ?? true;
+      const programMs = programMsAt(folded.playback, sessionMs);
+      const resume = { events: opened.events, sessionMs, programMs, playing };
+      const session = new LiveSession(opened.meta, playlist, buildPlan(playlist), output, settingsClient.getState().settings, resume);
+      replaceLive(session);
+      navigate({ screen: 'live', sessionId });
+      if (playing) await session.play();
+    },
+    [replaceLive],
+  );
+
+  const leaveLive = useCallback(() => replaceLive(undefined), [replaceLive]);
+  const liveRunning = live !== undefined && !live.getState().ended;
 
   return (
     <div className="app">
       <nav className="top-nav" aria-label="Screens">
         <span className="brand">Attune</span>
-        {live !== undefined && !live.getState().ended ? (
+        {liveRunning ? (
           <a href={hrefFor({ screen: 'live', sessionId: live.meta.id })} aria-current={route.screen === 'live'}>
             Live session
           </a>
@@ -54,13 +87,22 @@ export function App() {
         <a href={hrefFor({ screen: 'review' })} aria-current={route.screen === 'review'}>
           Review
         </a>
+        <a href={hrefFor({ screen: 'settings' })} aria-current={route.screen === 'settings'}>
+          Settings
+        </a>
       </nav>
+      {settingsState.notice !== undefined && route.screen !== 'settings' ? (
+        <p className="notice banner" role="status">
+          {settingsState.notice}
+        </p>
+      ) : null}
       <main className="screen">
-        {route.screen === 'home' ? <HomeScreen onStart={startSession} /> : null}
+        {route.screen === 'home' ? <HomeScreen onStart={startSession} onResume={resumeSession} /> : null}
         {route.screen === 'live' ? (
           <LiveScreen session={live?.meta.id === route.sessionId ? live : undefined} sessionId={route.sessionId} onLeave={leaveLive} />
         ) : null}
-        {route.screen === 'review' ? <ReviewScreen sessionId={route.sessionId} /> : null}
+        {route.screen === 'review' ? <ReviewScreen sessionId={route.sessionId} kinds={settingsState.settings.markKinds} /> : null}
+        {route.screen === 'settings' ? <SettingsScreen client={settingsClient} /> : null}
       </main>
     </div>
   );

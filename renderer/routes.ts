@@ -3,11 +3,13 @@ import { useEffect, useState } from 'react';
 export type Route =
   | { readonly screen: 'home' }
   | { readonly screen: 'live'; readonly sessionId: string }
-  | { readonly screen: 'review'; readonly sessionId?: string };
+  | { readonly screen: 'review'; readonly sessionId?: string }
+  | { readonly screen: 'settings' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean);
   if (parts[0] === 'live' && parts[1] !== undefined) return { screen: 'live', sessionId: parts[1] };
+  if (parts[0] === 'settings') return { screen: 'settings' };
   if (parts[0] === 'review') return parts[1] === undefined ? { screen: 'review' } : { screen: 'review', sessionId: parts[1] };
   return { screen: 'home' };
 }
@@ -20,6 +22,8 @@ export function hrefFor(route: Route): string {
       return `#/live/${route.sessionId}`;
     case 'review':
       return route.sessionId === undefined ? '#/review' : `#/review/${route.sessionId}`;
+    case 'settings':
+      return '#/settings';
   }
 }
 

@@ -9,7 +9,7 @@ try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
   await page.goto(host.url);
   await page.getByLabel('Client code').fill('C-0417');
-  await page.getByRole('button', { name: 'Start session' }).first().click();
+  await page.getByRole('button', { name: 'Start session' }).click();
   await page.getByTestId('now-playing').waitFor();
   await page.waitForTimeout(2500);
   await page.keyboard.press('r');

@@ -1,21 +1,23 @@
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import ElectronStore from 'electron-store';
 import { BrowserWindow, app, ipcMain, powerSaveBlocker, type IpcMainInvokeEvent, type WebPreferences } from 'electron';
 import { channels } from '../../core/channels';
 import { fail } from '../../core/result';
 import { createServices } from '../services/create-services';
 import { dispatch } from '../services/dispatch';
+import { appIndexUrl, isAppUrl, registerAppScheme, serveAppProtocol } from './app-protocol';
 
 app.setName('Attune');
 // Lets tests (and a facilitator who wants a separate data folder) point the app elsewhere.
 if (process.env.ATTUNE_DATA_DIR !== undefined && process.env.ATTUNE_DATA_DIR !== '') {
   app.setPath('userData', path.resolve(process.env.ATTUNE_DATA_DIR));
 }
+registerAppScheme();
 
 const appRoot = app.isPackaged ? process.resourcesPath : path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const buildDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const rendererIndex = path.join(buildDir, 'renderer', 'index.html');
+const rendererDir = path.join(buildDir, 'renderer');
 
 export const secureWebPreferences: WebPreferences = {
   autoplayPolicy: 'no-user-gesture-required',
@@ -44,7 +46,7 @@ function isOwnTopLevelFrame(event: IpcMainInvokeEvent): boolean {
     frame !== null &&
     event.sender === mainWindow.webContents &&
     frame === mainWindow.webContents.mainFrame &&
-    frame.url.startsWith(pathToFileURL(rendererIndex).href)
+    isAppUrl(frame.url)
   );
 }
 
@@ -65,7 +67,7 @@ function createWindow(settings: ElectronStore<WindowSettings>): BrowserWindow {
   window.on('close', () => settings.set('bounds', window.getNormalBounds()));
   window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   window.webContents.on('will-navigate', (event) => event.preventDefault());
-  void window.loadFile(rendererIndex);
+  void window.loadURL(appIndexUrl);
   return window;
 }
 
@@ -75,6 +77,8 @@ async function start(): Promise<void> {
     dataDir: app.getPath('userData'),
     bundledPlaylistsDir: path.join(appRoot, 'playlists'),
   });
+  // Library roots arrive with settings; until then media comes only from playlist folders.
+  serveAppProtocol({ rendererDir, playlists: services.playlists, libraryRoots: async () => [] });
   for (const channel of channels) {
     ipcMain.handle(channel, (event, request: unknown) =>
       isOwnTopLevelFrame(event) ? dispatch(services.handlers, channel, request) : fail('bad-request', 'refused: not the Attune window'),

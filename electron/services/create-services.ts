@@ -1,17 +1,28 @@
 import path from 'node:path';
+import Conf from 'conf';
 import { createHandlers, type Services } from './handlers';
 import { PlaylistCatalog } from './playlists';
 import { SessionStore } from './sessions';
+import { SettingsService, type KeyValueStore } from './settings';
+
+export const settingsFileName = 'settings.json';
 
 export interface ServiceLocations {
   /** Sessions, user playlists and settings live here. */
   readonly dataDir: string;
   /** The read-only playlists shipped with the app. */
   readonly bundledPlaylistsDir: string;
+  /**
+   * Opens `<dataDir>/settings.json`. The desktop host passes electron-store; by default
+   * it is conf, the library electron-store is built on, so both hosts share one format.
+   */
+  readonly openSettingsStore?: () => KeyValueStore;
 }
 
-export function createServices({ dataDir, bundledPlaylistsDir }: ServiceLocations) {
+export function createServices({ dataDir, bundledPlaylistsDir, openSettingsStore }: ServiceLocations) {
+  const openStore = openSettingsStore ?? (() => new Conf<Record<string, unknown>>({ cwd: dataDir, configName: 'settings' }));
   const services: Services = {
+    settings: new SettingsService({ openStore, filePath: path.join(dataDir, settingsFileName) }),
     playlists: new PlaylistCatalog([
       { kind: 'bundled', directory: bundledPlaylistsDir },
       { kind: 'user', directory: path.join(dataDir, 'playlists') },

@@ -52,7 +52,7 @@ describe('dispatch', () => {
     const append = vi.fn();
     const handlers = { ...services.handlers, 'journal:append': append } as Handlers;
     const message = expectError(
-      await dispatch(handlers, 'journal:append', { sessionId: '../../etc', event: { kind: 'mark', sessionMs: -1 } }, quietLogger),
+      await dispatch(handlers, 'journal:append', { sessionId: '../../etc', events: [{ kind: 'mark', sessionMs: -1 }] }, quietLogger),
       'bad-request',
     );
     expect(message).toContain('sessionId');
@@ -121,9 +121,9 @@ describe('dispatch with the real services', () => {
 
     const markId = randomUUID();
     const event = { id: markId, kind: 'mark', sessionMs: 4_321_000, payload: { markKind: 'resonance', phaseId: 'peak', segmentId: 'peak-drone', positionMs: 61_000 } };
-    const appendResult = await dispatch(services.handlers, 'journal:append', { sessionId: meta.id, event }, quietLogger);
+    const appendResult = await dispatch(services.handlers, 'journal:append', { sessionId: meta.id, events: [event] }, quietLogger);
     expect(resultSchemaFor('journal:append').safeParse(appendResult).success).toBe(true);
-    expect(expectValue(appendResult)).toMatchObject({ seq: 1, duplicate: false });
+    expect(expectValue(appendResult)).toMatchObject([{ id: markId, seq: 1, duplicate: false }]);
 
     const openResult = await dispatch(services.handlers, 'sessions:open', { sessionId: meta.id }, quietLogger);
     expect(resultSchemaFor('sessions:open').safeParse(openResult).success).toBe(true);
@@ -141,7 +141,7 @@ describe('dispatch with the real services', () => {
     );
     expect(expectValue<SessionMeta>(endResult).status).toBe('ended');
     const late = { ...event, id: randomUUID() };
-    expectError(await dispatch(services.handlers, 'journal:append', { sessionId: meta.id, event: late }, quietLogger), 'conflict');
+    expectError(await dispatch(services.handlers, 'journal:append', { sessionId: meta.id, events: [late] }, quietLogger), 'conflict');
 
     const listed = expectValue<{ meta: SessionMeta; markCount: number }[]>(await dispatch(services.handlers, 'sessions:list', {}, quietLogger));
     expect(listed).toEqual([{ meta: { ...meta, status: 'ended', endedAt: expect.any(String) }, markCount: 1, lastSessionMs: 5_000_000 }]);

@@ -1,22 +1,26 @@
 import type { Handlers } from '../../core/contract';
 import type { PlaylistCatalog } from './playlists';
 import type { SessionStore } from './sessions';
+import type { SettingsService } from './settings';
 
 export interface Services {
   readonly playlists: PlaylistCatalog;
   readonly sessions: SessionStore;
+  readonly settings: SettingsService;
 }
 
 /** The contract's implementation, shared by the desktop host and the web host. */
-export function createHandlers({ playlists, sessions }: Services): Handlers {
+export function createHandlers({ playlists, sessions, settings }: Services): Handlers {
   return {
+    'settings:get': async () => settings.get(),
+    'settings:update': async (patch) => settings.update(patch),
     'playlists:list': () => playlists.list(),
     'playlists:get': ({ playlistId }) => playlists.get(playlistId),
-    'sessions:start': async ({ playlistId, clientCode }) => sessions.start(await playlists.get(playlistId), clientCode),
+    'sessions:start': async ({ playlistId, ...setup }) => sessions.start(await playlists.get(playlistId), setup),
     'sessions:list': () => sessions.list(),
     'sessions:open': ({ sessionId }) => sessions.open(sessionId),
     'sessions:end': ({ sessionId, eventId, sessionMs, reason }) =>
       sessions.end(sessionId, { id: eventId, kind: 'session-ended', sessionMs, payload: { reason } }),
-    'journal:append': ({ sessionId, event }) => sessions.append(sessionId, event),
+    'journal:append': ({ sessionId, events }) => sessions.appendMany(sessionId, events),
   };
 }

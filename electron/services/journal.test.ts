@@ -4,7 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { JournalEvent, JournalEventInput } from '../../core/events';
+import { parsePlaylist } from '../../core/playlist';
+import { ContractFailure } from '../../core/result';
+import { sessionSetupSchema } from '../../core/session';
 import { JournalWriter, readJournal } from './journal';
+import { SessionStore } from './sessions';
 
 let directory: string;
 let journalPath: string;
@@ -32,7 +36,7 @@ function mark(sessionMs: number, markKind = 'resonance'): JournalEventInput {
     id: randomUUID(),
     kind: 'mark',
     sessionMs,
-    payload: { markKind, phaseId: 'peak', segmentId: 'peak-drone', positionMs: sessionMs % 60_000 },
+    payload: { markKind, phaseId: 'peak', segmentId: 'peak-drone', positionMs: sessionMs % 60_000, reactionOffsetMs: 0 },
   };
 }
 
@@ -191,12 +195,15 @@ describe('readJournal repairs', () => {
     payload: { playlistId: 'ocean', playlistTitle: 'Über das Meer 🌊 — Rückkehr' },
   })}\n`;
   const splitCharacterAt = Buffer.from(lineWithNote, 'utf8').indexOf(Buffer.from('🌊', 'utf8')) + 2;
+  const mebibyte = 1024 * 1024;
+  const hugeLine = JSON.stringify({ ...mark(3000), seq: 2, wallTime: '2026-11-21T10:00:00.000Z', padding: 'x'.repeat(mebibyte + 4096) });
 
   it.each([
     ['half a JSON line', Buffer.from(fullLine.slice(0, Math.floor(fullLine.length / 2)), 'utf8')],
     ['a line cut inside a multi-byte character', Buffer.from(lineWithNote, 'utf8').subarray(0, splitCharacterAt)],
     ['binary garbage without a newline', Buffer.from([0x00, 0xff, 0xfe, 0x7b, 0x22, 0x80, 0x00, 0xc3])],
     ['a whole line without its newline', Buffer.from(fullLine, 'utf8')],
+    ['a line of more than 1 MiB without its newline', Buffer.from(hugeLine.slice(0, mebibyte + 100), 'utf8')],
   ])('cuts off %s, reports it, and starts the next append on its own line', async (_label, tail) => {
     const before = await journalWithTornTail(tail);
     expect(before).toHaveLength(2);
@@ -248,6 +255,30 @@ describe('readJournal repairs', () => {
     expect(events.map((event) => event.sessionMs)).toEqual([1000, 2000]);
     expect(events.map((event) => event.seq)).toEqual([0, 1]);
     expect(repairs).toEqual(['skipped line 2: not valid JSON', 'skipped line 3: not a valid event']);
+    expect(await readFile(journalPath, 'utf8')).toBe(textBefore);
+  });
+
+  it('skips and reports a complete line of more than 1 MiB that is not a valid event, and keeps the events after it', async () => {
+    const writer = await openWriter();
+    await writer.append(mark(1000));
+    const tooLong = { ...mark(2000), seq: 1, wallTime: '2026-11-21T10:00:00.000Z' };
+    const hugeNote = { ...tooLong, payload: { ...tooLong.payload, note: 'ö'.repeat(mebibyte) } };
+    const hugeLineText = `${JSON.stringify(hugeNote)}\n`;
+    expect(Buffer.byteLength(hugeLineText)).toBeGreaterThan(mebibyte);
+    await appendFile(journalPath, hugeLineText);
+    await writer.close();
+
+    const reopened = await openWriter((await readJournal(journalPath, { repair: true })).events);
+    const later = [mark(3000), mark(4000, 'distress')];
+    for (const input of later) await reopened.append(input);
+    await reopened.close();
+    const textBefore = await readFile(journalPath, 'utf8');
+
+    const { events, repairs } = await readJournal(journalPath, { repair: true });
+    expect(repairs).toEqual(['skipped line 2: not a valid event']);
+    expect(events.map((event) => event.sessionMs)).toEqual([1000, 3000, 4000]);
+    expect(events.slice(1).map((event) => event.id)).toEqual(later.map((input) => input.id));
+    expect(events.map((event) => event.seq)).toEqual([0, 1, 2]);
     expect(await readFile(journalPath, 'utf8')).toBe(textBefore);
   });
 
@@ -305,5 +336,61 @@ describe('JournalWriter write failures', () => {
     const { events, repairs } = await readJournal(journalPath, { repair: false });
     expect(repairs).toEqual([]);
     expect(events.map((event) => event.sessionMs)).toEqual([1000, 2000]);
+  });
+});
+
+describe('SessionStore.append on a full disk', () => {
+  function playlist() {
+    const parsed = parsePlaylist({
+      format: 'attune.playlist',
+      version: 1,
+      id: 'ocean',
+      title: 'Ocean',
+      phases: [{ id: 'peak', kind: 'peak', title: 'Peak', targetMinutes: 60, segments: [{ type: 'soundscape', id: 'peak-drone', preset: 'drone', durationSeconds: 600 }] }],
+    });
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    return parsed.value;
+  }
+
+  it('answers write-failed naming ENOSPC, loses no earlier event, and saves the retry once space is back', async () => {
+    const store = new SessionStore(directory);
+    try {
+      const meta = await store.start(playlist(), sessionSetupSchema.parse({ clientCode: 'K-17' }));
+      const sessionJournal = path.join(directory, 'sessions', meta.id, 'events.jsonl');
+      const earlier = [mark(1000), mark(2000, 'distress'), mark(3000)];
+      for (const input of earlier) await store.append(meta.id, input);
+
+      const probe = await open(sessionJournal, 'r');
+      await probe.close();
+      const prototype = Object.getPrototypeOf(probe) as FileHandle;
+      const realAppendFile = prototype.appendFile;
+      // A full disk takes the first bytes of the line and refuses the rest.
+      vi.spyOn(prototype, 'appendFile').mockImplementationOnce(async function (this: FileHandle, data) {
+        await realAppendFile.call(this, (data as Buffer).subarray(0, 37));
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28, syscall: 'write' });
+      });
+
+      const failing = mark(4000);
+      const failure = await store.append(meta.id, failing).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(ContractFailure);
+      expect(failure).toMatchObject({ code: 'write-failed' });
+      expect((failure as ContractFailure).message).toContain('ENOSPC');
+
+      const afterFailure = await readJournal(sessionJournal, { repair: false });
+      expect(afterFailure.repairs).toEqual([]);
+      expect(afterFailure.events.map((event) => event.kind)).toEqual(['session-started', 'mark', 'mark', 'mark']);
+      expect(afterFailure.events.slice(1).map((event) => event.id)).toEqual(earlier.map((input) => input.id));
+
+      expect(await store.append(meta.id, failing)).toMatchObject({ seq: 4, duplicate: false });
+      const { events, repairs } = await readJournal(sessionJournal, { repair: false });
+      expect(repairs).toEqual([]);
+      expect(events.map((event) => event.seq)).toEqual([0, 1, 2, 3, 4]);
+      expect(events.slice(1).map((event) => event.id)).toEqual([...earlier, failing].map((input) => input.id));
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -61,7 +61,7 @@ export async function readJournal(filePath: string, options: { repair: boolean }
 }
 
 /**
- * Appends events one line at a time. `append` resolves only after the line is on disk
+ * Appends events as lines. An append resolves only after its lines are on disk
  * (fdatasync); appends are serialised so sequence numbers follow file order.
  */
 export class JournalWriter {
@@ -86,23 +86,42 @@ export class JournalWriter {
   }
 
   append(input: JournalEventInput): Promise<{ event: JournalEvent; duplicate: boolean }> {
+    return this.appendMany([input]).then((results) => results[0] as { event: JournalEvent; duplicate: boolean });
+  }
+
+  /**
+   * Appends several events with one write and one fdatasync (a group commit): a burst of
+   * marks is acknowledged together instead of queueing behind one sync each. All or none.
+   */
+  appendMany(inputs: readonly JournalEventInput[]): Promise<{ event: JournalEvent; duplicate: boolean }[]> {
     const run = async () => {
-      const existing = this.acknowledged.get(input.id);
-      if (existing !== undefined) return { event: existing, duplicate: true };
-      const event = { ...input, seq: this.nextSeq, wallTime: this.wallClock().toISOString() } as JournalEvent;
-      const line = Buffer.from(`${JSON.stringify(event)}\n`, 'utf8');
+      const results: { event: JournalEvent; duplicate: boolean }[] = [];
+      const fresh: JournalEvent[] = [];
+      const wallTime = this.wallClock().toISOString();
+      for (const input of inputs) {
+        const existing = this.acknowledged.get(input.id) ?? fresh.find((event) => event.id === input.id);
+        if (existing !== undefined) {
+          results.push({ event: existing, duplicate: true });
+          continue;
+        }
+        const event = { ...input, seq: this.nextSeq + fresh.length, wallTime } as JournalEvent;
+        fresh.push(event);
+        results.push({ event, duplicate: false });
+      }
+      if (fresh.length === 0) return results;
+      const bytes = Buffer.from(fresh.map((event) => `${JSON.stringify(event)}\n`).join(''), 'utf8');
       try {
-        await this.handle.appendFile(line);
+        await this.handle.appendFile(bytes);
         await this.handle.datasync();
       } catch (error) {
         // A partly written line would be glued to the next record: take it back.
         await this.handle.truncate(this.sizeBytes).catch(() => undefined);
         throw error;
       }
-      this.sizeBytes += line.length;
-      this.nextSeq += 1;
-      this.acknowledged.set(event.id, event);
-      return { event, duplicate: false };
+      this.sizeBytes += bytes.length;
+      this.nextSeq += fresh.length;
+      for (const event of fresh) this.acknowledged.set(event.id, event);
+      return results;
     };
     const result = this.queue.then(run, run);
     this.queue = result.catch(() => undefined);

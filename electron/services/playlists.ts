@@ -13,6 +13,12 @@ interface Loaded {
   readonly filePath: string;
 }
 
+export interface PlaylistWithFile {
+  readonly playlist: Playlist;
+  /** Absolute; a file segment's relative `path` is resolved against this file's folder. */
+  readonly filePath: string;
+}
+
 export interface PlaylistSource {
   readonly kind: 'bundled' | 'user';
   readonly directory: string;
@@ -82,8 +88,12 @@ export class PlaylistCatalog {
   }
 
   async get(playlistId: string): Promise<Playlist> {
+    return (await this.getWithFile(playlistId)).playlist;
+  }
+
+  async getWithFile(playlistId: string): Promise<PlaylistWithFile> {
     const found = (await this.loadAll()).find((entry) => entry.playlist?.id === playlistId);
     if (found?.playlist === undefined) throw new ContractFailure('not-found', `there is no playlist "${playlistId}"`);
-    return found.playlist;
+    return { playlist: found.playlist, filePath: path.resolve(found.filePath) };
   }
 }

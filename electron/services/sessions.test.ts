@@ -10,6 +10,9 @@ import { ContractFailure } from '../../core/result';
 import { sessionMetaSchema } from '../../core/session';
 import { readJournal } from './journal';
 import { SessionStore } from './sessions';
+import { sessionSetupSchema } from '../../core/session';
+
+const setup = (clientCode: string) => sessionSetupSchema.parse({ clientCode });
 
 let dataDir: string;
 const stores: SessionStore[] = [];
@@ -43,7 +46,7 @@ function playlist(): Playlist {
 }
 
 function mark(sessionMs: number): JournalEventInput {
-  return { id: randomUUID(), kind: 'mark', sessionMs, payload: { markKind: 'resonance', phaseId: 'peak', segmentId: 'peak-drone', positionMs: 1000 } };
+  return { id: randomUUID(), kind: 'mark', sessionMs, payload: { markKind: 'resonance', phaseId: 'peak', segmentId: 'peak-drone', positionMs: 1000, reactionOffsetMs: 0 } };
 }
 
 function ending(sessionMs: number): JournalEventInput & { kind: 'session-ended' } {
@@ -65,7 +68,7 @@ const journalPathOf = (sessionId: string) => path.join(dataDir, 'sessions', sess
 describe('SessionStore.start', () => {
   it('creates the session folder with its metadata and a journal that begins with session-started', async () => {
     const store = newStore(() => new Date('2026-11-21T09:30:00.000Z'));
-    const meta = await store.start(playlist(), 'K-17');
+    const meta = await store.start(playlist(), setup('K-17'));
 
     expect(meta).toMatchObject({ playlistId: 'ocean', playlistTitle: 'Ocean', clientCode: 'K-17', status: 'open', createdAt: '2026-11-21T09:30:00.000Z' });
     expect(sessionMetaSchema.safeParse(meta).success).toBe(true);
@@ -80,8 +83,8 @@ describe('SessionStore.start', () => {
 
   it('gives two sessions started at the same moment different ids', async () => {
     const store = newStore(() => new Date('2026-11-21T09:30:00.000Z'));
-    const first = await store.start(playlist(), '');
-    const second = await store.start(playlist(), '');
+    const first = await store.start(playlist(), setup(''));
+    const second = await store.start(playlist(), setup(''));
     expect(first.id).not.toBe(second.id);
   });
 });
@@ -89,7 +92,7 @@ describe('SessionStore.start', () => {
 describe('SessionStore journal', () => {
   it('appends marks and returns them when the session is opened', async () => {
     const store = newStore();
-    const meta = await store.start(playlist(), '');
+    const meta = await store.start(playlist(), setup(''));
     const first = mark(60_000);
     const second = mark(120_000);
     expect(await store.append(meta.id, first)).toMatchObject({ seq: 1, duplicate: false });
@@ -108,7 +111,7 @@ describe('SessionStore journal', () => {
 
   it('answers a retried append as a duplicate', async () => {
     const store = newStore();
-    const meta = await store.start(playlist(), '');
+    const meta = await store.start(playlist(), setup(''));
     const input = mark(1000);
     const first = await store.append(meta.id, input);
     expect(await store.append(meta.id, input)).toEqual({ ...first, duplicate: true });
@@ -117,7 +120,7 @@ describe('SessionStore journal', () => {
 
   it('keeps everything across a restart and continues the numbering', async () => {
     const before = newStore();
-    const meta = await before.start(playlist(), 'K-17');
+    const meta = await before.start(playlist(), setup('K-17'));
     const input = mark(5000);
     await before.append(meta.id, input);
     await before.close();
@@ -134,7 +137,7 @@ describe('SessionStore journal', () => {
 
   it('repairs a torn last line when the session is opened after a crash and reports it', async () => {
     const before = newStore();
-    const meta = await before.start(playlist(), '');
+    const meta = await before.start(playlist(), setup(''));
     await before.append(meta.id, mark(1000));
     await before.close();
     await appendFile(journalPathOf(meta.id), '{"id":"6c1f0a2e-1b2c-4d3e-8f4a-5b6c7d8e9f0a","seq":2,"kind":"ma');
@@ -153,7 +156,7 @@ describe('SessionStore journal', () => {
 
   it('repairs a torn tail before the first append after a restart', async () => {
     const before = newStore();
-    const meta = await before.start(playlist(), '');
+    const meta = await before.start(playlist(), setup(''));
     await before.close();
     await appendFile(journalPathOf(meta.id), Buffer.from([0x7b, 0x22, 0xe2, 0x82]));
 
@@ -166,7 +169,7 @@ describe('SessionStore journal', () => {
 
   it('turns a failed write into a write-failed result that names the cause', async () => {
     const store = newStore();
-    const meta = await store.start(playlist(), '');
+    const meta = await store.start(playlist(), setup(''));
     const probe = await open(journalPathOf(meta.id), 'r');
     await probe.close();
     const prototype = Object.getPrototypeOf(probe) as FileHandle;
@@ -181,7 +184,7 @@ describe('SessionStore journal', () => {
 describe('SessionStore.end', () => {
   it('marks the session ended, journals why, and refuses later marks', async () => {
     const store = newStore(() => new Date('2026-11-21T16:00:00.000Z'));
-    const meta = await store.start(playlist(), '');
+    const meta = await store.start(playlist(), setup(''));
     const ended = await store.end(meta.id, ending(7 * 3_600_000));
 
     expect(ended).toEqual({ ...meta, status: 'ended', endedAt: '2026-11-21T16:00:00.000Z' });
@@ -196,7 +199,7 @@ describe('SessionStore.end', () => {
 
   it('refuses marks on an ended session after a restart too', async () => {
     const before = newStore();
-    const meta = await before.start(playlist(), '');
+    const meta = await before.start(playlist(), setup(''));
     await before.end(meta.id, ending(1000));
     await before.close();
     await expectFailure(newStore().append(meta.id, mark(2000)), 'conflict');
@@ -204,7 +207,7 @@ describe('SessionStore.end', () => {
 
   it('ends only once', async () => {
     const store = newStore();
-    const meta = await store.start(playlist(), '');
+    const meta = await store.start(playlist(), setup(''));
     const first = await store.end(meta.id, ending(1000));
     expect(await store.end(meta.id, ending(2000))).toEqual(first);
     const endings = (await store.open(meta.id)).events.filter((event) => event.kind === 'session-ended');
@@ -220,12 +223,12 @@ describe('SessionStore.list', () => {
   it('summarises sessions newest first with their mark counts, skipping junk', async () => {
     let now = new Date('2026-11-20T09:00:00.000Z');
     const store = newStore(() => now);
-    const older = await store.start(playlist(), 'A-1');
+    const older = await store.start(playlist(), setup('A-1'));
     await store.append(older.id, mark(1000));
     await store.append(older.id, mark(2_000_000));
     await store.append(older.id, { id: randomUUID(), kind: 'playback', sessionMs: 2_500_000, payload: { action: 'pause', programMs: 2_400_000 } });
     now = new Date('2026-11-21T09:00:00.000Z');
-    const newer = await store.start(playlist(), 'B-2');
+    const newer = await store.start(playlist(), setup('B-2'));
     await store.append(newer.id, mark(30_000));
 
     const sessionsDir = path.join(dataDir, 'sessions');
@@ -246,7 +249,7 @@ describe('SessionStore.list', () => {
 
   it('counts marks of sessions this store has open, including ones not yet reread from disk', async () => {
     const store = newStore();
-    const meta = await store.start(playlist(), '');
+    const meta = await store.start(playlist(), setup(''));
     await store.append(meta.id, mark(1000));
     expect((await store.list())[0]).toMatchObject({ markCount: 1, lastSessionMs: 1000 });
     await store.append(meta.id, mark(4000));
@@ -259,7 +262,7 @@ describe('SessionStore with an unknown or damaged session', () => {
 
   it('answers not-found for open, append and end', async () => {
     const store = newStore();
-    await store.start(playlist(), '');
+    await store.start(playlist(), setup(''));
     await expectFailure(store.open(unknownId), 'not-found');
     await expectFailure(store.append(unknownId, mark(0)), 'not-found');
     await expectFailure(store.end(unknownId, ending(0)), 'not-found');
@@ -268,14 +271,14 @@ describe('SessionStore with an unknown or damaged session', () => {
 
   it('answers invalid-data when the metadata is not valid JSON', async () => {
     const store = newStore();
-    const meta = await store.start(playlist(), '');
+    const meta = await store.start(playlist(), setup(''));
     await writeFile(path.join(dataDir, 'sessions', meta.id, 'session.json'), '{"id": "');
     await expectFailure(newStore().open(meta.id), 'invalid-data');
   });
 
   it('answers invalid-data when the metadata belongs to another session', async () => {
     const store = newStore();
-    const meta = await store.start(playlist(), '');
+    const meta = await store.start(playlist(), setup(''));
     await writeFile(path.join(dataDir, 'sessions', meta.id, 'session.json'), JSON.stringify({ ...meta, id: unknownId }));
     await expectFailure(newStore().open(meta.id), 'invalid-data');
   });

@@ -2,10 +2,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { AppendAck, OpenedSession, SessionSummary } from '../../core/contract';
-import type { JournalEventInput } from '../../core/events';
+import { kindsAllowedAfterEnd, type JournalEventInput } from '../../core/events';
+import { foldSession, programMsAt } from '../../core/fold';
 import type { Playlist } from '../../core/playlist';
 import { ContractFailure } from '../../core/result';
-import { newSessionId, sessionMetaSchema, type SessionId, type SessionMeta } from '../../core/session';
+import { newSessionId, sessionMetaSchema, type SessionId, type SessionMeta, type SessionSetup } from '../../core/session';
 import { fsyncDirectory, writeFileAtomically } from './durable-fs';
 import { JournalWriter, readJournal } from './journal';
 
@@ -52,14 +53,14 @@ export class SessionStore {
     }
   }
 
-  async start(playlist: Playlist, clientCode: string): Promise<SessionMeta> {
+  async start(playlist: Playlist, setup: SessionSetup): Promise<SessionMeta> {
     await this.ensureSessionsDir();
     const createdAt = this.wallClock();
     const meta: SessionMeta = {
       id: newSessionId(createdAt, randomSuffix()),
       playlistId: playlist.id,
       playlistTitle: playlist.title,
-      clientCode,
+      ...setup,
       createdAt: createdAt.toISOString(),
       status: 'open',
     };
@@ -117,12 +118,20 @@ export class SessionStore {
   }
 
   async append(sessionId: SessionId, input: JournalEventInput): Promise<AppendAck> {
+    return (await this.appendMany(sessionId, [input]))[0] as AppendAck;
+  }
+
+  /** Several events in one group commit: all are saved, or none is and the error says why. */
+  async appendMany(sessionId: SessionId, inputs: readonly JournalEventInput[]): Promise<AppendAck[]> {
     const meta = await this.readMeta(sessionId);
-    if (meta.status === 'ended') throw new ContractFailure('conflict', 'this session has ended; it can no longer be marked');
+    const refused = inputs.find((input) => !kindsAllowedAfterEnd.includes(input.kind));
+    if (meta.status === 'ended' && refused !== undefined) {
+      throw new ContractFailure('conflict', 'this session has ended; only edits to its marks can be saved now');
+    }
     const writer = await this.writerFor(sessionId);
     try {
-      const { event, duplicate } = await writer.append(input);
-      return { seq: event.seq, wallTime: event.wallTime, duplicate };
+      const results = await writer.appendMany(inputs);
+      return results.map(({ event, duplicate }) => ({ id: event.id, seq: event.seq, wallTime: event.wallTime, duplicate }));
     } catch (error) {
       const reason = error instanceof Error && 'code' in error ? String(error.code) : 'unknown error';
       throw new ContractFailure('write-failed', `the event could not be saved (${reason}); it will be retried`);
@@ -138,10 +147,40 @@ export class SessionStore {
   async end(sessionId: SessionId, input: JournalEventInput & { kind: 'session-ended' }): Promise<SessionMeta> {
     const meta = await this.readMeta(sessionId);
     if (meta.status === 'ended') return meta;
+    await this.closeOpenSpans(sessionId, input.sessionMs);
     await this.append(sessionId, input);
     const ended: SessionMeta = { ...meta, status: 'ended', endedAt: this.wallClock().toISOString() };
     await writeFileAtomically(path.join(this.sessionDir(sessionId), metaFileName), `${JSON.stringify(ended, null, 2)}\n`);
     return ended;
+  }
+
+  /**
+   * Spans still open when the session ends are closed with a flag, at the music's last
+   * known place (the live screen closes its own spans first, with exact positions).
+   */
+  private async closeOpenSpans(sessionId: SessionId, sessionMs: number): Promise<void> {
+    const events = (await this.writerFor(sessionId)).events();
+    const folded = foldSession(events);
+    if (folded.openSpans.length === 0) return;
+    const lastSegment = events.findLast((event) => event.kind === 'segment-started');
+    const positionMs =
+      lastSegment?.kind === 'segment-started'
+        ? Math.max(0, Math.round(programMsAt(folded.playback, sessionMs) - lastSegment.payload.programMs))
+        : 0;
+    for (const span of folded.openSpans) {
+      await this.append(sessionId, {
+        id: randomUUID(),
+        kind: 'span-closed',
+        sessionMs: Math.max(sessionMs, span.sessionMs),
+        payload: {
+          markId: span.id,
+          phaseId: lastSegment?.kind === 'segment-started' ? lastSegment.payload.phaseId : span.phaseId,
+          segmentId: lastSegment?.kind === 'segment-started' ? lastSegment.payload.segmentId : span.segmentId,
+          positionMs: lastSegment?.kind === 'segment-started' ? positionMs : span.positionMs,
+          autoClosed: true,
+        },
+      });
+    }
   }
 
   async list(): Promise<SessionSummary[]> {

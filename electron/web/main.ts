@@ -37,7 +37,13 @@ async function main() {
   }
   const appRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
   const services = createServices({ dataDir: options.dataDir, bundledPlaylistsDir: path.join(appRoot, 'playlists') });
-  const server = createWebServer({ handlers: services.handlers, rendererDir: path.join(appRoot, 'dist', 'renderer') });
+  const server = createWebServer({
+    handlers: services.handlers,
+    rendererDir: path.join(appRoot, 'dist', 'renderer'),
+    playlists: services.playlists,
+    // Library roots arrive with settings; until then media comes only from playlist folders.
+    libraryRoots: async () => [],
+  });
   server.listen(options.port, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;

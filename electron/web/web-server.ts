@@ -1,11 +1,14 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import http from 'node:http';
-import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import type { Handlers } from '../../core/contract';
 import { dispatch } from '../services/dispatch';
+import { nodeErrorCode } from '../services/error-code';
+import type { HostResponse } from '../services/host-response';
+import { createMediaHandler, mediaUrlPrefix, type MediaSources } from '../services/media';
+import { createStaticFileResolver } from '../services/static-files';
 
-export interface WebServerOptions {
+export interface WebServerOptions extends MediaSources {
   readonly handlers: Handlers;
   /** The built renderer (Vite's output). */
   readonly rendererDir: string;
@@ -13,17 +16,6 @@ export interface WebServerOptions {
 
 const maxRequestBytes = 1024 * 1024;
 const apiPrefix = '/api/';
-
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-};
 
 function sendJson(response: http.ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -64,46 +56,41 @@ async function handleApi(handlers: Handlers, request: http.IncomingMessage, resp
   sendJson(response, 200, await dispatch(handlers, channel, payload));
 }
 
-async function serveStatic(rendererDir: string, urlPath: string, response: http.ServerResponse) {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(urlPath);
-  } catch {
-    response.writeHead(400).end();
+async function send(request: http.IncomingMessage, response: http.ServerResponse, answer: HostResponse): Promise<void> {
+  response.writeHead(answer.status, answer.headers);
+  const { body } = answer;
+  if (request.method === 'HEAD' || body.kind === 'none') {
+    response.end();
     return;
   }
-  const root = path.resolve(rendererDir);
-  let filePath = path.resolve(root, `.${decoded}`);
-  if (filePath !== root && !filePath.startsWith(root + path.sep)) {
-    response.writeHead(404).end();
+  if (body.kind === 'text') {
+    response.end(body.text);
     return;
   }
-  let isFile = false;
   try {
-    isFile = (await stat(filePath)).isFile();
-  } catch {
-    isFile = false;
+    await pipeline(createReadStream(body.filePath, { start: body.start, end: body.end }), response);
+  } catch (error) {
+    // A media element that seeks drops its previous request; that is the listener leaving, not a failure.
+    if (nodeErrorCode(error) !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
   }
-  if (!isFile) {
-    // The renderer routes with the hash, so anything else that is not a file is the app shell.
-    if (path.extname(filePath) !== '') {
-      response.writeHead(404).end();
-      return;
-    }
-    filePath = path.join(root, 'index.html');
-  }
-  const type = contentTypes[path.extname(filePath)] ?? 'application/octet-stream';
-  response.writeHead(200, { 'content-type': type, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });
-  createReadStream(filePath).pipe(response);
 }
 
-export function createWebServer({ handlers, rendererDir }: WebServerOptions): http.Server {
+export function createWebServer({ handlers, rendererDir, playlists, libraryRoots }: WebServerOptions): http.Server {
+  const serveStatic = createStaticFileResolver(rendererDir);
+  const serveMedia = createMediaHandler({ playlists, libraryRoots });
+  const answer = async (request: http.IncomingMessage, response: http.ServerResponse, pathname: string) => {
+    const range = request.headers.range;
+    const hostResponse = pathname.startsWith(mediaUrlPrefix)
+      ? await serveMedia(pathname.slice(mediaUrlPrefix.length), range)
+      : await serveStatic(pathname, range);
+    await send(request, response, hostResponse);
+  };
   return http.createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const work = url.pathname.startsWith(apiPrefix)
       ? handleApi(handlers, request, response, url.pathname.slice(apiPrefix.length))
       : request.method === 'GET' || request.method === 'HEAD'
-        ? serveStatic(rendererDir, url.pathname, response)
+        ? answer(request, response, url.pathname)
         : Promise.resolve(void response.writeHead(405).end());
     work.catch((error: unknown) => {
       console.error('attune web host: request failed', error);

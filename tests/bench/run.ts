@@ -2,23 +2,20 @@ import { performance } from 'node:perf_hooks';
 import { chromium, type Browser } from 'playwright';
 import { chromiumLaunchOptions } from '../../playwright.config';
 import { removeDataDir, startWebHost } from '../support/web-host';
+import { benchJournalReplay } from './journal-replay';
+import { benchMarkAckLatency } from './mark-latency';
+import { median } from './stats';
 
 const runs = Number(process.env.ATTUNE_BENCH_RUNS ?? 7);
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-}
-
-/** From spawning the web host to the start screen listing a playlist that can be started. */
+/** From spawning the web host to the start screen listing the playlist to start (loaded from the host). */
 async function startupToInteractive(browser: Browser): Promise<number> {
   const started = performance.now();
   const host = await startWebHost();
   const page = await browser.newPage();
   try {
     await page.goto(host.url);
-    await page.getByRole('button', { name: 'Start session' }).first().waitFor({ state: 'visible' });
+    await page.getByRole('radio', { name: /Generative session/ }).waitFor({ state: 'visible' });
     return performance.now() - started;
   } finally {
     await page.close();
@@ -38,18 +35,27 @@ async function blankPageReference(browser: Browser): Promise<number> {
   return elapsed;
 }
 
+async function benchStartup(browser: Browser): Promise<string[]> {
+  await startupToInteractive(browser); // warm the file cache; not counted
+  const startup: number[] = [];
+  const reference: number[] = [];
+  for (let run = 0; run < runs; run += 1) {
+    startup.push(await startupToInteractive(browser));
+    reference.push(await blankPageReference(browser));
+  }
+  return [
+    `startup_to_interactive_ms: ${median(startup).toFixed(0)} ms (median of ${runs})`,
+    `reference_blank_page_ms: ${median(reference).toFixed(0)} ms (median of ${runs}, same browser)`,
+  ];
+}
+
 async function main() {
   const browser = await chromium.launch(chromiumLaunchOptions);
   try {
-    await startupToInteractive(browser); // warm the file cache; not counted
-    const startup: number[] = [];
-    const reference: number[] = [];
-    for (let run = 0; run < runs; run += 1) {
-      startup.push(await startupToInteractive(browser));
-      reference.push(await blankPageReference(browser));
+    for (const bench of [benchStartup, benchMarkAckLatency]) {
+      for (const line of await bench(browser)) console.log(line);
     }
-    console.log(`startup_to_interactive_ms: ${median(startup).toFixed(0)} ms (median of ${runs})`);
-    console.log(`reference_blank_page_ms: ${median(reference).toFixed(0)} ms (median of ${runs}, same browser)`);
+    for (const line of await benchJournalReplay()) console.log(line);
   } finally {
     await browser.close();
   }

@@ -26,8 +26,8 @@ async function readEvents(sessionDir: string): Promise<{ kind: string; payload: 
 test('the default session sounds, takes marks by key, and keeps them across a reload', async ({ page }) => {
   await page.goto(host.url);
   await page.getByLabel('Client code').fill('E2E-01');
-  const generative = page.getByRole('listitem').filter({ hasText: 'Generative session' });
-  await generative.getByRole('button', { name: 'Start session' }).click();
+  await page.getByRole('radio', { name: /Generative session/ }).check();
+  await page.getByRole('button', { name: 'Start session' }).click();
 
   const meter = page.getByRole('meter', { name: 'Output level' });
   await expect(meter).toBeVisible();
@@ -72,7 +72,7 @@ test('the default session sounds, takes marks by key, and keeps them across a re
 
 test('marks survive a host restart, and the journal stays readable', async ({ page }) => {
   await page.goto(host.url);
-  await page.getByRole('button', { name: 'Start session' }).first().click();
+  await page.getByRole('button', { name: 'Start session' }).click();
   await expect(page.getByTestId('now-playing')).not.toHaveText('—');
   await page.getByRole('button', { name: /Resonance/ }).click();
   await expect(page.locator('.recent-mark[data-saved="true"]')).toHaveCount(1);

@@ -1,105 +1,158 @@
-import { useState } from 'react';
-import type { PlaylistSummary } from '../../../core/contract';
-import { formatMinutes } from '../../../core/format';
+import { useState, type FormEvent } from 'react';
+import { formatClock, formatMinutes } from '../../../core/format';
+import type { SessionSetup } from '../../../core/session';
 import { call } from '../../bridge/attune-bridge';
 import { hrefFor } from '../../routes';
 import { useHostData } from '../../use-host-data';
 
 interface HomeScreenProps {
-  readonly onStart: (playlistId: string, clientCode: string) => Promise<void>;
+  readonly onStart: (playlistId: string, setup: SessionSetup) => Promise<void>;
+  readonly onResume: (sessionId: string) => Promise<void>;
 }
 
-export function HomeScreen({ onStart }: HomeScreenProps) {
+const emptySetup: SessionSetup = { clientCode: '', facilitators: '', intention: '', substance: '', dose: '', supplementalDosePlan: '' };
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function HomeScreen({ onStart, onResume }: HomeScreenProps) {
   const [playlists] = useHostData(() => call('playlists:list', {}), []);
   const [sessions] = useHostData(() => call('sessions:list', {}), []);
-  const [clientCode, setClientCode] = useState('');
-  const [starting, setStarting] = useState<string | undefined>();
-  const [startError, setStartError] = useState<string | undefined>();
+  const [setup, setSetup] = useState<SessionSetup>(emptySetup);
+  const [playlistId, setPlaylistId] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | undefined>();
 
-  const start = async (playlist: PlaylistSummary) => {
-    setStarting(playlist.id);
-    setStartError(undefined);
+  const usable = playlists.status === 'ready' ? playlists.value.filter((playlist) => playlist.problem === undefined) : [];
+  const chosen = playlistId ?? usable[0]?.id;
+
+  const field = (key: keyof SessionSetup) => ({
+    value: setup[key],
+    onChange: (event: { target: { value: string } }) => setSetup((previous) => ({ ...previous, [key]: event.target.value })),
+  });
+
+  const run = async (work: () => Promise<void>) => {
+    setBusy(true);
+    setError(undefined);
     try {
-      await onStart(playlist.id, clientCode.trim());
-    } catch (error) {
-      setStartError(error instanceof Error ? error.message : String(error));
+      await work();
+    } catch (caught) {
+      setError(errorText(caught));
     } finally {
-      setStarting(undefined);
+      setBusy(false);
     }
+  };
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (chosen !== undefined) void run(() => onStart(chosen, setup));
   };
 
   const openSessions = sessions.status === 'ready' ? sessions.value.filter((summary) => summary.meta.status === 'open') : [];
 
   return (
     <div className="home">
-      <section className="panel" aria-labelledby="new-session-heading">
-        <h1 id="new-session-heading">New session</h1>
-        <label className="field">
-          <span>Client code</span>
-          <input
-            value={clientCode}
-            maxLength={40}
-            onChange={(event) => setClientCode(event.target.value)}
-            placeholder="e.g. C-0417"
-            autoComplete="off"
-            spellCheck={false}
-          />
-          <small>A pseudonym only. Do not type the client’s name.</small>
-        </label>
-        {startError !== undefined ? (
-          <p className="error" role="alert">
-            Could not start: {startError}
-          </p>
-        ) : null}
-        {playlists.status === 'loading' ? <p className="muted">Loading playlists…</p> : null}
-        {playlists.status === 'error' ? <p className="error">Playlists could not be loaded: {playlists.message}</p> : null}
-        {playlists.status === 'ready' ? (
-          <ul className="playlist-list">
-            {playlists.value.map((playlist) => (
-              <li key={`${playlist.source}/${playlist.fileName}`} className="playlist-card">
-                <div>
-                  <h2>{playlist.title}</h2>
-                  {playlist.problem === undefined ? (
-                    <p className="muted">
-                      {playlist.phaseTitles.join(' → ')} · {formatMinutes(playlist.totalTargetMinutes)}
-                      {playlist.source === 'bundled' ? ' · bundled' : ''}
-                    </p>
-                  ) : (
-                    <p className="error">
-                      {playlist.fileName} cannot be used: <span className="pre">{playlist.problem}</span>
-                    </p>
-                  )}
-                </div>
-                {playlist.problem === undefined ? (
-                  <button
-                    type="button"
-                    className="primary"
-                    disabled={starting !== undefined}
-                    onClick={() => void start(playlist)}
-                  >
-                    {starting === playlist.id ? 'Starting…' : 'Start session'}
-                  </button>
-                ) : null}
-              </li>
-            ))}
-          </ul>
-        ) : null}
-      </section>
       {openSessions.length > 0 ? (
         <section className="panel" aria-labelledby="open-sessions-heading">
           <h2 id="open-sessions-heading">Sessions still open</h2>
+          <p className="muted">A session left open by a reload, a restart or a crash can be resumed where the music should be now.</p>
           <ul className="plain-list">
             {openSessions.map((summary) => (
-              <li key={summary.meta.id}>
-                <a href={hrefFor({ screen: 'review', sessionId: summary.meta.id })}>
-                  {new Date(summary.meta.createdAt).toLocaleString()} · {summary.meta.playlistTitle} ·{' '}
-                  {summary.meta.clientCode || 'no client code'} · {summary.markCount} marks
-                </a>
+              <li key={summary.meta.id} className="open-session">
+                <span>
+                  {new Date(summary.meta.createdAt).toLocaleString()} · {summary.meta.playlistTitle} · {summary.meta.clientCode || 'no client code'} ·{' '}
+                  {summary.markCount} marks · last event at {formatClock(summary.lastSessionMs)}
+                </span>
+                <span className="row">
+                  <button type="button" className="primary" disabled={busy} onClick={() => void run(() => onResume(summary.meta.id))}>
+                    Resume
+                  </button>
+                  <a className="button" href={hrefFor({ screen: 'review', sessionId: summary.meta.id })}>
+                    Review
+                  </a>
+                </span>
               </li>
             ))}
           </ul>
         </section>
       ) : null}
+
+      <form className="panel setup" aria-labelledby="new-session-heading" onSubmit={submit}>
+        <h1 id="new-session-heading">New session</h1>
+        <fieldset className="playlist-choice">
+          <legend>Playlist</legend>
+          {playlists.status === 'loading' ? <p className="muted">Loading playlists…</p> : null}
+          {playlists.status === 'error' ? <p className="error">Playlists could not be loaded: {playlists.message}</p> : null}
+          {playlists.status === 'ready' ? (
+            <ul className="playlist-list">
+              {playlists.value.map((playlist) => (
+                <li key={`${playlist.source}/${playlist.fileName}`} className="playlist-card">
+                  {playlist.problem === undefined ? (
+                    <label className="playlist-option">
+                      <input
+                        type="radio"
+                        name="playlist"
+                        value={playlist.id}
+                        checked={chosen === playlist.id}
+                        onChange={() => setPlaylistId(playlist.id)}
+                      />
+                      <span>
+                        <strong>{playlist.title}</strong>
+                        <span className="muted">
+                          {' '}
+                          {playlist.phaseTitles.join(' → ')} · {formatMinutes(playlist.totalTargetMinutes)}
+                          {playlist.source === 'bundled' ? ' · bundled' : ''}
+                        </span>
+                      </span>
+                    </label>
+                  ) : (
+                    <p className="error">
+                      {playlist.fileName} cannot be used: <span className="pre">{playlist.problem}</span>
+                    </p>
+                  )}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </fieldset>
+        <div className="setup-fields">
+          <label className="field">
+            <span>Client code</span>
+            <input {...field('clientCode')} maxLength={40} placeholder="e.g. C-0417" autoComplete="off" spellCheck={false} />
+            <small>A pseudonym only. Do not type the client’s name.</small>
+          </label>
+          <label className="field">
+            <span>Facilitators’ initials</span>
+            <input {...field('facilitators')} maxLength={80} placeholder="e.g. AB, CD" autoComplete="off" />
+          </label>
+          <label className="field">
+            <span>Substance</span>
+            <input {...field('substance')} maxLength={200} autoComplete="off" />
+          </label>
+          <label className="field">
+            <span>Dose</span>
+            <input {...field('dose')} maxLength={200} autoComplete="off" />
+          </label>
+          <label className="field">
+            <span>Planned supplemental dose</span>
+            <input {...field('supplementalDosePlan')} maxLength={200} placeholder="e.g. half dose at 1 h 30" autoComplete="off" />
+          </label>
+          <label className="field wide">
+            <span>Intention</span>
+            <textarea {...field('intention')} maxLength={2000} rows={2} />
+          </label>
+        </div>
+        {error !== undefined ? (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        ) : null}
+        <p className="muted">Start at the moment of the dose: the session clock counts from it (it can be corrected later).</p>
+        <button type="submit" className="primary" disabled={busy || chosen === undefined}>
+          {busy ? 'Starting…' : 'Start session'}
+        </button>
+      </form>
     </div>
   );
 }

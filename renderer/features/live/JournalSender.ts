@@ -22,6 +22,7 @@ interface JournalSenderEvents extends Record<string, unknown> {
 }
 
 const retryDelaysMs = [250, 500, 1000, 2000, 4000];
+const maxBatch = 200;
 
 /**
  * Sends journal events in order and keeps every one until the host acknowledges it
@@ -57,20 +58,26 @@ export class JournalSender extends TypedEmitter<JournalSenderEvents> {
     this.sending = true;
     try {
       while (this.state.pending.length > 0 && !this.disposed) {
-        const head = this.state.pending[0] as PendingEvent;
-        const result = await call('journal:append', { sessionId: this.sessionId, event: head.input });
-        // Events may have been queued while this one was in flight: edit the current queue, not a snapshot.
-        const others = this.state.pending.filter((pending) => pending.input.id !== head.input.id);
+        // Everything waiting goes in one request: the host saves it with one fdatasync.
+        const batch = this.state.pending.slice(0, maxBatch);
+        const result = await call('journal:append', { sessionId: this.sessionId, events: batch.map((pending) => pending.input) });
+        const sentIds = new Set(batch.map((pending) => pending.input.id));
+        // Events may have been queued while these were in flight: edit the current queue, not a snapshot.
+        const others = this.state.pending.filter((pending) => !sentIds.has(pending.input.id));
         if (result.ok) {
-          const acknowledgedIds = new Set(this.state.acknowledgedIds).add(head.input.id);
+          const acknowledgedIds = new Set(this.state.acknowledgedIds);
+          for (const id of sentIds) acknowledgedIds.add(id);
           this.update({ pending: others, acknowledgedIds, lastError: others.length === 0 ? undefined : this.state.lastError });
-          this.emit('acknowledged', { input: head.input, seq: result.value.seq });
+          for (const ack of result.value) {
+            const sent = batch.find((pending) => pending.input.id === ack.id);
+            if (sent !== undefined) this.emit('acknowledged', { input: sent.input, seq: ack.seq });
+          }
           continue;
         }
-        const attempts = head.attempts + 1;
-        this.update({ pending: [{ ...head, attempts }, ...others], lastError: result.error.message });
+        const attempts = (batch[0]?.attempts ?? 0) + 1;
+        this.update({ pending: [...batch.map((pending) => ({ ...pending, attempts })), ...others], lastError: result.error.message });
         if (result.error.code === 'bad-request' || result.error.code === 'conflict') {
-          // The host will never accept this event; keep it visible rather than loop on it.
+          // The host will never accept these as they are; keep them visible rather than loop on them.
           return;
         }
         const delay = retryDelaysMs[Math.min(attempts - 1, retryDelaysMs.length - 1)] as number;

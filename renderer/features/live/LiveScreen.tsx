@@ -1,10 +1,13 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type CSSProperties } from 'react';
+import type { Vitals } from '../../../core/events';
 import { formatClock, formatPosition } from '../../../core/format';
+import type { MarkKindDefinition } from '../../../core/mark-kinds';
 import type { SessionPlan } from '../../../core/plan';
 import { hrefFor } from '../../routes';
 import { useExternalState } from '../../use-external-state';
-import { segmentTitle, type LiveMark, type LiveSession } from './LiveSession';
-import { markKeys, markLabels, useMarkKeys } from './mark-keys';
+import { SessionSummary } from '../review/SessionSummary';
+import { segmentTitle, undoWindowMs, type LiveMark, type LiveSession } from './LiveSession';
+import { useLiveKeys } from './mark-keys';
 
 interface LiveScreenProps {
   readonly session: LiveSession | undefined;
@@ -18,10 +21,13 @@ export function LiveScreen({ session, sessionId, onLeave }: LiveScreenProps) {
       <section className="panel">
         <h1>This session is not running here</h1>
         <p className="muted">
-          The page was reloaded or the session was started elsewhere. Everything marked so far is saved and can be read in
-          review.
+          The page was reloaded or the app restarted. Everything marked so far is saved. Resume it from the Start screen, or read
+          it in review.
         </p>
-        <p>
+        <p className="row">
+          <a className="button" href={hrefFor({ screen: 'home' })}>
+            Go to Start
+          </a>
           <a className="button" href={hrefFor({ screen: 'review', sessionId })}>
             Open it in review
           </a>
@@ -69,28 +75,150 @@ function LevelMeter({ session }: { readonly session: LiveSession }) {
   const shown = Number.isFinite(levelDb) ? Math.max(floorDb, levelDb) : floorDb;
   const width = ((shown - floorDb) / -floorDb) * 100;
   return (
-    <div
-      className="level-meter"
-      role="meter"
-      aria-label="Output level"
-      aria-valuemin={floorDb}
-      aria-valuemax={0}
-      aria-valuenow={Math.round(shown)}
-      data-level-db={Number.isFinite(levelDb) ? levelDb.toFixed(1) : '-Infinity'}
-      title={Number.isFinite(levelDb) ? `${levelDb.toFixed(0)} dBFS` : 'silent'}
-    >
-      <div className="level-meter-fill" style={{ width: `${width}%` }} />
+    <div className="level">
+      <span className="label">Output</span>
+      <div
+        className="level-meter"
+        role="meter"
+        aria-label="Output level"
+        aria-valuemin={floorDb}
+        aria-valuemax={0}
+        aria-valuenow={Math.round(shown)}
+        data-level-db={Number.isFinite(levelDb) ? levelDb.toFixed(1) : '-Infinity'}
+        title={Number.isFinite(levelDb) ? `${levelDb.toFixed(0)} dBFS` : 'silent'}
+      >
+        <div className="level-meter-fill" style={{ width: `${width}%` }} />
+      </div>
     </div>
   );
 }
 
-function MarkConfirmation({ mark }: { readonly mark: LiveMark | undefined }) {
+const kindStyle = (kind: MarkKindDefinition | undefined): CSSProperties => ({ '--kind-color': kind?.color ?? '#7b8794' }) as CSSProperties;
+
+function MarkButton({ kind, session, openSince }: { readonly kind: MarkKindDefinition; readonly session: LiveSession; readonly openSince: number | undefined }) {
   return (
-    <p className="mark-confirmation" role="status" aria-live="polite">
-      {mark === undefined
-        ? '\u00a0'
-        : `${markLabels[mark.markKind] ?? mark.markKind} marked at ${formatClock(mark.sessionMs)}${mark.saved ? ' · saved' : ' · saving…'}`}
-    </p>
+    <button
+      type="button"
+      className={`mark-button mark-${kind.category}`}
+      style={kindStyle(kind)}
+      aria-pressed={kind.span ? openSince !== undefined : undefined}
+      onClick={() => session.mark(kind.id)}
+    >
+      <span>{kind.label}</span>
+      {openSince !== undefined ? <span className="span-open">open since {formatClock(openSince)}</span> : null}
+      <kbd>{kind.key.toUpperCase()}</kbd>
+    </button>
+  );
+}
+
+function VitalsFields({ mark, session }: { readonly mark: LiveMark; readonly session: LiveSession }) {
+  const fields: { key: keyof Vitals; label: string; step: number }[] = [
+    { key: 'systolic', label: 'Systolic', step: 1 },
+    { key: 'diastolic', label: 'Diastolic', step: 1 },
+    { key: 'heartRate', label: 'Heart rate', step: 1 },
+    { key: 'temperatureC', label: 'Temp °C', step: 0.1 },
+  ];
+  const save = (key: keyof Vitals, text: string) => {
+    const value = text.trim() === '' ? undefined : Number(text);
+    if (value !== undefined && !Number.isFinite(value)) return;
+    const next: Vitals = { ...mark.vitals };
+    if (value === undefined) delete next[key];
+    else next[key] = key === 'temperatureC' ? Math.round(value * 10) / 10 : Math.round(value);
+    session.editMark(mark.id, { vitals: next });
+  };
+  return (
+    <span className="vitals-fields">
+      {fields.map(({ key, label, step }) => (
+        <label key={key}>
+          <span className="muted">{label}</span>
+          <input
+            type="number"
+            step={step}
+            defaultValue={mark.vitals?.[key] ?? ''}
+            onBlur={(event) => save(key, event.target.value)}
+            onKeyDown={(event) => {
+              if (event.key === 'Enter' || event.key === 'Escape') event.currentTarget.blur();
+            }}
+          />
+        </label>
+      ))}
+    </span>
+  );
+}
+
+function RecentMarkRow({
+  mark,
+  session,
+  t0OffsetMs,
+  focusNote,
+}: {
+  readonly mark: LiveMark;
+  readonly session: LiveSession;
+  readonly t0OffsetMs: number;
+  readonly focusNote: boolean;
+}) {
+  const noteRef = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (focusNote) noteRef.current?.focus();
+  }, [focusNote]);
+  const plan = session.plan;
+  const entry = plan.entries.find((candidate) => candidate.segment.id === mark.segmentId);
+  const phase = plan.phases.find((candidate) => candidate.id === mark.phaseId);
+  const label = mark.kind?.label ?? mark.markKind;
+  return (
+    <li className="recent-mark" style={kindStyle(mark.kind)} data-saved={mark.saved} data-mark-kind={mark.markKind}>
+      <span className="recent-mark-kind">{label}</span>
+      <span>{formatClock(mark.sessionMs + t0OffsetMs)}</span>
+      <span className="muted recent-mark-place">
+        {phase?.title ?? mark.phaseId} · {entry === undefined ? mark.segmentId : segmentTitle(entry.segment)} at {formatPosition(mark.positionMs)}
+        {mark.span !== undefined ? (mark.span.end === undefined ? ' · open' : ` · until ${formatClock(mark.span.end.sessionMs + t0OffsetMs)}`) : ''}
+      </span>
+      <span className="intensity" role="group" aria-label={`Intensity of ${label} at ${formatClock(mark.sessionMs + t0OffsetMs)}`}>
+        {[1, 2, 3, 4, 5].map((level) => (
+          <button
+            type="button"
+            key={level}
+            className="intensity-button"
+            aria-pressed={mark.intensity === level}
+            onClick={() => session.editMark(mark.id, { intensity: mark.intensity === level ? null : level })}
+          >
+            {level}
+          </button>
+        ))}
+      </span>
+      <input
+        ref={noteRef}
+        className="note-input"
+        aria-label={`Note for ${label} at ${formatClock(mark.sessionMs + t0OffsetMs)}`}
+        placeholder="note…"
+        defaultValue={mark.note ?? ''}
+        maxLength={5000}
+        onBlur={(event) => session.editMark(mark.id, { note: event.target.value.trim() === '' ? null : event.target.value.trim() })}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter' || event.key === 'Escape') event.currentTarget.blur();
+        }}
+      />
+      <span className="muted save-state">{mark.saved ? 'saved' : 'saving…'}</span>
+      {mark.kind?.fields === 'vitals' ? <VitalsFields mark={mark} session={session} /> : null}
+    </li>
+  );
+}
+
+function T0Correction({ session, t0OffsetMs }: { readonly session: LiveSession; readonly t0OffsetMs: number }) {
+  const [minutes, setMinutes] = useState(String(Math.round(t0OffsetMs / 60_000)));
+  return (
+    <details className="t0-correction">
+      <summary>Correct the dose time (T0)</summary>
+      <label>
+        The dose was taken{' '}
+        <input type="number" value={minutes} step={1} min={-720} max={720} onChange={(event) => setMinutes(event.target.value)} /> minutes
+        before Start was pressed.
+      </label>
+      <button type="button" onClick={() => session.correctT0(Number(minutes) * 60_000)} disabled={!Number.isFinite(Number(minutes))}>
+        Apply
+      </button>
+      {t0OffsetMs !== 0 ? <span className="muted"> Currently {Math.round(t0OffsetMs / 60_000)} min.</span> : null}
+    </details>
   );
 }
 
@@ -99,8 +227,15 @@ function RunningSession({ session, onLeave }: { readonly session: LiveSession; r
   const sessionMs = usePolled(() => session.sessionMs(), 250);
   const [confirmEnd, setConfirmEnd] = useState(false);
   const [endError, setEndError] = useState<string | undefined>();
+  const [noteFocus, setNoteFocus] = useState<string | undefined>();
   const { position, status, programMs } = state.player;
-  useMarkKeys(session);
+  const kinds = session.markKinds().filter((kind) => !kind.hidden);
+  const t0OffsetMs = state.folded.t0OffsetMs;
+
+  const onMarked = useCallback((markId: string, markKind: string) => {
+    if (markKind === 'note') setNoteFocus(markId);
+  }, []);
+  useLiveKeys(session, { onMarked });
 
   useEffect(() => {
     if (!confirmEnd) return;
@@ -121,7 +256,24 @@ function RunningSession({ session, onLeave }: { readonly session: LiveSession; r
   };
 
   const playing = status === 'playing';
-  const latestMark = state.recentMarks[0];
+  const latest = state.recentMarks[0];
+  const openSince = (kind: MarkKindDefinition) => {
+    const open = state.openSpans.find((span) => span.markKind === kind.id);
+    return open === undefined ? undefined : open.sessionMs + t0OffsetMs;
+  };
+
+  if (state.ended) {
+    return (
+      <div className="live">
+        <SessionSummary meta={session.meta} folded={state.folded} plan={session.plan} kinds={session.markKinds()} />
+        <p>
+          <a className="button" href={hrefFor({ screen: 'review', sessionId: session.meta.id })} onClick={onLeave}>
+            Review this session
+          </a>
+        </p>
+      </div>
+    );
+  }
 
   return (
     <div className="live" data-status={status}>
@@ -132,20 +284,19 @@ function RunningSession({ session, onLeave }: { readonly session: LiveSession; r
       ) : null}
       <header className="live-header">
         <div>
-          <div className="label">Session time</div>
+          <div className="label">Since the dose</div>
           <div className="session-clock" data-testid="session-clock">
             {formatClock(sessionMs)}
           </div>
         </div>
         <div className="live-now">
-          <div className="label">{position?.phase.title ?? (state.ended ? 'Session ended' : 'Not started')}</div>
+          <div className="label">{position?.phase.title ?? 'Not started'}</div>
           <div className="now-playing" data-testid="now-playing">
             {position === null ? '—' : segmentTitle(position.entry.segment)}
           </div>
           {position !== null ? (
             <div className="muted">
-              {formatPosition(position.entryRemainingMs)} left in this segment · {formatPosition(position.phaseRemainingMs)} to the
-              next phase
+              {formatPosition(position.entryRemainingMs)} left in this segment · {formatPosition(position.phaseRemainingMs)} to the next phase
             </div>
           ) : null}
         </div>
@@ -154,56 +305,51 @@ function RunningSession({ session, onLeave }: { readonly session: LiveSession; r
 
       <PhaseBar plan={session.plan} programMs={programMs} />
 
-      <div className="mark-buttons" aria-label="Marks">
-        {markKeys.map(({ key, markKind }) => (
-          <button
-            type="button"
-            key={markKind}
-            className={`mark-button mark-${markKind}`}
-            disabled={state.ended}
-            onClick={() => session.mark(markKind)}
-          >
-            <span>{markLabels[markKind]}</span>
-            <kbd>{key.toUpperCase()}</kbd>
-          </button>
-        ))}
+      <div className="mark-buttons" role="group" aria-label="Marks">
+        {kinds
+          .filter((kind) => kind.category === 'observation')
+          .map((kind) => (
+            <MarkButton key={kind.id} kind={kind} session={session} openSince={openSince(kind)} />
+          ))}
       </div>
-      <MarkConfirmation mark={latestMark} />
+      <div className="protocol-buttons" role="group" aria-label="Protocol events">
+        {kinds
+          .filter((kind) => kind.category === 'protocol')
+          .map((kind) => (
+            <MarkButton key={kind.id} kind={kind} session={session} openSince={openSince(kind)} />
+          ))}
+      </div>
+      <p className="mark-confirmation" role="status" aria-live="polite">
+        {latest === undefined
+          ? ' '
+          : `${latest.kind?.label ?? latest.markKind} marked at ${formatClock(latest.sessionMs + t0OffsetMs)}${latest.saved ? ' · saved' : ' · saving…'}`}
+      </p>
 
       <div className="transport">
-        <button type="button" className="primary" disabled={state.ended || status === 'starting'} onClick={() => session.togglePlayback()}>
+        <button type="button" className="primary" disabled={status === 'starting'} onClick={() => session.togglePlayback()}>
           {playing ? 'Pause' : 'Play'} <kbd>Space</kbd>
         </button>
-        {state.ended ? (
-          <a className="button" href={hrefFor({ screen: 'review', sessionId: session.meta.id })} onClick={onLeave}>
-            Review this session
-          </a>
-        ) : (
-          <button type="button" className={confirmEnd ? 'danger' : ''} onClick={() => void endSession()}>
-            {confirmEnd ? 'Press again to end the session' : 'End session'}
-          </button>
-        )}
+        <button type="button" disabled={state.undoable === undefined} onClick={() => session.undoLastMark()}>
+          {state.undoable === undefined ? 'Undo' : `Undo ${state.undoable.kind?.label ?? state.undoable.markKind}`} <kbd>Ctrl Z</kbd>
+        </button>
+        <button type="button" className={confirmEnd ? 'danger' : ''} onClick={() => void endSession()}>
+          {confirmEnd ? 'Press again to end the session' : 'End session'}
+        </button>
       </div>
       {endError !== undefined ? <p className="error">{endError}</p> : null}
       {state.notice !== undefined ? <p className="notice">{state.notice}</p> : null}
 
       <section aria-labelledby="recent-marks-heading">
         <h2 id="recent-marks-heading" className="label">
-          Recent marks
+          Recent marks <span className="muted">· 1–5 sets the newest mark's intensity · undo within {undoWindowMs / 1000} s</span>
         </h2>
         <ol className="recent-marks">
           {state.recentMarks.map((mark) => (
-            <li key={mark.id} className={`recent-mark mark-${mark.markKind}`} data-saved={mark.saved}>
-              <span className="recent-mark-kind">{markLabels[mark.markKind] ?? mark.markKind}</span>
-              <span>{formatClock(mark.sessionMs)}</span>
-              <span className="muted">
-                {mark.phaseTitle} · {mark.segmentTitle} at {formatPosition(mark.positionMs)}
-              </span>
-              <span className="muted">{mark.saved ? 'saved' : 'saving…'}</span>
-            </li>
+            <RecentMarkRow key={mark.id} mark={mark} session={session} t0OffsetMs={t0OffsetMs} focusNote={noteFocus === mark.id} />
           ))}
         </ol>
       </section>
+      <T0Correction session={session} t0OffsetMs={t0OffsetMs} />
     </div>
   );
 }

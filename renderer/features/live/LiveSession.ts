@@ -1,27 +1,30 @@
-import type { JournalEventInput, MarkKind } from '../../../core/events';
-import type { SessionPlan } from '../../../core/plan';
+import type { JournalEvent, JournalEventInput, Vitals } from '../../../core/events';
+import { foldSession, type FoldedMark, type FoldedSession } from '../../../core/fold';
+import type { MarkKindDefinition } from '../../../core/mark-kinds';
+import { locate, type PlannedEntry, type SessionPlan } from '../../../core/plan';
 import type { Playlist } from '../../../core/playlist';
 import type { SessionMeta } from '../../../core/session';
 import { SessionClock } from '../../../core/session-clock';
+import type { Settings } from '../../../core/settings';
 import { TypedEmitter } from '../../../core/typed-emitter';
 import { callOrThrow } from '../../bridge/attune-bridge';
 import type { AudioOutput } from '../../audio/AudioOutput';
 import { SessionPlayer, type PlayerState } from '../../audio/SessionPlayer';
 import { JournalSender } from './JournalSender';
 
-export interface LiveMark {
-  readonly id: string;
-  readonly markKind: MarkKind;
-  readonly sessionMs: number;
-  readonly phaseTitle: string;
-  readonly segmentTitle: string;
-  readonly positionMs: number;
+export interface LiveMark extends FoldedMark {
   readonly saved: boolean;
+  readonly kind: MarkKindDefinition | undefined;
 }
 
 export interface LiveSessionState {
   readonly player: PlayerState;
+  readonly folded: FoldedSession;
+  /** Newest first. */
   readonly recentMarks: readonly LiveMark[];
+  readonly openSpans: readonly LiveMark[];
+  /** The mark that undo would take back, while it still can. */
+  readonly undoable: LiveMark | undefined;
   /** Shown until every event has been acknowledged again. */
   readonly saveWarning: string | undefined;
   readonly unsavedCount: number;
@@ -34,81 +37,137 @@ interface LiveSessionEvents extends Record<string, unknown> {
   marked: LiveMark;
 }
 
-const recentMarkLimit = 8;
+export interface ResumePoint {
+  /** Events already in the journal. */
+  readonly events: readonly JournalEvent[];
+  readonly sessionMs: number;
+  readonly programMs: number;
+  readonly playing: boolean;
+}
 
-export function segmentTitle(segment: SessionPlan['entries'][number]['segment']): string {
+const recentMarkLimit = 12;
+export const undoWindowMs = 10_000;
+
+type EventDraft = { [Kind in JournalEventInput['kind']]: { kind: Kind; payload: Extract<JournalEventInput, { kind: Kind }>['payload'] } }[JournalEventInput['kind']];
+
+export function segmentTitle(segment: PlannedEntry['segment']): string {
   if (segment.title !== undefined) return segment.title;
-  return segment.type === 'soundscape' ? `${segment.preset} soundscape` : segment.path.split(/[\\/]/).at(-1) ?? segment.path;
+  return segment.type === 'soundscape' ? `${segment.preset} soundscape` : (segment.path.split(/[\\/]/).at(-1) ?? segment.path);
 }
 
 /**
  * One running session: the clock, the player and the journal, tied together so that a
  * mark always carries the session time, phase, segment and position it was taken at.
+ * Its state is the same fold review uses, applied to the events sent so far.
  */
 export class LiveSession extends TypedEmitter<LiveSessionEvents> {
   readonly player: SessionPlayer;
   private readonly clock: SessionClock;
   private readonly sender: JournalSender;
   private readonly unsubscribers: (() => void)[] = [];
-  private marks: LiveMark[] = [];
+  /** Every event of the session: from the journal on resume, then each one sent. */
+  private readonly events: JournalEvent[];
+  private readonly resumedIds: ReadonlySet<string>;
+  private folded: FoldedSession;
   private notice: string | undefined;
-  private ended = false;
+  private ended: boolean;
   private state: LiveSessionState;
+  private undoTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When each unacknowledged mark's key was pressed, for the acknowledgement-latency measure. */
+  private readonly pressedAt = new Map<string, number>();
 
   constructor(
     readonly meta: SessionMeta,
     readonly playlist: Playlist,
     readonly plan: SessionPlan,
     private readonly output: AudioOutput,
-    monotonicNow: () => number = () => performance.now(),
+    private settings: Settings,
+    resume: ResumePoint | undefined = undefined,
+    private readonly monotonicNow: () => number = () => performance.now(),
   ) {
     super();
-    this.clock = SessionClock.startingNow(monotonicNow);
-    this.player = new SessionPlayer(output, plan);
+    this.clock = resume === undefined ? SessionClock.startingNow(monotonicNow) : SessionClock.resumedAt(monotonicNow, resume.sessionMs);
+    this.player = new SessionPlayer(output, plan, resume?.programMs ?? 0);
     this.sender = new JournalSender(meta.id);
+    this.events = [...(resume?.events ?? [])];
+    this.resumedIds = new Set(this.events.map((event) => event.id));
+    this.folded = foldSession(this.events);
+    this.ended = meta.status === 'ended';
     this.state = this.computeState();
     this.unsubscribers.push(
       this.player.on('state', () => this.refresh()),
-      this.player.on('phase-started', ({ phase, programMs }) =>
-        this.journal({ kind: 'phase-started', payload: { phaseId: phase.id, programMs } }),
-      ),
+      this.player.on('phase-started', ({ phase, programMs }) => this.journal({ kind: 'phase-started', payload: { phaseId: phase.id, programMs } })),
       this.player.on('entry-started', ({ entry, programMs }) =>
         this.journal({
           kind: 'segment-started',
           payload: { phaseId: plan.phases[entry.phaseIndex]?.id ?? 'unknown', segmentId: entry.segment.id, programMs },
         }),
       ),
-      this.player.on('ended', () => void this.end('plan-finished')),
-      this.player.on('problem', ({ message }) => {
-        this.notice = message;
-        this.refresh();
-      }),
+      this.player.on('ended', () => void this.end('plan-finished').catch((error: unknown) => this.showNotice(String(error)))),
+      this.player.on('problem', ({ message }) => this.showNotice(message)),
       this.sender.on('state', () => this.refresh()),
+      this.sender.on('acknowledged', ({ input }) => {
+        const pressedAt = this.pressedAt.get(input.id);
+        if (pressedAt === undefined) return;
+        this.pressedAt.delete(input.id);
+        // User Timing entry: key press to the fdatasync'd acknowledgement (read by `npm run bench`).
+        performance.measure('attune:mark-ack', { start: pressedAt, end: performance.now() });
+      }),
     );
+    if (resume !== undefined) {
+      const gapMs = Math.max(0, resume.sessionMs - this.folded.lastSessionMs);
+      this.journal({ kind: 'session-resumed', payload: { programMs: Math.round(resume.programMs), gapMs, playing: resume.playing } });
+    }
   }
 
   getState(): LiveSessionState {
     return this.state;
   }
 
-  /** What reaches the listener now, in dBFS. */
+  /** Session time as the facilitators know it: since the dose, including any T0 correction. */
+  sessionMs(): number {
+    return this.clock.now() + this.folded.t0OffsetMs;
+  }
+
   outputLevelDb(): number {
     return this.output.outputLevelDb();
   }
 
-  sessionMs(): number {
-    return this.clock.now();
+  markKinds(): readonly MarkKindDefinition[] {
+    return this.settings.markKinds;
+  }
+
+  updateSettings(settings: Settings): void {
+    this.settings = settings;
+    this.refresh();
+  }
+
+  private showNotice(message: string): void {
+    this.notice = message;
+    this.refresh();
+  }
+
+  private kindOf(markKind: string): MarkKindDefinition | undefined {
+    return this.settings.markKinds.find((kind) => kind.id === markKind);
+  }
+
+  private live(mark: FoldedMark, acknowledged: ReadonlySet<string>): LiveMark {
+    return { ...mark, saved: this.resumedIds.has(mark.id) || acknowledged.has(mark.id), kind: this.kindOf(mark.markKind) };
   }
 
   private computeState(): LiveSessionState {
     const senderState = this.sender.getState();
-    const recentMarks = this.marks
-      .slice(-recentMarkLimit)
-      .reverse()
-      .map((mark) => ({ ...mark, saved: senderState.acknowledgedIds.has(mark.id) }));
+    const acknowledged = senderState.acknowledgedIds;
+    const byRecency = [...this.folded.marks].sort((a, b) => b.seq - a.seq);
+    const newest = byRecency[0];
+    const undoable =
+      newest !== undefined && !this.ended && this.clock.now() - newest.sessionMs - newest.reactionOffsetMs <= undoWindowMs ? newest : undefined;
     return {
       player: this.player.getState(),
-      recentMarks,
+      folded: this.folded,
+      recentMarks: byRecency.slice(0, recentMarkLimit).map((mark) => this.live(mark, acknowledged)),
+      openSpans: this.folded.openSpans.map((mark) => this.live(mark, acknowledged)),
+      undoable: undoable === undefined ? undefined : this.live(undoable, acknowledged),
       saveWarning: senderState.lastError,
       unsavedCount: senderState.pending.length,
       notice: this.notice,
@@ -121,9 +180,15 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
     this.emit('state', this.state);
   }
 
-  private journal(event: { kind: JournalEventInput['kind']; payload: JournalEventInput['payload'] }): string {
+  /** Sends an event and folds it in at once; the journal's acknowledgement marks it saved. */
+  private journal(draft: EventDraft, sessionMs = this.clock.now()): string {
     const id = crypto.randomUUID();
-    this.sender.send({ id, sessionMs: this.clock.now(), ...event } as JournalEventInput);
+    const input = { id, sessionMs: Math.max(0, Math.round(sessionMs)), ...draft } as JournalEventInput;
+    this.sender.send(input);
+    const seq = (this.events.at(-1)?.seq ?? -1) + 1;
+    this.events.push({ ...input, seq, wallTime: new Date().toISOString() } as JournalEvent);
+    this.folded = foldSession(this.events);
+    this.refresh();
     return id;
   }
 
@@ -144,52 +209,102 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
     else void this.play();
   }
 
-  /** Records a mark at once; it shows as saved when the host has acknowledged it. */
-  mark(markKind: MarkKind): LiveMark | undefined {
-    if (this.ended) return undefined;
-    const sessionMs = this.clock.now();
-    const position = this.player.getState().position;
-    const programMs = this.player.programNow();
+  /** Where the music was `offsetMs` before now. */
+  private musicPlace(offsetMs: number) {
+    const programMs = Math.max(0, this.player.programNow() - (this.player.getState().status === 'playing' ? offsetMs : 0));
+    const position = locate(this.plan, Math.min(programMs, this.plan.totalMs - 1));
     const entry = position?.entry ?? this.plan.entries.at(-1);
-    if (entry === undefined) return undefined;
-    const phase = this.plan.phases[entry.phaseIndex];
-    if (phase === undefined) return undefined;
-    const positionMs = Math.max(0, Math.round(programMs - entry.startMs));
-    const id = crypto.randomUUID();
-    this.sender.send({
-      id,
-      kind: 'mark',
-      sessionMs,
-      payload: { markKind, phaseId: phase.id, segmentId: entry.segment.id, positionMs },
-    });
-    const mark: LiveMark = {
-      id,
-      markKind,
-      sessionMs,
-      phaseTitle: phase.title,
-      segmentTitle: segmentTitle(entry.segment),
-      positionMs,
-      saved: false,
-    };
-    this.marks.push(mark);
-    this.refresh();
-    this.emit('marked', mark);
-    return mark;
+    const phase = entry === undefined ? undefined : this.plan.phases[entry.phaseIndex];
+    if (entry === undefined || phase === undefined) return undefined;
+    return { phaseId: phase.id, segmentId: entry.segment.id, positionMs: Math.max(0, Math.round(programMs - entry.startMs)) };
   }
 
-  /** Ends the session once every waiting event has been saved. */
+  /**
+   * One key press: records the mark at once, the reaction-time offset subtracted. For a
+   * span kind, the press opens a span, or closes the one that is open.
+   */
+  mark(markKind: string, pressedAt: number = performance.now()): string | undefined {
+    if (this.ended) return undefined;
+    const kind = this.kindOf(markKind);
+    const offsetMs = this.settings.reactionOffsetMs;
+    const place = this.musicPlace(offsetMs);
+    if (place === undefined) return undefined;
+    const sessionMs = Math.max(0, this.clock.now() - offsetMs);
+    if (kind?.span === true) {
+      const open = this.folded.openSpans.find((span) => span.markKind === markKind);
+      if (open !== undefined) {
+        this.journal({ kind: 'span-closed', payload: { markId: open.id, ...place, autoClosed: false } }, Math.max(sessionMs, open.sessionMs));
+        return open.id;
+      }
+    }
+    const id = this.journal(
+      { kind: 'mark', payload: { markKind, ...place, reactionOffsetMs: offsetMs, ...(kind?.span === true ? { span: 'open' as const } : {}) } },
+      sessionMs,
+    );
+    this.pressedAt.set(id, pressedAt);
+    const mark = this.state.recentMarks.find((candidate) => candidate.id === id);
+    if (mark !== undefined) this.emit('marked', mark);
+    // Re-render when the undo window closes.
+    if (this.undoTimer !== undefined) clearTimeout(this.undoTimer);
+    this.undoTimer = setTimeout(() => this.refresh(), undoWindowMs + offsetMs + 50);
+    return id;
+  }
+
+  /** Intensity, note or vitals, any time later; an edit is a new event, the history stays. */
+  editMark(markId: string, changes: { intensity?: number | null; note?: string | null; vitals?: Vitals | null }): void {
+    const mark = this.folded.marks.find((candidate) => candidate.id === markId);
+    if (mark === undefined) return;
+    const payload: Extract<EventDraft, { kind: 'mark-edited' }>['payload'] = { markId };
+    if (changes.intensity !== undefined && changes.intensity !== (mark.intensity ?? null)) payload.intensity = changes.intensity;
+    if (changes.note !== undefined && (changes.note ?? '') !== (mark.note ?? '')) payload.note = changes.note;
+    if (changes.vitals !== undefined) payload.vitals = changes.vitals;
+    if (payload.intensity === undefined && payload.note === undefined && payload.vitals === undefined) return;
+    this.journal({ kind: 'mark-edited', payload });
+  }
+
+  /** Takes back the newest mark within the undo window; it stays in the journal as deleted. */
+  undoLastMark(): boolean {
+    const target = this.state.undoable;
+    if (target === undefined) return false;
+    this.journal({ kind: 'mark-deleted', payload: { markId: target.id, reason: 'undo' } });
+    return true;
+  }
+
+  /** The dose was `offsetMs` before Start was pressed (negative: after). Replaces any earlier correction. */
+  correctT0(offsetMs: number): void {
+    if (this.ended) return;
+    this.journal({ kind: 't0-corrected', payload: { offsetMs: Math.round(offsetMs) } });
+  }
+
+  /** Ends the session once every waiting event has been saved; open spans are closed with a flag. */
   async end(reason: 'facilitator' | 'plan-finished'): Promise<void> {
     if (this.ended) return;
+    for (const span of this.folded.openSpans) {
+      const place = this.musicPlace(0);
+      if (place !== undefined) this.journal({ kind: 'span-closed', payload: { markId: span.id, ...place, autoClosed: true } });
+    }
     if (!(await this.sender.flush(10_000))) {
       throw new Error(`${this.sender.getState().pending.length} events are not saved yet; the session stays open until they are`);
     }
     this.ended = true;
     this.player.pause();
-    await callOrThrow('sessions:end', { sessionId: this.meta.id, eventId: crypto.randomUUID(), sessionMs: this.clock.now(), reason });
+    const eventId = crypto.randomUUID();
+    const sessionMs = this.clock.now();
+    await callOrThrow('sessions:end', { sessionId: this.meta.id, eventId, sessionMs, reason });
+    this.events.push({
+      id: eventId,
+      seq: (this.events.at(-1)?.seq ?? -1) + 1,
+      kind: 'session-ended',
+      sessionMs,
+      wallTime: new Date().toISOString(),
+      payload: { reason },
+    });
+    this.folded = foldSession(this.events);
     this.refresh();
   }
 
   dispose(): void {
+    if (this.undoTimer !== undefined) clearTimeout(this.undoTimer);
     for (const unsubscribe of this.unsubscribers) unsubscribe();
     this.player.dispose();
     this.sender.dispose();

@@ -1,35 +1,51 @@
 import { useEffect } from 'react';
 import type { LiveSession } from './LiveSession';
 
-/** The first two mark kinds; the full, configurable set comes with settings. */
-export const markKeys = [
-  { key: 'r', markKind: 'resonance' },
-  { key: 'd', markKind: 'distress' },
-] as const;
-
-export const markLabels: Record<string, string> = { resonance: 'Resonance', distress: 'Distress' };
-
 function isTypingTarget(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
 }
 
-/** One key, one mark: no modifier, no auto-repeat, never while typing in a field. */
-export function useMarkKeys(session: LiveSession): void {
+export interface LiveKeyHandlers {
+  /** A mark was just taken with a key; e.g. a note kind wants its note field focused. */
+  readonly onMarked: (markId: string, markKind: string) => void;
+}
+
+/**
+ * One key, one mark: no modifier, no auto-repeat, never while typing in a field.
+ * Digits 1–5 set the intensity of the newest mark; Ctrl/Cmd+Z undoes it; Space plays/pauses.
+ */
+export function useLiveKeys(session: LiveSession, { onMarked }: LiveKeyHandlers): void {
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
-      if (event.repeat || event.ctrlKey || event.metaKey || event.altKey || isTypingTarget(event.target)) return;
-      if (event.key === ' ' && !(event.target instanceof HTMLButtonElement || event.target instanceof HTMLAnchorElement)) {
+      if (event.repeat || isTypingTarget(event.target)) return;
+      if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 'z') {
+        event.preventDefault();
+        session.undoLastMark();
+        return;
+      }
+      if (event.ctrlKey || event.metaKey || event.altKey) return;
+      if (event.key === ' ') {
+        if (event.target instanceof HTMLButtonElement || event.target instanceof HTMLAnchorElement) return;
         event.preventDefault();
         session.togglePlayback();
         return;
       }
-      const binding = markKeys.find(({ key }) => key === event.key.toLowerCase());
-      if (binding === undefined) return;
+      if (/^[1-5]$/.test(event.key)) {
+        const newest = session.getState().recentMarks[0];
+        if (newest !== undefined) {
+          event.preventDefault();
+          session.editMark(newest.id, { intensity: Number(event.key) });
+        }
+        return;
+      }
+      const kind = session.markKinds().find((candidate) => !candidate.hidden && candidate.key === event.key.toLowerCase());
+      if (kind === undefined) return;
       event.preventDefault();
-      session.mark(binding.markKind);
+      const markId = session.mark(kind.id, event.timeStamp);
+      if (markId !== undefined) onMarked(markId, kind.id);
     };
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
-  }, [session]);
+  }, [session, onMarked]);
 }

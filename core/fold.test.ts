@@ -1,0 +1,409 @@
+import { describe, expect, it } from 'vitest';
+import { journalEventSchema, type JournalEvent, type Vitals } from './events';
+import { foldSession, programMsAt, sessionMsFromJournal, type PlaybackCheckpoint } from './fold';
+
+const sessionStartWall = Date.parse('2026-11-21T09:00:00.000Z');
+const hour = 3_600_000;
+
+/** Builds a valid stored journal: every event goes through the schema the journal reads with. */
+class JournalBuilder {
+  readonly events: JournalEvent[] = [];
+  private idCounter = 0;
+
+  private add(input: { kind: string; sessionMs: number; payload: object }, wallMs = sessionStartWall + input.sessionMs): JournalEvent {
+    this.idCounter += 1;
+    const id = `00000000-0000-4000-8000-${this.idCounter.toString(16).padStart(12, '0')}`;
+    const event = journalEventSchema.parse({ id, seq: this.events.length, wallTime: new Date(wallMs).toISOString(), ...input });
+    this.events.push(event);
+    return event;
+  }
+
+  started() {
+    return this.add({ kind: 'session-started', sessionMs: 0, payload: { playlistId: 'ocean', playlistTitle: 'Ocean' } });
+  }
+
+  mark(sessionMs: number, markKind = 'resonance', extra: object = {}) {
+    return this.add({ kind: 'mark', sessionMs, payload: { markKind, phaseId: 'peak', segmentId: 'drone', positionMs: 1000, ...extra } });
+  }
+
+  edit(sessionMs: number, markId: string, changes: { intensity?: number | null; note?: string | null; vitals?: Vitals | null }) {
+    return this.add({ kind: 'mark-edited', sessionMs, payload: { markId, ...changes } });
+  }
+
+  remove(sessionMs: number, markId: string, reason: 'undo' | 'deleted' = 'undo') {
+    return this.add({ kind: 'mark-deleted', sessionMs, payload: { markId, reason } });
+  }
+
+  closeSpan(sessionMs: number, markId: string, autoClosed = false) {
+    return this.add({ kind: 'span-closed', sessionMs, payload: { markId, phaseId: 'return', segmentId: 'tide', positionMs: 42_000, autoClosed } });
+  }
+
+  correctT0(sessionMs: number, offsetMs: number) {
+    return this.add({ kind: 't0-corrected', sessionMs, payload: { offsetMs } });
+  }
+
+  playback(sessionMs: number, action: 'play' | 'pause', programMs: number) {
+    return this.add({ kind: 'playback', sessionMs, payload: { action, programMs } });
+  }
+
+  segment(sessionMs: number, programMs: number, phaseId = 'peak', segmentId = 'drone') {
+    return this.add({ kind: 'segment-started', sessionMs, payload: { phaseId, segmentId, programMs } });
+  }
+
+  phase(sessionMs: number, phaseId: string, programMs: number) {
+    return this.add({ kind: 'phase-started', sessionMs, payload: { phaseId, programMs } });
+  }
+
+  resumed(sessionMs: number, programMs: number, playing: boolean) {
+    return this.add({ kind: 'session-resumed', sessionMs, payload: { programMs, gapMs: 60_000, playing } });
+  }
+
+  ended(sessionMs: number, reason: 'facilitator' | 'plan-finished' = 'facilitator') {
+    return this.add({ kind: 'session-ended', sessionMs, payload: { reason } });
+  }
+
+  at(wallMs: number, input: { kind: string; sessionMs: number; payload: object }) {
+    return this.add(input, wallMs);
+  }
+}
+
+describe('foldSession marks', () => {
+  it('folds a mark with where the music was, and counts it by kind', () => {
+    const journal = new JournalBuilder();
+    journal.started();
+    const resonance = journal.mark(60_000, 'resonance', { reactionOffsetMs: 1500 });
+    journal.mark(90_000, 'distress');
+    journal.mark(120_000, 'resonance');
+
+    const folded = foldSession(journal.events);
+    expect(folded.marks).toHaveLength(3);
+    expect(folded.marks[0]).toMatchObject({
+      id: resonance.id,
+      seq: 1,
+      markKind: 'resonance',
+      sessionMs: 60_000,
+      wallTime: resonance.wallTime,
+      phaseId: 'peak',
+      segmentId: 'drone',
+      positionMs: 1000,
+      reactionOffsetMs: 1500,
+      intensity: undefined,
+      note: undefined,
+      vitals: undefined,
+      span: undefined,
+      editCount: 0,
+      deleted: undefined,
+    });
+    expect(folded.countsByKind).toEqual({ resonance: 2, distress: 1 });
+    expect(folded.lastSessionMs).toBe(120_000);
+  });
+
+  it('lists marks in session-time order even when a reaction offset put a later press earlier', () => {
+    const journal = new JournalBuilder();
+    const first = journal.mark(10_000);
+    const pressedLaterButEarlier = journal.mark(8_000, 'distress');
+    expect(foldSession(journal.events).marks.map((mark) => mark.id)).toEqual([pressedLaterButEarlier.id, first.id]);
+  });
+});
+
+describe('foldSession edits', () => {
+  it('sets the intensity and clears it again with null', () => {
+    const journal = new JournalBuilder();
+    const mark = journal.mark(1000);
+    journal.edit(2000, mark.id, { intensity: 4 });
+    expect(foldSession(journal.events).marks[0]?.intensity).toBe(4);
+
+    journal.edit(3000, mark.id, { intensity: null });
+    const folded = foldSession(journal.events);
+    expect(folded.marks[0]?.intensity).toBeUndefined();
+    expect(folded.marks[0]?.editCount).toBe(2);
+  });
+
+  it('sets the note and clears it with null or an empty note', () => {
+    const journal = new JournalBuilder();
+    const mark = journal.mark(1000, 'note', { note: 'first words' });
+    expect(foldSession(journal.events).marks[0]?.note).toBe('first words');
+
+    journal.edit(2000, mark.id, { note: 'asked for water' });
+    expect(foldSession(journal.events).marks[0]?.note).toBe('asked for water');
+    journal.edit(3000, mark.id, { note: null });
+    expect(foldSession(journal.events).marks[0]?.note).toBeUndefined();
+    journal.edit(4000, mark.id, { note: 'again' });
+    journal.edit(5000, mark.id, { note: '' });
+    expect(foldSession(journal.events).marks[0]?.note).toBeUndefined();
+  });
+
+  it('replaces vitals as a whole and clears them with null', () => {
+    const journal = new JournalBuilder();
+    const mark = journal.mark(1000, 'vitals', { vitals: { systolic: 120, diastolic: 80, heartRate: 72 } });
+    expect(foldSession(journal.events).marks[0]?.vitals).toEqual({ systolic: 120, diastolic: 80, heartRate: 72 });
+
+    journal.edit(2000, mark.id, { vitals: { heartRate: 96, temperatureC: 37.4 } });
+    expect(foldSession(journal.events).marks[0]?.vitals).toEqual({ heartRate: 96, temperatureC: 37.4 });
+    journal.edit(3000, mark.id, { vitals: null });
+    expect(foldSession(journal.events).marks[0]?.vitals).toBeUndefined();
+  });
+
+  it('leaves the fields an edit does not name as they were', () => {
+    const journal = new JournalBuilder();
+    const mark = journal.mark(1000, 'vitals', { intensity: 3, note: 'calm', vitals: { heartRate: 70 } });
+    journal.edit(2000, mark.id, { note: 'calmer' });
+    expect(foldSession(journal.events).marks[0]).toMatchObject({ intensity: 3, note: 'calmer', vitals: { heartRate: 70 }, editCount: 1 });
+  });
+
+  it('applies several edits of one mark in journal order, the last one winning', () => {
+    const journal = new JournalBuilder();
+    const mark = journal.mark(1000);
+    journal.edit(2000, mark.id, { intensity: 2 });
+    journal.edit(2000, mark.id, { intensity: 5, note: 'a wave' });
+    journal.edit(2000, mark.id, { intensity: 3 });
+    expect(foldSession(journal.events).marks[0]).toMatchObject({ intensity: 3, note: 'a wave', editCount: 3 });
+  });
+
+  it('folds events handed over out of order in sequence order', () => {
+    const journal = new JournalBuilder();
+    journal.started();
+    const mark = journal.mark(1000);
+    journal.edit(2000, mark.id, { intensity: 2 });
+    journal.edit(3000, mark.id, { intensity: 5 });
+    journal.correctT0(4000, -600_000);
+    journal.correctT0(5000, -300_000);
+    journal.remove(6000, mark.id);
+    const kept = journal.mark(7000, 'distress');
+    journal.edit(8000, kept.id, { intensity: 1 });
+    journal.edit(9000, kept.id, { intensity: 4 });
+    journal.playback(9500, 'pause', 9000);
+    journal.playback(9600, 'play', 9000);
+
+    const inOrder = foldSession(journal.events);
+    const reversed = foldSession([...journal.events].reverse());
+    const permutation = [9, 2, 11, 0, 7, 4, 1, 10, 3, 6, 8, 5];
+    expect([...permutation].sort((a, b) => a - b)).toEqual(journal.events.map((_, index) => index));
+    const shuffled = foldSession(permutation.map((index) => journal.events[index] as JournalEvent));
+
+    expect(inOrder.marks.map((m) => [m.id, m.intensity])).toEqual([[kept.id, 4]]);
+    expect(inOrder.t0OffsetMs).toBe(-300_000);
+    expect(inOrder.playback).toEqual({ programMs: 9000, sessionMs: 9600, playing: true });
+    expect(inOrder.orphanEdits).toBe(0);
+    expect(reversed).toEqual(inOrder);
+    expect(shuffled).toEqual(inOrder);
+  });
+
+  it('counts edits, deletions and span ends of marks the journal does not have, and changes nothing for them', () => {
+    const journal = new JournalBuilder();
+    const mark = journal.mark(1000, 'resonance', { intensity: 2 });
+    const unknownId = '11111111-1111-4111-8111-111111111111';
+    journal.edit(2000, unknownId, { intensity: 5 });
+    journal.remove(3000, unknownId);
+    journal.closeSpan(4000, unknownId);
+    const folded = foldSession(journal.events);
+    expect(folded.orphanEdits).toBe(3);
+    expect(folded.marks).toHaveLength(1);
+    expect(folded.marks[0]).toMatchObject({ id: mark.id, intensity: 2, editCount: 0, span: undefined });
+  });
+});
+
+describe('foldSession deletions', () => {
+  it('moves an undone mark to the deleted marks and out of the counts', () => {
+    const journal = new JournalBuilder();
+    const kept = journal.mark(1000);
+    const undone = journal.mark(2000);
+    journal.remove(2500, undone.id, 'undo');
+    const deleted = journal.mark(3000, 'distress');
+    journal.remove(4000, deleted.id, 'deleted');
+
+    const folded = foldSession(journal.events);
+    expect(folded.marks.map((mark) => mark.id)).toEqual([kept.id]);
+    expect(folded.deletedMarks.map((mark) => [mark.id, mark.deleted])).toEqual([
+      [undone.id, { reason: 'undo', sessionMs: 2500 }],
+      [deleted.id, { reason: 'deleted', sessionMs: 4000 }],
+    ]);
+    expect(folded.countsByKind).toEqual({ resonance: 1 });
+  });
+
+  it('no longer lists a deleted span as open', () => {
+    const journal = new JournalBuilder();
+    const span = journal.mark(1000, 'break', { span: 'open' });
+    journal.remove(1200, span.id);
+    const folded = foldSession(journal.events);
+    expect(folded.openSpans).toEqual([]);
+    expect(folded.marks).toEqual([]);
+  });
+});
+
+describe('foldSession spans', () => {
+  it('lists an opened span as open until it is closed, then records where it ended', () => {
+    const journal = new JournalBuilder();
+    const span = journal.mark(hour, 'break', { span: 'open' });
+    journal.mark(hour + 1000);
+
+    const open = foldSession(journal.events);
+    expect(open.openSpans.map((mark) => mark.id)).toEqual([span.id]);
+    expect(open.marks[0]?.span).toEqual({ end: undefined });
+    expect(open.marks[1]?.span).toBeUndefined();
+
+    journal.closeSpan(hour + 600_000, span.id);
+    const closed = foldSession(journal.events);
+    expect(closed.openSpans).toEqual([]);
+    expect(closed.marks[0]?.span).toEqual({
+      end: { sessionMs: hour + 600_000, phaseId: 'return', segmentId: 'tide', positionMs: 42_000, autoClosed: false },
+    });
+    expect(closed.countsByKind).toEqual({ break: 1, resonance: 1 });
+  });
+
+  it('keeps the flag of a span closed by the end of the session', () => {
+    const journal = new JournalBuilder();
+    const span = journal.mark(1000, 'break', { span: 'open' });
+    journal.closeSpan(5000, span.id, true);
+    journal.ended(5000);
+    expect(foldSession(journal.events).marks[0]?.span?.end?.autoClosed).toBe(true);
+  });
+
+  it('lists every span still open', () => {
+    const journal = new JournalBuilder();
+    const first = journal.mark(1000, 'break', { span: 'open' });
+    const closed = journal.mark(2000, 'break', { span: 'open' });
+    const second = journal.mark(3000, 'break', { span: 'open' });
+    journal.closeSpan(4000, closed.id);
+    expect(foldSession(journal.events).openSpans.map((mark) => mark.id)).toEqual([first.id, second.id]);
+  });
+
+  it('does not turn a point mark into a span when a close names it', () => {
+    const journal = new JournalBuilder();
+    const point = journal.mark(1000);
+    journal.closeSpan(2000, point.id);
+    const folded = foldSession(journal.events);
+    expect(folded.marks[0]?.span).toBeUndefined();
+    expect(folded.orphanEdits).toBe(1);
+  });
+});
+
+describe('foldSession T0 correction', () => {
+  it('is 0 without a correction', () => {
+    const journal = new JournalBuilder();
+    journal.started();
+    expect(foldSession(journal.events).t0OffsetMs).toBe(0);
+  });
+
+  it('takes the latest correction as the absolute offset, not the sum of them', () => {
+    const journal = new JournalBuilder();
+    journal.correctT0(1000, -900_000);
+    expect(foldSession(journal.events).t0OffsetMs).toBe(-900_000);
+    journal.correctT0(2000, -300_000);
+    expect(foldSession(journal.events).t0OffsetMs).toBe(-300_000);
+    journal.correctT0(3000, 0);
+    expect(foldSession(journal.events).t0OffsetMs).toBe(0);
+  });
+});
+
+describe('foldSession playback checkpoint and progress', () => {
+  it('has no checkpoint before the music starts', () => {
+    const journal = new JournalBuilder();
+    journal.started();
+    expect(foldSession(journal.events).playback).toBeUndefined();
+  });
+
+  it('follows segment starts, pauses and plays', () => {
+    const journal = new JournalBuilder();
+    journal.started();
+    journal.segment(500, 0);
+    expect(foldSession(journal.events).playback).toEqual({ programMs: 0, sessionMs: 500, playing: true });
+    journal.segment(1_200_500, 1_200_000, 'peak', 'waves');
+    expect(foldSession(journal.events).playback).toEqual({ programMs: 1_200_000, sessionMs: 1_200_500, playing: true });
+    journal.playback(1_300_000, 'pause', 1_299_500);
+    expect(foldSession(journal.events).playback).toEqual({ programMs: 1_299_500, sessionMs: 1_300_000, playing: false });
+    journal.playback(1_400_000, 'play', 1_299_500);
+    expect(foldSession(journal.events).playback).toEqual({ programMs: 1_299_500, sessionMs: 1_400_000, playing: true });
+  });
+
+  it('takes a resumed session at its word, playing or paused', () => {
+    const journal = new JournalBuilder();
+    journal.segment(0, 0);
+    journal.resumed(2 * hour, 90 * 60_000, false);
+    expect(foldSession(journal.events).playback).toEqual({ programMs: 90 * 60_000, sessionMs: 2 * hour, playing: false });
+    journal.resumed(2 * hour + 5000, 90 * 60_000, true);
+    expect(foldSession(journal.events).playback).toEqual({ programMs: 90 * 60_000, sessionMs: 2 * hour + 5000, playing: true });
+  });
+
+  it('stops the music at the end of the session and records why it ended', () => {
+    const journal = new JournalBuilder();
+    journal.segment(0, 0);
+    journal.segment(hour, hour - 200);
+    journal.ended(7 * hour, 'plan-finished');
+    const folded = foldSession(journal.events);
+    expect(folded.ended).toEqual({ sessionMs: 7 * hour, reason: 'plan-finished' });
+    expect(folded.playback).toEqual({ programMs: hour - 200, sessionMs: hour, playing: false });
+    expect(folded.lastSessionMs).toBe(7 * hour);
+  });
+
+  it('is not ended while the session runs', () => {
+    const journal = new JournalBuilder();
+    journal.segment(0, 0);
+    expect(foldSession(journal.events).ended).toBeUndefined();
+  });
+
+  it('lists each phase reached once, in the order reached', () => {
+    const journal = new JournalBuilder();
+    journal.phase(0, 'onset', 0);
+    journal.phase(hour, 'peak', hour);
+    journal.phase(hour + 10, 'peak', hour);
+    journal.phase(4 * hour, 'return', 4 * hour);
+    const folded = foldSession(journal.events);
+    expect(folded.phasesReached).toEqual(['onset', 'peak', 'return']);
+    expect(folded.playback).toEqual({ programMs: 4 * hour, sessionMs: 4 * hour, playing: true });
+  });
+});
+
+describe('programMsAt', () => {
+  const playing: PlaybackCheckpoint = { programMs: 600_000, sessionMs: 700_000, playing: true };
+  const paused: PlaybackCheckpoint = { programMs: 600_000, sessionMs: 700_000, playing: false };
+
+  it('starts the program at 0 without a checkpoint', () => {
+    expect(programMsAt(undefined, 5 * hour)).toBe(0);
+  });
+
+  it('adds the session time since the checkpoint while the music plays', () => {
+    expect(programMsAt(playing, 700_000)).toBe(600_000);
+    expect(programMsAt(playing, 760_000)).toBe(660_000);
+    expect(programMsAt(playing, 700_000 + hour)).toBe(600_000 + hour);
+  });
+
+  it('stays where the music was paused however long ago that was', () => {
+    expect(programMsAt(paused, 760_000)).toBe(600_000);
+    expect(programMsAt(paused, 700_000 + 3 * hour)).toBe(600_000);
+  });
+
+  it('never moves the music back when asked about a moment before the checkpoint', () => {
+    expect(programMsAt(playing, 650_000)).toBe(600_000);
+  });
+});
+
+describe('sessionMsFromJournal', () => {
+  it('is 0 for an empty journal', () => {
+    expect(sessionMsFromJournal([], sessionStartWall + hour)).toBe(0);
+  });
+
+  it('adds the wall-clock time since the latest event was acknowledged to its session time', () => {
+    const journal = new JournalBuilder();
+    journal.started();
+    journal.mark(2 * hour);
+    expect(sessionMsFromJournal(journal.events, sessionStartWall + 2 * hour)).toBe(2 * hour);
+    expect(sessionMsFromJournal(journal.events, sessionStartWall + 2 * hour + 90_000)).toBe(2 * hour + 90_000);
+  });
+
+  it('never counts back when the wall clock is now behind the latest event', () => {
+    const journal = new JournalBuilder();
+    journal.started();
+    journal.mark(2 * hour);
+    expect(sessionMsFromJournal(journal.events, sessionStartWall + hour)).toBe(2 * hour);
+    expect(sessionMsFromJournal(journal.events, sessionStartWall - 24 * hour)).toBe(2 * hour);
+  });
+
+  it('anchors on the latest event when the wall clock was corrected during the session', () => {
+    const journal = new JournalBuilder();
+    // The computer's clock ran an hour slow at the start and was set right before the mark.
+    journal.at(sessionStartWall - hour, { kind: 'session-started', sessionMs: 0, payload: { playlistId: 'ocean', playlistTitle: 'Ocean' } });
+    journal.mark(3 * hour);
+    expect(sessionMsFromJournal(journal.events, sessionStartWall + 3 * hour + 600_000)).toBe(3 * hour + 600_000);
+  });
+});

@@ -1,0 +1,176 @@
+import { spawn } from 'node:child_process';
+import { appendFile, copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JournalEvent } from '../../core/events';
+import { parsePlaylist } from '../../core/playlist';
+import { sessionSetupSchema } from '../../core/session';
+import { readJournal } from './journal';
+import { SessionStore } from './sessions';
+
+const kills = 200;
+/** Every so many kills a torn line is left at the end too, as a power cut can leave one. */
+const tornTailEvery = 10;
+const repoRoot = path.resolve(import.meta.dirname, '..', '..');
+
+let workDir: string;
+let childScript: string;
+
+beforeAll(async () => {
+  workDir = await mkdtemp(path.join(os.tmpdir(), 'attune-journal-crash-'));
+  childScript = path.join(workDir, 'journal-crash-child.mjs');
+  await build({
+    entryPoints: [path.join(repoRoot, 'tests', 'support', 'journal-crash-child.ts')],
+    absWorkingDir: repoRoot,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    outfile: childScript,
+    logLevel: 'silent',
+  });
+});
+
+afterAll(async () => {
+  await rm(workDir, { recursive: true, force: true });
+});
+
+/** A small seeded generator, so a failure names the seed that reproduces its timing. */
+function randomFrom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let mixed = Math.imul(state ^ (state >>> 15), 1 | state);
+    mixed = (mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed)) ^ mixed;
+    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+interface ChildRun {
+  readonly lines: string[];
+  readonly stderr: string;
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+/** Runs the child and SIGKILLs it `killAfterMs` after its first acknowledgement. */
+function runAndKill(dataDir: string, sessionId: string, retryId: string, killAfterMs: number): Promise<ChildRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [childScript, dataDir, sessionId, retryId], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let killTimer: NodeJS.Timeout | undefined;
+    const giveUp = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      stdout += chunk;
+      if (killTimer === undefined && stdout.includes('\n')) killTimer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    });
+    child.stderr.on('data', (chunk: string) => (stderr += chunk));
+    child.once('error', reject);
+    child.once('close', (code, signal) => {
+      clearTimeout(giveUp);
+      clearTimeout(killTimer);
+      // Only whole lines were acknowledged; a line cut by the kill was not printed in full.
+      const lines = stdout.split('\n').slice(0, -1);
+      resolve({ lines, stderr, code, signal });
+    });
+  });
+}
+
+function parsesAsJson(line: string): boolean {
+  try {
+    JSON.parse(line);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function describeRun(iteration: number, seed: number): string {
+  return `kill ${iteration + 1} of ${kills} (seed ${seed})`;
+}
+
+describe('the journal under SIGKILL', () => {
+  it(
+    `keeps every acknowledged mark, in order, across ${kills} kills of the process appending them`,
+    async () => {
+      const seed = Date.now() % 1_000_000;
+      const random = randomFrom(seed);
+      const dataDir = path.join(workDir, 'data');
+      const setupStore = new SessionStore(dataDir);
+      const playlist = parsePlaylist({
+        format: 'attune.playlist',
+        version: 1,
+        id: 'ocean',
+        title: 'Ocean',
+        phases: [{ id: 'peak', kind: 'peak', title: 'Peak', targetMinutes: 60, segments: [{ type: 'soundscape', id: 'peak-drone', preset: 'drone', durationSeconds: 600 }] }],
+      });
+      if (!playlist.ok) throw new Error(playlist.error.message);
+      const meta = await setupStore.start(playlist.value, sessionSetupSchema.parse({ clientCode: 'CRASH-1' }));
+      await setupStore.close();
+      const journalPath = path.join(dataDir, 'sessions', meta.id, 'events.jsonl');
+      const inspected = path.join(workDir, 'inspected.jsonl');
+
+      const acknowledged: string[] = [];
+      let unacknowledgedButWritten = 0;
+      let tornLinesLeftByKills = 0;
+
+      for (let iteration = 0; iteration < kills; iteration += 1) {
+        const context = describeRun(iteration, seed);
+        const retryId = acknowledged.at(-1) ?? '';
+        const run = await runAndKill(dataDir, meta.id, retryId, 5 + Math.floor(random() * 56));
+
+        expect(run.signal, `${context}: ${run.stderr}`).toBe('SIGKILL');
+        expect(run.stderr, context).toBe('');
+        if (retryId === '') {
+          expect(run.lines.length, context).toBeGreaterThan(0);
+          acknowledged.push(...run.lines);
+        } else {
+          // The mark acknowledged last before the kill, sent again, is recognised and not written twice.
+          expect(run.lines[0], context).toBe(`duplicate ${retryId}`);
+          acknowledged.push(...run.lines.slice(1));
+        }
+
+        // Inspect a byte-for-byte copy, so that the child's own open repairs the journal itself.
+        await copyFile(journalPath, inspected);
+        const text = await readFile(inspected, 'utf8');
+        const { events, repairs } = await readJournal(inspected, { repair: true });
+        expect(repairs.filter((repair) => !/cut off an incomplete last line/.test(repair)), context).toEqual([]);
+        if (repairs.length > 0) tornLinesLeftByKills += 1;
+        const completeLines = text.slice(0, text.lastIndexOf('\n') + 1).split('\n').slice(0, -1);
+        expect(completeLines.length, context).toBe(events.length);
+        expect(completeLines.filter((line) => !parsesAsJson(line)), context).toEqual([]);
+
+        expect(events[0]?.kind, context).toBe('session-started');
+        expect(
+          events.map((event) => event.seq),
+          context,
+        ).toEqual(events.map((_, index) => index));
+        const ids = events.map((event: JournalEvent) => event.id);
+        expect(new Set(ids).size, `${context}: an id was written twice`).toBe(ids.length);
+        const acknowledgedSet = new Set(acknowledged);
+        expect(
+          ids.filter((id) => acknowledgedSet.has(id)),
+          `${context}: acknowledged marks missing or out of order`,
+        ).toEqual(acknowledged);
+        unacknowledgedButWritten = ids.length - 1 - acknowledged.length;
+
+        if ((iteration + 1) % tornTailEvery === 0) {
+          const lastLine = completeLines.at(-1) ?? '';
+          const cut = 1 + Math.floor(random() * (lastLine.length - 1));
+          await appendFile(journalPath, lastLine.replace(/"id":"[^"]+"/, '"id":"00000000-0000-4000-8000-000000000000"').slice(0, cut));
+        }
+      }
+
+      expect(acknowledged.length).toBeGreaterThan(kills);
+      console.log(
+        `journal crash test: ${kills} kills, ${acknowledged.length} acknowledged marks, ${unacknowledgedButWritten} written but not acknowledged, ${tornLinesLeftByKills} torn last lines left by a kill, ${kills / tornTailEvery} more planted`,
+      );
+    },
+    120_000,
+  );
+});

@@ -1,0 +1,59 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileResponse } from './file-response';
+import { textResponse, type HostResponse } from './host-response';
+import { isInsideFolder } from './inside-folder';
+
+const contentTypes: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+};
+
+/** Answers a URL path (still percent-encoded) with a file of the built renderer. */
+export type StaticFileResolver = (urlPath: string, rangeHeader?: string) => Promise<HostResponse>;
+
+async function isFile(filePath: string): Promise<{ size: number } | undefined> {
+  try {
+    const stats = await stat(filePath);
+    return stats.isFile() ? { size: stats.size } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function createStaticFileResolver(rendererDir: string): StaticFileResolver {
+  const root = path.resolve(rendererDir);
+  return async (urlPath, rangeHeader) => {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(urlPath);
+    } catch {
+      return textResponse(400, 'the path is not valid percent-encoding');
+    }
+    let filePath = path.resolve(root, `.${decoded}`);
+    if (!isInsideFolder(root, filePath)) return textResponse(404, 'not found');
+    let found = await isFile(filePath);
+    if (found === undefined) {
+      // The renderer routes with the hash, so anything else that is not a file is the app shell.
+      if (path.extname(filePath) !== '') return textResponse(404, 'not found');
+      filePath = path.join(root, 'index.html');
+      found = await isFile(filePath);
+      if (found === undefined) return textResponse(404, 'the renderer is not built (run npm run build)');
+    }
+    return fileResponse(
+      {
+        filePath,
+        size: found.size,
+        contentType: contentTypes[path.extname(filePath)] ?? 'application/octet-stream',
+        headers: { 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' },
+      },
+      rangeHeader,
+    );
+  };
+}

@@ -1,0 +1,126 @@
+import { useEffect, useState } from 'react';
+import { newMarkKindId, reservedKeys, type MarkKindDefinition } from '../../../core/mark-kinds';
+import { useExternalState } from '../../use-external-state';
+import type { SettingsClient } from './SettingsClient';
+
+/** Mark kinds (label, key, colour, span, hidden) and the reaction-time offset. */
+export function SettingsScreen({ client }: { readonly client: SettingsClient }) {
+  const { settings, notice } = useExternalState(client);
+  const [kinds, setKinds] = useState<MarkKindDefinition[]>(() => [...settings.markKinds]);
+  const [offsetSeconds, setOffsetSeconds] = useState(String(settings.reactionOffsetMs / 1000));
+  const [message, setMessage] = useState<{ text: string; error: boolean } | undefined>();
+
+  useEffect(() => {
+    setKinds([...settings.markKinds]);
+    setOffsetSeconds(String(settings.reactionOffsetMs / 1000));
+  }, [settings]);
+
+  const change = (index: number, patch: Partial<MarkKindDefinition>) =>
+    setKinds((previous) => previous.map((kind, position) => (position === index ? { ...kind, ...patch } : kind)));
+
+  const addKind = () =>
+    setKinds((previous) => {
+      const used = new Set(previous.filter((kind) => !kind.hidden).map((kind) => kind.key));
+      const key = 'acefghijlpquwxyz'.split('').find((letter) => !used.has(letter)) ?? 'a';
+      return [
+        ...previous,
+        { id: newMarkKindId('New kind', previous), label: 'New kind', key, color: '#7b8794', category: 'observation', span: false, hidden: false, fields: 'none' },
+      ];
+    });
+
+  const save = async () => {
+    const seconds = Number(offsetSeconds);
+    if (!Number.isFinite(seconds) || seconds < 0 || seconds > 30) {
+      setMessage({ text: 'The reaction offset is a number of seconds from 0 to 30.', error: true });
+      return;
+    }
+    const error = await client.update({ markKinds: kinds, reactionOffsetMs: Math.round(seconds * 1000) });
+    setMessage(error === undefined ? { text: 'Saved.', error: false } : { text: error, error: true });
+  };
+
+  return (
+    <section className="panel settings" aria-labelledby="settings-heading">
+      <h1 id="settings-heading">Settings</h1>
+      {notice !== undefined ? (
+        <p className="notice" role="status">
+          {notice} <button type="button" onClick={() => client.dismissNotice()}>Dismiss</button>
+        </p>
+      ) : null}
+      <h2>Mark kinds</h2>
+      <p className="muted">
+        One key per kind (a letter or a digit from 6 to 9; {reservedKeys.filter((key) => key !== ' ').join(', ')} and Space are kept for
+        intensity and play/pause). A span is opened by one press and closed by the next. Hidden kinds keep their past marks.
+      </p>
+      <table className="kinds-table">
+        <thead>
+          <tr>
+            <th scope="col">Label</th>
+            <th scope="col">Key</th>
+            <th scope="col">Colour</th>
+            <th scope="col">Group</th>
+            <th scope="col">Span</th>
+            <th scope="col">Hidden</th>
+          </tr>
+        </thead>
+        <tbody>
+          {kinds.map((kind, index) => (
+            <tr key={kind.id} data-kind-id={kind.id}>
+              <td>
+                <input aria-label={`Label of ${kind.id}`} value={kind.label} maxLength={40} onChange={(event) => change(index, { label: event.target.value })} />
+              </td>
+              <td>
+                <input
+                  aria-label={`Key for ${kind.label}`}
+                  className="key-input"
+                  value={kind.key.toUpperCase()}
+                  maxLength={1}
+                  onChange={(event) => change(index, { key: event.target.value.slice(-1).toLowerCase() })}
+                />
+              </td>
+              <td>
+                <input aria-label={`Colour of ${kind.label}`} type="color" value={kind.color} onChange={(event) => change(index, { color: event.target.value })} />
+              </td>
+              <td>
+                <select
+                  aria-label={`Group of ${kind.label}`}
+                  value={kind.category}
+                  onChange={(event) => change(index, { category: event.target.value === 'protocol' ? 'protocol' : 'observation' })}
+                >
+                  <option value="observation">observation</option>
+                  <option value="protocol">protocol</option>
+                </select>
+              </td>
+              <td>
+                <input aria-label={`${kind.label} is a span`} type="checkbox" checked={kind.span} onChange={(event) => change(index, { span: event.target.checked })} />
+              </td>
+              <td>
+                <input aria-label={`Hide ${kind.label}`} type="checkbox" checked={kind.hidden} onChange={(event) => change(index, { hidden: event.target.checked })} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p>
+        <button type="button" onClick={addKind}>
+          Add a kind
+        </button>
+      </p>
+      <h2>Reaction time</h2>
+      <label className="field">
+        <span>Subtract from every mark (seconds)</span>
+        <input type="number" min={0} max={30} step={0.5} value={offsetSeconds} onChange={(event) => setOffsetSeconds(event.target.value)} />
+        <small>The time it takes to notice a moment and press the key; marks are placed that much earlier.</small>
+      </label>
+      <p className="row">
+        <button type="button" className="primary" onClick={() => void save()}>
+          Save settings
+        </button>
+        {message !== undefined ? (
+          <span className={message.error ? 'error pre' : 'muted'} role={message.error ? 'alert' : 'status'}>
+            {message.text}
+          </span>
+        ) : null}
+      </p>
+    </section>
+  );
+}
