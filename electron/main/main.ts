@@ -76,6 +76,8 @@ async function start(): Promise<void> {
   const services = createServices({
     dataDir: app.getPath('userData'),
     bundledPlaylistsDir: path.join(appRoot, 'playlists'),
+    // userData/settings.json, the same file the web host reads with conf.
+    openSettingsStore: () => new ElectronStore<Record<string, unknown>>({ name: 'settings' }),
   });
   // Library roots arrive with settings; until then media comes only from playlist folders.
   serveAppProtocol({ rendererDir, playlists: services.playlists, libraryRoots: async () => [] });

@@ -83,6 +83,8 @@ test('every kind by key, details later, undo, SIGKILL, resume: everything is the
   await expect(recentMarks(page)).toHaveCount(10);
 
   await expect(page.locator('.recent-mark[data-saved="false"]')).toHaveCount(0);
+  // Edits and the undo are events too: wait until the screen says everything is on disk.
+  await expect(page.getByTestId('save-summary')).toHaveText('Everything saved');
   await expect(page.getByRole('alert')).toHaveCount(0);
   const clockBefore = await page.getByTestId('session-clock').textContent();
 

@@ -276,7 +276,7 @@ function RunningSession({ session, onLeave }: { readonly session: LiveSession; r
   }
 
   return (
-    <div className="live" data-status={status}>
+    <div className="live" data-status={status} data-unsaved={state.unsavedCount}>
       {state.saveWarning !== undefined ? (
         <p className="save-warning" role="alert">
           Not saved yet ({state.unsavedCount} waiting): {state.saveWarning}. Attune keeps retrying; nothing is dropped.
@@ -300,7 +300,12 @@ function RunningSession({ session, onLeave }: { readonly session: LiveSession; r
             </div>
           ) : null}
         </div>
-        <LevelMeter session={session} />
+        <div className="live-side">
+          <LevelMeter session={session} />
+          <span className="muted save-summary" data-testid="save-summary">
+            {state.unsavedCount === 0 ? 'Everything saved' : `Saving ${state.unsavedCount}…`}
+          </span>
+        </div>
       </header>
 
       <PhaseBar plan={session.plan} programMs={programMs} />
