@@ -53,6 +53,34 @@ const spanClosedPayload = z.strictObject({ markId: z.uuid(), ...musicPlace, auto
 const t0CorrectedPayload = z.strictObject({ offsetMs: z.number().int().min(-12 * 3600_000).max(12 * 3600_000) });
 const sessionResumedPayload = z.strictObject({ programMs, gapMs: z.number().int().min(0), playing: z.boolean() });
 
+/**
+ * A facilitator's change to the plan, at the program time it was made. The plan is
+ * rebuilt from the playlist and these actions (core/elastic-plan.ts).
+ */
+export const planActionSchema = z.discriminatedUnion('kind', [
+  /** The phase does not end at its target: a bridge soundscape continues after its music. */
+  z.strictObject({ kind: z.literal('hold'), phaseId: slugId, programMs }),
+  z.strictObject({ kind: z.literal('release'), phaseId: slugId, programMs }),
+  /** Adds to the phase's target; its extra segments or a bridge fill the time. */
+  z.strictObject({ kind: z.literal('extend'), phaseId: slugId, byMs: z.number().int().min(60_000).max(4 * 3600_000), programMs }),
+  /** Crossfades into the start of `toPhaseId` now (advance: the next phase; jump: e.g. return). */
+  z.strictObject({ kind: z.literal('advance'), toPhaseId: slugId, programMs }),
+  /** Crossfades from the segment playing into the next one now. */
+  z.strictObject({ kind: z.literal('skip'), segmentId: slugId, programMs }),
+]);
+export type PlanAction = z.infer<typeof planActionSchema>;
+
+const quietPayload = z.strictObject({ action: z.enum(['start', 'end']), programMs });
+const volumePayload = z.strictObject({ volume: z.number().min(0).max(1) });
+const playbackProblemPayload = z.strictObject({
+  segmentId: slugId,
+  /** The file, as the playlist names it (absent for soundscapes). */
+  path: z.string().max(4096).optional(),
+  reason: z.enum(['missing', 'unreadable', 'not-audio', 'stalled', 'silence', 'device-lost']),
+  detail: z.string().max(500),
+  programMs,
+});
+
 const sessionStartedPayload = z.strictObject({ playlistId: slugId, playlistTitle: z.string() });
 const playbackPayload = z.strictObject({ action: z.enum(['play', 'pause']), programMs });
 const segmentStartedPayload = z.strictObject({ phaseId: slugId, segmentId: slugId, programMs });
@@ -81,6 +109,10 @@ function eventUnion<Shape extends z.ZodRawShape>(base: Shape) {
     z.strictObject({ ...base, kind: z.literal('span-closed'), payload: spanClosedPayload }),
     z.strictObject({ ...base, kind: z.literal('t0-corrected'), payload: t0CorrectedPayload }),
     z.strictObject({ ...base, kind: z.literal('session-resumed'), payload: sessionResumedPayload }),
+    z.strictObject({ ...base, kind: z.literal('plan-changed'), payload: planActionSchema }),
+    z.strictObject({ ...base, kind: z.literal('quiet'), payload: quietPayload }),
+    z.strictObject({ ...base, kind: z.literal('volume'), payload: volumePayload }),
+    z.strictObject({ ...base, kind: z.literal('playback-problem'), payload: playbackProblemPayload }),
   ]);
 }
 

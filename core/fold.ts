@@ -1,4 +1,4 @@
-import type { JournalEvent, MarkEvent, Vitals } from './events';
+import type { JournalEvent, MarkEvent, PlanAction, Vitals } from './events';
 import type { Milliseconds } from './units';
 
 export interface SpanEnd {
@@ -50,6 +50,12 @@ export interface FoldedSession {
   readonly countsByKind: Readonly<Record<string, number>>;
   /** Events that refer to marks the journal does not have (kept, but worth knowing). */
   readonly orphanEdits: number;
+  /** Holds, extensions, advances and skips, in order: the plan is rebuilt from them. */
+  readonly planActions: readonly PlanAction[];
+  /** True between a quiet start and its end. */
+  readonly quiet: boolean;
+  readonly volume: number | undefined;
+  readonly problems: readonly Extract<JournalEvent, { kind: 'playback-problem' }>[];
 }
 
 type MutableMark = { -readonly [Key in keyof FoldedMark]: FoldedMark[Key] };
@@ -90,6 +96,10 @@ export function foldSession(events: readonly JournalEvent[]): FoldedSession {
   let lastSessionMs = 0;
   let playback: PlaybackCheckpoint | undefined;
   let orphanEdits = 0;
+  const planActions: PlanAction[] = [];
+  let quiet = false;
+  let volume: number | undefined;
+  const problems: Extract<JournalEvent, { kind: 'playback-problem' }>[] = [];
 
   for (const event of ordered) {
     lastSessionMs = Math.max(lastSessionMs, event.sessionMs);
@@ -146,8 +156,22 @@ export function foldSession(events: readonly JournalEvent[]): FoldedSession {
         ended = { sessionMs: event.sessionMs, reason: event.payload.reason };
         if (playback !== undefined) playback = { ...playback, playing: false };
         break;
+      case 'plan-changed':
+        planActions.push(event.payload);
+        break;
+      case 'quiet':
+        quiet = event.payload.action === 'start';
+        break;
+      case 'volume':
+        volume = event.payload.volume;
+        break;
+      case 'playback-problem':
+        problems.push(event);
+        break;
       case 'session-started':
         break;
+      default:
+        event satisfies never;
     }
   }
 
@@ -166,6 +190,10 @@ export function foldSession(events: readonly JournalEvent[]): FoldedSession {
     phasesReached,
     countsByKind,
     orphanEdits,
+    planActions,
+    quiet,
+    volume,
+    problems,
   };
 }
 

@@ -60,7 +60,7 @@ describe('markKindListSchema', () => {
   });
 
   it.each(['1', '2', '3', '4', '5'])('refuses the intensity key %s', (key) => {
-    expect(problemsOf([kind('calm', key)])).toContain('[0].key: digits 1–5 are kept for intensity');
+    expect(problemsOf([kind('calm', key)])).toContain('[0].key: keys 1–5 (intensity) and Q (quiet) are kept by the live screen');
   });
 
   it('refuses Space, upper case, and anything longer than one key', () => {

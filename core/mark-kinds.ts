@@ -2,15 +2,15 @@ import { z } from 'zod';
 import { slugId } from './playlist';
 
 /**
- * Keys the live screen keeps for itself: Space plays/pauses, digits set the intensity of
- * the latest mark. A mark kind can never take one of them.
+ * Keys the live screen keeps for itself: Space plays/pauses, Q goes quiet and back,
+ * digits set the intensity of the latest mark. A mark kind can never take one of them.
  */
-export const reservedKeys = [' ', '1', '2', '3', '4', '5'] as const;
+export const reservedKeys = [' ', '1', '2', '3', '4', '5', 'q'] as const;
 
 export const markKeySchema = z
   .string()
   .regex(/^[a-z0-9]$/, 'a key is one lowercase letter or digit')
-  .refine((key) => !(reservedKeys as readonly string[]).includes(key), { message: 'digits 1–5 are kept for intensity' });
+  .refine((key) => !(reservedKeys as readonly string[]).includes(key), { message: 'keys 1–5 (intensity) and Q (quiet) are kept by the live screen' });
 
 export const markCategorySchema = z.enum(['observation', 'protocol']);
 

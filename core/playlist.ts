@@ -22,6 +22,13 @@ export type SoundscapeParams = z.infer<typeof soundscapeParamsSchema>;
 
 const crossfadeSeconds = z.number().min(0).max(60);
 
+/** Measured (EBU R128) or read from ReplayGain/R128 tags; playback normalises the track with it. */
+export const loudnessSchema = z.strictObject({
+  integratedLufs: z.number().min(-70).max(5),
+  truePeakDbtp: z.number().min(-70).max(20),
+});
+export type Loudness = z.infer<typeof loudnessSchema>;
+
 export const fileSegmentSchema = z.strictObject({
   type: z.literal('file'),
   id: slugId,
@@ -31,6 +38,9 @@ export const fileSegmentSchema = z.strictObject({
   artist: z.string().max(300).optional(),
   durationSeconds: z.number().positive().max(eightHoursSeconds).optional(),
   crossfadeSeconds: crossfadeSeconds.optional(),
+  loudness: loudnessSchema.optional(),
+  /** The curator's trim on top of normalisation. */
+  gainDb: z.number().min(-24).max(12).optional(),
 });
 
 export const soundscapeSegmentSchema = z.strictObject({

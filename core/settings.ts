@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultTargetLufs } from './loudness';
 import { defaultMarkKinds, markKindListSchema } from './mark-kinds';
 
 export const settingsSchema = z.strictObject({
@@ -8,12 +9,24 @@ export const settingsSchema = z.strictObject({
    * takes a facilitator to notice and react.
    */
   reactionOffsetMs: z.number().int().min(0).max(30_000),
+  /** Every file is normalised toward this loudness (ReplayGain 2.0 uses −18 LUFS). */
+  targetLoudnessLufs: z.number().min(-30).max(-10),
+  /** Master volume, 0–1, as the facilitator left it. */
+  volume: z.number().min(0).max(1),
+  /** Chosen audio output (AudioContext.setSinkId); empty for the system default. */
+  outputDeviceId: z.string().max(512),
+  /** Absolute folders music may be played from, besides each playlist's own folder. */
+  libraryRoots: z.array(z.string().min(1).max(4096)).max(50),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
 export const defaultSettings: Settings = {
   markKinds: [...defaultMarkKinds],
   reactionOffsetMs: 0,
+  targetLoudnessLufs: defaultTargetLufs,
+  volume: 0.8,
+  outputDeviceId: '',
+  libraryRoots: [],
 };
 
 export const settingsUpdateSchema = settingsSchema.partial();

@@ -29,6 +29,7 @@ export function App() {
   const settingsState = useExternalState(settingsClient);
 
   useEffect(() => live?.updateSettings(settingsState.settings), [live, settingsState.settings]);
+  useEffect(() => live?.on('volume', (volume) => void settingsClient.update({ volume })), [live]);
 
   const replaceLive = useCallback((next: LiveSession | undefined) => {
     setLive((previous) => {

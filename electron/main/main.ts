@@ -79,8 +79,7 @@ async function start(): Promise<void> {
     // userData/settings.json, the same file the web host reads with conf.
     openSettingsStore: () => new ElectronStore<Record<string, unknown>>({ name: 'settings' }),
   });
-  // Library roots arrive with settings; until then media comes only from playlist folders.
-  serveAppProtocol({ rendererDir, playlists: services.playlists, libraryRoots: async () => [] });
+  serveAppProtocol({ rendererDir, playlists: services.playlists, libraryRoots: services.libraryRoots });
   for (const channel of channels) {
     ipcMain.handle(channel, (event, request: unknown) =>
       isOwnTopLevelFrame(event) ? dispatch(services.handlers, channel, request) : fail('bad-request', 'refused: not the Attune window'),

@@ -31,6 +31,8 @@ export function createServices({ dataDir, bundledPlaylistsDir, openSettingsStore
   };
   return {
     ...services,
+    /** For the media handler: the library roots as the settings have them now. */
+    libraryRoots: async () => services.settings.current().libraryRoots,
     handlers: createHandlers(services),
     close: () => services.sessions.close(),
   };

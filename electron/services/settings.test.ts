@@ -57,17 +57,17 @@ describe('SettingsService', () => {
   it('keeps an update across a restart', async () => {
     const markKinds = [...defaultMarkKinds, calm];
     const updated = newService().update({ markKinds, reactionOffsetMs: 800 });
-    expect(updated).toEqual({ settings: { markKinds, reactionOffsetMs: 800 } });
+    expect(updated).toEqual({ settings: { ...defaultSettings, markKinds, reactionOffsetMs: 800 } });
 
-    expect(newService().get()).toEqual({ settings: { markKinds, reactionOffsetMs: 800 } });
-    expect(JSON.parse(await readFile(settingsPath, 'utf8'))).toEqual({ markKinds, reactionOffsetMs: 800 });
+    expect(newService().get()).toEqual({ settings: { ...defaultSettings, markKinds, reactionOffsetMs: 800 } });
+    expect(JSON.parse(await readFile(settingsPath, 'utf8'))).toEqual({ ...defaultSettings, markKinds, reactionOffsetMs: 800 });
   });
 
   it('changes only the settings an update names', () => {
     const service = newService();
     service.update({ markKinds: [...defaultMarkKinds, calm] });
     service.update({ reactionOffsetMs: 1200 });
-    expect(newService().get().settings).toEqual({ markKinds: [...defaultMarkKinds, calm], reactionOffsetMs: 1200 });
+    expect(newService().get().settings).toEqual({ ...defaultSettings, markKinds: [...defaultMarkKinds, calm], reactionOffsetMs: 1200 });
   });
 
   it('refuses mark kinds with conflicting keys as a bad request and writes nothing', async () => {

@@ -41,8 +41,7 @@ async function main() {
     handlers: services.handlers,
     rendererDir: path.join(appRoot, 'dist', 'renderer'),
     playlists: services.playlists,
-    // Library roots arrive with settings; until then media comes only from playlist folders.
-    libraryRoots: async () => [],
+    libraryRoots: services.libraryRoots,
   });
   server.listen(options.port, '127.0.0.1');
   await once(server, 'listening');

@@ -1,10 +1,12 @@
 import { locate, type PlanPosition, type PlannedEntry, type PlannedPhase, type SessionPlan } from '../../core/plan';
+import type { SoundscapeParams, SoundscapePreset } from '../../core/playlist';
 import { TypedEmitter } from '../../core/typed-emitter';
 import type { AudioOutput } from './AudioOutput';
-import { createSoundscape } from './soundscapes/Soundscape';
-import { equalPowerCurve, equalPowerGain, type Milliseconds, type Seconds } from './units';
+import { FileVoice } from './FileVoice';
+import { createSoundscape, type Soundscape } from './soundscapes/Soundscape';
+import { equalPowerCurve, equalPowerGain, type Decibels, type Milliseconds, type Seconds } from './units';
 
-export type PlayerStatus = 'ready' | 'starting' | 'playing' | 'paused' | 'ended';
+export type PlayerStatus = 'ready' | 'starting' | 'playing' | 'paused' | 'quiet' | 'ended';
 
 export interface PlayerState {
   readonly status: PlayerStatus;
@@ -13,20 +15,49 @@ export interface PlayerState {
   readonly position: PlanPosition | null;
 }
 
+export type ProblemReason = 'missing' | 'unreadable' | 'not-audio' | 'stalled' | 'silence';
+
+export interface PlaybackProblem {
+  readonly segmentId: string;
+  readonly path: string | undefined;
+  readonly reason: ProblemReason;
+  /** In words a facilitator can read. */
+  readonly detail: string;
+  readonly programMs: Milliseconds;
+}
+
 export interface SessionPlayerEvents extends Record<string, unknown> {
   state: PlayerState;
   'entry-started': { readonly entry: PlannedEntry; readonly programMs: Milliseconds };
   'phase-started': { readonly phase: PlannedPhase; readonly programMs: Milliseconds };
   ended: { readonly programMs: Milliseconds };
-  problem: { readonly message: string };
+  problem: PlaybackProblem;
+}
+
+export interface ResolvedFile {
+  readonly url: string;
+  readonly gainDb: Decibels;
 }
 
 export interface SessionPlayerOptions {
   readonly tickMs: Milliseconds;
-  /** How long before its start an entry's voice is created and started (silent). */
+  /** How long before its start an entry's voice is created: files are loaded and checked then. */
   readonly preloadMs: Milliseconds;
   readonly pauseFadeSeconds: Seconds;
+  readonly quietFadeSeconds: Seconds;
   readonly startFadeSeconds: Seconds;
+  /** A playing file whose playhead has not moved for this long has stalled. */
+  readonly stallMs: Milliseconds;
+  /** Output below `silenceDb` for this long, while something should sound, is reported. */
+  readonly silenceMs: Milliseconds;
+  readonly silenceDb: Decibels;
+  /** Where a file segment is served from and the gain that normalises it. */
+  readonly resolveFile: (entry: PlannedEntry) => ResolvedFile;
+}
+
+export interface VoiceFailure {
+  readonly reason: ProblemReason;
+  readonly detail: string;
 }
 
 /** Something that sounds for one plan entry; the deck owns its gain and crossfades. */
@@ -34,6 +65,12 @@ export interface Voice {
   connect(destination: AudioNode): void;
   start(audioTime: Seconds, offsetMs: Milliseconds): void;
   stop(audioTime: Seconds): void;
+  /** Media elements must really stop while the program clock stands still. */
+  pause?(): void;
+  resume?(offsetMs: Milliseconds): void;
+  positionSeconds?(): number | undefined;
+  /** True once a file has played to the end of its data. */
+  ended?(): boolean;
   dispose(): void;
 }
 
@@ -41,22 +78,43 @@ interface Deck {
   readonly entry: PlannedEntry;
   readonly voice: Voice;
   readonly gain: GainNode;
+  /** A soundscape covering for a file that failed, inside the same deck. */
+  fill: Soundscape | undefined;
+  failed: boolean;
+  lastPositionSeconds: number | undefined;
+  positionStuckSinceMs: number | undefined;
 }
 
 /** Guards against back-to-back automation curves touching, which Web Audio rejects as overlap. */
 const curveMarginSeconds = 0.002;
+const fillFadeSeconds = 1.5;
+
+function fillPresetFor(plan: SessionPlan, entry: PlannedEntry): { preset: SoundscapePreset; params: SoundscapeParams } {
+  const bridge = plan.entries.find((candidate) => candidate.phaseIndex === entry.phaseIndex && candidate.bridge);
+  if (bridge?.segment.type === 'soundscape') return { preset: bridge.segment.preset, params: bridge.segment.params };
+  return { preset: 'breath', params: { intensity: 0.4, brightness: 0.4 } };
+}
+
+function fileDescription(entry: PlannedEntry): string {
+  return entry.segment.type === 'file' ? `“${entry.segment.title ?? entry.segment.path}”` : `“${entry.segment.id}”`;
+}
 
 /**
  * Plays a session plan: one deck per sounding entry, equal-power crossfades scheduled on
- * the audio thread, program time read from the AudioContext clock. React-free; the UI
- * reads `getState()` and listens to typed events.
+ * the audio thread, program time read from the AudioContext clock, and a watchdog that
+ * covers any failure or unexpected silence with a soundscape. React-free; the UI reads
+ * `getState()` and listens to typed events.
  */
 export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
-  static readonly defaults: SessionPlayerOptions = {
+  static readonly defaults: Omit<SessionPlayerOptions, 'resolveFile'> = {
     tickMs: 200,
-    preloadMs: 10_000,
+    preloadMs: 30_000,
     pauseFadeSeconds: 0.8,
+    quietFadeSeconds: 5,
     startFadeSeconds: 2,
+    stallMs: 3000,
+    silenceMs: 2000,
+    silenceDb: -60,
   };
 
   private readonly options: SessionPlayerOptions;
@@ -67,17 +125,25 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
   private timer: ReturnType<typeof setInterval> | undefined;
   private lastEntryIndex = -1;
   private lastPhaseIndex = -1;
+  private silentSinceMs: number | undefined;
+  private silenceReported = false;
   private state: PlayerState;
   private disposed = false;
 
   constructor(
     private readonly output: AudioOutput,
-    private readonly plan: SessionPlan,
+    private plan: SessionPlan,
     startAtProgramMs: Milliseconds = 0,
     options: Partial<SessionPlayerOptions> = {},
   ) {
     super();
-    this.options = { ...SessionPlayer.defaults, ...options };
+    this.options = {
+      ...SessionPlayer.defaults,
+      resolveFile: () => {
+        throw new Error('no file resolver: this player cannot play music files');
+      },
+      ...options,
+    };
     this.programAtAnchorMs = startAtProgramMs;
     this.state = { status: 'ready', programMs: startAtProgramMs, position: locate(plan, startAtProgramMs) };
   }
@@ -99,9 +165,11 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     return this.audioTimeAtAnchor + (programMs - this.programAtAnchorMs) / 1000;
   }
 
+  /** Starts, or continues after a pause or a quiet passage, fading in. */
   async play(): Promise<void> {
     if (this.disposed || this.status === 'playing' || this.status === 'starting' || this.status === 'ended') return;
-    const resuming = this.status === 'paused';
+    const fadeSeconds =
+      this.status === 'quiet' ? this.options.quietFadeSeconds : this.status === 'paused' ? this.options.pauseFadeSeconds : this.options.startFadeSeconds;
     this.setStatus('starting');
     await this.output.start();
     if (this.disposed) return;
@@ -109,29 +177,49 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     this.audioTimeAtAnchor = now;
     const bus = this.output.musicBus.gain;
     bus.cancelScheduledValues(now);
-    bus.setValueAtTime(0, now);
-    bus.linearRampToValueAtTime(1, now + (resuming ? this.options.pauseFadeSeconds : this.options.startFadeSeconds));
+    bus.setValueAtTime(bus.value, now);
+    bus.linearRampToValueAtTime(1, now + fadeSeconds);
     this.status = 'playing';
-    for (const deck of this.decks.values()) this.scheduleEnvelope(deck, this.programAtAnchorMs);
+    for (const deck of this.decks.values()) {
+      deck.voice.resume?.(Math.max(0, this.programAtAnchorMs - deck.entry.startMs));
+      this.scheduleEnvelope(deck, this.programAtAnchorMs);
+    }
+    this.silentSinceMs = undefined;
     this.tick();
     this.timer ??= setInterval(() => this.tick(), this.options.tickMs);
   }
 
+  /** A short fade, the music keeps its place. */
   pause(): void {
+    this.hold('paused', this.options.pauseFadeSeconds);
+  }
+
+  /** Fades to silence over ~5 s; the music keeps its place until `play()` fades it back. */
+  quiet(): void {
+    this.hold('quiet', this.options.quietFadeSeconds);
+  }
+
+  private hold(status: 'paused' | 'quiet', fadeSeconds: Seconds): void {
     if (this.status !== 'playing') return;
     const programMs = this.programNow();
     const now = this.output.currentTime;
     const bus = this.output.musicBus.gain;
     bus.cancelScheduledValues(now);
     bus.setValueAtTime(bus.value, now);
-    bus.linearRampToValueAtTime(0, now + this.options.pauseFadeSeconds);
+    bus.linearRampToValueAtTime(0, now + fadeSeconds);
     // Freeze every deck where the program stopped; play() schedules the rest again.
     for (const deck of this.decks.values()) {
       deck.gain.gain.cancelScheduledValues(now);
       deck.gain.gain.setValueAtTime(this.envelopeAt(deck.entry, programMs), now);
     }
     this.programAtAnchorMs = programMs;
-    this.setStatus('paused');
+    this.setStatus(status);
+    const pausedAt = this.programAtAnchorMs;
+    setTimeout(() => {
+      // Media elements stop once the fade is over (if nothing resumed meanwhile).
+      if (this.status !== status || this.programAtAnchorMs !== pausedAt) return;
+      for (const deck of this.decks.values()) deck.voice.pause?.();
+    }, fadeSeconds * 1000 + 50);
   }
 
   private setStatus(status: PlayerStatus): void {
@@ -177,6 +265,7 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
         if (duration > 0) gain.setValueCurveAtTime(equalPowerCurve('in', fraction), Math.max(now, this.audioTimeAt(from)), duration);
       }
     }
+    if (!Number.isFinite(entry.endMs)) return;
     const fadeOutStart = entry.endMs - entry.fadeOutMs;
     if (programMs < entry.endMs && entry.fadeOutMs > 0) {
       const from = Math.max(programMs, fadeOutStart, fadeInEnd);
@@ -190,30 +279,79 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     }
   }
 
-  private createVoice(entry: PlannedEntry): Voice | undefined {
+  private soundscapeVoice(soundscape: Soundscape): Voice {
+    return {
+      connect: (destination) => soundscape.output.connect(destination),
+      start: (audioTime) => soundscape.start(audioTime, 0.05),
+      stop: (audioTime) => soundscape.stop(audioTime),
+      dispose: () => soundscape.dispose(),
+    };
+  }
+
+  private createVoice(entry: PlannedEntry, onFailure: (failure: VoiceFailure) => void): Voice {
     const { segment } = entry;
-    if (segment.type === 'soundscape') {
-      const soundscape = createSoundscape(segment.preset, segment.params);
-      return {
-        connect: (destination) => soundscape.output.connect(destination),
-        start: (audioTime) => soundscape.start(audioTime, 0.05),
-        stop: (audioTime) => soundscape.stop(audioTime),
-        dispose: () => soundscape.dispose(),
-      };
-    }
-    this.emit('problem', { message: `“${segment.title ?? segment.path}” is a music file; file playback is not available in this build` });
-    return undefined;
+    if (segment.type === 'soundscape') return this.soundscapeVoice(createSoundscape(segment.preset, segment.params));
+    const { url, gainDb } = this.options.resolveFile(entry);
+    const voice = new FileVoice({ context: this.output.context, url, path: segment.path, gainDb, onFailure });
+    const expectedSeconds = (entry.endMs - entry.startMs) / 1000;
+    // Checked well before it is needed: a file much shorter than planned (truncated)
+    // gets a soundscape from where it runs out.
+    void voice.loaded.then((durationSeconds) => {
+      if (Number.isFinite(expectedSeconds) && durationSeconds > 0 && durationSeconds + 1 < expectedSeconds) {
+        this.coverShortFile(entry, durationSeconds);
+      }
+    });
+    return voice;
+  }
+
+  private coverShortFile(entry: PlannedEntry, durationSeconds: number): void {
+    const deck = this.decks.get(entry.index);
+    if (deck === undefined || deck.failed) return;
+    const runsOutAtMs = entry.startMs + durationSeconds * 1000;
+    this.report(deck, { reason: 'unreadable', detail: `ends after ${durationSeconds.toFixed(1)} s although the playlist plans ${((entry.endMs - entry.startMs) / 1000).toFixed(0)} s (truncated?)` });
+    this.startFill(deck, Math.max(this.programNow(), runsOutAtMs - fillFadeSeconds * 1000));
+  }
+
+  private report(deck: Deck, failure: VoiceFailure): void {
+    const { segment } = deck.entry;
+    this.emit('problem', {
+      segmentId: segment.id,
+      path: segment.type === 'file' ? segment.path : undefined,
+      reason: failure.reason,
+      detail: `${fileDescription(deck.entry)} ${failure.detail}`,
+      programMs: Math.round(this.programNow()),
+    });
+  }
+
+  private onVoiceFailure(entry: PlannedEntry, failure: VoiceFailure): void {
+    const deck = this.decks.get(entry.index);
+    if (deck === undefined || deck.failed) return;
+    deck.failed = true;
+    this.report(deck, failure);
+    this.startFill(deck, this.programNow());
+    deck.voice.pause?.();
+  }
+
+  /** A soundscape inside the deck takes over from `programMs`, under the deck's own envelope. */
+  private startFill(deck: Deck, programMs: Milliseconds): void {
+    if (deck.fill !== undefined || this.disposed) return;
+    const { preset, params } = fillPresetFor(this.plan, deck.entry);
+    const fill = createSoundscape(preset, params);
+    fill.output.connect(deck.gain);
+    deck.fill = fill;
+    const startAt = this.status === 'playing' ? Math.max(this.output.currentTime, this.audioTimeAt(programMs)) : this.output.currentTime;
+    fill.start(startAt, fillFadeSeconds);
   }
 
   private ensureDeck(entry: PlannedEntry, programMs: Milliseconds): void {
     if (this.decks.has(entry.index)) return;
-    const voice = this.createVoice(entry);
-    if (voice === undefined) return;
     const gain = this.output.context.createGain();
     gain.gain.value = 0;
-    voice.connect(gain);
     gain.connect(entry.segment.type === 'soundscape' ? this.output.soundscapeBus.input : this.output.musicBus);
-    const deck: Deck = { entry, voice, gain };
+    // Failures arrive asynchronously; the microtask also covers one raised while the deck is built.
+    const voice = this.createVoice(entry, (failure) => queueMicrotask(() => this.onVoiceFailure(entry, failure)));
+    voice.connect(gain);
+    const deck: Deck = { entry, voice, gain, fill: undefined, failed: false, lastPositionSeconds: undefined, positionStuckSinceMs: undefined };
     this.decks.set(entry.index, deck);
     const startAt = Math.max(this.output.currentTime, this.audioTimeAt(entry.startMs));
     voice.start(startAt, Math.max(0, programMs - entry.startMs));
@@ -224,7 +362,51 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     this.decks.delete(deck.entry.index);
     deck.voice.stop(this.output.currentTime);
     deck.voice.dispose();
+    deck.fill?.stop(this.output.currentTime);
+    deck.fill?.dispose();
     deck.gain.disconnect();
+  }
+
+  /** A file whose playhead stands still while it should play has stalled; one that ended early ran out. */
+  private watchPlayheads(programMs: Milliseconds, nowMs: number): void {
+    for (const deck of this.decks.values()) {
+      if (deck.failed || programMs < deck.entry.startMs + 500 || programMs > deck.entry.endMs - 500) continue;
+      if (deck.fill === undefined && deck.voice.ended?.() === true && programMs < deck.entry.endMs - deck.entry.fadeOutMs) {
+        const playedSeconds = (programMs - deck.entry.startMs) / 1000;
+        this.onVoiceFailure(deck.entry, { reason: 'unreadable', detail: `ended after ${playedSeconds.toFixed(1)} s, earlier than planned (truncated?)` });
+        continue;
+      }
+      const position = deck.voice.positionSeconds?.();
+      if (position === undefined) continue;
+      if (deck.lastPositionSeconds === undefined || Math.abs(position - deck.lastPositionSeconds) > 0.001) {
+        deck.lastPositionSeconds = position;
+        deck.positionStuckSinceMs = nowMs;
+        continue;
+      }
+      if (deck.fill === undefined && nowMs - (deck.positionStuckSinceMs ?? nowMs) >= this.options.stallMs) {
+        this.onVoiceFailure(deck.entry, { reason: 'stalled', detail: `stopped moving at ${position.toFixed(1)} s` });
+      }
+    }
+  }
+
+  /** Unintended silence: the output is quiet while the plan says something should sound. */
+  private watchOutput(programMs: Milliseconds, nowMs: number): void {
+    const last = this.plan.entries.at(-1);
+    const inFinalFade = last !== undefined && programMs >= last.endMs - last.fadeOutMs;
+    const inStartFade = programMs < this.options.startFadeSeconds * 1000 + (this.plan.entries[0]?.startMs ?? 0);
+    if (inFinalFade || inStartFade || this.output.outputLevelDb() >= this.options.silenceDb) {
+      this.silentSinceMs = undefined;
+      this.silenceReported = false;
+      return;
+    }
+    this.silentSinceMs ??= nowMs;
+    if (this.silenceReported || nowMs - this.silentSinceMs < this.options.silenceMs) return;
+    this.silenceReported = true;
+    const position = locate(this.plan, programMs);
+    const deck = position === null ? undefined : this.decks.get(position.entry.index);
+    if (deck === undefined) return;
+    this.report(deck, { reason: 'silence', detail: `was silent for ${(this.options.silenceMs / 1000).toFixed(0)} s; a soundscape covers it` });
+    this.startFill(deck, programMs);
   }
 
   private tick(): void {
@@ -241,6 +423,9 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     for (const deck of [...this.decks.values()]) {
       if (programMs >= deck.entry.endMs + 500) this.retireDeck(deck);
     }
+    const nowMs = performance.now();
+    this.watchPlayheads(programMs, nowMs);
+    this.watchOutput(programMs, nowMs);
     const position = locate(this.plan, programMs);
     if (position !== null && position.entry.index !== this.lastEntryIndex) {
       this.lastEntryIndex = position.entry.index;
@@ -261,6 +446,11 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     this.timer = undefined;
     this.publish();
     this.emit('ended', { programMs: this.plan.totalMs });
+  }
+
+  /** Live `<audio>` elements and decks, for the memory benchmark. */
+  deckCount(): number {
+    return this.decks.size;
   }
 
   dispose(): void {

@@ -28,6 +28,15 @@ function createHttpApi(): AttuneApi {
 
 const api: AttuneApi = window.attune ?? createHttpApi();
 
+/**
+ * Where a playlist's file segment is served: same-origin in both hosts (the desktop
+ * renderer is served from attune://app/, the web host's from its own origin), so Web Audio
+ * may read the samples.
+ */
+export function mediaUrl(playlistId: string, segmentId: string): string {
+  return `media/${encodeURIComponent(playlistId)}/${encodeURIComponent(segmentId)}`;
+}
+
 export const hostKind: 'desktop' | 'web' = window.attune === undefined ? 'web' : 'desktop';
 
 /** Calls the host; the answer is parsed too, so a broken host cannot hand the UI malformed data. */

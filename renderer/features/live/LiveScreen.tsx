@@ -290,7 +290,10 @@ function RunningSession({ session, onLeave }: { readonly session: LiveSession; r
           </div>
         </div>
         <div className="live-now">
-          <div className="label">{position?.phase.title ?? 'Not started'}</div>
+          <div className="label">
+            {position?.phase.title ?? 'Not started'}
+            {status === 'quiet' ? ' · quiet' : status === 'paused' ? ' · paused' : ''}
+          </div>
           <div className="now-playing" data-testid="now-playing">
             {position === null ? '—' : segmentTitle(position.entry.segment)}
           </div>
@@ -332,8 +335,22 @@ function RunningSession({ session, onLeave }: { readonly session: LiveSession; r
 
       <div className="transport">
         <button type="button" className="primary" disabled={status === 'starting'} onClick={() => session.togglePlayback()}>
-          {playing ? 'Pause' : 'Play'} <kbd>Space</kbd>
+          {playing ? 'Pause' : status === 'quiet' ? 'Resume' : 'Play'} <kbd>Space</kbd>
         </button>
+        <button type="button" aria-pressed={status === 'quiet'} disabled={status !== 'playing' && status !== 'quiet'} onClick={() => session.toggleQuiet()}>
+          {status === 'quiet' ? 'Resume from quiet' : 'Quiet'} <kbd>Q</kbd>
+        </button>
+        <span className="volume" role="group" aria-label="Volume">
+          <button type="button" aria-label="Volume down" onClick={() => session.changeVolume(-1)}>
+            − <kbd>↓</kbd>
+          </button>
+          <span className="muted" data-testid="volume">
+            {Math.round(session.volume() * 100)}%
+          </span>
+          <button type="button" aria-label="Volume up" onClick={() => session.changeVolume(1)}>
+            + <kbd>↑</kbd>
+          </button>
+        </span>
         <button type="button" disabled={state.undoable === undefined} onClick={() => session.undoLastMark()}>
           {state.undoable === undefined ? 'Undo' : `Undo ${state.undoable.kind?.label ?? state.undoable.markKind}`} <kbd>Ctrl Z</kbd>
         </button>

@@ -7,7 +7,8 @@ import type { SessionMeta } from '../../../core/session';
 import { SessionClock } from '../../../core/session-clock';
 import type { Settings } from '../../../core/settings';
 import { TypedEmitter } from '../../../core/typed-emitter';
-import { callOrThrow } from '../../bridge/attune-bridge';
+import { trackGain } from '../../../core/loudness';
+import { callOrThrow, mediaUrl } from '../../bridge/attune-bridge';
 import type { AudioOutput } from '../../audio/AudioOutput';
 import { SessionPlayer, type PlayerState } from '../../audio/SessionPlayer';
 import { JournalSender } from './JournalSender';
@@ -35,6 +36,8 @@ export interface LiveSessionState {
 interface LiveSessionEvents extends Record<string, unknown> {
   state: LiveSessionState;
   marked: LiveMark;
+  /** The facilitator changed the volume; the app remembers it in settings. */
+  volume: number;
 }
 
 export interface ResumePoint {
@@ -87,7 +90,12 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
   ) {
     super();
     this.clock = resume === undefined ? SessionClock.startingNow(monotonicNow) : SessionClock.resumedAt(monotonicNow, resume.sessionMs);
-    this.player = new SessionPlayer(output, plan, resume?.programMs ?? 0);
+    this.player = new SessionPlayer(output, plan, resume?.programMs ?? 0, {
+      resolveFile: (entry) => ({
+        url: mediaUrl(playlist.id, entry.segment.id),
+        gainDb: entry.segment.type === 'file' ? trackGain(entry.segment, this.settings.targetLoudnessLufs).gainDb : 0,
+      }),
+    });
     this.sender = new JournalSender(meta.id);
     this.events = [...(resume?.events ?? [])];
     this.resumedIds = new Set(this.events.map((event) => event.id));
@@ -104,7 +112,19 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
         }),
       ),
       this.player.on('ended', () => void this.end('plan-finished').catch((error: unknown) => this.showNotice(String(error)))),
-      this.player.on('problem', ({ message }) => this.showNotice(message)),
+      this.player.on('problem', (problem) => {
+        this.journal({
+          kind: 'playback-problem',
+          payload: {
+            segmentId: problem.segmentId,
+            ...(problem.path === undefined ? {} : { path: problem.path }),
+            reason: problem.reason,
+            detail: problem.detail.slice(0, 500),
+            programMs: problem.programMs,
+          },
+        });
+        this.showNotice(`${problem.detail}. A soundscape covers it.`);
+      }),
       this.sender.on('state', () => this.refresh()),
       this.sender.on('acknowledged', ({ input }) => {
         const pressedAt = this.pressedAt.get(input.id);
@@ -138,6 +158,7 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
   }
 
   updateSettings(settings: Settings): void {
+    if (settings.volume !== this.settings.volume) this.output.setVolume(settings.volume);
     this.settings = settings;
     this.refresh();
   }
@@ -194,6 +215,11 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
 
   async play(): Promise<void> {
     if (this.ended) return;
+    if (this.player.getState().status === 'quiet') {
+      await this.resumeFromQuiet();
+      return;
+    }
+    this.output.setVolume(this.settings.volume, 0.05);
     await this.player.play();
     this.journal({ kind: 'playback', payload: { action: 'play', programMs: Math.round(this.player.programNow()) } });
   }
@@ -202,6 +228,41 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
     if (this.ended || this.player.getState().status !== 'playing') return;
     this.player.pause();
     this.journal({ kind: 'playback', payload: { action: 'pause', programMs: Math.round(this.player.programNow()) } });
+  }
+
+  /** Fades to silence over ~5 s; the music keeps its place. */
+  quiet(): void {
+    if (this.ended || this.player.getState().status !== 'playing') return;
+    this.player.quiet();
+    this.journal({ kind: 'quiet', payload: { action: 'start', programMs: Math.round(this.player.programNow()) } });
+  }
+
+  /** Fades back in from a quiet passage. */
+  async resumeFromQuiet(): Promise<void> {
+    if (this.ended || this.player.getState().status !== 'quiet') return;
+    await this.player.play();
+    this.journal({ kind: 'quiet', payload: { action: 'end', programMs: Math.round(this.player.programNow()) } });
+  }
+
+  toggleQuiet(): void {
+    if (this.player.getState().status === 'quiet') void this.resumeFromQuiet();
+    else this.quiet();
+  }
+
+  volume(): number {
+    return this.settings.volume;
+  }
+
+  /** Master volume in 2 dB steps, ramped (no zipper noise); journaled and remembered. */
+  changeVolume(stepsOf2Db: number): number {
+    const currentDb = 20 * Math.log10(Math.max(this.settings.volume, 0.001));
+    const next = Math.min(1, Math.max(0.01, 10 ** ((currentDb + stepsOf2Db * 2) / 20)));
+    this.settings = { ...this.settings, volume: next };
+    this.output.setVolume(next);
+    this.journal({ kind: 'volume', payload: { volume: Math.round(next * 1000) / 1000 } });
+    this.refresh();
+    this.emit('volume', next);
+    return next;
   }
 
   togglePlayback(): void {

@@ -13,7 +13,8 @@ export interface LiveKeyHandlers {
 
 /**
  * One key, one mark: no modifier, no auto-repeat, never while typing in a field.
- * Digits 1–5 set the intensity of the newest mark; Ctrl/Cmd+Z undoes it; Space plays/pauses.
+ * Digits 1–5 set the intensity of the newest mark; Ctrl/Cmd+Z undoes it; Space plays/pauses;
+ * Q goes quiet and back; ↑/↓ change the volume.
  */
 export function useLiveKeys(session: LiveSession, { onMarked }: LiveKeyHandlers): void {
   useEffect(() => {
@@ -25,6 +26,16 @@ export function useLiveKeys(session: LiveSession, { onMarked }: LiveKeyHandlers)
         return;
       }
       if (event.ctrlKey || event.metaKey || event.altKey) return;
+      if (event.key === 'ArrowUp' || event.key === 'ArrowDown') {
+        event.preventDefault();
+        session.changeVolume(event.key === 'ArrowUp' ? 1 : -1);
+        return;
+      }
+      if (event.key.toLowerCase() === 'q') {
+        event.preventDefault();
+        session.toggleQuiet();
+        return;
+      }
       if (event.key === ' ') {
         if (event.target instanceof HTMLButtonElement || event.target instanceof HTMLAnchorElement) return;
         event.preventDefault();

@@ -48,8 +48,8 @@ export function SettingsScreen({ client }: { readonly client: SettingsClient }) 
       ) : null}
       <h2>Mark kinds</h2>
       <p className="muted">
-        One key per kind (a letter or a digit from 6 to 9; {reservedKeys.filter((key) => key !== ' ').join(', ')} and Space are kept for
-        intensity and play/pause). A span is opened by one press and closed by the next. Hidden kinds keep their past marks.
+        One key per kind (a letter or a digit from 6 to 9; {reservedKeys.filter((key) => key !== ' ').map((key) => key.toUpperCase()).join(', ')} and
+        Space are kept for intensity, quiet and play/pause). A span is opened by one press and closed by the next. Hidden kinds keep their past marks.
       </p>
       <table className="kinds-table">
         <thead>

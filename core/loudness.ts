@@ -1,0 +1,29 @@
+import type { FileSegment } from './playlist';
+import type { Decibels } from './units';
+
+export const defaultTargetLufs = -18;
+/** ReplayGain 2.0 / EBU practice: keep inter-sample peaks a decibel under full scale. */
+export const truePeakCeilingDbtp = -1;
+/**
+ * A file not yet analysed is assumed to be as loud as modern masters usually are, so an
+ * unknown track comes out no louder than its analysed neighbours.
+ */
+export const assumedUnknownLufs = -11;
+
+export interface TrackGain {
+  readonly gainDb: Decibels;
+  /** The gain the loudness target asked for was reduced to keep the true peak under the ceiling. */
+  readonly limitedByPeak: boolean;
+  readonly loudnessKnown: boolean;
+}
+
+/** Gain toward the target loudness, with the curator's trim, never pushing the true peak over −1 dBTP. */
+export function trackGain(segment: Pick<FileSegment, 'loudness' | 'gainDb'>, targetLufs: number = defaultTargetLufs): TrackGain {
+  const trim = segment.gainDb ?? 0;
+  if (segment.loudness === undefined) {
+    return { gainDb: targetLufs - assumedUnknownLufs + trim, limitedByPeak: false, loudnessKnown: false };
+  }
+  const wanted = targetLufs - segment.loudness.integratedLufs + trim;
+  const allowed = truePeakCeilingDbtp - segment.loudness.truePeakDbtp;
+  return { gainDb: Math.min(wanted, allowed), limitedByPeak: allowed < wanted, loudnessKnown: true };
+}

@@ -1,0 +1,216 @@
+import { Howl } from 'howler';
+import type { Voice, VoiceFailure } from './SessionPlayer';
+import { dbToGain, type Decibels, type Milliseconds, type Seconds } from './units';
+
+/** What we need of howler's internals: the streamed <audio> element behind an html5 Howl. */
+interface HowlWithElement {
+  _sounds?: { _node?: HTMLAudioElement }[];
+}
+
+/**
+ * One source node per element for the element's whole life: Web Audio allows only one,
+ * and howler reuses <audio> elements from its html5 pool across Howls.
+ */
+const sourceNodes = new WeakMap<HTMLMediaElement, MediaElementAudioSourceNode>();
+
+const formatsByExtension: Record<string, string> = {
+  mp3: 'mp3',
+  m4a: 'm4a',
+  mp4: 'mp4',
+  aac: 'aac',
+  flac: 'flac',
+  ogg: 'ogg',
+  oga: 'ogg',
+  opus: 'opus',
+  wav: 'wav',
+  webm: 'webm',
+};
+
+export function howlerFormatFor(path: string): string | undefined {
+  const extension = path.split('.').at(-1)?.toLowerCase() ?? '';
+  return formatsByExtension[extension];
+}
+
+export interface FileVoiceOptions {
+  readonly context: AudioContext;
+  readonly url: string;
+  /** The file's path as the playlist names it, for messages. */
+  readonly path: string;
+  readonly gainDb: Decibels;
+  readonly onFailure: (failure: VoiceFailure) => void;
+}
+
+/**
+ * A music file streamed by howler (`html5: true`, so memory stays flat however long the
+ * set is) and routed into the shared AudioContext through a track gain (normalisation).
+ * Media elements cannot start at an audio-clock instant, so start and stop are timed with
+ * setTimeout and the deck's gain envelope (on the audio thread) does the crossfade.
+ */
+export class FileVoice implements Voice {
+  private howl: Howl | undefined;
+  /** A start that came before the file was checked: where to play from once it is. */
+  private pendingStart: number | undefined;
+  private readonly trackGain: GainNode;
+  private element: HTMLAudioElement | undefined;
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private failed = false;
+  private disposed = false;
+  private playing = false;
+  private reachedEnd = false;
+  readonly loaded: Promise<number>;
+
+  constructor(private readonly options: FileVoiceOptions) {
+    this.trackGain = options.context.createGain();
+    this.trackGain.gain.value = dbToGain(options.gainDb);
+    let resolveLoaded: (durationSeconds: number) => void = () => undefined;
+    this.loaded = new Promise((resolve) => (resolveLoaded = resolve));
+    // Asked first, so a missing file is reported as missing rather than as undecodable.
+    void fetch(options.url, { method: 'HEAD' }).then(
+      (response) => {
+        if (response.ok) this.load(resolveLoaded);
+        else if (response.status === 404) this.fail('missing', 'was not found');
+        else if (response.status === 403) this.fail('unreadable', 'is outside the playlist and library folders');
+        else this.fail('unreadable', `could not be read (HTTP ${response.status})`);
+      },
+      () => this.fail('unreadable', 'could not be reached'),
+    );
+  }
+
+  private load(resolveLoaded: (durationSeconds: number) => void): void {
+    if (this.disposed) return;
+    const format = howlerFormatFor(this.options.path);
+    this.howl = new Howl({
+      src: [this.options.url],
+      html5: true,
+      preload: true,
+      ...(format === undefined ? {} : { format: [format] }),
+      onload: () => {
+        this.attachElement();
+        resolveLoaded(this.howl?.duration() ?? 0);
+      },
+      onloaderror: (_id, error) =>
+        error === 4 ? this.fail('not-audio', 'is not a playable audio file') : this.fail('unreadable', `could not be loaded (${describeMediaError(error)})`),
+      onplayerror: (_id, error) => this.fail('unreadable', `could not be played (${describeMediaError(error)})`),
+      onend: () => {
+        this.reachedEnd = true;
+        this.playing = false;
+      },
+    });
+    this.attachElement();
+    if (this.pendingStart !== undefined) this.seekAndPlay(this.pendingStart);
+  }
+
+  private attachElement(): void {
+    if (this.howl === undefined) return;
+    const element = (this.howl as unknown as HowlWithElement)._sounds?.[0]?._node;
+    if (element === undefined || element === this.element) return;
+    this.element = element;
+    let source = sourceNodes.get(element);
+    if (source === undefined) {
+      source = this.options.context.createMediaElementSource(element);
+      sourceNodes.set(element, source);
+    }
+    source.disconnect();
+    source.connect(this.trackGain);
+  }
+
+  private fail(reason: VoiceFailure['reason'], detail: string): void {
+    if (this.failed || this.disposed) return;
+    this.failed = true;
+    this.options.onFailure({ reason, detail });
+  }
+
+  private at(audioTime: Seconds, action: () => void): void {
+    const delayMs = Math.max(0, (audioTime - this.options.context.currentTime) * 1000);
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      if (!this.disposed) action();
+    }, delayMs);
+    this.timers.add(timer);
+  }
+
+  connect(destination: AudioNode): void {
+    this.trackGain.connect(destination);
+  }
+
+  start(audioTime: Seconds, offsetMs: Milliseconds): void {
+    const startedAt = this.options.context.currentTime;
+    this.at(audioTime, () => {
+      // Whatever the timer was late by is added to the seek, so the file stays on the program clock.
+      const lateSeconds = Math.max(0, this.options.context.currentTime - Math.max(audioTime, startedAt));
+      this.seekAndPlay(offsetMs / 1000 + lateSeconds);
+    });
+  }
+
+  private seekAndPlay(positionSeconds: number): void {
+    if (this.failed) return;
+    if (this.howl === undefined) {
+      this.pendingStart = positionSeconds;
+      return;
+    }
+    this.pendingStart = undefined;
+    this.attachElement();
+    this.howl.seek(positionSeconds);
+    if (!this.howl.playing()) this.howl.play();
+    this.playing = true;
+  }
+
+  pause(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    this.pendingStart = undefined;
+    this.howl?.pause();
+    this.playing = false;
+  }
+
+  resume(offsetMs: Milliseconds): void {
+    this.seekAndPlay(offsetMs / 1000);
+  }
+
+  stop(audioTime: Seconds): void {
+    this.at(audioTime, () => {
+      this.howl?.stop();
+      this.playing = false;
+    });
+  }
+
+  /** Where the element's playhead is, for the stall watchdog. */
+  positionSeconds(): number | undefined {
+    return this.playing && !this.failed ? (this.element?.currentTime ?? undefined) : undefined;
+  }
+
+  /** True once the element has reached the end of its data. */
+  ended(): boolean {
+    return this.reachedEnd;
+  }
+
+  durationSeconds(): number {
+    return this.howl?.duration() ?? 0;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    const element = this.element;
+    this.howl?.unload();
+    if (element !== undefined) sourceNodes.get(element)?.disconnect();
+    this.trackGain.disconnect();
+  }
+}
+
+function describeMediaError(error: unknown): string {
+  switch (error) {
+    case 1:
+      return 'loading was aborted';
+    case 2:
+      return 'a network error';
+    case 3:
+      return 'the audio data is corrupt';
+    case 4:
+      return 'not a playable audio file, or not found';
+    default:
+      return typeof error === 'string' ? error : 'unknown error';
+  }
+}
