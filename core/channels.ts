@@ -12,6 +12,7 @@ export const channels = [
   'sessions:open',
   'sessions:end',
   'journal:append',
+  'power:keep-awake',
 ] as const;
 export type Channel = (typeof channels)[number];
 

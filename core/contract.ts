@@ -71,6 +71,11 @@ export const contract = {
     }),
     response: sessionMetaSchema,
   },
+  /** While a session runs the machine must not sleep (the desktop host holds a power-save blocker). */
+  'power:keep-awake': {
+    request: z.strictObject({ active: z.boolean() }),
+    response: z.strictObject({ held: z.boolean() }),
+  },
   /** One or more events, saved together with one fdatasync (a burst of marks is one commit). */
   'journal:append': {
     request: z.strictObject({ sessionId: sessionIdSchema, events: z.array(journalEventInputSchema).min(1).max(200) }),

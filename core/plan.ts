@@ -5,7 +5,9 @@ import { minutesToMs, secondsToMs, type Milliseconds } from './units';
  * The plan lays a playlist out on program time: music time that advances only while the
  * session plays. Phases follow one another at their target durations; a phase whose music
  * runs out early is filled by a bridge soundscape, and music still playing when a phase
- * ends is crossfaded into the next phase.
+ * ends is crossfaded into the next phase. core/elastic-plan.ts bends it with the
+ * facilitators' actions; a held phase then makes its end, and everything after it,
+ * `Number.POSITIVE_INFINITY`.
  */
 export interface PlannedPhase {
   readonly id: string;
@@ -14,10 +16,20 @@ export interface PlannedPhase {
   readonly index: number;
   readonly startMs: Milliseconds;
   readonly endMs: Milliseconds;
+  /** The playlist's target duration. */
+  readonly targetMs: Milliseconds;
+  /** Added to the target by `extend` actions; 0 in a plain plan. */
+  readonly extendedByMs: Milliseconds;
+  /** Held and not released: endMs is Infinity, and so is every later phase's start and end. */
+  readonly held: boolean;
+  /** Never sounded (advanced past, or ended where it started): startMs === endMs and it has no entries. */
+  readonly skipped: boolean;
 }
 
 export interface PlannedEntry {
   readonly index: number;
+  /** Stays the same across rebuilds of an elastic plan: `${segment.id}@${startMs}`. */
+  readonly key: string;
   readonly phaseIndex: number;
   readonly segment: Segment;
   /** When this entry starts to sound (its position 0); it overlaps the previous entry by `fadeInMs`. */
@@ -34,6 +46,7 @@ export interface PlannedEntry {
 export interface SessionPlan {
   readonly phases: readonly PlannedPhase[];
   readonly entries: readonly PlannedEntry[];
+  /** Infinity while a phase is held. */
   readonly totalMs: Milliseconds;
   /** Segments left out of the plan, with the reason (e.g. a file whose duration is unknown). */
   readonly skipped: readonly { readonly segmentId: string; readonly reason: string }[];
@@ -48,7 +61,7 @@ export interface PlanPosition {
 }
 
 /** Segments shorter than this are not worth starting at the tail of a phase. */
-const shortestUsefulEntryMs = 1000;
+export const shortestUsefulEntryMs = 1000;
 
 export function bridgeSegmentFor(phase: Phase, durationSeconds: number): SoundscapeSegment {
   const lastSoundscape = phase.segments.findLast((segment) => segment.type === 'soundscape');
@@ -62,100 +75,252 @@ export function bridgeSegmentFor(phase: Phase, durationSeconds: number): Soundsc
   };
 }
 
-interface Span {
-  readonly startMs: Milliseconds;
-  readonly endMs: Milliseconds;
+/* The layout below is shared with core/elastic-plan.ts, which rebuilds the future from a point in program time. */
+
+export interface ResolvedSegment {
+  readonly segment: Segment;
+  /** Undefined when the file's duration is unknown: such a segment is left out. */
+  readonly durationMs: Milliseconds | undefined;
+  readonly crossfadeMs: Milliseconds;
 }
 
-interface Placement {
+export interface PlanSource {
+  readonly playlist: Playlist;
+  readonly defaultCrossfadeMs: Milliseconds;
+  readonly segments: readonly (readonly ResolvedSegment[])[];
+  readonly targetsMs: readonly Milliseconds[];
+}
+
+export function planSource(playlist: Playlist, knownDurationsMs: ReadonlyMap<string, Milliseconds>): PlanSource {
+  const defaultCrossfadeMs = secondsToMs(playlist.crossfadeSeconds);
+  return {
+    playlist,
+    defaultCrossfadeMs,
+    segments: playlist.phases.map((phase) =>
+      phase.segments.map((segment) => ({
+        segment,
+        durationMs: segment.durationSeconds !== undefined ? secondsToMs(segment.durationSeconds) : knownDurationsMs.get(segment.id),
+        crossfadeMs: segment.crossfadeSeconds !== undefined ? secondsToMs(segment.crossfadeSeconds) : defaultCrossfadeMs,
+      })),
+    ),
+    targetsMs: playlist.phases.map((phase) => minutesToMs(phase.targetMinutes)),
+  };
+}
+
+export interface PhaseSpan {
+  readonly startMs: Milliseconds;
+  readonly endMs: Milliseconds;
+  readonly extendedByMs: Milliseconds;
+  readonly held: boolean;
+  readonly skipped: boolean;
+}
+
+/** One entry while the plan is being laid out; its end may still move when the next entry is placed. */
+export interface Placement {
   readonly phaseIndex: number;
-  readonly segment: Segment;
+  /** Index in the phase's segments; a bridge has the phase's segment count. */
+  readonly segmentIndex: number;
+  /** Undefined for a bridge. */
+  readonly source: ResolvedSegment | undefined;
   readonly crossfadeMs: Milliseconds;
-  readonly bridge: boolean;
-  readonly span: Span;
+  readonly startMs: Milliseconds;
+  /** Where it stops if nothing follows: the end of its media, cut at its phase's end (a bridge runs to that end). */
+  limitEndMs: Milliseconds;
+  /** Where it stops sounding: limitEndMs, or later when the next entry could not start before the layout's floor. */
+  endMs: Milliseconds;
+  /** Unrounded start + duration; Infinity for a bridge. */
+  readonly mediaEndMs: Milliseconds;
+  /** For the plan's last entry: a fade to silence shorter than the usual one, so it does not begin before the floor. */
+  silenceFadeMs?: Milliseconds;
+}
+
+export interface SkippedSegment {
+  readonly segmentId: string;
+  readonly reason: string;
+  readonly phaseIndex: number;
+  readonly segmentIndex: number;
+}
+
+/**
+ * A layout in progress: placements so far, and where to continue (phase, segment, and the
+ * cursor — where the phase's music so far stops sounding). Nothing may start before `floorMs`.
+ */
+export interface Layout {
+  readonly source: PlanSource;
+  spans: readonly PhaseSpan[];
+  readonly placements: Placement[];
+  readonly skipped: SkippedSegment[];
+  readonly excludedSegmentIds: ReadonlySet<string>;
+  floorMs: Milliseconds;
+  phaseIndex: number;
+  segmentIndex: number;
+  cursorMs: Milliseconds;
+  done: boolean;
+}
+
+export function targetSpans(source: PlanSource): PhaseSpan[] {
+  let startMs = 0;
+  return source.targetsMs.map((targetMs) => {
+    const span = { startMs, endMs: startMs + targetMs, extendedByMs: 0, held: false, skipped: false };
+    startMs = span.endMs;
+    return span;
+  });
+}
+
+export function createLayout(source: PlanSource, spans: readonly PhaseSpan[], excludedSegmentIds: ReadonlySet<string> = new Set()): Layout {
+  return {
+    source,
+    spans,
+    placements: [],
+    skipped: [],
+    excludedSegmentIds,
+    floorMs: 0,
+    phaseIndex: 0,
+    segmentIndex: 0,
+    cursorMs: spans[0]?.startMs ?? 0,
+    done: false,
+  };
 }
 
 /**
  * Each entry starts `crossfade` before the previous one ends, so files play whole and
  * `programMs - startMs` is the position inside the file. A crossfade never takes more
  * than half of either neighbour. Music that would run past its phase's end is cut there;
- * a bridge always runs to it.
+ * a bridge always runs to it. When that start would fall before the floor (the moment an
+ * action was made), the entry starts at the floor instead and the previous entry keeps
+ * sounding for the crossfade after it.
  */
-function spanAfter(
-  previous: Span | undefined,
-  phaseStartMs: Milliseconds,
-  phaseEndMs: Milliseconds,
-  durationMs: Milliseconds,
-  crossfadeMs: Milliseconds,
-  bridge: boolean,
-): Span {
-  let startMs = phaseStartMs;
+function place(layout: Layout, source: ResolvedSegment | undefined, durationMs: Milliseconds, crossfadeMs: Milliseconds): Placement {
+  const { phaseIndex, segmentIndex } = layout;
+  const span = layout.spans[phaseIndex] as PhaseSpan;
+  const previous = layout.placements.at(-1);
+  const bridge = source === undefined;
+  let startMs = span.startMs;
   if (previous !== undefined) {
-    const overlap = Math.min(crossfadeMs, (previous.endMs - previous.startMs) / 2, durationMs / 2);
-    startMs = Math.max(previous.startMs, previous.endMs - overlap);
+    const overlap = Math.min(crossfadeMs, (previous.limitEndMs - previous.startMs) / 2, durationMs / 2);
+    startMs = Math.max(previous.startMs, previous.limitEndMs - overlap);
   }
-  const endMs = bridge ? phaseEndMs : Math.min(startMs + durationMs, phaseEndMs);
-  return { startMs: Math.round(startMs), endMs: Math.round(Math.max(endMs, startMs)) };
+  let endMs = bridge ? span.endMs : Math.min(startMs + durationMs, span.endMs);
+  let start = Math.round(startMs);
+  let end = Math.round(Math.max(endMs, startMs));
+  let mediaEndMs = bridge ? Number.POSITIVE_INFINITY : startMs + durationMs;
+  if (previous !== undefined && start < layout.floorMs) {
+    start = layout.floorMs;
+    mediaEndMs = bridge ? Number.POSITIVE_INFINITY : start + durationMs;
+    endMs = bridge ? span.endMs : Math.min(mediaEndMs, span.endMs);
+    end = Math.round(Math.max(endMs, start));
+    const overlap = Math.max(0, Math.min(crossfadeMs, previous.mediaEndMs - start, (end - start) / 2));
+    previous.endMs = Math.round(start + overlap);
+  }
+  return { phaseIndex, segmentIndex, source, crossfadeMs, startMs: start, limitEndMs: end, endMs: end, mediaEndMs };
 }
 
-function toEntries(placements: readonly Placement[]): PlannedEntry[] {
-  return placements.map((placement, index) => {
-    const { span } = placement;
-    const previous = placements[index - 1]?.span;
-    const next = placements[index + 1]?.span;
-    const fadeOutToSilence = Math.min(placement.crossfadeMs, (span.endMs - span.startMs) / 2);
+/** Places the next entry; false once the layout is complete (or waits behind a held phase). */
+function step(layout: Layout): boolean {
+  const { source, spans } = layout;
+  while (layout.phaseIndex < spans.length) {
+    const span = spans[layout.phaseIndex] as PhaseSpan;
+    if (span.startMs === Number.POSITIVE_INFINITY) break;
+    const segments = source.segments[layout.phaseIndex] as readonly ResolvedSegment[];
+    if (!span.skipped && layout.segmentIndex <= segments.length) {
+      if (span.endMs - layout.cursorMs < shortestUsefulEntryMs) {
+        layout.segmentIndex = segments.length + 1;
+        continue;
+      }
+      const resolved = segments[layout.segmentIndex];
+      if (resolved !== undefined) {
+        if (layout.excludedSegmentIds.has(resolved.segment.id)) {
+          layout.segmentIndex += 1;
+          continue;
+        }
+        if (resolved.durationMs === undefined || resolved.durationMs <= 0) {
+          const { phaseIndex, segmentIndex } = layout;
+          layout.skipped.push({ segmentId: resolved.segment.id, reason: 'duration unknown', phaseIndex, segmentIndex });
+          layout.segmentIndex += 1;
+          continue;
+        }
+        const placement = place(layout, resolved, resolved.durationMs, resolved.crossfadeMs);
+        layout.placements.push(placement);
+        layout.segmentIndex += 1;
+        layout.cursorMs = placement.limitEndMs;
+        return true;
+      }
+      // Its own music has run out: a bridge fills the phase to its end.
+      const placement = place(layout, undefined, span.endMs - layout.cursorMs, source.defaultCrossfadeMs);
+      layout.placements.push(placement);
+      layout.segmentIndex += 1;
+      layout.cursorMs = placement.limitEndMs;
+      return true;
+    }
+    layout.phaseIndex += 1;
+    layout.segmentIndex = 0;
+    layout.cursorMs = spans[layout.phaseIndex]?.startMs ?? layout.cursorMs;
+  }
+  layout.done = true;
+  return false;
+}
+
+/** Lays out every entry that starts at or before `programMs`, and the one after it. */
+export function layOutUntil(layout: Layout, programMs: Milliseconds): void {
+  while (!layout.done) {
+    const last = layout.placements.at(-1);
+    if (last !== undefined && last.startMs > programMs) return;
+    step(layout);
+  }
+}
+
+export function fadeToSilenceMs(placement: Placement): Milliseconds {
+  return Math.round(Math.min(placement.crossfadeMs, (placement.endMs - placement.startMs) / 2));
+}
+
+export function materialize(layout: Layout): SessionPlan {
+  layOutUntil(layout, Number.POSITIVE_INFINITY);
+  const { playlist } = layout.source;
+  const { placements, spans } = layout;
+  const entries = placements.map((placement, index): PlannedEntry => {
+    const previous = placements[index - 1];
+    const next = placements[index + 1];
+    const { startMs, endMs } = placement;
+    const segment = placement.source?.segment ?? bridgeSegmentFor(playlist.phases[placement.phaseIndex] as Phase, (endMs - startMs) / 1000);
     return {
       index,
+      key: `${segment.id}@${startMs}`,
       phaseIndex: placement.phaseIndex,
-      segment: placement.segment,
-      startMs: span.startMs,
-      endMs: span.endMs,
-      fadeInMs: previous === undefined ? 0 : Math.max(0, previous.endMs - span.startMs),
-      fadeOutMs: next === undefined ? Math.round(fadeOutToSilence) : Math.max(0, span.endMs - next.startMs),
-      bridge: placement.bridge,
+      segment,
+      startMs,
+      endMs,
+      fadeInMs: previous === undefined ? 0 : Math.max(0, previous.endMs - startMs),
+      fadeOutMs: next === undefined ? (placement.silenceFadeMs ?? fadeToSilenceMs(placement)) : Math.max(0, endMs - next.startMs),
+      bridge: placement.source === undefined,
     };
   });
+  const sounded = new Set(placements.map((placement) => placement.phaseIndex));
+  const phases = playlist.phases.map((phase, index): PlannedPhase => {
+    const span = spans[index] as PhaseSpan;
+    return {
+      id: phase.id,
+      kind: phase.kind,
+      title: phase.title,
+      index,
+      startMs: span.startMs,
+      endMs: span.endMs,
+      targetMs: layout.source.targetsMs[index] as Milliseconds,
+      extendedByMs: span.extendedByMs,
+      held: span.held,
+      skipped: span.skipped || (span.startMs === span.endMs && span.startMs !== Number.POSITIVE_INFINITY && !sounded.has(index)),
+    };
+  });
+  return {
+    phases,
+    entries,
+    totalMs: spans.at(-1)?.endMs ?? 0,
+    skipped: layout.skipped.map(({ segmentId, reason }) => ({ segmentId, reason })),
+  };
 }
 
 export function buildPlan(playlist: Playlist, knownDurationsMs: ReadonlyMap<string, Milliseconds> = new Map()): SessionPlan {
-  const phases: PlannedPhase[] = [];
-  const placements: Placement[] = [];
-  const skipped: { segmentId: string; reason: string }[] = [];
-  const defaultCrossfadeMs = secondsToMs(playlist.crossfadeSeconds);
-  let phaseStartMs = 0;
-
-  playlist.phases.forEach((phase, phaseIndex) => {
-    const phaseEndMs = phaseStartMs + minutesToMs(phase.targetMinutes);
-    phases.push({ id: phase.id, kind: phase.kind, title: phase.title, index: phaseIndex, startMs: phaseStartMs, endMs: phaseEndMs });
-    // Where this phase's music stops sounding: the overlaps shorten it, so summing durations would leave a silent gap.
-    let cursorMs = phaseStartMs;
-    for (const segment of phase.segments) {
-      if (phaseEndMs - cursorMs < shortestUsefulEntryMs) break;
-      const durationMs =
-        segment.durationSeconds !== undefined ? secondsToMs(segment.durationSeconds) : knownDurationsMs.get(segment.id);
-      if (durationMs === undefined || durationMs <= 0) {
-        skipped.push({ segmentId: segment.id, reason: 'duration unknown' });
-        continue;
-      }
-      const crossfadeMs = segment.crossfadeSeconds !== undefined ? secondsToMs(segment.crossfadeSeconds) : defaultCrossfadeMs;
-      const span = spanAfter(placements.at(-1)?.span, phaseStartMs, phaseEndMs, durationMs, crossfadeMs, false);
-      placements.push({ phaseIndex, segment, crossfadeMs, bridge: false, span });
-      cursorMs = span.endMs;
-    }
-    if (phaseEndMs - cursorMs >= shortestUsefulEntryMs) {
-      const span = spanAfter(placements.at(-1)?.span, phaseStartMs, phaseEndMs, phaseEndMs - cursorMs, defaultCrossfadeMs, true);
-      placements.push({
-        phaseIndex,
-        segment: bridgeSegmentFor(phase, (span.endMs - span.startMs) / 1000),
-        crossfadeMs: defaultCrossfadeMs,
-        bridge: true,
-        span,
-      });
-    }
-    phaseStartMs = phaseEndMs;
-  });
-
-  return { phases, entries: toEntries(placements), totalMs: phaseStartMs, skipped };
+  const source = planSource(playlist, knownDurationsMs);
+  return materialize(createLayout(source, targetSpans(source)));
 }
 
 /** Where the plan is at a program time; null once the plan has ended. */

@@ -29,6 +29,15 @@ export function App() {
   const settingsState = useExternalState(settingsClient);
 
   useEffect(() => live?.updateSettings(settingsState.settings), [live, settingsState.settings]);
+  const outputDeviceId = settingsState.settings.outputDeviceId;
+  useEffect(() => {
+    if (live === undefined) return;
+    void audioOutput()
+      .setOutputDevice(outputDeviceId)
+      .then((ok) => {
+        if (!ok) live.showNotice('The chosen audio output is not available; sound goes to the system default output.');
+      });
+  }, [live, outputDeviceId]);
   useEffect(() => live?.on('volume', (volume) => void settingsClient.update({ volume })), [live]);
 
   const replaceLive = useCallback((next: LiveSession | undefined) => {

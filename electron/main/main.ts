@@ -71,6 +71,18 @@ function createWindow(settings: ElectronStore<WindowSettings>): BrowserWindow {
   return window;
 }
 
+let sleepBlockerId: number | undefined;
+
+/** The laptop must not sleep while a session runs (the screen may dim). */
+function sessionSleepBlocker(active: boolean): boolean {
+  if (active && sleepBlockerId === undefined) sleepBlockerId = powerSaveBlocker.start('prevent-app-suspension');
+  if (!active && sleepBlockerId !== undefined) {
+    powerSaveBlocker.stop(sleepBlockerId);
+    sleepBlockerId = undefined;
+  }
+  return sleepBlockerId !== undefined && powerSaveBlocker.isStarted(sleepBlockerId);
+}
+
 async function start(): Promise<void> {
   await app.whenReady();
   const services = createServices({
@@ -78,6 +90,7 @@ async function start(): Promise<void> {
     bundledPlaylistsDir: path.join(appRoot, 'playlists'),
     // userData/settings.json, the same file the web host reads with conf.
     openSettingsStore: () => new ElectronStore<Record<string, unknown>>({ name: 'settings' }),
+    keepAwake: sessionSleepBlocker,
   });
   serveAppProtocol({ rendererDir, playlists: services.playlists, libraryRoots: services.libraryRoots });
   for (const channel of channels) {
@@ -85,8 +98,6 @@ async function start(): Promise<void> {
       isOwnTopLevelFrame(event) ? dispatch(services.handlers, channel, request) : fail('bad-request', 'refused: not the Attune window'),
     );
   }
-  // The laptop must not sleep in the middle of a session; the screen may dim.
-  const blockerId = powerSaveBlocker.start('prevent-app-suspension');
   const windowSettings = new ElectronStore<WindowSettings>({ name: 'window' });
   mainWindow = createWindow(windowSettings);
   app.on('activate', () => {
@@ -94,7 +105,7 @@ async function start(): Promise<void> {
   });
   app.on('window-all-closed', () => app.quit());
   app.on('will-quit', () => {
-    powerSaveBlocker.stop(blockerId);
+    sessionSleepBlocker(false);
     void services.close();
   });
   app.on('web-contents-created', (_event, contents) => {

@@ -17,9 +17,11 @@ export interface ServiceLocations {
    * it is conf, the library electron-store is built on, so both hosts share one format.
    */
   readonly openSettingsStore?: () => KeyValueStore;
+  /** The desktop host passes its power-save blocker; elsewhere nothing can be held. */
+  readonly keepAwake?: (active: boolean) => boolean;
 }
 
-export function createServices({ dataDir, bundledPlaylistsDir, openSettingsStore }: ServiceLocations) {
+export function createServices({ dataDir, bundledPlaylistsDir, openSettingsStore, keepAwake = () => false }: ServiceLocations) {
   const openStore = openSettingsStore ?? (() => new Conf<Record<string, unknown>>({ cwd: dataDir, configName: 'settings' }));
   const services: Services = {
     settings: new SettingsService({ openStore, filePath: path.join(dataDir, settingsFileName) }),
@@ -28,6 +30,7 @@ export function createServices({ dataDir, bundledPlaylistsDir, openSettingsStore
       { kind: 'user', directory: path.join(dataDir, 'playlists') },
     ]),
     sessions: new SessionStore(dataDir),
+    keepAwake,
   };
   return {
     ...services,

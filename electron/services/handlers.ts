@@ -7,11 +7,14 @@ export interface Services {
   readonly playlists: PlaylistCatalog;
   readonly sessions: SessionStore;
   readonly settings: SettingsService;
+  /** Holds or releases the host's sleep blocker; answers whether one is held (the web host has none). */
+  readonly keepAwake: (active: boolean) => boolean;
 }
 
 /** The contract's implementation, shared by the desktop host and the web host. */
-export function createHandlers({ playlists, sessions, settings }: Services): Handlers {
+export function createHandlers({ playlists, sessions, settings, keepAwake }: Services): Handlers {
   return {
+    'power:keep-awake': async ({ active }) => ({ held: keepAwake(active) }),
     'settings:get': async () => settings.get(),
     'settings:update': async (patch) => settings.update(patch),
     'playlists:list': () => playlists.list(),

@@ -1,6 +1,17 @@
 import { Howler } from 'howler';
 import * as Tone from 'tone';
+import { TypedEmitter } from '../../core/typed-emitter';
+import { createOutputChain } from './gain-chain';
 import { dbToGain, gainToDb, type Decibels, type Seconds } from './units';
+
+interface AudioContextWithSink {
+  setSinkId?(sinkId: string): Promise<void>;
+}
+
+export interface AudioOutputEvents extends Record<string, unknown> {
+  /** The chosen output device disappeared; sound now goes to the system default. */
+  'device-lost': { readonly deviceId: string };
+}
 
 export interface AudioOutputOptions {
   /** Master volume, 0–1. */
@@ -15,7 +26,7 @@ export interface AudioOutputOptions {
  * with an analyser on the master so the app can see what actually reaches the listener.
  * Soundscape decks go through a soundscape bus that feeds the one shared reverb.
  */
-export class AudioOutput {
+export class AudioOutput extends TypedEmitter<AudioOutputEvents> {
   static readonly defaults: AudioOutputOptions = { volume: 0.8, reverbSendDb: -6 };
 
   readonly context: AudioContext;
@@ -29,28 +40,25 @@ export class AudioOutput {
   private readonly levelBuffer: Float32Array<ArrayBuffer>;
   private disposed = false;
 
+  private sinkId = '';
+  private readonly onDeviceChange = () => void this.checkDevice();
+
   constructor(options: Partial<AudioOutputOptions> = {}) {
+    super();
     const settings = { ...AudioOutput.defaults, ...options };
     this.context = new AudioContext({ latencyHint: 'playback' });
     Tone.setContext(this.context);
     // Howler must never suspend the shared context behind our back during a quiet passage.
     Howler.autoSuspend = false;
 
-    this.musicBus = this.context.createGain();
-    this.limiter = this.context.createDynamicsCompressor();
-    this.limiter.threshold.value = -3;
-    this.limiter.knee.value = 0;
-    this.limiter.ratio.value = 20;
-    this.limiter.attack.value = 0.002;
-    this.limiter.release.value = 0.25;
-    this.master = this.context.createGain();
-    this.master.gain.value = settings.volume;
+    const chain = createOutputChain(this.context, settings.volume);
+    this.musicBus = chain.musicBus;
+    this.limiter = chain.limiter;
+    this.master = chain.master;
     this.analyser = this.context.createAnalyser();
     this.analyser.fftSize = 2048;
     this.levelBuffer = new Float32Array(this.analyser.fftSize);
 
-    this.musicBus.connect(this.limiter);
-    this.limiter.connect(this.master);
     this.master.connect(this.context.destination);
     this.master.connect(this.analyser);
 
@@ -62,6 +70,31 @@ export class AudioOutput {
     this.reverbSend.connect(this.reverb);
     this.reverb.connect(this.musicBus);
     Tone.getTransport().start();
+    navigator.mediaDevices?.addEventListener('devicechange', this.onDeviceChange);
+  }
+
+  /** Sends the sound to an output device ('' = the system default). Resolves false if it cannot. */
+  async setOutputDevice(deviceId: string): Promise<boolean> {
+    const context = this.context as AudioContext & AudioContextWithSink;
+    if (context.setSinkId === undefined) return deviceId === '';
+    try {
+      await context.setSinkId(deviceId);
+      this.sinkId = deviceId;
+      return true;
+    } catch {
+      await context.setSinkId('').catch(() => undefined);
+      this.sinkId = '';
+      return false;
+    }
+  }
+
+  private async checkDevice(): Promise<void> {
+    if (this.sinkId === '' || navigator.mediaDevices === undefined) return;
+    const devices = await navigator.mediaDevices.enumerateDevices();
+    if (devices.some((device) => device.kind === 'audiooutput' && device.deviceId === this.sinkId)) return;
+    const lost = this.sinkId;
+    await this.setOutputDevice('');
+    this.emit('device-lost', { deviceId: lost });
   }
 
   /** Resolves when the context runs and the reverb's impulse response is ready. */
@@ -94,6 +127,8 @@ export class AudioOutput {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    navigator.mediaDevices?.removeEventListener('devicechange', this.onDeviceChange);
+    this.removeAllListeners();
     Tone.getTransport().stop();
     this.reverb.dispose();
     this.reverbSend.dispose();

@@ -1,6 +1,7 @@
 import { Howl } from 'howler';
 import type { Voice, VoiceFailure } from './SessionPlayer';
-import { dbToGain, type Decibels, type Milliseconds, type Seconds } from './units';
+import { createTrackGain } from './gain-chain';
+import type { Decibels, Milliseconds, Seconds } from './units';
 
 /** What we need of howler's internals: the streamed <audio> element behind an html5 Howl. */
 interface HowlWithElement {
@@ -60,8 +61,7 @@ export class FileVoice implements Voice {
   readonly loaded: Promise<number>;
 
   constructor(private readonly options: FileVoiceOptions) {
-    this.trackGain = options.context.createGain();
-    this.trackGain.gain.value = dbToGain(options.gainDb);
+    this.trackGain = createTrackGain(options.context, options.gainDb);
     let resolveLoaded: (durationSeconds: number) => void = () => undefined;
     this.loaded = new Promise((resolve) => (resolveLoaded = resolve));
     // Asked first, so a missing file is reported as missing rather than as undecodable.

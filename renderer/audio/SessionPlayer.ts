@@ -4,7 +4,8 @@ import { TypedEmitter } from '../../core/typed-emitter';
 import type { AudioOutput } from './AudioOutput';
 import { FileVoice } from './FileVoice';
 import { createSoundscape, type Soundscape } from './soundscapes/Soundscape';
-import { equalPowerCurve, equalPowerGain, type Decibels, type Milliseconds, type Seconds } from './units';
+import { scheduleEqualPowerFade } from './gain-chain';
+import { equalPowerGain, type Decibels, type Milliseconds, type Seconds } from './units';
 
 export type PlayerStatus = 'ready' | 'starting' | 'playing' | 'paused' | 'quiet' | 'ended';
 
@@ -262,7 +263,7 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
         const from = Math.max(programMs, entry.startMs);
         const fraction = (from - entry.startMs) / entry.fadeInMs;
         const duration = (fadeInEnd - from) / 1000 - curveMarginSeconds;
-        if (duration > 0) gain.setValueCurveAtTime(equalPowerCurve('in', fraction), Math.max(now, this.audioTimeAt(from)), duration);
+        scheduleEqualPowerFade(gain, 'in', Math.max(now, this.audioTimeAt(from)), duration, fraction);
       }
     }
     if (!Number.isFinite(entry.endMs)) return;
@@ -271,9 +272,7 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
       const from = Math.max(programMs, fadeOutStart, fadeInEnd);
       const fraction = (from - fadeOutStart) / entry.fadeOutMs;
       const duration = (entry.endMs - from) / 1000 - curveMarginSeconds;
-      if (duration > 0) {
-        gain.setValueCurveAtTime(equalPowerCurve('out', fraction), Math.max(now, this.audioTimeAt(from)) + curveMarginSeconds, duration);
-      }
+      scheduleEqualPowerFade(gain, 'out', Math.max(now, this.audioTimeAt(from)) + curveMarginSeconds, duration, fraction);
     } else if (programMs < entry.endMs) {
       gain.setValueAtTime(0, this.audioTimeAt(entry.endMs));
     }

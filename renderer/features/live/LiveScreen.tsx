@@ -8,6 +8,7 @@ import { useExternalState } from '../../use-external-state';
 import { SessionSummary } from '../review/SessionSummary';
 import { segmentTitle, undoWindowMs, type LiveMark, type LiveSession } from './LiveSession';
 import { useLiveKeys } from './mark-keys';
+import { useMediaSession } from './media-session';
 
 interface LiveScreenProps {
   readonly session: LiveSession | undefined;
@@ -236,6 +237,7 @@ function RunningSession({ session, onLeave }: { readonly session: LiveSession; r
     if (markKind === 'note') setNoteFocus(markId);
   }, []);
   useLiveKeys(session, { onMarked });
+  useMediaSession(session, state.player);
 
   useEffect(() => {
     if (!confirmEnd) return;

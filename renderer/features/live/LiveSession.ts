@@ -8,7 +8,7 @@ import { SessionClock } from '../../../core/session-clock';
 import type { Settings } from '../../../core/settings';
 import { TypedEmitter } from '../../../core/typed-emitter';
 import { trackGain } from '../../../core/loudness';
-import { callOrThrow, mediaUrl } from '../../bridge/attune-bridge';
+import { call, callOrThrow, mediaUrl } from '../../bridge/attune-bridge';
 import type { AudioOutput } from '../../audio/AudioOutput';
 import { SessionPlayer, type PlayerState } from '../../audio/SessionPlayer';
 import { JournalSender } from './JournalSender';
@@ -126,6 +126,19 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
         this.showNotice(`${problem.detail}. A soundscape covers it.`);
       }),
       this.sender.on('state', () => this.refresh()),
+      output.on('device-lost', () => {
+        const place = this.musicPlace(0);
+        this.journal({
+          kind: 'playback-problem',
+          payload: {
+            segmentId: place?.segmentId ?? 'unknown',
+            reason: 'device-lost',
+            detail: 'the chosen audio output disappeared; sound goes to the system default',
+            programMs: Math.round(this.player.programNow()),
+          },
+        });
+        this.showNotice('The chosen audio output disappeared; sound now goes to the system default output.');
+      }),
       this.sender.on('acknowledged', ({ input }) => {
         const pressedAt = this.pressedAt.get(input.id);
         if (pressedAt === undefined) return;
@@ -163,7 +176,7 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
     this.refresh();
   }
 
-  private showNotice(message: string): void {
+  showNotice(message: string): void {
     this.notice = message;
     this.refresh();
   }
@@ -215,6 +228,8 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
 
   async play(): Promise<void> {
     if (this.ended) return;
+    // Fire and forget: a host without a blocker (the web host) answers held: false.
+    void call('power:keep-awake', { active: true });
     if (this.player.getState().status === 'quiet') {
       await this.resumeFromQuiet();
       return;
@@ -352,6 +367,7 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
     const eventId = crypto.randomUUID();
     const sessionMs = this.clock.now();
     await callOrThrow('sessions:end', { sessionId: this.meta.id, eventId, sessionMs, reason });
+    void call('power:keep-awake', { active: false });
     this.events.push({
       id: eventId,
       seq: (this.events.at(-1)?.seq ?? -1) + 1,
@@ -365,6 +381,7 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
   }
 
   dispose(): void {
+    void call('power:keep-awake', { active: false });
     if (this.undoTimer !== undefined) clearTimeout(this.undoTimer);
     for (const unsubscribe of this.unsubscribers) unsubscribe();
     this.player.dispose();

@@ -3,7 +3,39 @@ import { newMarkKindId, reservedKeys, type MarkKindDefinition } from '../../../c
 import { useExternalState } from '../../use-external-state';
 import type { SettingsClient } from './SettingsClient';
 
-/** Mark kinds (label, key, colour, span, hidden) and the reaction-time offset. */
+function OutputDevice({ client, selected }: { readonly client: SettingsClient; readonly selected: string }) {
+  const [devices, setDevices] = useState<MediaDeviceInfo[]>([]);
+  useEffect(() => {
+    const mediaDevices = navigator.mediaDevices;
+    if (mediaDevices === undefined) return;
+    const refresh = () => void mediaDevices.enumerateDevices().then((all) => setDevices(all.filter((device) => device.kind === 'audiooutput')));
+    refresh();
+    mediaDevices.addEventListener('devicechange', refresh);
+    return () => mediaDevices.removeEventListener('devicechange', refresh);
+  }, []);
+  return (
+    <>
+      <h2>Audio output</h2>
+      <label className="field">
+        <span>Play sessions through</span>
+        <select value={selected} onChange={(event) => void client.update({ outputDeviceId: event.target.value })}>
+          <option value="">System default</option>
+          {devices
+            .filter((device) => device.deviceId !== '' && device.deviceId !== 'default')
+            .map((device, index) => (
+              <option key={device.deviceId} value={device.deviceId}>
+                {device.label || `Output ${index + 1}`}
+              </option>
+            ))}
+          {selected !== '' && !devices.some((device) => device.deviceId === selected) ? <option value={selected}>(not connected)</option> : null}
+        </select>
+        <small>If this output disappears during a session, sound moves to the system default and the live screen says so.</small>
+      </label>
+    </>
+  );
+}
+
+/** Mark kinds (label, key, colour, span, hidden), audio output and the reaction-time offset. */
 export function SettingsScreen({ client }: { readonly client: SettingsClient }) {
   const { settings, notice } = useExternalState(client);
   const [kinds, setKinds] = useState<MarkKindDefinition[]>(() => [...settings.markKinds]);
@@ -105,6 +137,7 @@ export function SettingsScreen({ client }: { readonly client: SettingsClient }) 
           Add a kind
         </button>
       </p>
+      <OutputDevice client={client} selected={settings.outputDeviceId} />
       <h2>Reaction time</h2>
       <label className="field">
         <span>Subtract from every mark (seconds)</span>

@@ -1,0 +1,35 @@
+import { useEffect } from 'react';
+import type { PlayerState } from '../../audio/SessionPlayer';
+import { segmentTitle, type LiveSession } from './LiveSession';
+
+/**
+ * The system's media controls (keyboard media keys, lock screen) show what is playing
+ * and can play or pause it; they never skip by accident, so "next track" is not offered.
+ */
+export function useMediaSession(session: LiveSession, player: PlayerState): void {
+  useEffect(() => {
+    if (!('mediaSession' in navigator)) return;
+    const media = navigator.mediaSession;
+    media.setActionHandler('play', () => void session.play());
+    media.setActionHandler('pause', () => session.pause());
+    return () => {
+      media.setActionHandler('play', null);
+      media.setActionHandler('pause', null);
+      media.metadata = null;
+      media.playbackState = 'none';
+    };
+  }, [session]);
+
+  const entry = player.position?.entry;
+  const title = entry === undefined ? undefined : segmentTitle(entry.segment);
+  const artist = entry?.segment.type === 'file' ? entry.segment.artist : undefined;
+  useEffect(() => {
+    if (!('mediaSession' in navigator) || title === undefined) return;
+    navigator.mediaSession.metadata = new MediaMetadata({ title, artist: artist ?? 'Attune', album: session.playlist.title });
+  }, [session, title, artist]);
+
+  const playing = player.status === 'playing';
+  useEffect(() => {
+    if ('mediaSession' in navigator) navigator.mediaSession.playbackState = playing ? 'playing' : 'paused';
+  }, [playing]);
+}
