@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
 import { foldSession, programMsAt, sessionMsFromJournal } from '../core/fold';
-import { buildPlan } from '../core/plan';
 import type { SessionSetup } from '../core/session';
 import { AudioOutput } from './audio/AudioOutput';
 import { callOrThrow } from './bridge/attune-bridge';
@@ -10,6 +9,7 @@ import { LiveSession } from './features/live/LiveSession';
 import { ReviewScreen } from './features/review/ReviewScreen';
 import { SettingsClient } from './features/settings/SettingsClient';
 import { SettingsScreen } from './features/settings/SettingsScreen';
+import { exposeDiagnostics } from './diagnostics';
 import { hrefFor, navigate, useRoute } from './routes';
 import { useExternalState } from './use-external-state';
 
@@ -22,6 +22,12 @@ function audioOutput(): AudioOutput {
 
 const settingsClient = new SettingsClient();
 void settingsClient.load();
+
+let currentLive: LiveSession | undefined;
+exposeDiagnostics(
+  () => sharedOutput,
+  () => currentLive,
+);
 
 export function App() {
   const route = useRoute();
@@ -41,6 +47,7 @@ export function App() {
   useEffect(() => live?.on('volume', (volume) => void settingsClient.update({ volume })), [live]);
 
   const replaceLive = useCallback((next: LiveSession | undefined) => {
+    currentLive = next;
     setLive((previous) => {
       previous?.dispose();
       return next;
@@ -52,7 +59,7 @@ export function App() {
       const output = audioOutput();
       const playlist = await callOrThrow('playlists:get', { playlistId });
       const meta = await callOrThrow('sessions:start', { playlistId, ...setup });
-      const session = new LiveSession(meta, playlist, buildPlan(playlist), output, settingsClient.getState().settings);
+      const session = new LiveSession(meta, playlist, output, settingsClient.getState().settings);
       replaceLive(session);
       navigate({ screen: 'live', sessionId: meta.id });
       await session.play();
@@ -71,7 +78,7 @@ export function App() {
       const playing = folded.playback?.playing ?? true;
       const programMs = programMsAt(folded.playback, sessionMs);
       const resume = { events: opened.events, sessionMs, programMs, playing };
-      const session = new LiveSession(opened.meta, playlist, buildPlan(playlist), output, settingsClient.getState().settings, resume);
+      const session = new LiveSession(opened.meta, playlist, output, settingsClient.getState().settings, resume);
       replaceLive(session);
       navigate({ screen: 'live', sessionId });
       if (playing) await session.play();

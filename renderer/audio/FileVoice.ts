@@ -39,6 +39,8 @@ export interface FileVoiceOptions {
   readonly path: string;
   readonly gainDb: Decibels;
   readonly onFailure: (failure: VoiceFailure) => void;
+  /** The file played to the end of its data (early, if it is truncated). */
+  readonly onEnded?: () => void;
 }
 
 /**
@@ -94,6 +96,7 @@ export class FileVoice implements Voice {
       onend: () => {
         this.reachedEnd = true;
         this.playing = false;
+        this.options.onEnded?.();
       },
     });
     this.attachElement();

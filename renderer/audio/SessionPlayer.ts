@@ -76,7 +76,8 @@ export interface Voice {
 }
 
 interface Deck {
-  readonly entry: PlannedEntry;
+  /** Replaced when the plan is rebuilt (a hold, skip or advance moves its end). */
+  entry: PlannedEntry;
   readonly voice: Voice;
   readonly gain: GainNode;
   /** A soundscape covering for a file that failed, inside the same deck. */
@@ -89,6 +90,7 @@ interface Deck {
 /** Guards against back-to-back automation curves touching, which Web Audio rejects as overlap. */
 const curveMarginSeconds = 0.002;
 const fillFadeSeconds = 1.5;
+const abruptFillFadeSeconds = 0.2;
 
 function fillPresetFor(plan: SessionPlan, entry: PlannedEntry): { preset: SoundscapePreset; params: SoundscapeParams } {
   const bridge = plan.entries.find((candidate) => candidate.phaseIndex === entry.phaseIndex && candidate.bridge);
@@ -119,12 +121,13 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
   };
 
   private readonly options: SessionPlayerOptions;
-  private readonly decks = new Map<number, Deck>();
+  /** By entry key, which survives plan rebuilds. */
+  private readonly decks = new Map<string, Deck>();
   private status: PlayerStatus = 'ready';
   private programAtAnchorMs: Milliseconds;
   private audioTimeAtAnchor: Seconds = 0;
   private timer: ReturnType<typeof setInterval> | undefined;
-  private lastEntryIndex = -1;
+  private lastEntryKey = '';
   private lastPhaseIndex = -1;
   private silentSinceMs: number | undefined;
   private silenceReported = false;
@@ -291,7 +294,14 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     const { segment } = entry;
     if (segment.type === 'soundscape') return this.soundscapeVoice(createSoundscape(segment.preset, segment.params));
     const { url, gainDb } = this.options.resolveFile(entry);
-    const voice = new FileVoice({ context: this.output.context, url, path: segment.path, gainDb, onFailure });
+    const voice = new FileVoice({
+      context: this.output.context,
+      url,
+      path: segment.path,
+      gainDb,
+      onFailure,
+      onEnded: () => this.onFileEnded(entry.key),
+    });
     const expectedSeconds = (entry.endMs - entry.startMs) / 1000;
     // Checked well before it is needed: a file much shorter than planned (truncated)
     // gets a soundscape from where it runs out.
@@ -303,8 +313,18 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     return voice;
   }
 
+  /** Reacting to the end event itself (not the next tick) keeps the gap of a truncated file to a few ms. */
+  private onFileEnded(key: string): void {
+    const deck = this.decks.get(key);
+    if (deck === undefined || deck.failed || deck.fill !== undefined || this.status !== 'playing') return;
+    const programMs = this.programNow();
+    if (programMs >= deck.entry.endMs - deck.entry.fadeOutMs) return;
+    const playedSeconds = (programMs - deck.entry.startMs) / 1000;
+    this.onVoiceFailure(deck.entry, { reason: 'unreadable', detail: `ended after ${playedSeconds.toFixed(1)} s, earlier than planned (truncated?)` });
+  }
+
   private coverShortFile(entry: PlannedEntry, durationSeconds: number): void {
-    const deck = this.decks.get(entry.index);
+    const deck = this.decks.get(entry.key);
     if (deck === undefined || deck.failed) return;
     const runsOutAtMs = entry.startMs + durationSeconds * 1000;
     this.report(deck, { reason: 'unreadable', detail: `ends after ${durationSeconds.toFixed(1)} s although the playlist plans ${((entry.endMs - entry.startMs) / 1000).toFixed(0)} s (truncated?)` });
@@ -323,27 +343,28 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
   }
 
   private onVoiceFailure(entry: PlannedEntry, failure: VoiceFailure): void {
-    const deck = this.decks.get(entry.index);
+    const deck = this.decks.get(entry.key);
     if (deck === undefined || deck.failed) return;
     deck.failed = true;
     this.report(deck, failure);
-    this.startFill(deck, this.programNow());
+    // The music may have stopped abruptly: the cover comes in fast.
+    this.startFill(deck, this.programNow(), abruptFillFadeSeconds);
     deck.voice.pause?.();
   }
 
   /** A soundscape inside the deck takes over from `programMs`, under the deck's own envelope. */
-  private startFill(deck: Deck, programMs: Milliseconds): void {
+  private startFill(deck: Deck, programMs: Milliseconds, fadeSeconds: Seconds = fillFadeSeconds): void {
     if (deck.fill !== undefined || this.disposed) return;
     const { preset, params } = fillPresetFor(this.plan, deck.entry);
     const fill = createSoundscape(preset, params);
     fill.output.connect(deck.gain);
     deck.fill = fill;
     const startAt = this.status === 'playing' ? Math.max(this.output.currentTime, this.audioTimeAt(programMs)) : this.output.currentTime;
-    fill.start(startAt, fillFadeSeconds);
+    fill.start(startAt, fadeSeconds);
   }
 
   private ensureDeck(entry: PlannedEntry, programMs: Milliseconds): void {
-    if (this.decks.has(entry.index)) return;
+    if (this.decks.has(entry.key)) return;
     const gain = this.output.context.createGain();
     gain.gain.value = 0;
     gain.connect(entry.segment.type === 'soundscape' ? this.output.soundscapeBus.input : this.output.musicBus);
@@ -351,14 +372,18 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     const voice = this.createVoice(entry, (failure) => queueMicrotask(() => this.onVoiceFailure(entry, failure)));
     voice.connect(gain);
     const deck: Deck = { entry, voice, gain, fill: undefined, failed: false, lastPositionSeconds: undefined, positionStuckSinceMs: undefined };
-    this.decks.set(entry.index, deck);
+    this.decks.set(entry.key, deck);
     const startAt = Math.max(this.output.currentTime, this.audioTimeAt(entry.startMs));
     voice.start(startAt, Math.max(0, programMs - entry.startMs));
     this.scheduleEnvelope(deck, programMs);
   }
 
   private retireDeck(deck: Deck): void {
-    this.decks.delete(deck.entry.index);
+    this.decks.delete(deck.entry.key);
+    this.disposeDeck(deck);
+  }
+
+  private disposeDeck(deck: Deck): void {
     deck.voice.stop(this.output.currentTime);
     deck.voice.dispose();
     deck.fill?.stop(this.output.currentTime);
@@ -370,9 +395,9 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
   private watchPlayheads(programMs: Milliseconds, nowMs: number): void {
     for (const deck of this.decks.values()) {
       if (deck.failed || programMs < deck.entry.startMs + 500 || programMs > deck.entry.endMs - 500) continue;
-      if (deck.fill === undefined && deck.voice.ended?.() === true && programMs < deck.entry.endMs - deck.entry.fadeOutMs) {
-        const playedSeconds = (programMs - deck.entry.startMs) / 1000;
-        this.onVoiceFailure(deck.entry, { reason: 'unreadable', detail: `ended after ${playedSeconds.toFixed(1)} s, earlier than planned (truncated?)` });
+      if (deck.voice.ended?.() === true) {
+        // Normally caught by the end event; this is the backstop.
+        this.onFileEnded(deck.entry.key);
         continue;
       }
       const position = deck.voice.positionSeconds?.();
@@ -402,7 +427,7 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     if (this.silenceReported || nowMs - this.silentSinceMs < this.options.silenceMs) return;
     this.silenceReported = true;
     const position = locate(this.plan, programMs);
-    const deck = position === null ? undefined : this.decks.get(position.entry.index);
+    const deck = position === null ? undefined : this.decks.get(position.entry.key);
     if (deck === undefined) return;
     this.report(deck, { reason: 'silence', detail: `was silent for ${(this.options.silenceMs / 1000).toFixed(0)} s; a soundscape covers it` });
     this.startFill(deck, programMs);
@@ -426,8 +451,8 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     this.watchPlayheads(programMs, nowMs);
     this.watchOutput(programMs, nowMs);
     const position = locate(this.plan, programMs);
-    if (position !== null && position.entry.index !== this.lastEntryIndex) {
-      this.lastEntryIndex = position.entry.index;
+    if (position !== null && position.entry.key !== this.lastEntryKey) {
+      this.lastEntryKey = position.entry.key;
       if (position.phase.index !== this.lastPhaseIndex) {
         this.lastPhaseIndex = position.phase.index;
         this.emit('phase-started', { phase: position.phase, programMs: Math.round(programMs) });
@@ -445,6 +470,33 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     this.timer = undefined;
     this.publish();
     this.emit('ended', { programMs: this.plan.totalMs });
+  }
+
+  /**
+   * Takes a rebuilt plan (hold, release, extend, advance, skip): decks whose entry is still
+   * planned get its new times and their envelopes rescheduled (a cut entry fades out over
+   * the crossfade); decks the new plan no longer has fade out at once.
+   */
+  replacePlan(plan: SessionPlan): void {
+    this.plan = plan;
+    const programMs = this.programNow();
+    const entries = new Map(plan.entries.map((entry) => [entry.key, entry]));
+    const now = this.output.currentTime;
+    for (const deck of [...this.decks.values()]) {
+      const updated = entries.get(deck.entry.key);
+      if (updated !== undefined) {
+        deck.entry = updated;
+        if (this.status === 'playing') this.scheduleEnvelope(deck, programMs);
+        continue;
+      }
+      this.decks.delete(deck.entry.key);
+      deck.gain.gain.cancelScheduledValues(now);
+      deck.gain.gain.setValueAtTime(deck.gain.gain.value, now);
+      deck.gain.gain.linearRampToValueAtTime(0, now + 0.5);
+      setTimeout(() => this.disposeDeck(deck), 700);
+    }
+    if (this.status === 'playing') this.tick();
+    else this.publish();
   }
 
   /** Live `<audio>` elements and decks, for the memory benchmark. */

@@ -83,3 +83,38 @@ test('phases advance on schedule, crossfading without gaps, and the session ends
   const meta = JSON.parse(await readFile(path.join(host.dataDir, 'sessions', sessionId, 'session.json'), 'utf8')) as { status: string };
   expect(meta.status).toBe('ended');
 });
+
+test('skip, hold, release and advance bend the plan as they say, and are journaled', async ({ page }) => {
+  test.setTimeout(60_000);
+  await page.goto(host.url);
+  await page.getByRole('radio', { name: /Short arc/ }).check();
+  await page.getByRole('button', { name: 'Start session' }).click();
+  await expect(page.getByTestId('now-playing')).toHaveText('onset A');
+  const sessionId = new URL(page.url()).hash.split('/').at(-1) as string;
+  const phaseLabel = page.locator('.live-now .label');
+  const meter = page.getByRole('meter', { name: 'Output level' });
+
+  await page.keyboard.press('Shift+S');
+  await expect(page.getByTestId('now-playing')).toHaveText('onset B', { timeout: 3000 });
+
+  await page.keyboard.press('Shift+H');
+  await expect(page.locator('[data-phase-id="onset"]')).toHaveAttribute('data-held', 'true');
+  await expect(page.getByTestId('next-phase-change')).toHaveText('Onset is held');
+  // Well past the onset's 6 s target, the held phase is still sounding (its bridge).
+  await page.waitForTimeout(8000);
+  await expect(phaseLabel).toHaveText('Onset');
+  expect(Number(await meter.getAttribute('data-level-db'))).toBeGreaterThan(-60);
+
+  await page.keyboard.press('Shift+H');
+  await expect(phaseLabel).toHaveText('Peak', { timeout: 4000 });
+  await page.keyboard.press('Shift+N');
+  await expect(phaseLabel).toHaveText('Return', { timeout: 4000 });
+  await expect(page.getByRole('heading', { name: 'Session ended' })).toBeVisible({ timeout: 15_000 });
+
+  const events = (await readFile(path.join(host.dataDir, 'sessions', sessionId, 'events.jsonl'), 'utf8'))
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { kind: string; payload: { kind?: string; phaseId?: string } });
+  expect(events.filter((event) => event.kind === 'plan-changed').map((event) => event.payload.kind)).toEqual(['skip', 'hold', 'release', 'advance']);
+  expect(events.filter((event) => event.kind === 'phase-started').map((event) => event.payload.phaseId)).toEqual(['onset', 'peak', 'return']);
+});

@@ -1,8 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type CSSProperties } from 'react';
 import type { Vitals } from '../../../core/events';
-import { formatClock, formatPosition } from '../../../core/format';
+import { formatClock, formatMinutes, formatPosition } from '../../../core/format';
 import type { MarkKindDefinition } from '../../../core/mark-kinds';
-import type { SessionPlan } from '../../../core/plan';
 import { hrefFor } from '../../routes';
 import { useExternalState } from '../../use-external-state';
 import { SessionSummary } from '../review/SessionSummary';
@@ -52,20 +51,74 @@ function usePolled<T>(read: () => T, intervalMs: number): T {
   return value;
 }
 
-function PhaseBar({ plan, programMs }: { readonly plan: SessionPlan; readonly programMs: number }) {
+function signedMinutes(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  return minutes === 0 ? 'on target' : `${minutes > 0 ? '+' : '−'}${formatMinutes(Math.abs(minutes))}`;
+}
+
+/** Onset, peak, return as planned and as projected now (holds, extensions, pauses included). */
+function PhaseBar({ session }: { readonly session: LiveSession }) {
+  const projection = usePolled(() => session.projection(), 500);
+  const nowMs = session.sessionMs() - (session.getState().folded.t0OffsetMs ?? 0);
   return (
-    <div className="phase-bar" aria-label="Phases">
-      {plan.phases.map((phase) => {
-        const length = phase.endMs - phase.startMs;
-        const progress = Math.min(1, Math.max(0, (programMs - phase.startMs) / length));
-        const current = programMs >= phase.startMs && programMs < phase.endMs;
-        return (
-          <div key={phase.id} className={`phase-bar-part${current ? ' current' : ''}`} style={{ flexGrow: length }}>
-            <div className="phase-bar-fill" style={{ width: `${progress * 100}%` }} />
-            <span className="phase-bar-label">{phase.title}</span>
-          </div>
-        );
-      })}
+    <div className="phase-bar" role="list" aria-label="Phases">
+      {projection.phases
+        .filter((phase) => !phase.skipped)
+        .map((phase) => {
+          const length = Math.max(1, phase.endSessionMs - phase.startSessionMs);
+          const progress = Math.min(1, Math.max(0, (nowMs - phase.startSessionMs) / length));
+          const current = phase.status === 'current';
+          return (
+            <div
+              key={phase.id}
+              role="listitem"
+              data-phase-id={phase.id}
+              data-held={phase.held}
+              className={`phase-bar-part${current ? ' current' : ''}${phase.held ? ' held' : ''}`}
+              style={{ flexGrow: length }}
+              title={`target ${formatMinutes(phase.targetMs / 60_000)} · projected ${formatMinutes(phase.projectedDurationMs / 60_000)}`}
+            >
+              <div className="phase-bar-fill" style={{ width: `${(phase.status === 'past' ? 1 : current ? progress : 0) * 100}%` }} />
+              <span className="phase-bar-label">
+                {phase.title}
+                {phase.held ? ' · held' : ''}
+                <span className="phase-bar-delta"> {signedMinutes(phase.deltaFromTargetMs)}</span>
+              </span>
+            </div>
+          );
+        })}
+    </div>
+  );
+}
+
+function PhaseControls({ session, status }: { readonly session: LiveSession; readonly status: string }) {
+  const projection = usePolled(() => session.projection(), 500);
+  const current = projection.currentPhaseIndex === undefined ? undefined : projection.phases[projection.currentPhaseIndex];
+  const active = status === 'playing' || status === 'paused' || status === 'quiet';
+  return (
+    <div className="phase-controls" role="group" aria-label="Phase">
+      <span className="muted" data-testid="next-phase-change">
+        {projection.nextPhaseChangeInMs === null
+          ? 'Last phase ended'
+          : current?.held === true
+            ? `${current.title} is held`
+            : `${formatPosition(projection.nextPhaseChangeInMs)} to the next phase`}
+      </span>
+      <button type="button" disabled={!active} aria-pressed={current?.held === true} onClick={() => session.holdPhase()}>
+        {current?.held === true ? 'Release phase' : 'Hold phase'} <kbd>⇧H</kbd>
+      </button>
+      <button type="button" disabled={!active} onClick={() => session.extendPhase(10)}>
+        +10 min <kbd>⇧E</kbd>
+      </button>
+      <button type="button" disabled={!active} onClick={() => session.advancePhase()}>
+        Next phase <kbd>⇧N</kbd>
+      </button>
+      <button type="button" disabled={!active} onClick={() => session.jumpToReturn()}>
+        Go to return <kbd>⇧R</kbd>
+      </button>
+      <button type="button" disabled={!active} onClick={() => session.skipSegment()}>
+        Skip segment <kbd>⇧S</kbd>
+      </button>
     </div>
   );
 }
@@ -229,7 +282,7 @@ function RunningSession({ session, onLeave }: { readonly session: LiveSession; r
   const [confirmEnd, setConfirmEnd] = useState(false);
   const [endError, setEndError] = useState<string | undefined>();
   const [noteFocus, setNoteFocus] = useState<string | undefined>();
-  const { position, status, programMs } = state.player;
+  const { position, status } = state.player;
   const kinds = session.markKinds().filter((kind) => !kind.hidden);
   const t0OffsetMs = state.folded.t0OffsetMs;
 
@@ -301,7 +354,7 @@ function RunningSession({ session, onLeave }: { readonly session: LiveSession; r
           </div>
           {position !== null ? (
             <div className="muted">
-              {formatPosition(position.entryRemainingMs)} left in this segment · {formatPosition(position.phaseRemainingMs)} to the next phase
+              {Number.isFinite(position.entryRemainingMs) ? `${formatPosition(position.entryRemainingMs)} left in this segment` : 'continues until the phase is released'}
             </div>
           ) : null}
         </div>
@@ -313,7 +366,8 @@ function RunningSession({ session, onLeave }: { readonly session: LiveSession; r
         </div>
       </header>
 
-      <PhaseBar plan={session.plan} programMs={programMs} />
+      <PhaseBar session={session} />
+      <PhaseControls session={session} status={status} />
 
       <div className="mark-buttons" role="group" aria-label="Marks">
         {kinds

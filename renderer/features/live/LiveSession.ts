@@ -1,7 +1,9 @@
-import type { JournalEvent, JournalEventInput, Vitals } from '../../../core/events';
+import type { JournalEvent, JournalEventInput, PlanAction, Vitals } from '../../../core/events';
 import { foldSession, type FoldedMark, type FoldedSession } from '../../../core/fold';
 import type { MarkKindDefinition } from '../../../core/mark-kinds';
-import { locate, type PlannedEntry, type SessionPlan } from '../../../core/plan';
+import { buildElasticPlan } from '../../../core/elastic-plan';
+import { locate, type PlannedEntry, type PlannedPhase, type SessionPlan } from '../../../core/plan';
+import { projectSession, type SessionProjection } from '../../../core/projection';
 import type { Playlist } from '../../../core/playlist';
 import type { SessionMeta } from '../../../core/session';
 import { SessionClock } from '../../../core/session-clock';
@@ -65,6 +67,9 @@ export function segmentTitle(segment: PlannedEntry['segment']): string {
  */
 export class LiveSession extends TypedEmitter<LiveSessionEvents> {
   readonly player: SessionPlayer;
+  private currentPlan: SessionPlan;
+  /** Holds, extensions, advances and skips so far; the plan is rebuilt from them. */
+  private readonly planActions: PlanAction[];
   private readonly clock: SessionClock;
   private readonly sender: JournalSender;
   private readonly unsubscribers: (() => void)[] = [];
@@ -82,24 +87,26 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
   constructor(
     readonly meta: SessionMeta,
     readonly playlist: Playlist,
-    readonly plan: SessionPlan,
     private readonly output: AudioOutput,
     private settings: Settings,
     resume: ResumePoint | undefined = undefined,
     private readonly monotonicNow: () => number = () => performance.now(),
   ) {
     super();
+    this.events = [...(resume?.events ?? [])];
+    this.resumedIds = new Set(this.events.map((event) => event.id));
+    this.folded = foldSession(this.events);
+    this.planActions = [...this.folded.planActions];
+    // A resumed session's plan is rebuilt from its journaled holds, advances and skips.
+    this.currentPlan = buildElasticPlan(playlist, this.planActions);
     this.clock = resume === undefined ? SessionClock.startingNow(monotonicNow) : SessionClock.resumedAt(monotonicNow, resume.sessionMs);
-    this.player = new SessionPlayer(output, plan, resume?.programMs ?? 0, {
+    this.player = new SessionPlayer(output, this.currentPlan, resume?.programMs ?? 0, {
       resolveFile: (entry) => ({
         url: mediaUrl(playlist.id, entry.segment.id),
         gainDb: entry.segment.type === 'file' ? trackGain(entry.segment, this.settings.targetLoudnessLufs).gainDb : 0,
       }),
     });
     this.sender = new JournalSender(meta.id);
-    this.events = [...(resume?.events ?? [])];
-    this.resumedIds = new Set(this.events.map((event) => event.id));
-    this.folded = foldSession(this.events);
     this.ended = meta.status === 'ended';
     this.state = this.computeState();
     this.unsubscribers.push(
@@ -108,7 +115,7 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
       this.player.on('entry-started', ({ entry, programMs }) =>
         this.journal({
           kind: 'segment-started',
-          payload: { phaseId: plan.phases[entry.phaseIndex]?.id ?? 'unknown', segmentId: entry.segment.id, programMs },
+          payload: { phaseId: this.currentPlan.phases[entry.phaseIndex]?.id ?? 'unknown', segmentId: entry.segment.id, programMs },
         }),
       ),
       this.player.on('ended', () => void this.end('plan-finished').catch((error: unknown) => this.showNotice(String(error)))),
@@ -155,6 +162,90 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
 
   getState(): LiveSessionState {
     return this.state;
+  }
+
+  /** The plan as the facilitators have bent it so far. */
+  get plan(): SessionPlan {
+    return this.currentPlan;
+  }
+
+  /** Phases with target vs. projected times, from the plan and where the session is now. */
+  projection(): SessionProjection {
+    const phaseStarts = this.events.flatMap((event) =>
+      event.kind === 'phase-started' ? [{ phaseId: event.payload.phaseId, startedAtSessionMs: event.sessionMs }] : [],
+    );
+    return projectSession(this.currentPlan, {
+      nowProgramMs: this.player.programNow(),
+      nowSessionMs: this.clock.now(),
+      playing: this.player.getState().status === 'playing',
+      phaseStarts,
+    });
+  }
+
+  /**
+   * Bends the plan now; the engine crossfades into the rebuilt plan. An action the plan
+   * cannot take (e.g. releasing a phase that is not held) is explained, not journaled.
+   */
+  private changePlan(action: PlanAction): boolean {
+    if (this.ended) return false;
+    const rebuilt = buildElasticPlan(this.playlist, [...this.planActions, action]);
+    const outcome = rebuilt.actions.at(-1);
+    if (outcome === undefined || !outcome.applied) {
+      this.showNotice(outcome !== undefined && !outcome.applied ? `Not done: ${outcome.reason}.` : 'Not done.');
+      return false;
+    }
+    this.planActions.push(action);
+    this.currentPlan = rebuilt;
+    this.journal({ kind: 'plan-changed', payload: action });
+    this.player.replacePlan(rebuilt);
+    return true;
+  }
+
+  private currentPhase(): PlannedPhase | undefined {
+    const position = this.player.getState().position;
+    return position?.phase;
+  }
+
+  /** The current phase does not end at its target: a bridge soundscape continues after its music. */
+  holdPhase(): boolean {
+    const phase = this.currentPhase();
+    if (phase === undefined) return false;
+    const programMs = Math.round(this.player.programNow());
+    return phase.held ? this.changePlan({ kind: 'release', phaseId: phase.id, programMs }) : this.changePlan({ kind: 'hold', phaseId: phase.id, programMs });
+  }
+
+  extendPhase(minutes: number): boolean {
+    const phase = this.currentPhase();
+    if (phase === undefined) return false;
+    return this.changePlan({ kind: 'extend', phaseId: phase.id, byMs: Math.round(minutes * 60_000), programMs: Math.round(this.player.programNow()) });
+  }
+
+  /** Crossfades into the next phase now. */
+  advancePhase(): boolean {
+    const phase = this.currentPhase();
+    const next = this.currentPlan.phases.find((candidate) => phase !== undefined && candidate.index > phase.index && !candidate.skipped);
+    if (next === undefined) {
+      this.showNotice('This is the last phase.');
+      return false;
+    }
+    return this.changePlan({ kind: 'advance', toPhaseId: next.id, programMs: Math.round(this.player.programNow()) });
+  }
+
+  /** Crossfades into the return phase now. */
+  jumpToReturn(): boolean {
+    const target = this.currentPlan.phases.find((candidate) => candidate.kind === 'return');
+    if (target === undefined) {
+      this.showNotice('This playlist has no return phase.');
+      return false;
+    }
+    return this.changePlan({ kind: 'advance', toPhaseId: target.id, programMs: Math.round(this.player.programNow()) });
+  }
+
+  /** Crossfades from the segment playing into the next one now. */
+  skipSegment(): boolean {
+    const entry = this.player.getState().position?.entry;
+    if (entry === undefined) return false;
+    return this.changePlan({ kind: 'skip', segmentId: entry.segment.id, programMs: Math.round(this.player.programNow()) });
   }
 
   /** Session time as the facilitators know it: since the dose, including any T0 correction. */

@@ -6,6 +6,14 @@ function isTypingTarget(target: EventTarget | null): boolean {
   return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
 }
 
+const phaseShortcuts: Record<string, (session: LiveSession) => void> = {
+  h: (session) => session.holdPhase(),
+  e: (session) => session.extendPhase(10),
+  n: (session) => session.advancePhase(),
+  r: (session) => session.jumpToReturn(),
+  s: (session) => session.skipSegment(),
+};
+
 export interface LiveKeyHandlers {
   /** A mark was just taken with a key; e.g. a note kind wants its note field focused. */
   readonly onMarked: (markId: string, markKind: string) => void;
@@ -14,7 +22,8 @@ export interface LiveKeyHandlers {
 /**
  * One key, one mark: no modifier, no auto-repeat, never while typing in a field.
  * Digits 1–5 set the intensity of the newest mark; Ctrl/Cmd+Z undoes it; Space plays/pauses;
- * Q goes quiet and back; ↑/↓ change the volume.
+ * Q goes quiet and back; ↑/↓ change the volume; Shift+H/E/N/R/S hold, extend, advance,
+ * go to return and skip.
  */
 export function useLiveKeys(session: LiveSession, { onMarked }: LiveKeyHandlers): void {
   useEffect(() => {
@@ -26,6 +35,15 @@ export function useLiveKeys(session: LiveSession, { onMarked }: LiveKeyHandlers)
         return;
       }
       if (event.ctrlKey || event.metaKey || event.altKey) return;
+      if (event.shiftKey) {
+        // Shift + letter bends the plan; never a mark, so a held Shift cannot mark by accident.
+        const action = phaseShortcuts[event.key.toLowerCase()];
+        if (action !== undefined) {
+          event.preventDefault();
+          action(session);
+        }
+        return;
+      }
       if (event.key === 'ArrowUp' || event.key === 'ArrowDown') {
         event.preventDefault();
         session.changeVolume(event.key === 'ArrowUp' ? 1 : -1);
