@@ -6,7 +6,7 @@ import { removeDataDir, startWebHost } from '../tests/support/web-host';
 const host = await startWebHost();
 const browser = await chromium.launch(chromiumLaunchOptions);
 try {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 960 } });
   await page.goto(host.url);
   await page.getByLabel('Client code').fill('C-0417');
   await page.getByRole('button', { name: 'Start session' }).click();

@@ -4,6 +4,7 @@ import { chromiumLaunchOptions } from '../../playwright.config';
 import { removeDataDir, startWebHost } from '../support/web-host';
 import { benchJournalReplay } from './journal-replay';
 import { benchMarkAckLatency } from './mark-latency';
+import { benchPlanProjection } from './projection';
 import { median } from './stats';
 
 const runs = Number(process.env.ATTUNE_BENCH_RUNS ?? 7);
@@ -56,6 +57,7 @@ async function main() {
       for (const line of await bench(browser)) console.log(line);
     }
     for (const line of await benchJournalReplay()) console.log(line);
+    for (const line of benchPlanProjection()) console.log(line);
   } finally {
     await browser.close();
   }
