@@ -81,6 +81,26 @@ const playbackProblemPayload = z.strictObject({
   programMs,
 });
 
+/** Supplemental-dose and vitals reminders: shown quietly, then dismissed or logged. */
+export const reminderKinds = ['supplemental-dose', 'vitals'] as const;
+export type ReminderKind = (typeof reminderKinds)[number];
+const reminderPayload = z.strictObject({
+  reminder: z.enum(reminderKinds),
+  action: z.enum(['shown', 'dismissed', 'logged']),
+  /** When it fell due, in session time: identifies which reminder of a repeating kind this is. */
+  dueSessionMs: z.number().int().min(0),
+});
+
+/**
+ * The wall clock and the monotonic clock disagreed: the system clock was changed, or the
+ * computer slept. Recorded, never applied to session time.
+ */
+const clockJumpPayload = z.strictObject({
+  wallDeltaMs: z.number().int(),
+  monotonicDeltaMs: z.number().int().min(0),
+  likelyCause: z.enum(['suspend-or-clock-forward', 'clock-back']),
+});
+
 const sessionStartedPayload = z.strictObject({ playlistId: slugId, playlistTitle: z.string() });
 const playbackPayload = z.strictObject({ action: z.enum(['play', 'pause']), programMs });
 const segmentStartedPayload = z.strictObject({ phaseId: slugId, segmentId: slugId, programMs });
@@ -113,6 +133,8 @@ function eventUnion<Shape extends z.ZodRawShape>(base: Shape) {
     z.strictObject({ ...base, kind: z.literal('quiet'), payload: quietPayload }),
     z.strictObject({ ...base, kind: z.literal('volume'), payload: volumePayload }),
     z.strictObject({ ...base, kind: z.literal('playback-problem'), payload: playbackProblemPayload }),
+    z.strictObject({ ...base, kind: z.literal('reminder'), payload: reminderPayload }),
+    z.strictObject({ ...base, kind: z.literal('clock-jump'), payload: clockJumpPayload }),
   ]);
 }
 

@@ -56,6 +56,9 @@ export interface FoldedSession {
   readonly quiet: boolean;
   readonly volume: number | undefined;
   readonly problems: readonly Extract<JournalEvent, { kind: 'playback-problem' }>[];
+  /** Reminders dismissed or logged, by `${reminder}@${dueSessionMs}`. */
+  readonly closedReminders: ReadonlySet<string>;
+  readonly clockJumps: readonly Extract<JournalEvent, { kind: 'clock-jump' }>[];
 }
 
 type MutableMark = { -readonly [Key in keyof FoldedMark]: FoldedMark[Key] };
@@ -100,6 +103,8 @@ export function foldSession(events: readonly JournalEvent[]): FoldedSession {
   let quiet = false;
   let volume: number | undefined;
   const problems: Extract<JournalEvent, { kind: 'playback-problem' }>[] = [];
+  const closedReminders = new Set<string>();
+  const clockJumps: Extract<JournalEvent, { kind: 'clock-jump' }>[] = [];
 
   for (const event of ordered) {
     lastSessionMs = Math.max(lastSessionMs, event.sessionMs);
@@ -168,6 +173,12 @@ export function foldSession(events: readonly JournalEvent[]): FoldedSession {
       case 'playback-problem':
         problems.push(event);
         break;
+      case 'reminder':
+        if (event.payload.action !== 'shown') closedReminders.add(`${event.payload.reminder}@${event.payload.dueSessionMs}`);
+        break;
+      case 'clock-jump':
+        clockJumps.push(event);
+        break;
       case 'session-started':
         break;
       default:
@@ -194,6 +205,8 @@ export function foldSession(events: readonly JournalEvent[]): FoldedSession {
     quiet,
     volume,
     problems,
+    closedReminders,
+    clockJumps,
   };
 }
 

@@ -15,6 +15,16 @@ export const settingsSchema = z.strictObject({
   volume: z.number().min(0).max(1),
   /** Chosen audio output (AudioContext.setSinkId); empty for the system default. */
   outputDeviceId: z.string().max(512),
+  /** Quiet reminders on the live screen (no sound, no dialog). */
+  reminders: z.strictObject({
+    /** Shown only when the session's setup plans a supplemental dose. */
+    supplementalDose: z.strictObject({
+      enabled: z.boolean(),
+      afterMinutes: z.number().min(1).max(600),
+      windowEndMinutes: z.number().min(1).max(600),
+    }),
+    vitals: z.strictObject({ enabled: z.boolean(), everyMinutes: z.number().min(5).max(240) }),
+  }),
   /** Absolute folders music may be played from, besides each playlist's own folder. */
   libraryRoots: z.array(z.string().min(1).max(4096)).max(50),
 });
@@ -26,6 +36,10 @@ export const defaultSettings: Settings = {
   targetLoudnessLufs: defaultTargetLufs,
   volume: 0.8,
   outputDeviceId: '',
+  reminders: {
+    supplementalDose: { enabled: true, afterMinutes: 90, windowEndMinutes: 120 },
+    vitals: { enabled: true, everyMinutes: 30 },
+  },
   libraryRoots: [],
 };
 

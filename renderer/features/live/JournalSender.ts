@@ -14,6 +14,11 @@ export interface JournalSenderState {
   /** The last failure while events are still waiting, for a visible warning. */
   readonly lastError: string | undefined;
   readonly acknowledgedIds: ReadonlySet<string>;
+  /**
+   * Events the host refused as they are (it will never accept them): set aside so they
+   * cannot block later marks, and kept on screen with the reason — never dropped silently.
+   */
+  readonly refused: readonly { readonly input: JournalEventInput; readonly reason: string }[];
 }
 
 interface JournalSenderEvents extends Record<string, unknown> {
@@ -30,7 +35,9 @@ const maxBatch = 200;
  * so a retry can never duplicate an event and nothing is silently dropped.
  */
 export class JournalSender extends TypedEmitter<JournalSenderEvents> {
-  private state: JournalSenderState = { pending: [], lastError: undefined, acknowledgedIds: new Set() };
+  private state: JournalSenderState = { pending: [], lastError: undefined, acknowledgedIds: new Set(), refused: [] };
+  /** After a refusal, events go one at a time until the refused one is found. */
+  private isolating = false;
   private sending = false;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
@@ -59,12 +66,13 @@ export class JournalSender extends TypedEmitter<JournalSenderEvents> {
     try {
       while (this.state.pending.length > 0 && !this.disposed) {
         // Everything waiting goes in one request: the host saves it with one fdatasync.
-        const batch = this.state.pending.slice(0, maxBatch);
+        const batch = this.state.pending.slice(0, this.isolating ? 1 : maxBatch);
         const result = await call('journal:append', { sessionId: this.sessionId, events: batch.map((pending) => pending.input) });
         const sentIds = new Set(batch.map((pending) => pending.input.id));
         // Events may have been queued while these were in flight: edit the current queue, not a snapshot.
         const others = this.state.pending.filter((pending) => !sentIds.has(pending.input.id));
         if (result.ok) {
+          if (this.state.pending.length <= batch.length) this.isolating = false;
           const acknowledgedIds = new Set(this.state.acknowledgedIds);
           for (const id of sentIds) acknowledgedIds.add(id);
           this.update({ pending: others, acknowledgedIds, lastError: others.length === 0 ? undefined : this.state.lastError });
@@ -77,8 +85,17 @@ export class JournalSender extends TypedEmitter<JournalSenderEvents> {
         const attempts = (batch[0]?.attempts ?? 0) + 1;
         this.update({ pending: [...batch.map((pending) => ({ ...pending, attempts })), ...others], lastError: result.error.message });
         if (result.error.code === 'bad-request' || result.error.code === 'conflict') {
-          // The host will never accept these as they are; keep them visible rather than loop on them.
-          return;
+          if (batch.length > 1) {
+            this.isolating = true;
+            continue;
+          }
+          const refusedEvent = batch[0] as PendingEvent;
+          this.update({
+            pending: others,
+            refused: [...this.state.refused, { input: refusedEvent.input, reason: result.error.message }],
+            lastError: others.length === 0 ? undefined : this.state.lastError,
+          });
+          continue;
         }
         const delay = retryDelaysMs[Math.min(attempts - 1, retryDelaysMs.length - 1)] as number;
         this.retryTimer = setTimeout(() => void this.drain(), delay);

@@ -4,6 +4,7 @@ import { formatClock, formatMinutes, formatPosition } from '../../../core/format
 import type { MarkKindDefinition } from '../../../core/mark-kinds';
 import { hrefFor } from '../../routes';
 import { useExternalState } from '../../use-external-state';
+import type { DueReminder } from '../../../core/reminders';
 import { SessionSummary } from '../review/SessionSummary';
 import { segmentTitle, undoWindowMs, type LiveMark, type LiveSession } from './LiveSession';
 import { useLiveKeys } from './mark-keys';
@@ -88,6 +89,39 @@ function PhaseBar({ session }: { readonly session: LiveSession }) {
           );
         })}
     </div>
+  );
+}
+
+function Reminders({
+  session,
+  reminders,
+  t0OffsetMs,
+}: {
+  readonly session: LiveSession;
+  readonly reminders: readonly DueReminder[];
+  readonly t0OffsetMs: number;
+}) {
+  if (reminders.length === 0) return null;
+  const keyOf = (kindId: string) => session.markKinds().find((kind) => kind.id === kindId && !kind.hidden)?.key.toUpperCase();
+  return (
+    <ul className="reminders" aria-label="Reminders">
+      {reminders.map((reminder) => (
+        <li key={`${reminder.reminder}@${reminder.dueSessionMs}`} className="reminder" data-reminder={reminder.reminder}>
+          <span>
+            {reminder.reminder === 'supplemental-dose'
+              ? `Supplemental dose due (${session.meta.supplementalDosePlan}) · window ${formatClock(reminder.dueSessionMs + t0OffsetMs)}–${formatClock((reminder.windowEndSessionMs ?? reminder.dueSessionMs) + t0OffsetMs)}`
+              : `Vitals check due since ${formatClock(reminder.dueSessionMs + t0OffsetMs)}`}
+          </span>
+          <button type="button" onClick={() => session.logReminder(reminder)}>
+            {reminder.reminder === 'supplemental-dose' ? 'Log the dose' : 'Log vitals'}
+            {keyOf(reminder.logsAs) !== undefined ? <kbd>{keyOf(reminder.logsAs)}</kbd> : null}
+          </button>
+          <button type="button" onClick={() => session.dismissReminder(reminder)}>
+            Dismiss <kbd>Esc</kbd>
+          </button>
+        </li>
+      ))}
+    </ul>
   );
 }
 
@@ -337,6 +371,18 @@ function RunningSession({ session, onLeave }: { readonly session: LiveSession; r
           Not saved yet ({state.unsavedCount} waiting): {state.saveWarning}. Attune keeps retrying; nothing is dropped.
         </p>
       ) : null}
+      {state.refusedEvents.length > 0 ? (
+        <div className="save-warning" role="alert">
+          {state.refusedEvents.length} event(s) were refused by Attune's host and are not in the journal:
+          <ul>
+            {state.refusedEvents.map((refused, index) => (
+              <li key={index}>
+                {refused.kind}: {refused.reason}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       <header className="live-header">
         <div>
           <div className="label">Since the dose</div>
@@ -366,6 +412,7 @@ function RunningSession({ session, onLeave }: { readonly session: LiveSession; r
         </div>
       </header>
 
+      <Reminders session={session} reminders={state.reminders} t0OffsetMs={t0OffsetMs} />
       <PhaseBar session={session} />
       <PhaseControls session={session} status={status} />
 

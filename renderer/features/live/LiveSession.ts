@@ -10,6 +10,7 @@ import { SessionClock } from '../../../core/session-clock';
 import type { Settings } from '../../../core/settings';
 import { TypedEmitter } from '../../../core/typed-emitter';
 import { trackGain } from '../../../core/loudness';
+import { dueReminders, reminderKey, type DueReminder } from '../../../core/reminders';
 import { call, callOrThrow, mediaUrl } from '../../bridge/attune-bridge';
 import type { AudioOutput } from '../../audio/AudioOutput';
 import { SessionPlayer, type PlayerState } from '../../audio/SessionPlayer';
@@ -30,9 +31,13 @@ export interface LiveSessionState {
   readonly undoable: LiveMark | undefined;
   /** Shown until every event has been acknowledged again. */
   readonly saveWarning: string | undefined;
+  /** Events the host refused outright, with the reason; kept on screen. */
+  readonly refusedEvents: readonly { readonly kind: string; readonly reason: string }[];
   readonly unsavedCount: number;
   readonly notice: string | undefined;
   readonly ended: boolean;
+  /** Quiet protocol reminders due now (supplemental dose, vitals). */
+  readonly reminders: readonly DueReminder[];
 }
 
 interface LiveSessionEvents extends Record<string, unknown> {
@@ -81,6 +86,9 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
   private ended: boolean;
   private state: LiveSessionState;
   private undoTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly watchTimer: ReturnType<typeof setInterval>;
+  private lastWatch: { wallMs: number; monotonicMs: number } | undefined;
+  private shownReminders = new Set<string>();
   /** When each unacknowledged mark's key was pressed, for the acknowledgement-latency measure. */
   private readonly pressedAt = new Map<string, number>();
 
@@ -154,6 +162,7 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
         performance.measure('attune:mark-ack', { start: pressedAt, end: performance.now() });
       }),
     );
+    this.watchTimer = setInterval(() => this.watch(), 1000);
     if (resume !== undefined) {
       const gapMs = Math.max(0, resume.sessionMs - this.folded.lastSessionMs);
       this.journal({ kind: 'session-resumed', payload: { programMs: Math.round(resume.programMs), gapMs, playing: resume.playing } });
@@ -162,6 +171,51 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
 
   getState(): LiveSessionState {
     return this.state;
+  }
+
+  /**
+   * Once a second: reminders that fell due are shown (and journaled once), and a jump
+   * between the wall clock and the monotonic clock is journaled, never applied.
+   */
+  private watch(): void {
+    const wallMs = Date.now();
+    const monotonicMs = this.monotonicNow();
+    const previous = this.lastWatch;
+    this.lastWatch = { wallMs, monotonicMs };
+    if (previous !== undefined && !this.ended) {
+      const wallDeltaMs = Math.round(wallMs - previous.wallMs);
+      const monotonicDeltaMs = Math.round(monotonicMs - previous.monotonicMs);
+      const driftMs = wallDeltaMs - monotonicDeltaMs;
+      if (Math.abs(driftMs) > 2000) {
+        this.journal({
+          kind: 'clock-jump',
+          payload: { wallDeltaMs, monotonicDeltaMs, likelyCause: driftMs > 0 ? 'suspend-or-clock-forward' : 'clock-back' },
+        });
+        if (driftMs > 60_000) {
+          this.showNotice(
+            `The computer's clock jumped ${Math.round(driftMs / 60_000)} min ahead (it may have slept). Session time did not count it; correct the dose time if it should.`,
+          );
+        }
+      }
+    }
+    const due = dueReminders(this.settings, this.meta, this.folded, this.clock.now());
+    for (const reminder of due) {
+      const key = reminderKey(reminder);
+      if (this.shownReminders.has(key)) continue;
+      this.shownReminders.add(key);
+      this.journal({ kind: 'reminder', payload: { reminder: reminder.reminder, action: 'shown', dueSessionMs: reminder.dueSessionMs } });
+    }
+    if (due.map(reminderKey).join() !== this.state.reminders.map(reminderKey).join()) this.refresh();
+  }
+
+  dismissReminder(reminder: DueReminder): void {
+    this.journal({ kind: 'reminder', payload: { reminder: reminder.reminder, action: 'dismissed', dueSessionMs: reminder.dueSessionMs } });
+  }
+
+  /** Logs what the reminder asked for: the supplemental dose or vitals mark, in one go. */
+  logReminder(reminder: DueReminder): string | undefined {
+    const markId = this.mark(reminder.logsAs);
+    return markId;
   }
 
   /** The plan as the facilitators have bent it so far. */
@@ -294,9 +348,11 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
       openSpans: this.folded.openSpans.map((mark) => this.live(mark, acknowledged)),
       undoable: undoable === undefined ? undefined : this.live(undoable, acknowledged),
       saveWarning: senderState.lastError,
+      refusedEvents: senderState.refused.map(({ input, reason }) => ({ kind: input.kind, reason })),
       unsavedCount: senderState.pending.length,
       notice: this.notice,
       ended: this.ended,
+      reminders: dueReminders(this.settings, this.meta, this.folded, this.clock.now()),
     };
   }
 
@@ -404,10 +460,14 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
         return open.id;
       }
     }
+    const dueBefore = this.state.reminders.filter((reminder) => reminder.logsAs === markKind);
     const id = this.journal(
       { kind: 'mark', payload: { markKind, ...place, reactionOffsetMs: offsetMs, ...(kind?.span === true ? { span: 'open' as const } : {}) } },
       sessionMs,
     );
+    for (const reminder of dueBefore) {
+      this.journal({ kind: 'reminder', payload: { reminder: reminder.reminder, action: 'logged', dueSessionMs: reminder.dueSessionMs } });
+    }
     this.pressedAt.set(id, pressedAt);
     const mark = this.state.recentMarks.find((candidate) => candidate.id === id);
     if (mark !== undefined) this.emit('marked', mark);
@@ -472,6 +532,7 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
   }
 
   dispose(): void {
+    clearInterval(this.watchTimer);
     void call('power:keep-awake', { active: false });
     if (this.undoTimer !== undefined) clearTimeout(this.undoTimer);
     for (const unsubscribe of this.unsubscribers) unsubscribe();

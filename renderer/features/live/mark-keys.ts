@@ -44,6 +44,14 @@ export function useLiveKeys(session: LiveSession, { onMarked }: LiveKeyHandlers)
         }
         return;
       }
+      if (event.key === 'Escape') {
+        const reminder = session.getState().reminders.at(-1);
+        if (reminder !== undefined) {
+          event.preventDefault();
+          session.dismissReminder(reminder);
+        }
+        return;
+      }
       if (event.key === 'ArrowUp' || event.key === 'ArrowDown') {
         event.preventDefault();
         session.changeVolume(event.key === 'ArrowUp' ? 1 : -1);

@@ -4,7 +4,7 @@ import { segmentTitle, type LiveSession } from './LiveSession';
 
 /**
  * The system's media controls (keyboard media keys, lock screen) show what is playing
- * and can play or pause it; they never skip by accident, so "next track" is not offered.
+ * and can play, pause, or skip to the next segment (with a crossfade, journaled).
  */
 export function useMediaSession(session: LiveSession, player: PlayerState): void {
   useEffect(() => {
@@ -12,9 +12,11 @@ export function useMediaSession(session: LiveSession, player: PlayerState): void
     const media = navigator.mediaSession;
     media.setActionHandler('play', () => void session.play());
     media.setActionHandler('pause', () => session.pause());
+    media.setActionHandler('nexttrack', () => session.skipSegment());
     return () => {
       media.setActionHandler('play', null);
       media.setActionHandler('pause', null);
+      media.setActionHandler('nexttrack', null);
       media.metadata = null;
       media.playbackState = 'none';
     };

@@ -1,7 +1,60 @@
 import { useEffect, useState } from 'react';
 import { newMarkKindId, reservedKeys, type MarkKindDefinition } from '../../../core/mark-kinds';
+import type { Settings } from '../../../core/settings';
 import { useExternalState } from '../../use-external-state';
 import type { SettingsClient } from './SettingsClient';
+
+function ReminderSettings({ client, reminders }: { readonly client: SettingsClient; readonly reminders: Settings['reminders'] }) {
+  const [draft, setDraft] = useState(reminders);
+  const [message, setMessage] = useState<string | undefined>();
+  useEffect(() => setDraft(reminders), [reminders]);
+  const number = (text: string) => (text.trim() === '' ? Number.NaN : Number(text));
+  const save = async () => setMessage((await client.update({ reminders: draft })) ?? 'Saved.');
+  return (
+    <fieldset className="reminder-settings">
+      <legend>Reminders (quiet: no sound, no dialog)</legend>
+      <label>
+        <input
+          type="checkbox"
+          checked={draft.supplementalDose.enabled}
+          onChange={(event) => setDraft({ ...draft, supplementalDose: { ...draft.supplementalDose, enabled: event.target.checked } })}
+        />{' '}
+        Supplemental dose (when the session plans one), from{' '}
+        <input
+          type="number"
+          aria-label="Supplemental dose reminder from (minutes after the dose)"
+          value={draft.supplementalDose.afterMinutes}
+          onChange={(event) => setDraft({ ...draft, supplementalDose: { ...draft.supplementalDose, afterMinutes: number(event.target.value) } })}
+        />{' '}
+        to{' '}
+        <input
+          type="number"
+          aria-label="Supplemental dose window ends (minutes after the dose)"
+          value={draft.supplementalDose.windowEndMinutes}
+          onChange={(event) => setDraft({ ...draft, supplementalDose: { ...draft.supplementalDose, windowEndMinutes: number(event.target.value) } })}
+        />{' '}
+        minutes after the dose
+      </label>
+      <label>
+        <input type="checkbox" checked={draft.vitals.enabled} onChange={(event) => setDraft({ ...draft, vitals: { ...draft.vitals, enabled: event.target.checked } })} /> Vitals
+        check every{' '}
+        <input
+          type="number"
+          aria-label="Vitals check every (minutes)"
+          value={draft.vitals.everyMinutes}
+          onChange={(event) => setDraft({ ...draft, vitals: { ...draft.vitals, everyMinutes: number(event.target.value) } })}
+        />{' '}
+        minutes
+      </label>
+      <p className="row">
+        <button type="button" onClick={() => void save()}>
+          Save reminders
+        </button>
+        {message !== undefined ? <span className="muted pre" role="status">{message}</span> : null}
+      </p>
+    </fieldset>
+  );
+}
 
 function OutputDevice({ client, selected }: { readonly client: SettingsClient; readonly selected: string }) {
   const [devices, setDevices] = useState<MediaDeviceInfo[]>([]);
@@ -138,6 +191,7 @@ export function SettingsScreen({ client }: { readonly client: SettingsClient }) 
         </button>
       </p>
       <OutputDevice client={client} selected={settings.outputDeviceId} />
+      <ReminderSettings client={client} reminders={settings.reminders} />
       <h2>Reaction time</h2>
       <label className="field">
         <span>Subtract from every mark (seconds)</span>
