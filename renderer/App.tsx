@@ -9,7 +9,7 @@ import { LiveSession } from './features/live/LiveSession';
 import { ReviewScreen } from './features/review/ReviewScreen';
 import { SettingsClient } from './features/settings/SettingsClient';
 import { SettingsScreen } from './features/settings/SettingsScreen';
-import { exposeDiagnostics } from './diagnostics';
+import { diagnosticSpeed, exposeDiagnostics } from './diagnostics';
 import { hrefFor, navigate, useRoute } from './routes';
 import { useExternalState } from './use-external-state';
 
@@ -59,7 +59,7 @@ export function App() {
       const output = audioOutput();
       const playlist = await callOrThrow('playlists:get', { playlistId });
       const meta = await callOrThrow('sessions:start', { playlistId, ...setup });
-      const session = new LiveSession(meta, playlist, output, settingsClient.getState().settings);
+      const session = new LiveSession(meta, playlist, output, settingsClient.getState().settings, undefined, diagnosticSpeed());
       replaceLive(session);
       navigate({ screen: 'live', sessionId: meta.id });
       await session.play();
@@ -78,7 +78,7 @@ export function App() {
       const playing = folded.playback?.playing ?? true;
       const programMs = programMsAt(folded.playback, sessionMs);
       const resume = { events: opened.events, sessionMs, programMs, playing };
-      const session = new LiveSession(opened.meta, playlist, output, settingsClient.getState().settings, resume);
+      const session = new LiveSession(opened.meta, playlist, output, settingsClient.getState().settings, resume, diagnosticSpeed());
       replaceLive(session);
       navigate({ screen: 'live', sessionId });
       if (playing) await session.play();

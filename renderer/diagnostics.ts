@@ -16,6 +16,16 @@ declare global {
 }
 
 /**
+ * With `?diagnostics&speed=N`, sessions run N times faster (tests and timing previews of a
+ * plan; soundscapes only). Always 1 otherwise.
+ */
+export function diagnosticSpeed(): number {
+  const params = new URLSearchParams(window.location.search);
+  const speed = Number(params.get('speed'));
+  return params.has('diagnostics') && Number.isFinite(speed) && speed >= 1 && speed <= 1000 ? speed : 1;
+}
+
+/**
  * Read-only figures for benchmarks and support, exposed only when the page is opened with
  * `?diagnostics` in its address; they change nothing.
  */

@@ -54,6 +54,11 @@ export interface SessionPlayerOptions {
   readonly silenceDb: Decibels;
   /** Where a file segment is served from and the gain that normalises it. */
   readonly resolveFile: (entry: PlannedEntry) => ResolvedFile;
+  /**
+   * Program time per audio-clock time: 1 in sessions. Tests and timing previews run the
+   * plan faster (soundscapes do not mind; files would play at their own speed).
+   */
+  readonly speed: number;
 }
 
 export interface VoiceFailure {
@@ -118,6 +123,7 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     stallMs: 3000,
     silenceMs: 2000,
     silenceDb: -60,
+    speed: 1,
   };
 
   private readonly options: SessionPlayerOptions;
@@ -162,11 +168,11 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
 
   programNow(): Milliseconds {
     if (this.status !== 'playing') return this.programAtAnchorMs;
-    return this.programAtAnchorMs + (this.output.currentTime - this.audioTimeAtAnchor) * 1000;
+    return this.programAtAnchorMs + (this.output.currentTime - this.audioTimeAtAnchor) * 1000 * this.options.speed;
   }
 
   private audioTimeAt(programMs: Milliseconds): Seconds {
-    return this.audioTimeAtAnchor + (programMs - this.programAtAnchorMs) / 1000;
+    return this.audioTimeAtAnchor + (programMs - this.programAtAnchorMs) / 1000 / this.options.speed;
   }
 
   /** Starts, or continues after a pause or a quiet passage, fading in. */
@@ -265,7 +271,7 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
       } else {
         const from = Math.max(programMs, entry.startMs);
         const fraction = (from - entry.startMs) / entry.fadeInMs;
-        const duration = (fadeInEnd - from) / 1000 - curveMarginSeconds;
+        const duration = (fadeInEnd - from) / 1000 / this.options.speed - curveMarginSeconds;
         scheduleEqualPowerFade(gain, 'in', Math.max(now, this.audioTimeAt(from)), duration, fraction);
       }
     }
@@ -274,7 +280,7 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     if (programMs < entry.endMs && entry.fadeOutMs > 0) {
       const from = Math.max(programMs, fadeOutStart, fadeInEnd);
       const fraction = (from - fadeOutStart) / entry.fadeOutMs;
-      const duration = (entry.endMs - from) / 1000 - curveMarginSeconds;
+      const duration = (entry.endMs - from) / 1000 / this.options.speed - curveMarginSeconds;
       scheduleEqualPowerFade(gain, 'out', Math.max(now, this.audioTimeAt(from)) + curveMarginSeconds, duration, fraction);
     } else if (programMs < entry.endMs) {
       gain.setValueAtTime(0, this.audioTimeAt(entry.endMs));

@@ -98,7 +98,9 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
     private readonly output: AudioOutput,
     private settings: Settings,
     resume: ResumePoint | undefined = undefined,
-    private readonly monotonicNow: () => number = () => performance.now(),
+    /** 1 in sessions; faster only for tests and timing previews (see diagnostics). */
+    private readonly speed = 1,
+    private readonly monotonicNow: () => number = () => performance.now() * speed,
   ) {
     super();
     this.events = [...(resume?.events ?? [])];
@@ -109,6 +111,7 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
     this.currentPlan = buildElasticPlan(playlist, this.planActions);
     this.clock = resume === undefined ? SessionClock.startingNow(monotonicNow) : SessionClock.resumedAt(monotonicNow, resume.sessionMs);
     this.player = new SessionPlayer(output, this.currentPlan, resume?.programMs ?? 0, {
+      speed,
       resolveFile: (entry) => ({
         url: mediaUrl(playlist.id, entry.segment.id),
         gainDb: entry.segment.type === 'file' ? trackGain(entry.segment, this.settings.targetLoudnessLufs).gainDb : 0,
@@ -178,7 +181,7 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
    * between the wall clock and the monotonic clock is journaled, never applied.
    */
   private watch(): void {
-    const wallMs = Date.now();
+    const wallMs = Date.now() * this.speed;
     const monotonicMs = this.monotonicNow();
     const previous = this.lastWatch;
     this.lastWatch = { wallMs, monotonicMs };
