@@ -157,6 +157,22 @@ function PhaseControls({ session, status }: { readonly session: LiveSession; rea
   );
 }
 
+/** Its own component, so the four readings a second re-render only the clock. */
+function SessionClockDisplay({ session }: { readonly session: LiveSession }) {
+  const sessionMs = usePolled(() => session.sessionMs(), 250);
+  return (
+    <div className="session-clock" data-testid="session-clock">
+      {formatClock(sessionMs)}
+    </div>
+  );
+}
+
+function SegmentRemaining({ session }: { readonly session: LiveSession }) {
+  const remainingMs = usePolled(() => session.player.getState().position?.entryRemainingMs, 500);
+  if (remainingMs === undefined) return null;
+  return <div className="muted">{Number.isFinite(remainingMs) ? `${formatPosition(remainingMs)} left in this segment` : 'continues until the phase is released'}</div>;
+}
+
 function LevelMeter({ session }: { readonly session: LiveSession }) {
   const levelDb = usePolled(() => session.outputLevelDb(), 250);
   const floorDb = -60;
@@ -312,7 +328,6 @@ function T0Correction({ session, t0OffsetMs }: { readonly session: LiveSession; 
 
 function RunningSession({ session, onLeave }: { readonly session: LiveSession; readonly onLeave: () => void }) {
   const state = useExternalState(session);
-  const sessionMs = usePolled(() => session.sessionMs(), 250);
   const [confirmEnd, setConfirmEnd] = useState(false);
   const [endError, setEndError] = useState<string | undefined>();
   const [noteFocus, setNoteFocus] = useState<string | undefined>();
@@ -386,9 +401,7 @@ function RunningSession({ session, onLeave }: { readonly session: LiveSession; r
       <header className="live-header">
         <div>
           <div className="label">Since the dose</div>
-          <div className="session-clock" data-testid="session-clock">
-            {formatClock(sessionMs)}
-          </div>
+          <SessionClockDisplay session={session} />
         </div>
         <div className="live-now">
           <div className="label">
@@ -398,11 +411,7 @@ function RunningSession({ session, onLeave }: { readonly session: LiveSession; r
           <div className="now-playing" data-testid="now-playing">
             {position === null ? '—' : segmentTitle(position.entry.segment)}
           </div>
-          {position !== null ? (
-            <div className="muted">
-              {Number.isFinite(position.entryRemainingMs) ? `${formatPosition(position.entryRemainingMs)} left in this segment` : 'continues until the phase is released'}
-            </div>
-          ) : null}
+          {position !== null ? <SegmentRemaining session={session} /> : null}
         </div>
         <div className="live-side">
           <LevelMeter session={session} />

@@ -121,7 +121,14 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
     this.ended = meta.status === 'ended';
     this.state = this.computeState();
     this.unsubscribers.push(
-      this.player.on('state', () => this.refresh()),
+      // The player ticks five times a second; the screen re-renders only when what it shows
+      // from the state changes (clock-like readings poll on their own).
+      this.player.on('state', (player) => {
+        const shown = this.state.player;
+        if (player.status !== shown.status || player.position?.entry.key !== shown.position?.entry.key || player.position?.phase.id !== shown.position?.phase.id) {
+          this.refresh();
+        }
+      }),
       this.player.on('phase-started', ({ phase, programMs }) => this.journal({ kind: 'phase-started', payload: { phaseId: phase.id, programMs } })),
       this.player.on('entry-started', ({ entry, programMs }) =>
         this.journal({
