@@ -407,3 +407,17 @@ describe('sessionMsFromJournal', () => {
     expect(sessionMsFromJournal(journal.events, sessionStartWall + 3 * hour + 600_000)).toBe(3 * hour + 600_000);
   });
 });
+
+describe('quiet passages', () => {
+  it('stop the music clock for resume, like a pause', async () => {
+    const { foldSession: fold, programMsAt: at } = await import('./fold');
+    const base = { wallTime: '2026-11-21T09:30:00.000Z' };
+    const events = [
+      { ...base, id: '00000000-0000-4000-8000-00000000a001', seq: 0, kind: 'segment-started', sessionMs: 1000, payload: { phaseId: 'onset', segmentId: 'a', programMs: 1000 } },
+      { ...base, id: '00000000-0000-4000-8000-00000000a002', seq: 1, kind: 'quiet', sessionMs: 60_000, payload: { action: 'start', programMs: 60_000 } },
+    ] as Parameters<typeof fold>[0];
+    expect(at(fold(events).playback, 600_000)).toBe(60_000);
+    const resumed = [...events, { ...base, id: '00000000-0000-4000-8000-00000000a003', seq: 2, kind: 'quiet', sessionMs: 120_000, payload: { action: 'end', programMs: 60_000 } }] as Parameters<typeof fold>[0];
+    expect(at(fold(resumed).playback, 130_000)).toBe(70_000);
+  });
+});

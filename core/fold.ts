@@ -166,6 +166,8 @@ export function foldSession(events: readonly JournalEvent[]): FoldedSession {
         break;
       case 'quiet':
         quiet = event.payload.action === 'start';
+        // Quiet stops the music clock like a pause; resuming after a crash must not move it on.
+        playback = { programMs: event.payload.programMs, sessionMs: event.sessionMs, playing: !quiet };
         break;
       case 'volume':
         volume = event.payload.volume;

@@ -1,0 +1,146 @@
+import type { Milliseconds } from '../units';
+import type { ExportRow, SessionExport } from './session-export';
+import { rowDetails } from './summary';
+import { escapeXml, escapeXmlAttribute } from './text';
+
+/** How long a point mark lasts on its tier (cut short when the tier's next annotation begins sooner). */
+export const eafPointMs = 1000;
+
+interface Annotation {
+  readonly startMs: Milliseconds;
+  readonly endMs: Milliseconds;
+  readonly value: string;
+}
+
+interface Tier {
+  readonly id: string;
+  readonly annotations: readonly Annotation[];
+}
+
+/** Point annotations end at most `eafPointMs` later, and before the next one on the tier starts. */
+function placePoints(items: readonly { startMs: Milliseconds; endMs: Milliseconds | undefined; value: string }[]): Annotation[] {
+  const sorted = [...items].sort((a, b) => a.startMs - b.startMs);
+  return sorted.map((item, index) => {
+    if (item.endMs !== undefined) return { startMs: item.startMs, endMs: Math.max(item.startMs, item.endMs), value: item.value };
+    const nextStartMs = sorted[index + 1]?.startMs ?? Number.POSITIVE_INFINITY;
+    return { startMs: item.startMs, endMs: Math.max(item.startMs, Math.min(item.startMs + eafPointMs, nextStartMs)), value: item.value };
+  });
+}
+
+function markValue(row: ExportRow): string {
+  const details = rowDetails(row).join(' · ');
+  const value = [details, row.note ?? ''].filter((part) => part !== '').join(' — ');
+  return value === '' ? row.kindLabel : value;
+}
+
+/**
+ * ELAN's annotation format (EAF 3.0): a "phases" tier, a "segments" tier (what sounded),
+ * one tier per mark kind (a point mark lasts up to a second, a span runs to its end; an
+ * open span to the end of the session) and a "session events" tier. Times are
+ * milliseconds since the dose, moved later only if something happened before it (a dose
+ * corrected to after the Start press); the header's `attune:timeOrigin` says so.
+ */
+export function toEaf(model: SessionExport): string {
+  const { facts } = model;
+  const sessionEndMs = facts.durationMs;
+  const tiers: Tier[] = [];
+  tiers.push({
+    id: 'phases',
+    annotations: model.phases.flatMap((phase) =>
+      phase.startMs === null || phase.endMs === null ? [] : [{ startMs: phase.startMs, endMs: Math.max(phase.startMs, phase.endMs), value: phase.title }],
+    ),
+  });
+  tiers.push({
+    id: 'segments',
+    annotations: model.segments.map((segment) => ({ startMs: segment.startMs, endMs: Math.max(segment.startMs, segment.endMs), value: segment.name })),
+  });
+  const usedIds = new Set(tiers.map((tier) => tier.id));
+  const tierId = (label: string, kindId: string) => {
+    const id = usedIds.has(label) ? `${label} (${kindId})` : label;
+    usedIds.add(id);
+    return id;
+  };
+  for (const kind of model.kinds) {
+    const rows = model.rows.filter((row) => row.source === 'mark' && row.kind === kind.id);
+    tiers.push({
+      id: tierId(kind.label, kind.id),
+      annotations: placePoints(
+        rows.map((row) => ({
+          startMs: row.sessionMs,
+          endMs: row.span === null ? undefined : (row.spanEndMs ?? Math.max(row.sessionMs, sessionEndMs)),
+          value: markValue(row),
+        })),
+      ),
+    });
+  }
+  tiers.push({
+    id: tierId('session events', 'event'),
+    annotations: placePoints(
+      model.rows
+        .filter((row) => row.source === 'event')
+        .map((row) => ({ startMs: row.sessionMs, endMs: undefined, value: row.note === null ? row.kindLabel : `${row.kindLabel}: ${row.note}` })),
+    ),
+  });
+
+  // ELAN's times cannot be negative: anything before the dose moves the origin earlier.
+  const earliestMs = Math.min(0, ...tiers.flatMap((tier) => tier.annotations.map((annotation) => annotation.startMs)));
+  const slots: { readonly valueMs: Milliseconds; readonly order: number }[] = [];
+  const slotRefs = tiers.map((tier) =>
+    tier.annotations.map((annotation) => {
+      const start = slots.push({ valueMs: annotation.startMs - earliestMs, order: slots.length }) - 1;
+      const end = slots.push({ valueMs: annotation.endMs - earliestMs, order: slots.length }) - 1;
+      return [start, end] as const;
+    }),
+  );
+  const sortedSlots = [...slots].sort((a, b) => a.valueMs - b.valueMs || a.order - b.order);
+  const slotId = new Map(sortedSlots.map((slot, index) => [slot.order, `ts${index + 1}`]));
+
+  const out: string[] = [];
+  out.push(
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<ANNOTATION_DOCUMENT AUTHOR="" DATE="${escapeXmlAttribute(facts.startedAt)}" FORMAT="3.0" VERSION="3.0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:noNamespaceSchemaLocation="http://www.mpi.nl/tools/elan/EAFv3.0.xsd">`,
+    '    <HEADER MEDIA_FILE="" TIME_UNITS="milliseconds">',
+  );
+  const annotationCount = tiers.reduce((total, tier) => total + tier.annotations.length, 0);
+  const properties: [string, string][] = [
+    ['lastUsedAnnotationId', String(annotationCount)],
+    ['attune:sessionId', facts.sessionId],
+    ['attune:clientCode', facts.clientCode],
+    ['attune:playlist', facts.playlistTitle],
+    ['attune:timeOrigin', earliestMs === 0 ? 'the dose' : `${-earliestMs} ms before the dose`],
+  ];
+  for (const [name, value] of properties) out.push(`        <PROPERTY NAME="${escapeXmlAttribute(name)}">${escapeXml(value)}</PROPERTY>`);
+  out.push('    </HEADER>', '    <TIME_ORDER>');
+  for (const slot of sortedSlots) out.push(`        <TIME_SLOT TIME_SLOT_ID="${slotId.get(slot.order)}" TIME_VALUE="${Math.round(slot.valueMs)}"/>`);
+  out.push('    </TIME_ORDER>');
+  let annotationId = 0;
+  tiers.forEach((tier, tierIndex) => {
+    if (tier.annotations.length === 0) {
+      out.push(`    <TIER LINGUISTIC_TYPE_REF="default-lt" TIER_ID="${escapeXmlAttribute(tier.id)}"/>`);
+      return;
+    }
+    out.push(`    <TIER LINGUISTIC_TYPE_REF="default-lt" TIER_ID="${escapeXmlAttribute(tier.id)}">`);
+    tier.annotations.forEach((annotation, index) => {
+      annotationId += 1;
+      const [start, end] = slotRefs[tierIndex]?.[index] as readonly [number, number];
+      out.push(
+        '        <ANNOTATION>',
+        `            <ALIGNABLE_ANNOTATION ANNOTATION_ID="a${annotationId}" TIME_SLOT_REF1="${slotId.get(start)}" TIME_SLOT_REF2="${slotId.get(end)}">`,
+        `                <ANNOTATION_VALUE>${escapeXml(annotation.value)}</ANNOTATION_VALUE>`,
+        '            </ALIGNABLE_ANNOTATION>',
+        '        </ANNOTATION>',
+      );
+    });
+    out.push('    </TIER>');
+  });
+  out.push(
+    '    <LINGUISTIC_TYPE GRAPHIC_REFERENCES="false" LINGUISTIC_TYPE_ID="default-lt" TIME_ALIGNABLE="true"/>',
+    '    <LOCALE LANGUAGE_CODE="en"/>',
+    `    <CONSTRAINT DESCRIPTION="Time subdivision of parent annotation's time interval, no time gaps allowed within this interval" STEREOTYPE="Time_Subdivision"/>`,
+    '    <CONSTRAINT DESCRIPTION="Symbolic subdivision of a parent annotation. Annotations refering to the same parent are ordered" STEREOTYPE="Symbolic_Subdivision"/>',
+    '    <CONSTRAINT DESCRIPTION="1-1 association with a parent annotation" STEREOTYPE="Symbolic_Association"/>',
+    `    <CONSTRAINT DESCRIPTION="Time alignable annotations within the parent annotation's time interval, gaps are allowed" STEREOTYPE="Included_In"/>`,
+    '</ANNOTATION_DOCUMENT>',
+  );
+  return `${out.join('\n')}\n`;
+}

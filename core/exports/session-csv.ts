@@ -1,0 +1,45 @@
+import { csvDocument } from './csv';
+import type { SessionExport } from './session-export';
+import { formatSessionTime } from './time';
+
+export const sessionCsvColumns = [
+  'session_time_ms',
+  'session_time',
+  'wall_time',
+  'phase',
+  'segment_id',
+  'segment_title',
+  'position_ms',
+  'kind',
+  'kind_label',
+  'intensity',
+  'note',
+  'vitals',
+  'span_end_ms',
+] as const;
+
+/**
+ * One RFC 4180 record per mark or event (CRLF line ends, a header row). Session times are
+ * since the dose; `phase` is the phase's title; `segment_title` is what sounded ("Title —
+ * Artist", or a soundscape's name); events have `event:` kinds and say what happened in `note`.
+ */
+export function toCsv(model: SessionExport): string {
+  return csvDocument(
+    sessionCsvColumns,
+    model.rows.map((row) => [
+      row.sessionMs,
+      formatSessionTime(row.sessionMs),
+      row.wallTime,
+      row.phaseTitle,
+      row.segment?.id,
+      row.segment?.name,
+      row.positionMs,
+      row.kind,
+      row.kindLabel,
+      row.intensity,
+      row.note,
+      row.vitalsText,
+      row.spanEndMs,
+    ]),
+  );
+}

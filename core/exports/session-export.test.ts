@@ -1,0 +1,172 @@
+import { describe, expect, it } from 'vitest';
+import { loadHostileSession } from '../../tests/fixtures/sessions/hostile-session';
+import { defaultMarkKinds } from '../mark-kinds';
+import { toEaf, toHtml, toMarkdown } from './index';
+import { toCsv } from './session-csv';
+import { toJson } from './session-json';
+import { buildSessionExport, describeVitals, type SessionExport } from './session-export';
+
+const { opened, playlist } = loadHostileSession();
+const model = buildSessionExport(opened, playlist, defaultMarkKinds);
+const minute = 60_000;
+const t0 = 5 * minute;
+
+const allExports = (exported: SessionExport) => [toMarkdown(exported), toHtml(exported), toCsv(exported), toJson(exported), toEaf(exported)];
+
+describe('buildSessionExport', () => {
+  it('states the session facts, pseudonymously', () => {
+    expect(model.facts).toMatchObject({
+      sessionId: '20261121-090000-h0st1l',
+      clientCode: 'K-17 "Ω"',
+      playlistId: 'harbour-light',
+      playlistAvailable: true,
+      startedAt: '2026-11-21T09:00:00.000Z',
+      doseAt: '2026-11-21T08:55:00.000Z',
+      t0OffsetMs: t0,
+      status: 'ended',
+      endReason: 'facilitator',
+      durationMs: 85 * minute + t0,
+      marksTakenBack: 1,
+      playbackProblems: 1,
+      journalRepairs: ['ignored an incomplete last line (12 bytes)'],
+    });
+    expect(model.facts.markCounts.find((count) => count.kind === 'resonance')).toEqual({ kind: 'resonance', label: 'Resonance', count: 3 });
+    expect(model.facts.markCounts.at(-1)).toEqual({ kind: 'chills', label: 'chills', count: 1 });
+  });
+
+  it('never carries a file path (a folder can name the person whose computer it is)', () => {
+    for (const text of allExports(model)) {
+      expect(text).not.toMatch(/someone|Users|\/home\//);
+    }
+    expect(model.rows.find((row) => row.segment?.id === 'track-missing')?.segment?.name).toBe('missing.flac');
+    // The engine's message named the file by its path, and other places it looked.
+    expect(model.rows.find((row) => row.kind === 'event:playback-problem')?.note).toBe('missing: “missing.flac” was not found (also looked in … and music.flac)');
+  });
+
+  it('lays out the phase arc as played, from the first start of each phase', () => {
+    expect(model.phases.map(({ id, reached, startMs, endMs, targetMs, extendedByMs }) => ({ id, reached, startMs, endMs, targetMs, extendedByMs }))).toEqual([
+      { id: 'onset', reached: true, startMs: t0, endMs: 2_092_000 + t0, targetMs: 20 * minute, extendedByMs: 10 * minute },
+      { id: 'peak', reached: true, startMs: 2_092_000 + t0, endMs: 70 * minute + t0, targetMs: 40 * minute, extendedByMs: 0 },
+      { id: 'return', reached: true, startMs: 70 * minute + t0, endMs: 85 * minute + t0, targetMs: 30 * minute, extendedByMs: 0 },
+    ]);
+    // The onset had a 2-minute pause and a 3-minute quiet passage: music time is 5 minutes shorter.
+    expect(model.phases[0]?.actualMs).toBe(2_092_000);
+    expect(model.phases[0]?.playedMs).toBe(2_092_000 - 5 * minute);
+  });
+
+  it('lists what sounded, a resume not splitting the segment it repeats', () => {
+    expect(model.segments.map((segment) => segment.id)).toEqual([
+      'arrival',
+      'track-a',
+      'track-b',
+      'onset-bridge',
+      'track-c',
+      'track-d',
+      'deep-drone',
+      'track-missing',
+      'track-e',
+      'landing',
+    ]);
+    expect(model.segments.find((segment) => segment.id === 'onset-bridge')).toMatchObject({ type: 'soundscape', name: 'Onset bridge (breath soundscape)' });
+    expect(model.segments.find((segment) => segment.id === 'deep-drone')?.name).toBe('drone soundscape');
+  });
+
+  it('gives each mark its time since the dose, place, kind, details and span, edits applied and undone marks left out', () => {
+    const marks = model.rows.filter((row) => row.source === 'mark');
+    expect(marks).toHaveLength(13);
+    const distress = marks.find((row) => row.kind === 'distress');
+    expect(distress).toMatchObject({
+      sessionMs: 9 * minute + t0,
+      wallTime: '2026-11-21T09:09:01.680Z',
+      phaseId: 'onset',
+      phaseTitle: 'Onset',
+      positionMs: 128_000,
+      kindLabel: 'Distress',
+      category: 'observation',
+      intensity: 4,
+      note: 'Tight chest\r\nBreathing with her\r\nsettled after 2 min',
+      edited: true,
+      span: null,
+      spanEndMs: null,
+    });
+    expect(distress?.segment).toMatchObject({ id: 'track-a', type: 'file', title: 'Gymnopédie No. 1', artist: 'Erik Satie', name: 'Gymnopédie No. 1 — Erik Satie' });
+    expect(marks.find((row) => row.kind === 'vitals')).toMatchObject({ category: 'protocol', vitalsText: 'BP 132/84; HR 96; 37.2 °C' });
+    const breaks = marks.filter((row) => row.kind === 'break');
+    expect(breaks.map(({ span, spanEndMs }) => ({ span, spanEndMs }))).toEqual([
+      { span: 'closed', spanEndMs: 19 * minute + t0 },
+      { span: 'auto-closed', spanEndMs: 85 * minute + t0 },
+    ]);
+    expect(marks.find((row) => row.kind === 'resonance')?.note).toBe('Edited in review: "home" = her grandmother\'s kitchen');
+    expect(marks.some((row) => row.sessionMs === 15 * minute + t0)).toBe(false);
+    expect(marks.find((row) => row.kind === 'chills')).toMatchObject({ kindLabel: 'chills', category: 'observation' });
+  });
+
+  it('adds facilitator and playback events as rows with event: kinds, placed in what was playing', () => {
+    const events = model.rows.filter((row) => row.source === 'event');
+    expect(events.map((row) => row.kind)).toEqual([
+      'event:play',
+      'event:pause',
+      'event:play',
+      'event:extend',
+      'event:quiet-start',
+      'event:quiet-end',
+      'event:skip',
+      'event:resumed',
+      'event:play',
+      'event:playback-problem',
+      'event:advance',
+    ]);
+    expect(events.find((row) => row.kind === 'event:pause')).toMatchObject({ segment: { id: 'track-a' }, positionMs: 68_000, phaseId: 'onset' });
+    expect(events.find((row) => row.kind === 'event:skip')?.note).toBe('Skipped Spiegel im Spiegel — Arvo Pärt');
+    expect(events.find((row) => row.kind === 'event:playback-problem')).toMatchObject({ segment: { id: 'track-missing' }, positionMs: 300 });
+  });
+
+  it('orders rows by time since the dose', () => {
+    const times = model.rows.map((row) => row.sessionMs);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+  });
+
+  it('does not depend on the order events arrive in', () => {
+    const shuffled = { ...opened, events: [...opened.events].reverse() };
+    expect(buildSessionExport(shuffled, playlist, defaultMarkKinds)).toEqual(model);
+  });
+
+  it('still exports without the playlist, with ids for names', () => {
+    const bare = buildSessionExport(opened, undefined, defaultMarkKinds);
+    expect(bare.facts.playlistAvailable).toBe(false);
+    expect(bare.facts.playlistTitle).toBe(opened.meta.playlistTitle);
+    expect(bare.phases.map((phase) => [phase.id, phase.title, phase.kind, phase.targetMs])).toEqual([
+      ['onset', 'onset', null, null],
+      ['peak', 'peak', null, null],
+      ['return', 'return', null, null],
+    ]);
+    expect(bare.rows.find((row) => row.kind === 'distress')?.segment).toMatchObject({ id: 'track-a', type: 'unknown', name: 'track-a' });
+    for (const text of allExports(bare)) expect(text.length).toBeGreaterThan(0);
+  });
+
+  it('handles a session with no events at all', () => {
+    const empty = buildSessionExport({ ...opened, events: [], repairs: [] }, playlist, defaultMarkKinds);
+    expect(empty.rows).toEqual([]);
+    expect(empty.phases.every((phase) => !phase.reached)).toBe(true);
+    expect(toMarkdown(empty)).toContain('No marks.');
+    expect(toCsv(empty).split('\r\n')).toHaveLength(2);
+  });
+
+  it('keeps times before the dose negative when the dose is corrected to after the Start press', () => {
+    const late = opened.events.map((event) => (event.kind === 't0-corrected' ? { ...event, payload: { offsetMs: -2 * minute } } : event));
+    const exported = buildSessionExport({ ...opened, events: late }, playlist, defaultMarkKinds);
+    expect(exported.facts.doseAt).toBe('2026-11-21T09:02:00.000Z');
+    expect(exported.rows[0]?.sessionMs).toBe(-2 * minute);
+    expect(toCsv(exported)).toContain('\r\n-120000,-0:02:00,');
+    expect(toEaf(exported)).toContain('<PROPERTY NAME="attune:timeOrigin">120000 ms before the dose</PROPERTY>');
+  });
+});
+
+describe('describeVitals', () => {
+  it('writes what was measured', () => {
+    expect(describeVitals({ systolic: 120, diastolic: 80, heartRate: 90, temperatureC: 37.1 })).toBe('BP 120/80; HR 90; 37.1 °C');
+    expect(describeVitals({ systolic: 120 })).toBe('BP 120/?');
+    expect(describeVitals({ temperatureC: 36.6 })).toBe('36.6 °C');
+    expect(describeVitals(undefined)).toBe('');
+  });
+});

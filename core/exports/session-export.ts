@@ -1,0 +1,450 @@
+import type { OpenedSession } from '../contract';
+import { buildElasticPlan } from '../elastic-plan';
+import type { JournalEvent, PlanAction, Vitals } from '../events';
+import { foldSession, type FoldedMark } from '../fold';
+import type { MarkKindDefinition } from '../mark-kinds';
+import { bridgeSegmentFor } from '../plan';
+import type { PhaseKind, Playlist, Segment } from '../playlist';
+import type { Milliseconds } from '../units';
+import { ProgramClock } from './program-clock';
+
+/**
+ * One session, normalised for export: every time is session time since the dose (the T0
+ * correction applied), every name is resolved, and nothing identifies the client beyond
+ * the client code (no names, no file paths). Absent values are null, so every export
+ * sees the same shape.
+ */
+export interface SessionExport {
+  readonly facts: ExportFacts;
+  /** The playlist's phases in order, as played; phases never reached are listed with reached: false. */
+  readonly phases: readonly ExportPhase[];
+  /** What sounded, from the journal's segment starts, in order (crossfades end where the next begins). */
+  readonly segments: readonly ExportSegment[];
+  /** Mark kinds that have a tier or a count: the configured ones, then any others the marks use. */
+  readonly kinds: readonly ExportKind[];
+  /** Marks, then facilitator and playback events, in session-time order. */
+  readonly rows: readonly ExportRow[];
+}
+
+export interface ExportFacts {
+  readonly sessionId: string;
+  /** A pseudonym; '' when none was given. */
+  readonly clientCode: string;
+  readonly playlistId: string;
+  readonly playlistTitle: string;
+  /** False when the playlist could not be read: titles fall back to ids. */
+  readonly playlistAvailable: boolean;
+  /** Wall-clock time of the Start press (ISO 8601, UTC). */
+  readonly startedAt: string;
+  /** Wall-clock time of the dose: the Start press less the T0 correction. */
+  readonly doseAt: string;
+  /** How much earlier than the Start press the dose was. */
+  readonly t0OffsetMs: Milliseconds;
+  readonly status: 'open' | 'ended';
+  readonly endedAt: string | null;
+  readonly endReason: string | null;
+  /** From the dose to the end of the session (or its last event, while it is open). */
+  readonly durationMs: Milliseconds;
+  readonly facilitators: string;
+  readonly substance: string;
+  readonly dose: string;
+  readonly supplementalDosePlan: string;
+  readonly intention: string;
+  readonly markCounts: readonly { readonly kind: string; readonly label: string; readonly count: number }[];
+  readonly marksTakenBack: number;
+  readonly playbackProblems: number;
+  /** What was repaired or skipped when the journal was read. */
+  readonly journalRepairs: readonly string[];
+}
+
+export interface ExportPhase {
+  readonly id: string;
+  readonly title: string;
+  readonly kind: PhaseKind | null;
+  readonly reached: boolean;
+  /** Advanced past without sounding. */
+  readonly skipped: boolean;
+  /** Still held when the session ended. */
+  readonly held: boolean;
+  readonly startMs: Milliseconds | null;
+  readonly endMs: Milliseconds | null;
+  /** The playlist's target; null when the playlist is not available. */
+  readonly targetMs: Milliseconds | null;
+  /** Added to the target by the facilitators' extensions. */
+  readonly extendedByMs: Milliseconds;
+  /** endMs - startMs: pauses and quiet passages inside the phase count. */
+  readonly actualMs: Milliseconds | null;
+  /** Music time the phase played (pauses and quiet passages left out). */
+  readonly playedMs: Milliseconds | null;
+}
+
+export interface SegmentInfo {
+  readonly id: string;
+  readonly type: 'file' | 'soundscape' | 'unknown';
+  readonly title: string | null;
+  readonly artist: string | null;
+  /** For soundscapes: the preset. */
+  readonly preset: string | null;
+  /** What to show: "Title — Artist", "Title (drone soundscape)", or the id when the playlist does not know it. */
+  readonly name: string;
+}
+
+export interface ExportSegment extends SegmentInfo {
+  readonly phaseId: string;
+  readonly startMs: Milliseconds;
+  readonly endMs: Milliseconds;
+}
+
+export interface ExportKind {
+  readonly id: string;
+  readonly label: string;
+  readonly category: 'observation' | 'protocol';
+  readonly span: boolean;
+  readonly color: string | null;
+}
+
+export type ExportRowCategory = 'observation' | 'protocol' | 'session';
+
+export interface ExportRow {
+  /** The journal event's id. */
+  readonly id: string;
+  readonly source: 'mark' | 'event';
+  readonly sessionMs: Milliseconds;
+  /** When the journal saved it (ISO 8601, UTC). */
+  readonly wallTime: string;
+  readonly phaseId: string | null;
+  readonly phaseTitle: string | null;
+  readonly segment: SegmentInfo | null;
+  /** Position inside the segment (a mark's already has the reaction time taken off). */
+  readonly positionMs: Milliseconds | null;
+  /** A mark kind id, or `event:…` for facilitator and playback events (never a valid mark kind id). */
+  readonly kind: string;
+  readonly kindLabel: string;
+  readonly category: ExportRowCategory;
+  readonly intensity: number | null;
+  /** The facilitator's note; for an event, what happened. */
+  readonly note: string | null;
+  readonly vitals: Vitals | null;
+  /** `BP 120/80; HR 90; 37.1 °C`; '' without vitals. */
+  readonly vitalsText: string;
+  /** For spans: where they ended; null while open or for point marks. */
+  readonly spanEndMs: Milliseconds | null;
+  readonly span: 'open' | 'closed' | 'auto-closed' | null;
+  /** Edited after it was made (intensity, note or vitals). */
+  readonly edited: boolean;
+}
+
+export function describeVitals(vitals: Vitals | undefined | null): string {
+  if (vitals === undefined || vitals === null) return '';
+  const parts: string[] = [];
+  if (vitals.systolic !== undefined || vitals.diastolic !== undefined) parts.push(`BP ${vitals.systolic ?? '?'}/${vitals.diastolic ?? '?'}`);
+  if (vitals.heartRate !== undefined) parts.push(`HR ${vitals.heartRate}`);
+  if (vitals.temperatureC !== undefined) parts.push(`${vitals.temperatureC} °C`);
+  return parts.join('; ');
+}
+
+function fileName(path: string): string {
+  return path.split(/[\\/]/).at(-1) ?? path;
+}
+
+/** An absolute path (POSIX, Windows drive, UNC) standing as a word of its own in an engine message. */
+const absolutePath = /(?<=^|[\s"'“(])(?:[A-Za-z]:[\\/]|\\\\|\/)[^\s"'”)]*/g;
+
+/** Paths in engine messages shortened to the file's name (or `…` for what looks like a folder, which may be a user's name). */
+function withoutFolders(text: string, knownPath: string | undefined): string {
+  const named = knownPath === undefined || knownPath === '' ? text : text.split(knownPath).join(fileName(knownPath));
+  return named.replace(absolutePath, (path) => {
+    const name = fileName(path);
+    return /[^.]\.[a-z0-9]{1,8}$/i.test(name) ? name : '…';
+  });
+}
+
+function segmentInfo(segment: Segment): SegmentInfo {
+  if (segment.type === 'file') {
+    const title = segment.title ?? null;
+    const artist = segment.artist ?? null;
+    // Only the file's own name: a folder path may name the person whose computer it is.
+    const name = title === null ? fileName(segment.path) : artist === null ? title : `${title} — ${artist}`;
+    return { id: segment.id, type: 'file', title, artist, preset: null, name };
+  }
+  const soundscape = `${segment.preset} soundscape`;
+  return {
+    id: segment.id,
+    type: 'soundscape',
+    title: segment.title ?? null,
+    artist: null,
+    preset: segment.preset,
+    name: segment.title === undefined ? soundscape : `${segment.title} (${soundscape})`,
+  };
+}
+
+/** Resolves segment ids (bridges included) against a playlist; unknown ids resolve to themselves. */
+export function segmentResolver(playlist: Playlist | undefined): (segmentId: string) => SegmentInfo {
+  const known = new Map<string, SegmentInfo>();
+  for (const phase of playlist?.phases ?? []) {
+    const bridge = bridgeSegmentFor(phase, 1);
+    known.set(bridge.id, segmentInfo(bridge));
+  }
+  for (const phase of playlist?.phases ?? []) for (const segment of phase.segments) known.set(segment.id, segmentInfo(segment));
+  return (segmentId) => known.get(segmentId) ?? { id: segmentId, type: 'unknown', title: null, artist: null, preset: null, name: segmentId };
+}
+
+const formatMinutesShort = (ms: Milliseconds) => `${Math.round(ms / 60_000)} min`;
+
+const eventLabels = {
+  'event:play': 'Music playing',
+  'event:pause': 'Music paused',
+  'event:quiet-start': 'Quiet (faded to silence)',
+  'event:quiet-end': 'Back from quiet',
+  'event:hold': 'Phase held',
+  'event:release': 'Hold released',
+  'event:extend': 'Phase extended',
+  'event:advance': 'Phase changed',
+  'event:skip': 'Segment skipped',
+  'event:playback-problem': 'Playback problem',
+  'event:resumed': 'Resumed after an interruption',
+} as const;
+type EventKind = keyof typeof eventLabels;
+
+interface PhaseStart {
+  readonly id: string;
+  readonly sessionMs: Milliseconds;
+  readonly programMs: Milliseconds;
+}
+
+interface Timed {
+  readonly startMs: Milliseconds;
+}
+
+/** The last item starting at or before `ms` (the first one for earlier times); items are in start order. */
+function at<T extends Timed>(items: readonly T[], ms: Milliseconds): T | undefined {
+  let found = items[0];
+  for (const item of items) {
+    if (item.startMs > ms) break;
+    found = item;
+  }
+  return found;
+}
+
+export function buildSessionExport(opened: OpenedSession, playlist: Playlist | undefined, kinds: readonly MarkKindDefinition[]): SessionExport {
+  const { meta, events } = opened;
+  const ordered = [...events].sort((a, b) => a.seq - b.seq);
+  const folded = foldSession(ordered);
+  const offset = folded.t0OffsetMs;
+  const clock = new ProgramClock(ordered);
+  const endSessionMs = folded.ended?.sessionMs ?? folded.lastSessionMs;
+  const resolveSegment = segmentResolver(playlist);
+  const plan = playlist === undefined ? undefined : buildElasticPlan(playlist, folded.planActions);
+
+  const phaseTitle = (id: string) => playlist?.phases.find((phase) => phase.id === id)?.title ?? id;
+
+  // The phase arc: each phase's first journaled start (a resume journals it again).
+  const starts: PhaseStart[] = [];
+  for (const event of ordered) {
+    if (event.kind !== 'phase-started' || starts.some((start) => start.id === event.payload.phaseId)) continue;
+    starts.push({ id: event.payload.phaseId, sessionMs: event.sessionMs, programMs: event.payload.programMs });
+  }
+  const ends = new Map<string, { sessionMs: Milliseconds; programMs: Milliseconds }>();
+  starts.forEach((start, index) => {
+    const next = starts[index + 1];
+    ends.set(start.id, next === undefined ? { sessionMs: endSessionMs, programMs: clock.programAt(endSessionMs) } : next);
+  });
+  const phaseIds = [...(playlist?.phases.map((phase) => phase.id) ?? []), ...starts.map((start) => start.id)].filter(
+    (id, index, all) => all.indexOf(id) === index,
+  );
+  const phases = phaseIds.map((id): ExportPhase => {
+    const start = starts.find((candidate) => candidate.id === id);
+    const end = ends.get(id);
+    const playlistPhase = playlist?.phases.find((phase) => phase.id === id);
+    const planned = plan?.phases.find((phase) => phase.id === id);
+    const reached = start !== undefined && end !== undefined;
+    return {
+      id,
+      title: phaseTitle(id),
+      kind: playlistPhase?.kind ?? null,
+      reached,
+      skipped: !reached && planned?.skipped === true,
+      held: planned?.held === true && planned.endMs === Number.POSITIVE_INFINITY,
+      startMs: reached ? start.sessionMs + offset : null,
+      endMs: reached ? end.sessionMs + offset : null,
+      targetMs: planned?.targetMs ?? null,
+      extendedByMs: planned?.extendedByMs ?? 0,
+      actualMs: reached ? Math.max(0, end.sessionMs - start.sessionMs) : null,
+      playedMs: reached ? Math.max(0, end.programMs - start.programMs) : null,
+    };
+  });
+
+  // What sounded: segment starts, a resume's repeat of the same segment merged into it.
+  const segmentStarts: { segmentId: string; phaseId: string; sessionMs: Milliseconds; programMs: Milliseconds }[] = [];
+  for (const event of ordered) {
+    if (event.kind !== 'segment-started') continue;
+    const previous = segmentStarts.at(-1);
+    if (previous?.segmentId === event.payload.segmentId && previous.phaseId === event.payload.phaseId) continue;
+    segmentStarts.push({ ...event.payload, sessionMs: event.sessionMs });
+  }
+  const segments = segmentStarts.map(
+    (start, index): ExportSegment => ({
+      ...resolveSegment(start.segmentId),
+      phaseId: start.phaseId,
+      startMs: start.sessionMs + offset,
+      endMs: Math.max(start.sessionMs, segmentStarts[index + 1]?.sessionMs ?? endSessionMs) + offset,
+    }),
+  );
+
+  const kindList: ExportKind[] = kinds
+    .filter((kind) => !kind.hidden || folded.countsByKind[kind.id] !== undefined)
+    .map((kind) => ({ id: kind.id, label: kind.label, category: kind.category, span: kind.span, color: kind.color }));
+  for (const mark of folded.marks) {
+    if (kindList.some((kind) => kind.id === mark.markKind)) continue;
+    kindList.push({ id: mark.markKind, label: mark.markKind, category: 'observation', span: mark.span !== undefined, color: null });
+  }
+  const kindOf = (id: string) => kindList.find((kind) => kind.id === id);
+
+  const phaseStartsSinceDose = phases.flatMap((phase) => (phase.startMs === null ? [] : [{ id: phase.id, startMs: phase.startMs }]));
+  const markRow = (mark: FoldedMark): ExportRow => {
+    const kind = kindOf(mark.markKind);
+    const spanEnd = mark.span?.end;
+    return {
+      id: mark.id,
+      source: 'mark',
+      sessionMs: mark.sessionMs + offset,
+      wallTime: mark.wallTime,
+      phaseId: mark.phaseId,
+      phaseTitle: phaseTitle(mark.phaseId),
+      segment: resolveSegment(mark.segmentId),
+      positionMs: mark.positionMs,
+      kind: mark.markKind,
+      kindLabel: kind?.label ?? mark.markKind,
+      category: kind?.category ?? 'observation',
+      intensity: mark.intensity ?? null,
+      note: mark.note ?? null,
+      vitals: mark.vitals ?? null,
+      vitalsText: describeVitals(mark.vitals),
+      spanEndMs: spanEnd === undefined ? null : spanEnd.sessionMs + offset,
+      span: mark.span === undefined ? null : spanEnd === undefined ? 'open' : spanEnd.autoClosed ? 'auto-closed' : 'closed',
+      edited: mark.editCount > 0,
+    };
+  };
+
+  const eventRow = (
+    event: JournalEvent,
+    kind: EventKind,
+    note: string | null,
+    place: { readonly segmentId?: string; readonly programMs?: Milliseconds } = {},
+  ): ExportRow => {
+    const sessionMs = event.sessionMs + offset;
+    const segmentId = place.segmentId ?? at(segments, sessionMs)?.id;
+    const index = segmentId === undefined ? -1 : segments.findLastIndex((segment) => segment.id === segmentId && segment.startMs <= sessionMs);
+    const inSegment = segments[index];
+    const segmentStartProgramMs = segmentStarts[index]?.programMs ?? 0;
+    const programMs = place.programMs ?? clock.programAt(event.sessionMs);
+    const phaseId = inSegment?.phaseId ?? at(phaseStartsSinceDose, sessionMs)?.id ?? null;
+    return {
+      id: event.id,
+      source: 'event',
+      sessionMs,
+      wallTime: event.wallTime,
+      phaseId,
+      phaseTitle: phaseId === null ? null : phaseTitle(phaseId),
+      segment: segmentId === undefined ? null : resolveSegment(segmentId),
+      positionMs: inSegment === undefined ? null : Math.max(0, programMs - segmentStartProgramMs),
+      kind,
+      kindLabel: eventLabels[kind],
+      category: 'session',
+      intensity: null,
+      note,
+      vitals: null,
+      vitalsText: '',
+      spanEndMs: null,
+      span: null,
+      edited: false,
+    };
+  };
+
+  const describeAction = (action: PlanAction): { kind: EventKind; note: string } => {
+    switch (action.kind) {
+      case 'hold':
+        return { kind: 'event:hold', note: `${phaseTitle(action.phaseId)} held past its target` };
+      case 'release':
+        return { kind: 'event:release', note: `${phaseTitle(action.phaseId)} released` };
+      case 'extend':
+        return { kind: 'event:extend', note: `${phaseTitle(action.phaseId)} extended by ${formatMinutesShort(action.byMs)}` };
+      case 'advance':
+        return { kind: 'event:advance', note: `Moved on to ${phaseTitle(action.toPhaseId)}` };
+      case 'skip':
+        return { kind: 'event:skip', note: `Skipped ${resolveSegment(action.segmentId).name}` };
+    }
+  };
+
+  const eventRows: ExportRow[] = [];
+  for (const event of ordered) {
+    switch (event.kind) {
+      case 'playback':
+        eventRows.push(eventRow(event, event.payload.action === 'play' ? 'event:play' : 'event:pause', null, { programMs: event.payload.programMs }));
+        break;
+      case 'quiet':
+        eventRows.push(eventRow(event, event.payload.action === 'start' ? 'event:quiet-start' : 'event:quiet-end', null, { programMs: event.payload.programMs }));
+        break;
+      case 'plan-changed': {
+        const { kind, note } = describeAction(event.payload);
+        eventRows.push(eventRow(event, kind, note, { programMs: event.payload.programMs }));
+        break;
+      }
+      case 'playback-problem':
+        eventRows.push(
+          eventRow(event, 'event:playback-problem', `${event.payload.reason}: ${withoutFolders(event.payload.detail, event.payload.path)}`, {
+            segmentId: event.payload.segmentId,
+            programMs: event.payload.programMs,
+          }),
+        );
+        break;
+      case 'session-resumed':
+        eventRows.push(
+          eventRow(event, 'event:resumed', `after a gap of ${formatMinutesShort(event.payload.gapMs)}`, { programMs: event.payload.programMs }),
+        );
+        break;
+      default:
+        break;
+    }
+  }
+
+  const seqOf = new Map(ordered.map((event) => [event.id, event.seq]));
+  const rows = [...folded.marks.map(markRow), ...eventRows].sort(
+    (a, b) => a.sessionMs - b.sessionMs || (seqOf.get(a.id) ?? 0) - (seqOf.get(b.id) ?? 0),
+  );
+
+  const startedAtMs = Date.parse(meta.createdAt);
+  const facts: ExportFacts = {
+    sessionId: meta.id,
+    clientCode: meta.clientCode,
+    playlistId: meta.playlistId,
+    playlistTitle: playlist?.title ?? meta.playlistTitle,
+    playlistAvailable: playlist !== undefined,
+    startedAt: new Date(startedAtMs).toISOString(),
+    doseAt: new Date(startedAtMs - offset).toISOString(),
+    t0OffsetMs: offset,
+    status: meta.status,
+    endedAt: meta.endedAt ?? null,
+    endReason: folded.ended?.reason ?? null,
+    durationMs: endSessionMs + offset,
+    facilitators: meta.facilitators,
+    substance: meta.substance,
+    dose: meta.dose,
+    supplementalDosePlan: meta.supplementalDosePlan,
+    intention: meta.intention,
+    markCounts: kindList
+      .filter((kind) => folded.countsByKind[kind.id] !== undefined)
+      .map((kind) => ({ kind: kind.id, label: kind.label, count: folded.countsByKind[kind.id] as number })),
+    marksTakenBack: folded.deletedMarks.length,
+    playbackProblems: folded.problems.length,
+    journalRepairs: opened.repairs,
+  };
+
+  return {
+    facts,
+    phases,
+    segments,
+    kinds: kindList,
+    rows,
+  };
+}

@@ -1,0 +1,107 @@
+import type { Vitals } from '../events';
+import type { ExportRow, SessionExport } from './session-export';
+import { formatSessionTime } from './time';
+
+export const sessionJsonFormat = 'attune.session-export';
+
+const vitalsJson = (vitals: Vitals | null) =>
+  vitals === null
+    ? null
+    : {
+        systolic: vitals.systolic ?? null,
+        diastolic: vitals.diastolic ?? null,
+        heartRate: vitals.heartRate ?? null,
+        temperatureC: vitals.temperatureC ?? null,
+      };
+
+function rowJson(row: ExportRow) {
+  return {
+    id: row.id,
+    source: row.source,
+    sessionMs: row.sessionMs,
+    sessionTime: formatSessionTime(row.sessionMs),
+    wallTime: row.wallTime,
+    phaseId: row.phaseId,
+    phaseTitle: row.phaseTitle,
+    segmentId: row.segment?.id ?? null,
+    segmentType: row.segment?.type ?? null,
+    segmentTitle: row.segment?.title ?? null,
+    segmentArtist: row.segment?.artist ?? null,
+    segmentName: row.segment?.name ?? null,
+    positionMs: row.positionMs,
+    kind: row.kind,
+    kindLabel: row.kindLabel,
+    category: row.category,
+    intensity: row.intensity,
+    note: row.note,
+    vitals: vitalsJson(row.vitals),
+    vitalsText: row.vitalsText,
+    span: row.span,
+    spanEndMs: row.spanEndMs,
+    edited: row.edited,
+  };
+}
+
+/**
+ * The session facts, the phase arc, what sounded and every row, as pretty JSON with a
+ * fixed key order and every key present (null when absent), so two exports of the same
+ * session are byte-identical and diff cleanly.
+ */
+export function toJson(model: SessionExport): string {
+  const { facts } = model;
+  const document = {
+    format: sessionJsonFormat,
+    version: 1,
+    session: {
+      sessionId: facts.sessionId,
+      clientCode: facts.clientCode,
+      playlistId: facts.playlistId,
+      playlistTitle: facts.playlistTitle,
+      playlistAvailable: facts.playlistAvailable,
+      startedAt: facts.startedAt,
+      doseAt: facts.doseAt,
+      t0OffsetMs: facts.t0OffsetMs,
+      status: facts.status,
+      endedAt: facts.endedAt,
+      endReason: facts.endReason,
+      durationMs: facts.durationMs,
+      facilitators: facts.facilitators,
+      substance: facts.substance,
+      dose: facts.dose,
+      supplementalDosePlan: facts.supplementalDosePlan,
+      intention: facts.intention,
+      markCounts: facts.markCounts.map(({ kind, label, count }) => ({ kind, label, count })),
+      marksTakenBack: facts.marksTakenBack,
+      playbackProblems: facts.playbackProblems,
+      journalRepairs: [...facts.journalRepairs],
+    },
+    phases: model.phases.map((phase) => ({
+      id: phase.id,
+      title: phase.title,
+      kind: phase.kind,
+      reached: phase.reached,
+      skipped: phase.skipped,
+      held: phase.held,
+      startMs: phase.startMs,
+      endMs: phase.endMs,
+      targetMs: phase.targetMs,
+      extendedByMs: phase.extendedByMs,
+      actualMs: phase.actualMs,
+      playedMs: phase.playedMs,
+    })),
+    segments: model.segments.map((segment) => ({
+      id: segment.id,
+      phaseId: segment.phaseId,
+      type: segment.type,
+      title: segment.title,
+      artist: segment.artist,
+      preset: segment.preset,
+      name: segment.name,
+      startMs: segment.startMs,
+      endMs: segment.endMs,
+    })),
+    kinds: model.kinds.map((kind) => ({ id: kind.id, label: kind.label, category: kind.category, span: kind.span, color: kind.color })),
+    rows: model.rows.map(rowJson),
+  };
+  return `${JSON.stringify(document, null, 2)}\n`;
+}

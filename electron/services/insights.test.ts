@@ -1,0 +1,238 @@
+import { appendFile, mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JournalEvent } from '../../core/events';
+import { playlistSchema } from '../../core/playlist';
+import type { SessionMeta } from '../../core/session';
+import { InsightsService } from './insights';
+import { PlaylistCatalog } from './playlists';
+
+const minute = 60_000;
+const sessionCount = 500;
+const segmentIds = Array.from({ length: 12 }, (_, index) => `seg-${index}`);
+const segmentsPerSession = 10;
+
+const playlist = playlistSchema.parse({
+  format: 'attune.playlist',
+  version: 1,
+  id: 'bench',
+  title: 'Bench set',
+  phases: [
+    {
+      id: 'onset',
+      kind: 'onset',
+      title: 'Onset',
+      targetMinutes: 60,
+      segments: segmentIds.map((id, index) =>
+        index % 4 === 0
+          ? { type: 'soundscape', id, preset: 'drone', durationSeconds: 300 }
+          : { type: 'file', id, path: `music/${id}.flac`, title: `Track ${index}`, artist: 'Artist', durationSeconds: 300 },
+      ),
+    },
+  ],
+});
+
+const sessionId = (index: number) => `2026${String(Math.floor(index / 28) % 12 + 1).padStart(2, '0')}${String((index % 28) + 1).padStart(2, '0')}-090000-${String(index).padStart(6, '0')}`;
+/** Which segment the session plays in its s-th five minutes, and which marks it takes there. */
+const segmentAt = (session: number, slot: number) => segmentIds[(session + slot) % segmentIds.length] as string;
+const marksAt = (session: number, slot: number) => [...((session + slot) % 3 === 0 ? ['resonance'] : []), ...((session + slot) % 5 === 0 ? ['distress'] : [])];
+
+function sessionFiles(index: number): { meta: SessionMeta; events: JournalEvent[] } {
+  const id = sessionId(index);
+  const createdAt = `${id.slice(0, 4)}-${id.slice(4, 6)}-${id.slice(6, 8)}T09:00:00.000Z`;
+  const events: JournalEvent[] = [];
+  const add = (kind: string, sessionMs: number, payload: object) => {
+    const seq = events.length;
+    events.push({
+      id: `00000000-0000-4000-8000-${(index * 1000 + seq).toString(16).padStart(12, '0')}`,
+      seq,
+      kind,
+      sessionMs,
+      wallTime: new Date(Date.parse(createdAt) + sessionMs).toISOString(),
+      payload,
+    } as JournalEvent);
+  };
+  add('session-started', 0, { playlistId: 'bench', playlistTitle: 'Bench set' });
+  add('phase-started', 0, { phaseId: 'onset', programMs: 0 });
+  add('playback', 0, { action: 'play', programMs: 0 });
+  for (let slot = 0; slot < segmentsPerSession; slot += 1) {
+    const startMs = slot * 5 * minute;
+    add('segment-started', startMs, { phaseId: 'onset', segmentId: segmentAt(index, slot), programMs: startMs });
+    marksAt(index, slot).forEach((markKind, order) =>
+      add('mark', startMs + (order + 1) * minute, { markKind, phaseId: 'onset', segmentId: segmentAt(index, slot), positionMs: (order + 1) * minute, reactionOffsetMs: 0 }),
+    );
+  }
+  add('session-ended', segmentsPerSession * 5 * minute, { reason: 'plan-finished' });
+  const meta: SessionMeta = {
+    id,
+    playlistId: 'bench',
+    playlistTitle: 'Bench set',
+    clientCode: `C-${index}`,
+    facilitators: '',
+    intention: '',
+    substance: '',
+    dose: '',
+    supplementalDosePlan: '',
+    createdAt,
+    status: 'ended',
+  };
+  return { meta, events };
+}
+
+let dataDir: string;
+let playlistsDir: string;
+
+async function writeSession(index: number) {
+  const { meta, events } = sessionFiles(index);
+  const directory = path.join(dataDir, 'sessions', meta.id);
+  await mkdir(directory, { recursive: true });
+  await writeFile(path.join(directory, 'session.json'), `${JSON.stringify(meta, null, 2)}\n`);
+  await writeFile(path.join(directory, 'events.jsonl'), events.map((event) => `${JSON.stringify(event)}\n`).join(''));
+}
+
+function newService() {
+  return new InsightsService({ dataDir, playlists: new PlaylistCatalog([{ kind: 'user', directory: playlistsDir }]) });
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'attune-insights-'));
+  playlistsDir = path.join(dataDir, 'playlists');
+  await mkdir(playlistsDir, { recursive: true });
+  await writeFile(path.join(playlistsDir, 'bench.json'), JSON.stringify(playlist));
+  for (let start = 0; start < sessionCount; start += 50) {
+    await Promise.all(Array.from({ length: Math.min(50, sessionCount - start) }, (_, offset) => writeSession(start + offset)));
+  }
+}, 60_000);
+
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('InsightsService', () => {
+  it(`answers for ${sessionCount} sessions, correctly, and faster the second time (times printed, not asserted)`, async () => {
+    const expected = new Map<string, { sessions: Set<number>; minutes: number; resonance: number; distress: number }>();
+    for (let session = 0; session < sessionCount; session += 1) {
+      for (let slot = 0; slot < segmentsPerSession; slot += 1) {
+        const id = segmentAt(session, slot);
+        const entry = expected.get(id) ?? { sessions: new Set<number>(), minutes: 0, resonance: 0, distress: 0 };
+        entry.sessions.add(session);
+        entry.minutes += 5;
+        for (const kind of marksAt(session, slot)) entry[kind as 'resonance' | 'distress'] += 1;
+        expected.set(id, entry);
+      }
+    }
+
+    const service = newService();
+    const coldStart = performance.now();
+    const cold = await service.compute();
+    const coldMs = performance.now() - coldStart;
+    const warmStart = performance.now();
+    const warm = await service.compute();
+    const warmMs = performance.now() - warmStart;
+    console.log(`insights over ${sessionCount} sessions: first call ${coldMs.toFixed(0)} ms, second call (cached) ${warmMs.toFixed(0)} ms`);
+
+    expect(cold.sessionCount).toBe(sessionCount);
+    expect(cold.skipped).toEqual([]);
+    expect(cold.rows).toHaveLength(segmentIds.length);
+    for (const row of cold.rows) {
+      const entry = expected.get(row.segmentId);
+      expect(row.playlistTitle).toBe('Bench set');
+      expect(row.sessions).toBe(entry?.sessions.size);
+      expect(row.minutesPlayed).toBeCloseTo(entry?.minutes ?? -1, 6);
+      expect(row.marks.resonance ?? 0).toBe(entry?.resonance);
+      expect(row.marks.distress ?? 0).toBe(entry?.distress);
+      expect(row.marksPerHour.resonance ?? 0).toBeCloseTo(((entry?.resonance ?? 0) / (entry?.minutes ?? 1)) * 60, 9);
+    }
+    expect(cold.rows.find((row) => row.segmentId === 'seg-0')).toMatchObject({ type: 'soundscape', name: 'drone soundscape' });
+    expect(cold.rows.find((row) => row.segmentId === 'seg-1')).toMatchObject({ type: 'file', title: 'Track 1', artist: 'Artist' });
+    expect(cold.kinds.sort()).toEqual(['distress', 'resonance']);
+    expect(warm).toEqual(cold);
+  }, 60_000);
+
+  it('filters by playlist and date range', async () => {
+    const service = newService();
+    const inJanuary = Array.from({ length: sessionCount }, (_, index) => sessionId(index)).filter((id) => id.startsWith('202601')).length;
+    expect(inJanuary).toBeGreaterThan(0);
+    const january = await service.compute({ from: '2026-01-01', to: '2026-02-01' });
+    expect(january.sessionCount).toBe(inJanuary);
+    expect(january.rows.reduce((total, row) => total + row.minutesPlayed, 0)).toBeCloseTo(inJanuary * segmentsPerSession * 5, 6);
+    const none = await service.compute({ playlistIds: ['other'] });
+    expect(none).toMatchObject({ sessionCount: 0, rows: [] });
+  });
+
+  it('re-reads a session whose journal changed, and keeps the digest of one whose size and time did not', async () => {
+    const { meta, events } = sessionFiles(0);
+    const journalPath = path.join(dataDir, 'sessions', meta.id, 'events.jsonl');
+    const original = await readFile(journalPath, 'utf8');
+    // Whole seconds, so the time set again below is exactly the same.
+    const fixedTime = new Date('2026-01-02T00:00:00.000Z');
+    await utimes(journalPath, fixedTime, fixedTime);
+    const service = newService();
+    const before = await service.compute();
+    try {
+      // Same size, same modification time, different content: the cache is trusted, so nothing changes.
+      const changed = original.replace('"seg-0"', '"seg-9"');
+      expect(changed.length).toBe(original.length);
+      await writeFile(journalPath, changed);
+      await utimes(journalPath, fixedTime, fixedTime);
+      expect((await service.compute()).rows).toEqual(before.rows);
+      expect((await newService().compute()).rows).not.toEqual(before.rows);
+
+      // An appended mark changes the size: the session is read again.
+      const mark = {
+        id: '00000000-0000-4000-8000-ffffffffffff',
+        seq: events.length,
+        kind: 'mark',
+        sessionMs: 2 * minute,
+        wallTime: '2026-01-01T09:02:00.000Z',
+        payload: { markKind: 'chills', phaseId: 'onset', segmentId: 'seg-0', positionMs: 0, reactionOffsetMs: 0 },
+      };
+      await writeFile(journalPath, original);
+      await appendFile(journalPath, `${JSON.stringify(mark)}\n`);
+      const after = await service.compute();
+      expect(after.rows.find((row) => row.segmentId === 'seg-0')?.marks.chills).toBe(1);
+      expect(after.kinds).toContain('chills');
+    } finally {
+      await writeFile(journalPath, original);
+    }
+  });
+
+  it('reports damaged sessions, ignores what is not a session, and forgets removed ones', async () => {
+    const service = newService();
+    const damagedId = '20261231-235959-broken';
+    const damagedDir = path.join(dataDir, 'sessions', damagedId);
+    await mkdir(damagedDir, { recursive: true });
+    await writeFile(path.join(damagedDir, 'session.json'), '{ not json');
+    await writeFile(path.join(damagedDir, 'events.jsonl'), '');
+    await mkdir(path.join(dataDir, 'sessions', 'not-a-session'), { recursive: true });
+    await mkdir(path.join(dataDir, 'sessions', '20261231-235959-empty0'), { recursive: true });
+    try {
+      const report = await service.compute();
+      expect(report.skipped).toEqual([{ sessionId: damagedId, reason: 'its metadata is not valid JSON' }]);
+      expect(report.sessionCount).toBe(sessionCount);
+    } finally {
+      await rm(damagedDir, { recursive: true, force: true });
+      await rm(path.join(dataDir, 'sessions', 'not-a-session'), { recursive: true, force: true });
+      await rm(path.join(dataDir, 'sessions', '20261231-235959-empty0'), { recursive: true, force: true });
+    }
+    const removed = sessionFiles(sessionCount - 1).meta.id;
+    await rm(path.join(dataDir, 'sessions', removed), { recursive: true, force: true });
+    try {
+      expect((await service.compute()).sessionCount).toBe(sessionCount - 1);
+    } finally {
+      await writeSession(sessionCount - 1);
+    }
+  });
+
+  it('answers with nothing when there are no sessions yet', async () => {
+    const empty = await mkdtemp(path.join(os.tmpdir(), 'attune-insights-empty-'));
+    try {
+      const service = new InsightsService({ dataDir: empty, playlists: new PlaylistCatalog([]) });
+      expect(await service.compute()).toEqual({ rows: [], kinds: [], sessionCount: 0, skipped: [] });
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+});
