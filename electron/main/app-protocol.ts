@@ -9,9 +9,7 @@ import { createStaticFileResolver } from '../services/static-files';
  * The renderer loads from attune://app/ rather than file:// so that it and its media share one
  * origin: Web Audio (createMediaElementSource) only hears same-origin media.
  */
-const appScheme = 'attune';
-const appHost = 'app';
-export const appIndexUrl = `${appScheme}://${appHost}/index.html`;
+import { appHost, appScheme } from './shell-policy';
 
 /** Must run before the app is ready; Chromium fixes scheme privileges at startup. */
 export function registerAppScheme(): void {
@@ -19,15 +17,6 @@ export function registerAppScheme(): void {
     // `stream` lets media elements play a response as it arrives and seek with Range requests.
     { scheme: appScheme, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
   ]);
-}
-
-export function isAppUrl(url: string): boolean {
-  try {
-    const parsed = new URL(url);
-    return parsed.protocol === `${appScheme}:` && parsed.host === appHost;
-  } catch {
-    return false;
-  }
 }
 
 function toFetchResponse(answer: HostResponse, method: string): Response {

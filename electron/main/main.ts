@@ -1,12 +1,13 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ElectronStore from 'electron-store';
-import { BrowserWindow, app, ipcMain, powerSaveBlocker, type IpcMainInvokeEvent, type WebPreferences } from 'electron';
+import { BrowserWindow, app, ipcMain, powerSaveBlocker, session, type IpcMainInvokeEvent, type WebPreferences } from 'electron';
 import { channels } from '../../core/channels';
 import { fail } from '../../core/result';
 import { createServices } from '../services/create-services';
 import { dispatch } from '../services/dispatch';
-import { appIndexUrl, isAppUrl, registerAppScheme, serveAppProtocol } from './app-protocol';
+import { registerAppScheme, serveAppProtocol } from './app-protocol';
+import { allowNavigation, allowPermission, appIndexUrl, isTrustedSender, secureWebPreferences } from './shell-policy';
 
 app.setName('Attune');
 // Lets tests (and a facilitator who wants a separate data folder) point the app elsewhere.
@@ -19,19 +20,7 @@ const appRoot = app.isPackaged ? process.resourcesPath : path.resolve(path.dirna
 const buildDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const rendererDir = path.join(buildDir, 'renderer');
 
-export const secureWebPreferences: WebPreferences = {
-  autoplayPolicy: 'no-user-gesture-required',
-  preload: path.join(buildDir, 'electron', 'preload.cjs'),
-  contextIsolation: true,
-  sandbox: true,
-  nodeIntegration: false,
-  nodeIntegrationInWorker: false,
-  webSecurity: true,
-  allowRunningInsecureContent: false,
-  experimentalFeatures: false,
-  // A session runs for hours behind other windows: timers and audio must not be throttled.
-  backgroundThrottling: false,
-};
+const windowPreferences: WebPreferences = { ...secureWebPreferences, preload: path.join(buildDir, 'electron', 'preload.cjs') };
 
 let mainWindow: BrowserWindow | undefined;
 
@@ -41,13 +30,12 @@ interface WindowSettings {
 
 function isOwnTopLevelFrame(event: IpcMainInvokeEvent): boolean {
   const frame = event.senderFrame;
-  return (
-    mainWindow !== undefined &&
-    frame !== null &&
-    event.sender === mainWindow.webContents &&
-    frame === mainWindow.webContents.mainFrame &&
-    isAppUrl(frame.url)
-  );
+  return isTrustedSender({
+    senderId: event.sender.id,
+    mainWindowId: mainWindow?.webContents.id,
+    isMainFrame: frame !== null && mainWindow !== undefined && frame === mainWindow.webContents.mainFrame,
+    frameUrl: frame?.url,
+  });
 }
 
 function createWindow(settings: ElectronStore<WindowSettings>): BrowserWindow {
@@ -61,12 +49,17 @@ function createWindow(settings: ElectronStore<WindowSettings>): BrowserWindow {
     backgroundColor: '#0d0f12',
     title: 'Attune',
     show: false,
-    webPreferences: secureWebPreferences,
+    webPreferences: windowPreferences,
   });
   window.once('ready-to-show', () => window.show());
   window.on('close', () => settings.set('bounds', window.getNormalBounds()));
   window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  window.webContents.on('will-navigate', (event) => event.preventDefault());
+  window.webContents.on('will-navigate', (event) => {
+    if (!allowNavigation(event.url)) event.preventDefault();
+  });
+  window.webContents.on('will-redirect', (event) => {
+    if (!allowNavigation(event.url)) event.preventDefault();
+  });
   void window.loadURL(appIndexUrl);
   return window;
 }
@@ -110,7 +103,10 @@ async function start(): Promise<void> {
   });
   app.on('web-contents-created', (_event, contents) => {
     contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, decide) => decide(allowPermission(permission)));
+  session.defaultSession.setPermissionCheckHandler((_contents, permission) => allowPermission(permission));
 }
 
 void start();

@@ -114,12 +114,12 @@ export function createMediaHandler({ playlists, libraryRoots }: MediaSources): M
     } catch (error) {
       const code = nodeErrorCode(error);
       if (code === 'EACCES' || code === 'EPERM') return textResponse(403, `the file of segment "${segmentId}" cannot be read: ${segment.path}`);
-      return textResponse(404, `the file of segment "${segmentId}" was not found: ${segment.path}`);
+      return textResponse(404, `the file of segment "${segmentId}" was not found`);
     }
     if (!realRoots.some((root) => isInsideFolder(root, realFile))) return outside;
 
     const stats = await stat(realFile).catch(() => undefined);
-    if (stats === undefined) return textResponse(404, `the file of segment "${segmentId}" was not found: ${segment.path}`);
+    if (stats === undefined) return textResponse(404, `the file of segment "${segmentId}" was not found`);
     if (!stats.isFile()) return textResponse(404, `the path of segment "${segmentId}" is not a file: ${segment.path}`);
     const unreadable = await access(realFile, constants.R_OK).then(
       () => false,

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileResponse } from './file-response';
 import { textResponse, type HostResponse } from './host-response';
+import { contentSecurityPolicy } from './content-security-policy';
 import { isInsideFolder } from './inside-folder';
 
 const contentTypes: Readonly<Record<string, string>> = {
@@ -51,7 +52,13 @@ export function createStaticFileResolver(rendererDir: string): StaticFileResolve
         filePath,
         size: found.size,
         contentType: contentTypes[path.extname(filePath)] ?? 'application/octet-stream',
-        headers: { 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' },
+        headers: {
+          'cache-control': 'no-cache',
+          'x-content-type-options': 'nosniff',
+          ...(path.extname(filePath) === '.html'
+            ? { 'content-security-policy': contentSecurityPolicy, 'referrer-policy': 'no-referrer', 'cross-origin-opener-policy': 'same-origin' }
+            : {}),
+        },
       },
       rangeHeader,
     );
