@@ -4,6 +4,7 @@ import { chromiumLaunchOptions } from '../../playwright.config';
 import { removeDataDir, startWebHost } from '../support/web-host';
 import { benchJournalReplay } from './journal-replay';
 import { benchMarkAckLatency } from './mark-latency';
+import { benchPlayback } from './playback';
 import { benchPlanProjection } from './projection';
 import { median } from './stats';
 
@@ -53,7 +54,7 @@ async function benchStartup(browser: Browser): Promise<string[]> {
 async function main() {
   const browser = await chromium.launch(chromiumLaunchOptions);
   try {
-    for (const bench of [benchStartup, benchMarkAckLatency]) {
+    for (const bench of [benchStartup, benchMarkAckLatency, benchPlayback]) {
       for (const line of await bench(browser)) console.log(line);
     }
     for (const line of await benchJournalReplay()) console.log(line);

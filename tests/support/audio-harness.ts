@@ -4,12 +4,6 @@ import { createOutputChain, createTrackGain, scheduleEqualPowerFade } from '../.
 import { equalPowerGain, type Decibels, type Seconds } from '../../renderer/audio/units';
 import { integratedLufs, rmsDb, samplePeakDb, shortTermLevels, truePeakDbtp, type Channels, type LevelPoint } from './audio-measure';
 
-/*
- * Runs in the page (bundled to an IIFE by bundle-audio-harness.ts). Everything it renders
- * goes through the engine's own gain chain, track gain, fades and loudness rule; only the
- * test signals and the measuring are ours.
- */
-
 const sampleRate = 48_000;
 /** SessionPlayer's curveMarginSeconds: the fade-in ends, and the fade-out starts, this much inside the overlap. */
 const curveMarginSeconds = 0.002;
@@ -336,6 +330,63 @@ async function renderFileStaging(base64: string, options: StagingOptions): Promi
   return stageBuffer(await decode(base64), options);
 }
 
+export interface FileCrossfadeOptions {
+  /** The files' bytes, base64. */
+  readonly outgoing: string;
+  readonly incoming: string;
+  readonly outgoingLoudness: Loudness;
+  readonly incomingLoudness: Loudness;
+  /** Where the outgoing file is when the render starts. */
+  readonly outgoingFrom: Seconds;
+  /** The overlap starts this long into the render; the incoming file starts there from 0. */
+  readonly fadeAt: Seconds;
+  readonly fadeSeconds: Seconds;
+  readonly totalSeconds: Seconds;
+  readonly windowSeconds: Seconds;
+}
+
+export interface FileCrossfadeResult {
+  readonly steadyBeforeDb: Decibels;
+  readonly steadyAfterDb: Decibels;
+  /** The lowest short-term level whose window centre lies in the overlap. */
+  readonly lowestDb: Decibels;
+}
+
+/**
+ * Two real files crossfading as two decks would, with their track gains, through the chain:
+ * what a transition sounds like with sample-exact starts (no media elements, no timers).
+ * Steady levels are 200 ms windows ending 50 ms before and starting 50 ms after the overlap.
+ */
+async function renderFileCrossfade(options: FileCrossfadeOptions): Promise<FileCrossfadeResult> {
+  const [outgoing, incoming] = await Promise.all([decode(options.outgoing), decode(options.incoming)]);
+  const context = new OfflineAudioContext(2, Math.round(options.totalSeconds * sampleRate), sampleRate);
+  const chain = createOutputChain(context, 1);
+  chain.master.connect(context.destination);
+  const deck = (buffer: AudioBuffer, loudness: Loudness, direction: 'in' | 'out') => {
+    const track = createTrackGain(context, trackGain({ loudness }).gainDb);
+    const gain = context.createGain();
+    gain.gain.setValueAtTime(direction === 'in' ? 0 : 1, 0);
+    if (direction === 'in') scheduleEqualPowerFade(gain.gain, 'in', options.fadeAt, options.fadeSeconds - curveMarginSeconds, 0);
+    else scheduleEqualPowerFade(gain.gain, 'out', options.fadeAt + curveMarginSeconds, options.fadeSeconds - curveMarginSeconds, 0);
+    track.connect(gain).connect(chain.musicBus);
+    const source = context.createBufferSource();
+    source.buffer = buffer;
+    source.connect(track);
+    if (direction === 'in') source.start(options.fadeAt, 0);
+    else source.start(0, options.outgoingFrom);
+  };
+  deck(outgoing, options.outgoingLoudness, 'out');
+  deck(incoming, options.incomingLoudness, 'in');
+  const rendered = channelsOf(await context.startRendering());
+  const fadeEnd = options.fadeAt + options.fadeSeconds;
+  const inside = shortTermLevels(rendered, sampleRate, options.windowSeconds, 0.005).filter((point) => point.at >= options.fadeAt && point.at <= fadeEnd);
+  return {
+    steadyBeforeDb: rmsDb(rendered, sampleRate, options.fadeAt - 0.25, options.fadeAt - 0.05),
+    steadyAfterDb: rmsDb(rendered, sampleRate, fadeEnd + 0.05, fadeEnd + 0.25),
+    lowestDb: Math.min(...inside.map((point) => point.db)),
+  };
+}
+
 export interface LimiterBurstOptions {
   readonly base: TestSignal;
   readonly burstDb: Decibels;
@@ -378,6 +429,11 @@ async function renderLimiterBurst(options: LimiterBurstOptions): Promise<Limiter
   };
 }
 
+/**
+ * What the page gets once bundle-audio-harness.ts has bundled this file: renders through the
+ * engine's own gain chain, track gain, fades and loudness rule; only the test signals and the
+ * measuring are ours.
+ */
 export const audioHarness = {
   sampleRate,
   renderCrossfade,
@@ -386,6 +442,7 @@ export const audioHarness = {
   renderStaging,
   renderFileStaging,
   renderLimiterBurst,
+  renderFileCrossfade,
 };
 
 export type AudioHarness = typeof audioHarness;
