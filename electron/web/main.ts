@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -5,6 +6,7 @@ import { parseArgs } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import { createServices } from '../services/create-services';
 import { defaultDataDir } from '../services/data-paths';
+import { entryPrefix } from './access-control';
 import { createWebServer } from './web-server';
 
 const usage = 'usage: npm run web -- [--port N] [--data-dir DIR]   (--port 0 picks any free port; default 5780)';
@@ -37,16 +39,19 @@ async function main() {
   }
   const appRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
   const services = createServices({ dataDir: options.dataDir, bundledPlaylistsDir: path.join(appRoot, 'playlists') });
+  const token = randomBytes(32).toString('base64url');
   const server = createWebServer({
     handlers: services.handlers,
     rendererDir: path.join(appRoot, 'dist', 'renderer'),
     playlists: services.playlists,
     libraryRoots: services.libraryRoots,
+    token,
   });
   server.listen(options.port, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
-  console.log(`Attune listening on http://127.0.0.1:${port}`);
+  // The address carries this run's key; only a browser that opened it can use the host.
+  console.log(`Attune listening on http://127.0.0.1:${port}${entryPrefix}${token}/`);
 
   let stopping = false;
   const stop = async (signal: string) => {

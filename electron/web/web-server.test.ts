@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
-import type http from 'node:http';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +9,14 @@ import { createServices } from '../services/create-services';
 import { createWebServer } from './web-server';
 
 const trackBytes = Buffer.from(Array.from({ length: 4096 }, (_, index) => (index * 7) % 256));
+
+const token = 'k'.repeat(43);
+let port = 0;
+
+/** Our own page's requests carry the run's key in the cookie the entry address sets. */
+function authedFetch(url: string, init: RequestInit = {}): Promise<Response> {
+  return fetch(url, { ...init, headers: { ...(init.headers as Record<string, string> | undefined), cookie: `attune-${port}=${token}` } });
+}
 
 let base: string;
 let services: ReturnType<typeof createServices>;
@@ -44,10 +52,11 @@ beforeAll(async () => {
   };
   await writeFile(path.join(bundledDir, 'web-set.json'), JSON.stringify(playlist));
   services = createServices({ dataDir: path.join(base, 'data'), bundledPlaylistsDir: bundledDir });
-  server = createWebServer({ handlers: services.handlers, rendererDir, playlists: services.playlists, libraryRoots: async () => [] });
+  server = createWebServer({ handlers: services.handlers, rendererDir, playlists: services.playlists, libraryRoots: async () => [], token });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  port = (server.address() as AddressInfo).port;
+  origin = `http://127.0.0.1:${port}`;
 });
 
 afterAll(async () => {
@@ -59,7 +68,7 @@ afterAll(async () => {
 
 describe('web host media route', () => {
   it('answers a Range request with 206 and exactly those bytes', async () => {
-    const response = await fetch(`${origin}/media/web-set/track`, { headers: { range: 'bytes=1000-1999' } });
+    const response = await authedFetch(`${origin}/media/web-set/track`, { headers: { range: 'bytes=1000-1999' } });
     expect(response.status).toBe(206);
     expect(response.headers.get('content-range')).toBe('bytes 1000-1999/4096');
     expect(response.headers.get('content-length')).toBe('1000');
@@ -70,26 +79,72 @@ describe('web host media route', () => {
   });
 
   it('answers HEAD with the headers only', async () => {
-    const response = await fetch(`${origin}/media/web-set/track`, { method: 'HEAD' });
+    const response = await authedFetch(`${origin}/media/web-set/track`, { method: 'HEAD' });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-length')).toBe('4096');
     expect((await response.arrayBuffer()).byteLength).toBe(0);
   });
 
   it('refuses a segment whose path leads out of the playlist folder with 403', async () => {
-    const response = await fetch(`${origin}/media/web-set/escape`);
+    const response = await authedFetch(`${origin}/media/web-set/escape`);
     expect(response.status).toBe(403);
     expect(await response.text()).not.toContain('outside every allowed folder');
   });
 
   it('answers an id smuggling a path with 400', async () => {
-    expect((await fetch(`${origin}/media/..%2f..%2fsecret/track`)).status).toBe(400);
+    expect((await authedFetch(`${origin}/media/..%2f..%2fsecret/track`)).status).toBe(400);
   });
 
   it('still serves the renderer next to the media route', async () => {
-    const response = await fetch(`${origin}/`);
+    const response = await authedFetch(`${origin}/`);
     expect(response.status).toBe(200);
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(await response.text()).toContain('<title>Attune</title>');
+  });
+});
+
+describe('web host access control', () => {
+  const raw = (pathname: string, headers: Record<string, string>, method = 'GET', body?: string) =>
+    new Promise<{ status: number; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
+      const request = http.request({ host: '127.0.0.1', port, path: pathname, method, headers }, (response) => {
+        response.resume();
+        resolve({ status: response.statusCode ?? 0, headers: response.headers });
+      });
+      request.on('error', reject);
+      if (body !== undefined) request.write(body);
+      request.end();
+    });
+  const ownHost = () => ({ host: `127.0.0.1:${port}` });
+  const cookie = () => ({ cookie: `attune-${port}=${token}` });
+
+  it('refuses a request without the key', async () => {
+    expect((await raw('/', ownHost())).status).toBe(401);
+    expect((await raw('/api/sessions:list', ownHost(), 'POST', '{}')).status).toBe(401);
+    expect((await raw('/media/web-set/track', ownHost())).status).toBe(401);
+    expect((await raw('/', { ...ownHost(), cookie: `attune-${port}=${'x'.repeat(43)}` })).status).toBe(401);
+  });
+
+  it('lets the printed address in: the key goes into a cookie and out of the URL', async () => {
+    const entered = await raw(`/t/${token}/?diagnostics`, ownHost());
+    expect(entered.status).toBe(303);
+    expect(entered.headers.location).toBe('/?diagnostics');
+    expect(String(entered.headers['set-cookie'])).toContain(`attune-${port}=${token}; HttpOnly; SameSite=Strict`);
+    expect((await raw(`/t/${'y'.repeat(43)}/`, ownHost())).status).toBe(401);
+    expect((await raw('/', { ...ownHost(), ...cookie() })).status).toBe(200);
+  });
+
+  it('refuses a foreign Host (DNS rebinding), a foreign Origin and other sites', async () => {
+    expect((await raw('/', { host: `evil.example:${port}`, ...cookie() })).status).toBe(421);
+    expect((await raw('/', { host: `127.0.0.1:${port + 1}`, ...cookie() })).status).toBe(421);
+    expect((await raw('/api/sessions:list', { ...ownHost(), ...cookie(), origin: 'http://127.0.0.1:9999' }, 'POST', '{}')).status).toBe(403);
+    expect((await raw('/api/sessions:list', { ...ownHost(), ...cookie(), origin: 'https://evil.example' }, 'POST', '{}')).status).toBe(403);
+    expect((await raw('/media/web-set/track', { ...ownHost(), ...cookie(), 'sec-fetch-site': 'same-site' })).status).toBe(403);
+    expect((await raw('/media/web-set/track', { ...ownHost(), ...cookie(), 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    expect((await raw('/media/web-set/track', { ...ownHost(), ...cookie(), 'sec-fetch-site': 'same-origin' })).status).toBe(200);
+  });
+
+  it('refuses a request body over 1 MiB', async () => {
+    const response = await raw('/api/sessions:list', { ...ownHost(), ...cookie(), 'content-type': 'application/json' }, 'POST', `"${'a'.repeat(1024 * 1024 + 10)}"`);
+    expect(response.status).toBe(413);
   });
 });

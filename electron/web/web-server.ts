@@ -1,8 +1,10 @@
 import { createReadStream } from 'node:fs';
 import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream/promises';
 import type { Handlers } from '../../core/contract';
 import { dispatch } from '../services/dispatch';
+import { decideAccess } from './access-control';
 import { nodeErrorCode } from '../services/error-code';
 import type { HostResponse } from '../services/host-response';
 import { createMediaHandler, mediaUrlPrefix, type MediaSources } from '../services/media';
@@ -12,6 +14,8 @@ export interface WebServerOptions extends MediaSources {
   readonly handlers: Handlers;
   /** The built renderer (Vite's output). */
   readonly rendererDir: string;
+  /** This run's key: the printed address carries it, the page keeps it in a cookie. */
+  readonly token: string;
 }
 
 const maxRequestBytes = 1024 * 1024;
@@ -75,7 +79,7 @@ async function send(request: http.IncomingMessage, response: http.ServerResponse
   }
 }
 
-export function createWebServer({ handlers, rendererDir, playlists, libraryRoots }: WebServerOptions): http.Server {
+export function createWebServer({ handlers, rendererDir, playlists, libraryRoots, token }: WebServerOptions): http.Server {
   const serveStatic = createStaticFileResolver(rendererDir);
   const serveMedia = createMediaHandler({ playlists, libraryRoots });
   const answer = async (request: http.IncomingMessage, response: http.ServerResponse, pathname: string) => {
@@ -85,7 +89,20 @@ export function createWebServer({ handlers, rendererDir, playlists, libraryRoots
       : await serveStatic(pathname, range);
     await send(request, response, hostResponse);
   };
-  return http.createServer((request, response) => {
+  const server = http.createServer((request, response) => {
+    const port = (server.address() as AddressInfo | null)?.port ?? 0;
+    const access = decideAccess({ url: request.url ?? '/', headers: request.headers }, token, port);
+    if (access.kind === 'refuse') {
+      response.writeHead(access.status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+      response.end(`Attune: ${access.message}\n`);
+      request.resume();
+      return;
+    }
+    if (access.kind === 'enter') {
+      response.writeHead(303, { location: access.location, 'set-cookie': access.cookie, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
+      response.end();
+      return;
+    }
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const work = url.pathname.startsWith(apiPrefix)
       ? handleApi(handlers, request, response, url.pathname.slice(apiPrefix.length))
@@ -98,4 +115,5 @@ export function createWebServer({ handlers, rendererDir, playlists, libraryRoots
       else response.destroy();
     });
   });
+  return server;
 }

@@ -5,7 +5,10 @@ import path from 'node:path';
 import { once } from 'node:events';
 
 export interface RunningWebHost {
+  /** The printed address without its trailing slash (it carries the run's key); append `/#/…` or `/?…`. */
   readonly url: string;
+  /** The host's origin, for requests that must not carry the key. */
+  readonly origin: string;
   readonly dataDir: string;
   readonly process: ChildProcess;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
@@ -25,7 +28,7 @@ export async function startWebHost(options: { dataDir?: string } = {}): Promise<
     const timer = setTimeout(() => reject(new Error(`web host did not start in time:\n${output}`)), 15_000);
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /Attune listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      const match = /Attune listening on (http:\/\/127\.0\.0\.1:\d+\/t\/[A-Za-z0-9_-]+)\//.exec(output);
       if (match?.[1] !== undefined) {
         clearTimeout(timer);
         resolve(match[1]);
@@ -39,6 +42,7 @@ export async function startWebHost(options: { dataDir?: string } = {}): Promise<
   });
   return {
     url,
+    origin: new URL(url).origin,
     dataDir,
     process: child,
     async stop(signal = 'SIGTERM') {
