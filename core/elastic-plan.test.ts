@@ -746,3 +746,32 @@ describe('properties', () => {
     );
   });
 });
+
+describe('extra segments', () => {
+  it('fill an extension before the bridge, and stay silent otherwise', async () => {
+    const { parsePlaylist } = await import('./playlist');
+    const parsed = parsePlaylist({
+      format: 'attune.playlist',
+      version: 1,
+      id: 'with-extras',
+      title: 'With extras',
+      crossfadeSeconds: 0,
+      phases: [
+        {
+          id: 'onset',
+          kind: 'onset',
+          title: 'Onset',
+          targetMinutes: 10,
+          segments: [{ type: 'soundscape', id: 'main', preset: 'breath', durationSeconds: 600 }],
+          extras: [{ type: 'soundscape', id: 'extra', preset: 'drone', durationSeconds: 300 }],
+        },
+        { id: 'peak', kind: 'peak', title: 'Peak', targetMinutes: 10, segments: [{ type: 'soundscape', id: 'p', preset: 'drone', durationSeconds: 600 }] },
+      ],
+    });
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    const plain = buildElasticPlan(parsed.value, []);
+    expect(plain.entries.map((entry) => entry.segment.id)).toEqual(['main', 'p']);
+    const extended = buildElasticPlan(parsed.value, [{ kind: 'extend', phaseId: 'onset', byMs: 10 * 60_000, programMs: 60_000 }]);
+    expect(extended.entries.map((entry) => entry.segment.id)).toEqual(['main', 'extra', 'onset-bridge', 'p']);
+  });
+});

@@ -96,8 +96,9 @@ export function planSource(playlist: Playlist, knownDurationsMs: ReadonlyMap<str
   return {
     playlist,
     defaultCrossfadeMs,
+    // A phase's extras follow its own segments: they sound only when it has time beyond them.
     segments: playlist.phases.map((phase) =>
-      phase.segments.map((segment) => ({
+      [...phase.segments, ...(phase.extras ?? [])].map((segment) => ({
         segment,
         durationMs: segment.durationSeconds !== undefined ? secondsToMs(segment.durationSeconds) : knownDurationsMs.get(segment.id),
         crossfadeMs: segment.crossfadeSeconds !== undefined ? secondsToMs(segment.crossfadeSeconds) : defaultCrossfadeMs,

@@ -67,6 +67,11 @@ export const phaseSchema = z
     minMinutes: z.number().positive().optional(),
     maxMinutes: z.number().positive().optional(),
     segments: z.array(segmentSchema).min(1).max(2000),
+    /**
+     * Played only when the phase has time beyond its own music (it was extended, or the
+     * music runs short of the target), before a bridge soundscape takes over.
+     */
+    extras: z.array(segmentSchema).max(500).optional(),
   })
   .refine((phase) => phase.minMinutes === undefined || phase.minMinutes <= phase.targetMinutes, {
     message: 'minMinutes must not be greater than targetMinutes',
@@ -97,16 +102,14 @@ export const playlistSchema = z
         context.addIssue({ code: 'custom', message: `duplicate id "${phase.id}"`, path: ['phases', phaseIndex, 'id'] });
       }
       seen.add(phase.id);
-      phase.segments.forEach((segment, segmentIndex) => {
-        if (seen.has(segment.id)) {
-          context.addIssue({
-            code: 'custom',
-            message: `duplicate id "${segment.id}"`,
-            path: ['phases', phaseIndex, 'segments', segmentIndex, 'id'],
-          });
-        }
-        seen.add(segment.id);
-      });
+      for (const list of ['segments', 'extras'] as const) {
+        (phase[list] ?? []).forEach((segment, segmentIndex) => {
+          if (seen.has(segment.id)) {
+            context.addIssue({ code: 'custom', message: `duplicate id "${segment.id}"`, path: ['phases', phaseIndex, list, segmentIndex, 'id'] });
+          }
+          seen.add(segment.id);
+        });
+      }
     });
   });
 export type Playlist = z.infer<typeof playlistSchema>;
