@@ -13,6 +13,7 @@ export const channels = [
   'sessions:end',
   'journal:append',
   'power:keep-awake',
+  'insights:query',
 ] as const;
 export type Channel = (typeof channels)[number];
 

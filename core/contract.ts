@@ -51,6 +51,45 @@ export const settingsResultSchema = z.strictObject({
 });
 export type SettingsResult = z.infer<typeof settingsResultSchema>;
 
+/** A day (`2026-11-21`, midnight UTC) or an instant with its offset, as the insights filter takes it. */
+const insightsInstant = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+
+export const insightsQuerySchema = z.strictObject({
+  /** Only sessions of these playlists; all when absent or empty. */
+  playlistIds: z.array(slugId).max(500).optional(),
+  /** Sessions started at or after this instant. */
+  from: insightsInstant.optional(),
+  /** Sessions started before this instant. */
+  to: insightsInstant.optional(),
+});
+export type InsightsQuery = z.infer<typeof insightsQuerySchema>;
+
+const trackInsightSchema = z.strictObject({
+  id: z.string(),
+  type: z.enum(['file', 'soundscape', 'unknown']),
+  title: z.string().nullable(),
+  artist: z.string().nullable(),
+  preset: z.string().nullable(),
+  name: z.string(),
+  playlistId: z.string(),
+  playlistTitle: z.string(),
+  segmentId: z.string(),
+  sessions: z.number().int().min(0),
+  playedMs: z.number().min(0),
+  minutesPlayed: z.number().min(0),
+  marks: z.record(z.string(), z.number().int().min(0)),
+  /** null for a track that never played. */
+  marksPerHour: z.record(z.string(), z.number().min(0).nullable()),
+});
+
+export const insightsReportSchema = z.strictObject({
+  rows: z.array(trackInsightSchema),
+  kinds: z.array(z.string()),
+  sessionCount: z.number().int().min(0),
+  skipped: z.array(z.strictObject({ sessionId: z.string(), reason: z.string() })),
+});
+export type InsightsReportResponse = z.infer<typeof insightsReportSchema>;
+
 export const contract = {
   'settings:get': { request: noArguments, response: settingsResultSchema },
   'settings:update': { request: settingsUpdateSchema, response: settingsResultSchema },
@@ -81,6 +120,8 @@ export const contract = {
     request: z.strictObject({ sessionId: sessionIdSchema, events: z.array(journalEventInputSchema).min(1).max(200) }),
     response: z.array(appendAckSchema),
   },
+  /** Per track across every session journal: sessions played, minutes played, marks of each kind per hour of play. */
+  'insights:query': { request: insightsQuerySchema, response: insightsReportSchema },
 } as const satisfies Record<Channel, { request: z.ZodType; response: z.ZodType }>;
 
 export type Contract = typeof contract;

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { foldSession, programMsAt, sessionMsFromJournal } from '../core/fold';
 import type { SessionSetup } from '../core/session';
 import { AudioOutput } from './audio/AudioOutput';
@@ -6,6 +6,7 @@ import { callOrThrow } from './bridge/attune-bridge';
 import { HomeScreen } from './features/home/HomeScreen';
 import { LiveScreen } from './features/live/LiveScreen';
 import { LiveSession } from './features/live/LiveSession';
+import { InsightsScreen } from './features/insights/InsightsScreen';
 import { ReviewScreen } from './features/review/ReviewScreen';
 import { SettingsClient } from './features/settings/SettingsClient';
 import { SettingsScreen } from './features/settings/SettingsScreen';
@@ -88,6 +89,8 @@ export function App() {
 
   const leaveLive = useCallback(() => replaceLive(undefined), [replaceLive]);
   const liveRunning = live !== undefined && !live.getState().ended;
+  const targetLufs = settingsState.settings.targetLoudnessLufs;
+  const reviewAudio = useMemo(() => ({ output: audioOutput, liveRunning, targetLufs }), [liveRunning, targetLufs]);
 
   return (
     <div className="app">
@@ -104,6 +107,9 @@ export function App() {
         <a href={hrefFor({ screen: 'review' })} aria-current={route.screen === 'review'}>
           Review
         </a>
+        <a href={hrefFor({ screen: 'insights' })} aria-current={route.screen === 'insights'}>
+          Insights
+        </a>
         <a href={hrefFor({ screen: 'settings' })} aria-current={route.screen === 'settings'}>
           Settings
         </a>
@@ -118,7 +124,8 @@ export function App() {
         {route.screen === 'live' ? (
           <LiveScreen session={live?.meta.id === route.sessionId ? live : undefined} sessionId={route.sessionId} onLeave={leaveLive} />
         ) : null}
-        {route.screen === 'review' ? <ReviewScreen sessionId={route.sessionId} kinds={settingsState.settings.markKinds} /> : null}
+        {route.screen === 'review' ? <ReviewScreen sessionId={route.sessionId} kinds={settingsState.settings.markKinds} audio={reviewAudio} /> : null}
+        {route.screen === 'insights' ? <InsightsScreen kinds={settingsState.settings.markKinds} /> : null}
         {route.screen === 'settings' ? <SettingsScreen client={settingsClient} /> : null}
       </main>
     </div>

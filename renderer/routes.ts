@@ -4,12 +4,14 @@ export type Route =
   | { readonly screen: 'home' }
   | { readonly screen: 'live'; readonly sessionId: string }
   | { readonly screen: 'review'; readonly sessionId?: string }
-  | { readonly screen: 'settings' };
+  | { readonly screen: 'settings' }
+  | { readonly screen: 'insights' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean);
   if (parts[0] === 'live' && parts[1] !== undefined) return { screen: 'live', sessionId: parts[1] };
   if (parts[0] === 'settings') return { screen: 'settings' };
+  if (parts[0] === 'insights') return { screen: 'insights' };
   if (parts[0] === 'review') return parts[1] === undefined ? { screen: 'review' } : { screen: 'review', sessionId: parts[1] };
   return { screen: 'home' };
 }
@@ -24,6 +26,8 @@ export function hrefFor(route: Route): string {
       return route.sessionId === undefined ? '#/review' : `#/review/${route.sessionId}`;
     case 'settings':
       return '#/settings';
+    case 'insights':
+      return '#/insights';
   }
 }
 

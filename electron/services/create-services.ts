@@ -1,6 +1,7 @@
 import path from 'node:path';
 import Conf from 'conf';
 import { createHandlers, type Services } from './handlers';
+import { InsightsService } from './insights';
 import { PlaylistCatalog } from './playlists';
 import { SessionStore } from './sessions';
 import { SettingsService, type KeyValueStore } from './settings';
@@ -23,13 +24,15 @@ export interface ServiceLocations {
 
 export function createServices({ dataDir, bundledPlaylistsDir, openSettingsStore, keepAwake = () => false }: ServiceLocations) {
   const openStore = openSettingsStore ?? (() => new Conf<Record<string, unknown>>({ cwd: dataDir, configName: 'settings' }));
+  const playlists = new PlaylistCatalog([
+    { kind: 'bundled', directory: bundledPlaylistsDir },
+    { kind: 'user', directory: path.join(dataDir, 'playlists') },
+  ]);
   const services: Services = {
     settings: new SettingsService({ openStore, filePath: path.join(dataDir, settingsFileName) }),
-    playlists: new PlaylistCatalog([
-      { kind: 'bundled', directory: bundledPlaylistsDir },
-      { kind: 'user', directory: path.join(dataDir, 'playlists') },
-    ]),
+    playlists,
     sessions: new SessionStore(dataDir),
+    insights: new InsightsService({ dataDir, playlists }),
     keepAwake,
   };
   return {

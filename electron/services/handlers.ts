@@ -1,4 +1,5 @@
 import type { Handlers } from '../../core/contract';
+import type { InsightsService } from './insights';
 import type { PlaylistCatalog } from './playlists';
 import type { SessionStore } from './sessions';
 import type { SettingsService } from './settings';
@@ -7,12 +8,13 @@ export interface Services {
   readonly playlists: PlaylistCatalog;
   readonly sessions: SessionStore;
   readonly settings: SettingsService;
+  readonly insights: InsightsService;
   /** Holds or releases the host's sleep blocker; answers whether one is held (the web host has none). */
   readonly keepAwake: (active: boolean) => boolean;
 }
 
 /** The contract's implementation, shared by the desktop host and the web host. */
-export function createHandlers({ playlists, sessions, settings, keepAwake }: Services): Handlers {
+export function createHandlers({ playlists, sessions, settings, insights, keepAwake }: Services): Handlers {
   return {
     'power:keep-awake': async ({ active }) => ({ held: keepAwake(active) }),
     'settings:get': async () => settings.get(),
@@ -25,5 +27,9 @@ export function createHandlers({ playlists, sessions, settings, keepAwake }: Ser
     'sessions:end': ({ sessionId, eventId, sessionMs, reason }) =>
       sessions.end(sessionId, { id: eventId, kind: 'session-ended', sessionMs, payload: { reason } }),
     'journal:append': ({ sessionId, events }) => sessions.appendMany(sessionId, events),
+    'insights:query': async (filter) => {
+      const report = await insights.compute(filter);
+      return { ...report, skipped: [...report.skipped] };
+    },
   };
 }

@@ -1,23 +1,42 @@
-import { useMemo, useState } from 'react';
+import { useCallback, useDeferredValue, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { OpenedSession } from '../../../core/contract';
+import { buildSessionExport } from '../../../core/exports';
 import { foldSession, type FoldedMark } from '../../../core/fold';
 import { formatClock, formatPosition } from '../../../core/format';
 import type { MarkKindDefinition } from '../../../core/mark-kinds';
 import { buildPlan } from '../../../core/plan';
 import type { Playlist } from '../../../core/playlist';
 import { ok } from '../../../core/result';
-import { call } from '../../bridge/attune-bridge';
+import type { AudioOutput } from '../../audio/AudioOutput';
+import { ReviewPlayer, type ReviewPlayerState } from '../../audio/ReviewPlayer';
+import { call, mediaUrl } from '../../bridge/attune-bridge';
 import { hrefFor } from '../../routes';
 import { useHostData } from '../../use-host-data';
+import { ExportPanel } from './ExportPanel';
+import { localTimeZone } from './export-formats';
+import { MarkDetails, type MarkEdit } from './MarkDetails';
+import { replaySourceFor, replayStartMs } from './replay-source';
 import { SessionSummary } from './SessionSummary';
+import { SessionTimeline } from './SessionTimeline';
+import { buildTimeline, isReplayable, type TimelineItem } from './timeline-model';
+import './review.css';
+
+/** What replay needs from the app: its one output, and whether a session is sounding on it. */
+export interface ReviewAudio {
+  readonly output: () => AudioOutput;
+  /** While a live session runs, review does not play: its sound must not be disturbed. */
+  readonly liveRunning: boolean;
+  readonly targetLufs: number;
+}
 
 interface ReviewScreenProps {
   readonly sessionId: string | undefined;
   readonly kinds: readonly MarkKindDefinition[];
+  readonly audio: ReviewAudio;
 }
 
-export function ReviewScreen({ sessionId, kinds }: ReviewScreenProps) {
-  return sessionId === undefined ? <SessionList /> : <SessionDetail sessionId={sessionId} kinds={kinds} />;
+export function ReviewScreen({ sessionId, kinds, audio }: ReviewScreenProps) {
+  return sessionId === undefined ? <SessionList /> : <SessionDetail sessionId={sessionId} kinds={kinds} audio={audio} />;
 }
 
 function SessionList() {
@@ -47,7 +66,7 @@ function SessionList() {
   );
 }
 
-function SessionDetail({ sessionId, kinds }: { readonly sessionId: string; readonly kinds: readonly MarkKindDefinition[] }) {
+function SessionDetail({ sessionId, kinds, audio }: { readonly sessionId: string; readonly kinds: readonly MarkKindDefinition[]; readonly audio: ReviewAudio }) {
   const [loaded, reload] = useHostData(async () => {
     const opened = await call('sessions:open', { sessionId });
     if (!opened.ok) return opened;
@@ -55,9 +74,11 @@ function SessionDetail({ sessionId, kinds }: { readonly sessionId: string; reado
     const playlist = await call('playlists:get', { playlistId: opened.value.meta.playlistId });
     return ok({ session: opened.value, playlist: playlist.ok ? playlist.value : undefined });
   }, [sessionId]);
-  if (loaded.status === 'loading') return <p className="muted">Opening the session…</p>;
+  // Until the new session arrives, the previous one's data is still at hand: it is not shown.
+  if (loaded.status === 'loading' || (loaded.status === 'ready' && loaded.value.session.meta.id !== sessionId)) return <p className="muted">Opening the session…</p>;
   if (loaded.status === 'error') return <p className="error">The session could not be opened: {loaded.message}</p>;
-  return <SessionMarks session={loaded.value.session} playlist={loaded.value.playlist} kinds={kinds} onChanged={reload} />;
+  // Keyed, so another session starts with its own view, selection and replay.
+  return <SessionMarks key={loaded.value.session.meta.id} session={loaded.value.session} playlist={loaded.value.playlist} kinds={kinds} audio={audio} onChanged={reload} />;
 }
 
 function segmentName(playlist: Playlist | undefined, segmentId: string): string {
@@ -79,25 +100,81 @@ function describeVitals(mark: FoldedMark): string {
   return parts.join(' · ');
 }
 
+const idleReplay: ReviewPlayerState = { status: 'idle' };
+const tablePageSize = 200;
+
+/** One replay at a time for the screen; it stops when the screen goes. */
+function useReviewPlayer(output: () => AudioOutput): [ReviewPlayer | undefined, ReviewPlayerState] {
+  const [player, setPlayer] = useState<ReviewPlayer | undefined>();
+  useEffect(() => {
+    const created = new ReviewPlayer(output);
+    setPlayer(created);
+    return () => created.dispose();
+  }, [output]);
+  const subscribe = useCallback((notify: () => void) => player?.on('state', notify) ?? (() => undefined), [player]);
+  const state = useSyncExternalStore(subscribe, () => player?.getState() ?? idleReplay);
+  return [player, state];
+}
+
 function SessionMarks({
   session,
   playlist,
   kinds,
+  audio,
   onChanged,
 }: {
   readonly session: OpenedSession;
   readonly playlist: Playlist | undefined;
   readonly kinds: readonly MarkKindDefinition[];
+  readonly audio: ReviewAudio;
   readonly onChanged: () => void;
 }) {
   const folded = useMemo(() => foldSession(session.events), [session.events]);
   const plan = useMemo(() => (playlist === undefined ? undefined : buildPlan(playlist)), [playlist]);
+  const exportModel = useMemo(() => buildSessionExport(session, playlist, kinds), [session, playlist, kinds]);
+  const timeline = useMemo(() => buildTimeline(exportModel), [exportModel]);
+  const timeZone = useMemo(localTimeZone, []);
+  const [activeKey, setActiveKey] = useState<string | undefined>();
+  const activeItem = activeKey === undefined ? undefined : timeline.items.find((item) => item.key === activeKey);
+  const [player, replay] = useReviewPlayer(audio.output);
   const [error, setError] = useState<string | undefined>();
+  // A long table costs more to build than the whole timeline: it grows on request.
+  const [rowLimit, setRowLimit] = useState(tablePageSize);
+  // The table is built after the timeline has been drawn, so the timeline comes first.
+  const listedRows = useDeferredValue(rowLimit, 0);
   const offset = folded.t0OffsetMs;
   const phaseTitle = (id: string) => playlist?.phases.find((phase) => phase.id === id)?.title ?? id;
   const kindLabel = (id: string) => kinds.find((kind) => kind.id === id)?.label ?? id;
 
-  const saveEdit = async (mark: FoldedMark, changes: { intensity?: number | null; note?: string | null }) => {
+  useEffect(() => {
+    if (audio.liveRunning) player?.stop();
+  }, [audio.liveRunning, player]);
+
+  const { liveRunning, targetLufs } = audio;
+  const replayUnavailable = useCallback(
+    (item: TimelineItem): string | undefined => {
+      if (liveRunning) return 'Replay is off while a session is running.';
+      if (!isReplayable(item)) return 'Nothing known was playing at this mark.';
+      if (replaySourceFor(playlist, item.row.segment?.id ?? '', targetLufs, mediaUrl) === undefined) return 'The playlist no longer has this segment.';
+      return undefined;
+    },
+    [liveRunning, playlist, targetLufs],
+  );
+
+  const startReplay = useCallback(
+    (item: TimelineItem) => {
+      const segment = item.row.segment;
+      if (player === undefined || segment === null || item.row.positionMs === null || replayUnavailable(item) !== undefined) return;
+      const source = replaySourceFor(playlist, segment.id, targetLufs, mediaUrl);
+      if (source === undefined) return;
+      setActiveKey(item.key);
+      void player.play({ id: item.key, label: segment.name, source, fromMs: replayStartMs(item.row.positionMs) });
+    },
+    [player, playlist, targetLufs, replayUnavailable],
+  );
+  const stopReplay = useCallback(() => player?.stop(), [player]);
+
+  const saveEdit = async (mark: Pick<FoldedMark, 'id'>, changes: MarkEdit) => {
     const result = await call('journal:append', {
       sessionId: session.meta.id,
       events: [{ id: crypto.randomUUID(), kind: 'mark-edited', sessionMs: folded.lastSessionMs, payload: { markId: mark.id, ...changes } }],
@@ -157,6 +234,30 @@ function SessionMarks({
             {error}
           </p>
         ) : null}
+      </section>
+      <section className="panel" aria-labelledby="timeline-heading">
+        <h2 id="timeline-heading">Timeline</h2>
+        <SessionTimeline
+          model={timeline}
+          activeKey={activeKey}
+          onActivate={setActiveKey}
+          onReplay={startReplay}
+          onStopReplay={stopReplay}
+          timeZone={timeZone}
+        />
+        <MarkDetails
+          item={activeItem}
+          timeZone={timeZone}
+          replay={replay}
+          replayUnavailable={activeItem === undefined ? undefined : replayUnavailable(activeItem)}
+          onReplay={startReplay}
+          onStop={stopReplay}
+          onEdit={(markId, changes) => void saveEdit({ id: markId }, changes)}
+        />
+      </section>
+      <ExportPanel model={exportModel} sessionId={session.meta.id} timeZone={timeZone} />
+      <section className="panel" aria-labelledby="marks-heading">
+        <h2 id="marks-heading">Marks</h2>
         <table className="marks-table">
           <thead>
             <tr>
@@ -168,13 +269,23 @@ function SessionMarks({
               <th scope="col">Intensity</th>
               <th scope="col">Note</th>
               <th scope="col">Clock time</th>
+              <th scope="col">
+                <span className="visually-hidden">Replay</span>
+              </th>
             </tr>
           </thead>
           <tbody>
-            {folded.marks.map((mark) => (
+            {folded.marks.slice(0, listedRows).map((mark) => (
               <tr key={mark.id} className="mark-row" data-mark-kind={mark.markKind}>
                 <td>
-                  {formatClock(mark.sessionMs + offset)}
+                  <button
+                    type="button"
+                    className="link-button"
+                    onClick={() => setActiveKey(mark.id)}
+                    aria-label={`Show ${kindLabel(mark.markKind)} at ${formatClock(mark.sessionMs + offset)} on the timeline`}
+                  >
+                    {formatClock(mark.sessionMs + offset)}
+                  </button>
                   {mark.span?.end !== undefined ? `–${formatClock(mark.span.end.sessionMs + offset)}` : mark.span !== undefined ? '– open' : ''}
                   {mark.span?.end?.autoClosed === true ? <span className="muted"> (closed at end)</span> : null}
                 </td>
@@ -210,12 +321,59 @@ function SessionMarks({
                   {mark.vitals !== undefined ? <div className="muted">{describeVitals(mark)}</div> : null}
                 </td>
                 <td>{new Date(mark.wallTime).toLocaleTimeString()}</td>
+                <td>
+                  <MarkReplayButton
+                    item={timeline.items.find((item) => item.key === mark.id)}
+                    replay={replay}
+                    unavailable={replayUnavailable}
+                    onReplay={startReplay}
+                    onStop={stopReplay}
+                  />
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
         {folded.marks.length === 0 ? <p className="muted">No marks in this session.</p> : null}
+        {folded.marks.length > rowLimit ? (
+          <p>
+            <span className="muted">
+              {rowLimit} of {folded.marks.length} marks listed.{' '}
+            </span>
+            <button type="button" onClick={() => setRowLimit((limit) => limit + tablePageSize)}>
+              List {Math.min(tablePageSize, folded.marks.length - rowLimit)} more
+            </button>
+          </p>
+        ) : null}
       </section>
     </div>
+  );
+}
+
+function MarkReplayButton({
+  item,
+  replay,
+  unavailable,
+  onReplay,
+  onStop,
+}: {
+  readonly item: TimelineItem | undefined;
+  readonly replay: ReviewPlayerState;
+  readonly unavailable: (item: TimelineItem) => string | undefined;
+  readonly onReplay: (item: TimelineItem) => void;
+  readonly onStop: () => void;
+}) {
+  if (item === undefined) return null;
+  const playing = replay.status !== 'idle' && replay.status !== 'failed' && replay.id === item.key;
+  const reason = unavailable(item);
+  const time = formatClock(item.startMs);
+  return playing ? (
+    <button type="button" className="small" onClick={onStop} aria-label={`Stop the replay of ${item.label} at ${time}`}>
+      Stop
+    </button>
+  ) : (
+    <button type="button" className="small" disabled={reason !== undefined} title={reason} onClick={() => onReplay(item)} aria-label={`Replay ${item.label} at ${time}`}>
+      Replay
+    </button>
   );
 }

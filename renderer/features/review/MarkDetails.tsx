@@ -1,0 +1,99 @@
+import { formatPosition, formatSessionTime } from '../../../core/exports/time';
+import type { ReviewPlayerState } from '../../audio/ReviewPlayer';
+import { DetailList } from './SessionTimeline';
+import type { TimelineItem } from './timeline-model';
+import { replayLeadInMs, replayStartMs } from './replay-source';
+
+/** A change to a mark's details; null clears a value. */
+export interface MarkEdit {
+  readonly intensity?: number | null;
+  readonly note?: string | null;
+}
+
+interface MarkDetailsProps {
+  readonly item: TimelineItem | undefined;
+  readonly timeZone: string;
+  readonly replay: ReviewPlayerState;
+  /** Why the item cannot be replayed; undefined when it can. */
+  readonly replayUnavailable: string | undefined;
+  readonly onReplay: (item: TimelineItem) => void;
+  readonly onStop: () => void;
+  readonly onEdit: (markId: string, changes: MarkEdit) => void;
+}
+
+/** The chosen item in full, with replay and, for a mark, its intensity and note to edit (journaled). */
+export function MarkDetails({ item, timeZone, replay, replayUnavailable, onReplay, onStop, onEdit }: MarkDetailsProps) {
+  const sounding = replay.status === 'loading' || replay.status === 'playing';
+  return (
+    <div className="mark-details" data-testid="mark-details">
+      <div aria-live="polite">
+        {item === undefined ? (
+          <p className="muted">Choose a mark on the timeline (click it, or focus the timeline and press <kbd>.</kbd>) to see it in full and hear it again.</p>
+        ) : (
+          <>
+            <h3 style={{ color: item.color }}>
+              {item.label} at {formatSessionTime(item.startMs)}
+            </h3>
+            <DetailList item={item} timeZone={timeZone} />
+          </>
+        )}
+      </div>
+      <div className="replay-controls">
+        {item !== undefined && item.row.source === 'mark' ? (
+          <button type="button" className="primary" disabled={replayUnavailable !== undefined} onClick={() => onReplay(item)}>
+            Replay from {formatPosition(replayStartMs(item.row.positionMs ?? 0))}
+          </button>
+        ) : null}
+        <button type="button" disabled={!sounding} onClick={onStop}>
+          Stop
+        </button>
+        <p className="replay-status" role="status" data-testid="replay-status" data-replay-status={replay.status}>
+          {replayUnavailable !== undefined && item?.row.source === 'mark' ? replayUnavailable : null}
+          {replay.status === 'loading' ? `Loading ${replay.label}…` : null}
+          {replay.status === 'playing'
+            ? `Playing ${replay.label} from ${formatPosition(replay.fromMs)} (${replayLeadInMs / 1000} s before the mark).`
+            : null}
+          {replay.status === 'failed' ? <span className="error">{`${replay.label} cannot be replayed: ${replay.message}`}</span> : null}
+        </p>
+      </div>
+      {item !== undefined && item.row.source === 'mark' ? <MarkEditor key={item.key} item={item} onEdit={onEdit} /> : null}
+    </div>
+  );
+}
+
+function MarkEditor({ item, onEdit }: { readonly item: TimelineItem; readonly onEdit: (markId: string, changes: MarkEdit) => void }) {
+  const { row } = item;
+  const time = formatSessionTime(item.startMs);
+  return (
+    <div className="mark-editor">
+      <label>
+        <span className="label">Intensity</span>
+        <select
+          aria-label={`Intensity of ${item.label} at ${time}`}
+          value={row.intensity ?? ''}
+          onChange={(event) => onEdit(item.key, { intensity: event.target.value === '' ? null : Number(event.target.value) })}
+        >
+          <option value="">–</option>
+          {[1, 2, 3, 4, 5].map((level) => (
+            <option key={level} value={level}>
+              {level}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="grow">
+        <span className="label">Note</span>
+        <textarea
+          aria-label={`Note on ${item.label} at ${time}`}
+          defaultValue={row.note ?? ''}
+          maxLength={5000}
+          rows={2}
+          onBlur={(event) => {
+            const note = event.target.value.trim();
+            if (note !== (row.note ?? '')) onEdit(item.key, { note: note === '' ? null : note });
+          }}
+        />
+      </label>
+    </div>
+  );
+}

@@ -1,0 +1,618 @@
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type PointerEvent } from 'react';
+import { formatSessionTime } from '../../../core/exports/time';
+import type { Milliseconds } from '../../../core/units';
+import {
+  describeItem,
+  isReplayable,
+  layoutRows,
+  type ActualPhaseBand,
+  type PhaseBand,
+  type TimelineItem,
+  type TimelineModel,
+  type TimelineRow,
+} from './timeline-model';
+import {
+  axisTicks,
+  bucketItems,
+  centreView,
+  clampView,
+  isWellInside,
+  nearestItem,
+  panView,
+  spanOf,
+  timeToX,
+  wheelZoomFactor,
+  wholeView,
+  xToTime,
+  zoomView,
+  type TimeRange,
+} from './timeline-scale';
+
+interface SessionTimelineProps {
+  readonly model: TimelineModel;
+  readonly activeKey: string | undefined;
+  readonly onActivate: (key: string | undefined) => void;
+  readonly onReplay: (item: TimelineItem) => void;
+  readonly onStopReplay: () => void;
+  readonly timeZone: string;
+}
+
+const gutterPx = 168;
+/** Pins closer than this merge into one at the current zoom (the hover still finds each). */
+const bucketPx = 3;
+/** The pointer finds an item this close, however thin it is drawn. */
+const hitTolerancePx = 9;
+const keyboardZoomFactor = 2;
+/** Above this many pins in view, a row's pins are drawn as one path. */
+const mergeAbovePins = 60;
+
+export const timelineItemId = (key: string) => `timeline-item-${key}`;
+
+interface Hover {
+  readonly item: TimelineItem;
+  readonly x: number;
+  readonly y: number;
+}
+
+/**
+ * The whole session on one drawing: phases (planned and played), what sounded, marks by
+ * kind, protocol events and facilitator actions. Drawn as SVG by our own code, only what
+ * is in view, with nearby pins merged at wide zooms so two thousand marks stay smooth.
+ */
+export const SessionTimeline = memo(function SessionTimeline({ model, activeKey, onActivate, onReplay, onStopReplay, timeZone }: SessionTimelineProps) {
+  const viewportRef = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(900);
+  const [view, setView] = useState<TimeRange>(() => wholeView(model.domain));
+  const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
+  const [hover, setHover] = useState<Hover | undefined>();
+  const plotWidth = Math.max(50, width - gutterPx);
+
+  const domain = model.domain;
+  useEffect(() => setView((current) => clampView(current, domain)), [domain]);
+
+  useLayoutEffect(() => {
+    const element = viewportRef.current;
+    if (element === null) return;
+    const observer = new ResizeObserver(() => setWidth(element.clientWidth));
+    observer.observe(element);
+    setWidth(element.clientWidth);
+    return () => observer.disconnect();
+  }, []);
+
+  const { rows, height } = useMemo(() => layoutRows(model, hidden), [model, hidden]);
+  const itemsByRow = useMemo(() => {
+    const byRow = new Map<string, { items: TimelineItem[]; longestMs: Milliseconds }>();
+    for (const item of model.items) {
+      let row = byRow.get(item.rowKey);
+      if (row === undefined) {
+        row = { items: [], longestMs: 0 };
+        byRow.set(item.rowKey, row);
+      }
+      row.items.push(item);
+      row.longestMs = Math.max(row.longestMs, item.endMs - item.startMs);
+    }
+    return byRow;
+  }, [model]);
+  const navigable = useMemo(() => model.items.filter((item) => !hidden.has(item.rowKey)), [model, hidden]);
+  const active = activeKey === undefined ? undefined : model.items.find((item) => item.key === activeKey);
+
+  // The latest values, for the wheel listener (registered once, not passive).
+  const latest = useRef({ view, plotWidth, domain });
+  useLayoutEffect(() => {
+    latest.current = { view, plotWidth, domain };
+  }, [view, plotWidth, domain]);
+
+  useEffect(() => {
+    const element = viewportRef.current;
+    if (element === null) return;
+    const onWheel = (event: WheelEvent) => {
+      const { view: current, plotWidth: plot, domain: bounds } = latest.current;
+      const box = element.getBoundingClientRect();
+      const x = event.clientX - box.left - gutterPx;
+      const horizontal = Math.abs(event.deltaX) > Math.abs(event.deltaY);
+      if (!horizontal && !event.shiftKey && !event.ctrlKey && Math.abs(event.deltaY) < 0.5) return;
+      event.preventDefault();
+      if (horizontal || event.shiftKey) {
+        const pixels = horizontal ? event.deltaX : event.deltaY;
+        setView(panView(current, (pixels * (event.deltaMode === 1 ? 16 : 1) * spanOf(current)) / plot, bounds));
+      } else {
+        const anchor = xToTime(Math.min(plot, Math.max(0, x)), current, plot);
+        setView(zoomView(current, wheelZoomFactor(event.deltaY, event.deltaMode, event.ctrlKey), anchor, bounds));
+      }
+    };
+    element.addEventListener('wheel', onWheel, { passive: false });
+    return () => element.removeEventListener('wheel', onWheel);
+  }, []);
+
+  // An item chosen elsewhere (the marks table, the keyboard) is brought into view.
+  useEffect(() => {
+    if (active === undefined) return;
+    setView((current) => (isWellInside(current, active.startMs) ? current : centreView(current, active.startMs, domain)));
+  }, [active, domain]);
+
+  const pointAt = useCallback(
+    (clientX: number, clientY: number): Hover | undefined => {
+      const element = viewportRef.current;
+      if (element === null) return undefined;
+      const box = element.getBoundingClientRect();
+      const x = clientX - box.left;
+      const y = clientY - box.top;
+      if (x < gutterPx) return undefined;
+      const row = rows.find((candidate) => y >= candidate.y && y < candidate.y + candidate.height);
+      if (row === undefined || (row.kind !== 'marks' && row.kind !== 'protocol' && row.kind !== 'actions')) return undefined;
+      const inRow = itemsByRow.get(row.key);
+      if (inRow === undefined) return undefined;
+      const msPerPx = spanOf(view) / plotWidth;
+      const item = nearestItem(inRow.items, xToTime(x - gutterPx, view, plotWidth), hitTolerancePx * msPerPx, inRow.longestMs);
+      if (item === undefined) return undefined;
+      // The card sits under the item, not the pointer, so it holds still while the pointer wanders over it.
+      const itemX = gutterPx + Math.min(plotWidth, Math.max(0, timeToX(Math.max(item.startMs, view.startMs), view, plotWidth)));
+      return { item, x: itemX, y: row.y + row.height };
+    },
+    [rows, itemsByRow, view, plotWidth],
+  );
+
+  const drag = useRef<{ x: number; view: TimeRange; moved: boolean; pointerId: number } | undefined>(undefined);
+  const onPointerDown = (event: PointerEvent<HTMLDivElement>) => {
+    if (event.button !== 0) return;
+    viewportRef.current?.focus({ preventScroll: true });
+    drag.current = { x: event.clientX, view, moved: false, pointerId: event.pointerId };
+    event.currentTarget.setPointerCapture(event.pointerId);
+  };
+  const onPointerMove = (event: PointerEvent<HTMLDivElement>) => {
+    const dragging = drag.current;
+    if (dragging !== undefined) {
+      const dx = event.clientX - dragging.x;
+      if (Math.abs(dx) > 3) dragging.moved = true;
+      if (dragging.moved) {
+        setHover(undefined);
+        setView(panView(dragging.view, (-dx * spanOf(dragging.view)) / plotWidth, domain));
+        return;
+      }
+    }
+    const found = pointAt(event.clientX, event.clientY);
+    setHover((current) => (found !== undefined && current?.item.key === found.item.key && current.x === found.x ? current : found));
+  };
+  const onPointerUp = (event: PointerEvent<HTMLDivElement>) => {
+    const dragging = drag.current;
+    drag.current = undefined;
+    if (event.currentTarget.hasPointerCapture(event.pointerId)) event.currentTarget.releasePointerCapture(event.pointerId);
+    if (dragging === undefined || dragging.moved) return;
+    const found = pointAt(event.clientX, event.clientY);
+    if (found !== undefined) onActivate(found.item.key);
+  };
+
+  const step = (direction: 1 | -1) => {
+    if (navigable.length === 0) return;
+    const index = active === undefined ? -1 : navigable.findIndex((item) => item.key === active.key);
+    let next: TimelineItem | undefined;
+    if (index < 0 || !(active !== undefined && active.startMs >= view.startMs && active.startMs <= view.endMs)) {
+      // Nothing chosen in view: start from the edge of what is shown.
+      next = direction === 1 ? navigable.find((item) => item.startMs >= view.startMs) : navigable.findLast((item) => item.startMs <= view.endMs);
+    } else {
+      next = navigable[index + direction];
+    }
+    if (next !== undefined) onActivate(next.key);
+  };
+
+  const zoomAnchor = () => (active !== undefined && active.startMs >= view.startMs && active.startMs <= view.endMs ? active.startMs : (view.startMs + view.endMs) / 2);
+  const zoomBy = (factor: number) => setView((current) => zoomView(current, factor, zoomAnchor(), domain));
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (event.altKey || event.metaKey || event.ctrlKey) return;
+    const span = spanOf(view);
+    switch (event.key) {
+      case '+':
+      case '=':
+        zoomBy(keyboardZoomFactor);
+        break;
+      case '-':
+      case '_':
+        zoomBy(1 / keyboardZoomFactor);
+        break;
+      case 'ArrowLeft':
+        setView(panView(view, -span * (event.shiftKey ? 0.9 : 0.25), domain));
+        break;
+      case 'ArrowRight':
+        setView(panView(view, span * (event.shiftKey ? 0.9 : 0.25), domain));
+        break;
+      case 'Home':
+        setView(panView(view, domain.startMs - view.startMs, domain));
+        break;
+      case 'End':
+        setView(panView(view, domain.endMs - view.endMs, domain));
+        break;
+      case '0':
+        setView(wholeView(domain));
+        break;
+      case '.':
+      case ']':
+        step(1);
+        break;
+      case ',':
+      case '[':
+        step(-1);
+        break;
+      case 'Enter':
+        if (active !== undefined && isReplayable(active)) onReplay(active);
+        else return;
+        break;
+      case 'Escape':
+        onStopReplay();
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+  };
+
+  const toggle = (key: string) =>
+    setHidden((current) => {
+      const next = new Set(current);
+      if (next.has(key)) next.delete(key);
+      else next.add(key);
+      return next;
+    });
+
+  const activeInView = active !== undefined && !hidden.has(active.rowKey) && active.endMs >= view.startMs && active.startMs <= view.endMs;
+  const shown = `${formatSessionTime(Math.max(0, view.startMs))}–${formatSessionTime(view.endMs)}`;
+
+  return (
+    <div className="timeline">
+      <div className="timeline-toolbar">
+        <fieldset className="timeline-filter">
+          <legend className="label">Show</legend>
+          {model.rowKinds.map((kind) => (
+            <button
+              key={kind.key}
+              type="button"
+              className="filter-toggle"
+              aria-pressed={!hidden.has(kind.key)}
+              data-filter-kind={kind.key}
+              style={{ '--kind-color': kind.color } as CSSProperties}
+              onClick={() => toggle(kind.key)}
+            >
+              <span className="swatch" aria-hidden="true" />
+              {kind.label} <span className="muted">{kind.count}</span>
+            </button>
+          ))}
+        </fieldset>
+        <div className="timeline-zoom">
+          <button type="button" onClick={() => zoomBy(keyboardZoomFactor)} aria-label="Zoom in">
+            +
+          </button>
+          <button type="button" onClick={() => zoomBy(1 / keyboardZoomFactor)} aria-label="Zoom out">
+            −
+          </button>
+          <button type="button" onClick={() => setView(wholeView(domain))}>
+            Whole day
+          </button>
+          <span className="muted" data-testid="timeline-range" aria-live="polite">
+            Showing {shown}
+          </span>
+        </div>
+      </div>
+      <div
+        ref={viewportRef}
+        className="timeline-viewport"
+        tabIndex={0}
+        role="group"
+        aria-roledescription="timeline"
+        aria-label={`Session timeline, showing ${shown} since the dose`}
+        aria-describedby="timeline-keys"
+        aria-activedescendant={activeInView ? timelineItemId(active.key) : undefined}
+        data-view-start={Math.round(view.startMs)}
+        data-view-end={Math.round(view.endMs)}
+        onKeyDown={onKeyDown}
+        onPointerDown={onPointerDown}
+        onPointerMove={onPointerMove}
+        onPointerUp={onPointerUp}
+        onPointerCancel={() => (drag.current = undefined)}
+        onPointerLeave={() => setHover(undefined)}
+      >
+        <svg width={width} height={height} className="timeline-svg">
+          <TimelineDrawing model={model} rows={rows} itemsByRow={itemsByRow} view={view} plotWidth={plotWidth} height={height} />
+          {activeInView ? <ActiveHighlight item={active} rows={rows} view={view} plotWidth={plotWidth} timeZone={timeZone} /> : null}
+        </svg>
+        {hover !== undefined ? <HoverCard hover={hover} width={width} timeZone={timeZone} /> : null}
+      </div>
+      <p id="timeline-keys" className="muted timeline-keys">
+        Wheel, pinch or <kbd>+</kbd> <kbd>−</kbd> zoom · drag, sideways swipe, <kbd>Shift</kbd>+wheel or <kbd>←</kbd> <kbd>→</kbd> move · <kbd>Home</kbd> <kbd>End</kbd> start and end · <kbd>0</kbd> whole
+        day · <kbd>,</kbd> <kbd>.</kbd> previous and next item · <kbd>Enter</kbd> replay · <kbd>Esc</kbd> stop
+      </p>
+    </div>
+  );
+});
+
+function HoverCard({ hover, width, timeZone }: { readonly hover: Hover; readonly width: number; readonly timeZone: string }) {
+  const cardWidth = 300;
+  const left = Math.max(0, Math.min(width - cardWidth, hover.x - cardWidth / 2));
+  return (
+    <div className="timeline-hover" role="tooltip" style={{ left, top: hover.y + 4, width: cardWidth }} data-testid="timeline-hover">
+      <DetailList item={hover.item} timeZone={timeZone} />
+    </div>
+  );
+}
+
+export function DetailList({ item, timeZone }: { readonly item: TimelineItem; readonly timeZone: string }) {
+  return (
+    <dl className="detail-list">
+      {describeItem(item, timeZone).map((line) => (
+        <div key={line.label}>
+          <dt>{line.label}</dt>
+          <dd>{line.value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function ActiveHighlight({
+  item,
+  rows,
+  view,
+  plotWidth,
+  timeZone,
+}: {
+  readonly item: TimelineItem;
+  readonly rows: readonly TimelineRow[];
+  readonly view: TimeRange;
+  readonly plotWidth: number;
+  readonly timeZone: string;
+}) {
+  const row = rows.find((candidate) => candidate.key === item.rowKey);
+  if (row === undefined) return null;
+  const x1 = gutterPx + Math.max(0, timeToX(item.startMs, view, plotWidth));
+  const x2 = gutterPx + Math.min(plotWidth, timeToX(item.endMs, view, plotWidth));
+  const summary = describeItem(item, timeZone)
+    .map((line) => `${line.label}: ${line.value}`)
+    .join('; ');
+  return (
+    <rect
+      id={timelineItemId(item.key)}
+      role="img"
+      aria-label={summary}
+      className="tl-active"
+      x={x1 - 5}
+      y={row.y + 1}
+      width={Math.max(10, x2 - x1 + 10)}
+      height={row.height - 2}
+      rx={4}
+    />
+  );
+}
+
+const renderMeasure = 'attune:timeline-render';
+let measuresKept = 0;
+
+/** Each redraw's render and commit, as User Timing entries a benchmark can read (the oldest dropped now and then). */
+function recordRender(start: number, duration: number): void {
+  measuresKept += 1;
+  if (measuresKept > 1000) {
+    performance.clearMeasures(renderMeasure);
+    measuresKept = 1;
+  }
+  performance.measure(renderMeasure, { start, duration });
+}
+
+interface DrawingProps {
+  readonly model: TimelineModel;
+  readonly rows: readonly TimelineRow[];
+  readonly itemsByRow: ReadonlyMap<string, { readonly items: readonly TimelineItem[]; readonly longestMs: Milliseconds }>;
+  readonly view: TimeRange;
+  readonly plotWidth: number;
+  readonly height: number;
+}
+
+/** Everything but the hover and the selection, so moving the pointer does not redraw it. */
+const TimelineDrawing = memo(function TimelineDrawing({ model, rows, itemsByRow, view, plotWidth, height }: DrawingProps) {
+  const renderStartedAt = performance.now();
+  const drawingRef = useRef<SVGGElement>(null);
+  useLayoutEffect(() => {
+    const renderMs = performance.now() - renderStartedAt;
+    if (drawingRef.current !== null) drawingRef.current.dataset.renderMs = renderMs.toFixed(2);
+    recordRender(renderStartedAt, renderMs);
+  });
+  const ticks = axisTicks(view, plotWidth);
+  const x = (ms: Milliseconds) => gutterPx + timeToX(ms, view, plotWidth);
+  const clipX = (ms: Milliseconds) => Math.min(gutterPx + plotWidth, Math.max(gutterPx, x(ms)));
+  const axis = rows[0] as TimelineRow;
+  return (
+    <g ref={drawingRef} className="timeline-drawing">
+      {rows.map((row) =>
+        row.kind === 'axis' ? null : (
+          <g key={`label-${row.key}`}>
+            {row.firstOfLane ? <line className="tl-separator" x1={0} x2={gutterPx + plotWidth} y1={row.y - 3} y2={row.y - 3} /> : null}
+            {row.color !== undefined ? <circle cx={10} cy={row.y + row.height / 2} r={4} fill={row.color} /> : null}
+            <text className="tl-row-label" x={row.color !== undefined ? 20 : 4} y={row.y + row.height / 2 + 4}>
+              {row.label.length > 20 ? `${row.label.slice(0, 19)}…` : row.label}
+            </text>
+          </g>
+        ),
+      )}
+      {ticks.map((tick) => (
+        <g key={tick.ms}>
+          <line className="tl-grid" x1={x(tick.ms)} x2={x(tick.ms)} y1={axis.height - 6} y2={height} />
+          <text className="tl-axis-label" x={x(tick.ms) + 3} y={axis.height - 10}>
+            {tick.label}
+          </text>
+        </g>
+      ))}
+      {rows.map((row) => {
+        switch (row.kind) {
+          case 'planned':
+            return <PhaseBands key={row.key} bands={model.plannedPhases} row={row} view={view} clipX={clipX} className="tl-phase-planned" />;
+          case 'actual':
+            return <PhaseBands key={row.key} bands={model.actualPhases} row={row} view={view} clipX={clipX} className="tl-phase-actual" />;
+          case 'segments':
+            return (
+              <g key={row.key}>
+                {model.segments.map((segment, index) => {
+                  if (segment.endMs < view.startMs || segment.startMs > view.endMs) return null;
+                  const left = clipX(segment.startMs);
+                  const right = clipX(segment.endMs);
+                  const blockWidth = Math.max(1, right - left - 1);
+                  const characters = Math.floor((blockWidth - 10) / 6.6);
+                  const name = segment.name;
+                  return (
+                    <g key={`${segment.id}-${index}`} className={`tl-segment tl-segment-${segment.type}`} data-segment-id={segment.id}>
+                      <rect x={left} y={row.y + 2} width={blockWidth} height={row.height - 4} rx={3} />
+                      {characters >= 3 ? (
+                        <text x={left + 5} y={row.y + row.height / 2 + 4}>
+                          {name.length > characters ? `${name.slice(0, characters - 1)}…` : name}
+                        </text>
+                      ) : null}
+                      <title>{`${name} · ${formatSessionTime(segment.startMs)}–${formatSessionTime(segment.endMs)}`}</title>
+                    </g>
+                  );
+                })}
+              </g>
+            );
+          case 'marks':
+          case 'protocol':
+          case 'actions': {
+            const inRow = itemsByRow.get(row.key);
+            if (inRow === undefined) return null;
+            const drawn = bucketItems(inRow.items, view, plotWidth, bucketPx, inRow.longestMs);
+            const points = drawn.filter(({ item }) => item.endMs === item.startMs);
+            if (points.length <= mergeAbovePins) {
+              return (
+                <g key={row.key} data-row={row.key}>
+                  {drawn.map(({ item, count }) => (
+                    <ItemShape key={item.key} item={item} count={count} row={row} x={x} clipX={clipX} />
+                  ))}
+                </g>
+              );
+            }
+            return (
+              <g key={row.key} data-row={row.key}>
+                <PinsPath row={row} points={points} x={x} />
+                {drawn
+                  .filter(({ item }) => item.endMs > item.startMs)
+                  .map(({ item, count }) => (
+                    <ItemShape key={item.key} item={item} count={count} row={row} x={x} clipX={clipX} />
+                  ))}
+              </g>
+            );
+          }
+          default:
+            return null;
+        }
+      })}
+    </g>
+  );
+});
+
+function PhaseBands({
+  bands,
+  row,
+  view,
+  clipX,
+  className,
+}: {
+  readonly bands: readonly (PhaseBand | ActualPhaseBand)[];
+  readonly row: TimelineRow;
+  readonly view: TimeRange;
+  readonly clipX: (ms: Milliseconds) => number;
+  readonly className: string;
+}) {
+  return (
+    <g>
+      {bands.map((band) => {
+        if (band.endMs < view.startMs || band.startMs > view.endMs) return null;
+        const left = clipX(band.startMs);
+        const right = clipX(band.endMs);
+        const bandWidth = Math.max(1, right - left - 2);
+        const characters = Math.floor((bandWidth - 10) / 6.6);
+        const detail = 'held' in band && band.held ? ' (held)' : '';
+        return (
+          <g key={band.id} className={`tl-phase ${className}`} data-phase-id={band.id}>
+            <rect x={left + 1} y={row.y + 2} width={bandWidth} height={row.height - 4} rx={4} />
+            {characters >= 3 ? (
+              <text x={left + 7} y={row.y + row.height / 2 + 4}>
+                {band.title.length > characters ? `${band.title.slice(0, characters - 1)}…` : band.title}
+              </text>
+            ) : null}
+            <title>{`${band.title}${detail} · ${formatSessionTime(band.startMs)}–${formatSessionTime(band.endMs)}`}</title>
+          </g>
+        );
+      })}
+    </g>
+  );
+}
+
+/** Pins as one path per colour: a few elements instead of hundreds. */
+function PinsPath({
+  row,
+  points,
+  x,
+}: {
+  readonly row: TimelineRow;
+  readonly points: readonly { readonly item: TimelineItem; readonly count: number }[];
+  readonly x: (ms: Milliseconds) => number;
+}) {
+  const tick = row.kind === 'actions';
+  const top = tick ? row.y + row.height / 2 - 6 : row.y + 3;
+  const height = tick ? 12 : row.height - 6;
+  const width = tick ? 2 : 3;
+  const byColour = new Map<string, { d: string[]; count: number }>();
+  for (const { item, count } of points) {
+    let group = byColour.get(item.color);
+    if (group === undefined) {
+      group = { d: [], count: 0 };
+      byColour.set(item.color, group);
+    }
+    group.d.push(`M${(x(item.startMs) - width / 2).toFixed(1)} ${top}h${width}v${height}h-${width}z`);
+    group.count += count;
+  }
+  return (
+    <>
+      {[...byColour].map(([colour, group]) => (
+        <path key={colour} className={`tl-item ${tick ? 'tl-ticks' : 'tl-pins'}`} data-kind={row.key} data-count={group.count} d={group.d.join('')} fill={colour} />
+      ))}
+    </>
+  );
+}
+
+function ItemShape({
+  item,
+  count,
+  row,
+  x,
+  clipX,
+}: {
+  readonly item: TimelineItem;
+  readonly count: number;
+  readonly row: TimelineRow;
+  readonly x: (ms: Milliseconds) => number;
+  readonly clipX: (ms: Milliseconds) => number;
+}) {
+  const middle = row.y + row.height / 2;
+  if (item.endMs > item.startMs) {
+    const left = clipX(item.startMs);
+    const right = clipX(item.endMs);
+    return (
+      <g className="tl-item tl-span" data-kind={item.kind} data-key={item.key}>
+        <rect x={left} y={middle - 4} width={Math.max(4, right - left)} height={8} rx={3} fill={item.color} opacity={0.55} />
+        {x(item.startMs) >= left ? <rect x={left - 1.5} y={row.y + 3} width={3} height={row.height - 6} rx={1.5} fill={item.color} /> : null}
+      </g>
+    );
+  }
+  if (item.lane === 'actions') {
+    return <rect className="tl-item tl-tick" data-kind={item.kind} data-key={item.key} data-count={count} x={x(item.startMs) - 1} y={middle - 6} width={2} height={12} fill={item.color} />;
+  }
+  return (
+    <rect
+      className="tl-item tl-pin"
+      data-kind={item.kind}
+      data-key={item.key}
+      data-count={count}
+      x={x(item.startMs) - 2}
+      y={row.y + 3}
+      width={4}
+      height={row.height - 6}
+      rx={2}
+      fill={item.color}
+    />
+  );
+}

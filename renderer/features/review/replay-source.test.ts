@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { trackGain } from '../../../core/loudness';
+import type { FileSegment } from '../../../core/playlist';
+import { loadHostileSession } from '../../../tests/fixtures/sessions/hostile-session';
+import { findSegment, replaySourceFor, replayStartMs } from './replay-source';
+
+const { playlist } = loadHostileSession();
+const url = (playlistId: string, segmentId: string) => `media/${playlistId}/${segmentId}`;
+
+describe('replaySourceFor', () => {
+  it('plays a file from its media address through its loudness gain toward the target', () => {
+    const source = replaySourceFor(playlist, 'track-c', -20, url);
+    const segment = findSegment(playlist, 'track-c') as FileSegment;
+    expect(source).toEqual({ type: 'file', url: 'media/harbour-light/track-c', path: segment.path, gainDb: trackGain(segment, -20).gainDb });
+  });
+
+  it('re-synthesises a soundscape from its preset and parameters', () => {
+    expect(replaySourceFor(playlist, 'deep-drone', -18, url)).toEqual({ type: 'soundscape', preset: 'drone', params: { intensity: 0.5, brightness: 0.5 } });
+  });
+
+  it('makes a bridge as the plan does, from the phase', () => {
+    const source = replaySourceFor(playlist, 'peak-bridge', -18, url);
+    expect(source).toEqual({ type: 'soundscape', preset: 'drone', params: { intensity: 0.5, brightness: 0.5 } });
+  });
+
+  it('has nothing for a segment the playlist does not have, or without a playlist', () => {
+    expect(replaySourceFor(playlist, 'gone', -18, url)).toBeUndefined();
+    expect(replaySourceFor(undefined, 'track-c', -18, url)).toBeUndefined();
+  });
+
+  it('starts ten seconds before the mark, never before the segment', () => {
+    expect(replayStartMs(128_000)).toBe(118_000);
+    expect(replayStartMs(4000)).toBe(0);
+  });
+});

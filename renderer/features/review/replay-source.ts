@@ -1,0 +1,38 @@
+import { trackGain } from '../../../core/loudness';
+import { bridgeSegmentFor } from '../../../core/plan';
+import type { Playlist, Segment } from '../../../core/playlist';
+import type { Milliseconds } from '../../../core/units';
+import type { ReplaySource } from '../../audio/ReviewPlayer';
+
+/** How far before the mark a replay starts, so the listener hears what led up to it. */
+export const replayLeadInMs: Milliseconds = 10_000;
+
+/** A playlist segment by id, bridges included (they are made from the phase, as the plan makes them). */
+export function findSegment(playlist: Playlist | undefined, segmentId: string): Segment | undefined {
+  for (const phase of playlist?.phases ?? []) {
+    const segment = phase.segments.find((candidate) => candidate.id === segmentId);
+    if (segment !== undefined) return segment;
+  }
+  const bridgeOf = playlist?.phases.find((phase) => `${phase.id}-bridge` === segmentId);
+  return bridgeOf === undefined ? undefined : bridgeSegmentFor(bridgeOf, 1);
+}
+
+/**
+ * What the review player needs to sound a segment again: a file through its loudness
+ * gain (toward the settings' target, as the session played it), or a soundscape's preset
+ * and parameters. Undefined when the playlist no longer has the segment.
+ */
+export function replaySourceFor(
+  playlist: Playlist | undefined,
+  segmentId: string,
+  targetLufs: number,
+  urlFor: (playlistId: string, segmentId: string) => string,
+): ReplaySource | undefined {
+  const segment = findSegment(playlist, segmentId);
+  if (segment === undefined || playlist === undefined) return undefined;
+  if (segment.type === 'soundscape') return { type: 'soundscape', preset: segment.preset, params: segment.params };
+  return { type: 'file', url: urlFor(playlist.id, segment.id), path: segment.path, gainDb: trackGain(segment, targetLufs).gainDb };
+}
+
+/** Where a replay starts: a little before the mark's position, never before the segment. */
+export const replayStartMs = (positionMs: Milliseconds, leadInMs: Milliseconds = replayLeadInMs): Milliseconds => Math.max(0, positionMs - leadInMs);

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { buildSessionExport } from '../../../core/exports';
+import { defaultMarkKinds } from '../../../core/mark-kinds';
+import { loadHostileSession } from '../../../tests/fixtures/sessions/hostile-session';
+import { actionsKey, buildTimeline, describeItem, isReplayable, layoutRows } from './timeline-model';
+
+const { opened, playlist } = loadHostileSession();
+const model = buildSessionExport(opened, playlist, defaultMarkKinds);
+const timeline = buildTimeline(model);
+
+describe('buildTimeline', () => {
+  it('puts every mark and event on a lane, in time order', () => {
+    expect(timeline.items).toHaveLength(model.rows.length);
+    for (let index = 1; index < timeline.items.length; index += 1) {
+      expect(timeline.items[index]?.startMs).toBeGreaterThanOrEqual(timeline.items[index - 1]?.startMs ?? 0);
+    }
+    const lanes = new Set(timeline.items.map((item) => item.lane));
+    expect(lanes).toEqual(new Set(['marks', 'protocol', 'actions']));
+    const dose = timeline.items.find((item) => item.kind === 'dose');
+    expect(dose?.lane).toBe('protocol');
+    expect(timeline.items.filter((item) => item.lane === 'actions').every((item) => item.kind.startsWith('event:') && item.rowKey === actionsKey)).toBe(true);
+  });
+
+  it('draws spans as bars to their end, open ones to the end of the session', () => {
+    const spans = timeline.items.filter((item) => item.row.span !== null);
+    expect(spans.length).toBeGreaterThan(0);
+    for (const span of spans) {
+      expect(span.endMs).toBeGreaterThan(span.startMs);
+      if (span.row.spanEndMs !== null) expect(span.endMs).toBe(span.row.spanEndMs);
+    }
+    expect(timeline.longestMs).toBe(Math.max(...spans.map((span) => span.endMs - span.startMs)));
+  });
+
+  it('covers the session from the dose to its end', () => {
+    expect(timeline.domain.startMs).toBe(0);
+    expect(timeline.domain.endMs).toBe(model.facts.durationMs);
+  });
+
+  it('lays the planned phases end to end from the first start, next to the ones played', () => {
+    expect(timeline.plannedPhases.map((phase) => phase.id)).toEqual(playlist.phases.map((phase) => phase.id));
+    const first = timeline.actualPhases[0];
+    expect(timeline.plannedPhases[0]?.startMs).toBe(first?.startMs);
+    for (let index = 1; index < timeline.plannedPhases.length; index += 1) {
+      expect(timeline.plannedPhases[index]?.startMs).toBe(timeline.plannedPhases[index - 1]?.endMs);
+    }
+    expect(timeline.plannedPhases.map((phase) => phase.endMs - phase.startMs)).toEqual(playlist.phases.map((phase) => phase.targetMinutes * 60_000));
+    expect(timeline.actualPhases.map((phase) => phase.id)).toEqual(model.phases.filter((phase) => phase.reached).map((phase) => phase.id));
+  });
+
+  it('has one row kind per mark kind used, observations before protocol, then actions', () => {
+    const lanes = timeline.rowKinds.map((kind) => kind.lane);
+    expect(lanes).toEqual([...lanes].sort((a, b) => ['marks', 'protocol', 'actions'].indexOf(a) - ['marks', 'protocol', 'actions'].indexOf(b)));
+    expect(timeline.rowKinds.reduce((total, kind) => total + kind.count, 0)).toBe(timeline.items.length);
+    // A kind the settings do not define still gets a row, in a neutral colour.
+    const unknown = timeline.rowKinds.find((kind) => !defaultMarkKinds.some((defined) => defined.id === kind.key) && kind.key !== actionsKey);
+    expect(unknown?.color).toMatch(/^#/);
+  });
+});
+
+describe('layoutRows', () => {
+  it('stacks rows without overlap and leaves out the kinds the filter hides', () => {
+    const all = layoutRows(timeline, new Set());
+    for (let index = 1; index < all.rows.length; index += 1) {
+      const previous = all.rows[index - 1];
+      expect(all.rows[index]?.y).toBeGreaterThanOrEqual((previous?.y ?? 0) + (previous?.height ?? 0));
+    }
+    expect(all.rows.map((row) => row.key).slice(0, 4)).toEqual(['axis', 'planned', 'actual', 'segments']);
+    const hidden = layoutRows(timeline, new Set(['resonance', actionsKey]));
+    expect(hidden.rows.some((row) => row.key === 'resonance' || row.key === actionsKey)).toBe(false);
+    expect(hidden.height).toBeLessThan(all.height);
+    expect(hidden.rows.filter((row) => row.firstOfLane).length).toBeGreaterThan(1);
+  });
+});
+
+describe('describeItem', () => {
+  it('gives time, kind, phase, track, position, intensity and note', () => {
+    const resonance = timeline.items.find((item) => item.kind === 'resonance' && item.row.note !== null);
+    expect(resonance).toBeDefined();
+    const lines = describeItem(resonance!, 'UTC');
+    const labels = lines.map((line) => line.label);
+    expect(labels).toEqual(expect.arrayContaining(['Since the dose', 'Mark', 'Phase', 'Playing', 'Position', 'Intensity', 'Note', 'Clock time']));
+    expect(lines.find((line) => line.label === 'Note')?.value).toBe(resonance!.row.note);
+    expect(lines.find((line) => line.label === 'Clock time')?.value).toMatch(/UTC$/);
+  });
+
+  it('lets only marks with a known segment be replayed', () => {
+    expect(timeline.items.filter((item) => item.lane === 'actions').some(isReplayable)).toBe(false);
+    expect(timeline.items.some((item) => item.row.source === 'mark' && isReplayable(item))).toBe(true);
+  });
+});

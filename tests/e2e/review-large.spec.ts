@@ -1,0 +1,72 @@
+import { expect, test } from '@playwright/test';
+import { removeDataDir, startWebHost, type RunningWebHost } from '../support/web-host';
+import { largeSessionId, writeLargeSession } from './review-session-data';
+
+let host: RunningWebHost;
+
+test.beforeAll(async () => {
+  host = await startWebHost();
+  await writeLargeSession(host.dataDir, 2000);
+});
+
+test.afterAll(async () => {
+  await host.stop();
+  await removeDataDir(host.dataDir);
+});
+
+const percentile = (values: readonly number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+};
+
+test('2,000 marks over eight hours: the timeline draws and zooms (timings printed, not asserted)', async ({ page }) => {
+  await page.goto(`${host.url}/#/review/${largeSessionId}`);
+  const viewport = page.locator('.timeline-viewport');
+  await expect(viewport).toBeVisible();
+  await expect(page.locator('[data-filter-kind="resonance"]')).toBeVisible();
+  const total = await page.locator('.tl-item').evaluateAll((items) => items.reduce((sum, item) => sum + Number(item.getAttribute('data-count') ?? 1), 0));
+  // Every mark and event is drawn (merged pins count what they stand for).
+  expect(total).toBeGreaterThanOrEqual(2000);
+  const drawnWhole = await page.locator('.tl-item').count();
+
+  const firstRenderMs = await page.evaluate(() => {
+    const entries = performance.getEntriesByName('attune:timeline-render');
+    return entries.length === 0 ? Number.NaN : Math.max(...entries.map((entry) => entry.duration));
+  });
+
+  // One zoom or pan step: the key press handled, React's render and commit, up to the next frame.
+  const steps = await page.evaluate(async () => {
+    const element = document.querySelector<HTMLElement>('.timeline-viewport');
+    if (element === null) throw new Error('no timeline');
+    element.focus();
+    const frame = () => new Promise<number>((resolve) => requestAnimationFrame(() => resolve(performance.now())));
+    const press = async (key: string) => {
+      await frame();
+      const started = performance.now();
+      element.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
+      // React renders a key press's update in a microtask queued during the dispatch: this one runs after it.
+      await Promise.resolve();
+      const committed = performance.now();
+      const painted = await frame();
+      const drawing = element.querySelector<SVGGElement>('.timeline-drawing');
+      return { key, handledMs: committed - started, toFrameMs: painted - started, renderMs: Number(drawing?.dataset.renderMs) };
+    };
+    const results: { key: string; handledMs: number; toFrameMs: number; renderMs: number }[] = [];
+    for (let round = 0; round < 3; round += 1) {
+      for (let step = 0; step < 9; step += 1) results.push(await press('+'));
+      for (let step = 0; step < 4; step += 1) results.push(await press('ArrowLeft'));
+      for (let step = 0; step < 9; step += 1) results.push(await press('-'));
+    }
+    return results;
+  });
+  if (process.env.ATTUNE_TIMELINE_STEPS) console.log(steps.map((step) => `${step.key}:${step.handledMs.toFixed(1)}/${step.renderMs}`).join(" "));
+  const handled = steps.map((step) => step.handledMs);
+  const rendered = steps.map((step) => step.renderMs);
+  const toFrame = steps.map((step) => step.toFrameMs);
+  console.log(`timeline_first_render_ms_2000_marks: ${firstRenderMs.toFixed(1)} ms (the drawing's render and commit, longest since the page opened)`);
+  console.log(`timeline pins drawn at the whole-day zoom: ${drawnWhole} elements for ${total} marks and events`);
+  console.log(`timeline_zoom_step_ms (key handled, render and commit): p50 ${percentile(handled, 50).toFixed(2)} ms, p95 ${percentile(handled, 95).toFixed(2)} ms over ${steps.length} steps`);
+  console.log(`timeline drawing render+commit per step (its own User Timing measure): p50 ${percentile(rendered, 50).toFixed(2)} ms, p95 ${percentile(rendered, 95).toFixed(2)} ms`);
+  console.log(`timeline key press to next animation frame: p50 ${percentile(toFrame, 50).toFixed(2)} ms, p95 ${percentile(toFrame, 95).toFixed(2)} ms (a frame is 16.7 ms at 60 Hz)`);
+  expect(await viewport.getAttribute('data-view-end')).toBe(String(8 * 3_600_000));
+});
