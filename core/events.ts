@@ -47,6 +47,13 @@ const markEditedPayload = z
     message: 'an edit changes at least one of intensity, note or vitals',
   });
 
+/** Written in review, days later: about one mark, or (without markId) about the whole session. */
+const integrationNotePayload = z.strictObject({
+  markId: z.uuid().optional(),
+  /** Replaces the previous integration note of that mark (or of the session); null clears it. */
+  note: markNoteSchema.nullable(),
+});
+
 const markDeletedPayload = z.strictObject({ markId: z.uuid(), reason: z.enum(['undo', 'deleted']) });
 const spanClosedPayload = z.strictObject({ markId: z.uuid(), ...musicPlace, autoClosed: z.boolean() });
 /** How much earlier than the start press the dose really was (T0); replaces any earlier correction. */
@@ -126,6 +133,7 @@ function eventUnion<Shape extends z.ZodRawShape>(base: Shape) {
     z.strictObject({ ...base, kind: z.literal('session-ended'), payload: sessionEndedPayload }),
     z.strictObject({ ...base, kind: z.literal('mark-edited'), payload: markEditedPayload }),
     z.strictObject({ ...base, kind: z.literal('mark-deleted'), payload: markDeletedPayload }),
+    z.strictObject({ ...base, kind: z.literal('integration-note'), payload: integrationNotePayload }),
     z.strictObject({ ...base, kind: z.literal('span-closed'), payload: spanClosedPayload }),
     z.strictObject({ ...base, kind: z.literal('t0-corrected'), payload: t0CorrectedPayload }),
     z.strictObject({ ...base, kind: z.literal('session-resumed'), payload: sessionResumedPayload }),
@@ -148,4 +156,4 @@ export type MarkEvent = Extract<JournalEvent, { kind: 'mark' }>;
 export const isMark = (event: JournalEvent): event is MarkEvent => event.kind === 'mark';
 
 /** What may still be journaled once a session has ended: review's edits and deletions. */
-export const kindsAllowedAfterEnd: readonly JournalEventKind[] = ['mark-edited', 'mark-deleted'];
+export const kindsAllowedAfterEnd: readonly JournalEventKind[] = ['mark-edited', 'mark-deleted', 'integration-note'];

@@ -26,6 +26,8 @@ export interface FoldedMark {
   /** Undefined for a point mark; `end` stays undefined while the span is open. */
   readonly span: { readonly end: SpanEnd | undefined } | undefined;
   readonly editCount: number;
+  /** Written in review, in the integration sessions after the day. */
+  readonly integrationNote: string | undefined;
   readonly deleted: { readonly reason: 'undo' | 'deleted'; readonly sessionMs: Milliseconds } | undefined;
 }
 
@@ -59,6 +61,8 @@ export interface FoldedSession {
   /** Reminders dismissed or logged, by `${reminder}@${dueSessionMs}`. */
   readonly closedReminders: ReadonlySet<string>;
   readonly clockJumps: readonly Extract<JournalEvent, { kind: 'clock-jump' }>[];
+  /** The session's own integration note. */
+  readonly integrationNote: string | undefined;
 }
 
 type MutableMark = { -readonly [Key in keyof FoldedMark]: FoldedMark[Key] };
@@ -80,6 +84,7 @@ function fromMarkEvent(event: MarkEvent): MutableMark {
     vitals: payload.vitals,
     span: payload.span === 'open' ? { end: undefined } : undefined,
     editCount: 0,
+    integrationNote: undefined,
     deleted: undefined,
   };
 }
@@ -105,6 +110,7 @@ export function foldSession(events: readonly JournalEvent[]): FoldedSession {
   const problems: Extract<JournalEvent, { kind: 'playback-problem' }>[] = [];
   const closedReminders = new Set<string>();
   const clockJumps: Extract<JournalEvent, { kind: 'clock-jump' }>[] = [];
+  let integrationNote: string | undefined;
 
   for (const event of ordered) {
     lastSessionMs = Math.max(lastSessionMs, event.sessionMs);
@@ -123,6 +129,17 @@ export function foldSession(events: readonly JournalEvent[]): FoldedSession {
         if (note !== undefined) mark.note = note === null || note === '' ? undefined : note;
         if (vitals !== undefined) mark.vitals = vitals ?? undefined;
         mark.editCount += 1;
+        break;
+      }
+      case 'integration-note': {
+        const note = event.payload.note === null || event.payload.note.trim() === '' ? undefined : event.payload.note;
+        if (event.payload.markId === undefined) {
+          integrationNote = note;
+          break;
+        }
+        const mark = marks.get(event.payload.markId);
+        if (mark === undefined) orphanEdits += 1;
+        else mark.integrationNote = note;
         break;
       }
       case 'mark-deleted': {
@@ -209,6 +226,7 @@ export function foldSession(events: readonly JournalEvent[]): FoldedSession {
     problems,
     closedReminders,
     clockJumps,
+    integrationNote,
   };
 }
 
