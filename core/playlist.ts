@@ -121,7 +121,10 @@ export function parsePlaylistText(text: string): Result<Playlist> {
   try {
     json = JSON.parse(withoutBom);
   } catch (error) {
-    return fail('invalid-data', `not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    // Only where it broke, never a piece of the file: a playlist path may point at a private file.
+    const where = /position (\d+)|line (\d+) column (\d+)/.exec(error instanceof Error ? error.message : '');
+    const place = where === null ? '' : where[1] !== undefined ? ` (at character ${where[1]})` : ` (line ${where[2]}, column ${where[3]})`;
+    return fail('invalid-data', `not valid JSON${withoutBom.trim() === '' ? ': the file is empty' : place}`);
   }
   return parsePlaylist(json);
 }

@@ -11,6 +11,7 @@ describe('secureWebPreferences', () => {
         "autoplayPolicy": "no-user-gesture-required",
         "backgroundThrottling": false,
         "contextIsolation": true,
+        "disableBlinkFeatures": "Auxclick",
         "experimentalFeatures": false,
         "navigateOnDragDrop": false,
         "nodeIntegration": false,

@@ -23,6 +23,8 @@ export const secureWebPreferences = {
   webviewTag: false,
   navigateOnDragDrop: false,
   spellcheck: false,
+  // Middle-click would open links in new windows; those are denied anyway, this removes the path.
+  disableBlinkFeatures: 'Auxclick',
   // A session runs for hours behind other windows: timers and audio must not be throttled.
   backgroundThrottling: false,
 } as const satisfies WebPreferences;

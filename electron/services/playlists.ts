@@ -24,20 +24,23 @@ export interface PlaylistSource {
   readonly directory: string;
 }
 
+function problemSummary(source: PlaylistSource, fileName: string, problem: string): PlaylistSummary {
+  return { id: fileName, title: fileName, source: source.kind, fileName, totalTargetMinutes: 0, phaseTitles: [], problem };
+}
+
 /** Playlists from the bundled folder (read-only) and the user's folder, validated on every read. */
 export class PlaylistCatalog {
   constructor(private readonly sources: readonly PlaylistSource[]) {}
 
   private async loadFile(source: PlaylistSource, fileName: string): Promise<Loaded> {
     const filePath = path.join(source.directory, fileName);
-    const unreadable = (problem: string): Loaded => ({
-      filePath,
-      summary: { id: fileName, title: fileName, source: source.kind, fileName, totalTargetMinutes: 0, phaseTitles: [], problem },
-    });
+    const unreadable = (problem: string): Loaded => ({ filePath, summary: problemSummary(source, fileName, problem) });
     let bytes: Buffer;
     try {
-      const { size } = await stat(filePath);
-      if (size > maxPlaylistBytes) return unreadable(`the file is ${Math.round(size / 1024 / 1024)} MB; playlists are at most 5 MB`);
+      const stats = await stat(filePath);
+      // Reading a FIFO would wait forever, and a device (a link to /dev/zero) would never end.
+      if (!stats.isFile()) return unreadable('it is not a regular file');
+      if (stats.size > maxPlaylistBytes) return unreadable(`the file is ${(stats.size / 1024 / 1024).toFixed(1)} MB; playlists are at most ${maxPlaylistBytes / 1024 / 1024} MB`);
       bytes = await readFile(filePath);
     } catch (error) {
       // One unreadable entry (a folder, a dangling link, a file removed meanwhile) must not hide the others.
@@ -69,6 +72,7 @@ export class PlaylistCatalog {
 
   private async loadAll(): Promise<Loaded[]> {
     const loaded: Loaded[] = [];
+    const fileById = new Map<string, string>();
     for (const source of this.sources) {
       let names: string[];
       try {
@@ -77,7 +81,12 @@ export class PlaylistCatalog {
         continue;
       }
       for (const name of names.filter((fileName) => fileName.endsWith('.json')).sort()) {
-        loaded.push(await this.loadFile(source, name));
+        const entry = await this.loadFile(source, name);
+        const id = entry.playlist?.id;
+        const earlier = id === undefined ? undefined : fileById.get(id);
+        if (id !== undefined && earlier === undefined) fileById.set(id, `${name} (${source.kind})`);
+        // Starting a playlist by id must never start another file than the one chosen.
+        loaded.push(earlier === undefined ? entry : { filePath: entry.filePath, summary: problemSummary(source, name, `its id "${id}" is already used by ${earlier}`) });
       }
     }
     return loaded;
