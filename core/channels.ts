@@ -13,6 +13,7 @@ export const channels = [
   'sessions:end',
   'journal:append',
   'power:keep-awake',
+  'export:pdf',
   'insights:query',
 ] as const;
 export type Channel = (typeof channels)[number];

@@ -110,6 +110,14 @@ export const contract = {
     }),
     response: sessionMetaSchema,
   },
+  /** The desktop host prints the printable summary to a PDF the user places with a save dialog. */
+  'export:pdf': {
+    request: z.strictObject({
+      html: z.string().min(1).max(5_000_000),
+      fileName: z.string().regex(/^[\w.-]{1,120}\.pdf$/, 'a file name like attune-session.pdf'),
+    }),
+    response: z.strictObject({ saved: z.boolean() }),
+  },
   /** While a session runs the machine must not sleep (the desktop host holds a power-save blocker). */
   'power:keep-awake': {
     request: z.strictObject({ active: z.boolean() }),

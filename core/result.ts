@@ -5,6 +5,8 @@ export const errorCodes = [
   'invalid-data',
   'conflict',
   'write-failed',
+  /** The host cannot do this at all (e.g. PDF export in the web host). */
+  'unsupported',
   'internal',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

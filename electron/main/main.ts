@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ElectronStore from 'electron-store';
-import { BrowserWindow, app, ipcMain, powerSaveBlocker, session, type IpcMainInvokeEvent, type WebPreferences } from 'electron';
+import { writeFile } from 'node:fs/promises';
+import { BrowserWindow, app, dialog, ipcMain, powerSaveBlocker, session, type IpcMainInvokeEvent, type WebPreferences } from 'electron';
 import { channels } from '../../core/channels';
 import { fail } from '../../core/result';
 import { createServices } from '../services/create-services';
@@ -21,6 +22,8 @@ const buildDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 const rendererDir = path.join(buildDir, 'renderer');
 
 const windowPreferences: WebPreferences = { ...secureWebPreferences, preload: path.join(buildDir, 'electron', 'preload.cjs') };
+/** The hidden window that prints an export: no preload, no script at all. */
+const printWindowPreferences: WebPreferences = { ...secureWebPreferences, javascript: false };
 
 let mainWindow: BrowserWindow | undefined;
 
@@ -64,6 +67,23 @@ function createWindow(settings: ElectronStore<WindowSettings>): BrowserWindow {
   return window;
 }
 
+/** The printable summary to a PDF placed where the user chooses; the file is written in clear. */
+async function savePdf(html: string, fileName: string): Promise<boolean> {
+  const options = { defaultPath: fileName, filters: [{ name: 'PDF', extensions: ['pdf'] }] };
+  const choice = mainWindow === undefined ? await dialog.showSaveDialog(options) : await dialog.showSaveDialog(mainWindow, options);
+  if (choice.canceled || choice.filePath === undefined) return false;
+  const printer = new BrowserWindow({ show: false, webPreferences: printWindowPreferences });
+  try {
+    printer.webContents.on('will-navigate', (event) => event.preventDefault());
+    await printer.loadURL(`data:text/html;charset=utf-8,${encodeURIComponent(html)}`);
+    const pdf = await printer.webContents.printToPDF({ printBackground: true, pageSize: 'A4' });
+    await writeFile(choice.filePath, pdf, { mode: 0o600 });
+    return true;
+  } finally {
+    printer.destroy();
+  }
+}
+
 let sleepBlockerId: number | undefined;
 
 /** The laptop must not sleep while a session runs (the screen may dim). */
@@ -84,6 +104,7 @@ async function start(): Promise<void> {
     // userData/settings.json, the same file the web host reads with conf.
     openSettingsStore: () => new ElectronStore<Record<string, unknown>>({ name: 'settings' }),
     keepAwake: sessionSleepBlocker,
+    savePdf,
   });
   serveAppProtocol({ rendererDir, playlists: services.playlists, libraryRoots: services.libraryRoots });
   for (const channel of channels) {

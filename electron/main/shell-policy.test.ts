@@ -34,10 +34,11 @@ describe('secureWebPreferences', () => {
     expect(windows.length).toBeGreaterThan(0);
     for (const options of windows) {
       const call = options.slice(0, options.indexOf('});'));
-      expect(call).toMatch(/webPreferences: windowPreferences\b/);
+      expect(call).toMatch(/webPreferences: (windowPreferences|printWindowPreferences)\b/);
     }
     const main = sources.find((source) => source.includes('const windowPreferences')) ?? '';
     expect(main).toMatch(/const windowPreferences: WebPreferences = \{ \.\.\.secureWebPreferences, preload: /);
+    expect(main).toMatch(/const printWindowPreferences: WebPreferences = \{ \.\.\.secureWebPreferences, javascript: false \}/);
   });
 });
 

@@ -20,9 +20,11 @@ export interface ServiceLocations {
   readonly openSettingsStore?: () => KeyValueStore;
   /** The desktop host passes its power-save blocker; elsewhere nothing can be held. */
   readonly keepAwake?: (active: boolean) => boolean;
+  /** The desktop host's PDF printer (a save dialog and printToPDF). */
+  readonly savePdf?: (html: string, fileName: string) => Promise<boolean>;
 }
 
-export function createServices({ dataDir, bundledPlaylistsDir, openSettingsStore, keepAwake = () => false }: ServiceLocations) {
+export function createServices({ dataDir, bundledPlaylistsDir, openSettingsStore, keepAwake = () => false, savePdf }: ServiceLocations) {
   const openStore = openSettingsStore ?? (() => new Conf<Record<string, unknown>>({ cwd: dataDir, configName: 'settings' }));
   const playlists = new PlaylistCatalog([
     { kind: 'bundled', directory: bundledPlaylistsDir },
@@ -34,6 +36,7 @@ export function createServices({ dataDir, bundledPlaylistsDir, openSettingsStore
     sessions: new SessionStore(dataDir),
     insights: new InsightsService({ dataDir, playlists }),
     keepAwake,
+    savePdf,
   };
   return {
     ...services,

@@ -147,3 +147,27 @@ describe('dispatch with the real services', () => {
     expect(listed).toEqual([{ meta: { ...meta, status: 'ended', endedAt: expect.any(String) }, markCount: 1, lastSessionMs: 5_000_000 }]);
   });
 });
+
+describe('export:pdf', () => {
+  it('is refused with a clear "unsupported" where the host cannot print (the web host)', async () => {
+    const result = await dispatch(services.handlers, 'export:pdf', { html: '<p>summary</p>', fileName: 'attune-session.pdf' }, quietLogger);
+    expect(result).toMatchObject({ ok: false, error: { code: 'unsupported' } });
+    if (!result.ok) expect(result.error.message).toContain('printable HTML');
+  });
+
+  it('passes the HTML and name to the desktop printer, and refuses a file name with a path', async () => {
+    const printed: string[] = [];
+    const desktop = createServices({
+      dataDir,
+      bundledPlaylistsDir,
+      savePdf: async (html, fileName) => {
+        printed.push(`${fileName}:${html}`);
+        return true;
+      },
+    });
+    expect(await dispatch(desktop.handlers, 'export:pdf', { html: '<p>x</p>', fileName: 'attune-1.pdf' }, quietLogger)).toEqual({ ok: true, value: { saved: true } });
+    expect(await dispatch(desktop.handlers, 'export:pdf', { html: '<p>x</p>', fileName: '../../etc/x.pdf' }, quietLogger)).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect(printed).toEqual(['attune-1.pdf:<p>x</p>']);
+    await desktop.close();
+  });
+});

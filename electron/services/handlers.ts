@@ -1,3 +1,4 @@
+import { ContractFailure } from '../../core/result';
 import type { Handlers } from '../../core/contract';
 import type { InsightsService } from './insights';
 import type { PlaylistCatalog } from './playlists';
@@ -11,12 +12,20 @@ export interface Services {
   readonly insights: InsightsService;
   /** Holds or releases the host's sleep blocker; answers whether one is held (the web host has none). */
   readonly keepAwake: (active: boolean) => boolean;
+  /** Prints HTML to a PDF where the user chooses; resolves false if they cancel. Only the desktop host can. */
+  readonly savePdf: ((html: string, fileName: string) => Promise<boolean>) | undefined;
 }
 
 /** The contract's implementation, shared by the desktop host and the web host. */
-export function createHandlers({ playlists, sessions, settings, insights, keepAwake }: Services): Handlers {
+export function createHandlers({ playlists, sessions, settings, insights, keepAwake, savePdf }: Services): Handlers {
   return {
     'power:keep-awake': async ({ active }) => ({ held: keepAwake(active) }),
+    'export:pdf': async ({ html, fileName }) => {
+      if (savePdf === undefined) {
+        throw new ContractFailure('unsupported', 'PDF export is in the desktop app; here, download the printable HTML and print it to PDF from the browser');
+      }
+      return { saved: await savePdf(html, fileName) };
+    },
     'settings:get': async () => settings.get(),
     'settings:update': async (patch) => settings.update(patch),
     'playlists:list': () => playlists.list(),
