@@ -1,4 +1,4 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
@@ -14,6 +14,7 @@ import {
   writeBadInputCorpus,
 } from '../fixtures/bad-input/bad-playlists';
 import { removeDataDir, startWebHost, type RunningWebHost } from '../support/web-host';
+import { readJournalFile } from '../support/journal-file';
 
 let root: string;
 let host: RunningWebHost;
@@ -29,20 +30,6 @@ test.afterAll(async () => {
   await host.stop();
   await removeDataDir(root);
 });
-
-interface StoredEvent {
-  readonly id: string;
-  readonly kind: string;
-  readonly payload: Record<string, unknown>;
-}
-
-async function journal(sessionId: string): Promise<StoredEvent[]> {
-  const text = await readFile(path.join(host.dataDir, 'sessions', sessionId, 'events.jsonl'), 'utf8');
-  return text
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as StoredEvent);
-}
 
 /** Markup in a playlist or a note that ran would set this flag or leave an element behind. */
 async function expectNothingInjected(page: Page): Promise<void> {
@@ -94,7 +81,7 @@ test('the good playlist starts next to the bad ones, marks are saved, and a type
   await expect(noteRow.getByRole('textbox')).toHaveValue(typedHostileNote);
   await expectNothingInjected(page);
 
-  const events = await journal(sessionId);
+  const events = await readJournalFile(host.dataDir, sessionId);
   expect(events.filter((event) => event.kind === 'mark').map((event) => event.payload.markKind)).toEqual(['resonance', 'note']);
   expect(events.filter((event) => event.kind === 'mark-edited').at(-1)?.payload.note).toBe(typedHostileNote);
   expect(events.filter((event) => event.kind === 'session-started').map((event) => event.payload.playlistTitle)).toEqual([goodPlaylistTitle]);

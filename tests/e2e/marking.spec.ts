@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { removeDataDir, startWebHost, type RunningWebHost } from '../support/web-host';
+import { readJournalFile } from '../support/journal-file';
 
 let host: RunningWebHost;
 
@@ -13,21 +12,6 @@ test.afterEach(async () => {
   await host.stop();
   await removeDataDir(host.dataDir);
 });
-
-interface StoredEvent {
-  readonly id: string;
-  readonly kind: string;
-  readonly sessionMs: number;
-  readonly payload: Record<string, unknown>;
-}
-
-async function journal(sessionId: string): Promise<StoredEvent[]> {
-  const text = await readFile(path.join(host.dataDir, 'sessions', sessionId, 'events.jsonl'), 'utf8');
-  return text
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as StoredEvent);
-}
 
 async function startDefaultSession(page: Page): Promise<string> {
   await page.goto(host.url);
@@ -101,7 +85,7 @@ test('every kind by key, details later, undo, SIGKILL, resume: everything is the
   const clockAfter = (await page.getByTestId('session-clock').textContent()) ?? '';
   expect(clockAfter >= (clockBefore ?? ''), 'the clock continues from the journal, never restarts').toBe(true);
 
-  const events = await journal(sessionId);
+  const events = await readJournalFile(host.dataDir, sessionId);
   const marks = events.filter((event) => event.kind === 'mark');
   expect(marks.map((event) => event.payload.markKind)).toEqual([
     'resonance', 'distress', 'dissociation', 'breakthrough', 'music-resistance', 'dose', 'supplemental-dose', 'vitals', 'break', 'note', 'music-resistance',
@@ -131,7 +115,7 @@ test('every kind by key, details later, undo, SIGKILL, resume: everything is the
 
   // Review edits are journaled after the end; new marks are not accepted.
   await page.locator('.mark-row[data-mark-kind="resonance"]').getByRole('combobox').selectOption('2');
-  await expect.poll(async () => (await journal(sessionId)).filter((event) => event.kind === 'mark-edited').at(-1)?.payload.intensity).toBe(2);
+  await expect.poll(async () => (await readJournalFile(host.dataDir, sessionId)).filter((event) => event.kind === 'mark-edited').at(-1)?.payload.intensity).toBe(2);
 });
 
 test('a failing disk shows a warning, keeps every mark, and saves them once it recovers', async ({ page }) => {
@@ -155,7 +139,7 @@ test('a failing disk shows a warning, keeps every mark, and saves them once it r
   await expect(savedMarks(page)).toHaveCount(2, { timeout: 15_000 });
   await expect(page.getByRole('alert')).toHaveCount(0);
   const sessionId = new URL(page.url()).hash.split('/').at(-1) as string;
-  const marks = (await journal(sessionId)).filter((event) => event.kind === 'mark');
+  const marks = (await readJournalFile(host.dataDir, sessionId)).filter((event) => event.kind === 'mark');
   expect(marks.map((event) => event.payload.markKind)).toEqual(['resonance', 'distress']);
 });
 

@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import type { Playlist } from '../../core/playlist';
 import { installFixturePlaylist } from '../support/fixture-playlist';
 import { removeDataDir, startWebHost, type RunningWebHost } from '../support/web-host';
+import { readJournalFile } from '../support/journal-file';
 
 let host: RunningWebHost | undefined;
 
@@ -42,14 +41,6 @@ async function start(page: Page, title: RegExp): Promise<string> {
   return new URL(page.url()).hash.split('/').at(-1) as string;
 }
 
-async function journal(sessionId: string): Promise<{ kind: string; payload: Record<string, unknown> }[]> {
-  const text = await readFile(path.join(host?.dataDir ?? '', 'sessions', sessionId, 'events.jsonl'), 'utf8');
-  return text
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as { kind: string; payload: Record<string, unknown> });
-}
-
 const levelOf = async (page: Page) => Number(await page.getByRole('meter', { name: 'Output level' }).getAttribute('data-level-db'));
 
 test('files play through crossfades at matched loudness; broken files are covered and journaled', async ({ page }) => {
@@ -78,7 +69,7 @@ test('files play through crossfades at matched loudness; broken files are covere
   };
   expect(Math.abs(steadyLevel('440 Hz sine, 12 dB quieter') - steadyLevel('440 Hz sine, mp3'))).toBeLessThan(2);
 
-  const problems = (await journal(sessionId)).filter((event) => event.kind === 'playback-problem').map((event) => event.payload);
+  const problems = (await readJournalFile(host?.dataDir ?? '', sessionId)).filter((event) => event.kind === 'playback-problem').map((event) => event.payload);
   expect(problems.map((problem) => [problem.segmentId, problem.reason])).toEqual([
     ['not-audio', 'not-audio'],
     ['missing', 'missing'],
@@ -109,7 +100,7 @@ test('quiet fades to silence and back, the music keeps its place; volume keys ra
 
   await page.keyboard.press('q');
   await expect.poll(() => levelOf(page), { timeout: 8000 }).toBeGreaterThan(-50);
-  const events = await journal(sessionId);
+  const events = await readJournalFile(host?.dataDir ?? '', sessionId);
   expect(events.filter((event) => event.kind === 'quiet').map((event) => event.payload.action)).toEqual(['start', 'end']);
   expect(events.filter((event) => event.kind === 'volume')).toHaveLength(3);
   expect(events.some((event) => event.kind === 'playback-problem')).toBe(false);

@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { removeDataDir, startWebHost, type RunningWebHost } from '../support/web-host';
+import { readJournalFile } from '../support/journal-file';
 
 let host: RunningWebHost;
 
@@ -13,14 +12,6 @@ test.afterEach(async () => {
   await host.stop();
   await removeDataDir(host.dataDir);
 });
-
-async function events(sessionId: string) {
-  const text = await readFile(path.join(host.dataDir, 'sessions', sessionId, 'events.jsonl'), 'utf8');
-  return text
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as { kind: string; sessionMs: number; payload: Record<string, unknown> });
-}
 
 test('supplemental dose and vitals reminders come quietly on time and are logged or dismissed with one key', async ({ page }) => {
   await page.clock.install();
@@ -47,7 +38,7 @@ test('supplemental dose and vitals reminders come quietly on time and are logged
   await expect(page.locator('.reminder')).toHaveCount(0);
   await expect(page.getByTestId('save-summary')).toHaveText('Everything saved');
 
-  const journal = await events(sessionId);
+  const journal = await readJournalFile(host.dataDir, sessionId);
   const reminders = journal.filter((event) => event.kind === 'reminder').map((event) => `${event.payload.reminder} ${event.payload.action}`);
   expect(reminders).toEqual([
     'vitals shown',
@@ -74,5 +65,5 @@ test('a wall-clock jump is journaled but never moves session time', async ({ pag
   const after = (await page.getByTestId('session-clock').textContent()) ?? '';
   expect(after.startsWith('0:00:0'), `session time was ${before} then ${after}`).toBe(true);
   const alerts = await page.getByRole('alert').allTextContents();
-  await expect.poll(async () => (await events(sessionId)).filter((event) => event.kind === 'clock-jump').length, { message: alerts.join() }).toBe(1);
+  await expect.poll(async () => (await readJournalFile(host.dataDir, sessionId)).filter((event) => event.kind === 'clock-jump').length, { message: alerts.join() }).toBe(1);
 });

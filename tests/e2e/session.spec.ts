@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { removeDataDir, startWebHost, type RunningWebHost } from '../support/web-host';
+import { readJournalFile } from '../support/journal-file';
 
 let host: RunningWebHost;
 
@@ -14,14 +15,6 @@ test.afterAll(async () => {
   expect(exitCode, 'the web host shuts down cleanly on SIGTERM').toBe(0);
   await removeDataDir(host.dataDir);
 });
-
-async function readEvents(sessionDir: string): Promise<{ kind: string; payload: Record<string, unknown> }[]> {
-  const text = await readFile(path.join(sessionDir, 'events.jsonl'), 'utf8');
-  return text
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as { kind: string; payload: Record<string, unknown> });
-}
 
 test('the default session sounds, takes marks by key, and keeps them across a reload', async ({ page }) => {
   await page.goto(host.url);
@@ -59,7 +52,7 @@ test('the default session sounds, takes marks by key, and keeps them across a re
 
   const sessionDir = path.join(host.dataDir, 'sessions', sessionId);
   expect(await readdir(sessionDir)).toEqual(expect.arrayContaining(['session.json', 'events.jsonl']));
-  const marks = (await readEvents(sessionDir)).filter((event) => event.kind === 'mark');
+  const marks = (await readJournalFile(host.dataDir, sessionId)).filter((event) => event.kind === 'mark');
   expect(marks.map((mark) => mark.payload.markKind)).toEqual(['resonance', 'distress']);
   for (const mark of marks) {
     expect(mark.payload.phaseId).toBe('onset');
