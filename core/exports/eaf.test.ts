@@ -7,6 +7,7 @@ import { loadHostileSession } from '../../tests/fixtures/sessions/hostile-sessio
 import { defaultMarkKinds } from '../mark-kinds';
 import { eafPointMs, toEaf } from './eaf';
 import { buildSessionExport } from './session-export';
+import { xmlSafe } from './text';
 
 const goldenDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'golden');
 const { opened, playlist } = loadHostileSession();
@@ -68,7 +69,7 @@ describe('toEaf', () => {
     expect(root).toMatchObject({ FORMAT: '3.0', VERSION: '3.0', DATE: '2026-11-21T09:00:00.000Z', AUTHOR: '' });
     expect(root.HEADER.TIME_UNITS).toBe('milliseconds');
     const properties = Object.fromEntries(root.HEADER.PROPERTY.map((property) => [property.NAME, decode(property['#text'])]));
-    expect(properties).toMatchObject({ 'attune:clientCode': 'K-17 "Ω"', 'attune:timeOrigin': 'the dose', lastUsedAnnotationId: '37' });
+    expect(properties).toMatchObject({ 'attune:clientCode': 'K-17 "Ω"', 'attune:timeOrigin': 'the dose', lastUsedAnnotationId: '41' });
   });
 
   it('orders time slots by value, and every annotation refers to existing slots with start ≤ end', () => {
@@ -92,10 +93,10 @@ describe('toEaf', () => {
         annotationIds.add(annotation.ANNOTATION_ID as string);
       }
     }
-    expect(annotationIds.size).toBe(37);
+    expect(annotationIds.size).toBe(41);
   });
 
-  it('has a phases tier, a segments tier, a tier per mark kind and one for session events, with unique ids', () => {
+  it('has a phases tier, a segments tier, a tier per mark kind, one for session events and two for integration notes, with unique ids', () => {
     const tierIds = root.TIER.map((tier) => tier.TIER_ID);
     expect(tierIds).toEqual([
       'phases',
@@ -112,6 +113,8 @@ describe('toEaf', () => {
       'Break',
       'chills',
       'session events',
+      'integration',
+      'integration (session)',
     ]);
     const values = (id: string) => (root.TIER.find((tier) => tier.TIER_ID === id)?.ANNOTATION ?? []).map((annotation) => decode(annotation.ALIGNABLE_ANNOTATION.ANNOTATION_VALUE));
     expect(values('phases')).toEqual(['Onset', 'Peak & "deep" water', 'Return']);
@@ -119,6 +122,20 @@ describe('toEaf', () => {
     expect(values('Note')).toEqual(['<script>alert("x")</script> & ]]> <!-- --> &amp; <![CDATA[ x ]]>']);
     expect(values('Distress')).toEqual(['intensity 4 · edited — Tight chest\r\nBreathing with her\r\nsettled after 2 min']);
     expect(values('Resonance')[1]).toBe('intensity 4 — Tab\there, bell\ufffd, nul\ufffd, lone \ufffd surrogate, end');
+    // Integration notes on their own tiers; a mark's note stays on its kind's tier.
+    expect(values('integration')).toEqual(
+      model.rows.flatMap((row) => (row.integrationNote === null ? [] : [xmlSafe(`${row.kindLabel}: ${row.integrationNote}`)])),
+    );
+    expect(values('integration')[2]).toContain('<script>alert("integration")</script> & ]]> <!-- x -->');
+    expect(values('integration (session)')).toEqual([xmlSafe(model.facts.integrationNote ?? '')]);
+    expect(values('Distress')[0]).not.toContain('funeral');
+  });
+
+  it('leaves the integration tiers out when review wrote no integration note', () => {
+    const bare = buildSessionExport({ ...opened, events: opened.events.filter((event) => event.kind !== 'integration-note') }, playlist, defaultMarkKinds);
+    const text = toEaf(bare);
+    expect(text).not.toContain('TIER_ID="integration');
+    expect(XMLValidator.validate(text)).toBe(true);
   });
 
   it('gives point marks a second and spans their length', () => {
@@ -133,5 +150,8 @@ describe('toEaf', () => {
       [1_260_000, 1_440_000],
       [5_100_000, 5_400_000],
     ]);
+    expect(spans('integration')[0]).toEqual([840_000, 840_000 + eafPointMs]);
+    // The session's own note runs from the dose to the end.
+    expect(spans('integration (session)')).toEqual([[0, 5_400_000]]);
   });
 });

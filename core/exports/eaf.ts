@@ -36,7 +36,9 @@ function markValue(row: ExportRow): string {
 /**
  * ELAN's annotation format (EAF 3.0): a "phases" tier, a "segments" tier (what sounded),
  * one tier per mark kind (a point mark lasts up to a second, a span runs to its end; an
- * open span to the end of the session) and a "session events" tier. Times are
+ * open span to the end of the session), a "session events" tier and, when review added
+ * any, an "integration" tier (marks' integration notes, as points at their marks) and an
+ * "integration (session)" tier (the session's own note, from the dose to the end). Times are
  * milliseconds since the dose, moved later only if something happened before it (a dose
  * corrected to after the Start press); the header's `attune:timeOrigin` says so.
  */
@@ -81,6 +83,20 @@ export function toEaf(model: SessionExport): string {
         .map((row) => ({ startMs: row.sessionMs, endMs: undefined, value: row.note === null ? row.kindLabel : `${row.kindLabel}: ${row.note}` })),
     ),
   });
+  // Written days later, so on tiers of their own (last, so the day's annotation ids stay as they were).
+  const integrationRows = model.rows.filter((row) => row.source === 'mark' && row.integrationNote !== null);
+  if (integrationRows.length > 0) {
+    tiers.push({
+      id: tierId('integration', 'integration'),
+      annotations: placePoints(integrationRows.map((row) => ({ startMs: row.sessionMs, endMs: undefined, value: `${row.kindLabel}: ${row.integrationNote}` }))),
+    });
+  }
+  if (facts.integrationNote !== null) {
+    tiers.push({
+      id: tierId('integration (session)', 'integration-session'),
+      annotations: [{ startMs: Math.min(0, sessionEndMs), endMs: Math.max(0, sessionEndMs), value: facts.integrationNote }],
+    });
+  }
 
   // ELAN's times cannot be negative: anything before the dose moves the origin earlier.
   const earliestMs = Math.min(0, ...tiers.flatMap((tier) => tier.annotations.map((annotation) => annotation.startMs)));

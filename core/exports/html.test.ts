@@ -37,6 +37,20 @@ describe('toHtml', () => {
     expect(html).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/);
   });
 
+  it('shows integration notes under their mark and the session\'s own in a section, escaped', () => {
+    expect(html).toContain(
+      '<h2>Integration notes</h2>\n<blockquote class="note" dir="auto"># Not a heading\n- not a list\n&gt; not a quote\n\nThemes: grief, &quot;home&quot;, her grandmother&#39;s kitchen; the body, not the story.\r\n',
+    );
+    expect(html.indexOf('<h2>Integration notes</h2>')).toBeLessThan(html.indexOf('<h2>Phase arc</h2>'));
+    expect(html).toContain('&lt;b&gt;not bold&lt;/b&gt; | pipes | *stars* [link](x) ]]&gt; &amp;amp;</blockquote>');
+    expect(html).toContain(
+      '<div class="integration"><span class="label">Integration</span><blockquote class="note" dir="auto">She named it: &quot;the same tight chest as at the funeral&quot;, then laughed, quietly.\r\nWe breathed, 4 in, 6 out.\nNext time: ask before touching 🤝🏾</blockquote></div>',
+    );
+    expect(html).toContain('<blockquote class="note" dir="auto">בעברית: &quot;אני כאן&quot; — وبالعربية: «أنا هنا», both at once.</blockquote>');
+    expect(html).toContain('&lt;script&gt;alert(&quot;integration&quot;)&lt;/script&gt; &amp; ]]&gt; &lt;!-- x --&gt;');
+    expect(html.match(/<div class="integration">/g)).toHaveLength(3);
+  });
+
   it('shows the facts, the phase arc and every row', () => {
     expect(html).toContain('<h1><bdi>Session summary: K-17 &quot;Ω&quot;</bdi></h1>');
     expect(html).toContain('<td class="time">0:39:52</td>');

@@ -24,6 +24,9 @@ const style = `
   table.marks col.playing { width: 28%; }
   table.marks col.clock { width: 11.5rem; }
   .note { white-space: pre-wrap; overflow-wrap: anywhere; }
+  .integration { margin-top: .35rem; }
+  .integration .label { font-weight: 600; font-size: .92em; }
+  .integration blockquote { margin: .1rem 0 0; }
   tr.event td { color: #5c5c57; font-size: .92em; }
   .kind { font-weight: 600; }
   .swatch { display: inline-block; width: .7em; height: .7em; border-radius: 50%; margin-inline-end: .35em; vertical-align: baseline; }
@@ -67,6 +70,7 @@ export function toHtml(model: SessionExport, options: SummaryOptions = {}): stri
   for (const fact of summaryFacts(model, options)) out.push(`<dt>${text(fact.label)}</dt><dd>${bidi(fact.value)}</dd>`);
   out.push('</dl>');
   if (facts.intention !== '') out.push('<h3>Intention</h3>', `<blockquote class="note" dir="auto">${text(facts.intention)}</blockquote>`);
+  if (facts.integrationNote !== null) out.push('<h2>Integration notes</h2>', `<blockquote class="note" dir="auto">${text(facts.integrationNote)}</blockquote>`);
 
   out.push(
     '<h2>Phase arc</h2>',
@@ -106,12 +110,16 @@ export function toHtml(model: SessionExport, options: SummaryOptions = {}): stri
       const sounding = playing(row);
       const where = sounding === null ? '' : `${bidi(sounding.name)}${sounding.position === null ? '' : ` <span class="muted">at ${sounding.position}</span>`}`;
       const note = row.note === null ? '' : `<div class="note" dir="auto">${text(row.note)}</div>`;
+      const integration =
+        row.integrationNote === null
+          ? ''
+          : `<div class="integration"><span class="label">Integration</span><blockquote class="note" dir="auto">${text(row.integrationNote)}</blockquote></div>`;
       out.push(
         `<tr class="${row.source}">` +
           `<td class="time">${formatSessionTime(row.sessionMs)}</td>` +
           `<td class="kind">${swatch}${bidi(row.kindLabel)}</td>` +
           `<td>${where}</td>` +
-          `<td>${details === '' ? '' : `<div>${details}</div>`}${note}</td>` +
+          `<td>${details === '' ? '' : `<div>${details}</div>`}${note}${integration}</td>` +
           `<td class="time muted">${text(formatWallTime(row.wallTime, options.timeZone))}</td>` +
           '</tr>',
       );

@@ -27,6 +27,46 @@ describe('toMarkdown', () => {
     }
   });
 
+  it('quotes integration notes under their mark and the session\'s own in a section, escaped like the notes', () => {
+    const markdown = toMarkdown(model);
+    const lines = markdown.split('\n');
+    const section = lines.indexOf('## Integration notes');
+    expect(section).toBeGreaterThan(lines.indexOf('## Session'));
+    expect(section).toBeLessThan(lines.indexOf('## Phase arc'));
+    expect(lines.slice(section + 2, section + 9)).toEqual([
+      '> \\# Not a heading',
+      '> \\- not a list',
+      '> \\> not a quote',
+      '>',
+      '> Themes: grief, "home", her grandmother\'s kitchen; the body, not the story.',
+      '> \u2068עברית ו-العربية in one line 🌊\u2069',
+      '> \\<b\\>not bold\\</b\\> \\| pipes \\| \\*stars\\* \\[link\\](x) \\]\\]\\> \\&amp;',
+    ]);
+    // Inside the mark's quote, after its note, led by a bold label.
+    const distress = lines.findIndex((line) => line.includes('· Distress**'));
+    expect(lines.slice(distress + 4, distress + 8)).toEqual([
+      '  >',
+      '  > **Integration:** She named it: "the same tight chest as at the funeral", then laughed, quietly.',
+      '  > We breathed, 4 in, 6 out.',
+      '  > Next time: ask before touching 🤝🏾',
+    ]);
+    expect(markdown).toContain('  > **Integration:** \u2068בעברית: "אני כאן" — وبالعربية: «أنا هنا», both at once.\u2069');
+    expect(markdown).toContain('  > **Integration:** \\<script\\>alert("integration")\\</script\\> \\& \\]\\]\\> \\<!-- x --\\>');
+    for (const line of lines.slice(section + 2).filter((candidate) => candidate.startsWith('> '))) {
+      expect(line.slice(2)).not.toMatch(/^(?:[-+#>=]|\d+[.)])/);
+    }
+  });
+
+  it('puts an integration note on a mark without a note in a quote of its own', () => {
+    const withoutNote = {
+      ...model,
+      rows: model.rows.map((row) => (row.kind === 'distress' ? { ...row, note: null, integrationNote: '\nStarts with a blank line' } : row)),
+    };
+    const lines = toMarkdown(withoutNote).split('\n');
+    const distress = lines.findIndex((line) => line.includes('· Distress**'));
+    expect(lines.slice(distress + 1, distress + 3)).toEqual(['  > **Integration:**', '  > Starts with a blank line']);
+  });
+
   it('isolates right-to-left text and writes LF line ends only', () => {
     const markdown = toMarkdown(model);
     expect(markdown).toContain('\u2068قالت: «أنا هنا» — then in Hebrew: אני כאן, "I am here".\u2069');

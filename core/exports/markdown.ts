@@ -14,8 +14,21 @@ function quote(text: string, indent: string): string[] {
 }
 
 /**
- * The integration summary as Markdown: session facts, the phase arc, then every mark and
- * event with its time since the dose, what was playing and the note, grouped by phase.
+ * A note written in review, as a quote led by a bold "Integration:". Inside the quote of the
+ * facilitator's note when there is one (a blank quote line between them): a quote block
+ * cannot follow another without a blank line, which would loosen the whole list.
+ */
+function integrationQuote(text: string, indent: string, afterNote: boolean): string[] {
+  const [first = `${indent}>`, ...rest] = quote(text, indent);
+  const label = `${indent}> **Integration:**`;
+  const lead = first === `${indent}>` ? label : `${label} ${first.slice(indent.length + 2)}`;
+  return [...(afterNote ? [`${indent}>`] : []), lead, ...rest];
+}
+
+/**
+ * The integration summary as Markdown: session facts, the session's integration notes, the
+ * phase arc, then every mark and event with its time since the dose, what was playing, the
+ * note and the note written in review, grouped by phase.
  * All free text is escaped, so a note renders as the text that was typed.
  */
 export function toMarkdown(model: SessionExport, options: SummaryOptions = {}): string {
@@ -27,6 +40,7 @@ export function toMarkdown(model: SessionExport, options: SummaryOptions = {}): 
   for (const fact of summaryFacts(model, options)) lines.push(`- **${fact.label}:** ${inline(fact.value)}`);
   lines.push('');
   if (facts.intention !== '') lines.push('### Intention', '', ...quote(facts.intention, ''), '');
+  if (facts.integrationNote !== null) lines.push('## Integration notes', '', ...quote(facts.integrationNote, ''), '');
 
   lines.push('## Phase arc', '');
   lines.push('| Phase | Started | Ended | Target | Actual | Music played | Notes |', '| --- | --- | --- | --- | --- | --- | --- |');
@@ -63,6 +77,7 @@ export function toMarkdown(model: SessionExport, options: SummaryOptions = {}): 
       const details = rowDetails(row).map((detail) => ` · ${inline(detail)}`).join('');
       lines.push(`- **${time} · ${inline(row.kindLabel)}**${details}${where}`);
       if (row.note !== null) lines.push(...quote(row.note, '  '));
+      if (row.integrationNote !== null) lines.push(...integrationQuote(row.integrationNote, '  ', row.note !== null));
     }
     lines.push('');
   }

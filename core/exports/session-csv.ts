@@ -16,12 +16,14 @@ export const sessionCsvColumns = [
   'note',
   'vitals',
   'span_end_ms',
+  'integration_note',
 ] as const;
 
 /**
  * One RFC 4180 record per mark or event (CRLF line ends, a header row). Session times are
  * since the dose; `phase` is the phase's title; `segment_title` is what sounded ("Title —
- * Artist", or a soundscape's name); events have `event:` kinds and say what happened in `note`.
+ * Artist", or a soundscape's name); events have `event:` kinds and say what happened in `note`;
+ * `integration_note` is a mark's note written in review (the session's own one is not a row: see the JSON).
  */
 export function toCsv(model: SessionExport): string {
   return csvDocument(
@@ -40,6 +42,7 @@ export function toCsv(model: SessionExport): string {
       row.note,
       row.vitalsText,
       row.spanEndMs,
+      row.integrationNote,
     ]),
   );
 }

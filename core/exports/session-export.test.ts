@@ -101,6 +101,29 @@ describe('buildSessionExport', () => {
     expect(marks.find((row) => row.kind === 'chills')).toMatchObject({ kindLabel: 'chills', category: 'observation' });
   });
 
+  it('carries the integration notes written in review: the latest of each, cleared ones and those on taken-back marks left out', () => {
+    expect(model.facts.integrationNote).toMatch(/^# Not a heading\n/);
+    expect(model.facts.integrationNote).not.toContain('First draft');
+    const noted = model.rows.filter((row) => row.integrationNote !== null);
+    expect(noted.map((row) => row.kind)).toEqual(['distress', 'breakthrough', 'music-resistance']);
+    expect(noted[0]?.integrationNote).toBe(
+      'She named it: "the same tight chest as at the funeral", then laughed, quietly.\r\nWe breathed, 4 in, 6 out.\nNext time: ask before touching 🤝🏾',
+    );
+    // A note written in review is not an edit of what was observed on the day.
+    expect(model.rows.find((row) => row.kind === 'breakthrough')?.edited).toBe(false);
+    expect(model.rows.find((row) => row.kind === 'chills')?.integrationNote).toBeNull();
+    for (const text of allExports(model)) {
+      expect(text).not.toContain('mark that was taken back');
+      expect(text).not.toContain('then cleared');
+      expect(text).not.toContain('First draft');
+    }
+    const none = buildSessionExport({ ...opened, events: opened.events.filter((event) => event.kind !== 'integration-note') }, playlist, defaultMarkKinds);
+    expect(none.facts.integrationNote).toBeNull();
+    expect(none.rows.every((row) => row.integrationNote === null)).toBe(true);
+    expect(toMarkdown(none)).not.toContain('Integration');
+    expect(toHtml(none)).not.toContain('Integration');
+  });
+
   it('adds facilitator and playback events as rows with event: kinds, placed in what was playing', () => {
     const events = model.rows.filter((row) => row.source === 'event');
     expect(events.map((row) => row.kind)).toEqual([

@@ -50,6 +50,8 @@ export interface ExportFacts {
   readonly dose: string;
   readonly supplementalDosePlan: string;
   readonly intention: string;
+  /** The therapist's note on the session as a whole, written in review; null when there is none. */
+  readonly integrationNote: string | null;
   readonly markCounts: readonly { readonly kind: string; readonly label: string; readonly count: number }[];
   readonly marksTakenBack: number;
   readonly playbackProblems: number;
@@ -132,6 +134,8 @@ export interface ExportRow {
   readonly span: 'open' | 'closed' | 'auto-closed' | null;
   /** Edited after it was made (intensity, note or vitals). */
   readonly edited: boolean;
+  /** A mark's note written in review, in the integration sessions after the day; null for events. */
+  readonly integrationNote: string | null;
 }
 
 export function describeVitals(vitals: Vitals | undefined | null): string {
@@ -323,6 +327,7 @@ export function buildSessionExport(opened: OpenedSession, playlist: Playlist | u
       spanEndMs: spanEnd === undefined ? null : spanEnd.sessionMs + offset,
       span: mark.span === undefined ? null : spanEnd === undefined ? 'open' : spanEnd.autoClosed ? 'auto-closed' : 'closed',
       edited: mark.editCount > 0,
+      integrationNote: mark.integrationNote ?? null,
     };
   };
 
@@ -358,6 +363,7 @@ export function buildSessionExport(opened: OpenedSession, playlist: Playlist | u
       spanEndMs: null,
       span: null,
       edited: false,
+      integrationNote: null,
     };
   };
 
@@ -432,6 +438,7 @@ export function buildSessionExport(opened: OpenedSession, playlist: Playlist | u
     dose: meta.dose,
     supplementalDosePlan: meta.supplementalDosePlan,
     intention: meta.intention,
+    integrationNote: folded.integrationNote ?? null,
     markCounts: kindList
       .filter((kind) => folded.countsByKind[kind.id] !== undefined)
       .map((kind) => ({ kind: kind.id, label: kind.label, count: folded.countsByKind[kind.id] as number })),

@@ -23,6 +23,8 @@ describe('toJson', () => {
     expect(parsed.version).toBe(1);
     expect(parsed.session.clientCode).toBe('K-17 "Ω"');
     expect(parsed.rows.map((row) => row.note)).toEqual(model.rows.map((row) => row.note));
+    expect(parsed.rows.map((row) => row.integrationNote)).toEqual(model.rows.map((row) => row.integrationNote));
+    expect((parsed.session as { integrationNote?: unknown }).integrationNote).toBe(model.facts.integrationNote);
     const keys = Object.keys(parsed.rows[0] ?? {});
     for (const row of parsed.rows) expect(Object.keys(row)).toEqual(keys);
   });

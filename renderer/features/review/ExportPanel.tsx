@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import type { SessionExport } from '../../../core/exports';
+import { toHtml, type SessionExport } from '../../../core/exports';
+import { call, hostKind } from '../../bridge/attune-bridge';
 import { downloadText } from './download';
 import { exportFileName, exportFormats } from './export-formats';
 
@@ -36,9 +37,23 @@ export function ExportPanel({ model, sessionId, timeZone }: ExportPanelProps) {
             {format.label}
           </button>
         ))}
+        {hostKind === 'desktop' ? (
+          <button
+            type="button"
+            data-export="pdf"
+            aria-describedby="exports-in-clear"
+            onClick={async () => {
+              const fileName = `attune-${sessionId}.pdf`;
+              const result = await call('export:pdf', { html: toHtml(model, { timeZone }), fileName });
+              setWritten(result.ok ? (result.value.saved ? `${fileName} saved.` : undefined) : `PDF not written: ${result.error.message}`);
+            }}
+          >
+            PDF
+          </button>
+        ) : null}
       </div>
       <p className="muted" role="status">
-        {written === undefined ? null : `${written} handed to the browser to save.`}
+        {written === undefined ? null : written.endsWith('.') ? written : `${written} handed to the browser to save.`}
       </p>
     </section>
   );

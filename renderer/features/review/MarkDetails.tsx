@@ -1,5 +1,6 @@
 import { formatPosition, formatSessionTime } from '../../../core/exports/time';
 import type { ReviewPlayerState } from '../../audio/ReviewPlayer';
+import { IntegrationNoteField, type UnsavedNote } from './IntegrationNoteField';
 import { DetailList } from './SessionTimeline';
 import type { TimelineItem } from './timeline-model';
 import { replayLeadInMs, replayStartMs } from './replay-source';
@@ -19,10 +20,24 @@ interface MarkDetailsProps {
   readonly onReplay: (item: TimelineItem) => void;
   readonly onStop: () => void;
   readonly onEdit: (markId: string, changes: MarkEdit) => void;
+  /** Journals a mark's integration note; resolves to an error message, or undefined once saved. */
+  readonly onSaveIntegrationNote: (markId: string, note: string | null) => Promise<string | undefined>;
+  /** Integration notes whose save failed, by mark id. */
+  readonly unsavedIntegrationNotes: ReadonlyMap<string, UnsavedNote>;
 }
 
-/** The chosen item in full, with replay and, for a mark, its intensity and note to edit (journaled). */
-export function MarkDetails({ item, timeZone, replay, replayUnavailable, onReplay, onStop, onEdit }: MarkDetailsProps) {
+/** The chosen item in full, with replay and, for a mark, its intensity, note and integration note to edit (journaled). */
+export function MarkDetails({
+  item,
+  timeZone,
+  replay,
+  replayUnavailable,
+  onReplay,
+  onStop,
+  onEdit,
+  onSaveIntegrationNote,
+  unsavedIntegrationNotes,
+}: MarkDetailsProps) {
   const sounding = replay.status === 'loading' || replay.status === 'playing';
   return (
     <div className="mark-details" data-testid="mark-details">
@@ -56,12 +71,30 @@ export function MarkDetails({ item, timeZone, replay, replayUnavailable, onRepla
           {replay.status === 'failed' ? <span className="error">{`${replay.label} cannot be replayed: ${replay.message}`}</span> : null}
         </p>
       </div>
-      {item !== undefined && item.row.source === 'mark' ? <MarkEditor key={item.key} item={item} onEdit={onEdit} /> : null}
+      {item !== undefined && item.row.source === 'mark' ? (
+        <MarkEditor
+          key={item.key}
+          item={item}
+          onEdit={onEdit}
+          onSaveIntegrationNote={onSaveIntegrationNote}
+          unsavedIntegrationNote={unsavedIntegrationNotes.get(item.key)}
+        />
+      ) : null}
     </div>
   );
 }
 
-function MarkEditor({ item, onEdit }: { readonly item: TimelineItem; readonly onEdit: (markId: string, changes: MarkEdit) => void }) {
+function MarkEditor({
+  item,
+  onEdit,
+  onSaveIntegrationNote,
+  unsavedIntegrationNote,
+}: {
+  readonly item: TimelineItem;
+  readonly onEdit: (markId: string, changes: MarkEdit) => void;
+  readonly onSaveIntegrationNote: (markId: string, note: string | null) => Promise<string | undefined>;
+  readonly unsavedIntegrationNote: UnsavedNote | undefined;
+}) {
   const { row } = item;
   const time = formatSessionTime(item.startMs);
   return (
@@ -94,6 +127,14 @@ function MarkEditor({ item, onEdit }: { readonly item: TimelineItem; readonly on
           }}
         />
       </label>
+      <IntegrationNoteField
+        label="Integration note"
+        accessibleLabel={`Integration note on ${item.label} at ${time}`}
+        saved={row.integrationNote ?? undefined}
+        unsaved={unsavedIntegrationNote}
+        onSave={(note) => onSaveIntegrationNote(item.key, note)}
+        testId="mark-integration-note"
+      />
     </div>
   );
 }

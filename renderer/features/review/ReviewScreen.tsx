@@ -13,6 +13,7 @@ import { call, mediaUrl } from '../../bridge/attune-bridge';
 import { hrefFor } from '../../routes';
 import { useHostData } from '../../use-host-data';
 import { ExportPanel } from './ExportPanel';
+import { IntegrationNoteField, type UnsavedNote } from './IntegrationNoteField';
 import { localTimeZone } from './export-formats';
 import { MarkDetails, type MarkEdit } from './MarkDetails';
 import { replaySourceFor, replayStartMs } from './replay-source';
@@ -101,6 +102,8 @@ function describeVitals(mark: FoldedMark): string {
 }
 
 const idleReplay: ReviewPlayerState = { status: 'idle' };
+/** The key of the session's own integration note among the unsaved ones (mark ids are uuids). */
+const sessionNoteKey = 'session';
 const tablePageSize = 200;
 
 /** One replay at a time for the screen; it stops when the screen goes. */
@@ -185,6 +188,33 @@ function SessionMarks({
     } else setError(result.error.message);
   };
 
+  // Integration notes whose save failed, by mark id (or sessionNoteKey): the text outlives the field.
+  const [unsavedNotes, setUnsavedNotes] = useState<ReadonlyMap<string, UnsavedNote>>(new Map());
+  const saveIntegrationNote = async (markId: string | undefined, note: string | null): Promise<string | undefined> => {
+    const result = await call('journal:append', {
+      sessionId: session.meta.id,
+      events: [
+        {
+          id: crypto.randomUUID(),
+          kind: 'integration-note',
+          sessionMs: folded.lastSessionMs,
+          payload: markId === undefined ? { note } : { markId, note },
+        },
+      ],
+    });
+    const key = markId ?? sessionNoteKey;
+    setUnsavedNotes((previous) => {
+      const next = new Map(previous);
+      if (result.ok) next.delete(key);
+      else next.set(key, { text: note ?? '', message: result.error.message });
+      return next;
+    });
+    if (!result.ok) return result.error.message;
+    onChanged();
+    return undefined;
+  };
+  const unsavedElsewhere = [...unsavedNotes.keys()].filter((key) => key !== sessionNoteKey && key !== activeKey);
+
   const endSession = async () => {
     const result = await call('sessions:end', {
       sessionId: session.meta.id,
@@ -212,6 +242,14 @@ function SessionMarks({
           {folded.ended === undefined ? 'still open' : 'ended'}
         </p>
         {session.meta.intention !== '' ? <p className="intention">Intention: {session.meta.intention}</p> : null}
+        <IntegrationNoteField
+          label="Integration note on the session"
+          accessibleLabel="Integration note on the session"
+          saved={folded.integrationNote}
+          unsaved={unsavedNotes.get(sessionNoteKey)}
+          onSave={(note) => saveIntegrationNote(undefined, note)}
+          testId="session-integration-note"
+        />
         {session.repairs.length > 0 ? (
           <div className="notice" role="status">
             The journal was repaired when it was opened:
@@ -234,6 +272,23 @@ function SessionMarks({
             {error}
           </p>
         ) : null}
+        {unsavedElsewhere.length > 0 ? (
+          <div className="error" role="alert">
+            Integration notes not saved yet (choose the mark to try again):
+            <ul>
+              {unsavedElsewhere.map((markId) => {
+                const item = timeline.items.find((candidate) => candidate.key === markId);
+                return (
+                  <li key={markId}>
+                    <button type="button" className="link-button" onClick={() => setActiveKey(markId)}>
+                      {item === undefined ? 'a mark' : `${item.label} at ${formatClock(item.startMs)}`}
+                    </button>
+                  </li>
+                );
+              })}
+            </ul>
+          </div>
+        ) : null}
       </section>
       <section className="panel" aria-labelledby="timeline-heading">
         <h2 id="timeline-heading">Timeline</h2>
@@ -253,6 +308,8 @@ function SessionMarks({
           onReplay={startReplay}
           onStop={stopReplay}
           onEdit={(markId, changes) => void saveEdit({ id: markId }, changes)}
+          onSaveIntegrationNote={saveIntegrationNote}
+          unsavedIntegrationNotes={unsavedNotes}
         />
       </section>
       <ExportPanel model={exportModel} sessionId={session.meta.id} timeZone={timeZone} />
@@ -319,6 +376,9 @@ function SessionMarks({
                     }}
                   />
                   {mark.vitals !== undefined ? <div className="muted">{describeVitals(mark)}</div> : null}
+                  {mark.integrationNote !== undefined ? (
+                    <div className="muted integration-text">Integration: {mark.integrationNote}</div>
+                  ) : null}
                 </td>
                 <td>{new Date(mark.wallTime).toLocaleTimeString()}</td>
                 <td>

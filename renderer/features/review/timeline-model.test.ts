@@ -83,6 +83,13 @@ describe('describeItem', () => {
     expect(lines.find((line) => line.label === 'Clock time')?.value).toMatch(/UTC$/);
   });
 
+  it('adds the integration note written in review', () => {
+    const distress = timeline.items.find((item) => item.kind === 'distress');
+    expect(describeItem(distress!, 'UTC').find((line) => line.label === 'Integration note')?.value).toBe(distress!.row.integrationNote);
+    const vitals = timeline.items.find((item) => item.kind === 'vitals');
+    expect(describeItem(vitals!, 'UTC').map((line) => line.label)).not.toContain('Integration note');
+  });
+
   it('lets only marks with a known segment be replayed', () => {
     expect(timeline.items.filter((item) => item.lane === 'actions').some(isReplayable)).toBe(false);
     expect(timeline.items.some((item) => item.row.source === 'mark' && isReplayable(item))).toBe(true);

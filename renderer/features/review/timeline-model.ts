@@ -169,6 +169,7 @@ export function describeItem(item: TimelineItem, timeZone?: string): DetailLine[
   if (row.source === 'mark') lines.push({ label: 'Intensity', value: row.intensity === null ? '—' : String(row.intensity) });
   if (row.vitalsText !== '') lines.push({ label: 'Vitals', value: row.vitalsText });
   if (row.note !== null) lines.push({ label: row.source === 'mark' ? 'Note' : 'What happened', value: row.note });
+  if (row.integrationNote !== null) lines.push({ label: 'Integration note', value: row.integrationNote });
   lines.push({ label: 'Clock time', value: formatWallTime(row.wallTime, timeZone) });
   return lines;
 }
