@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defaultTargetLufs } from './loudness';
 import { defaultMarkKinds, markKindListSchema } from './mark-kinds';
+import { soundscapePresets } from './playlist';
 
 export const settingsSchema = z.strictObject({
   markKinds: markKindListSchema,
@@ -25,6 +26,8 @@ export const settingsSchema = z.strictObject({
     }),
     vitals: z.strictObject({ enabled: z.boolean(), everyMinutes: z.number().min(5).max(240) }),
   }),
+  /** What plays while the music is quiet: silence, or a soft soundscape bed. */
+  quietBed: z.enum(['none', ...soundscapePresets]),
   /** Absolute folders music may be played from, besides each playlist's own folder. */
   libraryRoots: z.array(z.string().min(1).max(4096)).max(50),
 });
@@ -40,6 +43,7 @@ export const defaultSettings: Settings = {
     supplementalDose: { enabled: true, afterMinutes: 90, windowEndMinutes: 120 },
     vitals: { enabled: true, everyMinutes: 30 },
   },
+  quietBed: 'none',
   libraryRoots: [],
 };
 

@@ -3,94 +3,33 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JournalEvent } from '../../core/events';
-import { playlistSchema } from '../../core/playlist';
-import type { SessionMeta } from '../../core/session';
+import {
+  corpusMarksAt,
+  corpusPlaylist,
+  corpusSegmentAt,
+  corpusSegmentIds,
+  corpusSegmentsPerSession,
+  corpusSessionFiles,
+  corpusSessionId,
+  writeCorpusSession,
+} from '../../tests/support/insights-corpus';
 import { InsightsService } from './insights';
 import { PlaylistCatalog } from './playlists';
 
 const minute = 60_000;
 const sessionCount = 500;
-const segmentIds = Array.from({ length: 12 }, (_, index) => `seg-${index}`);
-const segmentsPerSession = 10;
-
-const playlist = playlistSchema.parse({
-  format: 'attune.playlist',
-  version: 1,
-  id: 'bench',
-  title: 'Bench set',
-  phases: [
-    {
-      id: 'onset',
-      kind: 'onset',
-      title: 'Onset',
-      targetMinutes: 60,
-      segments: segmentIds.map((id, index) =>
-        index % 4 === 0
-          ? { type: 'soundscape', id, preset: 'drone', durationSeconds: 300 }
-          : { type: 'file', id, path: `music/${id}.flac`, title: `Track ${index}`, artist: 'Artist', durationSeconds: 300 },
-      ),
-    },
-  ],
-});
-
-const sessionId = (index: number) => `2026${String(Math.floor(index / 28) % 12 + 1).padStart(2, '0')}${String((index % 28) + 1).padStart(2, '0')}-090000-${String(index).padStart(6, '0')}`;
-/** Which segment the session plays in its s-th five minutes, and which marks it takes there. */
-const segmentAt = (session: number, slot: number) => segmentIds[(session + slot) % segmentIds.length] as string;
-const marksAt = (session: number, slot: number) => [...((session + slot) % 3 === 0 ? ['resonance'] : []), ...((session + slot) % 5 === 0 ? ['distress'] : [])];
-
-function sessionFiles(index: number): { meta: SessionMeta; events: JournalEvent[] } {
-  const id = sessionId(index);
-  const createdAt = `${id.slice(0, 4)}-${id.slice(4, 6)}-${id.slice(6, 8)}T09:00:00.000Z`;
-  const events: JournalEvent[] = [];
-  const add = (kind: string, sessionMs: number, payload: object) => {
-    const seq = events.length;
-    events.push({
-      id: `00000000-0000-4000-8000-${(index * 1000 + seq).toString(16).padStart(12, '0')}`,
-      seq,
-      kind,
-      sessionMs,
-      wallTime: new Date(Date.parse(createdAt) + sessionMs).toISOString(),
-      payload,
-    } as JournalEvent);
-  };
-  add('session-started', 0, { playlistId: 'bench', playlistTitle: 'Bench set' });
-  add('phase-started', 0, { phaseId: 'onset', programMs: 0 });
-  add('playback', 0, { action: 'play', programMs: 0 });
-  for (let slot = 0; slot < segmentsPerSession; slot += 1) {
-    const startMs = slot * 5 * minute;
-    add('segment-started', startMs, { phaseId: 'onset', segmentId: segmentAt(index, slot), programMs: startMs });
-    marksAt(index, slot).forEach((markKind, order) =>
-      add('mark', startMs + (order + 1) * minute, { markKind, phaseId: 'onset', segmentId: segmentAt(index, slot), positionMs: (order + 1) * minute, reactionOffsetMs: 0 }),
-    );
-  }
-  add('session-ended', segmentsPerSession * 5 * minute, { reason: 'plan-finished' });
-  const meta: SessionMeta = {
-    id,
-    playlistId: 'bench',
-    playlistTitle: 'Bench set',
-    clientCode: `C-${index}`,
-    facilitators: '',
-    intention: '',
-    substance: '',
-    dose: '',
-    supplementalDosePlan: '',
-    createdAt,
-    status: 'ended',
-  };
-  return { meta, events };
-}
+const segmentIds = corpusSegmentIds;
+const segmentsPerSession = corpusSegmentsPerSession;
+const playlist = corpusPlaylist;
+const sessionId = corpusSessionId;
+const segmentAt = corpusSegmentAt;
+const marksAt = corpusMarksAt;
+const sessionFiles = corpusSessionFiles;
 
 let dataDir: string;
 let playlistsDir: string;
 
-async function writeSession(index: number) {
-  const { meta, events } = sessionFiles(index);
-  const directory = path.join(dataDir, 'sessions', meta.id);
-  await mkdir(directory, { recursive: true });
-  await writeFile(path.join(directory, 'session.json'), `${JSON.stringify(meta, null, 2)}\n`);
-  await writeFile(path.join(directory, 'events.jsonl'), events.map((event) => `${JSON.stringify(event)}\n`).join(''));
-}
+const writeSession = (index: number) => writeCorpusSession(dataDir, index);
 
 function newService() {
   return new InsightsService({ dataDir, playlists: new PlaylistCatalog([{ kind: 'user', directory: playlistsDir }]) });

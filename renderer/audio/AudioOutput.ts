@@ -32,6 +32,8 @@ export class AudioOutput extends TypedEmitter<AudioOutputEvents> {
   readonly context: AudioContext;
   readonly musicBus: GainNode;
   readonly soundscapeBus: Tone.Gain;
+  /** A bed that plays while the music is quiet: it bypasses the music bus, which quiet fades out. */
+  readonly bedBus: GainNode;
   private readonly limiter: DynamicsCompressorNode;
   private readonly master: GainNode;
   private readonly analyser: AnalyserNode;
@@ -62,6 +64,8 @@ export class AudioOutput extends TypedEmitter<AudioOutputEvents> {
     this.master.connect(this.context.destination);
     this.master.connect(this.analyser);
 
+    this.bedBus = this.context.createGain();
+    this.bedBus.connect(this.limiter);
     this.soundscapeBus = new Tone.Gain(1);
     this.reverbSend = new Tone.Gain(dbToGain(settings.reverbSendDb));
     this.reverb = new Tone.Reverb({ decay: 9, preDelay: 0.04, wet: 1 });
@@ -133,6 +137,7 @@ export class AudioOutput extends TypedEmitter<AudioOutputEvents> {
     this.reverb.dispose();
     this.reverbSend.dispose();
     this.soundscapeBus.dispose();
+    this.bedBus.disconnect();
     this.musicBus.disconnect();
     this.limiter.disconnect();
     this.master.disconnect();

@@ -180,9 +180,11 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     if (this.disposed || this.status === 'playing' || this.status === 'starting' || this.status === 'ended') return;
     const fadeSeconds =
       this.status === 'quiet' ? this.options.quietFadeSeconds : this.status === 'paused' ? this.options.pauseFadeSeconds : this.options.startFadeSeconds;
+    const fromQuiet = this.status === 'quiet';
     this.setStatus('starting');
     await this.output.start();
     if (this.disposed) return;
+    if (fromQuiet) this.stopBed(this.options.quietFadeSeconds);
     const now = this.output.currentTime;
     this.audioTimeAtAnchor = now;
     const bus = this.output.musicBus.gain;
@@ -193,6 +195,9 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     for (const deck of this.decks.values()) {
       deck.voice.resume?.(Math.max(0, this.programAtAnchorMs - deck.entry.startMs));
       this.scheduleEnvelope(deck, this.programAtAnchorMs);
+      // A playhead that stood still during a pause has not stalled: the watchdog starts afresh.
+      deck.lastPositionSeconds = undefined;
+      deck.positionStuckSinceMs = undefined;
     }
     this.silentSinceMs = undefined;
     this.tick();
@@ -204,9 +209,41 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     this.hold('paused', this.options.pauseFadeSeconds);
   }
 
-  /** Fades to silence over ~5 s; the music keeps its place until `play()` fades it back. */
-  quiet(): void {
+  /**
+   * Fades the music out over ~5 s; it keeps its place until `play()` fades it back. With a
+   * bed, a soft soundscape fades in instead of silence (a quiet break).
+   */
+  quiet(bed?: { readonly preset: SoundscapePreset; readonly params: SoundscapeParams }): void {
+    if (this.status !== 'playing') return;
     this.hold('quiet', this.options.quietFadeSeconds);
+    if (bed !== undefined) this.startBed(bed.preset, bed.params);
+  }
+
+  private bed: { readonly soundscape: Soundscape; readonly gain: GainNode } | undefined;
+
+  private startBed(preset: SoundscapePreset, params: SoundscapeParams): void {
+    this.stopBed();
+    const soundscape = createSoundscape(preset, params);
+    const gain = this.output.context.createGain();
+    gain.gain.value = 1;
+    soundscape.output.connect(gain);
+    gain.connect(this.output.bedBus);
+    soundscape.start(this.output.currentTime, this.options.quietFadeSeconds);
+    this.bed = { soundscape, gain };
+  }
+
+  private stopBed(fadeSeconds: Seconds = 0.05): void {
+    const bed = this.bed;
+    if (bed === undefined) return;
+    this.bed = undefined;
+    const now = this.output.currentTime;
+    bed.gain.gain.cancelScheduledValues(now);
+    bed.gain.gain.setValueAtTime(bed.gain.gain.value, now);
+    bed.gain.gain.linearRampToValueAtTime(0, now + fadeSeconds);
+    setTimeout(() => {
+      bed.soundscape.dispose();
+      bed.gain.disconnect();
+    }, fadeSeconds * 1000 + 100);
   }
 
   private hold(status: 'paused' | 'quiet', fadeSeconds: Seconds): void {
@@ -513,6 +550,7 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.stopBed();
     if (this.timer !== undefined) clearInterval(this.timer);
     for (const deck of [...this.decks.values()]) this.retireDeck(deck);
     this.removeAllListeners();

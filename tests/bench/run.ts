@@ -6,6 +6,7 @@ import { benchJournalReplay } from './journal-replay';
 import { benchMarkAckLatency } from './mark-latency';
 import { benchPlayback } from './playback';
 import { benchPlanProjection } from './projection';
+import { benchReview } from './review';
 import { median } from './stats';
 
 const runs = Number(process.env.ATTUNE_BENCH_RUNS ?? 7);
@@ -54,7 +55,7 @@ async function benchStartup(browser: Browser): Promise<string[]> {
 async function main() {
   const browser = await chromium.launch(chromiumLaunchOptions);
   try {
-    for (const bench of [benchStartup, benchMarkAckLatency, benchPlayback]) {
+    for (const bench of [benchStartup, benchMarkAckLatency, benchPlayback, benchReview]) {
       for (const line of await bench(browser)) console.log(line);
     }
     for (const line of await benchJournalReplay()) console.log(line);

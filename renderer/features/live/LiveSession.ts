@@ -405,7 +405,8 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
   /** Fades to silence over ~5 s; the music keeps its place. */
   quiet(): void {
     if (this.ended || this.player.getState().status !== 'playing') return;
-    this.player.quiet();
+    const bed = this.settings.quietBed;
+    this.player.quiet(bed === 'none' ? undefined : { preset: bed, params: { intensity: 0.25, brightness: 0.3 } });
     this.journal({ kind: 'quiet', payload: { action: 'start', programMs: Math.round(this.player.programNow()) } });
   }
 

@@ -192,6 +192,17 @@ export function SettingsScreen({ client }: { readonly client: SettingsClient }) 
       </p>
       <OutputDevice client={client} selected={settings.outputDeviceId} />
       <ReminderSettings client={client} reminders={settings.reminders} />
+      <label className="field">
+        <span>While the music is quiet (Q)</span>
+        <select value={settings.quietBed} onChange={(event) => void client.update({ quietBed: event.target.value as Settings['quietBed'] })}>
+          <option value="none">Silence</option>
+          <option value="breath">A soft breath soundscape</option>
+          <option value="earth">A soft earth soundscape</option>
+          <option value="drone">A soft drone soundscape</option>
+          <option value="shimmer">A soft shimmer soundscape</option>
+        </select>
+        <small>For quiet breaks: the music fades out and keeps its place; a bed can fade in instead of silence.</small>
+      </label>
       <h2>Reaction time</h2>
       <label className="field">
         <span>Subtract from every mark (seconds)</span>

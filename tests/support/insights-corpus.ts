@@ -1,0 +1,110 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { JournalEvent } from '../../core/events';
+import { playlistSchema } from '../../core/playlist';
+import type { SessionMeta } from '../../core/session';
+
+/**
+ * A generated corpus of sessions for curator insights: every session plays ten five-minute
+ * segments of one 12-segment playlist (every fourth a soundscape), shifted by one segment per
+ * session, with resonance and distress marks on a fixed pattern, so the right per-track rates
+ * can be computed directly (segmentAt, marksAt). Sessions are spread over the months of 2026.
+ *
+ * The same generator as electron/services/insights.test.ts (which still has its own copy).
+ */
+const minute = 60_000;
+
+export const corpusSegmentIds = Array.from({ length: 12 }, (_, index) => `seg-${index}`);
+export const corpusSegmentsPerSession = 10;
+
+export const corpusPlaylist = playlistSchema.parse({
+  format: 'attune.playlist',
+  version: 1,
+  id: 'bench',
+  title: 'Bench set',
+  phases: [
+    {
+      id: 'onset',
+      kind: 'onset',
+      title: 'Onset',
+      targetMinutes: 60,
+      segments: corpusSegmentIds.map((id, index) =>
+        index % 4 === 0
+          ? { type: 'soundscape', id, preset: 'drone', durationSeconds: 300 }
+          : { type: 'file', id, path: `music/${id}.flac`, title: `Track ${index}`, artist: 'Artist', durationSeconds: 300 },
+      ),
+    },
+  ],
+});
+
+export const corpusSessionId = (index: number) =>
+  `2026${String((Math.floor(index / 28) % 12) + 1).padStart(2, '0')}${String((index % 28) + 1).padStart(2, '0')}-090000-${String(index).padStart(6, '0')}`;
+/** Which segment the session plays in its s-th five minutes, and which marks it takes there. */
+export const corpusSegmentAt = (session: number, slot: number) => corpusSegmentIds[(session + slot) % corpusSegmentIds.length] as string;
+export const corpusMarksAt = (session: number, slot: number) => [
+  ...((session + slot) % 3 === 0 ? ['resonance'] : []),
+  ...((session + slot) % 5 === 0 ? ['distress'] : []),
+];
+
+export function corpusSessionFiles(index: number): { meta: SessionMeta; events: JournalEvent[] } {
+  const id = corpusSessionId(index);
+  const createdAt = `${id.slice(0, 4)}-${id.slice(4, 6)}-${id.slice(6, 8)}T09:00:00.000Z`;
+  const events: JournalEvent[] = [];
+  const add = (kind: string, sessionMs: number, payload: object) => {
+    const seq = events.length;
+    events.push({
+      id: `00000000-0000-4000-8000-${(index * 1000 + seq).toString(16).padStart(12, '0')}`,
+      seq,
+      kind,
+      sessionMs,
+      wallTime: new Date(Date.parse(createdAt) + sessionMs).toISOString(),
+      payload,
+    } as JournalEvent);
+  };
+  add('session-started', 0, { playlistId: 'bench', playlistTitle: 'Bench set' });
+  add('phase-started', 0, { phaseId: 'onset', programMs: 0 });
+  add('playback', 0, { action: 'play', programMs: 0 });
+  for (let slot = 0; slot < corpusSegmentsPerSession; slot += 1) {
+    const startMs = slot * 5 * minute;
+    const segmentId = corpusSegmentAt(index, slot);
+    add('segment-started', startMs, { phaseId: 'onset', segmentId, programMs: startMs });
+    corpusMarksAt(index, slot).forEach((markKind, order) =>
+      add('mark', startMs + (order + 1) * minute, { markKind, phaseId: 'onset', segmentId, positionMs: (order + 1) * minute, reactionOffsetMs: 0 }),
+    );
+  }
+  add('session-ended', corpusSegmentsPerSession * 5 * minute, { reason: 'plan-finished' });
+  const meta: SessionMeta = {
+    id,
+    playlistId: 'bench',
+    playlistTitle: 'Bench set',
+    clientCode: `C-${index}`,
+    facilitators: '',
+    intention: '',
+    substance: '',
+    dose: '',
+    supplementalDosePlan: '',
+    createdAt,
+    status: 'ended',
+  };
+  return { meta, events };
+}
+
+/** Writes session `index` of the corpus to `<dataDir>/sessions/<id>/`. */
+export async function writeCorpusSession(dataDir: string, index: number): Promise<void> {
+  const { meta, events } = corpusSessionFiles(index);
+  const directory = path.join(dataDir, 'sessions', meta.id);
+  await mkdir(directory, { recursive: true });
+  await writeFile(path.join(directory, 'session.json'), `${JSON.stringify(meta, null, 2)}\n`);
+  await writeFile(path.join(directory, 'events.jsonl'), events.map((event) => `${JSON.stringify(event)}\n`).join(''));
+}
+
+/** Sessions 0 … count−1 and the playlist they play (in `<dataDir>/playlists/`, returned), 50 written at a time. */
+export async function writeInsightsCorpus(dataDir: string, count: number): Promise<{ playlistsDir: string }> {
+  const playlistsDir = path.join(dataDir, 'playlists');
+  await mkdir(playlistsDir, { recursive: true });
+  await writeFile(path.join(playlistsDir, 'bench.json'), JSON.stringify(corpusPlaylist));
+  for (let start = 0; start < count; start += 50) {
+    await Promise.all(Array.from({ length: Math.min(50, count - start) }, (_, offset) => writeCorpusSession(dataDir, start + offset)));
+  }
+  return { playlistsDir };
+}
