@@ -68,7 +68,8 @@ export class AudioOutput extends TypedEmitter<AudioOutputEvents> {
     this.bedBus.connect(this.limiter);
     this.soundscapeBus = new Tone.Gain(1);
     this.reverbSend = new Tone.Gain(dbToGain(settings.reverbSendDb));
-    this.reverb = new Tone.Reverb({ decay: 9, preDelay: 0.04, wet: 1 });
+    // A 5 s impulse: long enough for a spacious bed, half the convolution cost of a 9 s one.
+    this.reverb = new Tone.Reverb({ decay: 5, preDelay: 0.04, wet: 1 });
     this.soundscapeBus.connect(this.musicBus);
     this.soundscapeBus.connect(this.reverbSend);
     this.reverbSend.connect(this.reverb);

@@ -7,6 +7,7 @@ import { benchMarkAckLatency } from './mark-latency';
 import { benchPlayback } from './playback';
 import { benchPlanProjection } from './projection';
 import { benchReview } from './review';
+import { benchSoundscapes } from './soundscapes';
 import { median } from './stats';
 
 const runs = Number(process.env.ATTUNE_BENCH_RUNS ?? 7);
@@ -55,7 +56,7 @@ async function benchStartup(browser: Browser): Promise<string[]> {
 async function main() {
   const browser = await chromium.launch(chromiumLaunchOptions);
   try {
-    for (const bench of [benchStartup, benchMarkAckLatency, benchPlayback, benchReview]) {
+    for (const bench of [benchStartup, benchMarkAckLatency, benchPlayback, benchReview, benchSoundscapes]) {
       for (const line of await bench(browser)) console.log(line);
     }
     for (const line of await benchJournalReplay()) console.log(line);

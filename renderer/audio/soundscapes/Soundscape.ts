@@ -20,6 +20,7 @@ export abstract class Soundscape {
   readonly output: Tone.Gain;
   private readonly resources: Disposable[] = [];
   private readonly startables: { start(time?: Seconds): unknown; stop(time?: Seconds): unknown }[] = [];
+  private readonly constantSources: ConstantSourceNode[];
   private disposed = false;
 
   protected constructor(
@@ -27,7 +28,11 @@ export abstract class Soundscape {
     protected readonly params: SoundscapeParams,
   ) {
     this.output = new Tone.Gain(0);
+    this.constantSources = collectConstantSources(this.output.context, () => this.build());
   }
+
+  /** Builds the voice graph into `output`; runs once, from the constructor. */
+  protected abstract build(): void;
 
   protected track<T extends Disposable>(resource: T): T {
     this.resources.push(resource);
@@ -85,13 +90,51 @@ export abstract class Soundscape {
     this.disposed = true;
     for (const resource of this.resources.reverse()) resource.dispose();
     this.output.dispose();
+    for (const source of this.constantSources) stopIfStarted(source);
   }
+}
+
+/**
+ * Tone (15.5) never stops the native ConstantSourceNode behind a disposed Signal (its
+ * deferred stop finds the source already "stopped" by its own clock and returns), so every
+ * Signal, Oscillator, LFO and Filter leaves a running node behind: about 25–70 per
+ * soundscape, each adding to the audio thread's work for the rest of the session. The nodes
+ * Tone creates while a preset builds are collected here and stopped on dispose. On a live
+ * context that is not running yet Tone creates them only once it runs, out of reach here;
+ * the app builds soundscapes after AudioOutput.start().
+ */
+function collectConstantSources(context: Tone.BaseContext, build: () => void): ConstantSourceNode[] {
+  const created: ConstantSourceNode[] = [];
+  const create = context.createConstantSource;
+  context.createConstantSource = () => {
+    const source = create.call(context);
+    created.push(source);
+    return source;
+  };
+  try {
+    build();
+  } finally {
+    context.createConstantSource = create;
+  }
+  return created;
+}
+
+function stopIfStarted(source: ConstantSourceNode): void {
+  try {
+    source.stop();
+  } catch {
+    // InvalidStateError: never started, so nothing keeps it alive.
+  }
+  source.disconnect();
 }
 
 /** Slow filtered pink noise that swells and recedes like breathing (about 5–6 breaths a minute). */
 class Breath extends Soundscape {
   constructor(params: SoundscapeParams) {
     super('breath', params);
+  }
+
+  protected build(): void {
     const noise = this.noise('pink');
     const filter = this.track(new Tone.Filter({ type: 'lowpass', frequency: this.brightnessHz(300, 2200), Q: 0.6, rolloff: -24 }));
     const breathGain = this.track(new Tone.Gain(0.5));
@@ -109,6 +152,9 @@ class Breath extends Soundscape {
 class Drone extends Soundscape {
   constructor(params: SoundscapeParams) {
     super('drone', params);
+  }
+
+  protected build(): void {
     const root = 73.42; // D2
     const filter = this.track(new Tone.Filter({ type: 'lowpass', frequency: this.brightnessHz(250, 1600), Q: 0.8, rolloff: -12 }));
     const level = this.track(new Tone.Gain(dbToGain(this.levelDb(-20, -8))));
@@ -135,15 +181,18 @@ class Drone extends Soundscape {
 class Earth extends Soundscape {
   constructor(params: SoundscapeParams) {
     super('earth', params);
+  }
+
+  protected build(): void {
     const noise = this.noise('brown');
     const noiseFilter = this.track(new Tone.Filter({ type: 'lowpass', frequency: this.brightnessHz(180, 700), Q: 0.5 }));
     const noiseGain = this.track(new Tone.Gain(0.7));
-    this.lfo(0.017, 0.35, 0.9).connect(noiseGain.gain);
+    this.lfo(0.017, 0.5, 0.9).connect(noiseGain.gain);
     this.wander(noiseFilter.frequency, this.brightnessHz(140, 500), this.brightnessHz(260, 900), 41);
     const level = this.track(new Tone.Gain(dbToGain(this.levelDb(-16, -4))));
     noise.chain(noiseFilter, noiseGain, level);
     const droneGain = this.track(new Tone.Gain(0.12));
-    this.lfo(0.009, 0.05, 0.18).connect(droneGain.gain);
+    this.lfo(0.009, 0.08, 0.15).connect(droneGain.gain);
     for (const frequency of [55, 55.17, 82.5]) {
       this.startable(new Tone.Oscillator({ frequency, type: 'sine' })).connect(droneGain);
     }
@@ -156,6 +205,9 @@ class Earth extends Soundscape {
 class Shimmer extends Soundscape {
   constructor(params: SoundscapeParams) {
     super('shimmer', params);
+  }
+
+  protected build(): void {
     const level = this.track(new Tone.Gain(dbToGain(this.levelDb(-24, -10))));
     const base = 146.83; // D3
     [4, 5, 6, 8, 9, 10].forEach((harmonic, index) => {
