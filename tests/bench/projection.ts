@@ -5,20 +5,10 @@ import { buildPlan, locate } from '../../core/plan';
 import { parsePlaylist, type Playlist } from '../../core/playlist';
 import { projectSession } from '../../core/projection';
 import { median } from './stats';
+import { seededRandom } from '../support/seeded-random';
 
 const runs = 50;
 
-/** A small deterministic generator (mulberry32), so the scenario is the same on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface PlanScenario {
   readonly playlist: Playlist;
@@ -32,7 +22,7 @@ export interface PlanScenario {
  * and two advances.
  */
 export function eightHourScenario(): PlanScenario {
-  const next = random(0x5eed);
+  const next = seededRandom(0x5eed);
   const phaseShapes = [
     { id: 'onset', kind: 'onset', targetMinutes: 90, count: 30 },
     { id: 'peak', kind: 'peak', targetMinutes: 240, count: 50 },

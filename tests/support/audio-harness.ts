@@ -3,6 +3,7 @@ import type { Loudness } from '../../core/playlist';
 import { createOutputChain, createTrackGain, scheduleEqualPowerFade } from '../../renderer/audio/gain-chain';
 import { equalPowerGain, type Decibels, type Seconds } from '../../renderer/audio/units';
 import { integratedLufs, rmsDb, samplePeakDb, shortTermLevels, truePeakDbtp, type Channels, type LevelPoint } from './audio-measure';
+import { seededRandom } from './seeded-random';
 
 const sampleRate = 48_000;
 /** SessionPlayer's curveMarginSeconds: the fade-in ends, and the fade-out starts, this much inside the overlap. */
@@ -25,17 +26,6 @@ export type TestSignal =
       readonly firstAt: Seconds;
     };
 
-/** mulberry32: small, seedable, good enough for test noise. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const dbToAmplitude = (db: Decibels) => 10 ** (db / 20);
 
@@ -44,7 +34,7 @@ function fillSignal(signal: TestSignal, channel: Float32Array, channelIndex: num
     case 'white':
     case 'pink': {
       // Each channel its own noise, so the two channels are uncorrelated like a real stereo bed.
-      const next = random(signal.seed * 7919 + channelIndex);
+      const next = seededRandom(signal.seed * 7919 + channelIndex);
       let b0 = 0;
       let b1 = 0;
       let b2 = 0;

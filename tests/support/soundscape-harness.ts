@@ -6,18 +6,8 @@ import { noiseBuffer, type NoiseColor } from '../../renderer/audio/soundscapes/n
 import { dbToGain, type Decibels, type Seconds } from '../../renderer/audio/units';
 import { amplitudeToDb, rmsDb, samplePeakDb, shortTermLevels, type LevelPoint } from './audio-measure';
 import { detectClicks, spectrum, type ClickReport, type SpectrumSummary } from './soundscape-measure';
+import { seededRandom } from './seeded-random';
 
-/** mulberry32, standing in for Math.random while a render is built, so a seed gives the same bed every time. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 async function withSeed<T>(seed: number, run: () => Promise<T>): Promise<T> {
   const original = Math.random;
