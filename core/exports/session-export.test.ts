@@ -193,3 +193,28 @@ describe('describeVitals', () => {
     expect(describeVitals(undefined)).toBe('');
   });
 });
+
+describe('segmentResolver and a phase\'s extras', () => {
+  it('names the extra segments that fill an extension too', async () => {
+    const { segmentResolver: resolver } = await import('./session-export');
+    const { parsePlaylist } = await import('../playlist');
+    const parsed = parsePlaylist({
+      format: 'attune.playlist',
+      version: 1,
+      id: 'with-extras',
+      title: 'With extras',
+      phases: [
+        {
+          id: 'onset',
+          kind: 'onset',
+          title: 'Onset',
+          targetMinutes: 10,
+          segments: [{ type: 'soundscape', id: 'main', preset: 'breath', durationSeconds: 600 }],
+          extras: [{ type: 'file', id: 'extra-track', path: '/music/Extra.flac', title: 'Extra', artist: 'Someone', durationSeconds: 300 }],
+        },
+      ],
+    });
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    expect(resolver(parsed.value)('extra-track')).toMatchObject({ type: 'file', name: 'Extra — Someone' });
+  });
+});

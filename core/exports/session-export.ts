@@ -189,7 +189,9 @@ export function segmentResolver(playlist: Playlist | undefined): (segmentId: str
     const bridge = bridgeSegmentFor(phase, 1);
     known.set(bridge.id, segmentInfo(bridge));
   }
-  for (const phase of playlist?.phases ?? []) for (const segment of phase.segments) known.set(segment.id, segmentInfo(segment));
+  for (const phase of playlist?.phases ?? []) {
+    for (const segment of [...phase.segments, ...(phase.extras ?? [])]) known.set(segment.id, segmentInfo(segment));
+  }
   return (segmentId) => known.get(segmentId) ?? { id: segmentId, type: 'unknown', title: null, artist: null, preset: null, name: segmentId };
 }
 

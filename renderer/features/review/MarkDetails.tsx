@@ -1,6 +1,7 @@
 import { formatPosition, formatSessionTime } from '../../../core/exports/time';
 import type { ReviewPlayerState } from '../../audio/ReviewPlayer';
 import { IntegrationNoteField, type UnsavedNote } from './IntegrationNoteField';
+import { IntensitySelect } from './IntensitySelect';
 import { DetailList } from './SessionTimeline';
 import type { TimelineItem } from './timeline-model';
 import { replayLeadInMs, replayStartMs } from './replay-source';
@@ -101,18 +102,7 @@ function MarkEditor({
     <div className="mark-editor">
       <label>
         <span className="label">Intensity</span>
-        <select
-          aria-label={`Intensity of ${item.label} at ${time}`}
-          value={row.intensity ?? ''}
-          onChange={(event) => onEdit(item.key, { intensity: event.target.value === '' ? null : Number(event.target.value) })}
-        >
-          <option value="">–</option>
-          {[1, 2, 3, 4, 5].map((level) => (
-            <option key={level} value={level}>
-              {level}
-            </option>
-          ))}
-        </select>
+        <IntensitySelect label={`Intensity of ${item.label} at ${time}`} value={row.intensity} onChange={(intensity) => onEdit(item.key, { intensity })} />
       </label>
       <label className="grow">
         <span className="label">Note</span>

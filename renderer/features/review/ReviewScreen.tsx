@@ -1,6 +1,6 @@
 import { useCallback, useDeferredValue, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { OpenedSession } from '../../../core/contract';
-import { buildSessionExport } from '../../../core/exports';
+import { buildSessionExport, describeVitals, segmentResolver } from '../../../core/exports';
 import { foldSession, type FoldedMark } from '../../../core/fold';
 import { formatClock, formatPosition } from '../../../core/format';
 import type { MarkKindDefinition } from '../../../core/mark-kinds';
@@ -14,6 +14,7 @@ import { hrefFor } from '../../routes';
 import { useHostData } from '../../use-host-data';
 import { ExportPanel } from './ExportPanel';
 import { IntegrationNoteField, type UnsavedNote } from './IntegrationNoteField';
+import { IntensitySelect } from './IntensitySelect';
 import { localTimeZone } from './export-formats';
 import { MarkDetails, type MarkEdit } from './MarkDetails';
 import { replaySourceFor, replayStartMs } from './replay-source';
@@ -82,25 +83,6 @@ function SessionDetail({ sessionId, kinds, audio }: { readonly sessionId: string
   return <SessionMarks key={loaded.value.session.meta.id} session={loaded.value.session} playlist={loaded.value.playlist} kinds={kinds} audio={audio} onChanged={reload} />;
 }
 
-function segmentName(playlist: Playlist | undefined, segmentId: string): string {
-  for (const phase of playlist?.phases ?? []) {
-    if (segmentId === `${phase.id}-bridge`) return `${phase.title} bridge`;
-    const segment = phase.segments.find((candidate) => candidate.id === segmentId);
-    if (segment !== undefined) return segment.title ?? (segment.type === 'soundscape' ? `${segment.preset} soundscape` : segment.path);
-  }
-  return segmentId;
-}
-
-function describeVitals(mark: FoldedMark): string {
-  const vitals = mark.vitals;
-  if (vitals === undefined) return '';
-  const parts: string[] = [];
-  if (vitals.systolic !== undefined || vitals.diastolic !== undefined) parts.push(`BP ${vitals.systolic ?? '?'}/${vitals.diastolic ?? '?'}`);
-  if (vitals.heartRate !== undefined) parts.push(`HR ${vitals.heartRate}`);
-  if (vitals.temperatureC !== undefined) parts.push(`${vitals.temperatureC} °C`);
-  return parts.join(' · ');
-}
-
 const idleReplay: ReviewPlayerState = { status: 'idle' };
 /** The key of the session's own integration note among the unsaved ones (mark ids are uuids). */
 const sessionNoteKey = 'session';
@@ -148,6 +130,10 @@ function SessionMarks({
   const offset = folded.t0OffsetMs;
   const phaseTitle = (id: string) => playlist?.phases.find((phase) => phase.id === id)?.title ?? id;
   const kindLabel = (id: string) => kinds.find((kind) => kind.id === id)?.label ?? id;
+  const segmentNameOf = useMemo(() => {
+    const resolve = segmentResolver(playlist);
+    return (segmentId: string) => resolve(segmentId).name;
+  }, [playlist]);
 
   useEffect(() => {
     if (audio.liveRunning) player?.stop();
@@ -348,21 +334,14 @@ function SessionMarks({
                 </td>
                 <td style={{ color: kinds.find((kind) => kind.id === mark.markKind)?.color }}>{kindLabel(mark.markKind)}</td>
                 <td>{phaseTitle(mark.phaseId)}</td>
-                <td>{segmentName(playlist, mark.segmentId)}</td>
+                <td>{segmentNameOf(mark.segmentId)}</td>
                 <td>{formatPosition(mark.positionMs)}</td>
                 <td>
-                  <select
-                    aria-label={`Intensity of ${kindLabel(mark.markKind)} at ${formatClock(mark.sessionMs + offset)}`}
-                    value={mark.intensity ?? ''}
-                    onChange={(event) => void saveEdit(mark, { intensity: event.target.value === '' ? null : Number(event.target.value) })}
-                  >
-                    <option value="">–</option>
-                    {[1, 2, 3, 4, 5].map((level) => (
-                      <option key={level} value={level}>
-                        {level}
-                      </option>
-                    ))}
-                  </select>
+                  <IntensitySelect
+                    label={`Intensity of ${kindLabel(mark.markKind)} at ${formatClock(mark.sessionMs + offset)}`}
+                    value={mark.intensity}
+                    onChange={(intensity) => void saveEdit(mark, { intensity })}
+                  />
                 </td>
                 <td>
                   <input
@@ -375,7 +354,7 @@ function SessionMarks({
                       if (note !== (mark.note ?? '')) void saveEdit(mark, { note: note === '' ? null : note });
                     }}
                   />
-                  {mark.vitals !== undefined ? <div className="muted">{describeVitals(mark)}</div> : null}
+                  {mark.vitals !== undefined ? <div className="muted">{describeVitals(mark.vitals)}</div> : null}
                   {mark.integrationNote !== undefined ? (
                     <div className="muted integration-text">Integration: {mark.integrationNote}</div>
                   ) : null}
