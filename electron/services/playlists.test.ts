@@ -158,3 +158,22 @@ describe('PlaylistCatalog.get', () => {
     await expect(catalog.get('broken')).rejects.toMatchObject({ code: 'not-found' });
   });
 });
+
+describe('PlaylistCatalog reading again', () => {
+  it('sees a playlist edited, broken or removed since the last call', async () => {
+    const file = path.join(userDir, 'mine.json');
+    await writeFile(file, JSON.stringify(userPlaylist('mine', 60)));
+    expect(byFile(await catalog.list(), 'mine.json')?.totalTargetMinutes).toBe(60);
+
+    await writeFile(file, JSON.stringify(userPlaylist('mine', 75)));
+    expect(byFile(await catalog.list(), 'mine.json')?.totalTargetMinutes).toBe(75);
+    expect((await catalog.get('mine')).phases[0]?.targetMinutes).toBe(75);
+
+    await writeFile(file, '{"format":');
+    expect(byFile(await catalog.list(), 'mine.json')?.problem).toMatch(/not valid JSON/);
+
+    await rm(file);
+    expect(byFile(await catalog.list(), 'mine.json')).toBeUndefined();
+    await expect(catalog.get('mine')).rejects.toMatchObject({ code: 'not-found' });
+  });
+});

@@ -28,46 +28,60 @@ function problemSummary(source: PlaylistSource, fileName: string, problem: strin
   return { id: fileName, title: fileName, source: source.kind, fileName, totalTargetMinutes: 0, phaseTitles: [], problem };
 }
 
-/** Playlists from the bundled folder (read-only) and the user's folder, validated on every read. */
+function validate(source: PlaylistSource, fileName: string, filePath: string, bytes: Buffer): Loaded {
+  const unreadable = (problem: string): Loaded => ({ filePath, summary: problemSummary(source, fileName, problem) });
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return unreadable('the file is not valid UTF-8 text');
+  }
+  const parsed = parsePlaylistText(text);
+  if (!parsed.ok) return unreadable(parsed.error.message);
+  const playlist = parsed.value;
+  return {
+    filePath,
+    playlist,
+    summary: {
+      id: playlist.id,
+      title: playlist.title,
+      source: source.kind,
+      fileName,
+      totalTargetMinutes: playlistTargetMinutes(playlist),
+      phaseTitles: playlist.phases.map((phase) => phase.title),
+    },
+  };
+}
+
+/**
+ * Playlists from the bundled folder (read-only) and the user's folder. Every call looks at
+ * the folders again; a file is read and validated again whenever it changed (the media
+ * route asks for every seek, so unchanged files are not re-parsed).
+ */
 export class PlaylistCatalog {
+  private readonly parsed = new Map<string, { readonly version: string; readonly loaded: Loaded }>();
+
   constructor(private readonly sources: readonly PlaylistSource[]) {}
 
   private async loadFile(source: PlaylistSource, fileName: string): Promise<Loaded> {
     const filePath = path.join(source.directory, fileName);
     const unreadable = (problem: string): Loaded => ({ filePath, summary: problemSummary(source, fileName, problem) });
-    let bytes: Buffer;
     try {
       const stats = await stat(filePath);
       // Reading a FIFO would wait forever, and a device (a link to /dev/zero) would never end.
       if (!stats.isFile()) return unreadable('it is not a regular file');
       if (stats.size > maxPlaylistBytes) return unreadable(`the file is ${(stats.size / 1024 / 1024).toFixed(1)} MB; playlists are at most ${maxPlaylistBytes / 1024 / 1024} MB`);
-      bytes = await readFile(filePath);
+      const version = `${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`;
+      const cached = this.parsed.get(filePath);
+      if (cached?.version === version) return cached.loaded;
+      const loaded = validate(source, fileName, filePath, await readFile(filePath));
+      this.parsed.set(filePath, { version, loaded });
+      return loaded;
     } catch (error) {
       // One unreadable entry (a folder, a dangling link, a file removed meanwhile) must not hide the others.
       const reason = error instanceof Error && 'code' in error ? String(error.code) : 'unknown error';
       return unreadable(`the file could not be read (${reason})`);
     }
-    let text: string;
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    } catch {
-      return unreadable('the file is not valid UTF-8 text');
-    }
-    const parsed = parsePlaylistText(text);
-    if (!parsed.ok) return unreadable(parsed.error.message);
-    const playlist = parsed.value;
-    return {
-      filePath,
-      playlist,
-      summary: {
-        id: playlist.id,
-        title: playlist.title,
-        source: source.kind,
-        fileName,
-        totalTargetMinutes: playlistTargetMinutes(playlist),
-        phaseTitles: playlist.phases.map((phase) => phase.title),
-      },
-    };
   }
 
   private async loadAll(): Promise<Loaded[]> {
