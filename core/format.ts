@@ -1,12 +1,17 @@
 import type { Milliseconds } from './units';
 
-/** `0:04:05` style; hours always shown because sessions run for hours. */
+const pad = (value: number) => String(value).padStart(2, '0');
+
+/** `1:02:03` since the dose; negative before it (a dose corrected to after the Start press). */
+export function formatSessionTime(ms: Milliseconds): string {
+  const sign = ms < 0 ? '-' : '';
+  const totalSeconds = Math.floor(Math.abs(ms) / 1000);
+  return `${sign}${Math.floor(totalSeconds / 3600)}:${pad(Math.floor((totalSeconds % 3600) / 60))}:${pad(totalSeconds % 60)}`;
+}
+
+/** `0:04:05` style, never negative; hours always shown because sessions run for hours. */
 export function formatClock(ms: Milliseconds): string {
-  const totalSeconds = Math.max(0, Math.floor(ms / 1000));
-  const hours = Math.floor(totalSeconds / 3600);
-  const minutes = Math.floor((totalSeconds % 3600) / 60);
-  const seconds = totalSeconds % 60;
-  return `${hours}:${String(minutes).padStart(2, '0')}:${String(seconds).padStart(2, '0')}`;
+  return formatSessionTime(Math.max(0, ms));
 }
 
 /** `4:05` for positions inside a track or soundscape (hours only when needed). */
@@ -14,8 +19,8 @@ export function formatPosition(ms: Milliseconds): string {
   const totalSeconds = Math.max(0, Math.floor(ms / 1000));
   const hours = Math.floor(totalSeconds / 3600);
   const minutes = Math.floor((totalSeconds % 3600) / 60);
-  const seconds = String(totalSeconds % 60).padStart(2, '0');
-  return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}` : `${minutes}:${seconds}`;
+  const seconds = pad(totalSeconds % 60);
+  return hours > 0 ? `${hours}:${pad(minutes)}:${seconds}` : `${minutes}:${seconds}`;
 }
 
 export function formatMinutes(minutes: number): string {

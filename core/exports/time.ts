@@ -1,21 +1,6 @@
-import type { Milliseconds } from '../units';
+export { formatPosition, formatSessionTime } from '../format';
 
 const pad = (value: number, width = 2) => String(value).padStart(width, '0');
-
-/** `1:02:03` since the dose; negative before it (a dose corrected to after the Start press). */
-export function formatSessionTime(ms: Milliseconds): string {
-  const sign = ms < 0 ? '-' : '';
-  const totalSeconds = Math.floor(Math.abs(ms) / 1000);
-  return `${sign}${Math.floor(totalSeconds / 3600)}:${pad(Math.floor((totalSeconds % 3600) / 60))}:${pad(totalSeconds % 60)}`;
-}
-
-/** `4:05`, or `1:04:05` past an hour: a position inside a track. */
-export function formatPosition(ms: Milliseconds): string {
-  const totalSeconds = Math.floor(Math.max(0, ms) / 1000);
-  const hours = Math.floor(totalSeconds / 3600);
-  const minutes = Math.floor((totalSeconds % 3600) / 60);
-  return hours > 0 ? `${hours}:${pad(minutes)}:${pad(totalSeconds % 60)}` : `${minutes}:${pad(totalSeconds % 60)}`;
-}
 
 /**
  * `2026-11-21 09:00:30 UTC`, or in another IANA time zone (`Europe/Berlin`). Built from
