@@ -1,4 +1,4 @@
-import type { Phase, PhaseKind, Playlist, Segment, SoundscapeSegment } from './playlist';
+import { playedSeconds, type Phase, type PhaseKind, type Playlist, type Segment, type SoundscapeSegment } from './playlist';
 import { minutesToMs, secondsToMs, type Milliseconds } from './units';
 
 /**
@@ -91,6 +91,13 @@ export interface PlanSource {
   readonly targetsMs: readonly Milliseconds[];
 }
 
+/** A segment's sounding length: the playlist's duration, or the one measured from the media, less trims. */
+function playedMs(segment: Segment, knownFileMs: Milliseconds | undefined): Milliseconds | undefined {
+  const fileSeconds = segment.durationSeconds ?? (knownFileMs === undefined ? undefined : knownFileMs / 1000);
+  const seconds = playedSeconds(segment, fileSeconds);
+  return seconds === undefined ? undefined : secondsToMs(seconds);
+}
+
 export function planSource(playlist: Playlist, knownDurationsMs: ReadonlyMap<string, Milliseconds>): PlanSource {
   const defaultCrossfadeMs = secondsToMs(playlist.crossfadeSeconds);
   return {
@@ -100,7 +107,7 @@ export function planSource(playlist: Playlist, knownDurationsMs: ReadonlyMap<str
     segments: playlist.phases.map((phase) =>
       [...phase.segments, ...(phase.extras ?? [])].map((segment) => ({
         segment,
-        durationMs: segment.durationSeconds !== undefined ? secondsToMs(segment.durationSeconds) : knownDurationsMs.get(segment.id),
+        durationMs: playedMs(segment, knownDurationsMs.get(segment.id)),
         crossfadeMs: segment.crossfadeSeconds !== undefined ? secondsToMs(segment.crossfadeSeconds) : defaultCrossfadeMs,
       })),
     ),

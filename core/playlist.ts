@@ -22,10 +22,31 @@ export type SoundscapeParams = z.infer<typeof soundscapeParamsSchema>;
 
 const crossfadeSeconds = z.number().min(0).max(60);
 
+/** What a curator knows about a segment that the warnings and the facilitator use. */
+export const segmentFlagsSchema = z.strictObject({
+  /** Sung or spoken words: a distraction in onset and peak. */
+  lyrics: z.boolean().optional(),
+  /** Language of the words (BCP 47 tag or a plain name). */
+  language: z.string().max(40).optional(),
+  /** How intense the piece feels, 1 (gentle) to 5 (overwhelming). */
+  intensity: z.number().int().min(1).max(5).optional(),
+});
+export type SegmentFlags = z.infer<typeof segmentFlagsSchema>;
+
+/** Fields every segment may carry: the curator's notes and flags. */
+const curatorFields = {
+  flags: segmentFlagsSchema.optional(),
+  notes: z.string().max(5000).optional(),
+};
+
 /** Measured (EBU R128) or read from ReplayGain/R128 tags; playback normalises the track with it. */
 export const loudnessSchema = z.strictObject({
   integratedLufs: z.number().min(-70).max(5),
   truePeakDbtp: z.number().min(-70).max(20),
+  /** EBU Tech 3342 loudness range; only a measurement has it (tags do not carry it). */
+  rangeLu: z.number().min(0).max(60).optional(),
+  /** Where the figures came from: Attune's own analysis, or the file's ReplayGain/R128 tags. */
+  source: z.enum(['measured', 'replaygain', 'r128']).optional(),
 });
 export type Loudness = z.infer<typeof loudnessSchema>;
 
@@ -41,6 +62,10 @@ export const fileSegmentSchema = z.strictObject({
   loudness: loudnessSchema.optional(),
   /** The curator's trim on top of normalisation. */
   gainDb: z.number().min(-24).max(12).optional(),
+  /** Seconds of the file skipped at its start (a silent intro) and at its end (a silent outro). */
+  trimStartSeconds: z.number().min(0).max(eightHoursSeconds).optional(),
+  trimEndSeconds: z.number().min(0).max(eightHoursSeconds).optional(),
+  ...curatorFields,
 });
 
 export const soundscapeSegmentSchema = z.strictObject({
@@ -51,12 +76,24 @@ export const soundscapeSegmentSchema = z.strictObject({
   params: soundscapeParamsSchema.default({ intensity: 0.5, brightness: 0.5 }),
   durationSeconds: z.number().positive().max(eightHoursSeconds),
   crossfadeSeconds: crossfadeSeconds.optional(),
+  ...curatorFields,
 });
 
 export const segmentSchema = z.discriminatedUnion('type', [fileSegmentSchema, soundscapeSegmentSchema]);
 export type FileSegment = z.infer<typeof fileSegmentSchema>;
 export type SoundscapeSegment = z.infer<typeof soundscapeSegmentSchema>;
 export type Segment = z.infer<typeof segmentSchema>;
+
+/**
+ * How long a segment sounds: a file's duration less its trims (never below a second), a
+ * soundscape's duration. Undefined while a file's duration is unknown.
+ */
+export function playedSeconds(segment: Segment, fileDurationSeconds: number | undefined = segment.durationSeconds): number | undefined {
+  if (segment.type === 'soundscape') return segment.durationSeconds;
+  if (fileDurationSeconds === undefined) return undefined;
+  const trimmed = fileDurationSeconds - (segment.trimStartSeconds ?? 0) - (segment.trimEndSeconds ?? 0);
+  return Math.max(Math.min(1, fileDurationSeconds), trimmed);
+}
 
 export const phaseSchema = z
   .strictObject({

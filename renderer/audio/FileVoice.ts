@@ -38,6 +38,8 @@ export interface FileVoiceOptions {
   /** The file's path as the playlist names it, for messages. */
   readonly path: string;
   readonly gainDb: Decibels;
+  /** Where in the file the segment begins (the curator's start trim); offsets count from here. */
+  readonly mediaStartSeconds?: Seconds;
   readonly onFailure: (failure: VoiceFailure) => void;
   /** The file played to the end of its data (early, if it is truncated). */
   readonly onEnded?: () => void;
@@ -153,7 +155,7 @@ export class FileVoice implements Voice {
     }
     this.pendingStart = undefined;
     this.attachElement();
-    this.howl.seek(positionSeconds);
+    this.howl.seek(positionSeconds + (this.options.mediaStartSeconds ?? 0));
     if (!this.howl.playing()) this.howl.play();
     this.playing = true;
   }

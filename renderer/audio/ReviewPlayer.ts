@@ -7,7 +7,7 @@ import type { Decibels, Milliseconds, Seconds } from './units';
 
 /** What to play again: a file (with the gain that normalises it) or a soundscape re-synthesised from its preset. */
 export type ReplaySource =
-  | { readonly type: 'file'; readonly url: string; readonly path: string; readonly gainDb: Decibels }
+  | { readonly type: 'file'; readonly url: string; readonly path: string; readonly gainDb: Decibels; readonly mediaStartSeconds: Seconds }
   | { readonly type: 'soundscape'; readonly preset: SoundscapePreset; readonly params: SoundscapeParams };
 
 export interface ReplayRequest {
@@ -99,6 +99,7 @@ export class ReviewPlayer extends TypedEmitter<ReviewPlayerEvents> {
         url: source.url,
         path: source.path,
         gainDb: source.gainDb,
+        mediaStartSeconds: source.mediaStartSeconds,
         onFailure: (failure) => resolve(`The file ${failure.detail}.`),
         onEnded: () => {
           if (this.current === replay) this.stop();

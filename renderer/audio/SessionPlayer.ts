@@ -342,14 +342,16 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
       url,
       path: segment.path,
       gainDb,
+      mediaStartSeconds: segment.trimStartSeconds ?? 0,
       onFailure,
       onEnded: () => this.onFileEnded(entry.key),
     });
     const expectedSeconds = (entry.endMs - entry.startMs) / 1000;
     // Checked well before it is needed: a file much shorter than planned (truncated)
     // gets a soundscape from where it runs out.
-    void voice.loaded.then((durationSeconds) => {
-      if (Number.isFinite(expectedSeconds) && durationSeconds > 0 && durationSeconds + 1 < expectedSeconds) {
+    void voice.loaded.then((fileSeconds) => {
+      const durationSeconds = fileSeconds - (segment.trimStartSeconds ?? 0);
+      if (Number.isFinite(expectedSeconds) && fileSeconds > 0 && durationSeconds + 1 < expectedSeconds) {
         this.coverShortFile(entry, durationSeconds);
       }
     });

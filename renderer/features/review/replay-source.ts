@@ -31,7 +31,7 @@ export function replaySourceFor(
   const segment = findSegment(playlist, segmentId);
   if (segment === undefined || playlist === undefined) return undefined;
   if (segment.type === 'soundscape') return { type: 'soundscape', preset: segment.preset, params: segment.params };
-  return { type: 'file', url: urlFor(playlist.id, segment.id), path: segment.path, gainDb: trackGain(segment, targetLufs).gainDb };
+  return { type: 'file', url: urlFor(playlist.id, segment.id), path: segment.path, gainDb: trackGain(segment, targetLufs).gainDb, mediaStartSeconds: segment.trimStartSeconds ?? 0 };
 }
 
 /** Where a replay starts: a little before the mark's position, never before the segment. */
