@@ -11,7 +11,14 @@ describe('replaySourceFor', () => {
   it('plays a file from its media address through its loudness gain toward the target', () => {
     const source = replaySourceFor(playlist, 'track-c', -20, url);
     const segment = findSegment(playlist, 'track-c') as FileSegment;
-    expect(source).toEqual({ type: 'file', url: 'media/harbour-light/track-c', path: segment.path, gainDb: trackGain(segment, -20).gainDb });
+    expect(source).toEqual({ type: 'file', url: 'media/harbour-light/track-c', path: segment.path, gainDb: trackGain(segment, -20).gainDb, mediaStartSeconds: 0 });
+  });
+
+  it('starts a trimmed file where its start trim ends', () => {
+    const trimmed = structuredClone(playlist);
+    const segment = findSegment(trimmed, 'track-c') as FileSegment;
+    segment.trimStartSeconds = 12.5;
+    expect(replaySourceFor(trimmed, 'track-c', -20, url)).toMatchObject({ type: 'file', mediaStartSeconds: 12.5 });
   });
 
   it('re-synthesises a soundscape from its preset and parameters', () => {
