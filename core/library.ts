@@ -84,3 +84,33 @@ export function segmentFromTrack(track: LibraryTrack, id: string, playlistPath: 
     ...(loudness === undefined ? {} : { loudness }),
   };
 }
+
+/**
+ * A long piece of library work (a scan followed by loudness analysis, or a portable export),
+ * polled by the UI for its progress bar; one runs at a time.
+ */
+export const libraryJobSchema = z.strictObject({
+  id: z.string(),
+  kind: z.enum(['scan', 'analyse', 'export-folder']),
+  state: z.enum(['running', 'done', 'cancelled', 'failed']),
+  /** What it is doing now, in words: "Reading tags", "Measuring loudness". */
+  stage: z.string(),
+  done: z.number().int().min(0),
+  /** Unknown while files are still being found. */
+  total: z.number().int().min(0).optional(),
+  currentPath: z.string().optional(),
+  startedAt: z.iso.datetime(),
+  /** The outcome in a sentence once it is over ("412 tracks, 3 unreadable, 28 measured"). */
+  summary: z.string().optional(),
+});
+export type LibraryJob = z.infer<typeof libraryJobSchema>;
+
+export const libraryViewSchema = z.strictObject({
+  roots: z.array(z.string()),
+  /** Roots that could not be read at the last scan, with the reason. */
+  rootProblems: z.array(z.strictObject({ root: z.string(), reason: z.string() })),
+  tracks: z.array(libraryTrackSchema),
+  unreadable: z.array(unreadableFileSchema),
+  job: libraryJobSchema.nullable(),
+});
+export type LibraryView = z.infer<typeof libraryViewSchema>;
