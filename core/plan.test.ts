@@ -205,6 +205,19 @@ describe('buildPlan files', () => {
     const plan = buildPlan(playlist, new Map([['known', 50_000]]));
     expect(entry(plan, 0).endMs).toBe(200_000);
   });
+
+  it("shortens a file's planned length by its start and end trims, and the next entry follows the trimmed end", () => {
+    const trimmed = playlistOf([
+      {
+        id: 'peak',
+        targetMinutes: 20,
+        segments: [file('silent-ends', { durationSeconds: 300, trimStartSeconds: 20, trimEndSeconds: 40 }), file('next', { durationSeconds: 200 })],
+      },
+    ]);
+    const plan = buildPlan(trimmed);
+    expect(entry(plan, 0)).toMatchObject({ startMs: 0, endMs: 240_000 });
+    expect(entry(plan, 1).startMs).toBe(230_000);
+  });
 });
 
 describe('locate', () => {
