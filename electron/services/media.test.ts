@@ -276,3 +276,28 @@ describe('PlaylistCatalog.getWithFile', () => {
     expect(located.playlist.id).toBe('set');
   });
 });
+
+describe('library tracks by path (the curator preview)', () => {
+  const fileUrl = (filePath: string) => `~file/${Buffer.from(filePath, 'utf8').toString('base64url')}`;
+
+  it('serves an audio file inside a library root, with Range', async () => {
+    const answer = await serveMedia(fileUrl(path.join(libraryDir, 'album', 'song.flac')), 'bytes=0-3');
+    expect(answer.status).toBe(206);
+    expect(answer.headers['content-type']).toBe('audio/flac');
+  });
+
+  it('refuses files outside the library roots, by path or through a link', async () => {
+    expect((await serveMedia(fileUrl(path.join(outsideDir, 'secret.mp3')))).status).toBe(403);
+    expect((await serveMedia(fileUrl(path.join(libraryDir, '..', 'outside', 'secret.mp3')))).status).toBe(403);
+    await symlink(path.join(outsideDir, 'secret.mp3'), path.join(libraryDir, 'album', 'sneaky.mp3'));
+    expect((await serveMedia(fileUrl(path.join(libraryDir, 'album', 'sneaky.mp3')))).status).toBe(403);
+  });
+
+  it('refuses what is not an absolute path to an audio file', async () => {
+    expect((await serveMedia(fileUrl('album/song.flac'))).status).toBe(400);
+    expect((await serveMedia('~file/not base64!')).status).toBe(400);
+    await writeFile(path.join(libraryDir, 'album', 'notes.txt'), 'private');
+    expect((await serveMedia(fileUrl(path.join(libraryDir, 'album', 'notes.txt')))).status).toBe(403);
+    expect((await serveMedia(fileUrl(path.join(libraryDir, 'album', 'gone.mp3')))).status).toBe(404);
+  });
+});

@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { access, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { isAudioFileName } from '../../core/library';
 import { slugId, type Playlist, type Segment } from '../../core/playlist';
 import { ContractFailure } from '../../core/result';
 import { nodeErrorCode } from './error-code';
@@ -19,6 +20,12 @@ export interface MediaSources {
   readonly playlists: Pick<PlaylistCatalog, 'getWithFile'>;
   readonly libraryRoots: LibraryRoots;
 }
+
+/**
+ * `media/~file/<base64url of an absolute path>`: a library track by its path, for the curator's
+ * preview. `~` cannot start a playlist id, so the two forms never collide.
+ */
+export const fileMediaPrefix = '~file/';
 
 /** `mediaPath` is the URL path after `/media/`, still percent-encoded. */
 export type MediaHandler = (mediaPath: string, rangeHeader?: string) => Promise<HostResponse>;
@@ -86,6 +93,7 @@ async function realpathOrUndefined(filePath: string): Promise<string | undefined
  */
 export function createMediaHandler({ playlists, libraryRoots }: MediaSources): MediaHandler {
   return async (mediaPath, rangeHeader) => {
+    if (mediaPath.startsWith(fileMediaPrefix)) return serveLibraryFile(mediaPath.slice(fileMediaPrefix.length), libraryRoots, rangeHeader);
     const ids = parseIds(mediaPath);
     if ('status' in ids) return ids;
     const { playlistId, segmentId } = ids;
@@ -102,32 +110,49 @@ export function createMediaHandler({ playlists, libraryRoots }: MediaSources): M
     if (segment.type !== 'file') return textResponse(404, `segment "${segmentId}" is a soundscape; it has no file`);
 
     const playlistFolder = path.dirname(located.filePath);
-    const requested = path.resolve(playlistFolder, segment.path);
-    const roots = [playlistFolder, ...(await libraryRoots()).filter((root) => path.isAbsolute(root))].map((root) => path.resolve(root));
-    const realRoots = (await Promise.all(roots.map(realpathOrUndefined))).filter((root) => root !== undefined);
-    const outside = textResponse(403, `the file of segment "${segmentId}" is outside the playlist's folder and the library folders: ${segment.path}`);
-    if (![...roots, ...realRoots].some((root) => isInsideFolder(root, requested))) return outside;
-
-    let realFile: string;
-    try {
-      realFile = await realpath(requested);
-    } catch (error) {
-      const code = nodeErrorCode(error);
-      if (code === 'EACCES' || code === 'EPERM') return textResponse(403, `the file of segment "${segmentId}" cannot be read: ${segment.path}`);
-      return textResponse(404, `the file of segment "${segmentId}" was not found`);
-    }
-    if (!realRoots.some((root) => isInsideFolder(root, realFile))) return outside;
-
-    const stats = await stat(realFile).catch(() => undefined);
-    if (stats === undefined) return textResponse(404, `the file of segment "${segmentId}" was not found`);
-    if (!stats.isFile()) return textResponse(404, `the path of segment "${segmentId}" is not a file: ${segment.path}`);
-    const unreadable = await access(realFile, constants.R_OK).then(
-      () => false,
-      () => true,
-    );
-    // Checked now because once a 200 is on its way, a failed read can only cut the answer short.
-    if (unreadable) return textResponse(403, `the file of segment "${segmentId}" cannot be read: ${segment.path}`);
-    // The real path is what gets streamed, so swapping the link afterwards cannot redirect the read.
-    return fileResponse({ filePath: realFile, size: stats.size, contentType: audioContentType(segment.path), headers: mediaHeaders }, rangeHeader);
+    return serveInsideRoots(path.resolve(playlistFolder, segment.path), [playlistFolder, ...(await libraryRoots())], `segment "${segmentId}"`, segment.path, rangeHeader);
   };
+}
+
+/**
+ * Streams `requested` when it lies inside one of `allowedRoots`: checked on the path as written
+ * (so nothing outside is even looked at) and again on its real path (so a link cannot lead out).
+ */
+async function serveInsideRoots(requested: string, allowedRoots: readonly string[], label: string, shownPath: string, rangeHeader: string | undefined): Promise<HostResponse> {
+  const roots = allowedRoots.filter((root) => path.isAbsolute(root)).map((root) => path.resolve(root));
+  const realRoots = (await Promise.all(roots.map(realpathOrUndefined))).filter((root) => root !== undefined);
+  const outside = textResponse(403, `the file of ${label} is outside the playlist's folder and the library folders: ${shownPath}`);
+  if (![...roots, ...realRoots].some((root) => isInsideFolder(root, requested))) return outside;
+
+  let realFile: string;
+  try {
+    realFile = await realpath(requested);
+  } catch (error) {
+    const code = nodeErrorCode(error);
+    if (code === 'EACCES' || code === 'EPERM') return textResponse(403, `the file of ${label} cannot be read: ${shownPath}`);
+    return textResponse(404, `the file of ${label} was not found`);
+  }
+  if (!realRoots.some((root) => isInsideFolder(root, realFile))) return outside;
+
+  const stats = await stat(realFile).catch(() => undefined);
+  if (stats === undefined) return textResponse(404, `the file of ${label} was not found`);
+  if (!stats.isFile()) return textResponse(404, `the path of ${label} is not a file: ${shownPath}`);
+  const unreadable = await access(realFile, constants.R_OK).then(
+    () => false,
+    () => true,
+  );
+  // Checked now because once a 200 is on its way, a failed read can only cut the answer short.
+  if (unreadable) return textResponse(403, `the file of ${label} cannot be read: ${shownPath}`);
+  // The real path is what gets streamed, so swapping the link afterwards cannot redirect the read.
+  return fileResponse({ filePath: realFile, size: stats.size, contentType: audioContentType(shownPath), headers: mediaHeaders }, rangeHeader);
+}
+
+/** A library track for preview: only an audio file inside a library root. */
+async function serveLibraryFile(encodedPath: string, libraryRoots: LibraryRoots, rangeHeader: string | undefined): Promise<HostResponse> {
+  const filePath = Buffer.from(encodedPath, 'base64url').toString('utf8');
+  if (!/^[A-Za-z0-9_-]+$/.test(encodedPath) || !path.isAbsolute(filePath) || filePath.includes('\0')) {
+    return textResponse(400, 'expected media/~file/<base64url of an absolute path>');
+  }
+  if (!isAudioFileName(filePath)) return textResponse(403, 'only audio files are served');
+  return serveInsideRoots(path.resolve(filePath), await libraryRoots(), 'this track', path.basename(filePath), rangeHeader);
 }
