@@ -15,6 +15,11 @@ export const channels = [
   'power:keep-awake',
   'export:pdf',
   'insights:query',
+  'encryption:status',
+  'encryption:enable',
+  'encryption:unlock',
+  'encryption:change-passphrase',
+  'encryption:disable',
 ] as const;
 export type Channel = (typeof channels)[number];
 

@@ -1,5 +1,12 @@
 import { z } from 'zod';
 import type { Channel } from './channels';
+import {
+  changePassphraseSchema,
+  disableEncryptionSchema,
+  enableEncryptionSchema,
+  encryptionStatusSchema,
+  unlockEncryptionSchema,
+} from './encryption';
 import { journalEventInputSchema, journalEventSchema } from './events';
 import { playlistSchema, slugId } from './playlist';
 import { errorCodes, type Result } from './result';
@@ -130,6 +137,15 @@ export const contract = {
   },
   /** Per track across every session journal: sessions played, minutes played, marks of each kind per hour of play. */
   'insights:query': { request: insightsQuerySchema, response: insightsReportSchema },
+  /** Encryption at rest: whether it is on, locked, and how the key is kept. */
+  'encryption:status': { request: noArguments, response: encryptionStatusSchema },
+  /** Encrypts every existing session; answers once all are (poll the status for progress meanwhile). */
+  'encryption:enable': { request: enableEncryptionSchema, response: encryptionStatusSchema },
+  'encryption:unlock': { request: unlockEncryptionSchema, response: encryptionStatusSchema },
+  /** Re-wraps the data key under the new passphrase; no session file is rewritten. */
+  'encryption:change-passphrase': { request: changePassphraseSchema, response: encryptionStatusSchema },
+  /** Decrypts every session and removes the key. */
+  'encryption:disable': { request: disableEncryptionSchema, response: encryptionStatusSchema },
 } as const satisfies Record<Channel, { request: z.ZodType; response: z.ZodType }>;
 
 export type Contract = typeof contract;

@@ -7,6 +7,10 @@ export const errorCodes = [
   'write-failed',
   /** The host cannot do this at all (e.g. PDF export in the web host). */
   'unsupported',
+  /** Sessions are encrypted and the key is not open: the UI asks for the passphrase. */
+  'locked',
+  /** The passphrase given does not open the key. */
+  'wrong-passphrase',
   'internal',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

@@ -1,5 +1,6 @@
 import { ContractFailure } from '../../core/result';
 import type { Handlers } from '../../core/contract';
+import type { EncryptionService } from './encryption/encryption-service';
 import type { InsightsService } from './insights';
 import type { PlaylistCatalog } from './playlists';
 import type { SessionStore } from './sessions';
@@ -10,6 +11,7 @@ export interface Services {
   readonly sessions: SessionStore;
   readonly settings: SettingsService;
   readonly insights: InsightsService;
+  readonly encryption: EncryptionService;
   /** Holds or releases the host's sleep blocker; answers whether one is held (the web host has none). */
   readonly keepAwake: (active: boolean) => boolean;
   /** Prints HTML to a PDF where the user chooses; resolves false if they cancel. Only the desktop host can. */
@@ -17,7 +19,7 @@ export interface Services {
 }
 
 /** The contract's implementation, shared by the desktop host and the web host. */
-export function createHandlers({ playlists, sessions, settings, insights, keepAwake, savePdf }: Services): Handlers {
+export function createHandlers({ playlists, sessions, settings, insights, encryption, keepAwake, savePdf }: Services): Handlers {
   return {
     'power:keep-awake': async ({ active }) => ({ held: keepAwake(active) }),
     'export:pdf': async ({ html, fileName }) => {
@@ -40,5 +42,10 @@ export function createHandlers({ playlists, sessions, settings, insights, keepAw
       const report = await insights.compute(filter);
       return { ...report, skipped: [...report.skipped] };
     },
+    'encryption:status': () => encryption.status(),
+    'encryption:enable': (request) => encryption.enable(request),
+    'encryption:unlock': ({ passphrase }) => encryption.unlock(passphrase),
+    'encryption:change-passphrase': ({ current, next }) => encryption.changePassphrase(current, next),
+    'encryption:disable': ({ passphrase }) => encryption.disable(passphrase),
   };
 }

@@ -3,7 +3,9 @@ import path from 'node:path';
 import { computeInsights, digestSession, insightsKinds, matchesFilter, type InsightsFilter, type SessionDigest, type TrackInsight } from '../../core/insights';
 import type { Playlist } from '../../core/playlist';
 import { sessionIdSchema, sessionMetaSchema } from '../../core/session';
+import { clearCodec, type SessionCodec } from './encryption/session-codec';
 import { readJournal } from './journal';
+import { journalLineDecoder } from './sessions';
 
 const metaFileName = 'session.json';
 const journalFileName = 'events.jsonl';
@@ -15,6 +17,8 @@ export interface InsightsServiceOptions {
   readonly playlists: { get(playlistId: string): Promise<Playlist> };
   /** Session folders read at once. */
   readonly concurrency?: number;
+  /** How session files are read now (encryption at rest); rejects while locked. */
+  readonly codec?: () => Promise<SessionCodec>;
 }
 
 export interface InsightsReport {
@@ -69,6 +73,7 @@ export class InsightsService {
   }
 
   async compute(filter: InsightsFilter = {}): Promise<InsightsReport> {
+    const codec = this.options.codec === undefined ? clearCodec : await this.options.codec();
     let names: string[];
     try {
       names = await readdir(this.sessionsDir);
@@ -84,7 +89,7 @@ export class InsightsService {
     const digests = (
       await mapLimited(sessionIds, this.concurrency, async (sessionId) => {
         try {
-          return await this.digest(sessionId);
+          return await this.digest(sessionId, codec);
         } catch (error) {
           skipped.push({ sessionId, reason: error instanceof Error ? error.message : String(error) });
           return undefined;
@@ -105,7 +110,7 @@ export class InsightsService {
     return { rows, kinds: insightsKinds(rows), sessionCount, skipped: skipped.sort((a, b) => (a.sessionId < b.sessionId ? -1 : 1)) };
   }
 
-  private async digest(sessionId: string): Promise<SessionDigest | undefined> {
+  private async digest(sessionId: string, codec: SessionCodec): Promise<SessionDigest | undefined> {
     const directory = path.join(this.sessionsDir, sessionId);
     const metaPath = path.join(directory, metaFileName);
     const journalPath = path.join(directory, journalFileName);
@@ -122,15 +127,17 @@ export class InsightsService {
     const cached = this.cache.get(sessionId);
     if (cached?.key === key) return cached.digest;
 
+    const decoded = codec.decodeMeta(sessionId, await readFile(metaPath, 'utf8'));
+    if ('problem' in decoded) throw new Error(`its metadata ${decoded.problem}`);
     let json: unknown;
     try {
-      json = JSON.parse(await readFile(metaPath, 'utf8'));
+      json = JSON.parse(decoded.text);
     } catch {
       throw new Error('its metadata is not valid JSON');
     }
     const meta = sessionMetaSchema.safeParse(json);
     if (!meta.success || meta.data.id !== sessionId) throw new Error('its metadata is damaged');
-    const { events } = await readJournal(journalPath, { repair: false });
+    const { events } = await readJournal(journalPath, { repair: false, decodeLine: journalLineDecoder(codec, sessionId) });
     const digest = digestSession(meta.data, events);
     this.cache.set(sessionId, { key, digest });
     return digest;

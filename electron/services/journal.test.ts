@@ -284,7 +284,7 @@ describe('readJournal repairs', () => {
 
   it('reads an empty journal as no events', async () => {
     await writeFile(journalPath, '');
-    expect(await readJournal(journalPath, { repair: true })).toEqual({ events: [], repairs: [] });
+    expect(await readJournal(journalPath, { repair: true })).toEqual({ events: [], repairs: [], recordCount: 0 });
   });
 });
 

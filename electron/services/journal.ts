@@ -5,7 +5,14 @@ export interface JournalContents {
   readonly events: JournalEvent[];
   /** Human-readable notes about what was cut or skipped. */
   readonly repairs: string[];
+  /** Complete lines in the file (skipped ones included): the next record's place. */
+  readonly recordCount: number;
 }
+
+/** A stored line as its event text again, or why it cannot be read (an encrypted record that does not open). */
+export type LineDecoder = (recordIndex: number, line: string) => { readonly text: string } | { readonly problem: string };
+
+const asStored: LineDecoder = (_recordIndex, line) => ({ text: line });
 
 const newline = 0x0a;
 
@@ -18,7 +25,8 @@ function describeBytes(count: number): string {
  * next append starts on a clean line. Complete lines that do not parse are skipped and
  * reported but left in the file: nothing acknowledged is ever rewritten.
  */
-export async function readJournal(filePath: string, options: { repair: boolean }): Promise<JournalContents> {
+export async function readJournal(filePath: string, options: { repair: boolean; decodeLine?: LineDecoder }): Promise<JournalContents> {
+  const decodeLine = options.decodeLine ?? asStored;
   const handle = await open(filePath, options.repair ? 'r+' : 'r');
   try {
     const bytes = await handle.readFile();
@@ -40,9 +48,14 @@ export async function readJournal(filePath: string, options: { repair: boolean }
     for (const line of text.split('\n')) {
       lineNumber += 1;
       if (line.trim() === '') continue;
+      const decoded = decodeLine(lineNumber - 1, line);
+      if ('problem' in decoded) {
+        repairs.push(`skipped line ${lineNumber}: ${decoded.problem}`);
+        continue;
+      }
       let json: unknown;
       try {
-        json = JSON.parse(line);
+        json = JSON.parse(decoded.text);
       } catch {
         repairs.push(`skipped line ${lineNumber}: not valid JSON`);
         continue;
@@ -54,11 +67,20 @@ export async function readJournal(filePath: string, options: { repair: boolean }
       }
       events.push(parsed.data);
     }
-    return { events, repairs };
+    return { events, repairs, recordCount: lineNumber - 1 };
   } finally {
     await handle.close();
   }
 }
+
+/** How each event's line is stored: as it is, or sealed to its place (encryption at rest). */
+export interface JournalLineFormat {
+  /** Complete lines already in the file (`readJournal`'s `recordCount`). */
+  readonly recordCount: number;
+  readonly encode: (recordIndex: number, line: string) => string;
+}
+
+const linesAsTheyAre: JournalLineFormat = { recordCount: 0, encode: (_recordIndex, line) => line };
 
 /**
  * Appends events as lines. An append resolves only after its lines are on disk
@@ -68,21 +90,29 @@ export class JournalWriter {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly acknowledged = new Map<string, JournalEvent>();
   private nextSeq: number;
+  private recordCount: number;
 
   private constructor(
     private readonly handle: FileHandle,
     existing: readonly JournalEvent[],
     private sizeBytes: number,
     private readonly wallClock: () => Date,
+    private readonly lineFormat: JournalLineFormat,
   ) {
     for (const event of existing) this.acknowledged.set(event.id, event);
     this.nextSeq = existing.reduce((highest, event) => Math.max(highest, event.seq + 1), 0);
+    this.recordCount = lineFormat.recordCount;
   }
 
-  static async open(filePath: string, existing: readonly JournalEvent[], wallClock: () => Date = () => new Date()) {
+  static async open(
+    filePath: string,
+    existing: readonly JournalEvent[],
+    wallClock: () => Date = () => new Date(),
+    lineFormat: JournalLineFormat = linesAsTheyAre,
+  ) {
     const handle = await open(filePath, 'a', 0o600);
     const { size } = await handle.stat();
-    return new JournalWriter(handle, existing, size, wallClock);
+    return new JournalWriter(handle, existing, size, wallClock, lineFormat);
   }
 
   append(input: JournalEventInput): Promise<{ event: JournalEvent; duplicate: boolean }> {
@@ -109,7 +139,8 @@ export class JournalWriter {
         results.push({ event, duplicate: false });
       }
       if (fresh.length === 0) return results;
-      const bytes = Buffer.from(fresh.map((event) => `${JSON.stringify(event)}\n`).join(''), 'utf8');
+      const lines = fresh.map((event, offset) => `${this.lineFormat.encode(this.recordCount + offset, JSON.stringify(event))}\n`);
+      const bytes = Buffer.from(lines.join(''), 'utf8');
       try {
         await this.handle.appendFile(bytes);
         await this.handle.datasync();
@@ -120,6 +151,7 @@ export class JournalWriter {
       }
       this.sizeBytes += bytes.length;
       this.nextSeq += fresh.length;
+      this.recordCount += fresh.length;
       for (const event of fresh) this.acknowledged.set(event.id, event);
       return results;
     };

@@ -8,13 +8,25 @@ import type { Playlist } from '../../core/playlist';
 import { ContractFailure } from '../../core/result';
 import { newSessionId, sessionMetaSchema, type SessionId, type SessionMeta, type SessionSetup } from '../../core/session';
 import { fsyncDirectory, writeFileAtomically } from './durable-fs';
-import { JournalWriter, readJournal } from './journal';
+import { clearCodec, type SessionCodec } from './encryption/session-codec';
+import { JournalWriter, readJournal, type LineDecoder } from './journal';
 
-const metaFileName = 'session.json';
-const journalFileName = 'events.jsonl';
+export const sessionFileNames = { meta: 'session.json', journal: 'events.jsonl' } as const;
+const metaFileName = sessionFileNames.meta;
+const journalFileName = sessionFileNames.journal;
 
 export interface SessionStoreOptions {
   readonly wallClock?: () => Date;
+  /**
+   * How session files are written and read now (encryption at rest); asked inside each
+   * operation, so a change of form applies from the next one. Rejects while locked.
+   */
+  readonly codec?: () => Promise<SessionCodec>;
+}
+
+/** Reads a session's journal lines through the codec, each bound to its place. */
+export function journalLineDecoder(codec: SessionCodec, sessionId: string): LineDecoder {
+  return (recordIndex, line) => codec.decodeJournalLine(sessionId, recordIndex, line);
 }
 
 function randomSuffix(): string {
@@ -30,7 +42,9 @@ function isMissing(error: unknown): boolean {
 export class SessionStore {
   private readonly writers = new Map<SessionId, Promise<JournalWriter>>();
   private readonly repairsOnOpen = new Map<SessionId, string[]>();
+  private readonly sessionLocks = new Map<SessionId, Promise<void>>();
   private readonly wallClock: () => Date;
+  private readonly codec: () => Promise<SessionCodec>;
   readonly sessionsDir: string;
 
   constructor(
@@ -39,6 +53,27 @@ export class SessionStore {
   ) {
     this.sessionsDir = path.join(dataDir, 'sessions');
     this.wallClock = options.wallClock ?? (() => new Date());
+    this.codec = options.codec ?? (() => Promise.resolve(clearCodec));
+  }
+
+  /**
+   * One operation at a time per session: a conversion (encryption turned on or off)
+   * replaces the files under an open writer's feet otherwise, and an append must never
+   * go to a file that was just replaced.
+   */
+  private async withSession<T>(sessionId: SessionId, work: () => Promise<T>): Promise<T> {
+    const previous = this.sessionLocks.get(sessionId) ?? Promise.resolve();
+    let release = () => {};
+    const current = new Promise<void>((resolve) => (release = resolve));
+    const tail = previous.then(() => current);
+    this.sessionLocks.set(sessionId, tail);
+    await previous;
+    try {
+      return await work();
+    } finally {
+      release();
+      if (this.sessionLocks.get(sessionId) === tail) this.sessionLocks.delete(sessionId);
+    }
   }
 
   private sessionDir(sessionId: SessionId): string {
@@ -54,6 +89,8 @@ export class SessionStore {
   }
 
   async start(playlist: Playlist, setup: SessionSetup): Promise<SessionMeta> {
+    // Refused while locked, before anything is created.
+    await this.codec();
     await this.ensureSessionsDir();
     const createdAt = this.wallClock();
     const meta: SessionMeta = {
@@ -64,36 +101,44 @@ export class SessionStore {
       createdAt: createdAt.toISOString(),
       status: 'open',
     };
-    const directory = this.sessionDir(meta.id);
-    await mkdir(directory, { mode: 0o700 });
-    await writeFileAtomically(path.join(directory, metaFileName), `${JSON.stringify(meta, null, 2)}\n`);
-    const writer = JournalWriter.open(path.join(directory, journalFileName), [], this.wallClock);
-    this.writers.set(meta.id, writer);
-    await fsyncDirectory(directory);
-    await fsyncDirectory(this.sessionsDir);
-    await (
-      await writer
-    ).append({
-      id: randomUUID(),
-      kind: 'session-started',
-      sessionMs: 0,
-      payload: { playlistId: playlist.id, playlistTitle: playlist.title },
+    return this.withSession(meta.id, async () => {
+      const codec = await this.codec();
+      const directory = this.sessionDir(meta.id);
+      await mkdir(directory, { mode: 0o700 });
+      await writeFileAtomically(path.join(directory, metaFileName), codec.encodeMeta(meta.id, `${JSON.stringify(meta, null, 2)}\n`));
+      const writer = JournalWriter.open(path.join(directory, journalFileName), [], this.wallClock, {
+        recordCount: 0,
+        encode: (recordIndex, line) => codec.encodeJournalLine(meta.id, recordIndex, line),
+      });
+      this.writers.set(meta.id, writer);
+      await fsyncDirectory(directory);
+      await fsyncDirectory(this.sessionsDir);
+      await (
+        await writer
+      ).append({
+        id: randomUUID(),
+        kind: 'session-started',
+        sessionMs: 0,
+        payload: { playlistId: playlist.id, playlistTitle: playlist.title },
+      });
+      return meta;
     });
-    return meta;
   }
 
-  private async readMeta(sessionId: SessionId): Promise<SessionMeta> {
-    let text: string;
+  private async readMeta(sessionId: SessionId, codec: SessionCodec): Promise<SessionMeta> {
+    let stored: string;
     try {
-      text = await readFile(path.join(this.sessionDir(sessionId), metaFileName), 'utf8');
+      stored = await readFile(path.join(this.sessionDir(sessionId), metaFileName), 'utf8');
     } catch (error) {
       if (isMissing(error)) throw new ContractFailure('not-found', `there is no session ${sessionId}`);
       throw error;
     }
+    const decoded = codec.decodeMeta(sessionId, stored);
+    if ('problem' in decoded) throw new ContractFailure('invalid-data', `the metadata of session ${sessionId} ${decoded.problem}`);
     const damaged = () => new ContractFailure('invalid-data', `the metadata of session ${sessionId} is damaged`);
     let json: unknown;
     try {
-      json = JSON.parse(text);
+      json = JSON.parse(decoded.text);
     } catch {
       throw damaged();
     }
@@ -103,13 +148,16 @@ export class SessionStore {
   }
 
   /** The open writer, reading (and repairing) the journal the first time it is needed. */
-  private writerFor(sessionId: SessionId): Promise<JournalWriter> {
+  private writerFor(sessionId: SessionId, codec: SessionCodec): Promise<JournalWriter> {
     let writer = this.writers.get(sessionId);
     if (writer === undefined) {
       const journalPath = path.join(this.sessionDir(sessionId), journalFileName);
-      writer = readJournal(journalPath, { repair: true }).then(({ events, repairs }) => {
+      writer = readJournal(journalPath, { repair: true, decodeLine: journalLineDecoder(codec, sessionId) }).then(({ events, repairs, recordCount }) => {
         this.repairsOnOpen.set(sessionId, repairs);
-        return JournalWriter.open(journalPath, events, this.wallClock);
+        return JournalWriter.open(journalPath, events, this.wallClock, {
+          recordCount,
+          encode: (recordIndex, line) => codec.encodeJournalLine(sessionId, recordIndex, line),
+        });
       });
       this.writers.set(sessionId, writer);
       writer.catch(() => this.writers.delete(sessionId));
@@ -122,13 +170,17 @@ export class SessionStore {
   }
 
   /** Several events in one group commit: all are saved, or none is and the error says why. */
-  async appendMany(sessionId: SessionId, inputs: readonly JournalEventInput[]): Promise<AppendAck[]> {
-    const meta = await this.readMeta(sessionId);
+  appendMany(sessionId: SessionId, inputs: readonly JournalEventInput[]): Promise<AppendAck[]> {
+    return this.withSession(sessionId, async () => this.appendWithin(sessionId, await this.codec(), inputs));
+  }
+
+  private async appendWithin(sessionId: SessionId, codec: SessionCodec, inputs: readonly JournalEventInput[]): Promise<AppendAck[]> {
+    const meta = await this.readMeta(sessionId, codec);
     const refused = inputs.find((input) => !kindsAllowedAfterEnd.includes(input.kind));
     if (meta.status === 'ended' && refused !== undefined) {
       throw new ContractFailure('conflict', 'this session has ended; only edits to its marks can be saved now');
     }
-    const writer = await this.writerFor(sessionId);
+    const writer = await this.writerFor(sessionId, codec);
     try {
       const results = await writer.appendMany(inputs);
       return results.map(({ event, duplicate }) => ({ id: event.id, seq: event.seq, wallTime: event.wallTime, duplicate }));
@@ -138,28 +190,34 @@ export class SessionStore {
     }
   }
 
-  async open(sessionId: SessionId): Promise<OpenedSession> {
-    const meta = await this.readMeta(sessionId);
-    const writer = await this.writerFor(sessionId);
-    return { meta, events: writer.events(), repairs: this.repairsOnOpen.get(sessionId) ?? [] };
+  open(sessionId: SessionId): Promise<OpenedSession> {
+    return this.withSession(sessionId, async () => {
+      const codec = await this.codec();
+      const meta = await this.readMeta(sessionId, codec);
+      const writer = await this.writerFor(sessionId, codec);
+      return { meta, events: writer.events(), repairs: this.repairsOnOpen.get(sessionId) ?? [] };
+    });
   }
 
-  async end(sessionId: SessionId, input: JournalEventInput & { kind: 'session-ended' }): Promise<SessionMeta> {
-    const meta = await this.readMeta(sessionId);
-    if (meta.status === 'ended') return meta;
-    await this.closeOpenSpans(sessionId, input.sessionMs);
-    await this.append(sessionId, input);
-    const ended: SessionMeta = { ...meta, status: 'ended', endedAt: this.wallClock().toISOString() };
-    await writeFileAtomically(path.join(this.sessionDir(sessionId), metaFileName), `${JSON.stringify(ended, null, 2)}\n`);
-    return ended;
+  end(sessionId: SessionId, input: JournalEventInput & { kind: 'session-ended' }): Promise<SessionMeta> {
+    return this.withSession(sessionId, async () => {
+      const codec = await this.codec();
+      const meta = await this.readMeta(sessionId, codec);
+      if (meta.status === 'ended') return meta;
+      await this.closeOpenSpans(sessionId, codec, input.sessionMs);
+      await this.appendWithin(sessionId, codec, [input]);
+      const ended: SessionMeta = { ...meta, status: 'ended', endedAt: this.wallClock().toISOString() };
+      await writeFileAtomically(path.join(this.sessionDir(sessionId), metaFileName), codec.encodeMeta(sessionId, `${JSON.stringify(ended, null, 2)}\n`));
+      return ended;
+    });
   }
 
   /**
    * Spans still open when the session ends are closed with a flag, at the music's last
    * known place (the live screen closes its own spans first, with exact positions).
    */
-  private async closeOpenSpans(sessionId: SessionId, sessionMs: number): Promise<void> {
-    const events = (await this.writerFor(sessionId)).events();
+  private async closeOpenSpans(sessionId: SessionId, codec: SessionCodec, sessionMs: number): Promise<void> {
+    const events = (await this.writerFor(sessionId, codec)).events();
     const folded = foldSession(events);
     if (folded.openSpans.length === 0) return;
     const lastSegment = events.findLast((event) => event.kind === 'segment-started');
@@ -168,22 +226,25 @@ export class SessionStore {
         ? Math.max(0, Math.round(programMsAt(folded.playback, sessionMs) - lastSegment.payload.programMs))
         : 0;
     for (const span of folded.openSpans) {
-      await this.append(sessionId, {
-        id: randomUUID(),
-        kind: 'span-closed',
-        sessionMs: Math.max(sessionMs, span.sessionMs),
-        payload: {
-          markId: span.id,
-          phaseId: lastSegment?.kind === 'segment-started' ? lastSegment.payload.phaseId : span.phaseId,
-          segmentId: lastSegment?.kind === 'segment-started' ? lastSegment.payload.segmentId : span.segmentId,
-          positionMs: lastSegment?.kind === 'segment-started' ? positionMs : span.positionMs,
-          autoClosed: true,
+      await this.appendWithin(sessionId, codec, [
+        {
+          id: randomUUID(),
+          kind: 'span-closed',
+          sessionMs: Math.max(sessionMs, span.sessionMs),
+          payload: {
+            markId: span.id,
+            phaseId: lastSegment?.kind === 'segment-started' ? lastSegment.payload.phaseId : span.phaseId,
+            segmentId: lastSegment?.kind === 'segment-started' ? lastSegment.payload.segmentId : span.segmentId,
+            positionMs: lastSegment?.kind === 'segment-started' ? positionMs : span.positionMs,
+            autoClosed: true,
+          },
         },
-      });
+      ]);
     }
   }
 
-  async list(): Promise<SessionSummary[]> {
+  /** The session folders, newest first. */
+  async sessionIds(): Promise<SessionId[]> {
     let names: string[];
     try {
       names = await readdir(this.sessionsDir);
@@ -191,26 +252,54 @@ export class SessionStore {
       if (isMissing(error)) return [];
       throw error;
     }
-    const summaries: SessionSummary[] = [];
+    const ids: SessionId[] = [];
     for (const name of names.sort().reverse()) {
-      const parsedId = sessionMetaSchema.shape.id.safeParse(name);
-      if (!parsedId.success) continue;
-      if (!(await stat(this.sessionDir(name))).isDirectory()) continue;
-      try {
-        const meta = await this.readMeta(name);
-        const events = this.writers.has(name)
-          ? (await this.writerFor(name)).events()
-          : (await readJournal(path.join(this.sessionDir(name), journalFileName), { repair: false })).events;
-        summaries.push({
-          meta,
-          markCount: events.filter((event) => event.kind === 'mark').length,
-          lastSessionMs: events.reduce((latest, event) => Math.max(latest, event.sessionMs), 0),
-        });
-      } catch {
-        // A damaged session folder must not hide the others; it is reported when opened.
-      }
+      if (!sessionMetaSchema.shape.id.safeParse(name).success) continue;
+      if ((await stat(this.sessionDir(name))).isDirectory()) ids.push(name);
+    }
+    return ids;
+  }
+
+  async list(): Promise<SessionSummary[]> {
+    // Refused as a whole while locked, not taken for a list of damaged sessions.
+    await this.codec();
+    const summaries: SessionSummary[] = [];
+    for (const sessionId of await this.sessionIds()) {
+      const summary = await this.withSession(sessionId, async () => {
+        try {
+          const codec = await this.codec();
+          const meta = await this.readMeta(sessionId, codec);
+          const events = this.writers.has(sessionId)
+            ? (await this.writerFor(sessionId, codec)).events()
+            : (await readJournal(path.join(this.sessionDir(sessionId), journalFileName), { repair: false, decodeLine: journalLineDecoder(codec, sessionId) }))
+                .events;
+          return {
+            meta,
+            markCount: events.filter((event) => event.kind === 'mark').length,
+            lastSessionMs: events.reduce((latest, event) => Math.max(latest, event.sessionMs), 0),
+          };
+        } catch {
+          // A damaged session folder must not hide the others; it is reported when opened.
+          return undefined;
+        }
+      });
+      if (summary !== undefined) summaries.push(summary);
     }
     return summaries;
+  }
+
+  /**
+   * Runs `work` on a session's folder with its journal closed and every other operation
+   * on that session waiting: for replacing its files whole (encryption turned on or off).
+   * The journal is read again, through the codec of the moment, by the next operation.
+   */
+  rewriteSession(sessionId: SessionId, work: (directory: string) => Promise<void>): Promise<void> {
+    return this.withSession(sessionId, async () => {
+      const writer = this.writers.get(sessionId);
+      this.writers.delete(sessionId);
+      await (await writer?.catch(() => undefined))?.close();
+      await work(this.sessionDir(sessionId));
+    });
   }
 
   async close(): Promise<void> {
