@@ -215,6 +215,15 @@ describe('moving and removing segments', () => {
     expect(failure(moveSegment(playlistFixture(), 'storm', { phaseId: 'dusk', index: 0 })).code).toBe('not-found');
   });
 
+  it('keeps what an edit did not touch as the same objects', () => {
+    const playlist = playlistFixture();
+    const moved = value(moveSegment(playlist, 'storm', { phaseId: 'peak', index: 1 }));
+    expect(moved.phases[0]).toBe(playlist.phases[0]);
+    expect(moved.phases[2]).toBe(playlist.phases[2]);
+    expect(moved.phases[1]?.segments[1]).toBe(playlist.phases[1]?.segments[0]);
+    expect(moved.phases[1]?.extras).toBe(playlist.phases[1]?.extras);
+  });
+
   it('never changes the playlist it was given', () => {
     const playlist = playlistFixture();
     const before = structuredClone(playlist);

@@ -9,6 +9,7 @@ import {
   playlistFormat,
   playlistSchema,
   segmentSchema,
+  soundscapeParamsSchema,
   type FileSegment,
   type Loudness,
   type PhaseKind,
@@ -167,10 +168,15 @@ function checkIndex(index: number, length: number, what: string): Result<number>
   return ok(index);
 }
 
-/** Every edit ends here: the result obeys the whole draft schema, or the edit is refused with the reason. */
+/**
+ * Every edit ends here: the result obeys the whole draft schema, or the edit is refused
+ * with the reason. The edit's own value is returned, not zod's copy, so what the edit did
+ * not touch stays the same object: undo steps share it, and a UI can skip unchanged rows.
+ * (Edits fill in schema defaults themselves, so the two are equal.)
+ */
 function validated(next: PlaylistDraft): Result<PlaylistDraft> {
   const parsed = playlistDraftSchema.safeParse(next);
-  return parsed.success ? ok(parsed.data) : fail('bad-request', describeZodError(parsed.error));
+  return parsed.success ? ok(next) : fail('bad-request', describeZodError(parsed.error));
 }
 
 /* Segment edits */
@@ -197,7 +203,7 @@ export function addSegments(draft: PlaylistDraft, slot: SegmentSlot, segments: r
   const added = segments.map((segment): Segment => {
     const id = uniqueSlug(idSourceOf(segment), taken, segment.type === 'file' ? 'track' : 'soundscape');
     taken.add(id);
-    return { ...segment, id } as Segment;
+    return segment.type === 'soundscape' ? { ...segment, id, params: { ...soundscapeParamsSchema.parse({}), ...segment.params } } : { ...segment, id };
   });
   return validated(replacePhase(draft, phaseIndex.value, withList(phase, list, existing.toSpliced(index.value, 0, ...added))));
 }
@@ -230,7 +236,7 @@ export interface NewSoundscape {
 
 /** A soundscape segment anywhere in a phase (its music or its extras). */
 export function insertSoundscape(draft: PlaylistDraft, slot: SegmentSlot, soundscape: NewSoundscape): Result<PlaylistDraft> {
-  const params: SoundscapeParams = { intensity: 0.5, brightness: 0.5, ...definedOnly(soundscape.params ?? {}) };
+  const params: SoundscapeParams = { ...soundscapeParamsSchema.parse({}), ...definedOnly(soundscape.params ?? {}) };
   return addSegments(draft, slot, [
     {
       type: 'soundscape',
