@@ -1,0 +1,216 @@
+import { open } from 'node:fs/promises';
+import path from 'node:path';
+import { parseBuffer, parseFile, type IAudioMetadata } from 'music-metadata';
+import type { LibraryTrack } from '../../../core/library';
+import { taggedLoudnessFrom } from '../../../core/loudness-tags';
+
+/** An audio file the scan found, with the stat that keys it. */
+export interface FoundFile {
+  readonly path: string;
+  readonly root: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+export type TrackReadResult = { readonly ok: true; readonly track: LibraryTrack } | { readonly ok: false; readonly reason: string };
+
+/** Reads one file's tags and format; never throws (a file that cannot be read is a result with the reason). */
+export type TrackReader = (file: FoundFile) => Promise<TrackReadResult>;
+
+type Family = 'mp3' | 'mp4' | 'aac' | 'flac' | 'ogg' | 'wav';
+
+const familyByExtension: Record<string, Family> = {
+  mp3: 'mp3',
+  m4a: 'mp4',
+  mp4: 'mp4',
+  aac: 'aac',
+  flac: 'flac',
+  ogg: 'ogg',
+  oga: 'ogg',
+  opus: 'ogg',
+  wav: 'wav',
+};
+
+const familyNames: Record<Family, string> = { mp3: 'MP3', mp4: 'MP4/AAC', aac: 'AAC', flac: 'FLAC', ogg: 'Ogg', wav: 'WAV' };
+
+/** music-metadata names MP4 containers after their brands ("M4A/isom/iso2", "mp42/isom"). */
+const mp4Brand = /^(M4A|M4B|M4P|mp4\d|mp41|mp42|isom|iso\d|dash|avc1|f4a|3gp)/i;
+
+function familyOfContainer(container: string): Family | undefined {
+  if (container === 'MPEG') return 'mp3';
+  if (container === 'FLAC') return 'flac';
+  if (container === 'Ogg') return 'ogg';
+  if (container === 'WAVE') return 'wav';
+  if (container.startsWith('ADTS')) return 'aac';
+  if (mp4Brand.test(container)) return 'mp4';
+  return undefined;
+}
+
+function extensionFor(family: Family, codec: string | undefined): string {
+  if (family === 'ogg') return codec === 'Opus' ? 'opus' : 'ogg';
+  return { mp3: 'mp3', mp4: 'm4a', aac: 'aac', flac: 'flac', wav: 'wav' }[family];
+}
+
+/** What an operating-system error means to someone looking at their music folder. */
+export function describeFileError(error: unknown): string | undefined {
+  switch ((error as NodeJS.ErrnoException | undefined)?.code) {
+    case 'ENOENT':
+      return 'it disappeared while the library was being scanned';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'it is a folder, not a file';
+    case 'ELOOP':
+      return 'a symbolic link that points back to itself';
+    case 'EIO':
+      return 'the disk reported an input/output error';
+    case 'EMFILE':
+    case 'ENFILE':
+      return 'too many files open at once; scan again';
+    default:
+      return undefined;
+  }
+}
+
+/** Enough for every container's opening header (an ID3 tag with cover art in front of MPEG frames can be longer: then nothing is recognised). */
+const sniffBytes = 16 * 1024;
+
+/** The container the first bytes hold, whatever the file's name says (music-metadata guesses by content when given no name). */
+async function sniffContainer(filePath: string): Promise<{ container?: string; codec?: string }> {
+  const found: { container?: string; codec?: string } = {};
+  let head: Uint8Array;
+  const handle = await open(filePath, 'r');
+  try {
+    const buffer = new Uint8Array(sniffBytes);
+    const { bytesRead } = await handle.read(buffer, 0, sniffBytes, 0);
+    head = buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+  try {
+    await parseBuffer(head, undefined, {
+      skipCovers: true,
+      skipPostHeaders: true,
+      observer: ({ tag }) => {
+        if (tag.type !== 'format') return;
+        if (tag.id === 'container' && typeof tag.value === 'string') found.container ??= tag.value;
+        if (tag.id === 'codec' && typeof tag.value === 'string') found.codec ??= tag.value;
+      },
+    });
+  } catch {
+    // The head ends mid-file: whatever was recognised before that is what we wanted.
+  }
+  return found;
+}
+
+interface Doubt {
+  readonly detail: string;
+  /** Only parse warnings: the file may still be fine if its content matches its name. */
+  readonly warningsOnly: boolean;
+}
+
+/** Why the parse by extension cannot be trusted, or undefined when it looks like real audio. */
+function doubtAbout(metadata: IAudioMetadata): Doubt | undefined {
+  const { format } = metadata;
+  if (format.container === undefined) return { detail: 'no audio stream found', warningsOnly: false };
+  if (!(typeof format.sampleRate === 'number' && format.sampleRate > 0)) return { detail: 'no sample rate', warningsOnly: false };
+  if (!(typeof format.numberOfChannels === 'number' && format.numberOfChannels > 0)) return { detail: 'no channels', warningsOnly: false };
+  const parseError = metadata.quality.warnings.find((warning) => warning.message.startsWith('Parse error'));
+  if (parseError !== undefined) return { detail: parseError.message.replace(/^Parse error:\s*/, '').toLowerCase(), warningsOnly: true };
+  return undefined;
+}
+
+/** What a file's first bytes hold, as a family, when music-metadata recognises them regardless of the name. */
+async function sniffFamily(filePath: string): Promise<{ family?: Family; container?: string; codec?: string }> {
+  const sniffed = await sniffContainer(filePath);
+  return sniffed.container === undefined ? {} : { ...sniffed, family: familyOfContainer(sniffed.container) };
+}
+
+const sameFamily = (a: Family | undefined, b: Family | undefined) => a === b || ((a === 'mp4' || a === 'aac') && (b === 'mp4' || b === 'aac'));
+
+const renameHint = (file: FoundFile, family: Family, codec: string | undefined) =>
+  `named .${path.extname(file.path).slice(1)} but holds ${familyNames[family]} audio; rename it to .${extensionFor(family, codec)}`;
+
+/**
+ * What a file that failed to parse (or parsed into nonsense) really holds, told from its first
+ * bytes: `matchesName` when its content is what its extension says (then it is damaged).
+ */
+async function judgeContent(file: FoundFile, family: Family | undefined, detail: string): Promise<{ matchesName: boolean; reason: string }> {
+  const expected = family === undefined ? 'audio' : familyNames[family];
+  let sniffed: Awaited<ReturnType<typeof sniffFamily>>;
+  try {
+    sniffed = await sniffFamily(file.path);
+  } catch (error) {
+    return { matchesName: false, reason: describeFileError(error) ?? `could not be read (${detail})` };
+  }
+  if (sniffed.container === undefined) return { matchesName: false, reason: `not an audio file: no ${expected} audio could be found in it` };
+  if (sniffed.family === undefined) return { matchesName: false, reason: `holds ${sniffed.container} audio, which Attune does not play` };
+  if (!sameFamily(sniffed.family, family)) return { matchesName: false, reason: renameHint(file, sniffed.family, sniffed.codec) };
+  return { matchesName: true, reason: `damaged ${expected} file (${detail})` };
+}
+
+/**
+ * The MP3 and ADTS parsers hunt for a frame sync anywhere in the file, so a FLAC or MP4 file
+ * named .mp3 can parse as a plausible MP3 now and then. Their content is checked: a file whose
+ * first bytes are recognisably another container is named wrongly (nothing recognised: no verdict).
+ */
+async function misnamedAs(file: FoundFile, family: Family | undefined): Promise<string | undefined> {
+  if (family !== 'mp3' && family !== 'aac') return undefined;
+  const sniffed = await sniffFamily(file.path).catch(() => ({}) as Awaited<ReturnType<typeof sniffFamily>>);
+  if (sniffed.family === undefined || sameFamily(sniffed.family, family)) return undefined;
+  return renameHint(file, sniffed.family, sniffed.codec);
+}
+
+function text(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed === undefined || trimmed === '' ? undefined : trimmed;
+}
+
+/**
+ * Reads a file's tags and format with music-metadata. Duration is taken from headers only,
+ * except for Ogg (Vorbis, Opus), whose length is only known from its last page; a VBR MP3
+ * without a Xing header would need every frame read (seconds for a long file), so its
+ * duration stays unknown until loudness analysis decodes it.
+ */
+export const readTrack: TrackReader = async (file) => {
+  if (file.size === 0) return { ok: false, reason: 'empty file (0 bytes)' };
+  const extension = path.extname(file.path).slice(1).toLowerCase();
+  const family = familyByExtension[extension];
+  let metadata: IAudioMetadata;
+  try {
+    metadata = await parseFile(file.path, { skipCovers: true, duration: family === 'ogg' });
+  } catch (error) {
+    const fileProblem = describeFileError(error);
+    if (fileProblem !== undefined) return { ok: false, reason: fileProblem };
+    return { ok: false, reason: (await judgeContent(file, family, 'its header could not be read')).reason };
+  }
+  const doubt = doubtAbout(metadata);
+  if (doubt !== undefined) {
+    // A real MP3 with a damaged frame warns too; it plays, so it is kept when its content matches its name.
+    const judged = await judgeContent(file, family, doubt.detail);
+    if (!(doubt.warningsOnly && judged.matchesName)) return { ok: false, reason: judged.reason };
+  } else {
+    const misnamed = await misnamedAs(file, family);
+    if (misnamed !== undefined) return { ok: false, reason: misnamed };
+  }
+  const { format, common } = metadata;
+  if (format.duration === 0) return { ok: false, reason: 'holds no audio (0 seconds long)' };
+  const tagged = taggedLoudnessFrom(metadata);
+  const track: LibraryTrack = {
+    path: file.path,
+    root: file.root,
+    size: file.size,
+    mtimeMs: file.mtimeMs,
+    format: extension,
+    ...(text(common.title) === undefined ? {} : { title: text(common.title) }),
+    ...(text(common.artist) === undefined ? {} : { artist: text(common.artist) }),
+    ...(text(common.album) === undefined ? {} : { album: text(common.album) }),
+    ...(format.duration !== undefined && Number.isFinite(format.duration) && format.duration > 0 ? { durationSeconds: format.duration } : {}),
+    ...(format.sampleRate === undefined ? {} : { sampleRate: format.sampleRate }),
+    ...(format.numberOfChannels === undefined ? {} : { channels: format.numberOfChannels }),
+    ...(text(format.codec) === undefined ? {} : { codec: text(format.codec) }),
+    ...(tagged === undefined ? {} : { tagged }),
+  };
+  return { ok: true, track };
+};
