@@ -7,10 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JournalEvent } from '../../core/events';
 import { parsePlaylist } from '../../core/playlist';
 import { sessionSetupSchema } from '../../core/session';
+import { EncryptionService } from './encryption/encryption-service';
+import { clearCodec, type SessionCodec } from './encryption/session-codec';
 import { readJournal } from './journal';
-import { SessionStore } from './sessions';
+import { journalLineDecoder, SessionStore, sessionFileNames } from './sessions';
 
 const kills = 200;
+/** Fewer with encryption on: the same loop, to show encryption changes nothing it proves, in a reasonable time. */
+const encryptedKills = 60;
+const crashPassphrase = 'a passphrase for the crash test';
 /** Every so many kills a torn line is left at the end too, as a power cut can leave one. */
 const tornTailEvery = 10;
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');
@@ -56,9 +61,10 @@ interface ChildRun {
 }
 
 /** Runs the child and SIGKILLs it `killAfterMs` after its first acknowledgement. */
-function runAndKill(dataDir: string, sessionId: string, retryId: string, killAfterMs: number): Promise<ChildRun> {
+function runAndKill(dataDir: string, sessionId: string, retryId: string, killAfterMs: number, passphrase: string | undefined): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [childScript, dataDir, sessionId, retryId], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = passphrase === undefined ? process.env : { ...process.env, ATTUNE_CRASH_PASSPHRASE: passphrase };
+    const child = spawn(process.execPath, [childScript, dataDir, sessionId, retryId], { stdio: ['ignore', 'pipe', 'pipe'], env });
     let stdout = '';
     let stderr = '';
     let killTimer: NodeJS.Timeout | undefined;
@@ -90,87 +96,100 @@ function parsesAsJson(line: string): boolean {
   }
 }
 
-function describeRun(iteration: number, seed: number): string {
-  return `kill ${iteration + 1} of ${kills} (seed ${seed})`;
+function describeRun(iteration: number, total: number, seed: number): string {
+  return `kill ${iteration + 1} of ${total} (seed ${seed})`;
+}
+
+/** The crash loop: kills the appending child again and again, checking the journal after each kill. */
+async function killRepeatedly({ total, encrypted }: { total: number; encrypted: boolean }): Promise<void> {
+  const seed = Date.now() % 1_000_000;
+  const random = randomFrom(seed);
+  const dataDir = path.join(workDir, encrypted ? 'data-encrypted' : 'data');
+  const setupStore: SessionStore = new SessionStore(dataDir, { codec: () => encryption.codec() });
+  const encryption = new EncryptionService({ dataDir, sessions: setupStore, sessionFiles: sessionFileNames, scryptCost: { N: 2 ** 14, r: 8, p: 1 } });
+  const playlist = parsePlaylist({
+    format: 'attune.playlist',
+    version: 1,
+    id: 'ocean',
+    title: 'Ocean',
+    phases: [{ id: 'peak', kind: 'peak', title: 'Peak', targetMinutes: 60, segments: [{ type: 'soundscape', id: 'peak-drone', preset: 'drone', durationSeconds: 600 }] }],
+  });
+  if (!playlist.ok) throw new Error(playlist.error.message);
+  const meta = await setupStore.start(playlist.value, sessionSetupSchema.parse({ clientCode: 'CRASH-1' }));
+  let codec: SessionCodec = clearCodec;
+  if (encrypted) {
+    await encryption.enable({ method: 'passphrase', passphrase: crashPassphrase });
+    codec = await encryption.codec();
+  }
+  await setupStore.close();
+  const journalPath = path.join(dataDir, 'sessions', meta.id, 'events.jsonl');
+  const inspected = path.join(workDir, 'inspected.jsonl');
+
+  const acknowledged: string[] = [];
+  let unacknowledgedButWritten = 0;
+  let tornLinesLeftByKills = 0;
+
+  for (let iteration = 0; iteration < total; iteration += 1) {
+    const context = describeRun(iteration, total, seed);
+    const retryId = acknowledged.at(-1) ?? '';
+    const run = await runAndKill(dataDir, meta.id, retryId, 5 + Math.floor(random() * 56), encrypted ? crashPassphrase : undefined);
+
+    expect(run.signal, `${context}: ${run.stderr}`).toBe('SIGKILL');
+    expect(run.stderr, context).toBe('');
+    if (retryId === '') {
+      expect(run.lines.length, context).toBeGreaterThan(0);
+      acknowledged.push(...run.lines);
+    } else {
+      // The mark acknowledged last before the kill, sent again, is recognised and not written twice.
+      expect(run.lines[0], context).toBe(`duplicate ${retryId}`);
+      acknowledged.push(...run.lines.slice(1));
+    }
+
+    // Inspect a byte-for-byte copy, so that the child's own open repairs the journal itself.
+    await copyFile(journalPath, inspected);
+    const text = await readFile(inspected, 'utf8');
+    const { events, repairs } = await readJournal(inspected, { repair: true, decodeLine: journalLineDecoder(codec, meta.id) });
+    expect(repairs.filter((repair) => !/cut off an incomplete last line/.test(repair)), context).toEqual([]);
+    if (repairs.length > 0) tornLinesLeftByKills += 1;
+    const completeLines = text.slice(0, text.lastIndexOf('\n') + 1).split('\n').slice(0, -1);
+    expect(completeLines.length, context).toBe(events.length);
+    expect(completeLines.filter((line) => !parsesAsJson(line)), context).toEqual([]);
+    if (encrypted) expect(completeLines.filter((line) => !line.startsWith('{"enc":1,')), `${context}: a line in clear`).toEqual([]);
+
+    expect(events[0]?.kind, context).toBe('session-started');
+    expect(
+      events.map((event) => event.seq),
+      context,
+    ).toEqual(events.map((_, index) => index));
+    const ids = events.map((event: JournalEvent) => event.id);
+    expect(new Set(ids).size, `${context}: an id was written twice`).toBe(ids.length);
+    const acknowledgedSet = new Set(acknowledged);
+    expect(
+      ids.filter((id) => acknowledgedSet.has(id)),
+      `${context}: acknowledged marks missing or out of order`,
+    ).toEqual(acknowledged);
+    unacknowledgedButWritten = ids.length - 1 - acknowledged.length;
+
+    if ((iteration + 1) % tornTailEvery === 0) {
+      // In clear, a torn copy of the last line with another id; encrypted, its first bytes.
+      const lastLine = completeLines.at(-1) ?? '';
+      const cut = 1 + Math.floor(random() * (lastLine.length - 1));
+      await appendFile(journalPath, lastLine.replace(/"id":"[^"]+"/, '"id":"00000000-0000-4000-8000-000000000000"').slice(0, cut));
+    }
+  }
+
+  expect(acknowledged.length).toBeGreaterThan(total);
+  console.log(
+    `journal crash test${encrypted ? ' (encrypted)' : ''}: ${total} kills, ${acknowledged.length} acknowledged marks, ${unacknowledgedButWritten} written but not acknowledged, ${tornLinesLeftByKills} torn last lines left by a kill, ${total / tornTailEvery} more planted`,
+  );
 }
 
 describe('the journal under SIGKILL', () => {
+  it(`keeps every acknowledged mark, in order, across ${kills} kills of the process appending them`, () => killRepeatedly({ total: kills, encrypted: false }), 120_000);
+
   it(
-    `keeps every acknowledged mark, in order, across ${kills} kills of the process appending them`,
-    async () => {
-      const seed = Date.now() % 1_000_000;
-      const random = randomFrom(seed);
-      const dataDir = path.join(workDir, 'data');
-      const setupStore = new SessionStore(dataDir);
-      const playlist = parsePlaylist({
-        format: 'attune.playlist',
-        version: 1,
-        id: 'ocean',
-        title: 'Ocean',
-        phases: [{ id: 'peak', kind: 'peak', title: 'Peak', targetMinutes: 60, segments: [{ type: 'soundscape', id: 'peak-drone', preset: 'drone', durationSeconds: 600 }] }],
-      });
-      if (!playlist.ok) throw new Error(playlist.error.message);
-      const meta = await setupStore.start(playlist.value, sessionSetupSchema.parse({ clientCode: 'CRASH-1' }));
-      await setupStore.close();
-      const journalPath = path.join(dataDir, 'sessions', meta.id, 'events.jsonl');
-      const inspected = path.join(workDir, 'inspected.jsonl');
-
-      const acknowledged: string[] = [];
-      let unacknowledgedButWritten = 0;
-      let tornLinesLeftByKills = 0;
-
-      for (let iteration = 0; iteration < kills; iteration += 1) {
-        const context = describeRun(iteration, seed);
-        const retryId = acknowledged.at(-1) ?? '';
-        const run = await runAndKill(dataDir, meta.id, retryId, 5 + Math.floor(random() * 56));
-
-        expect(run.signal, `${context}: ${run.stderr}`).toBe('SIGKILL');
-        expect(run.stderr, context).toBe('');
-        if (retryId === '') {
-          expect(run.lines.length, context).toBeGreaterThan(0);
-          acknowledged.push(...run.lines);
-        } else {
-          // The mark acknowledged last before the kill, sent again, is recognised and not written twice.
-          expect(run.lines[0], context).toBe(`duplicate ${retryId}`);
-          acknowledged.push(...run.lines.slice(1));
-        }
-
-        // Inspect a byte-for-byte copy, so that the child's own open repairs the journal itself.
-        await copyFile(journalPath, inspected);
-        const text = await readFile(inspected, 'utf8');
-        const { events, repairs } = await readJournal(inspected, { repair: true });
-        expect(repairs.filter((repair) => !/cut off an incomplete last line/.test(repair)), context).toEqual([]);
-        if (repairs.length > 0) tornLinesLeftByKills += 1;
-        const completeLines = text.slice(0, text.lastIndexOf('\n') + 1).split('\n').slice(0, -1);
-        expect(completeLines.length, context).toBe(events.length);
-        expect(completeLines.filter((line) => !parsesAsJson(line)), context).toEqual([]);
-
-        expect(events[0]?.kind, context).toBe('session-started');
-        expect(
-          events.map((event) => event.seq),
-          context,
-        ).toEqual(events.map((_, index) => index));
-        const ids = events.map((event: JournalEvent) => event.id);
-        expect(new Set(ids).size, `${context}: an id was written twice`).toBe(ids.length);
-        const acknowledgedSet = new Set(acknowledged);
-        expect(
-          ids.filter((id) => acknowledgedSet.has(id)),
-          `${context}: acknowledged marks missing or out of order`,
-        ).toEqual(acknowledged);
-        unacknowledgedButWritten = ids.length - 1 - acknowledged.length;
-
-        if ((iteration + 1) % tornTailEvery === 0) {
-          const lastLine = completeLines.at(-1) ?? '';
-          const cut = 1 + Math.floor(random() * (lastLine.length - 1));
-          await appendFile(journalPath, lastLine.replace(/"id":"[^"]+"/, '"id":"00000000-0000-4000-8000-000000000000"').slice(0, cut));
-        }
-      }
-
-      expect(acknowledged.length).toBeGreaterThan(kills);
-      console.log(
-        `journal crash test: ${kills} kills, ${acknowledged.length} acknowledged marks, ${unacknowledgedButWritten} written but not acknowledged, ${tornLinesLeftByKills} torn last lines left by a kill, ${kills / tornTailEvery} more planted`,
-      );
-    },
-    120_000,
+    `keeps every acknowledged mark, in order, with encryption on, across ${encryptedKills} kills`,
+    () => killRepeatedly({ total: encryptedKills, encrypted: true }),
+    90_000,
   );
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { JournalEventInput } from '../../core/events';
-import { SessionStore } from '../../electron/services/sessions';
+import { EncryptionService } from '../../electron/services/encryption/encryption-service';
+import { SessionStore, sessionFileNames } from '../../electron/services/sessions';
 
 /**
  * Appends marks to one session as fast as the journal acknowledges them and prints each
@@ -8,6 +9,7 @@ import { SessionStore } from '../../electron/services/sessions';
  *
  * Arguments: data folder, session id, and optionally an id acknowledged before the last
  * kill, which is sent again first (a renderer retrying) and answered `duplicate <id>`.
+ * With ATTUNE_CRASH_PASSPHRASE set, the data folder is encrypted and opened with it.
  */
 const [dataDir, sessionId, retryId] = process.argv.slice(2);
 if (dataDir === undefined || sessionId === undefined) {
@@ -39,7 +41,13 @@ function mark(id: string = randomUUID()): JournalEventInput {
   };
 }
 
-const store = new SessionStore(dataDir);
+const passphrase = process.env.ATTUNE_CRASH_PASSPHRASE;
+const store: SessionStore =
+  passphrase === undefined
+    ? new SessionStore(dataDir)
+    : new SessionStore(dataDir, { codec: () => encryption.codec() });
+const encryption = new EncryptionService({ dataDir, sessions: store, sessionFiles: sessionFileNames });
+if (passphrase !== undefined) await encryption.unlock(passphrase);
 
 if (retryId !== undefined && retryId !== '') {
   const ack = await store.append(sessionId, mark(retryId));
