@@ -8,7 +8,8 @@ import {
   unlockEncryptionSchema,
 } from './encryption';
 import { journalEventInputSchema, journalEventSchema } from './events';
-import { playlistSchema, slugId } from './playlist';
+import { libraryJobSchema, libraryViewSchema } from './library';
+import { fileSegmentSchema, playlistSchema, slugId } from './playlist';
 import { errorCodes, type Result } from './result';
 import { sessionIdSchema, sessionMetaSchema, sessionSetupSchema } from './session';
 import { settingsSchema, settingsUpdateSchema } from './settings';
@@ -97,6 +98,36 @@ export const insightsReportSchema = z.strictObject({
 });
 export type InsightsReportResponse = z.infer<typeof insightsReportSchema>;
 
+const absolutePath = z.string().min(1).max(4096);
+
+export const playlistImportSchema = z.strictObject({
+  title: z.string(),
+  format: z.enum(['m3u', 'pls', 'xspf']),
+  segments: z.array(fileSegmentSchema),
+  /** Every entry that could not be used, with why, so nothing is dropped silently. */
+  unresolved: z.array(z.strictObject({ location: z.string(), line: z.number().int().optional(), reason: z.string() })),
+  /** How the text was read, when that needed a guess (e.g. "read as Windows-1252"). */
+  notes: z.array(z.string()),
+});
+export type PlaylistImport = z.infer<typeof playlistImportSchema>;
+
+/** What only the host can tell before a session: the files, the disk, the sleep blocker. */
+export const preflightHostFactsSchema = z.strictObject({
+  files: z.array(
+    z.strictObject({
+      segmentId: z.string(),
+      status: z.enum(['ok', 'missing', 'unreadable']),
+      reason: z.string().optional(),
+      durationSeconds: z.number().min(0).optional(),
+    }),
+  ),
+  /** Free space where the journal is written; null when the host cannot tell. */
+  freeDiskBytes: z.number().min(0).nullable(),
+  /** The desktop host holds a power-save blocker; the web host cannot keep the machine awake. */
+  keepAwakeAvailable: z.boolean(),
+});
+export type PreflightHostFacts = z.infer<typeof preflightHostFactsSchema>;
+
 export const contract = {
   'settings:get': { request: noArguments, response: settingsResultSchema },
   'settings:update': { request: settingsUpdateSchema, response: settingsResultSchema },
@@ -135,6 +166,38 @@ export const contract = {
     request: z.strictObject({ sessionId: sessionIdSchema, events: z.array(journalEventInputSchema).min(1).max(200) }),
     response: z.array(appendAckSchema),
   },
+  /** The library: its folders, every track found, unreadable files and the running job. */
+  'library:get': { request: noArguments, response: libraryViewSchema },
+  'library:add-root': { request: z.strictObject({ path: absolutePath }), response: libraryViewSchema },
+  'library:remove-root': { request: z.strictObject({ path: absolutePath }), response: libraryViewSchema },
+  /** Scans every root (incrementally), then measures the tracks without trustworthy loudness tags. */
+  'library:scan': { request: z.strictObject({ analyse: z.boolean().default(true) }), response: libraryJobSchema },
+  'library:analyse': { request: z.strictObject({ paths: z.array(absolutePath).min(1).max(100_000) }), response: libraryJobSchema },
+  'library:job': { request: noArguments, response: libraryJobSchema.nullable() },
+  'library:cancel': { request: noArguments, response: libraryJobSchema.nullable() },
+  /** A native picker in the desktop app; the web host answers "unsupported" (the path is typed). */
+  'dialog:choose': {
+    request: z.strictObject({ purpose: z.enum(['library-folder', 'playlist-file', 'export-folder']) }),
+    response: z.strictObject({ path: z.string().nullable() }),
+  },
+  /** Writes a user playlist (the editor's autosave); bundled playlists are read-only. */
+  'playlists:save': { request: z.strictObject({ playlist: playlistSchema }), response: playlistSummarySchema },
+  'playlists:create': { request: z.strictObject({ title: z.string().trim().min(1).max(200) }), response: playlistSchema },
+  'playlists:duplicate': {
+    request: z.strictObject({ playlistId: slugId, title: z.string().trim().min(1).max(200).optional() }),
+    response: playlistSchema,
+  },
+  /** Moves a user playlist's file aside (to playlists/deleted/), never erases it. */
+  'playlists:delete': { request: z.strictObject({ playlistId: slugId }), response: z.strictObject({ deleted: z.literal(true) }) },
+  /** Reads an M3U/M3U8, PLS or XSPF file into segments, resolving entries against the library. */
+  'playlists:import': { request: z.strictObject({ path: absolutePath }), response: playlistImportSchema },
+  'playlists:export-m3u8': {
+    request: z.strictObject({ playlistId: slugId, phaseId: slugId.optional() }),
+    response: z.strictObject({ fileName: z.string(), text: z.string() }),
+  },
+  /** Copies the playlist and its audio into `<destination>/<playlist id>/` with relative paths. */
+  'playlists:export-folder': { request: z.strictObject({ playlistId: slugId, destination: absolutePath }), response: libraryJobSchema },
+  'preflight:facts': { request: z.strictObject({ playlistId: slugId }), response: preflightHostFactsSchema },
   /** Per track across every session journal: sessions played, minutes played, marks of each kind per hour of play. */
   'insights:query': { request: insightsQuerySchema, response: insightsReportSchema },
   /** Encryption at rest: whether it is on, locked, and how the key is kept. */

@@ -1,4 +1,5 @@
 // Takes the README's picture of the live screen: the default session running with two marks.
+import { startSessionFromHome } from '../tests/support/start-session';
 import { chromium } from 'playwright';
 import { chromiumLaunchOptions } from '../playwright.config';
 import { removeDataDir, startWebHost } from '../tests/support/web-host';
@@ -9,7 +10,7 @@ try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 960 } });
   await page.goto(host.url);
   await page.getByLabel('Client code').fill('C-0417');
-  await page.getByRole('button', { name: 'Start session' }).click();
+  await startSessionFromHome(page);
   await page.getByTestId('now-playing').waitFor();
   await page.waitForTimeout(2500);
   await page.keyboard.press('r');

@@ -2,10 +2,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ElectronStore from 'electron-store';
 import { writeFile } from 'node:fs/promises';
-import { BrowserWindow, app, dialog, ipcMain, powerSaveBlocker, session, type IpcMainInvokeEvent, type WebPreferences } from 'electron';
+import { BrowserWindow, app, dialog, ipcMain, powerSaveBlocker, session, type IpcMainInvokeEvent, type OpenDialogOptions, type WebPreferences } from 'electron';
 import { channels } from '../../core/channels';
 import { fail } from '../../core/result';
 import { createServices } from '../services/create-services';
+import type { ChoosePurpose } from '../services/library-handlers';
 import { dispatch } from '../services/dispatch';
 import { registerAppScheme, serveAppProtocol } from './app-protocol';
 import { allowNavigation, allowPermission, appIndexUrl, isTrustedSender, secureWebPreferences } from './shell-policy';
@@ -84,6 +85,16 @@ async function savePdf(html: string, fileName: string): Promise<boolean> {
   }
 }
 
+/** The native pickers behind dialog:choose; the renderer only ever gets back the path the user chose. */
+async function choosePath(purpose: ChoosePurpose): Promise<string | null> {
+  const options: OpenDialogOptions =
+    purpose === 'playlist-file'
+      ? { title: 'Import a playlist', properties: ['openFile'], filters: [{ name: 'Playlists', extensions: ['m3u', 'm3u8', 'pls', 'xspf'] }] }
+      : { title: purpose === 'library-folder' ? 'Add a music folder' : 'Export to a folder', properties: ['openDirectory', 'createDirectory'] };
+  const choice = mainWindow === undefined ? await dialog.showOpenDialog(options) : await dialog.showOpenDialog(mainWindow, options);
+  return choice.canceled ? null : (choice.filePaths[0] ?? null);
+}
+
 let sleepBlockerId: number | undefined;
 
 /** The laptop must not sleep while a session runs (the screen may dim). */
@@ -105,6 +116,7 @@ async function start(): Promise<void> {
     openSettingsStore: () => new ElectronStore<Record<string, unknown>>({ name: 'settings' }),
     keepAwake: sessionSleepBlocker,
     savePdf,
+    choosePath,
   });
   serveAppProtocol({ rendererDir, playlists: services.playlists, libraryRoots: services.libraryRoots });
   for (const channel of channels) {

@@ -3,13 +3,21 @@ import Conf from 'conf';
 import { EncryptionService } from './encryption/encryption-service';
 import type { KeyProtector, ScryptCost } from './encryption/key-file';
 import type { SessionCodec } from './encryption/session-codec';
+import type { Handlers } from '../../core/contract';
 import { createHandlers, type Services } from './handlers';
+import { createLibraryHandlers, type ChoosePurpose } from './library-handlers';
+import { LibraryService } from './library/library-service';
+import { LoudnessAnalyzer } from './library/loudness-analyzer';
+import { PlaylistStore } from './playlist-store';
 import { InsightsService } from './insights';
 import { PlaylistCatalog } from './playlists';
 import { SessionStore, sessionFileNames } from './sessions';
 import { SettingsService, type KeyValueStore } from './settings';
 
 export const settingsFileName = 'settings.json';
+
+/** The web host cannot keep the machine awake. */
+const noKeepAwake = (): boolean => false;
 
 export interface ServiceLocations {
   /** Sessions, user playlists and settings live here. */
@@ -29,9 +37,13 @@ export interface ServiceLocations {
   readonly keyProtector?: KeyProtector;
   /** The cost of deriving a key from a new passphrase (tests use a cheaper one than the default). */
   readonly passphraseCost?: ScryptCost;
+  /** The desktop host's native folder and file pickers. */
+  readonly choosePath?: (purpose: ChoosePurpose) => Promise<string | null>;
+  /** Loudness analysis workers; by default one per core. */
+  readonly analysisWorkers?: number;
 }
 
-export function createServices({ dataDir, bundledPlaylistsDir, openSettingsStore, keepAwake = () => false, savePdf, keyProtector, passphraseCost }: ServiceLocations) {
+export function createServices({ dataDir, bundledPlaylistsDir, openSettingsStore, keepAwake = noKeepAwake, savePdf, keyProtector, passphraseCost, choosePath, analysisWorkers }: ServiceLocations) {
   const openStore = openSettingsStore ?? (() => new Conf<Record<string, unknown>>({ cwd: dataDir, configName: 'settings' }));
   const playlists = new PlaylistCatalog([
     { kind: 'bundled', directory: bundledPlaylistsDir },
@@ -50,12 +62,27 @@ export function createServices({ dataDir, bundledPlaylistsDir, openSettingsStore
     keepAwake,
     savePdf,
   };
+  const userPlaylistsDir = path.join(dataDir, 'playlists');
+  const library = new LibraryService({ dataDir, settings: services.settings, createAnalyzer: () => new LoudnessAnalyzer(analysisWorkers === undefined ? {} : { workerCount: analysisWorkers }) });
+  const libraryHandlers = createLibraryHandlers({
+    library,
+    playlists,
+    playlistStore: new PlaylistStore(playlists, userPlaylistsDir),
+    dataDir,
+    keepAwakeAvailable: keepAwake !== noKeepAwake,
+    choosePath,
+  });
   return {
     ...services,
-    /** For the media handler: the library roots as the settings have them now. */
-    libraryRoots: async () => services.settings.current().libraryRoots,
-    handlers: createHandlers(services),
+    library,
+    /**
+     * For the media handler: the library roots as the settings have them now, and the bundled
+     * playlists' folder (a user's copy of a bundled playlist plays its music from there).
+     */
+    libraryRoots: async () => [...services.settings.current().libraryRoots, bundledPlaylistsDir],
+    handlers: { ...createHandlers(services), ...libraryHandlers } satisfies Handlers,
     close: async () => {
+      await library.dispose();
       await encryption.dispose();
       await sessions.close();
     },

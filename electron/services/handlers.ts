@@ -1,5 +1,6 @@
 import { ContractFailure } from '../../core/result';
 import type { Handlers } from '../../core/contract';
+import type { LibraryChannel } from './library-handlers';
 import type { EncryptionService } from './encryption/encryption-service';
 import type { InsightsService } from './insights';
 import type { PlaylistCatalog } from './playlists';
@@ -19,7 +20,8 @@ export interface Services {
 }
 
 /** The contract's implementation, shared by the desktop host and the web host. */
-export function createHandlers({ playlists, sessions, settings, insights, encryption, keepAwake, savePdf }: Services): Handlers {
+/** Every channel but the library's (library-handlers.ts), shared by the desktop host and the web host. */
+export function createHandlers({ playlists, sessions, settings, insights, encryption, keepAwake, savePdf }: Services): Omit<Handlers, LibraryChannel> {
   return {
     'power:keep-awake': async ({ active }) => ({ held: keepAwake(active) }),
     'export:pdf': async ({ html, fileName }) => {

@@ -37,6 +37,15 @@ export function mediaUrl(playlistId: string, segmentId: string): string {
   return `media/${encodeURIComponent(playlistId)}/${encodeURIComponent(segmentId)}`;
 }
 
+/** A library track by its absolute path, for the curator's preview (served only from inside a library folder). */
+export function libraryMediaUrl(absolutePath: string): string {
+  const bytes = new TextEncoder().encode(absolutePath);
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  const base64url = btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return `media/~file/${base64url}`;
+}
+
 export const hostKind: 'desktop' | 'web' = window.attune === undefined ? 'web' : 'desktop';
 
 /** Calls the host; the answer is parsed too, so a broken host cannot hand the UI malformed data. */

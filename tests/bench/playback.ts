@@ -1,3 +1,4 @@
+import { startSessionFromHome } from '../support/start-session';
 import { execFile } from 'node:child_process';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -99,7 +100,7 @@ async function startSession(
       });
     }
     await page.getByRole('radio', { name: playlist.title }).check();
-    await page.getByRole('button', { name: 'Start session' }).click();
+    await startSessionFromHome(page);
     await page.getByTestId('now-playing').waitFor();
     const sessionId = new URL(page.url()).hash.split('/').at(-1) as string;
     return { host, page, playlist, sessionId, close };

@@ -1,3 +1,4 @@
+import { startSessionFromHome } from '../support/start-session';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -26,7 +27,7 @@ function clockToMs(text: string): number {
 test('the default session runs onset → peak held 10 min past its target → return, as projected', async ({ page }) => {
   test.setTimeout(120_000);
   await page.goto(`${host.url}/?diagnostics&speed=${speed}`);
-  await page.getByRole('button', { name: 'Start session' }).click();
+  await startSessionFromHome(page);
   const sessionId = await page.waitForURL(/#\/live\//).then(() => new URL(page.url()).hash.split('/').at(-1) as string);
   const phaseLabel = page.locator('.live-now .label');
   const clock = page.getByTestId('session-clock');

@@ -1,3 +1,4 @@
+import { startSessionFromHome } from '../support/start-session';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -63,7 +64,7 @@ test('the good playlist starts next to the bad ones, marks are saved, and a type
   await page.goto(host.url);
   await page.getByRole('radio', { name: new RegExp(`^${goodPlaylistTitle}`) }).check();
   await page.getByLabel('Client code').fill('BAD-INPUT');
-  await page.getByRole('button', { name: 'Start session' }).click();
+  await startSessionFromHome(page);
   await expect(page.getByTestId('now-playing')).not.toHaveText('—');
   const sessionId = new URL(page.url()).hash.split('/').at(-1) as string;
 

@@ -1,3 +1,4 @@
+import { startSessionFromHome } from '../support/start-session';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -34,7 +35,7 @@ test('the desktop app opens on the start screen and reaches the live screen', as
     const exposed = await window.evaluate(() => Object.keys((window as unknown as { attune: object }).attune).sort());
     expect(exposed).toContain('journal:append');
     expect(await window.evaluate(() => typeof (window as unknown as { require?: unknown }).require)).toBe('undefined');
-    await window.getByRole('button', { name: 'Start session' }).first().click();
+    await startSessionFromHome(window);
     await expect(window.getByTestId('session-clock')).toBeVisible();
     await window.keyboard.press('r');
     await expect(window.locator('.recent-mark[data-saved="true"]')).toHaveCount(1);

@@ -1,3 +1,4 @@
+import { startSessionFromHome } from '../support/start-session';
 import { expect, test, type Page } from '@playwright/test';
 import { removeDataDir, startWebHost, type RunningWebHost } from '../support/web-host';
 import { readJournalFile } from '../support/journal-file';
@@ -21,7 +22,7 @@ async function startDefaultSession(page: Page): Promise<string> {
   await page.getByLabel('Dose', { exact: true }).fill('120 mg');
   await page.getByLabel('Planned supplemental dose').fill('60 mg at 1 h 30');
   await page.getByLabel('Intention').fill('To feel safe again, "with" commas, and\nnew lines');
-  await page.getByRole('button', { name: 'Start session' }).click();
+  await startSessionFromHome(page);
   await expect(page.getByTestId('now-playing')).not.toHaveText('—');
   return new URL(page.url()).hash.split('/').at(-1) as string;
 }
@@ -157,7 +158,7 @@ test('settings: a new kind with its own key marks at once; a conflicting key is 
   await expect(page.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
 
   await page.getByRole('link', { name: 'Start', exact: true }).click();
-  await page.getByRole('button', { name: 'Start session' }).click();
+  await startSessionFromHome(page);
   await expect(page.getByTestId('now-playing')).not.toHaveText('—');
   await page.keyboard.press('y');
   await expect(page.locator('.recent-mark[data-saved="true"]').first()).toContainText('Tears');

@@ -1,3 +1,4 @@
+import { startSessionFromHome } from '../support/start-session';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -47,7 +48,7 @@ test('phases advance on schedule, crossfading without gaps, and the session ends
   test.setTimeout(60_000);
   await page.goto(host.url);
   await page.getByRole('radio', { name: /Short arc/ }).check();
-  await page.getByRole('button', { name: 'Start session' }).click();
+  await startSessionFromHome(page);
   const sessionId = await page.waitForURL(/#\/live\//).then(() => new URL(page.url()).hash.split('/').at(-1) as string);
 
   const phaseLabel = page.locator('.live-now .label');
@@ -88,7 +89,7 @@ test('skip, hold, release and advance bend the plan as they say, and are journal
   test.setTimeout(60_000);
   await page.goto(host.url);
   await page.getByRole('radio', { name: /Short arc/ }).check();
-  await page.getByRole('button', { name: 'Start session' }).click();
+  await startSessionFromHome(page);
   await expect(page.getByTestId('now-playing')).toHaveText('onset A');
   const sessionId = new URL(page.url()).hash.split('/').at(-1) as string;
   const phaseLabel = page.locator('.live-now .label');

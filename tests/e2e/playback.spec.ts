@@ -1,3 +1,4 @@
+import { startSessionFromHome } from '../support/start-session';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
@@ -38,7 +39,7 @@ function shortSet(playlist: Playlist): Playlist {
 async function start(page: Page, title: RegExp): Promise<string> {
   await page.goto(host?.url ?? '');
   await page.getByRole('radio', { name: title }).check();
-  await page.getByRole('button', { name: 'Start session' }).click();
+  await startSessionFromHome(page);
   await expect(page.getByTestId('now-playing')).not.toHaveText('—');
   return new URL(page.url()).hash.split('/').at(-1) as string;
 }

@@ -1,3 +1,4 @@
+import { startSessionFromHome } from '../support/start-session';
 import { expect, test } from '@playwright/test';
 import { removeDataDir, startWebHost, type RunningWebHost } from '../support/web-host';
 import { readJournalFile } from '../support/journal-file';
@@ -17,7 +18,7 @@ test('supplemental dose and vitals reminders come quietly on time and are logged
   await page.clock.install();
   await page.goto(host.url);
   await page.getByLabel('Planned supplemental dose').fill('60 mg');
-  await page.getByRole('button', { name: 'Start session' }).click();
+  await startSessionFromHome(page);
   await expect(page.getByTestId('now-playing')).not.toHaveText('—');
   const sessionId = new URL(page.url()).hash.split('/').at(-1) as string;
   await expect(page.locator('.reminder')).toHaveCount(0);
@@ -54,7 +55,7 @@ test('supplemental dose and vitals reminders come quietly on time and are logged
 test('a wall-clock jump is journaled but never moves session time', async ({ page }) => {
   await page.clock.install();
   await page.goto(host.url);
-  await page.getByRole('button', { name: 'Start session' }).click();
+  await startSessionFromHome(page);
   await expect(page.getByTestId('now-playing')).not.toHaveText('—');
   const sessionId = new URL(page.url()).hash.split('/').at(-1) as string;
   await page.clock.runFor(3000);

@@ -1,3 +1,4 @@
+import { startSessionFromHome } from '../support/start-session';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -20,7 +21,7 @@ test('the default session sounds, takes marks by key, and keeps them across a re
   await page.goto(host.url);
   await page.getByLabel('Client code').fill('E2E-01');
   await page.getByRole('radio', { name: /Generative session/ }).check();
-  await page.getByRole('button', { name: 'Start session' }).click();
+  await startSessionFromHome(page);
 
   const meter = page.getByRole('meter', { name: 'Output level' });
   await expect(meter).toBeVisible();
@@ -65,7 +66,7 @@ test('the default session sounds, takes marks by key, and keeps them across a re
 
 test('marks survive a host restart, and the journal stays readable', async ({ page }) => {
   await page.goto(host.url);
-  await page.getByRole('button', { name: 'Start session' }).click();
+  await startSessionFromHome(page);
   await expect(page.getByTestId('now-playing')).not.toHaveText('—');
   await page.getByRole('button', { name: /Resonance/ }).click();
   await expect(page.locator('.recent-mark[data-saved="true"]')).toHaveCount(1);

@@ -1,3 +1,4 @@
+import { startSessionFromHome } from '../support/start-session';
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -28,7 +29,7 @@ test.afterAll(async () => {
 test('a page on another loopback port cannot read sessions, even in the browser that has the key', async ({ page, context }) => {
   await page.goto(host.url);
   await page.getByLabel('Client code').fill('SECRET-CODE');
-  await page.getByRole('button', { name: 'Start session' }).click();
+  await startSessionFromHome(page);
   await expect(page.getByTestId('now-playing')).not.toHaveText('—');
   // The app itself may read them.
   const own = await page.evaluate(async () => (await (await fetch('api/sessions:list', { method: 'POST', body: '{}' })).text()));

@@ -2,12 +2,17 @@ import { useState, type FormEvent } from 'react';
 import { formatClock, formatMinutes } from '../../../core/format';
 import type { SessionSetup } from '../../../core/session';
 import { call } from '../../bridge/attune-bridge';
+import type { PreflightLine } from '../../../core/preflight';
 import { hrefFor } from '../../routes';
+import { PreflightPanel } from './PreflightPanel';
+import { runPreflight } from './preflight-facts';
 import { useHostData } from '../../use-host-data';
 
 interface HomeScreenProps {
   readonly onStart: (playlistId: string, setup: SessionSetup) => Promise<void>;
   readonly onResume: (sessionId: string) => Promise<void>;
+  /** The output the settings choose, for the pre-flight check. */
+  readonly outputDeviceId: string;
 }
 
 const emptySetup: SessionSetup = { clientCode: '', facilitators: '', intention: '', substance: '', dose: '', supplementalDosePlan: '' };
@@ -16,13 +21,15 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export function HomeScreen({ onStart, onResume }: HomeScreenProps) {
+export function HomeScreen({ onStart, onResume, outputDeviceId }: HomeScreenProps) {
   const [playlists] = useHostData(() => call('playlists:list', {}), []);
   const [sessions] = useHostData(() => call('sessions:list', {}), []);
   const [setup, setSetup] = useState<SessionSetup>(emptySetup);
   const [playlistId, setPlaylistId] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
+  /** The last pre-flight report, shown while it has failing lines (or when asked for). */
+  const [preflight, setPreflight] = useState<{ playlistId: string; lines: PreflightLine[] } | undefined>();
 
   const usable = playlists.status === 'ready' ? playlists.value.filter((playlist) => playlist.problem === undefined) : [];
   const chosen = playlistId ?? usable[0]?.id;
@@ -44,9 +51,22 @@ export function HomeScreen({ onStart, onResume }: HomeScreenProps) {
     }
   };
 
+  /** Checks first; an all-green check starts at once, anything else is shown for a decision. */
+  const checkThenStart = (alwaysShow: boolean) => {
+    if (chosen === undefined) return;
+    void run(async () => {
+      const lines = await runPreflight(chosen, outputDeviceId);
+      if (!alwaysShow && lines.every((line) => line.ok)) {
+        await onStart(chosen, setup);
+        return;
+      }
+      setPreflight({ playlistId: chosen, lines });
+    });
+  };
+
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (chosen !== undefined) void run(() => onStart(chosen, setup));
+    checkThenStart(false);
   };
 
   const openSessions = sessions.status === 'ready' ? sessions.value.filter((summary) => summary.meta.status === 'open') : [];
@@ -78,7 +98,16 @@ export function HomeScreen({ onStart, onResume }: HomeScreenProps) {
         </section>
       ) : null}
 
-      <form className="panel setup" aria-labelledby="new-session-heading" onSubmit={submit}>
+      {preflight !== undefined ? (
+        <PreflightPanel
+          lines={preflight.lines}
+          busy={busy}
+          onClose={() => setPreflight(undefined)}
+          onStart={() => void run(() => onStart(preflight.playlistId, setup))}
+        />
+      ) : null}
+
+      <form className="panel setup" aria-labelledby="new-session-heading" onSubmit={submit} hidden={preflight !== undefined}>
         <h1 id="new-session-heading">New session</h1>
         <fieldset className="playlist-choice">
           <legend>Playlist</legend>
@@ -148,10 +177,18 @@ export function HomeScreen({ onStart, onResume }: HomeScreenProps) {
             {error}
           </p>
         ) : null}
-        <p className="muted">Start at the moment of the dose: the session clock counts from it (it can be corrected later).</p>
-        <button type="submit" className="primary" disabled={busy || chosen === undefined}>
-          {busy ? 'Starting…' : 'Start session'}
-        </button>
+        <p className="muted">
+          Start at the moment of the dose: the session clock counts from it (it can be corrected later). Starting runs the pre-flight check
+          first; anything it finds is shown before the music begins.
+        </p>
+        <div className="row">
+          <button type="submit" className="primary" disabled={busy || chosen === undefined}>
+            {busy ? 'Starting…' : 'Start session'}
+          </button>
+          <button type="button" disabled={busy || chosen === undefined} onClick={() => checkThenStart(true)}>
+            Run pre-flight check
+          </button>
+        </div>
       </form>
     </div>
   );
