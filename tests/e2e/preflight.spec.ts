@@ -1,0 +1,93 @@
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import type { Playlist } from '../../core/playlist';
+import { installFixturePlaylist } from '../support/fixture-playlist';
+import { removeDataDir, startWebHost, type RunningWebHost } from '../support/web-host';
+
+let host: RunningWebHost | undefined;
+
+test.afterEach(async () => {
+  if (host === undefined) return;
+  await host.stop();
+  await removeDataDir(host.dataDir);
+  host = undefined;
+});
+
+/** The fixture playlist with one file moved out of reach and the loudness of another forgotten. */
+function withProblems(playlist: Playlist): Playlist {
+  let fileIndex = 0;
+  return {
+    ...playlist,
+    phases: playlist.phases.map((phase) => ({
+      ...phase,
+      segments: phase.segments.map((segment) => {
+        if (segment.type !== 'file') return segment;
+        fileIndex += 1;
+        if (fileIndex === 1) return { ...segment, path: path.join(path.dirname(segment.path), 'gone-since-curation.flac') };
+        if (fileIndex === 2) return { ...segment, loudness: undefined };
+        return segment;
+      }),
+    })),
+  };
+}
+
+test('the pre-flight check shows each problem with its fix, and starts only after an explicit confirmation', async ({ page }) => {
+  host = await startWebHost();
+  const playlist = await installFixturePlaylist(host.dataDir, withProblems);
+  await page.goto(host.url);
+  await page.getByRole('radio', { name: new RegExp(playlist.title) }).check();
+  await page.getByRole('button', { name: 'Start session', exact: true }).click();
+
+  const check = page.getByRole('region', { name: 'Pre-flight check' });
+  await expect(check).toBeVisible();
+  const line = (id: string) => check.locator(`li[data-check="${id}"]`);
+  await expect(line('files')).toHaveClass(/preflight-failing/);
+  await expect(line('files')).toContainText('gone-since-curation.flac');
+  await expect(line('files')).toContainText('Fix:');
+  await expect(line('analysed')).toHaveClass(/preflight-failing/);
+  await expect(line('journal-space')).toHaveClass(/preflight-ok/);
+  await expect(line('output-device')).toHaveClass(/preflight-ok/);
+  // The browser host cannot hold a sleep blocker, and says so rather than pretending.
+  await expect(line('power-save')).toHaveClass(/preflight-failing/);
+
+  const start = check.getByRole('button', { name: 'Start with warnings' });
+  await expect(start).toBeDisabled();
+  expect(page.url()).not.toContain('#/live/');
+  await check.getByRole('checkbox', { name: /start the session anyway/ }).check();
+  await expect(start).toBeEnabled();
+  await start.click();
+  await page.waitForURL(/#\/live\//);
+  await expect(page.getByTestId('session-clock')).toBeVisible();
+});
+
+test('going back from the pre-flight check starts nothing', async ({ page }) => {
+  host = await startWebHost();
+  await page.goto(host.url);
+  await page.getByRole('radio', { name: /Generative session/ }).check();
+  await page.getByRole('button', { name: 'Run pre-flight check' }).click();
+  const check = page.getByRole('region', { name: 'Pre-flight check' });
+  await expect(check.locator('li')).toHaveCount(6);
+  await check.getByRole('button', { name: 'Back' }).click();
+  await expect(page.getByRole('heading', { name: 'New session' })).toBeVisible();
+  const sessions = await page.evaluate(async () => (await fetch('api/sessions:list', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json());
+  expect(sessions).toEqual({ ok: true, value: [] });
+});
+
+test('a playlist none of whose music can be found cannot start at all', async ({ page }) => {
+  host = await startWebHost();
+  const playlist = await installFixturePlaylist(host.dataDir, (original) => ({
+    ...original,
+    phases: original.phases.map((phase) => ({
+      ...phase,
+      // Only files, all gone: soundscapes would always play.
+      segments: phase.segments.filter((segment) => segment.type === 'file').map((segment) => ({ ...segment, path: `/nowhere/${segment.id}.flac` })),
+    })),
+  }));
+  await page.goto(host.url);
+  await page.getByRole('radio', { name: new RegExp(playlist.title) }).check();
+  await page.getByRole('button', { name: 'Start session', exact: true }).click();
+  const check = page.getByRole('region', { name: 'Pre-flight check' });
+  await expect(check.getByRole('alert')).toContainText('cannot start');
+  await expect(check.getByRole('checkbox')).toHaveCount(0);
+  await expect(check.getByRole('button', { name: /Start/ })).toBeDisabled();
+});
