@@ -26,4 +26,15 @@ await Promise.all([
     format: 'esm',
     packages: 'external',
   }),
+  // The loudness-analysis worker thread, beside each main bundle: LoudnessAnalyzer finds it
+  // relative to its own module (import.meta.url), which is that main.js once bundled.
+  ...['dist/electron/loudness-worker.js', 'dist/web/loudness-worker.js'].map((outfile) =>
+    build({
+      ...shared,
+      entryPoints: ['electron/services/library/loudness-worker.ts'],
+      outfile,
+      format: 'esm',
+      packages: 'external',
+    }),
+  ),
 ]);
