@@ -67,7 +67,7 @@ beforeAll(async () => {
       id: randomUUID(),
       kind: 'mark',
       sessionMs: index * 1000,
-      payload: { markKind: 'resonance', phaseId: 'peak', segmentId: 'peak-drone', positionMs: index * 1000, note: `note ${session}/${index}` },
+      payload: { markKind: 'resonance', phaseId: 'peak', segmentId: 'peak-drone', positionMs: index * 1000, reactionOffsetMs: 0, note: `note ${session}/${index}` },
     }));
     for (let start = 0; start < marks.length; start += 60) await store.appendMany(meta.id, marks.slice(start, start + 60));
   }
