@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ElectronStore from 'electron-store';
 import { writeFile } from 'node:fs/promises';
-import { BrowserWindow, app, dialog, ipcMain, powerSaveBlocker, session, type IpcMainInvokeEvent, type OpenDialogOptions, type WebPreferences } from 'electron';
+import { BrowserWindow, app, dialog, ipcMain, powerSaveBlocker, safeStorage, session, type IpcMainInvokeEvent, type OpenDialogOptions, type WebPreferences } from 'electron';
 import { channels } from '../../core/channels';
 import { fail } from '../../core/result';
 import { createServices } from '../services/create-services';
@@ -117,6 +117,8 @@ async function start(): Promise<void> {
     keepAwake: sessionSleepBlocker,
     savePdf,
     choosePath,
+    // Keeps the encryption key in the system keychain; the services refuse Linux's basic_text store.
+    keyProtector: safeStorage,
   });
   serveAppProtocol({ rendererDir, playlists: services.playlists, libraryRoots: services.libraryRoots });
   for (const channel of channels) {
