@@ -7,6 +7,7 @@ import { benchMarkAckLatency } from './mark-latency';
 import { benchPlayback } from './playback';
 import { benchPlanProjection } from './projection';
 import { benchReview } from './review';
+import { benchScan } from './scan';
 import { benchSoundscapes } from './soundscapes';
 import { median } from './stats';
 
@@ -60,6 +61,7 @@ async function main() {
       for (const line of await bench(browser)) console.log(line);
     }
     for (const line of await benchJournalReplay()) console.log(line);
+    for (const line of await benchScan()) console.log(line);
     for (const line of benchPlanProjection()) console.log(line);
   } finally {
     await browser.close();
