@@ -2,11 +2,15 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { foldSession, programMsAt, sessionMsFromJournal } from '../core/fold';
 import type { SessionSetup } from '../core/session';
 import { AudioOutput } from './audio/AudioOutput';
+import { CuratorPreview } from './audio/CuratorPreview';
 import { callOrThrow } from './bridge/attune-bridge';
 import { HomeScreen } from './features/home/HomeScreen';
 import { LiveScreen } from './features/live/LiveScreen';
 import { LiveSession } from './features/live/LiveSession';
 import { InsightsScreen } from './features/insights/InsightsScreen';
+import { LibraryScreen } from './features/library/LibraryScreen';
+import { PlaylistEditor } from './features/playlists/PlaylistEditor';
+import { PlaylistsScreen } from './features/playlists/PlaylistsScreen';
 import { ReviewScreen } from './features/review/ReviewScreen';
 import { SettingsClient } from './features/settings/SettingsClient';
 import { SettingsScreen } from './features/settings/SettingsScreen';
@@ -20,6 +24,9 @@ function audioOutput(): AudioOutput {
   sharedOutput ??= new AudioOutput();
   return sharedOutput;
 }
+
+/** The curator's one preview, shared by the library and the playlist editor. */
+const curatorPreview = new CuratorPreview(audioOutput);
 
 const settingsClient = new SettingsClient();
 void settingsClient.load();
@@ -91,6 +98,8 @@ export function App() {
   const liveRunning = live !== undefined && !live.getState().ended;
   const targetLufs = settingsState.settings.targetLoudnessLufs;
   const reviewAudio = useMemo(() => ({ output: audioOutput, liveRunning, targetLufs }), [liveRunning, targetLufs]);
+  useEffect(() => curatorPreview.setSessionRunning(liveRunning), [liveRunning]);
+  const curatorAudio = useMemo(() => ({ preview: curatorPreview, liveRunning, targetLufs }), [liveRunning, targetLufs]);
 
   return (
     <div className="app">
@@ -110,6 +119,12 @@ export function App() {
         <a href={hrefFor({ screen: 'insights' })} aria-current={route.screen === 'insights'}>
           Insights
         </a>
+        <a href={hrefFor({ screen: 'playlists' })} aria-current={route.screen === 'playlists' || route.screen === 'playlist'}>
+          Playlists
+        </a>
+        <a href={hrefFor({ screen: 'library' })} aria-current={route.screen === 'library'}>
+          Library
+        </a>
         <a href={hrefFor({ screen: 'settings' })} aria-current={route.screen === 'settings'}>
           Settings
         </a>
@@ -127,6 +142,9 @@ export function App() {
         {route.screen === 'review' ? <ReviewScreen sessionId={route.sessionId} kinds={settingsState.settings.markKinds} audio={reviewAudio} /> : null}
         {route.screen === 'insights' ? <InsightsScreen kinds={settingsState.settings.markKinds} /> : null}
         {route.screen === 'settings' ? <SettingsScreen client={settingsClient} /> : null}
+        {route.screen === 'library' ? <LibraryScreen audio={curatorAudio} /> : null}
+        {route.screen === 'playlists' ? <PlaylistsScreen /> : null}
+        {route.screen === 'playlist' ? <PlaylistEditor key={route.playlistId} playlistId={route.playlistId} audio={curatorAudio} /> : null}
       </main>
     </div>
   );

@@ -5,13 +5,18 @@ export type Route =
   | { readonly screen: 'live'; readonly sessionId: string }
   | { readonly screen: 'review'; readonly sessionId?: string }
   | { readonly screen: 'settings' }
-  | { readonly screen: 'insights' };
+  | { readonly screen: 'insights' }
+  | { readonly screen: 'library' }
+  | { readonly screen: 'playlists' }
+  | { readonly screen: 'playlist'; readonly playlistId: string };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean);
   if (parts[0] === 'live' && parts[1] !== undefined) return { screen: 'live', sessionId: parts[1] };
   if (parts[0] === 'settings') return { screen: 'settings' };
   if (parts[0] === 'insights') return { screen: 'insights' };
+  if (parts[0] === 'library') return { screen: 'library' };
+  if (parts[0] === 'playlists') return parts[1] === undefined ? { screen: 'playlists' } : { screen: 'playlist', playlistId: parts[1] };
   if (parts[0] === 'review') return parts[1] === undefined ? { screen: 'review' } : { screen: 'review', sessionId: parts[1] };
   return { screen: 'home' };
 }
@@ -28,6 +33,12 @@ export function hrefFor(route: Route): string {
       return '#/settings';
     case 'insights':
       return '#/insights';
+    case 'library':
+      return '#/library';
+    case 'playlists':
+      return '#/playlists';
+    case 'playlist':
+      return `#/playlists/${route.playlistId}`;
   }
 }
 

@@ -1,7 +1,8 @@
 import type { SoundscapeParams, SoundscapePreset } from '../../core/playlist';
 import { TypedEmitter } from '../../core/typed-emitter';
 import type { AudioOutput } from './AudioOutput';
-import { FileVoice } from './FileVoice';
+import { fadeOutThenFree, loadFile, openMusicBus } from './audition';
+import type { FileVoice } from './FileVoice';
 import { createSoundscape, type Soundscape } from './soundscapes/Soundscape';
 import type { Decibels, Milliseconds, Seconds } from './units';
 
@@ -80,7 +81,7 @@ export class ReviewPlayer extends TypedEmitter<ReviewPlayerEvents> {
     this.setState({ status: 'loading', id: request.id, label: request.label, fromMs: request.fromMs });
     await output.start();
     if (this.current !== replay) return;
-    this.openMusicBus(output);
+    openMusicBus(output, this.options.fadeInSeconds);
 
     const { source } = request;
     if (source.type === 'soundscape') {
@@ -93,34 +94,24 @@ export class ReviewPlayer extends TypedEmitter<ReviewPlayerEvents> {
     }
 
     gain.connect(output.musicBus);
-    const failed = new Promise<string>((resolve) => {
-      replay.voice = new FileVoice({
-        context: output.context,
-        url: source.url,
-        path: source.path,
-        gainDb: source.gainDb,
-        mediaStartSeconds: source.mediaStartSeconds,
-        onFailure: (failure) => resolve(`The file ${failure.detail}.`),
-        onEnded: () => {
-          if (this.current === replay) this.stop();
-        },
-      });
+    const file = loadFile(output.context, source, () => {
+      if (this.current === replay) this.stop();
     });
-    const voice = replay.voice as FileVoice;
-    voice.connect(gain);
-    const outcome = await Promise.race([voice.loaded, failed]);
+    replay.voice = file.voice;
+    file.voice.connect(gain);
+    const outcome = await file.ready;
     if (this.current !== replay) return;
     const fromSeconds = request.fromMs / 1000;
-    const problem = typeof outcome === 'string' ? outcome : outcome > 0 && fromSeconds >= outcome ? 'The file ends before the moment of the mark.' : undefined;
+    const problem = !outcome.ok ? outcome.message : outcome.durationSeconds > 0 && fromSeconds >= outcome.durationSeconds ? 'The file ends before the moment of the mark.' : undefined;
     if (problem !== undefined) {
       this.fail(replay, problem);
       return;
     }
     // A failure while it plays (a stall, a decoding error) ends the replay with the reason.
-    void failed.then((message) => {
+    void file.failure.then((message) => {
       if (this.current === replay) this.fail(replay, message);
     });
-    voice.start(output.currentTime, request.fromMs);
+    file.voice.start(output.currentTime, request.fromMs);
     this.begin(replay, output);
   }
 
@@ -155,37 +146,14 @@ export class ReviewPlayer extends TypedEmitter<ReviewPlayerEvents> {
     this.setState({ status: 'playing', id: request.id, label: request.label, fromMs: request.fromMs });
   }
 
-  /**
-   * Review plays only while no session does (the screen says so), so the music bus is
-   * ours: a session that ended quiet or paused may have left it faded out.
-   */
-  private openMusicBus(output: AudioOutput): void {
-    const bus = output.musicBus.gain;
-    if (bus.value >= 0.999) return;
-    const now = output.currentTime;
-    bus.cancelScheduledValues(now);
-    bus.setValueAtTime(bus.value, now);
-    bus.linearRampToValueAtTime(1, now + this.options.fadeInSeconds);
-  }
-
   private release(replay: Replay, fadeSeconds: Seconds): void {
-    const context = replay.gain.context;
-    const now = context.currentTime;
-    const gain = replay.gain.gain;
-    gain.cancelScheduledValues(now);
-    gain.setValueAtTime(gain.value, now);
-    gain.linearRampToValueAtTime(0, now + fadeSeconds);
-    // Freed once the fade is over, even after dispose(): nothing of a replay outlives it.
-    setTimeout(
-      () => {
-        replay.voice?.stop(context.currentTime);
-        replay.voice?.dispose();
-        replay.soundscape?.stop(context.currentTime);
-        replay.soundscape?.dispose();
-        replay.gain.disconnect();
-      },
-      fadeSeconds * 1000 + 50,
-    );
+    fadeOutThenFree(replay.gain, fadeSeconds, () => {
+      const now = replay.gain.context.currentTime;
+      replay.voice?.stop(now);
+      replay.voice?.dispose();
+      replay.soundscape?.stop(now);
+      replay.soundscape?.dispose();
+    });
   }
 
   private setState(state: ReviewPlayerState): void {

@@ -1,0 +1,102 @@
+import { useDeferredValue, useMemo, useState } from 'react';
+import type { LibraryTrack } from '../../../core/library';
+import { useExternalState } from '../../use-external-state';
+import { trackPreviewItem, type CuratorAudio } from './curator-audio';
+import { Pager } from './Pager';
+import { filterTracks, loudnessText, pageOf, searchText, trackDuration, trackTitle } from './track-format';
+
+const pageSize = 100;
+
+interface TrackTableProps {
+  readonly tracks: readonly LibraryTrack[];
+  readonly audio: CuratorAudio;
+}
+
+/** Every library track, filtered by a query and shown a page at a time (a library can hold thousands). */
+export function TrackTable({ tracks, audio }: TrackTableProps) {
+  const [query, setQuery] = useState('');
+  const [page, setPage] = useState(0);
+  const deferredQuery = useDeferredValue(query);
+  const indexed = useMemo(() => tracks.map((track) => ({ track, text: searchText(track) })), [tracks]);
+  const matching = useMemo(() => filterTracks(indexed, deferredQuery, (entry) => entry.text), [indexed, deferredQuery]);
+  const shown = pageOf(matching, page, pageSize);
+  const preview = useExternalState(audio.preview);
+
+  return (
+    <div className="track-table-wrap">
+      <div className="row table-tools">
+        <label className="filter-field">
+          <span className="visually-hidden">Filter tracks</span>
+          <input
+            type="search"
+            value={query}
+            placeholder="Filter by title, artist, album or file"
+            onChange={(event) => {
+              setQuery(event.target.value);
+              setPage(0);
+            }}
+          />
+        </label>
+        <Pager page={shown} noun="tracks" onPage={setPage} />
+      </div>
+      {audio.liveRunning ? <p className="notice">A session is playing: previews wait until it has ended.</p> : null}
+      {preview.status === 'failed' ? (
+        <p className="error" role="alert">
+          {preview.label}: {preview.message}
+        </p>
+      ) : null}
+      <table className="track-table">
+        <thead>
+          <tr>
+            <th scope="col">
+              <span className="visually-hidden">Preview</span>
+            </th>
+            <th scope="col">Title</th>
+            <th scope="col">Artist</th>
+            <th scope="col">Album</th>
+            <th scope="col">Length</th>
+            <th scope="col">Format</th>
+            <th scope="col">Loudness</th>
+          </tr>
+        </thead>
+        <tbody>
+          {shown.items.map(({ track }) => {
+            const playing = preview.status !== 'idle' && preview.status !== 'failed' && preview.id === track.path;
+            const title = trackTitle(track);
+            const loudness = loudnessText(track);
+            return (
+              <tr key={track.path} data-path={track.path}>
+                <td>
+                  <button
+                    type="button"
+                    className="small preview-button"
+                    aria-pressed={playing}
+                    aria-label={playing ? `Stop ${title}` : `Preview ${title}`}
+                    disabled={audio.liveRunning}
+                    onClick={() =>
+                      playing
+                        ? audio.preview.stop()
+                        : void audio.preview.play({ kind: 'track', id: track.path, label: title, item: trackPreviewItem(track, audio.targetLufs) })
+                    }
+                  >
+                    {playing ? (preview.status === 'loading' ? 'Loading…' : 'Stop') : 'Play'}
+                  </button>
+                </td>
+                <td className="track-title" title={track.path}>
+                  {title}
+                </td>
+                <td>{track.artist ?? ''}</td>
+                <td>{track.album ?? ''}</td>
+                <td className="numeric">{trackDuration(track)}</td>
+                <td>{track.format}</td>
+                <td className={loudness === 'not analysed' ? 'muted' : track.measured === undefined && track.analysisProblem !== undefined ? 'notice' : ''}>{loudness}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {shown.total === 0 && tracks.length > 0 ? <p className="muted">No track matches “{query}”.</p> : null}
+      {tracks.length === 0 ? <p className="muted">No tracks yet: add a folder and scan it.</p> : null}
+    </div>
+  );
+}

@@ -1,0 +1,135 @@
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { generatedDir } from '../support/fixture-playlist';
+import { removeDataDir, startWebHost, type RunningWebHost } from '../support/web-host';
+
+let host: RunningWebHost;
+const folders: string[] = [];
+
+test.beforeAll(async () => {
+  host = await startWebHost();
+});
+
+test.afterAll(async () => {
+  await host.stop();
+  await removeDataDir(host.dataDir);
+  await Promise.all(folders.map((folder) => rm(folder, { recursive: true, force: true })));
+});
+
+async function tempFolder(name: string): Promise<string> {
+  const folder = await mkdtemp(path.join(os.tmpdir(), `attune-${name}-`));
+  folders.push(folder);
+  return folder;
+}
+
+/** A small music folder: three tracks in nested folders (one with a unicode name) and a text file named .mp3. */
+async function smallLibrary(): Promise<string> {
+  const folder = await tempFolder('library');
+  await mkdir(path.join(folder, 'Ambient', 'Évening'), { recursive: true });
+  await copyFile(path.join(generatedDir, 'tone-440hz-normal.mp3'), path.join(folder, 'Ambient', 'tone.mp3'));
+  await copyFile(path.join(generatedDir, 'pink-noise-normal.flac'), path.join(folder, 'Ambient', 'Évening', 'pink noise.flac'));
+  await copyFile(path.join(generatedDir, 'tone-440hz-quiet.flac'), path.join(folder, 'quiet tone.flac'));
+  await copyFile(path.join(generatedDir, 'not-audio.mp3'), path.join(folder, 'not really.mp3'));
+  return folder;
+}
+
+/** Many copies of the fixtures, so a scan takes long enough to be watched and cancelled. */
+async function largeLibrary(copies: number): Promise<string> {
+  const folder = await tempFolder('large-library');
+  const sources = ['tone-440hz-normal.wav', 'pink-noise-normal.wav', 'tone-440hz-normal.flac', 'pink-noise-normal.flac'];
+  for (let index = 0; index < copies; index += 1) {
+    const source = sources[index % sources.length] as string;
+    const album = path.join(folder, `album-${Math.floor(index / 50)}`);
+    await mkdir(album, { recursive: true });
+    await copyFile(path.join(generatedDir, source), path.join(album, `${String(index).padStart(4, '0')}-${source}`));
+  }
+  return folder;
+}
+
+/** Screenshots for a look by hand: set ATTUNE_SCREENSHOTS to a folder. */
+async function screenshot(page: Page, name: string): Promise<void> {
+  const folder = process.env.ATTUNE_SCREENSHOTS;
+  if (folder !== undefined) await page.screenshot({ path: path.join(folder, `${name}.png`), fullPage: true });
+}
+
+async function addRoot(page: Page, folder: string): Promise<void> {
+  await page.getByLabel('Music folder to add (full path)').fill(folder);
+  await page.getByRole('button', { name: 'Add folder' }).click();
+  await expect(page.locator('.root-row', { hasText: folder })).toBeVisible();
+}
+
+test('a folder is added by typed path, scanned and analysed, and its tracks listed with loudness; an unreadable file is listed with its reason', async ({ page }) => {
+  const folder = await smallLibrary();
+  await page.goto(`${host.url}/#/library`);
+  await expect(page.getByRole('heading', { name: 'Library', exact: true })).toBeVisible();
+
+  // A path that is not a folder is refused in words, nothing added.
+  await page.getByLabel('Music folder to add (full path)').fill(path.join(folder, 'no-such-folder'));
+  await page.getByRole('button', { name: 'Add folder' }).click();
+  await expect(page.getByRole('alert')).toContainText('there is no folder at');
+  await expect(page.locator('.root-row')).toHaveCount(0);
+
+  await addRoot(page, folder);
+  await page.getByRole('button', { name: 'Scan library' }).click();
+  // The scan and the loudness analysis report their progress, then a summary.
+  const summary = page.locator('.job-summary');
+  await expect(summary).toContainText('3 tracks in the library', { timeout: 30_000 });
+  await expect(summary).toContainText('Measured 3 tracks');
+
+  const rows = page.locator('.track-table tbody tr');
+  await expect(rows).toHaveCount(3);
+  const pink = rows.filter({ hasText: 'pink noise' });
+  await expect(pink).toContainText('flac');
+  await expect(pink).toContainText('0:08');
+  await expect(pink).toContainText(/\u221218\.\d LUFS · \u2212\d+\.\d dBTP \(measured\)/);
+  await expect(page.locator('.track-table')).not.toContainText('not analysed');
+
+  const unreadable = page.locator('.unreadable-row');
+  await expect(unreadable).toHaveCount(1);
+  await expect(unreadable).toContainText('not really.mp3');
+  await expect(unreadable.locator('.notice')).not.toBeEmpty();
+
+  await screenshot(page, 'library');
+  // The filter narrows the table; a preview plays and stops.
+  await page.getByPlaceholder('Filter by title, artist, album or file').fill('quiet');
+  await expect(rows).toHaveCount(1);
+  await rows.first().getByRole('button', { name: /^Preview / }).click();
+  await expect(rows.first().getByRole('button', { name: /^Stop / })).toHaveAttribute('aria-pressed', 'true');
+  await rows.first().getByRole('button', { name: /^Stop / }).click();
+  await expect(rows.first().getByRole('button', { name: /^Preview / })).toHaveAttribute('aria-pressed', 'false');
+
+  // The folder can be removed again; its tracks leave the table.
+  await page.getByPlaceholder('Filter by title, artist, album or file').fill('');
+  await page.getByRole('button', { name: `Remove ${folder} from the library` }).click();
+  await expect(page.locator('.root-row')).toHaveCount(0);
+  await expect(rows).toHaveCount(0);
+});
+
+test('a long scan shows a progress bar with counts and the current file, and Cancel stops it', async ({ page }) => {
+  test.setTimeout(120_000);
+  const folder = await largeLibrary(400);
+  await page.goto(`${host.url}/#/library`);
+  await addRoot(page, folder);
+  await page.getByRole('button', { name: 'Scan library' }).click();
+
+  const bar = page.getByRole('progressbar', { name: 'Library progress' });
+  await expect(bar).toBeVisible();
+  // Counted against a total once the files are found: "120 of 400".
+  await expect(bar).toHaveAttribute('aria-valuemax', '400', { timeout: 30_000 });
+  await expect(page.locator('.job-count')).toHaveText(/^\d+ of 400$/);
+  await expect(page.locator('.job-current')).toContainText(folder);
+  await screenshot(page, 'library-scanning');
+  const now = Number(await bar.getAttribute('aria-valuenow'));
+  expect(now).toBeGreaterThanOrEqual(0);
+  expect(now).toBeLessThanOrEqual(400);
+
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  const summary = page.locator('.job-summary');
+  await expect(summary).toContainText('Stopped', { timeout: 30_000 });
+  await expect(summary).toContainText('Cancelled');
+  await expect(bar).toHaveCount(0);
+  // The scan can run again after a cancel.
+  await expect(page.getByRole('button', { name: 'Scan library' })).toBeEnabled();
+});
