@@ -45,8 +45,8 @@ export interface LibraryMasters {
 export async function makeLibraryMasters(seconds = 1): Promise<LibraryMasters> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'attune-library-masters-'));
   const tone = path.join(dir, 'tone.wav');
-  // -R: the same dither every run, so the same bytes.
-  await tool('sox', ['-R', '-n', '-r', '44100', '-c', '2', '-b', '16', tone, 'synth', String(seconds), 'sine', '440', 'gain', '-14', 'fade', 'q', '0.02', String(seconds), '0.02']);
+  // -D: no dither, so the same bytes every run (and a FLAC that stays small).
+  await tool('sox', ['-D', '-n', '-r', '44100', '-c', '2', '-b', '16', tone, 'synth', String(seconds), 'sine', '440', 'gain', '-14', 'fade', 'q', '0.02', String(seconds), '0.02']);
   const entries = await Promise.all(
     libraryFormats.map(async (format) => {
       const file = path.join(dir, `master.${format}`);
