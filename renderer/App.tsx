@@ -4,6 +4,8 @@ import type { SessionSetup } from '../core/session';
 import { AudioOutput } from './audio/AudioOutput';
 import { CuratorPreview } from './audio/CuratorPreview';
 import { callOrThrow } from './bridge/attune-bridge';
+import { EncryptionClient } from './features/encryption/EncryptionClient';
+import { UnlockPanel } from './features/encryption/UnlockPanel';
 import { HomeScreen } from './features/home/HomeScreen';
 import { LiveScreen } from './features/live/LiveScreen';
 import { LiveSession } from './features/live/LiveSession';
@@ -31,6 +33,10 @@ const curatorPreview = new CuratorPreview(audioOutput);
 const settingsClient = new SettingsClient();
 void settingsClient.load();
 
+/** Encryption at rest: the Start screen asks for the passphrase while the sessions are locked. */
+const encryptionClient = new EncryptionClient();
+void encryptionClient.load();
+
 let currentLive: LiveSession | undefined;
 exposeDiagnostics(
   () => sharedOutput,
@@ -41,6 +47,11 @@ export function App() {
   const route = useRoute();
   const [live, setLive] = useState<LiveSession | undefined>();
   const settingsState = useExternalState(settingsClient);
+  const sessionsLocked = useExternalState(encryptionClient).status?.locked === true;
+  // The host may have restarted (and locked) since: the Start screen asks again each time it shows.
+  useEffect(() => {
+    if (route.screen === 'home') void encryptionClient.load();
+  }, [route.screen]);
 
   useEffect(() => live?.updateSettings(settingsState.settings), [live, settingsState.settings]);
   const outputDeviceId = settingsState.settings.outputDeviceId;
@@ -135,13 +146,15 @@ export function App() {
         </p>
       ) : null}
       <main className="screen">
-        {route.screen === 'home' ? <HomeScreen onStart={startSession} onResume={resumeSession} /> : null}
+        {route.screen === 'home' ? <UnlockPanel client={encryptionClient} /> : null}
+        {/* Mounted afresh once unlocked, so it lists the sessions it could not read before. */}
+        {route.screen === 'home' ? <HomeScreen key={sessionsLocked ? 'locked' : 'open'} onStart={startSession} onResume={resumeSession} /> : null}
         {route.screen === 'live' ? (
           <LiveScreen session={live?.meta.id === route.sessionId ? live : undefined} sessionId={route.sessionId} onLeave={leaveLive} />
         ) : null}
         {route.screen === 'review' ? <ReviewScreen sessionId={route.sessionId} kinds={settingsState.settings.markKinds} audio={reviewAudio} /> : null}
         {route.screen === 'insights' ? <InsightsScreen kinds={settingsState.settings.markKinds} /> : null}
-        {route.screen === 'settings' ? <SettingsScreen client={settingsClient} /> : null}
+        {route.screen === 'settings' ? <SettingsScreen client={settingsClient} encryption={encryptionClient} /> : null}
         {route.screen === 'library' ? <LibraryScreen audio={curatorAudio} /> : null}
         {route.screen === 'playlists' ? <PlaylistsScreen /> : null}
         {route.screen === 'playlist' ? <PlaylistEditor key={route.playlistId} playlistId={route.playlistId} audio={curatorAudio} /> : null}

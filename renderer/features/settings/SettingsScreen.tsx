@@ -2,6 +2,8 @@ import { useEffect, useState } from 'react';
 import { newMarkKindId, reservedKeys, type MarkKindDefinition } from '../../../core/mark-kinds';
 import type { Settings } from '../../../core/settings';
 import { useExternalState } from '../../use-external-state';
+import type { EncryptionClient } from '../encryption/EncryptionClient';
+import { EncryptionSettings } from '../encryption/EncryptionSettings';
 import type { SettingsClient } from './SettingsClient';
 
 function ReminderSettings({ client, reminders }: { readonly client: SettingsClient; readonly reminders: Settings['reminders'] }) {
@@ -89,7 +91,7 @@ function OutputDevice({ client, selected }: { readonly client: SettingsClient; r
 }
 
 /** Mark kinds (label, key, colour, span, hidden), audio output and the reaction-time offset. */
-export function SettingsScreen({ client }: { readonly client: SettingsClient }) {
+export function SettingsScreen({ client, encryption }: { readonly client: SettingsClient; readonly encryption: EncryptionClient }) {
   const { settings, notice } = useExternalState(client);
   const [kinds, setKinds] = useState<MarkKindDefinition[]>(() => [...settings.markKinds]);
   const [offsetSeconds, setOffsetSeconds] = useState(String(settings.reactionOffsetMs / 1000));
@@ -219,6 +221,7 @@ export function SettingsScreen({ client }: { readonly client: SettingsClient }) 
           </span>
         ) : null}
       </p>
+      <EncryptionSettings client={encryption} />
     </section>
   );
 }
