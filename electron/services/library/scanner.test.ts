@@ -1,4 +1,4 @@
-import { mkdtemp, rename, rm, utimes, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -203,6 +203,23 @@ describe('scanLibrary: roots', () => {
     expect(removed.removed).toBe(Object.keys(library.tracks).length + library.unreadable.length);
     expect(index.tracks()).toEqual([]);
     expect(index.unreadable()).toEqual([]);
+  });
+});
+
+describe('scanLibrary: folders', () => {
+  // Root reads every folder whatever its mode (the tests run as root here), so this runs for other users only.
+  it.skipIf(process.getuid?.() === 0)('reports a folder it may not list and keeps the tracks known under it', async () => {
+    const index = await LibraryIndex.open(dataDir);
+    await scanLibrary([library.root], index);
+    await chmod(at('Ambient/Deep'), 0o000);
+    try {
+      const summary = await scanLibrary([library.root], index);
+      expect(summary.folderProblems).toEqual([{ path: at('Ambient/Deep'), reason: 'permission denied' }]);
+      expect(summary.removed).toBe(0);
+      expect(index.get(at('Ambient/Deep/Nested/drone.ogg'))).toBeDefined();
+    } finally {
+      await chmod(at('Ambient/Deep'), 0o755);
+    }
   });
 });
 

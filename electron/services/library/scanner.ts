@@ -107,7 +107,8 @@ async function listRoots(roots: readonly string[], signal: AbortSignal | undefin
     try {
       entries = await readdir(folder, { withFileTypes: true });
     } catch (error) {
-      listing.folderProblems.push({ path: folder, reason: describeRootError(error) });
+      if (folder === root) listing.rootProblems.push({ root, reason: describeRootError(error) });
+      else listing.folderProblems.push({ path: folder, reason: describeRootError(error) });
       listing.unknownAreas.push(folder);
       return;
     }
@@ -166,16 +167,17 @@ async function listRoots(roots: readonly string[], signal: AbortSignal | undefin
       listing.unknownAreas.push(root);
       continue;
     }
+    let enter: boolean;
     try {
       const info = await stat(root);
       if (!info.isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
-      await readdir(root);
+      enter = await enterFolder(root);
     } catch (error) {
       listing.rootProblems.push({ root, reason: describeRootError(error) });
       listing.unknownAreas.push(root);
       continue;
     }
-    if (await enterFolder(root)) await walk(root, root);
+    if (enter) await walk(root, root);
   }
   return listing;
 }
