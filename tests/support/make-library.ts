@@ -201,6 +201,10 @@ export async function makeLibrary(masters: LibraryMasters): Promise<TestLibrary>
   unreadable.push('Broken/really flac.mp3');
   await copyFile(masters.files.m4a, at('Broken/really m4a.mp3'));
   unreadable.push('Broken/really m4a.mp3');
+  // Some taggers put an ID3 tag in front of anything; this one is 64 KB (synchsafe size 00 04 00 00), as cover art makes it.
+  const id3Header = Uint8Array.from([0x49, 0x44, 0x33, 4, 0, 0, 0x00, 0x04, 0x00, 0x00]);
+  await writeFile(at('Broken/flac behind a tag.mp3'), Buffer.concat([id3Header, new Uint8Array(64 * 1024), await readFile(masters.files.flac)]));
+  unreadable.push('Broken/flac behind a tag.mp3');
   await tool('mkfifo', [at('Broken/pipe.mp3')]);
   unreadable.push('Broken/pipe.mp3');
   if (process.getuid?.() !== 0) {

@@ -73,17 +73,30 @@ export function describeFileError(error: unknown): string | undefined {
   }
 }
 
-/** Enough for every container's opening header (an ID3 tag with cover art in front of MPEG frames can be longer: then nothing is recognised). */
+/** Enough for every container's opening header. */
 const sniffBytes = 16 * 1024;
 
-/** The container the first bytes hold, whatever the file's name says (music-metadata guesses by content when given no name). */
+/**
+ * Where the audio starts: after an ID3v2 tag (cover art can make it hundreds of KB), whose
+ * size is a 28-bit "synchsafe" integer in its 10-byte header (ID3v2.4 §3.1), plus a footer if flagged.
+ */
+function afterId3v2(header: Uint8Array): number {
+  if (header.length < 10 || header[0] !== 0x49 || header[1] !== 0x44 || header[2] !== 0x33) return 0;
+  const size = (((header[6] ?? 0) & 0x7f) << 21) | (((header[7] ?? 0) & 0x7f) << 14) | (((header[8] ?? 0) & 0x7f) << 7) | ((header[9] ?? 0) & 0x7f);
+  const footer = ((header[5] ?? 0) & 0x10) === 0 ? 0 : 10;
+  return 10 + size + footer;
+}
+
+/** The container the file's bytes hold, whatever its name says (music-metadata guesses by content when given no name). */
 async function sniffContainer(filePath: string): Promise<{ container?: string; codec?: string }> {
   const found: { container?: string; codec?: string } = {};
   let head: Uint8Array;
   const handle = await open(filePath, 'r');
   try {
+    const header = new Uint8Array(10);
+    await handle.read(header, 0, 10, 0);
     const buffer = new Uint8Array(sniffBytes);
-    const { bytesRead } = await handle.read(buffer, 0, sniffBytes, 0);
+    const { bytesRead } = await handle.read(buffer, 0, sniffBytes, afterId3v2(header));
     head = buffer.subarray(0, bytesRead);
   } finally {
     await handle.close();
@@ -153,7 +166,7 @@ async function judgeContent(file: FoundFile, family: Family | undefined, detail:
 /**
  * The MP3 and ADTS parsers hunt for a frame sync anywhere in the file, so a FLAC or MP4 file
  * named .mp3 can parse as a plausible MP3 now and then. Their content is checked: a file whose
- * first bytes are recognisably another container is named wrongly (nothing recognised: no verdict).
+ * audio is recognisably another container is named wrongly (nothing recognised: no verdict).
  */
 async function misnamedAs(file: FoundFile, family: Family | undefined): Promise<string | undefined> {
   if (family !== 'mp3' && family !== 'aac') return undefined;

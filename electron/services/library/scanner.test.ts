@@ -92,6 +92,7 @@ describe('scanLibrary: a first scan', () => {
     expect(reasons['Broken/truncated.m4a']).toMatch(/damaged MP4/);
     expect(reasons['Broken/really flac.mp3']).toMatch(/rename it to \.flac/);
     expect(reasons['Broken/really m4a.mp3']).toMatch(/rename it to \.m4a/);
+    expect(reasons['Broken/flac behind a tag.mp3']).toMatch(/rename it to \.flac/);
     expect(reasons['Broken/pipe.mp3']).toMatch(/not a regular file/);
     if (library.unreadable.includes('Broken/locked.mp3')) expect(reasons['Broken/locked.mp3']).toMatch(/permission denied/);
     for (const reason of Object.values(reasons)) expect(reason).not.toContain(library.root);
