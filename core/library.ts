@@ -112,5 +112,7 @@ export const libraryViewSchema = z.strictObject({
   tracks: z.array(libraryTrackSchema),
   unreadable: z.array(unreadableFileSchema),
   job: libraryJobSchema.nullable(),
+  /** Set when the stored index could not be used as it was (what happened, where the old file went). */
+  notice: z.string().optional(),
 });
 export type LibraryView = z.infer<typeof libraryViewSchema>;

@@ -59,6 +59,7 @@ export class LibraryService {
       tracks: index.tracks().filter((track) => roots.includes(track.root)),
       unreadable: index.unreadable(),
       job: this.jobs.status(),
+      ...(index.notice === undefined ? {} : { notice: index.notice }),
     };
   }
 
@@ -167,7 +168,9 @@ function describeScan(summary: ScanSummary, trackCount: number): string {
   return [
     `${plural(trackCount, 'track')} in the library${changes.length > 0 ? ` (${changes.join(', ')})` : ''}.`,
     ...problems.map((problem) => `Could not scan ${problem}.`),
-    summary.saveProblem === undefined ? '' : `The index could not be saved: ${summary.saveProblem}.`,
+    ...summary.folderProblems.slice(0, 3).map((problem) => `Could not list ${problem.path}: ${problem.reason}.`),
+    summary.folderProblems.length > 3 ? `${summary.folderProblems.length - 3} more folders could not be listed.` : '',
+    summary.saveProblem === undefined ? '' : `${summary.saveProblem.charAt(0).toUpperCase()}${summary.saveProblem.slice(1)}; the next scan tries again.`,
   ]
     .filter(Boolean)
     .join(' ');
