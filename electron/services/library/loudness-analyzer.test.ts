@@ -120,12 +120,12 @@ describe('LoudnessAnalyzer', () => {
 
   it('fails only the file whose worker crashed, and replaces the worker', async () => {
     // The real worker, plus a listener that kills the thread on one file name.
-    const crashingWorker = path.join(scratch, 'crashing-worker.mjs');
+    const crashingWorker = path.join(scratch, 'crashing-worker.mts');
     await writeFile(
       crashingWorker,
       [
         "import { parentPort } from 'node:worker_threads';",
-        "parentPort.on('message', (request) => { if (request.type === 'analyze' && request.filePath.endsWith('crash-me.wav')) process.exit(70); });",
+        "parentPort?.on('message', (request) => { if (request.type === 'analyze' && request.filePath.endsWith('crash-me.wav')) process.exit(70); });",
         `await import(${JSON.stringify(pathToFileURL(path.join(import.meta.dirname, 'loudness-worker.ts')).href)});`,
       ].join('\n'),
     );

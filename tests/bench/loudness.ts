@@ -1,0 +1,208 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { LoudnessAnalyzer } from '../../electron/services/library/loudness-analyzer';
+import { median } from './stats';
+
+const run = promisify(execFile);
+const repoRoot = path.resolve(import.meta.dirname, '..', '..');
+/** Git-ignored; kept between runs, since making an hour of MP3 takes a while. */
+const benchDir = path.join(repoRoot, 'tests', 'fixtures', 'generated', 'bench-loudness');
+const runs = Math.max(1, Math.min(3, Number(process.env.ATTUNE_BENCH_RUNS ?? 3)));
+
+const encoders: Record<string, string[]> = {
+  mp3: ['-c:a', 'libmp3lame', '-b:a', '192k'],
+  flac: ['-c:a', 'flac'],
+  ogg: ['-c:a', 'libvorbis', '-q:a', '5'],
+  opus: ['-c:a', 'libopus', '-b:a', '128k', '-ar', '48000'],
+  wav: ['-c:a', 'pcm_s16le'],
+};
+
+/** sox synth recipes, so the tracks differ in spectrum, dynamics and gaps as music does. */
+const recipes: ((seconds: number) => string[])[] = [
+  (seconds) => ['synth', `${seconds}`, 'pinknoise', 'tremolo', '0.2', '70'],
+  (seconds) => ['synth', `${seconds}`, 'brownnoise', 'synth', `${seconds}`, 'sine', 'mix', '440', 'tremolo', '0.1', '50'],
+  (seconds) => ['synth', `${seconds}`, 'sine', '100-4000', 'synth', `${seconds}`, 'pinknoise', 'mix'],
+  (seconds) => ['synth', `${seconds - 10}`, 'pinknoise', 'tremolo', '0.5', '90', 'pad', `5@${Math.floor(seconds / 3)}`, `5@${Math.floor((2 * seconds) / 3)}`],
+];
+
+interface TrackSpec {
+  readonly file: string;
+  readonly rate: number;
+  readonly channels: number;
+  readonly seconds: number;
+  readonly effects: string[];
+  readonly format: string;
+}
+
+/** 20 tracks of 2½ to 4 minutes: five formats, 44.1 and 48 kHz, a few mono, levels from −1 to −18 dBFS peak. */
+function trackSpecs(): TrackSpec[] {
+  const formats = Object.keys(encoders);
+  return Array.from({ length: 20 }, (_, index) => {
+    const format = formats[index % formats.length] as string;
+    const seconds = 150 + ((index * 17) % 90);
+    const recipe = recipes[index % recipes.length] as (seconds: number) => string[];
+    return {
+      file: `track-${String(index + 1).padStart(2, '0')}.${format}`,
+      rate: index % 3 === 0 ? 48_000 : 44_100,
+      channels: index % 7 === 3 ? 1 : 2,
+      seconds,
+      effects: [...recipe(seconds), 'gain', '-n', `${-1 - ((index * 3) % 18)}`],
+      format,
+    };
+  });
+}
+
+async function requireTool(command: string, versionFlag: string): Promise<void> {
+  try {
+    await run(command, [versionFlag]);
+  } catch {
+    throw new Error(`benchLoudness needs "${command}" on PATH (Debian: sudo apt-get install ${command})`);
+  }
+}
+
+/** Writes through a temporary name, so an interrupted run never leaves a half file behind. */
+async function produce(target: string, write: (partial: string) => Promise<unknown>): Promise<void> {
+  if (existsSync(target)) return;
+  const { dir, name, ext } = path.parse(target);
+  const partial = path.join(dir, `${name}.partial${ext}`);
+  await rm(partial, { force: true });
+  await write(partial);
+  await rename(partial, target);
+}
+
+async function makeTrack(spec: TrackSpec): Promise<string> {
+  const target = path.join(benchDir, spec.file);
+  await produce(target, async (partial) => {
+    const master = path.join(benchDir, `${spec.file}.master.wav`);
+    try {
+      await run('sox', ['-R', '-n', '-r', `${spec.rate}`, '-c', `${spec.channels}`, '-b', '24', master, ...spec.effects]);
+      await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-i', master, ...(encoders[spec.format] as string[]), partial]);
+    } finally {
+      await rm(master, { force: true });
+    }
+  });
+  return target;
+}
+
+/** An hour of slowly pulsing pink noise as a 128 kbps MP3 (the format that costs most to decode). */
+async function makeHourTrack(): Promise<string> {
+  const target = path.join(benchDir, 'hour.mp3');
+  await produce(target, (partial) =>
+    run('ffmpeg', [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'anoisesrc=d=3600:c=pink:r=44100:a=0.3,tremolo=f=0.15:d=0.6',
+      '-ac',
+      '2',
+      '-c:a',
+      'libmp3lame',
+      '-b:a',
+      '128k',
+      partial,
+    ]),
+  );
+  return target;
+}
+
+/** loudgain's integrated loudness per file (one process, files in turn, as a curator runs it). */
+async function runLoudgain(files: readonly string[]): Promise<{ seconds: number; loudness: Map<string, number> }> {
+  const started = performance.now();
+  const { stdout } = await run('loudgain', ['-O', '-s', 's', '-q', ...files], { maxBuffer: 4 * 1024 * 1024 });
+  const seconds = (performance.now() - started) / 1000;
+  const [header, ...rows] = stdout.trim().split('\n');
+  const columns = (header ?? '').split('\t');
+  const fileColumn = columns.indexOf('File');
+  const loudnessColumn = columns.indexOf('Loudness');
+  return { seconds, loudness: new Map(rows.map((row) => row.split('\t')).map((cells) => [cells[fileColumn] as string, Number.parseFloat(cells[loudnessColumn] as string)])) };
+}
+
+/** The production worker when `npm run bench` has built it, else the TypeScript source. */
+function workerUrl(): URL | undefined {
+  const bundled = path.join(repoRoot, 'dist', 'electron', 'loudness-worker.js');
+  return existsSync(bundled) ? pathToFileURL(bundled) : undefined;
+}
+
+async function runOurs(files: readonly string[]): Promise<{ seconds: number; loudness: Map<string, number>; audioSeconds: number; workers: number }> {
+  const started = performance.now();
+  const url = workerUrl();
+  const analyzer = new LoudnessAnalyzer(url === undefined ? {} : { workerUrl: url });
+  try {
+    const results = await Promise.all(files.map((file) => analyzer.analyze(file)));
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      seconds,
+      loudness: new Map(files.map((file, index) => [file, results[index]?.integratedLufs ?? Number.NaN])),
+      audioSeconds: results.reduce((sum, result) => sum + result.durationSeconds, 0),
+      workers: analyzer.workerCount,
+    };
+  } finally {
+    await analyzer.dispose();
+  }
+}
+
+/** Peak resident memory of this process (its worker threads included) while one hour-long file is measured. */
+async function peakRssMeasuringHour(file: string): Promise<{ peakAboveMb: number; baselineMb: number }> {
+  (globalThis as { gc?: () => void }).gc?.();
+  const baseline = process.memoryUsage.rss();
+  let peak = baseline;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 50);
+  const url = workerUrl();
+  const analyzer = new LoudnessAnalyzer(url === undefined ? {} : { workerUrl: url });
+  try {
+    await analyzer.analyze(file);
+    peak = Math.max(peak, process.memoryUsage.rss());
+  } finally {
+    clearInterval(sampler);
+    await analyzer.dispose();
+  }
+  const megabytes = (bytes: number) => bytes / (1024 * 1024);
+  return { peakAboveMb: megabytes(peak - baseline), baselineMb: megabytes(baseline) };
+}
+
+export async function benchLoudness(): Promise<string[]> {
+  await requireTool('sox', '--version');
+  await requireTool('ffmpeg', '-version');
+  await requireTool('loudgain', '--version');
+  await mkdir(benchDir, { recursive: true });
+  const files: string[] = [];
+  for (const spec of trackSpecs()) files.push(await makeTrack(spec));
+  const hour = await makeHourTrack();
+
+  // Memory first, while the process holds nothing freed by earlier runs that a worker could reuse unseen.
+  const memory = await peakRssMeasuringHour(hour);
+
+  // Alternating, so both see the same file cache and the same neighbours on the CPU.
+  const loudgainSeconds: number[] = [];
+  const ourSeconds: number[] = [];
+  let loudgainLoudness = new Map<string, number>();
+  let ours = await runOurs(files); // warms the file cache; not counted
+  for (let index = 0; index < runs; index += 1) {
+    const reference = await runLoudgain(files);
+    loudgainSeconds.push(reference.seconds);
+    loudgainLoudness = reference.loudness;
+    ours = await runOurs(files);
+    ourSeconds.push(ours.seconds);
+  }
+  const loudgainMedian = median(loudgainSeconds);
+  const ourMedian = median(ourSeconds);
+  const maxDiff = Math.max(...files.map((file) => Math.abs((ours.loudness.get(file) ?? Number.NaN) - (loudgainLoudness.get(file) ?? Number.NaN))));
+  const worker = workerUrl() === undefined ? 'TypeScript worker' : 'bundled worker';
+  return [
+    `loudness_x_realtime: ${(ours.audioSeconds / ourMedian).toFixed(0)} x (20 tracks, ${(ours.audioSeconds / 60).toFixed(0)} min of audio, ${ours.workers} worker threads, ${worker}; median of ${runs})`,
+    `loudness_vs_loudgain_ratio: ${(ourMedian / loudgainMedian).toFixed(2)} (our wall time / loudgain's on the same 20 generated tracks; loudgain: ${loudgainMedian.toFixed(1)} s, ours: ${ourMedian.toFixed(1)} s)`,
+    `loudness_max_abs_diff_lu: ${maxDiff.toFixed(2)} LU`,
+    `loudness_peak_rss_mb_60min_track: ${memory.peakAboveMb.toFixed(0)} MB above baseline (baseline ${memory.baselineMb.toFixed(0)} MB)`,
+  ];
+}
