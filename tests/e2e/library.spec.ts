@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { generatedDir } from '../support/fixture-playlist';
+import { startSessionFromHome } from '../support/start-session';
 import { removeDataDir, startWebHost, type RunningWebHost } from '../support/web-host';
 
 let host: RunningWebHost;
@@ -125,11 +126,44 @@ test('a long scan shows a progress bar with counts and the current file, and Can
   expect(now).toBeGreaterThanOrEqual(0);
   expect(now).toBeLessThanOrEqual(400);
 
+  // Cancelled while measuring: the tracks found are kept, those not measured yet say so.
+  await expect(page.locator('.job-progress')).toContainText('Measuring loudness', { timeout: 30_000 });
   await page.getByRole('button', { name: 'Cancel' }).click();
   const summary = page.locator('.job-summary');
   await expect(summary).toContainText('Stopped', { timeout: 30_000 });
   await expect(summary).toContainText('Cancelled');
   await expect(bar).toHaveCount(0);
-  // The scan can run again after a cancel.
+  await expect(page.locator('.track-table-wrap .pager')).toContainText('of 400 tracks');
+  await expect(page.locator('.track-table')).toContainText('not analysed');
+
+  // "Analyse" measures only those, with the same bar and Cancel.
+  const analyse = page.getByRole('button', { name: /^Analyse [\d,]+ not analysed$/ });
+  await analyse.click();
+  await expect(page.locator('.job-progress')).toContainText('Measuring loudness');
+  await expect(bar).toBeVisible();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(summary).toContainText('Stopped', { timeout: 30_000 });
   await expect(page.getByRole('button', { name: 'Scan library' })).toBeEnabled();
+  // Out of the library again, so later scans do not measure it.
+  await page.getByRole('button', { name: `Remove ${folder} from the library` }).click();
+  await expect(page.locator('.root-row')).toHaveCount(0);
+});
+
+test('previews are refused while a session plays', async ({ page }) => {
+  const folder = await smallLibrary();
+  await page.goto(`${host.url}/#/library`);
+  await addRoot(page, folder);
+  await page.getByRole('button', { name: 'Scan library' }).click();
+  await expect(page.locator('.job-summary')).toContainText('Finished', { timeout: 30_000 });
+
+  await page.getByRole('navigation').getByRole('link', { name: 'Start' }).click();
+  await page.getByRole('radio', { name: /Generative session/ }).check();
+  await startSessionFromHome(page);
+  await page.getByRole('navigation').getByRole('link', { name: 'Library' }).click();
+  await expect(page.getByText('A session is playing: previews wait until it has ended.')).toBeVisible();
+  // Only this test's folder (the library keeps the folders of the tests before it).
+  await page.getByPlaceholder('Filter by title, artist, album or file').fill(path.basename(folder));
+  const previews = page.locator('.track-table').getByRole('button', { name: /^Preview / });
+  await expect(previews).toHaveCount(3);
+  for (const button of await previews.all()) await expect(button).toBeDisabled();
 });

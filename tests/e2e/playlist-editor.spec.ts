@@ -1,4 +1,4 @@
-import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
@@ -35,12 +35,33 @@ async function screenshot(page: Page, name: string): Promise<void> {
   if (folder !== undefined) await page.screenshot({ path: path.join(folder, `${name}.png`), fullPage: true });
 }
 
+/** The music folder in the library, scanned and measured (again, when an earlier test did it: rescans are quick). */
 async function scanLibrary(page: Page): Promise<void> {
   await page.goto(`${host.url}/#/library`);
-  await page.getByLabel('Music folder to add (full path)').fill(musicFolder);
-  await page.getByRole('button', { name: 'Add folder' }).click();
+  await expect(page.getByRole('heading', { name: 'Music folders' })).toBeVisible();
+  if ((await page.locator('.root-row', { hasText: musicFolder }).count()) === 0) {
+    await page.getByLabel('Music folder to add (full path)').fill(musicFolder);
+    await page.getByRole('button', { name: 'Add folder' }).click();
+  }
   await page.getByRole('button', { name: 'Scan library' }).click();
-  await expect(page.locator('.job-summary')).toContainText('Measured 4 tracks', { timeout: 30_000 });
+  await expect(page.locator('.job-summary')).toContainText('4 tracks in the library', { timeout: 30_000 });
+  await expect(page.locator('.track-table')).not.toContainText('not analysed');
+}
+
+/** A new playlist from the Playlists screen; resolves once its editor is open. */
+async function newPlaylist(page: Page, title: string, id: string): Promise<void> {
+  await page.getByRole('navigation').getByRole('link', { name: 'Playlists' }).click();
+  await page.getByLabel('Title of the new playlist').fill(title);
+  await page.getByRole('button', { name: 'New playlist' }).click();
+  await expect(page).toHaveURL(new RegExp(`#/playlists/${id}$`));
+  await expect(page.locator('.save-indicator')).toHaveText('Saved');
+}
+
+/** The keyboard path into a phase: tick tracks in the library list, choose the phase, add. */
+async function addByKeyboard(page: Page, keys: readonly (keyof typeof trackFiles)[], phaseTitle: string): Promise<void> {
+  for (const key of keys) await pickerRow(page, key).getByRole('checkbox').check();
+  await page.locator('.picker-add').getByLabel('Phase').selectOption({ label: phaseTitle });
+  await page.getByRole('button', { name: `Add ${keys.length} to phase` }).click();
 }
 
 const phase = (page: Page, phaseId: string) => page.locator(`.phase-card[data-phase-id="${phaseId}"]`);
@@ -56,13 +77,8 @@ const blur = (page: Page) => page.evaluate(() => (document.activeElement as HTML
 test('a three-phase playlist built by drag and drop: reorder, warnings that appear and clear, undo/redo, autosave, M3U8 export', async ({ page }) => {
   test.setTimeout(90_000);
   await scanLibrary(page);
-
-  await page.getByRole('navigation').getByRole('link', { name: 'Playlists' }).click();
-  await page.getByLabel('Title of the new playlist').fill('E2E set');
-  await page.getByRole('button', { name: 'New playlist' }).click();
-  await expect(page).toHaveURL(/#\/playlists\/e2e-set$/);
+  await newPlaylist(page, 'E2E set', 'e2e-set');
   await expect(page.getByLabel('Playlist title')).toHaveValue('E2E set');
-  await expect(page.locator('.save-indicator')).toHaveText('Saved');
 
   // Each new phase opens with a soundscape; drag one track from the library into each phase.
   await pickerRow(page, 'tone').dragTo(phase(page, 'onset').locator('.phase-drop-zone'));
@@ -72,10 +88,7 @@ test('a three-phase playlist built by drag and drop: reorder, warnings that appe
   await expect(titlesOf(page, 'peak')).toHaveText(['drone soundscape', 'pink-noise-normal']);
   await expect(titlesOf(page, 'return')).toHaveText(['earth soundscape', 'tone-440hz-quiet']);
 
-  // The keyboard path: select a track, choose a phase, add it.
-  await pickerRow(page, 'pinkOgg').getByRole('checkbox').check();
-  await page.locator('.picker-add').getByLabel('Phase').selectOption({ label: 'Peak' });
-  await page.getByRole('button', { name: 'Add 1 to phase' }).click();
+  await addByKeyboard(page, ['pinkOgg'], 'Peak');
   await expect(titlesOf(page, 'peak')).toHaveText(['drone soundscape', 'pink-noise-normal', 'pink-noise-normal']);
 
   // Reorder by drag (onto the top half of the first row) and back with Alt+↓.
@@ -85,6 +98,14 @@ test('a three-phase playlist built by drag and drop: reorder, warnings that appe
   await tone.getByRole('button', { name: /tone-440hz-normal/ }).first().focus();
   await page.keyboard.press('Alt+ArrowDown');
   await expect(titlesOf(page, 'onset')).toHaveText(['breath soundscape', 'tone-440hz-normal']);
+  // Past the end of its phase it moves into the next one, and the keyboard stays on it.
+  const toneId = (await tone.getAttribute('data-segment-id')) as string;
+  await page.keyboard.press('Alt+ArrowDown');
+  await expect(titlesOf(page, 'peak')).toHaveText(['tone-440hz-normal', 'drone soundscape', 'pink-noise-normal', 'pink-noise-normal']);
+  await expect(page.locator(`#segment-${toneId}`)).toBeFocused();
+  await page.keyboard.press('Alt+ArrowUp');
+  await expect(titlesOf(page, 'onset')).toHaveText(['breath soundscape', 'tone-440hz-normal']);
+  await expect(page.locator(`#segment-${toneId}`)).toBeFocused();
 
   // A phase far from its target is flagged, and the flag clears once the target fits the music.
   await expect(warning(page, 'phase-short:onset')).toBeVisible();
@@ -168,4 +189,122 @@ test('a bundled playlist opens read-only until it is duplicated', async ({ page 
   await expect(page.getByLabel('Playlist title')).toHaveValue('Copy of Generative session');
   await expect(page.locator('.save-indicator')).toHaveText('Saved');
   await expect(page.getByRole('button', { name: /^Remove / }).first()).toBeVisible();
+});
+
+test('a playlist file is imported as a new playlist into the chosen phase, with every entry that could not be used and why', async ({ page }) => {
+  await scanLibrary(page);
+  const folder = await mkdtemp(path.join(os.tmpdir(), 'attune-import-'));
+  const missing = path.join(musicFolder, 'not-here.mp3');
+  const file = path.join(folder, 'Late night.m3u8');
+  await writeFile(file, ['#EXTM3U', '#EXTINF:8,Tone', trackPath('tone'), '#EXTINF:8,Not here', missing, trackPath('pink'), ''].join('\n'));
+  try {
+    await page.getByRole('navigation').getByRole('link', { name: 'Playlists' }).click();
+    await page.getByLabel('Playlist file to import: M3U, M3U8, PLS or XSPF (full path)').fill(file);
+    await page.getByRole('button', { name: 'Read playlist file' }).click();
+    const report = page.locator('.import-report');
+    await expect(report).toContainText('2 tracks found, 1 entry could not be used');
+    const unresolved = report.locator('.unresolved-row');
+    await expect(unresolved).toHaveCount(1);
+    await expect(unresolved).toContainText(missing);
+    await expect(unresolved.locator('.notice')).not.toBeEmpty();
+
+    await report.getByLabel('Into phase').selectOption({ label: 'Peak' });
+    await report.getByRole('button', { name: 'Create a playlist with 2 tracks' }).click();
+    await expect(page).toHaveURL(/#\/playlists\/[a-z0-9-]+$/);
+    await expect(titlesOf(page, 'peak')).toHaveText(['drone soundscape', 'Tone', 'pink-noise-normal']);
+    await expect(titlesOf(page, 'onset')).toHaveText(['breath soundscape']);
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+});
+
+test('previews sound on the output (a track, and a transition that ends by itself); a warning shows its segment', async ({ page }) => {
+  test.setTimeout(60_000);
+  await scanLibrary(page);
+  await newPlaylist(page, 'Preview set', 'preview-set');
+  await addByKeyboard(page, ['tone', 'pink'], 'Onset');
+  await expect(titlesOf(page, 'onset')).toHaveText(['breath soundscape', 'tone-440hz-normal', 'pink-noise-normal']);
+  await expect(page.locator('.save-indicator')).toHaveText('Saved');
+  await page.goto(`${host.url}/?diagnostics#/playlists/preview-set`);
+  const level = () => page.evaluate(() => window.__attuneDiagnostics?.outputLevelDb() ?? Number.NEGATIVE_INFINITY);
+
+  // A warning names a segment: choosing it selects that segment in the editor and the inspector.
+  const crossfade = warning(page, 'crossfade:').first();
+  await expect(crossfade).toBeVisible();
+  const segmentId = ((await crossfade.getAttribute('data-warning-id')) ?? '').split(':')[1] as string;
+  await crossfade.getByRole('button').click();
+  await expect(page.locator(`.segment-row[data-segment-id="${segmentId}"]`)).toHaveClass(/selected/);
+  await expect(page.locator('.inspector')).toHaveAttribute('data-segment-id', segmentId);
+  await expect(page.locator(`#segment-${segmentId}`)).toBeFocused();
+
+  await rowsOf(page, 'onset').filter({ hasText: 'tone-440hz-normal' }).locator('.segment-select').click();
+  const inspector = page.locator('.inspector');
+  await inspector.getByRole('button', { name: 'Preview', exact: true }).click();
+  await expect.poll(level, { timeout: 5000 }).toBeGreaterThan(-40);
+  await inspector.getByRole('button', { name: 'Stop', exact: true }).click();
+  await expect.poll(level, { timeout: 5000 }).toBeLessThan(-60);
+
+  // The tone crossfading into the pink noise: sounds, then stops on its own once the next piece has played a little.
+  const transition = inspector.getByRole('button', { name: 'Preview transition into next' });
+  await transition.click();
+  await expect(inspector.getByRole('button', { name: 'Stop transition' })).toHaveAttribute('aria-pressed', 'true');
+  await expect.poll(level, { timeout: 5000 }).toBeGreaterThan(-40);
+  await expect(transition).toHaveAttribute('aria-pressed', 'false', { timeout: 20_000 });
+  await expect.poll(level, { timeout: 5000 }).toBeLessThan(-60);
+});
+
+test('a portable folder is exported and its summary shown; a playlist is deleted only after confirmation', async ({ page }) => {
+  await scanLibrary(page);
+  await newPlaylist(page, 'Export set', 'export-set');
+  await addByKeyboard(page, ['tone', 'quiet'], 'Return');
+  await expect(page.locator('.save-indicator')).toHaveText('Saved');
+
+  const destination = await mkdtemp(path.join(os.tmpdir(), 'attune-export-'));
+  try {
+    await page.getByLabel('Folder to export into (full path)').fill(destination);
+    await page.getByRole('button', { name: 'Export here' }).click();
+    await expect(page.locator('.playlist-export .job-summary')).toContainText('2 file(s) copied', { timeout: 30_000 });
+    const exported = await readdir(path.join(destination, 'export-set'), { recursive: true });
+    expect(exported.some((name) => name.endsWith('.json'))).toBe(true);
+    expect(exported.filter((name) => /\.(mp3|flac)$/.test(name))).toHaveLength(2);
+  } finally {
+    await rm(destination, { recursive: true, force: true });
+  }
+
+  await page.getByRole('navigation').getByRole('link', { name: 'Playlists' }).click();
+  const row = page.locator('.playlist-card[data-playlist-id="export-set"]');
+  await row.getByRole('button', { name: 'Delete Export set' }).click();
+  const confirm = row.getByRole('group', { name: 'Delete Export set?' });
+  await expect(confirm).toBeVisible();
+  await confirm.getByRole('button', { name: 'Keep' }).click();
+  await expect(row).toBeVisible();
+  await row.getByRole('button', { name: 'Delete Export set' }).click();
+  await row.getByRole('group', { name: 'Delete Export set?' }).getByRole('button', { name: 'Delete' }).click();
+  await expect(row).toHaveCount(0);
+  // Moved aside, not erased.
+  expect((await readdir(path.join(host.dataDir, 'playlists', 'deleted'))).some((name) => name.endsWith('export-set.json'))).toBe(true);
+});
+
+test('a playlist that does not carry the loudness the library measured is updated from the library in one undoable step', async ({ page }) => {
+  await scanLibrary(page);
+  const playlist = {
+    format: 'attune.playlist',
+    version: 1,
+    id: 'older-set',
+    title: 'Older set',
+    crossfadeSeconds: 2,
+    phases: [{ id: 'onset', kind: 'onset', title: 'Onset', targetMinutes: 1, segments: [{ type: 'file', id: 'tone', path: trackPath('tone'), title: 'Tone' }] }],
+  };
+  await mkdir(path.join(host.dataDir, 'playlists'), { recursive: true });
+  await writeFile(path.join(host.dataDir, 'playlists', 'older-set.json'), JSON.stringify(playlist));
+  await page.goto(`${host.url}/#/playlists/older-set`);
+  await expect(warning(page, 'loudness-not-saved:tone')).toContainText('Update the playlist from the library');
+  await page.getByRole('button', { name: 'Update from library', exact: true }).click();
+  await expect(warning(page, 'loudness-not-saved:tone')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Update from library', exact: true })).toHaveCount(0);
+  await expect(page.locator('.save-indicator')).toHaveText('Saved');
+  const saved = JSON.parse(await readFile(path.join(host.dataDir, 'playlists', 'older-set.json'), 'utf8')) as { phases: { segments: { loudness?: { source?: string } }[] }[] };
+  expect(saved.phases[0]?.segments[0]?.loudness?.source).toBe('measured');
+  await page.getByRole('button', { name: 'Undo update from library' }).click();
+  await expect(warning(page, 'loudness-not-saved:tone')).toBeVisible();
 });

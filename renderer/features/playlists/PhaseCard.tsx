@@ -1,6 +1,6 @@
 import { memo, useId, useState, type DragEvent, type KeyboardEvent } from 'react';
 import { phaseFit, type PhaseTotal } from '../../../core/curation-warnings';
-import { soundscapePresets, type Segment, type SoundscapePreset } from '../../../core/playlist';
+import { phaseKinds, soundscapePresets, type PhaseKind, type Segment, type SoundscapePreset } from '../../../core/playlist';
 import type { PhaseDraft, PhasePatch } from '../../../core/playlist-edit';
 import { fitWords, phaseTotalText, segmentLength, segmentTitle, type DragItem, type DropTarget } from './editor-model';
 import { NumberField, TextField } from './fields';
@@ -79,6 +79,20 @@ export const PhaseCard = memo(function PhaseCard({ phase, total, readOnly, canRe
             maxLength={120}
             onCommit={(title) => actions.updatePhase(phase.id, { title }, 'rename phase', `phase-title:${phase.id}`)}
           />
+          <label className="number-field">
+            <span>Kind</span>
+            <select
+              className="curator-input"
+              value={phase.kind}
+              onChange={(event) => actions.updatePhase(phase.id, { kind: event.target.value as PhaseKind }, 'change phase kind')}
+            >
+              {phaseKinds.map((kind) => (
+                <option key={kind} value={kind}>
+                  {kind}
+                </option>
+              ))}
+            </select>
+          </label>
           <NumberField
             label="Target"
             unit="min"
@@ -136,6 +150,29 @@ export const PhaseCard = memo(function PhaseCard({ phase, total, readOnly, canRe
           {phase.segments.length === 0 ? 'No music yet: drop tracks here, or add them from the library list' : 'Drop tracks here to add them at the end'}
         </div>
       ) : null}
+      {(phase.extras ?? []).length > 0 ? (
+        <>
+          <h3 className="extras-heading">Extras: played only when the phase runs longer than its music</h3>
+          <ol className="segment-list" aria-label={`Extras of ${phase.title}`}>
+            {(phase.extras ?? []).map((segment, index) => (
+              <SegmentRow
+                key={segment.id}
+                segment={segment}
+                index={index}
+                phaseTitle={phase.title}
+                readOnly={readOnly}
+                extra
+                selected={segment.id === selectedSegmentId}
+                warnings={warningCounts.get(segment.id) ?? 0}
+                dropBefore={false}
+                onDragOver={() => undefined}
+                onDrop={() => undefined}
+                actions={actions}
+              />
+            ))}
+          </ol>
+        </>
+      ) : null}
       {!readOnly ? (
         <div className="phase-tools">
           {inserting ? (
@@ -170,6 +207,8 @@ interface SegmentRowProps {
   readonly index: number;
   readonly phaseTitle: string;
   readonly readOnly: boolean;
+  /** One of the phase's extras: selected and removed here, not dragged or moved. */
+  readonly extra?: boolean;
   readonly selected: boolean;
   readonly warnings: number;
   readonly dropBefore: boolean;
@@ -178,10 +217,11 @@ interface SegmentRowProps {
   readonly actions: PhaseActions;
 }
 
-function SegmentRow({ segment, index, phaseTitle, readOnly, selected, warnings, dropBefore, onDragOver, onDrop, actions }: SegmentRowProps) {
+function SegmentRow({ segment, index, phaseTitle, readOnly, extra = false, selected, warnings, dropBefore, onDragOver, onDrop, actions }: SegmentRowProps) {
   const title = segmentTitle(segment);
+  const movable = !readOnly && !extra;
   const keyDown = (event: KeyboardEvent) => {
-    if (readOnly || !event.altKey || (event.key !== 'ArrowUp' && event.key !== 'ArrowDown')) return;
+    if (!movable || !event.altKey || (event.key !== 'ArrowUp' && event.key !== 'ArrowDown')) return;
     event.preventDefault();
     actions.moveSegmentBy(segment.id, event.key === 'ArrowUp' ? -1 : 1);
   };
@@ -190,7 +230,7 @@ function SegmentRow({ segment, index, phaseTitle, readOnly, selected, warnings, 
     <li
       className={classes}
       data-segment-id={segment.id}
-      draggable={!readOnly}
+      draggable={movable}
       onDragStart={(event) => {
         event.dataTransfer.effectAllowed = 'move';
         event.dataTransfer.setData('text/plain', title);
@@ -198,6 +238,7 @@ function SegmentRow({ segment, index, phaseTitle, readOnly, selected, warnings, 
       }}
       onDragEnd={actions.dragEnd}
       onDragOver={(event) => {
+        if (!movable) return;
         const box = event.currentTarget.getBoundingClientRect();
         onDragOver(event, event.clientY > box.top + box.height / 2 ? index + 1 : index);
       }}
@@ -208,7 +249,7 @@ function SegmentRow({ segment, index, phaseTitle, readOnly, selected, warnings, 
         id={`segment-${segment.id}`}
         className="segment-select"
         aria-pressed={selected}
-        aria-keyshortcuts={readOnly ? undefined : 'Alt+ArrowUp Alt+ArrowDown'}
+        aria-keyshortcuts={movable ? 'Alt+ArrowUp Alt+ArrowDown' : undefined}
         onClick={() => actions.selectSegment(segment.id)}
         onKeyDown={keyDown}
       >
@@ -232,12 +273,16 @@ function SegmentRow({ segment, index, phaseTitle, readOnly, selected, warnings, 
       </button>
       {!readOnly ? (
         <span className="segment-actions">
-          <button type="button" className="icon-button" aria-label={`Move ${title} up`} onClick={() => actions.moveSegmentBy(segment.id, -1)}>
-            ↑
-          </button>
-          <button type="button" className="icon-button" aria-label={`Move ${title} down`} onClick={() => actions.moveSegmentBy(segment.id, 1)}>
-            ↓
-          </button>
+          {movable ? (
+            <>
+              <button type="button" className="icon-button" aria-label={`Move ${title} up`} onClick={() => actions.moveSegmentBy(segment.id, -1)}>
+                ↑
+              </button>
+              <button type="button" className="icon-button" aria-label={`Move ${title} down`} onClick={() => actions.moveSegmentBy(segment.id, 1)}>
+                ↓
+              </button>
+            </>
+          ) : null}
           <button type="button" className="icon-button" aria-label={`Remove ${title} from ${phaseTitle}`} onClick={() => actions.removeSegment(segment.id)}>
             ✕
           </button>

@@ -101,6 +101,11 @@ function hostFactsBySegment(playlist: Playlist, facts: PreflightHostFacts): Map<
   return bySegment;
 }
 
+/** Keeps the keyboard where the curator is after a row moved to another list or was removed. */
+function focusSoon(elementId: string): void {
+  requestAnimationFrame(() => document.getElementById(elementId)?.focus());
+}
+
 type Selection = { readonly kind: 'segment'; readonly id: string } | { readonly kind: 'phase'; readonly id: string } | undefined;
 
 const isTyping = (target: EventTarget | null): boolean =>
@@ -218,11 +223,18 @@ function EditorBody({ playlist, bundled, library, hostFacts, audio }: EditorBody
         // Past the end of its phase: into the neighbouring phase, at the near end.
         const neighbour = current.phases[at.phaseIndex + delta];
         if (neighbour === undefined) return;
-        edit(moveSegment(current, segmentId, { phaseId: neighbour.id, index: delta < 0 ? neighbour.segments.length : 0 }), `move to ${neighbour.title}`);
+        if (edit(moveSegment(current, segmentId, { phaseId: neighbour.id, index: delta < 0 ? neighbour.segments.length : 0 }), `move to ${neighbour.title}`)) {
+          focusSoon(`segment-${segmentId}`);
+        }
       },
       removeSegment: (segmentId) => {
-        edit(removeSegment(editor.draft, segmentId), 'remove');
+        const current = editor.draft;
+        const at = locateSegment(current, segmentId);
+        if (at === undefined || !edit(removeSegment(current, segmentId), 'remove')) return;
         setSelection((selected) => (selected?.kind === 'segment' && selected.id === segmentId ? undefined : selected));
+        const list = current.phases[at.phaseIndex]?.[at.list] ?? [];
+        const neighbour = list[at.index + 1] ?? list[at.index - 1];
+        focusSoon(neighbour === undefined ? `phase-${at.phaseId}` : `segment-${neighbour.id}`);
       },
       insertSoundscape: (phaseId: string, index: number, preset: SoundscapePreset, minutes: number) => {
         const result = insertSoundscape(editor.draft, { phaseId, index }, { preset, durationSeconds: Math.round(minutes * 60) });
