@@ -307,4 +307,9 @@ test('a playlist that does not carry the loudness the library measured is update
   expect(saved.phases[0]?.segments[0]?.loudness?.source).toBe('measured');
   await page.getByRole('button', { name: 'Undo update from library' }).click();
   await expect(warning(page, 'loudness-not-saved:tone')).toBeVisible();
+  // Leaving the editor at once (before the autosave's pause) still writes the change.
+  await page.getByRole('navigation').getByRole('link', { name: 'Library' }).click();
+  await expect
+    .poll(async () => (JSON.parse(await readFile(path.join(host.dataDir, 'playlists', 'older-set.json'), 'utf8')) as typeof saved).phases[0]?.segments[0]?.loudness)
+    .toBeUndefined();
 });

@@ -6,6 +6,7 @@ import { JobProgress } from './JobProgress';
 import { LibraryClient } from './LibraryClient';
 import { PathChooser } from './PathChooser';
 import { TrackTable } from './TrackTable';
+import { useDisposable } from './use-disposable';
 import { Pager } from './Pager';
 import { awaitsAnalysis, pageOf } from './track-format';
 import './library.css';
@@ -14,22 +15,25 @@ interface LibraryScreenProps {
   readonly audio: CuratorAudio;
 }
 
-function useLibraryClient(): LibraryClient {
-  const [client] = useState(() => new LibraryClient());
-  useEffect(() => {
-    void client.load();
-    return () => client.dispose();
-  }, [client]);
-  return client;
-}
-
 /** The music folders, their scan and loudness analysis, every track found and every file that could not be read. */
 export function LibraryScreen({ audio }: LibraryScreenProps) {
-  const client = useLibraryClient();
+  const client = useDisposable(
+    () => {
+      const created = new LibraryClient();
+      void created.load();
+      return created;
+    },
+    (created) => created.dispose(),
+    [],
+  );
+  useEffect(() => () => audio.preview.stop(), [audio.preview]);
+  return client === undefined ? null : <Library client={client} audio={audio} />;
+}
+
+function Library({ client, audio }: { readonly client: LibraryClient; readonly audio: CuratorAudio }) {
   const { view, job, jobProblem } = useExternalState(client);
   const [actionError, setActionError] = useState<string | undefined>();
   const running = job?.state === 'running';
-  useEffect(() => () => audio.preview.stop(), [audio.preview]);
 
   const act = async (action: () => Promise<string | undefined>) => setActionError(await action());
 

@@ -35,6 +35,7 @@ import { PhaseCard, type PhaseActions } from './PhaseCard';
 import { PlaylistExport } from './PlaylistExport';
 import { SegmentInspector } from './SegmentInspector';
 import { WarningsPanel } from './WarningsPanel';
+import { useDisposable } from '../library/use-disposable';
 import '../library/library.css';
 import './playlists.css';
 
@@ -134,8 +135,19 @@ interface EditorBodyProps {
   readonly audio: CuratorAudio;
 }
 
-function EditorBody({ playlist, bundled, library, hostFacts, audio }: EditorBodyProps) {
-  const [editor] = useState(() => new DraftEditor(playlist, (value) => call('playlists:save', { playlist: value }), { readOnly: bundled }));
+function EditorBody(props: EditorBodyProps) {
+  const { playlist, bundled, audio } = props;
+  const editor = useDisposable(
+    () => new DraftEditor(playlist, (value) => call('playlists:save', { playlist: value }), { readOnly: bundled }),
+    // Leaving the screen writes what is waiting before the editor goes.
+    (created) => void created.flush().finally(() => created.dispose()),
+    [playlist, bundled],
+  );
+  useEffect(() => () => audio.preview.stop(), [audio.preview]);
+  return editor === undefined ? null : <EditorView {...props} editor={editor} />;
+}
+
+function EditorView({ bundled, library, hostFacts, audio, editor }: EditorBodyProps & { readonly editor: DraftEditor }) {
   const state = useExternalState(editor);
   const preview = useExternalState(audio.preview);
   const draft = state.history.present;
@@ -146,16 +158,12 @@ function EditorBody({ playlist, bundled, library, hostFacts, audio }: EditorBody
   const [dropTarget, setDropTarget] = useState<DropTarget | undefined>();
   const dropTargetRef = useRef<DropTarget | undefined>(undefined);
 
-  // Leaving the screen (another route, or the page going away) writes what is waiting.
+  // The page going away (a reload, closing the window) writes what is waiting, as far as it can.
   useEffect(() => {
     const flush = () => void editor.flush();
     window.addEventListener('pagehide', flush);
-    return () => {
-      window.removeEventListener('pagehide', flush);
-      void editor.flush().finally(() => editor.dispose());
-      audio.preview.stop();
-    };
-  }, [editor, audio.preview]);
+    return () => window.removeEventListener('pagehide', flush);
+  }, [editor]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {

@@ -1,10 +1,11 @@
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import type { PlaylistDraft } from '../../../core/playlist-edit';
 import { call } from '../../bridge/attune-bridge';
 import { useExternalState } from '../../use-external-state';
 import { JobProgress } from '../library/JobProgress';
 import { JobWatcher } from '../library/JobWatcher';
 import { PathChooser } from '../library/PathChooser';
+import { useDisposable } from '../library/use-disposable';
 import { downloadText } from '../review/download';
 
 interface PlaylistExportProps {
@@ -16,13 +17,20 @@ interface PlaylistExportProps {
 }
 
 /** M3U8 of the whole playlist or one phase (downloaded), and a portable folder (playlist and audio copied, relative paths). */
-export function PlaylistExport({ draft, beforeExport, unsavedReason }: PlaylistExportProps) {
+export function PlaylistExport(props: PlaylistExportProps) {
+  const watcher = useDisposable(
+    () => new JobWatcher(),
+    (created) => created.dispose(),
+    [],
+  );
+  return watcher === undefined ? null : <ExportPanel {...props} watcher={watcher} />;
+}
+
+function ExportPanel({ draft, beforeExport, unsavedReason, watcher }: PlaylistExportProps & { readonly watcher: JobWatcher }) {
   const [phaseId, setPhaseId] = useState('');
   const [message, setMessage] = useState<{ text: string; error: boolean } | undefined>();
-  const [watcher] = useState(() => new JobWatcher());
   const { job, problem } = useExternalState(watcher);
   const scopeId = useId();
-  useEffect(() => () => watcher.dispose(), [watcher]);
   const exportJob = job?.kind === 'export-folder' ? job : null;
 
   const downloadM3u8 = async () => {
