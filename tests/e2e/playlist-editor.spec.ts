@@ -103,6 +103,7 @@ test('a three-phase playlist built by drag and drop: reorder, warnings that appe
   await page.keyboard.press('Alt+ArrowDown');
   await expect(titlesOf(page, 'peak')).toHaveText(['tone-440hz-normal', 'drone soundscape', 'pink-noise-normal', 'pink-noise-normal']);
   await expect(page.locator(`#segment-${toneId}`)).toBeFocused();
+  await expect(page.getByTestId('move-announcement')).toHaveText('tone-440hz-normal: 1 of 4 in Peak');
   await page.keyboard.press('Alt+ArrowUp');
   await expect(titlesOf(page, 'onset')).toHaveText(['breath soundscape', 'tone-440hz-normal']);
   await expect(page.locator(`#segment-${toneId}`)).toBeFocused();

@@ -18,6 +18,7 @@ import {
   updatePlaylistDetails,
   updateSegment,
   type PhasePatch,
+  type PlaylistDraft,
   type SegmentPatch,
 } from '../../../core/playlist-edit';
 import type { Result } from '../../../core/result';
@@ -109,8 +110,20 @@ function focusSoon(elementId: string): void {
 
 type Selection = { readonly kind: 'segment'; readonly id: string } | { readonly kind: 'phase'; readonly id: string } | undefined;
 
+const notTextInputs = new Set(['checkbox', 'radio', 'button', 'submit', 'reset', 'range', 'color', 'file']);
+
+/** Ctrl+Z in a text field undoes the typing there, not an edit of the playlist. */
 const isTyping = (target: EventTarget | null): boolean =>
-  target instanceof HTMLElement && (target.isContentEditable || target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT');
+  target instanceof HTMLElement &&
+  (target.isContentEditable || target.tagName === 'TEXTAREA' || (target instanceof HTMLInputElement && !notTextInputs.has(target.type)));
+
+/** Where a segment now is, in words for a screen reader: "Weightless: 2 of 5 in Peak". */
+function placeOf(draft: PlaylistDraft, segmentId: string): string | undefined {
+  const at = locateSegment(draft, segmentId);
+  const phase = at === undefined ? undefined : draft.phases[at.phaseIndex];
+  if (at === undefined || phase === undefined) return undefined;
+  return `${segmentTitle(at.segment)}: ${at.index + 1} of ${phase[at.list]?.length ?? 0} in ${phase.title}${at.list === 'extras' ? ' (extras)' : ''}`;
+}
 
 function saveText(status: SaveStatus): string {
   switch (status.kind) {
@@ -195,6 +208,16 @@ function EditorView({ bundled, library, hostFacts, audio, editor }: EditorBodyPr
   tracksRef.current = tracksByPath;
 
   const edit = useCallback((result: Result<typeof draft>, label: string, coalesce?: string) => editor.edit(result, label, coalesce === undefined ? {} : { coalesce }), [editor]);
+  const [announcement, setAnnouncement] = useState('');
+  /** A move, and where the segment landed (said aloud: a moved row gives no other sign to a screen reader). */
+  const move = useCallback(
+    (result: Result<PlaylistDraft>, segmentId: string, label: string): boolean => {
+      if (!edit(result, label)) return false;
+      setAnnouncement(placeOf(editor.draft, segmentId) ?? '');
+      return true;
+    },
+    [editor, edit],
+  );
 
   const showDrop = useCallback((target: DropTarget | undefined) => {
     const current = dropTargetRef.current;
@@ -225,13 +248,13 @@ function EditorView({ bundled, library, hostFacts, audio, editor }: EditorBodyPr
         if (phase === undefined) return;
         const index = at.index + delta;
         if (index >= 0 && index < phase.segments.length) {
-          edit(moveSegment(current, segmentId, { phaseId: phase.id, index }), delta < 0 ? 'move up' : 'move down');
+          move(moveSegment(current, segmentId, { phaseId: phase.id, index }), segmentId, delta < 0 ? 'move up' : 'move down');
           return;
         }
         // Past the end of its phase: into the neighbouring phase, at the near end.
         const neighbour = current.phases[at.phaseIndex + delta];
         if (neighbour === undefined) return;
-        if (edit(moveSegment(current, segmentId, { phaseId: neighbour.id, index: delta < 0 ? neighbour.segments.length : 0 }), `move to ${neighbour.title}`)) {
+        if (move(moveSegment(current, segmentId, { phaseId: neighbour.id, index: delta < 0 ? neighbour.segments.length : 0 }), segmentId, `move to ${neighbour.title}`)) {
           focusSoon(`segment-${segmentId}`);
         }
       },
@@ -268,14 +291,14 @@ function EditorView({ bundled, library, hostFacts, audio, editor }: EditorBodyPr
         showDrop(undefined);
         if (item === undefined || target === undefined) return;
         if (item.kind === 'segment') {
-          edit(moveSegment(editor.draft, item.segmentId, moveSlot(editor.draft, item.segmentId, target)), 'move');
+          move(moveSegment(editor.draft, item.segmentId, moveSlot(editor.draft, item.segmentId, target)), item.segmentId, 'move');
           return;
         }
         const tracks = item.paths.map((path) => tracksRef.current.get(path)).filter((track) => track !== undefined);
         addTracksAt(tracks, target);
       },
     }),
-    [editor, edit, showDrop, addTracksAt],
+    [editor, edit, move, showDrop, addTracksAt],
   );
 
   const selected = selection?.kind === 'segment' ? locateSegment(draft, selection.id) : undefined;
@@ -358,6 +381,9 @@ function EditorView({ bundled, library, hostFacts, audio, editor }: EditorBodyPr
               </button>
             </>
           ) : null}
+          <span className="visually-hidden" role="status" data-testid="move-announcement">
+            {announcement}
+          </span>
           <span className={`save-indicator save-${saveStatus.kind}`} role="status" data-save={saveStatus.kind}>
             {saveText(saveStatus)}
           </span>
@@ -462,7 +488,7 @@ function EditorView({ bundled, library, hostFacts, audio, editor }: EditorBodyPr
               onUpdate={(patch: SegmentPatch, label, coalesce) => edit(updateSegment(draft, selected.segment.id, patch), label, coalesce)}
               onMoveToPhase={(phaseId) => {
                 const target = draft.phases.find((phase) => phase.id === phaseId);
-                if (target !== undefined && phaseId !== selected.phaseId) edit(moveSegment(draft, selected.segment.id, { phaseId, index: target.segments.length }), `move to ${target.title}`);
+                if (target !== undefined && phaseId !== selected.phaseId) move(moveSegment(draft, selected.segment.id, { phaseId, index: target.segments.length }), selected.segment.id, `move to ${target.title}`);
               }}
               onPreviewTrack={previewActions.track}
               onPreviewTransition={previewActions.transition}
