@@ -208,6 +208,7 @@ test('a playlist file is imported as a new playlist into the chosen phase, with 
     await expect(unresolved).toHaveCount(1);
     await expect(unresolved).toContainText(missing);
     await expect(unresolved.locator('.notice')).not.toBeEmpty();
+    await screenshot(page, 'playlists');
 
     await report.getByLabel('Into phase').selectOption({ label: 'Peak' });
     await report.getByRole('button', { name: 'Create a playlist with 2 tracks' }).click();
