@@ -148,7 +148,7 @@ export function App() {
       <main className="screen">
         {route.screen === 'home' ? <UnlockPanel client={encryptionClient} /> : null}
         {/* Mounted afresh once unlocked, so it lists the sessions it could not read before. */}
-        {route.screen === 'home' ? <HomeScreen key={sessionsLocked ? 'locked' : 'open'} onStart={startSession} onResume={resumeSession} /> : null}
+        {route.screen === 'home' ? <HomeScreen key={sessionsLocked ? 'locked' : 'open'} onStart={startSession} onResume={resumeSession} outputDeviceId={outputDeviceId} /> : null}
         {route.screen === 'live' ? (
           <LiveScreen session={live?.meta.id === route.sessionId ? live : undefined} sessionId={route.sessionId} onLeave={leaveLive} />
         ) : null}

@@ -8,6 +8,7 @@ import { benchPlayback } from './playback';
 import { benchPlanProjection } from './projection';
 import { benchReview } from './review';
 import { benchScan } from './scan';
+import { benchLoudness } from './loudness';
 import { benchSoundscapes } from './soundscapes';
 import { median } from './stats';
 
@@ -62,6 +63,7 @@ async function main() {
     }
     for (const line of await benchJournalReplay()) console.log(line);
     for (const line of await benchScan()) console.log(line);
+    for (const line of await benchLoudness()) console.log(line);
     for (const line of benchPlanProjection()) console.log(line);
   } finally {
     await browser.close();

@@ -78,6 +78,16 @@ describe('library roots', () => {
 
     expect((await service.removeRoot(musicDir)).roots).toEqual([]);
   });
+
+  it('forgets a removed folder\'s tracks and unreadable files in the view', async () => {
+    await service.addRoot(musicDir);
+    service.scan(false);
+    await finished(service);
+    expect((await service.view()).unreadable).toHaveLength(1);
+    const view = await service.removeRoot(musicDir);
+    expect(view.tracks).toEqual([]);
+    expect(view.unreadable).toEqual([]);
+  });
 });
 
 describe('scan and analysis job', () => {

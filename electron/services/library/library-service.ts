@@ -4,6 +4,7 @@ import { hasTrustworthyTags, type LibraryTrack, type LibraryView, type LoudnessM
 import type { ScanSummary } from '../../../core/library-scan';
 import { ContractFailure } from '../../../core/result';
 import type { SettingsService } from '../settings';
+import { isInsideFolder } from '../inside-folder';
 import { JobRunner, type JobControl } from './jobs';
 import { LibraryIndex } from './library-index';
 import { scanLibrary } from './scanner';
@@ -57,7 +58,7 @@ export class LibraryService {
       roots: [...roots],
       rootProblems: this.rootProblems.filter((problem) => roots.includes(problem.root)),
       tracks: index.tracks().filter((track) => roots.includes(track.root)),
-      unreadable: index.unreadable(),
+      unreadable: index.unreadable().filter((file) => roots.some((root) => isInsideFolder(root, file.path))),
       job: this.jobs.status(),
       ...(index.notice === undefined ? {} : { notice: index.notice }),
     };
