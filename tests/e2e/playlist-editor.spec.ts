@@ -315,3 +315,29 @@ test('a playlist that does not carry the loudness the library measured is update
     .poll(async () => (JSON.parse(await readFile(path.join(host.dataDir, 'playlists', 'older-set.json'), 'utf8')) as typeof saved).phases[0]?.segments[0]?.loudness)
     .toBeUndefined();
 });
+
+test('a playlist built in the editor passes the pre-flight check for its music and starts a session that plays it', async ({ page }) => {
+  test.setTimeout(90_000);
+  await scanLibrary(page);
+  await newPlaylist(page, 'Flow set', 'flow-set');
+  await pickerRow(page, 'tone').dragTo(phase(page, 'onset').locator('.phase-drop-zone'));
+  await pickerRow(page, 'pink').dragTo(phase(page, 'peak').locator('.phase-drop-zone'));
+  await pickerRow(page, 'quiet').dragTo(phase(page, 'return').locator('.phase-drop-zone'));
+  // The music first: the onset's soundscape goes, so the session opens on the track.
+  await page.getByRole('button', { name: 'Remove breath soundscape from Onset' }).click();
+  await expect(titlesOf(page, 'onset')).toHaveText(['tone-440hz-normal']);
+  await expect(page.locator('.save-indicator')).toHaveText('Saved');
+
+  await page.getByRole('navigation').getByRole('link', { name: 'Start' }).click();
+  await page.getByRole('radio', { name: /Flow set/ }).check();
+  await page.getByRole('button', { name: 'Start session', exact: true }).click();
+  const check = page.getByRole('region', { name: 'Pre-flight check' });
+  const line = (id: string) => check.locator(`li[data-check="${id}"]`);
+  // Tracks added from the analysed library carry their loudness: nothing to fix about the music.
+  await expect(line('files')).toHaveClass(/preflight-ok/);
+  await expect(line('analysed')).toHaveClass(/preflight-ok/);
+  await check.getByRole('checkbox', { name: /start the session anyway/ }).check();
+  await check.getByRole('button', { name: 'Start with warnings' }).click();
+  await page.waitForURL(/#\/live\//);
+  await expect(page.getByTestId('now-playing')).toContainText('tone-440hz-normal');
+});
