@@ -25,6 +25,8 @@ export const encryptionStatusSchema = z.strictObject({
   keychainAvailable: z.boolean(),
   /** Why the keychain cannot be used here, in words a facilitator can read. */
   keychainProblem: z.string().optional(),
+  /** Encryption is being turned on or off and not every session is converted yet (a conversion runs, or resumes at the next start). */
+  unfinished: z.enum(['encrypt', 'decrypt']).optional(),
   /** Set while existing sessions are being encrypted or decrypted. */
   progress: z
     .strictObject({ direction: z.enum(['encrypt', 'decrypt']), done: z.number().int().min(0), total: z.number().int().min(0) })

@@ -11,7 +11,9 @@ import type { SessionMeta } from '../../../core/session';
 import { filesUnder, plaintextFindings } from '../../../tests/support/data-folder-scan';
 import { createServices } from '../create-services';
 import { dispatch } from '../dispatch';
-import type { KeyProtector } from './key-file';
+import { SessionStore, sessionFileNames } from '../sessions';
+import { EncryptionService, type SessionFolders } from './encryption-service';
+import { readKeyFile, keyFilePath, type KeyProtector } from './key-file';
 
 const bundledPlaylistsDir = path.resolve(import.meta.dirname, '..', '..', '..', 'playlists');
 /** The lowest cost a key file may ask for: these tests derive many keys. */
@@ -172,6 +174,68 @@ describe('turning encryption on', () => {
     const ids = reopened.events.map((event) => event.id);
     expect(ids.filter((id) => acknowledged.includes(id))).toEqual(acknowledged);
     expect(reopened.events.map((event) => event.seq)).toEqual(reopened.events.map((_, index) => index));
+    expect(await plaintextFindings(dataDir, needles)).toEqual([]);
+  });
+
+  it('reports its progress while the existing sessions are encrypted', async () => {
+    const services = host();
+    for (let index = 0; index < 8; index += 1) await value(services, 'sessions:start', { playlistId: 'generative-session', clientCode });
+    const enabling = value(services, 'encryption:enable', { method: 'passphrase', passphrase });
+    let finished = false;
+    void enabling.finally(() => (finished = true));
+    const seen: NonNullable<EncryptionStatus['progress']>[] = [];
+    while (!finished) {
+      const { progress } = await value(services, 'encryption:status', {});
+      if (progress !== undefined) seen.push(progress);
+      // A status answers without I/O: let the conversion's file operations run in between.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect((await enabling).progress).toBeUndefined();
+    expect(seen.length).toBeGreaterThan(0);
+    for (const progress of seen) expect(progress).toMatchObject({ direction: 'encrypt', total: 8 });
+    const done = seen.map((progress) => progress.done);
+    expect(done).toEqual([...done].sort((a, b) => a - b));
+  });
+
+  it('stops on a failed write with a message, keeps every session readable, and finishes when asked again', async () => {
+    const services = host();
+    const metas = [];
+    for (let index = 0; index < 4; index += 1) metas.push(await sessionWithSecrets(services));
+    await services.close();
+
+    const store: SessionStore = new SessionStore(dataDir, { codec: () => encryption.codec() });
+    let rewrites = 0;
+    const diskFullOnTheThird: SessionFolders = {
+      sessionIds: () => store.sessionIds(),
+      rewriteSession: async (sessionId, work) => {
+        rewrites += 1;
+        if (rewrites === 3) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+        return store.rewriteSession(sessionId, work);
+      },
+    };
+    const encryption = new EncryptionService({ dataDir, sessions: diskFullOnTheThird, sessionFiles: sessionFileNames, scryptCost: cheapPassphraseCost });
+    await expect(encryption.enable({ method: 'passphrase', passphrase })).rejects.toMatchObject({ code: 'write-failed', message: expect.stringContaining('ENOSPC') });
+
+    const stopped = await encryption.status();
+    expect(stopped).toMatchObject({
+      enabled: true,
+      locked: false,
+      unfinished: 'encrypt',
+      problem: expect.stringMatching(/Encrypting the existing sessions stopped \(the disk answered ENOSPC\); every session can still be read/),
+    });
+    expect(await readKeyFile(keyFilePath(dataDir))).toMatchObject({ state: 'encrypting' });
+    for (const meta of metas) {
+      const opened = await store.open(meta.id);
+      expect(opened.repairs).toEqual([]);
+      expect(opened.meta.clientCode).toBe(clientCode);
+    }
+
+    expect(await encryption.enable({ method: 'passphrase', passphrase })).toMatchObject({ enabled: true, locked: false });
+    const finished = await encryption.status();
+    expect(finished.problem).toBeUndefined();
+    expect(finished.unfinished).toBeUndefined();
+    expect(await readKeyFile(keyFilePath(dataDir))).toMatchObject({ state: 'on' });
+    await store.close();
     expect(await plaintextFindings(dataDir, needles)).toEqual([]);
   });
 

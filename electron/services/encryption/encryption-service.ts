@@ -178,6 +178,7 @@ export class EncryptionService {
       method: this.keyFile?.wrapping.method ?? null,
       keychainAvailable: keychain === undefined,
       ...(keychain === undefined ? {} : { keychainProblem: keychain }),
+      ...(this.keyFile === undefined || this.keyFile.state === 'on' ? {} : { unfinished: this.keyFile.state === 'encrypting' ? 'encrypt' : 'decrypt' }),
       ...(this.progress === undefined ? {} : { progress: { ...this.progress } }),
       ...(problem === undefined ? {} : { problem }),
     };
@@ -293,16 +294,19 @@ export class EncryptionService {
       try {
         await this.convertEverySession(direction);
       } catch (error) {
-        this.conversionProblem = `${direction === 'encrypt' ? 'Encrypting' : 'Decrypting'} the existing sessions stopped (${failureReason(error)}); the sessions done so far are safe, and Attune carries on when it next opens them.`;
+        this.conversionProblem = `${direction === 'encrypt' ? 'Encrypting' : 'Decrypting'} the existing sessions stopped (${failureReason(error)}); every session can still be read, and Attune tries again the next time it starts.`;
         throw new ContractFailure('write-failed', this.conversionProblem);
       } finally {
         this.progress = undefined;
       }
     };
     const running = (this.conversion ?? Promise.resolve()).then(run, run);
-    const tracked = running.finally(() => {
-      if (this.conversion === tracked) this.conversion = undefined;
-    });
+    // Kept only to wait on: never rejects (the caller of this run gets its failure), so nothing goes unhandled.
+    const tracked: Promise<void> = running
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.conversion === tracked) this.conversion = undefined;
+      });
     this.conversion = tracked;
     return running;
   }

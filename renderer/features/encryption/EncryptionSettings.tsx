@@ -232,6 +232,12 @@ function EncryptionControls({ client, status }: { readonly client: EncryptionCli
           <p className="encryption-state" role="status">On, and locked: the sessions cannot be opened until the key is.</p>
           {status.method === 'passphrase' ? <UnlockForm client={client} /> : <a href={hrefFor({ screen: 'home' })}>Back to the Start screen</a>}
         </>
+      ) : status.unfinished !== undefined ? (
+        <p className="encryption-state" role="status">
+          {status.unfinished === 'encrypt'
+            ? 'Being turned on: some sessions are not encrypted yet.'
+            : 'Being turned off: some sessions are still encrypted.'}
+        </p>
       ) : (
         <>
           <p className="encryption-state" role="status">
