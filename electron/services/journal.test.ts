@@ -7,6 +7,8 @@ import type { JournalEvent, JournalEventInput } from '../../core/events';
 import { parsePlaylist } from '../../core/playlist';
 import { ContractFailure } from '../../core/result';
 import { sessionSetupSchema } from '../../core/session';
+import { newDataKey } from './encryption/record-cipher';
+import { encryptedCodec } from './encryption/session-codec';
 import { JournalWriter, readJournal } from './journal';
 import { SessionStore } from './sessions';
 
@@ -392,5 +394,41 @@ describe('SessionStore.append on a full disk', () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('journal lines sealed to their place (encryption at rest)', () => {
+  const sessionId = '20261121-093000-a1b2c3';
+  const codec = encryptedCodec(newDataKey(), { writesEncrypted: true, readsClear: false });
+  const lineFormat = (recordCount: number) => ({ recordCount, encode: (recordIndex: number, line: string) => codec.encodeJournalLine(sessionId, recordIndex, line) });
+  const decodeLine = (recordIndex: number, line: string) => codec.decodeJournalLine(sessionId, recordIndex, line);
+
+  it('carries on after the lines already there, and a failed write does not shift the places of the next ones', async () => {
+    const first = await JournalWriter.open(journalPath, [], undefined, lineFormat(0));
+    await first.appendMany([mark(1000), mark(2000)]);
+    await first.close();
+    const read = await readJournal(journalPath, { repair: true, decodeLine });
+    expect(read).toMatchObject({ repairs: [], recordCount: 2 });
+
+    const second = await JournalWriter.open(journalPath, read.events, undefined, lineFormat(read.recordCount));
+    writers.push(second);
+    const prototype = await fileHandlePrototype();
+    const realAppendFile = prototype.appendFile;
+    vi.spyOn(prototype, 'appendFile').mockImplementationOnce(async function (this: FileHandle, data) {
+      await realAppendFile.call(this, (data as Buffer).subarray(0, 37));
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    });
+    const retried = mark(3000);
+    await expect(second.append(retried)).rejects.toMatchObject({ code: 'ENOSPC' });
+    await second.append(retried);
+    await second.append(mark(4000));
+
+    const text = await readFile(journalPath, 'utf8');
+    expect(fileLines(text).every((line) => line.startsWith('{"enc":1,'))).toBe(true);
+    const { events, repairs, recordCount } = await readJournal(journalPath, { repair: false, decodeLine });
+    expect(repairs).toEqual([]);
+    expect(recordCount).toBe(4);
+    expect(events.map((event) => event.seq)).toEqual([0, 1, 2, 3]);
+    expect(events[2]?.id).toBe(retried.id);
   });
 });
