@@ -35,6 +35,7 @@ test('turned on in the browser host: nothing in clear in the data folder, locked
   await expect(page.getByTestId('now-playing')).not.toHaveText('—');
   const sessionId = new URL(page.url()).hash.split('/').at(-1) as string;
   await page.keyboard.press('t');
+  await expect(page.locator('.note-input:focus')).toHaveCount(1);
   await page.keyboard.type(note);
   await page.keyboard.press('Enter');
   await expect(page.locator('.recent-mark[data-saved="false"]')).toHaveCount(0);
@@ -60,7 +61,10 @@ test('turned on in the browser host: nothing in clear in the data folder, locked
   // The live session carries on; a mark saved now is encrypted too.
   const journalLinesBefore = (await readFile(path.join(host.dataDir, 'sessions', sessionId, 'events.jsonl'), 'utf8')).split('\n').length;
   await page.getByRole('navigation').getByRole('link', { name: 'Live session' }).click();
+  await expect(page.getByTestId('session-clock')).toBeVisible();
   await page.keyboard.press('t');
+  // Typed only once the new note field has the focus: earlier keys would be marks.
+  await expect(page.locator('.note-input:focus')).toHaveCount(1);
   await page.keyboard.type(`later: ${note}`);
   await page.keyboard.press('Enter');
   await expect(page.locator('.recent-mark[data-saved="false"]')).toHaveCount(0);
