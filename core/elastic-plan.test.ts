@@ -100,6 +100,11 @@ function expectWellFormed(plan: SessionPlan, playlist: Playlist): void {
       expect(overlap, `${previous.key} → ${planned.key} overlap by at most the crossfade`).toBeLessThanOrEqual(crossfadeOf(playlist, planned));
       expect(previous.fadeOutMs, `${previous.key} fades out over the overlap`).toBe(overlap);
       expect(planned.fadeInMs, `${planned.key} fades in over the overlap`).toBe(overlap);
+      const beforePrevious = entries[index - 2];
+      if (beforePrevious !== undefined) {
+        // A crossfade joins two sounds; a third starting while both still sound would be heard as a pile-up.
+        expect(planned.startMs, `${beforePrevious.key} still sounds when ${planned.key} starts`).toBeGreaterThanOrEqual(beforePrevious.endMs);
+      }
     }
     soundingUntil = Math.max(soundingUntil, planned.endMs);
   });

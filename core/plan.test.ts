@@ -115,6 +115,21 @@ describe('buildPlan crossfades', () => {
     expect(entry(short, 3).startMs).toBe(entry(short, 2).endMs - 4_000);
   });
 
+  it('gives an entry cut at its phase end a fade-in of at most half of what sounds, so no three entries sound at once', () => {
+    const cut = buildPlan(
+      playlistOf(
+        [
+          { id: 'onset', targetMinutes: 10, segments: [soundscape('a', 595), soundscape('b', 100)] },
+          { id: 'peak', targetMinutes: 10, segments: [soundscape('c', 600)] },
+        ],
+        10,
+      ),
+    );
+    // b has 5 s before the phase ends after a: it fades in over 5 s and sounds 10 s.
+    expect(entry(cut, 1)).toMatchObject({ startMs: 590_000, endMs: 600_000, fadeInMs: 5_000 });
+    expect(entry(cut, 2).startMs).toBeGreaterThanOrEqual(entry(cut, 0).endMs);
+  });
+
   it('plays with no crossfade when it is zero', () => {
     const hard = buildPlan(playlistOf([{ id: 'peak', targetMinutes: 4, segments: [soundscape('a', 120), soundscape('b', 120)] }], 0));
     expect(entry(hard, 1).startMs).toBe(120_000);

@@ -193,7 +193,8 @@ export function createLayout(source: PlanSource, spans: readonly PhaseSpan[], ex
 /**
  * Each entry starts `crossfade` before the previous one ends, so files play whole and
  * `programMs - startMs` is the position inside the file. A crossfade never takes more
- * than half of either neighbour. Music that would run past its phase's end is cut there;
+ * than half of either neighbour (for one cut at its phase's end, half of what sounds), so at
+ * most two entries sound at once. Music that would run past its phase's end is cut there;
  * a bridge always runs to it. When that start would fall before the floor (the moment an
  * action was made), the entry starts at the floor instead and the previous entry keeps
  * sounding for the crossfade after it.
@@ -205,7 +206,10 @@ function place(layout: Layout, source: ResolvedSegment | undefined, durationMs: 
   const bridge = source === undefined;
   let startMs = span.startMs;
   if (previous !== undefined) {
-    const overlap = Math.min(crossfadeMs, (previous.limitEndMs - previous.startMs) / 2, durationMs / 2);
+    // An entry cut at its phase's end sounds only until then: its fade-in may take at most half
+    // of that, or the entry after it would start while the one before still sounds.
+    const roomBeforePhaseEnd = Math.max(0, span.endMs - previous.limitEndMs);
+    const overlap = Math.min(crossfadeMs, (previous.limitEndMs - previous.startMs) / 2, durationMs / 2, roomBeforePhaseEnd);
     startMs = Math.max(previous.startMs, previous.limitEndMs - overlap);
   }
   let endMs = bridge ? span.endMs : Math.min(startMs + durationMs, span.endMs);
