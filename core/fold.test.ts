@@ -34,6 +34,10 @@ class JournalBuilder {
     return this.add({ kind: 'mark-deleted', sessionMs, payload: { markId, reason } });
   }
 
+  reminder(sessionMs: number, reminder: 'vitals' | 'supplemental-dose', action: 'shown' | 'dismissed' | 'logged', dueSessionMs: number) {
+    return this.add({ kind: 'reminder', sessionMs, payload: { reminder, action, dueSessionMs } });
+  }
+
   closeSpan(sessionMs: number, markId: string, autoClosed = false) {
     return this.add({ kind: 'span-closed', sessionMs, payload: { markId, phaseId: 'return', segmentId: 'tide', positionMs: 42_000, autoClosed } });
   }
@@ -419,5 +423,18 @@ describe('quiet passages', () => {
     expect(at(fold(events).playback, 600_000)).toBe(60_000);
     const resumed = [...events, { ...base, id: '00000000-0000-4000-8000-00000000a003', seq: 2, kind: 'quiet', sessionMs: 120_000, payload: { action: 'end', programMs: 60_000 } }] as Parameters<typeof fold>[0];
     expect(at(fold(resumed).playback, 130_000)).toBe(70_000);
+  });
+});
+
+describe('reminders in the fold', () => {
+  it('knows which reminders were shown and which were closed, so a resumed session neither repeats nor revives them', () => {
+    const journal = new JournalBuilder();
+    journal.started();
+    journal.reminder(30 * 60_000, 'vitals', 'shown', 30 * 60_000);
+    journal.reminder(31 * 60_000, 'vitals', 'dismissed', 30 * 60_000);
+    journal.reminder(90 * 60_000, 'supplemental-dose', 'shown', 90 * 60_000);
+    const folded = foldSession(journal.events);
+    expect([...folded.shownReminders].sort()).toEqual(['supplemental-dose@5400000', 'vitals@1800000']);
+    expect([...folded.closedReminders]).toEqual(['vitals@1800000']);
   });
 });

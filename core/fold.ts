@@ -60,6 +60,8 @@ export interface FoldedSession {
   readonly problems: readonly Extract<JournalEvent, { kind: 'playback-problem' }>[];
   /** Reminders dismissed or logged, by `${reminder}@${dueSessionMs}`. */
   readonly closedReminders: ReadonlySet<string>;
+  /** Reminders already shown (and journaled as such), by the same key: a resumed session does not log them again. */
+  readonly shownReminders: ReadonlySet<string>;
   readonly clockJumps: readonly Extract<JournalEvent, { kind: 'clock-jump' }>[];
   /** The session's own integration note. */
   readonly integrationNote: string | undefined;
@@ -109,6 +111,7 @@ export function foldSession(events: readonly JournalEvent[]): FoldedSession {
   let volume: number | undefined;
   const problems: Extract<JournalEvent, { kind: 'playback-problem' }>[] = [];
   const closedReminders = new Set<string>();
+  const shownReminders = new Set<string>();
   const clockJumps: Extract<JournalEvent, { kind: 'clock-jump' }>[] = [];
   let integrationNote: string | undefined;
 
@@ -193,7 +196,7 @@ export function foldSession(events: readonly JournalEvent[]): FoldedSession {
         problems.push(event);
         break;
       case 'reminder':
-        if (event.payload.action !== 'shown') closedReminders.add(`${event.payload.reminder}@${event.payload.dueSessionMs}`);
+        (event.payload.action === 'shown' ? shownReminders : closedReminders).add(`${event.payload.reminder}@${event.payload.dueSessionMs}`);
         break;
       case 'clock-jump':
         clockJumps.push(event);
@@ -225,6 +228,7 @@ export function foldSession(events: readonly JournalEvent[]): FoldedSession {
     volume,
     problems,
     closedReminders,
+    shownReminders,
     clockJumps,
     integrationNote,
   };

@@ -211,7 +211,8 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
     const due = dueReminders(this.settings, this.meta, this.folded, this.clock.now());
     for (const reminder of due) {
       const key = reminderKey(reminder);
-      if (this.shownReminders.has(key)) continue;
+      // Shown earlier in this page, or before a reload or crash (the journal says so).
+      if (this.shownReminders.has(key) || this.folded.shownReminders.has(key)) continue;
       this.shownReminders.add(key);
       this.journal({ kind: 'reminder', payload: { reminder: reminder.reminder, action: 'shown', dueSessionMs: reminder.dueSessionMs } });
     }
