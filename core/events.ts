@@ -108,6 +108,17 @@ const clockJumpPayload = z.strictObject({
   likelyCause: z.enum(['suspend-or-clock-forward', 'clock-back']),
 });
 
+/**
+ * The session started past a pre-flight check with failing lines, after the facilitator
+ * confirmed them: what they knowingly accepted, for review.
+ */
+const preflightConfirmedPayload = z.strictObject({
+  lines: z
+    .array(z.strictObject({ check: z.string().max(40), label: z.string().max(200), detail: z.string().max(2000) }))
+    .min(1)
+    .max(20),
+});
+
 const sessionStartedPayload = z.strictObject({ playlistId: slugId, playlistTitle: z.string() });
 const playbackPayload = z.strictObject({ action: z.enum(['play', 'pause']), programMs });
 const segmentStartedPayload = z.strictObject({ phaseId: slugId, segmentId: slugId, programMs });
@@ -143,6 +154,7 @@ function eventUnion<Shape extends z.ZodRawShape>(base: Shape) {
     z.strictObject({ ...base, kind: z.literal('playback-problem'), payload: playbackProblemPayload }),
     z.strictObject({ ...base, kind: z.literal('reminder'), payload: reminderPayload }),
     z.strictObject({ ...base, kind: z.literal('clock-jump'), payload: clockJumpPayload }),
+    z.strictObject({ ...base, kind: z.literal('preflight-confirmed'), payload: preflightConfirmedPayload }),
   ]);
 }
 

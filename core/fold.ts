@@ -60,6 +60,8 @@ export interface FoldedSession {
   readonly problems: readonly Extract<JournalEvent, { kind: 'playback-problem' }>[];
   /** Reminders dismissed or logged, by `${reminder}@${dueSessionMs}`. */
   readonly closedReminders: ReadonlySet<string>;
+  /** The pre-flight lines that were failing when the facilitator confirmed and started anyway. */
+  readonly preflightConfirmed: Extract<JournalEvent, { kind: 'preflight-confirmed' }>['payload']['lines'];
   /** Reminders already shown (and journaled as such), by the same key: a resumed session does not log them again. */
   readonly shownReminders: ReadonlySet<string>;
   readonly clockJumps: readonly Extract<JournalEvent, { kind: 'clock-jump' }>[];
@@ -112,6 +114,7 @@ export function foldSession(events: readonly JournalEvent[]): FoldedSession {
   const problems: Extract<JournalEvent, { kind: 'playback-problem' }>[] = [];
   const closedReminders = new Set<string>();
   const shownReminders = new Set<string>();
+  let preflightConfirmed: FoldedSession['preflightConfirmed'] = [];
   const clockJumps: Extract<JournalEvent, { kind: 'clock-jump' }>[] = [];
   let integrationNote: string | undefined;
 
@@ -201,6 +204,9 @@ export function foldSession(events: readonly JournalEvent[]): FoldedSession {
       case 'clock-jump':
         clockJumps.push(event);
         break;
+      case 'preflight-confirmed':
+        preflightConfirmed = event.payload.lines;
+        break;
       case 'session-started':
         break;
       default:
@@ -229,6 +235,7 @@ export function foldSession(events: readonly JournalEvent[]): FoldedSession {
     problems,
     closedReminders,
     shownReminders,
+    preflightConfirmed,
     clockJumps,
     integrationNote,
   };

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { foldSession, programMsAt, sessionMsFromJournal } from '../core/fold';
+import type { PreflightLine } from '../core/preflight';
 import type { SessionSetup } from '../core/session';
 import { AudioOutput } from './audio/AudioOutput';
 import { CuratorPreview } from './audio/CuratorPreview';
@@ -74,10 +75,15 @@ export function App() {
   }, []);
 
   const startSession = useCallback(
-    async (playlistId: string, setup: SessionSetup) => {
+    async (playlistId: string, setup: SessionSetup, confirmed: readonly PreflightLine[]) => {
       const output = audioOutput();
       const playlist = await callOrThrow('playlists:get', { playlistId });
       const meta = await callOrThrow('sessions:start', { playlistId, ...setup });
+      if (confirmed.length > 0) {
+        // What the facilitator knowingly started past, kept with the session for review.
+        const lines = confirmed.map((line) => ({ check: line.id, label: line.label, detail: line.detail.slice(0, 2000) }));
+        await callOrThrow('journal:append', { sessionId: meta.id, events: [{ id: crypto.randomUUID(), kind: 'preflight-confirmed', sessionMs: 0, payload: { lines } }] });
+      }
       const session = new LiveSession(meta, playlist, output, settingsClient.getState().settings, undefined, diagnosticSpeed());
       replaceLive(session);
       navigate({ screen: 'live', sessionId: meta.id });

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { Playlist } from '../../core/playlist';
 import { installFixturePlaylist } from '../support/fixture-playlist';
+import { readJournalFile } from '../support/journal-file';
 import { removeDataDir, startWebHost, type RunningWebHost } from '../support/web-host';
 
 let host: RunningWebHost | undefined;
@@ -58,6 +59,17 @@ test('the pre-flight check shows each problem with its fix, and starts only afte
   await start.click();
   await page.waitForURL(/#\/live\//);
   await expect(page.getByTestId('session-clock')).toBeVisible();
+
+  // What was confirmed is kept with the session, and review shows it.
+  const sessionId = new URL(page.url()).hash.split('/').at(-1) as string;
+  await expect
+    .poll(async () => (await readJournalFile(host?.dataDir ?? '', sessionId)).filter((event) => event.kind === 'preflight-confirmed').length)
+    .toBe(1);
+  const journal = await readJournalFile(host.dataDir, sessionId);
+  const confirmed = journal.find((event) => event.kind === 'preflight-confirmed')?.payload.lines as { check: string }[];
+  expect(confirmed.map((line) => line.check).sort()).toEqual(['analysed', 'files', 'power-save']);
+  await page.goto(`${host.url}/#/review/${sessionId}`);
+  await expect(page.getByTestId('preflight-confirmed')).toContainText('gone-since-curation.flac');
 });
 
 test('going back from the pre-flight check starts nothing', async ({ page }) => {

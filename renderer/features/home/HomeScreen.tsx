@@ -9,7 +9,8 @@ import { runPreflight } from './preflight-facts';
 import { useHostData } from '../../use-host-data';
 
 interface HomeScreenProps {
-  readonly onStart: (playlistId: string, setup: SessionSetup) => Promise<void>;
+  /** `confirmed`: the pre-flight lines that were failing when the facilitator chose to start anyway. */
+  readonly onStart: (playlistId: string, setup: SessionSetup, confirmed: readonly PreflightLine[]) => Promise<void>;
   readonly onResume: (sessionId: string) => Promise<void>;
   /** The output the settings choose, for the pre-flight check. */
   readonly outputDeviceId: string;
@@ -57,7 +58,7 @@ export function HomeScreen({ onStart, onResume, outputDeviceId }: HomeScreenProp
     void run(async () => {
       const lines = await runPreflight(chosen, outputDeviceId);
       if (!alwaysShow && lines.every((line) => line.ok)) {
-        await onStart(chosen, setup);
+        await onStart(chosen, setup, []);
         return;
       }
       setPreflight({ playlistId: chosen, lines });
@@ -103,7 +104,7 @@ export function HomeScreen({ onStart, onResume, outputDeviceId }: HomeScreenProp
           lines={preflight.lines}
           busy={busy}
           onClose={() => setPreflight(undefined)}
-          onStart={() => void run(() => onStart(preflight.playlistId, setup))}
+          onStart={(confirmed) => void run(() => onStart(preflight.playlistId, setup, confirmed))}
         />
       ) : null}
 

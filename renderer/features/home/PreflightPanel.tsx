@@ -4,8 +4,8 @@ import { canStart, type PreflightLine } from '../../../core/preflight';
 interface PreflightPanelProps {
   readonly lines: readonly PreflightLine[];
   readonly busy: boolean;
-  /** Called once the check allows a start (confirmed past any failing line). */
-  readonly onStart: () => void;
+  /** Called once the check allows a start, with the failing lines the facilitator confirmed past. */
+  readonly onStart: (confirmed: readonly PreflightLine[]) => void;
   readonly onClose: () => void;
 }
 
@@ -57,7 +57,7 @@ export function PreflightPanel({ lines, busy, onStart, onClose }: PreflightPanel
         </label>
       ) : null}
       <div className="row">
-        <button type="button" className="primary" disabled={busy || !decision.allowed} onClick={onStart}>
+        <button type="button" className="primary" disabled={busy || !decision.allowed} onClick={() => decision.allowed && onStart(decision.confirmed)}>
           {busy ? 'Starting…' : failing.length === 0 ? 'Start session now' : 'Start with warnings'}
         </button>
         <button type="button" onClick={onClose} disabled={busy}>

@@ -58,6 +58,18 @@ export function SessionSummary({ meta, folded, plan, kinds }: SessionSummaryProp
           ))}
         </ul>
       )}
+      {folded.preflightConfirmed.length > 0 ? (
+        <div className="preflight-confirmed" data-testid="preflight-confirmed">
+          <h2>Started past the pre-flight check</h2>
+          <ul className="plain-list">
+            {folded.preflightConfirmed.map((line) => (
+              <li key={line.check}>
+                <strong>{line.label}</strong>: {line.detail}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       {autoClosed > 0 ? <p className="muted">{autoClosed} span(s) were still open and were closed when the session ended.</p> : null}
     </section>
   );
