@@ -30,6 +30,7 @@ export const channels = [
   'playlists:import',
   'playlists:export-m3u8',
   'playlists:export-folder',
+  'playlists:open-portable',
   'preflight:facts',
   'encryption:status',
   'encryption:enable',

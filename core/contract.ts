@@ -177,7 +177,7 @@ export const contract = {
   'library:cancel': { request: noArguments, response: libraryJobSchema.nullable() },
   /** A native picker in the desktop app; the web host answers "unsupported" (the path is typed). */
   'dialog:choose': {
-    request: z.strictObject({ purpose: z.enum(['library-folder', 'playlist-file', 'export-folder']) }),
+    request: z.strictObject({ purpose: z.enum(['library-folder', 'playlist-file', 'export-folder', 'portable-folder']) }),
     response: z.strictObject({ path: z.string().nullable() }),
   },
   /** Writes a user playlist (the editor's autosave); bundled playlists are read-only. */
@@ -194,6 +194,14 @@ export const contract = {
   'playlists:export-m3u8': {
     request: z.strictObject({ playlistId: slugId, phaseId: slugId.optional() }),
     response: z.strictObject({ fileName: z.string(), text: z.string() }),
+  },
+  /**
+   * Opens a portable folder exported by another Attune: its playlist.json becomes one of the
+   * user's playlists (paths made absolute) and the folder joins the library so its audio plays.
+   */
+  'playlists:open-portable': {
+    request: z.strictObject({ path: absolutePath }),
+    response: z.strictObject({ playlist: playlistSchema, notes: z.array(z.string()) }),
   },
   /** Copies the playlist and its audio into `<destination>/<playlist id>/` with relative paths. */
   'playlists:export-folder': { request: z.strictObject({ playlistId: slugId, destination: absolutePath }), response: libraryJobSchema },

@@ -90,7 +90,10 @@ async function choosePath(purpose: ChoosePurpose): Promise<string | null> {
   const options: OpenDialogOptions =
     purpose === 'playlist-file'
       ? { title: 'Import a playlist', properties: ['openFile'], filters: [{ name: 'Playlists', extensions: ['m3u', 'm3u8', 'pls', 'xspf'] }] }
-      : { title: purpose === 'library-folder' ? 'Add a music folder' : 'Export to a folder', properties: ['openDirectory', 'createDirectory'] };
+      : {
+          title: purpose === 'library-folder' ? 'Add a music folder' : purpose === 'portable-folder' ? 'Open a portable playlist folder' : 'Export to a folder',
+          properties: purpose === 'portable-folder' ? ['openDirectory'] : ['openDirectory', 'createDirectory'],
+        };
   const choice = mainWindow === undefined ? await dialog.showOpenDialog(options) : await dialog.showOpenDialog(mainWindow, options);
   return choice.canceled ? null : (choice.filePaths[0] ?? null);
 }

@@ -4,6 +4,7 @@ import type { Handlers, PreflightHostFacts } from '../../core/contract';
 import { exportM3u8 } from '../../core/playlist-formats';
 import type { Playlist } from '../../core/playlist';
 import { ContractFailure } from '../../core/result';
+import { isInsideFolder } from './inside-folder';
 import type { LibraryService } from './library/library-service';
 import { importPlaylistFile } from './library/playlist-import';
 import { exportPortableFolder } from './library/portable-export';
@@ -11,7 +12,7 @@ import { readTrack } from './library/read-track';
 import type { PlaylistStore } from './playlist-store';
 import type { PlaylistCatalog } from './playlists';
 
-export type ChoosePurpose = 'library-folder' | 'playlist-file' | 'export-folder';
+export type ChoosePurpose = 'library-folder' | 'playlist-file' | 'export-folder' | 'portable-folder';
 
 export interface LibraryServices {
   readonly library: LibraryService;
@@ -40,6 +41,7 @@ export type LibraryChannel =
   | 'playlists:import'
   | 'playlists:export-m3u8'
   | 'playlists:export-folder'
+  | 'playlists:open-portable'
   | 'preflight:facts';
 
 const fileSegmentsOf = (playlist: Playlist) =>
@@ -132,6 +134,21 @@ export function createLibraryHandlers({ library, playlists, playlistStore, dataD
         const missing = result.missing.length === 0 ? '' : ` ${result.missing.length} file(s) were missing and are not in the folder.`;
         return `Exported to ${result.folder}: ${result.copiedFiles} file(s) copied.${missing}`;
       });
+    },
+    'playlists:open-portable': async ({ path: folder }) => {
+      const playlist = await playlistStore.adoptPortable(path.resolve(folder));
+      const notes: string[] = [];
+      // The folder joins the library so media may serve its audio; inside an existing folder it already is.
+      const roots = library.roots();
+      if (!roots.some((root) => isInsideFolder(root, path.resolve(folder)))) {
+        try {
+          await library.addRoot(path.resolve(folder));
+          notes.push(`${path.resolve(folder)} was added to the library folders so its audio can play.`);
+        } catch (error) {
+          notes.push(`Its folder could not be added to the library (${error instanceof Error ? error.message : String(error)}); add it on the Library screen so its audio can play.`);
+        }
+      }
+      return { playlist, notes };
     },
     'preflight:facts': async ({ playlistId }) => {
       const { playlist, filePath } = await playlists.getWithFile(playlistId);

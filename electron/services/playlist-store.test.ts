@@ -92,3 +92,52 @@ describe('PlaylistStore', () => {
     await expect(store.delete(created.id)).rejects.toMatchObject({ code: 'not-found' });
   });
 });
+
+describe('PlaylistStore.adoptPortable', () => {
+  it('makes a portable folder\'s playlist one of the user\'s, with absolute paths inside the folder and a free id', async () => {
+    const folder = await mkdtemp(path.join(os.tmpdir(), 'attune-portable-'));
+    try {
+      const portable = {
+        format: 'attune.playlist',
+        version: 1,
+        id: 'evening',
+        title: 'Evening',
+        phases: [
+          {
+            id: 'onset',
+            kind: 'onset',
+            title: 'Onset',
+            targetMinutes: 30,
+            segments: [
+              { type: 'file', id: 'a', path: 'audio/001 - A.flac' },
+              { type: 'file', id: 'b', path: '/elsewhere/b.flac' },
+            ],
+          },
+        ],
+      };
+      await writeFile(path.join(folder, 'playlist.json'), JSON.stringify(portable));
+      await store.create('Evening');
+      const adopted = await store.adoptPortable(folder);
+      expect(adopted.id).toBe('evening-2');
+      expect(adopted.phases[0]?.segments.map((segment) => (segment.type === 'file' ? segment.path : ''))).toEqual([
+        path.join(folder, 'audio', '001 - A.flac'),
+        '/elsewhere/b.flac',
+      ]);
+      expect((await catalog.get('evening-2')).title).toBe('Evening');
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('says what is wrong with a folder that is not a portable export, and saves nothing', async () => {
+    const folder = await mkdtemp(path.join(os.tmpdir(), 'attune-not-portable-'));
+    try {
+      await expect(store.adoptPortable(folder)).rejects.toThrow(/no playlist\.json/);
+      await writeFile(path.join(folder, 'playlist.json'), '{"format":"attune.playlist"');
+      await expect(store.adoptPortable(folder)).rejects.toMatchObject({ code: 'invalid-data' });
+      expect(await readdir(userDir)).toEqual([]);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,11 +1,11 @@
-import { mkdir, rename } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { PlaylistSummary } from '../../core/contract';
-import { playlistTargetMinutes, playlistSchema, type Playlist } from '../../core/playlist';
+import { parsePlaylistText, playlistTargetMinutes, playlistSchema, type Playlist } from '../../core/playlist';
 import { duplicatePlaylist, newPlaylist, uniqueSlug } from '../../core/playlist-edit';
 import { ContractFailure } from '../../core/result';
 import { writeFileAtomically } from './durable-fs';
-import type { PlaylistCatalog } from './playlists';
+import { maxPlaylistBytes, type PlaylistCatalog } from './playlists';
 
 const starterPresets = { onset: 'breath', peak: 'drone', return: 'earth' } as const;
 
@@ -84,6 +84,36 @@ export class PlaylistStore {
     }
     await this.save(copy);
     return copy;
+  }
+
+  /**
+   * A portable folder's playlist as one of the user's own: relative paths become absolute
+   * inside the folder (a path that leads out of it is left as written, and media will refuse
+   * it), and the id changes when one like it is taken.
+   */
+  async adoptPortable(folder: string): Promise<Playlist> {
+    const playlistFile = path.join(folder, 'playlist.json');
+    const stats = await stat(playlistFile).catch(() => undefined);
+    if (stats === undefined) throw new ContractFailure('not-found', `${folder} has no playlist.json; choose the folder an Attune portable export made`);
+    if (!stats.isFile() || stats.size > maxPlaylistBytes) throw new ContractFailure('invalid-data', `${playlistFile} is not a playlist file Attune can read`);
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(await readFile(playlistFile));
+    } catch {
+      throw new ContractFailure('invalid-data', `${playlistFile} is not valid UTF-8 text`);
+    }
+    const parsed = parsePlaylistText(text);
+    if (!parsed.ok) throw new ContractFailure('invalid-data', `${playlistFile}: ${parsed.error.message}`);
+    const playlist = structuredClone(parsed.value);
+    for (const phase of playlist.phases) {
+      for (const segment of [...phase.segments, ...(phase.extras ?? [])]) {
+        if (segment.type === 'file' && !path.isAbsolute(segment.path)) segment.path = path.resolve(folder, segment.path);
+      }
+    }
+    const taken = await this.takenIds();
+    if (taken.has(playlist.id)) playlist.id = uniqueSlug(playlist.id, taken, 'playlist');
+    await this.save(playlist);
+    return playlist;
   }
 
   /** Moves the file into `playlists/deleted/`: a playlist removed by mistake can be put back by hand. */

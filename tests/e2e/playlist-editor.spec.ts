@@ -1,4 +1,4 @@
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
@@ -340,4 +340,46 @@ test('a playlist built in the editor passes the pre-flight check for its music a
   await check.getByRole('button', { name: 'Start with warnings' }).click();
   await page.waitForURL(/#\/live\//);
   await expect(page.getByTestId('now-playing')).toContainText('tone-440hz-normal');
+});
+
+test('a portable folder opens in another Attune: the playlist is there and its music plays from the folder', async ({ page }) => {
+  test.setTimeout(90_000);
+  await scanLibrary(page);
+  await newPlaylist(page, 'Travel set', 'travel-set');
+  await addByKeyboard(page, ['tone', 'pink'], 'Peak');
+  await expect(page.locator('.save-indicator')).toHaveText('Saved');
+  const destination = await mkdtemp(path.join(os.tmpdir(), 'attune-travel-'));
+  const elsewhere = await mkdtemp(path.join(os.tmpdir(), 'attune-other-machine-'));
+  const otherHost = await startWebHost();
+  try {
+    await page.getByLabel('Folder to export into (full path)').fill(destination);
+    await page.getByRole('button', { name: 'Export here' }).click();
+    await expect(page.locator('.playlist-export .job-summary')).toContainText('2 file(s) copied', { timeout: 30_000 });
+    // Carried to another machine: the folder moves, the original library is not there.
+    const carried = path.join(elsewhere, 'travel-set');
+    await cp(path.join(destination, 'travel-set'), carried, { recursive: true });
+    await rm(destination, { recursive: true, force: true });
+
+    await page.goto(`${otherHost.url}/#/playlists`);
+    await page.getByLabel('Portable folder (full path)').fill(path.join(elsewhere, 'nothing-here'));
+    await page.getByRole('button', { name: 'Open folder' }).click();
+    await expect(page.getByRole('alert')).toContainText('no playlist.json');
+    await page.getByLabel('Portable folder (full path)').fill(carried);
+    await page.getByRole('button', { name: 'Open folder' }).click();
+    await expect(page).toHaveURL(/#\/playlists\/travel-set$/);
+    await expect(titlesOf(page, 'peak')).toHaveText(['drone soundscape', 'tone-440hz-normal', 'pink-noise-normal']);
+    await expect(page.locator('.warning-item[data-warning-id^="missing:"], .warning-item[data-warning-id^="unreadable:"]')).toHaveCount(0);
+
+    const segmentIds = await rowsOf(page, 'peak').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-segment-id')));
+    const statuses = await page.evaluate(
+      async (ids) => Promise.all(ids.map(async (id) => (await fetch(`media/travel-set/${id}`, { headers: { range: 'bytes=0-15' } })).status)),
+      segmentIds.slice(1) as string[],
+    );
+    expect(statuses).toEqual([206, 206]);
+  } finally {
+    await otherHost.stop();
+    await removeDataDir(otherHost.dataDir);
+    await rm(destination, { recursive: true, force: true });
+    await rm(elsewhere, { recursive: true, force: true });
+  }
 });

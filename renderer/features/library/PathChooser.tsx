@@ -2,7 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { call, hostKind } from '../../bridge/attune-bridge';
 
 interface PathChooserProps {
-  readonly purpose: 'library-folder' | 'playlist-file' | 'export-folder';
+  readonly purpose: 'library-folder' | 'playlist-file' | 'export-folder' | 'portable-folder';
   /** What the path is for, e.g. "Music folder to add". */
   readonly label: string;
   /** The desktop picker's button, e.g. "Choose folder…". */

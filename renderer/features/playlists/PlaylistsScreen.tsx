@@ -6,6 +6,7 @@ import { phaseKinds } from '../../../core/playlist';
 import { call } from '../../bridge/attune-bridge';
 import { hrefFor, navigate } from '../../routes';
 import { useHostData } from '../../use-host-data';
+import { PathChooser } from '../library/PathChooser';
 import { ImportPanel } from './ImportPanel';
 import '../library/library.css';
 import './playlists.css';
@@ -25,6 +26,14 @@ async function createFromImport(imported: PlaylistImport, kind: string): Promise
   const saved = await call('playlists:save', { playlist: valid.value });
   if (!saved.ok) return `The playlist was created but the tracks could not be saved into it: ${saved.error.message}`;
   navigate({ screen: 'playlist', playlistId: playlist.id });
+  return undefined;
+}
+
+/** Opens a portable folder as one of the user's playlists and goes to its editor; an error in words otherwise. */
+async function openPortable(folder: string): Promise<string | undefined> {
+  const opened = await call('playlists:open-portable', { path: folder });
+  if (!opened.ok) return opened.error.message;
+  navigate({ screen: 'playlist', playlistId: opened.value.playlist.id });
   return undefined;
 }
 
@@ -76,6 +85,20 @@ export function PlaylistsScreen() {
             <PlaylistRow key={`bundled/${summary.fileName}`} summary={summary} onDuplicate={duplicate} onDeleted={reload} />
           ))}
         </ul>
+      </section>
+      <section className="panel" aria-labelledby="portable-heading">
+        <h2 id="portable-heading">Open a portable folder</h2>
+        <p className="muted">
+          A folder exported by Attune (with its playlist.json and audio): it becomes one of your playlists, and the folder joins the library so its music plays.
+        </p>
+        <PathChooser
+          purpose="portable-folder"
+          label="Portable folder (full path)"
+          chooseLabel="Choose folder…"
+          submitLabel="Open folder"
+          placeholder="/media/usb-stick/evening-set"
+          onPath={openPortable}
+        />
       </section>
       <section className="panel" aria-labelledby="import-heading">
         <h2 id="import-heading">Import a playlist file</h2>
