@@ -1,4 +1,4 @@
-import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
@@ -166,4 +166,23 @@ test('previews are refused while a session plays', async ({ page }) => {
   const previews = page.locator('.track-table').getByRole('button', { name: /^Preview / });
   await expect(previews).toHaveCount(3);
   for (const button of await previews.all()) await expect(button).toBeDisabled();
+});
+
+test('a library index that cannot be read is kept aside, the screen says so, and a scan rebuilds it', async ({ page }) => {
+  const damaged = await startWebHost();
+  try {
+    const music = await smallLibrary();
+    await mkdir(path.join(damaged.dataDir, 'library'), { recursive: true });
+    await writeFile(path.join(damaged.dataDir, 'library', 'index.json'), '{"version": 1, "tracks": [');
+    await page.goto(`${damaged.url}/#/library`);
+    await expect(page.getByRole('status').filter({ hasText: 'The library index was not valid JSON' })).toBeVisible();
+    await addRoot(page, music);
+    await page.getByRole('button', { name: 'Scan library' }).click();
+    await expect(page.locator('.job-summary')).toContainText('3 tracks in the library', { timeout: 30_000 });
+    const kept = (await readdir(path.join(damaged.dataDir, 'library'))).filter((name) => name.startsWith('index.json.unreadable-'));
+    expect(kept).toHaveLength(1);
+  } finally {
+    await damaged.stop();
+    await removeDataDir(damaged.dataDir);
+  }
 });

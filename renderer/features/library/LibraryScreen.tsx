@@ -41,6 +41,11 @@ function Library({ client, audio }: { readonly client: LibraryClient; readonly a
     <div className="library">
       <h1>Library</h1>
       {view.status === 'loading' ? <p className="muted">Reading the library…</p> : null}
+      {view.status === 'ready' && view.value.notice !== undefined ? (
+        <p className="notice" role="status">
+          {view.value.notice}
+        </p>
+      ) : null}
       {view.status === 'error' ? (
         <p className="error" role="alert">
           The library could not be read: {view.message}
