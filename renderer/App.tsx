@@ -4,7 +4,7 @@ import type { PreflightLine } from '../core/preflight';
 import type { SessionSetup } from '../core/session';
 import { AudioOutput } from './audio/AudioOutput';
 import { CuratorPreview } from './audio/CuratorPreview';
-import { callOrThrow } from './bridge/attune-bridge';
+import { call, callOrThrow } from './bridge/attune-bridge';
 import { EncryptionClient } from './features/encryption/EncryptionClient';
 import { UnlockPanel } from './features/encryption/UnlockPanel';
 import { HomeScreen } from './features/home/HomeScreen';
@@ -79,6 +79,8 @@ export function App() {
       const output = audioOutput();
       const playlist = await callOrThrow('playlists:get', { playlistId });
       const meta = await callOrThrow('sessions:start', { playlistId, ...setup });
+      // Library work (a scan, loudness analysis) uses every core: it stops for the session.
+      void call('library:cancel', {});
       if (confirmed.length > 0) {
         // What the facilitator knowingly started past, kept with the session for review.
         const lines = confirmed.map((line) => ({ check: line.id, label: line.label, detail: line.detail.slice(0, 2000) }));
@@ -97,6 +99,7 @@ export function App() {
     async (sessionId: string) => {
       const output = audioOutput();
       const opened = await callOrThrow('sessions:open', { sessionId });
+      void call('library:cancel', {});
       const playlist = await callOrThrow('playlists:get', { playlistId: opened.meta.playlistId });
       const folded = foldSession(opened.events);
       const sessionMs = sessionMsFromJournal(opened.events, Date.now());

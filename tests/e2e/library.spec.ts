@@ -149,7 +149,7 @@ test('a long scan shows a progress bar with counts and the current file, and Can
   await expect(page.locator('.root-row')).toHaveCount(0);
 });
 
-test('previews are refused while a session plays', async ({ page }) => {
+test('previews, scans and measuring wait while a session plays', async ({ page }) => {
   const folder = await smallLibrary();
   await page.goto(`${host.url}/#/library`);
   await addRoot(page, folder);
@@ -166,6 +166,27 @@ test('previews are refused while a session plays', async ({ page }) => {
   const previews = page.locator('.track-table').getByRole('button', { name: /^Preview / });
   await expect(previews).toHaveCount(3);
   for (const button of await previews.all()) await expect(button).toBeDisabled();
+  await expect(page.getByText(/scanning and measuring wait until it has ended/)).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Scan library' })).toBeDisabled();
+});
+
+test('starting a session cancels a running scan, so the music has the computer', async ({ page }) => {
+  const folder = await largeLibrary(600);
+  await page.goto(`${host.url}/#/library`);
+  await addRoot(page, folder);
+  await page.getByRole('button', { name: 'Scan library' }).click();
+  await expect(page.getByRole('progressbar', { name: 'Library progress' })).toBeVisible();
+  await page.getByRole('navigation').getByRole('link', { name: 'Start' }).click();
+  await page.getByRole('radio', { name: /Generative session/ }).check();
+  await startSessionFromHome(page);
+  const jobState = () =>
+    page.evaluate(async () => {
+      const answer = (await (await fetch('api/library:job', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as {
+        value: { state: string } | null;
+      };
+      return answer.value?.state;
+    });
+  await expect.poll(jobState).toBe('cancelled');
 });
 
 test('a library index that cannot be read is kept aside, the screen says so, and a scan rebuilds it', async ({ page }) => {

@@ -60,8 +60,16 @@ function Library({ client, audio }: { readonly client: LibraryClient; readonly a
               A scan finds the audio files in these folders (only new or changed files are read again), then measures the loudness of every track
               without trustworthy ReplayGain tags, so each plays at the same loudness.
             </p>
+            {audio.liveRunning ? (
+              <p className="notice">A session is playing: scanning and measuring wait until it has ended, so they never take the computer from the music.</p>
+            ) : null}
             <div className="row">
-              <button type="button" className="primary" disabled={running || view.value.roots.length === 0} onClick={() => void act(() => client.scan())}>
+              <button
+                type="button"
+                className="primary"
+                disabled={running || audio.liveRunning || view.value.roots.length === 0}
+                onClick={() => void act(() => client.scan())}
+              >
                 Scan library
               </button>
             </div>
@@ -72,7 +80,7 @@ function Library({ client, audio }: { readonly client: LibraryClient; readonly a
               </p>
             ) : null}
           </section>
-          <TracksPanel tracks={view.value.tracks} audio={audio} busy={running} onAnalyse={(paths) => void act(() => client.analyse(paths))} />
+          <TracksPanel tracks={view.value.tracks} audio={audio} busy={running || audio.liveRunning} onAnalyse={(paths) => void act(() => client.analyse(paths))} />
           <UnreadablePanel view={view.value} />
         </>
       ) : null}
