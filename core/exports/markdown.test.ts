@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { expectGolden } from '../../tests/fixtures/sessions/golden';
 import { loadHostileSession } from '../../tests/fixtures/sessions/hostile-session';
+import { journalEventSchema } from '../events';
 import { defaultMarkKinds } from '../mark-kinds';
 import { toMarkdown } from './markdown';
 import { buildSessionExport } from './session-export';
@@ -85,5 +86,24 @@ describe('toMarkdown', () => {
 
   it('writes wall-clock times in the time zone asked for', () => {
     expect(toMarkdown(model, { timeZone: 'Asia/Tokyo' })).toContain('- **Started:** 2026-11-21 18:00:00 Asia/Tokyo');
+  });
+});
+
+describe('a session started past the pre-flight check', () => {
+  it('names what was confirmed among the session facts, escaped like any free text', () => {
+    const confirmed = journalEventSchema.parse({
+      id: '00000000-0000-4000-8000-00000000f11e',
+      seq: opened.events.length,
+      wallTime: opened.events.at(-1)?.wallTime,
+      sessionMs: 0,
+      kind: 'preflight-confirmed',
+      payload: { lines: [{ check: 'files', label: 'Every file present and readable', detail: '1 of 9 files cannot be played: "<b>gone</b>" (missing)' }] },
+    });
+    const withConfirmation = buildSessionExport({ ...opened, events: [...opened.events, confirmed] }, playlist, defaultMarkKinds);
+    const markdown = toMarkdown(withConfirmation);
+    expect(markdown).toContain('Started past the pre-flight check');
+    expect(markdown).toContain('Every file present and readable: 1 of 9 files cannot be played');
+    expect(markdown).not.toMatch(/(?<!\\)<b>/);
+    expect(toMarkdown(model)).not.toContain('pre-flight');
   });
 });

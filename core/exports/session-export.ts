@@ -57,6 +57,8 @@ export interface ExportFacts {
   readonly playbackProblems: number;
   /** What was repaired or skipped when the journal was read. */
   readonly journalRepairs: readonly string[];
+  /** Pre-flight lines that were failing when the facilitator confirmed and started anyway ("label: detail"). */
+  readonly preflightConfirmed: readonly string[];
 }
 
 export interface ExportPhase {
@@ -447,6 +449,7 @@ export function buildSessionExport(opened: OpenedSession, playlist: Playlist | u
     marksTakenBack: folded.deletedMarks.length,
     playbackProblems: folded.problems.length,
     journalRepairs: opened.repairs,
+    preflightConfirmed: folded.preflightConfirmed.map((line) => `${line.label}: ${line.detail}`),
   };
 
   return {

@@ -76,6 +76,7 @@ export function toJson(model: SessionExport): string {
       marksTakenBack: facts.marksTakenBack,
       playbackProblems: facts.playbackProblems,
       journalRepairs: [...facts.journalRepairs],
+      preflightConfirmed: [...facts.preflightConfirmed],
     },
     phases: model.phases.map((phase) => ({
       id: phase.id,

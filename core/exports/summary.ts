@@ -37,6 +37,7 @@ export function summaryFacts(model: SessionExport, options: SummaryOptions = {})
     facts.marksTakenBack > 0 ? { label: 'Marks taken back', value: String(facts.marksTakenBack) } : undefined,
     facts.playbackProblems > 0 ? { label: 'Playback problems', value: String(facts.playbackProblems) } : undefined,
     facts.journalRepairs.length > 0 ? { label: 'Journal repairs', value: facts.journalRepairs.join('; ') } : undefined,
+    facts.preflightConfirmed.length > 0 ? { label: 'Started past the pre-flight check', value: facts.preflightConfirmed.join('; ') } : undefined,
   ];
   return list.filter((fact): fact is Fact => fact !== undefined);
 }
