@@ -1,9 +1,9 @@
-import { useDeferredValue, useMemo, useState } from 'react';
 import type { LibraryTrack } from '../../../core/library';
 import { useExternalState } from '../../use-external-state';
-import { trackPreviewItem, type CuratorAudio } from './curator-audio';
+import { isPreviewing, trackPreviewItem, type CuratorAudio } from './curator-audio';
 import { Pager } from './Pager';
-import { filterTracks, loudnessText, pageOf, searchText, trackDuration, trackTitle } from './track-format';
+import { loudnessText, trackDuration, trackTitle } from './track-format';
+import { useTrackSearch } from './use-track-search';
 
 const pageSize = 100;
 
@@ -14,12 +14,7 @@ interface TrackTableProps {
 
 /** Every library track, filtered by a query and shown a page at a time (a library can hold thousands). */
 export function TrackTable({ tracks, audio }: TrackTableProps) {
-  const [query, setQuery] = useState('');
-  const [page, setPage] = useState(0);
-  const deferredQuery = useDeferredValue(query);
-  const indexed = useMemo(() => tracks.map((track) => ({ track, text: searchText(track) })), [tracks]);
-  const matching = useMemo(() => filterTracks(indexed, deferredQuery, (entry) => entry.text), [indexed, deferredQuery]);
-  const shown = pageOf(matching, page, pageSize);
+  const { query, setQuery, shown, setPage } = useTrackSearch(tracks, pageSize);
   const preview = useExternalState(audio.preview);
 
   return (
@@ -31,10 +26,7 @@ export function TrackTable({ tracks, audio }: TrackTableProps) {
             type="search"
             value={query}
             placeholder="Filter by title, artist, album or file"
-            onChange={(event) => {
-              setQuery(event.target.value);
-              setPage(0);
-            }}
+            onChange={(event) => setQuery(event.target.value)}
           />
         </label>
         <Pager page={shown} noun="tracks" onPage={setPage} />
@@ -61,7 +53,7 @@ export function TrackTable({ tracks, audio }: TrackTableProps) {
         </thead>
         <tbody>
           {shown.items.map(({ track }) => {
-            const playing = preview.status !== 'idle' && preview.status !== 'failed' && preview.id === track.path;
+            const playing = isPreviewing(preview, track.path);
             const title = trackTitle(track);
             const loudness = loudnessText(track);
             return (

@@ -1,7 +1,7 @@
 import { segmentFromTrack, type LibraryTrack } from '../../../core/library';
 import { trackGain } from '../../../core/loudness';
 import type { Segment } from '../../../core/playlist';
-import type { CuratorPreview, PreviewItem } from '../../audio/CuratorPreview';
+import type { CuratorPreview, CuratorPreviewState, PreviewItem } from '../../audio/CuratorPreview';
 import { libraryMediaUrl, mediaUrl } from '../../bridge/attune-bridge';
 
 /** What the curator's screens need to be heard: the one shared preview, and what it must respect. */
@@ -12,6 +12,9 @@ export interface CuratorAudio {
   /** The settings' loudness target, toward which every file is normalised. */
   readonly targetLufs: number;
 }
+
+/** Whether the preview with this id is loading or sounding now (a failed one is not). */
+export const isPreviewing = (state: CuratorPreviewState, id: string): boolean => (state.status === 'loading' || state.status === 'playing') && state.id === id;
 
 /** A library track to preview: as the segment it would become, at the gain a session would give it. */
 export function trackPreviewItem(track: LibraryTrack, targetLufs: number): PreviewItem {

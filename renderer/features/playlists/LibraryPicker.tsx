@@ -1,10 +1,11 @@
-import { useDeferredValue, useId, useMemo, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import type { LibraryTrack } from '../../../core/library';
 import { trackLoudness } from '../../../core/library';
 import { useExternalState } from '../../use-external-state';
-import { trackPreviewItem, type CuratorAudio } from '../library/curator-audio';
+import { isPreviewing, trackPreviewItem, type CuratorAudio } from '../library/curator-audio';
 import { Pager } from '../library/Pager';
-import { filterTracks, pageOf, searchText, signedDecimal, trackDuration, trackTitle } from '../library/track-format';
+import { signedDecimal, trackDuration, trackTitle } from '../library/track-format';
+import { useTrackSearch } from '../library/use-track-search';
 import type { DragItem } from './editor-model';
 import { hrefFor } from '../../routes';
 
@@ -28,14 +29,9 @@ function loudnessShort(track: LibraryTrack): string {
 
 /** The library as a searchable list: tracks are dragged into a phase, or selected and added with the keyboard. */
 export function LibraryPicker({ tracks, phases, suggestedPhaseId, audio, onAdd, onDragStart, onDragEnd }: LibraryPickerProps) {
-  const [query, setQuery] = useState('');
-  const [page, setPage] = useState(0);
+  const { query, setQuery, shown, setPage } = useTrackSearch(tracks, pageSize);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [chosenPhase, setChosenPhase] = useState<string | undefined>();
-  const deferredQuery = useDeferredValue(query);
-  const indexed = useMemo(() => tracks.map((track) => ({ track, text: searchText(track) })), [tracks]);
-  const matching = useMemo(() => filterTracks(indexed, deferredQuery, (entry) => entry.text), [indexed, deferredQuery]);
-  const shown = pageOf(matching, page, pageSize);
   const preview = useExternalState(audio.preview);
   const phaseSelectId = useId();
   const byPath = useMemo(() => new Map(tracks.map((track) => [track.path, track])), [tracks]);
@@ -60,10 +56,7 @@ export function LibraryPicker({ tracks, phases, suggestedPhaseId, audio, onAdd, 
           type="search"
           value={query}
           placeholder="Search title, artist, album"
-          onChange={(event) => {
-            setQuery(event.target.value);
-            setPage(0);
-          }}
+          onChange={(event) => setQuery(event.target.value)}
         />
       </label>
       <Pager page={shown} noun="tracks" onPage={setPage} />
@@ -76,7 +69,7 @@ export function LibraryPicker({ tracks, phases, suggestedPhaseId, audio, onAdd, 
         {shown.items.map(({ track }) => {
           const title = trackTitle(track);
           const isSelected = selected.has(track.path);
-          const playing = preview.status !== 'idle' && preview.status !== 'failed' && preview.id === track.path;
+          const playing = isPreviewing(preview, track.path);
           return (
             <li
               key={track.path}

@@ -4,6 +4,7 @@ import { trackGain } from '../../../core/loudness';
 import { soundscapePresets, type Segment, type SoundscapePreset } from '../../../core/playlist';
 import type { PlaylistDraft, SegmentPatch } from '../../../core/playlist-edit';
 import type { CuratorPreviewState } from '../../audio/CuratorPreview';
+import { isPreviewing } from '../library/curator-audio';
 import { loudnessFigures, signedDecimal } from '../library/track-format';
 import { segmentTitle } from './editor-model';
 import { NumberField, TextField } from './fields';
@@ -34,8 +35,8 @@ export function SegmentInspector(props: SegmentInspectorProps) {
   const moveId = useId();
   const key = (field: string) => `${segment.id}:${field}`;
   const title = segmentTitle(segment);
-  const trackPlaying = preview.status !== 'idle' && preview.status !== 'failed' && preview.id === `track:${segment.id}`;
-  const transitionPlaying = preview.status !== 'idle' && preview.status !== 'failed' && preview.id === `transition:${segment.id}`;
+  const trackPlaying = isPreviewing(preview, `track:${segment.id}`);
+  const transitionPlaying = isPreviewing(preview, `transition:${segment.id}`);
 
   return (
     <section className="inspector panel" aria-labelledby="inspector-heading" data-segment-id={segment.id}>
