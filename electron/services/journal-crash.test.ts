@@ -2,11 +2,12 @@ import { spawn } from 'node:child_process';
 import { appendFile, copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JournalEvent } from '../../core/events';
 import { parsePlaylist } from '../../core/playlist';
 import { sessionSetupSchema } from '../../core/session';
+import { bundleChildScript } from '../../tests/support/bundle-child';
+import { seededRandom } from '../../tests/support/seeded-random';
 import { EncryptionService } from './encryption/encryption-service';
 import { clearCodec, type SessionCodec } from './encryption/session-codec';
 import { readJournal } from './journal';
@@ -18,40 +19,18 @@ const encryptedKills = 60;
 const crashPassphrase = 'a passphrase for the crash test';
 /** Every so many kills a torn line is left at the end too, as a power cut can leave one. */
 const tornTailEvery = 10;
-const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 
 let workDir: string;
 let childScript: string;
 
 beforeAll(async () => {
   workDir = await mkdtemp(path.join(os.tmpdir(), 'attune-journal-crash-'));
-  childScript = path.join(workDir, 'journal-crash-child.mjs');
-  await build({
-    entryPoints: [path.join(repoRoot, 'tests', 'support', 'journal-crash-child.ts')],
-    absWorkingDir: repoRoot,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    outfile: childScript,
-    logLevel: 'silent',
-  });
+  childScript = await bundleChildScript('journal-crash-child.ts', workDir);
 });
 
 afterAll(async () => {
   await rm(workDir, { recursive: true, force: true });
 });
-
-/** A small seeded generator, so a failure names the seed that reproduces its timing. */
-function randomFrom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = Math.imul(state ^ (state >>> 15), 1 | state);
-    mixed = (mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed)) ^ mixed;
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 interface ChildRun {
   readonly lines: string[];
@@ -103,7 +82,7 @@ function describeRun(iteration: number, total: number, seed: number): string {
 /** The crash loop: kills the appending child again and again, checking the journal after each kill. */
 async function killRepeatedly({ total, encrypted }: { total: number; encrypted: boolean }): Promise<void> {
   const seed = Date.now() % 1_000_000;
-  const random = randomFrom(seed);
+  const random = seededRandom(seed);
   const dataDir = path.join(workDir, encrypted ? 'data-encrypted' : 'data');
   const setupStore: SessionStore = new SessionStore(dataDir, { codec: () => encryption.codec() });
   const encryption = new EncryptionService({ dataDir, sessions: setupStore, sessionFiles: sessionFileNames, scryptCost: { N: 2 ** 14, r: 8, p: 1 } });

@@ -3,17 +3,16 @@ import { randomUUID } from 'node:crypto';
 import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JournalEventInput } from '../../../core/events';
 import { parsePlaylist } from '../../../core/playlist';
 import { sessionSetupSchema } from '../../../core/session';
+import { bundleChildScript } from '../../../tests/support/bundle-child';
 import { seededRandom } from '../../../tests/support/seeded-random';
 import { SessionStore } from '../sessions';
 import { keyFilePath, readKeyFile, unwrapWithPassphrase } from './key-file';
 import { encryptedCodec, isEncryptedRecord, type SessionCodec } from './session-codec';
 
-const repoRoot = path.resolve(import.meta.dirname, '..', '..', '..');
 const passphrase = 'interrupted but never lost';
 const sessionCount = 24;
 const marksPerSession = 120;
@@ -39,17 +38,7 @@ async function sessionFiles(dataDir: string): Promise<Map<string, string>> {
 
 beforeAll(async () => {
   workDir = await mkdtemp(path.join(os.tmpdir(), 'attune-encryption-crash-'));
-  childScript = path.join(workDir, 'encryption-crash-child.mjs');
-  await build({
-    entryPoints: [path.join(repoRoot, 'tests', 'support', 'encryption-crash-child.ts')],
-    absWorkingDir: repoRoot,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    outfile: childScript,
-    logLevel: 'silent',
-  });
+  childScript = await bundleChildScript('encryption-crash-child.ts', workDir);
 
   clearFolder = path.join(workDir, 'clear');
   const store = new SessionStore(clearFolder);
