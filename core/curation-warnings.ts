@@ -2,7 +2,7 @@ import { segmentResolver } from './exports/session-export';
 import { formatMinutes } from './format';
 import { trackGain } from './loudness';
 import { createLayout, materialize, planSource, targetSpans, type PlanSource, type SessionPlan } from './plan';
-import type { Loudness, Playlist, Segment } from './playlist';
+import { phaseSegments, type Loudness, type Playlist, type Segment } from './playlist';
 import type { PhaseDraft, PlaylistDraft } from './playlist-edit';
 import { secondsToMs, type Milliseconds, type Seconds } from './units';
 
@@ -192,7 +192,7 @@ export function playlistWarnings(playlist: PlaylistDraft, facts: CurationFacts):
         });
       }
     }
-    for (const segment of [...phase.segments, ...(phase.extras ?? [])]) {
+    for (const segment of phaseSegments(phase)) {
       warnings.push(...segmentWarnings(segment, phase, facts, nameOf(segment)));
     }
   });

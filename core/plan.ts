@@ -1,4 +1,4 @@
-import { playedSeconds, type Phase, type PhaseKind, type Playlist, type Segment, type SoundscapeSegment } from './playlist';
+import { phaseSegments, playedSeconds, type Phase, type PhaseKind, type Playlist, type Segment, type SoundscapeSegment } from './playlist';
 import { minutesToMs, secondsToMs, type Milliseconds } from './units';
 
 /**
@@ -105,7 +105,7 @@ export function planSource(playlist: Playlist, knownDurationsMs: ReadonlyMap<str
     defaultCrossfadeMs,
     // A phase's extras follow its own segments: they sound only when it has time beyond them.
     segments: playlist.phases.map((phase) =>
-      [...phase.segments, ...(phase.extras ?? [])].map((segment) => ({
+      phaseSegments(phase).map((segment) => ({
         segment,
         durationMs: playedMs(segment, knownDurationsMs.get(segment.id)),
         crossfadeMs: segment.crossfadeSeconds !== undefined ? secondsToMs(segment.crossfadeSeconds) : defaultCrossfadeMs,

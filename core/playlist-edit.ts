@@ -9,6 +9,7 @@ import {
   playlistFormat,
   playlistSchema,
   segmentSchema,
+  phaseSegments,
   soundscapeParamsSchema,
   type FileSegment,
   type Loudness,
@@ -83,7 +84,7 @@ export function draftIds(draft: PlaylistDraft): Set<string> {
   const ids = new Set<string>();
   for (const phase of draft.phases) {
     ids.add(phase.id);
-    for (const segment of [...phase.segments, ...(phase.extras ?? [])]) ids.add(segment.id);
+    for (const segment of phaseSegments(phase)) ids.add(segment.id);
   }
   return ids;
 }

@@ -171,6 +171,16 @@ export function parsePlaylist(json: unknown): Result<Playlist> {
   return parsed.success ? ok(parsed.data) : fail('invalid-data', describeZodError(parsed.error));
 }
 
+/** A phase's music and then its extras: every segment it may play, in order. */
+export function phaseSegments(phase: { readonly segments: readonly Segment[]; readonly extras?: readonly Segment[] | undefined }): Segment[] {
+  return [...phase.segments, ...(phase.extras ?? [])];
+}
+
+/** Every segment of a playlist (or draft), phase by phase, each phase's extras after its music. */
+export function allSegments(playlist: { readonly phases: readonly Parameters<typeof phaseSegments>[0][] }): Segment[] {
+  return playlist.phases.flatMap(phaseSegments);
+}
+
 export function playlistTargetMinutes(playlist: Playlist): number {
   return playlist.phases.reduce((total, phase) => total + phase.targetMinutes, 0);
 }

@@ -1,7 +1,7 @@
 import { phaseFit, phaseTotals, type FileFacts } from './curation-warnings';
 import { segmentResolver } from './exports/session-export';
 import { formatMinutes } from './format';
-import type { Playlist, Segment } from './playlist';
+import { allSegments, type Playlist } from './playlist';
 
 /** What the host gathers just before a session starts. */
 export interface PreflightFacts {
@@ -54,14 +54,10 @@ export function preflightReport(facts: PreflightFacts): PreflightLine[] {
   return [filesLine(facts), analysedLine(facts), durationLine(facts), outputDeviceLine(facts), journalSpaceLine(facts), powerSaveLine(facts)];
 }
 
-function everySegment(playlist: Playlist): Segment[] {
-  return playlist.phases.flatMap((phase) => [...phase.segments, ...(phase.extras ?? [])]);
-}
-
 function filesLine({ playlist, files }: PreflightFacts): PreflightLine {
   const label = 'Every file present and readable';
   const name = segmentResolver(playlist);
-  const segments = everySegment(playlist);
+  const segments = allSegments(playlist);
   const fileSegments = segments.filter((segment) => segment.type === 'file');
   const unplayable = fileSegments.flatMap((segment) => {
     const found = files.get(segment.id);
@@ -107,7 +103,7 @@ function filesLine({ playlist, files }: PreflightFacts): PreflightLine {
 function analysedLine({ playlist, files }: PreflightFacts): PreflightLine {
   const label = 'Every track analysed';
   const name = segmentResolver(playlist);
-  const present = everySegment(playlist).filter((segment) => segment.type === 'file' && files.get(segment.id)?.status === 'ok');
+  const present = allSegments(playlist).filter((segment) => segment.type === 'file' && files.get(segment.id)?.status === 'ok');
   const guessed = present.filter((segment) => segment.type === 'file' && segment.loudness === undefined);
   const savedLater = guessed.filter((segment) => files.get(segment.id)?.loudness !== undefined);
   if (guessed.length === 0) {

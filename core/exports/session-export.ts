@@ -4,7 +4,7 @@ import type { JournalEvent, PlanAction, Vitals } from '../events';
 import { foldSession, type FoldedMark } from '../fold';
 import type { MarkKindDefinition } from '../mark-kinds';
 import { bridgeSegmentFor } from '../plan';
-import type { PhaseKind, Playlist, Segment } from '../playlist';
+import { phaseSegments, type PhaseKind, type Playlist, type Segment } from '../playlist';
 import type { Milliseconds } from '../units';
 import { ProgramClock } from './program-clock';
 
@@ -192,7 +192,7 @@ export function segmentResolver(playlist: Playlist | undefined): (segmentId: str
     known.set(bridge.id, segmentInfo(bridge));
   }
   for (const phase of playlist?.phases ?? []) {
-    for (const segment of [...phase.segments, ...(phase.extras ?? [])]) known.set(segment.id, segmentInfo(segment));
+    for (const segment of phaseSegments(phase)) known.set(segment.id, segmentInfo(segment));
   }
   return (segmentId) => known.get(segmentId) ?? { id: segmentId, type: 'unknown', title: null, artist: null, preset: null, name: segmentId };
 }

@@ -2,7 +2,7 @@ import { stat, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import type { Handlers, PreflightHostFacts } from '../../core/contract';
 import { exportM3u8 } from '../../core/playlist-formats';
-import type { Playlist } from '../../core/playlist';
+import { allSegments, type Playlist } from '../../core/playlist';
 import { ContractFailure } from '../../core/result';
 import { isInsideFolder } from './inside-folder';
 import type { LibraryService } from './library/library-service';
@@ -45,7 +45,7 @@ export type LibraryChannel =
   | 'preflight:facts';
 
 const fileSegmentsOf = (playlist: Playlist) =>
-  playlist.phases.flatMap((phase) => [...phase.segments, ...(phase.extras ?? [])]).filter((segment) => segment.type === 'file');
+  allSegments(playlist).filter((segment) => segment.type === 'file');
 
 /**
  * Whether each file of a playlist is there and reads as audio. A file the library index

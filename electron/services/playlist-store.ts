@@ -1,11 +1,21 @@
 import { mkdir, readFile, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { PlaylistSummary } from '../../core/contract';
-import { parsePlaylistText, playlistTargetMinutes, playlistSchema, type Playlist } from '../../core/playlist';
+import { allSegments, playlistTargetMinutes, playlistSchema, type Playlist } from '../../core/playlist';
 import { duplicatePlaylist, newPlaylist, uniqueSlug } from '../../core/playlist-edit';
 import { ContractFailure } from '../../core/result';
 import { writeFileAtomically } from './durable-fs';
-import { maxPlaylistBytes, type PlaylistCatalog } from './playlists';
+import { maxPlaylistBytes, playlistFromBytes, type PlaylistCatalog } from './playlists';
+
+/**
+ * Makes a playlist's relative file paths absolute against `folder` (where its file was), for a
+ * copy saved elsewhere; absolute paths stay as written.
+ */
+function resolveFilePaths(playlist: Playlist, folder: string): void {
+  for (const segment of allSegments(playlist)) {
+    if (segment.type === 'file') segment.path = path.resolve(folder, segment.path);
+  }
+}
 
 const starterPresets = { onset: 'breath', peak: 'drone', return: 'earth' } as const;
 
@@ -76,12 +86,7 @@ export class PlaylistStore {
     const taken = await this.takenIds();
     const copy: Playlist = structuredClone(duplicatePlaylist(playlist, taken));
     if (title !== undefined) Object.assign(copy, { title, id: uniqueSlug(title, taken, 'playlist') });
-    const folder = path.dirname(filePath);
-    for (const phase of copy.phases) {
-      for (const segment of [...phase.segments, ...(phase.extras ?? [])]) {
-        if (segment.type === 'file') segment.path = path.resolve(folder, segment.path);
-      }
-    }
+    resolveFilePaths(copy, path.dirname(filePath));
     await this.save(copy);
     return copy;
   }
@@ -96,20 +101,10 @@ export class PlaylistStore {
     const stats = await stat(playlistFile).catch(() => undefined);
     if (stats === undefined) throw new ContractFailure('not-found', `${folder} has no playlist.json; choose the folder an Attune portable export made`);
     if (!stats.isFile() || stats.size > maxPlaylistBytes) throw new ContractFailure('invalid-data', `${playlistFile} is not a playlist file Attune can read`);
-    let text: string;
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(await readFile(playlistFile));
-    } catch {
-      throw new ContractFailure('invalid-data', `${playlistFile} is not valid UTF-8 text`);
-    }
-    const parsed = parsePlaylistText(text);
+    const parsed = playlistFromBytes(await readFile(playlistFile));
     if (!parsed.ok) throw new ContractFailure('invalid-data', `${playlistFile}: ${parsed.error.message}`);
     const playlist = structuredClone(parsed.value);
-    for (const phase of playlist.phases) {
-      for (const segment of [...phase.segments, ...(phase.extras ?? [])]) {
-        if (segment.type === 'file' && !path.isAbsolute(segment.path)) segment.path = path.resolve(folder, segment.path);
-      }
-    }
+    resolveFilePaths(playlist, folder);
     const taken = await this.takenIds();
     if (taken.has(playlist.id)) playlist.id = uniqueSlug(playlist.id, taken, 'playlist');
     await this.save(playlist);

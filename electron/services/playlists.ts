@@ -2,7 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { PlaylistSummary } from '../../core/contract';
 import { parsePlaylistText, playlistTargetMinutes, type Playlist } from '../../core/playlist';
-import { ContractFailure } from '../../core/result';
+import { ContractFailure, fail, type Result } from '../../core/result';
 
 /** Larger than any honest playlist (2,000 segments of text), small enough to read safely. */
 export const maxPlaylistBytes = 5 * 1024 * 1024;
@@ -28,15 +28,20 @@ function problemSummary(source: PlaylistSource, fileName: string, problem: strin
   return { id: fileName, title: fileName, source: source.kind, fileName, totalTargetMinutes: 0, phaseTitles: [], problem };
 }
 
-function validate(source: PlaylistSource, fileName: string, filePath: string, bytes: Buffer): Loaded {
-  const unreadable = (problem: string): Loaded => ({ filePath, summary: problemSummary(source, fileName, problem) });
+/** A playlist file's bytes as a playlist: UTF-8 text, then the schema; the failure says which. */
+export function playlistFromBytes(bytes: Uint8Array): Result<Playlist> {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    return unreadable('the file is not valid UTF-8 text');
+    return fail('invalid-data', 'the file is not valid UTF-8 text');
   }
-  const parsed = parsePlaylistText(text);
+  return parsePlaylistText(text);
+}
+
+function validate(source: PlaylistSource, fileName: string, filePath: string, bytes: Buffer): Loaded {
+  const unreadable = (problem: string): Loaded => ({ filePath, summary: problemSummary(source, fileName, problem) });
+  const parsed = playlistFromBytes(bytes);
   if (!parsed.ok) return unreadable(parsed.error.message);
   const playlist = parsed.value;
   return {

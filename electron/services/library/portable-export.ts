@@ -5,7 +5,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { isAudioFileName } from '../../../core/library';
 import { exportM3u8 } from '../../../core/playlist-formats/m3u';
-import { parsePlaylist, type FileSegment, type Playlist, type Segment } from '../../../core/playlist';
+import { allSegments, parsePlaylist, type FileSegment, type Playlist, type Segment } from '../../../core/playlist';
 import { ContractFailure } from '../../../core/result';
 import { writeFileAtomically } from '../durable-fs';
 import { nodeErrorCode } from '../error-code';
@@ -57,7 +57,7 @@ const audioFolderName = 'audio';
 const maxNameBytes = 180;
 
 function fileSegmentsOf(playlist: Playlist): FileSegment[] {
-  const all: Segment[] = playlist.phases.flatMap((phase) => [...phase.segments, ...(phase.extras ?? [])]);
+  const all: Segment[] = allSegments(playlist);
   return all.filter((segment): segment is FileSegment => segment.type === 'file');
 }
 

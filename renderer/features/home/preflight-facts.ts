@@ -1,6 +1,6 @@
 import type { PreflightHostFacts } from '../../../core/contract';
 import type { FileFacts } from '../../../core/curation-warnings';
-import type { Playlist } from '../../../core/playlist';
+import { allSegments, type Playlist } from '../../../core/playlist';
 import { preflightReport, type PreflightLine } from '../../../core/preflight';
 import { callOrThrow } from '../../bridge/attune-bridge';
 
@@ -10,8 +10,7 @@ import { callOrThrow } from '../../bridge/attune-bridge';
  */
 export function fileFactsFrom(playlist: Playlist, files: PreflightHostFacts['files']): Map<string, FileFacts> {
   const loudnessById = new Map(
-    playlist.phases
-      .flatMap((phase) => [...phase.segments, ...(phase.extras ?? [])])
+    allSegments(playlist)
       .filter((segment) => segment.type === 'file')
       .map((segment) => [segment.id, segment.loudness] as const),
   );

@@ -3,7 +3,7 @@ import type { PreflightHostFacts } from '../../../core/contract';
 import { phaseTotals, playlistWarnings, sessionLengthBoundsSeconds, type CurationWarning } from '../../../core/curation-warnings';
 import { formatMinutes } from '../../../core/format';
 import type { LibraryTrack, LibraryView } from '../../../core/library';
-import type { Playlist, SoundscapePreset } from '../../../core/playlist';
+import { phaseSegments, type Playlist, type SoundscapePreset } from '../../../core/playlist';
 import {
   addPhase,
   addSegments,
@@ -93,7 +93,7 @@ export function PlaylistEditor({ playlistId, audio }: PlaylistEditorProps) {
 function hostFactsBySegment(playlist: Playlist, facts: PreflightHostFacts): Map<string, HostFileFact> {
   const paths = new Map<string, string>();
   for (const phase of playlist.phases) {
-    for (const segment of [...phase.segments, ...(phase.extras ?? [])]) if (segment.type === 'file') paths.set(segment.id, segment.path);
+    for (const segment of phaseSegments(phase)) if (segment.type === 'file') paths.set(segment.id, segment.path);
   }
   const bySegment = new Map<string, HostFileFact>();
   for (const fact of facts.files) {

@@ -1,6 +1,7 @@
 import type { PreflightHostFacts } from '../../../core/contract';
 import type { FileFacts } from '../../../core/curation-warnings';
 import { trackLoudness, type LibraryView } from '../../../core/library';
+import { phaseSegments } from '../../../core/playlist';
 import type { PlaylistDraft } from '../../../core/playlist-edit';
 
 /** What the host found for a saved segment, with the path it checked (the draft may have changed since). */
@@ -26,7 +27,7 @@ export function fileFactsFor(
   const unreadable = new Map(library.unreadable.map((file) => [file.path, file.reason]));
   const facts = new Map<string, FileFacts>();
   for (const phase of draft.phases) {
-    for (const segment of [...phase.segments, ...(phase.extras ?? [])]) {
+    for (const segment of phaseSegments(phase)) {
       if (segment.type !== 'file') continue;
       const track = tracks.get(segment.path);
       if (track !== undefined) {
