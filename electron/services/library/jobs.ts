@@ -9,6 +9,13 @@ function withoutCurrentPath(job: LibraryJob): LibraryJob {
   return copy;
 }
 
+interface JobEntry {
+  job: LibraryJob;
+  readonly controller: AbortController;
+  /** Settles once the work has ended and the job's final state is set. */
+  finished: Promise<void>;
+}
+
 export interface JobControl {
   readonly signal: AbortSignal;
   /** Progress for the bar; cheap to call often (the UI polls, it is not pushed). */
@@ -20,7 +27,7 @@ export interface JobControl {
  * the UI polls for its progress bar and a cancel that stops it between files.
  */
 export class JobRunner {
-  private current: { job: LibraryJob; controller: AbortController } | undefined;
+  private current: JobEntry | undefined;
 
   status(): LibraryJob | null {
     return this.current === undefined ? null : { ...this.current.job };
@@ -37,7 +44,7 @@ export class JobRunner {
     }
     const controller = new AbortController();
     const job: LibraryJob = { id: randomUUID(), kind, state: 'running', stage, done: 0, startedAt: new Date().toISOString() };
-    const entry = { job, controller };
+    const entry: JobEntry = { job, controller, finished: Promise.resolve() };
     this.current = entry;
     const control: JobControl = {
       signal: controller.signal,
@@ -53,7 +60,7 @@ export class JobRunner {
         else entry.job.currentPath = currentPath;
       },
     };
-    void work(control).then(
+    entry.finished = work(control).then(
       (summary) => {
         const rest = withoutCurrentPath(entry.job);
         entry.job = { ...rest, state: controller.signal.aborted ? 'cancelled' : 'done', summary: controller.signal.aborted ? `Cancelled. ${summary}` : summary };
@@ -74,7 +81,7 @@ export class JobRunner {
 
   /** Resolves once the running job (if any) has ended; for tests and shutdown. */
   async settled(): Promise<void> {
-    while (this.isRunning()) await new Promise((resolve) => setTimeout(resolve, 10));
+    await this.current?.finished;
   }
 
   dispose(): void {
