@@ -9,6 +9,7 @@ import {
 } from './encryption';
 import { journalEventInputSchema, journalEventSchema } from './events';
 import { libraryJobSchema, libraryViewSchema } from './library';
+import { playlistFileFormats } from './playlist-formats/file-formats';
 import { fileSegmentSchema, playlistSchema, slugId } from './playlist';
 import { errorCodes, type Result } from './result';
 import { sessionIdSchema, sessionMetaSchema, sessionSetupSchema } from './session';
@@ -102,7 +103,7 @@ const absolutePath = z.string().min(1).max(4096);
 
 export const playlistImportSchema = z.strictObject({
   title: z.string(),
-  format: z.enum(['m3u', 'pls', 'xspf']),
+  format: z.enum(playlistFileFormats),
   segments: z.array(fileSegmentSchema),
   /** Every entry that could not be used, with why, so nothing is dropped silently. */
   unresolved: z.array(z.strictObject({ location: z.string(), line: z.number().int().optional(), reason: z.string() })),

@@ -1,4 +1,5 @@
 import type { ParsedPlaylistFile, ParseOptions } from './entries';
+import { playlistFileFormats, type PlaylistFileFormat } from './file-formats';
 import { parseM3u } from './m3u';
 import { parsePls } from './pls';
 import { parseXspf } from './xspf';
@@ -9,8 +10,7 @@ export { exportM3u8, parseM3u, type M3u8Export, type M3u8ExportOptions } from '.
 export { parsePls } from './pls';
 export { parseXspf } from './xspf';
 
-export const playlistFileFormats = ['m3u', 'm3u8', 'pls', 'xspf'] as const;
-export type PlaylistFileFormat = (typeof playlistFileFormats)[number];
+export { playlistFileFormats, type PlaylistFileFormat } from './file-formats';
 
 /** The file name extensions an import dialog offers. */
 export const playlistFileExtensions: readonly string[] = playlistFileFormats;

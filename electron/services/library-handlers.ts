@@ -106,7 +106,7 @@ export function createLibraryHandlers({ library, playlists, playlistStore, dataD
       const outside = imported.outsideLibraryRoots;
       return {
         title: imported.title,
-        format: imported.format === 'm3u8' ? 'm3u' : imported.format,
+        format: imported.format,
         segments: imported.segments,
         unresolved: imported.unresolved.map((entry) => ({ ...entry })),
         notes: [

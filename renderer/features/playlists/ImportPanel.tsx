@@ -18,7 +18,7 @@ interface ImportPanelProps {
   readonly disabled?: boolean;
 }
 
-const formatNames: Record<PlaylistImport['format'], string> = { m3u: 'M3U', pls: 'PLS', xspf: 'XSPF' };
+const formatNames: Record<PlaylistImport['format'], string> = { m3u: 'M3U', m3u8: 'M3U8', pls: 'PLS', xspf: 'XSPF' };
 
 /** Reads an M3U/M3U8, PLS or XSPF file, shows what was found and every entry that was not, then puts the tracks into a phase. */
 export function ImportPanel({ phases, acceptLabel, onAccept, disabled = false }: ImportPanelProps) {
