@@ -295,7 +295,7 @@ function transitionFigures(
 }
 
 /** 56 two-second segments with 0.5 s crossfades: 54 transitions after the start fade, sampled every ~10 ms. */
-async function benchTransitions(browser: Browser): Promise<string[]> {
+export async function benchTransitions(browser: Browser): Promise<string[]> {
   const running = await startSession(browser, () => shortSegmentSet('bench-transitions', 56, 2, 0.5), true);
   try {
     const plan = buildPlan(running.playlist);
@@ -339,7 +339,7 @@ async function memoryAfterGc(page: Page): Promise<{ heapMb: number; audioHandler
 const counts = (page: Page) => page.evaluate(() => ({ elements: window.__attuneDiagnostics?.audioElementCount() ?? 0, decks: window.__attuneDiagnostics?.deckCount() ?? 0 }));
 
 /** One-second segments with 0.25 s crossfades; the plan runs on well past transition 200 so the preload window is full there. */
-async function benchLongRun(browser: Browser): Promise<string[]> {
+export async function benchLongRun(browser: Browser): Promise<string[]> {
   const segmentSeconds = 1;
   const crossfadeSeconds = 0.25;
   const stepMs = (segmentSeconds - crossfadeSeconds) * 1000;
@@ -413,7 +413,7 @@ async function longFile(dataDir: string): Promise<string> {
   return target;
 }
 
-async function benchPlaybackCpu(browser: Browser): Promise<string[]> {
+export async function benchPlaybackCpu(browser: Browser): Promise<string[]> {
   const pink = (await manifest()).files.find((file) => file.file === 'pink-noise-normal.mp3');
   const oneLongFile = async (dataDir: string) => {
     const filePath = await longFile(dataDir);
@@ -466,6 +466,3 @@ async function benchPlaybackCpu(browser: Browser): Promise<string[]> {
   }
 }
 
-export async function benchPlayback(browser: Browser): Promise<string[]> {
-  return [...(await benchTransitions(browser)), ...(await benchLongRun(browser)), ...(await benchPlaybackCpu(browser))];
-}

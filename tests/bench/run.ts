@@ -1,73 +1,144 @@
-import { performance } from 'node:perf_hooks';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { parseArgs, promisify } from 'node:util';
 import { chromium, type Browser } from 'playwright';
 import { chromiumLaunchOptions } from '../../playwright.config';
-import { removeDataDir, startWebHost } from '../support/web-host';
 import { benchJournalReplay } from './journal-replay';
+import { benchLoudness } from './loudness';
 import { benchMarkAckLatency } from './mark-latency';
-import { benchPlayback } from './playback';
+import { benchLongRun, benchPlaybackCpu, benchTransitions } from './playback';
 import { benchPlanProjection } from './projection';
+import { benchReferenceFdatasync } from './reference-fdatasync';
 import { benchReview } from './review';
 import { benchScan } from './scan';
-import { benchLoudness } from './loudness';
 import { benchSoundscapes } from './soundscapes';
-import { median } from './stats';
+import { benchStartup } from './startup';
 
-const runs = Number(process.env.ATTUNE_BENCH_RUNS ?? 7);
+interface BenchGroup {
+  readonly name: string;
+  /** The figures it prints: named in an error line when the group fails, and selectable with --only. */
+  readonly figures: readonly string[];
+  readonly needsAudioFixtures?: boolean;
+  /** Given a browser of its own when it drives pages, so one group's crash cannot spoil the next. */
+  readonly run: (browser: () => Promise<Browser>) => Promise<string[]>;
+}
 
-/** From spawning the web host to the start screen listing the playlist to start (loaded from the host). */
-async function startupToInteractive(browser: Browser): Promise<number> {
-  const started = performance.now();
-  const host = await startWebHost();
-  const page = await browser.newPage();
-  try {
-    await page.goto(host.url);
-    await page.getByRole('radio', { name: /Generative session/ }).waitFor({ state: 'visible' });
-    return performance.now() - started;
-  } finally {
-    await page.close();
-    await host.stop();
-    await removeDataDir(host.dataDir);
+const presets = ['breath', 'drone', 'earth', 'shimmer'];
+
+const groups: readonly BenchGroup[] = [
+  { name: 'reference-fdatasync', figures: ['reference_fdatasync_ms_p50', 'reference_fdatasync_ms_p99'], run: () => benchReferenceFdatasync() },
+  { name: 'startup', figures: ['startup_to_interactive_ms', 'reference_blank_page_ms'], run: async (browser) => benchStartup(await browser()) },
+  {
+    name: 'mark-latency',
+    figures: [
+      'mark_ack_latency_ms_p50',
+      'mark_ack_latency_ms_p99',
+      'mark_ack_latency_ms_p50_encrypted',
+      'mark_ack_latency_ms_p99_encrypted',
+      'reference_append_round_trip_ms_p50',
+      'reference_append_round_trip_ms_p99',
+    ],
+    run: async (browser) => benchMarkAckLatency(await browser()),
+  },
+  { name: 'journal-replay', figures: ['journal_replay_ms_10k_events', 'reference_json_parse_ms_10k_lines'], run: () => benchJournalReplay() },
+  {
+    name: 'review',
+    figures: [
+      'timeline_first_render_ms_2000_marks',
+      'reference_timeline_first_render_ms_20_marks',
+      'timeline_zoom_frame_ms_p95',
+      'reference_timeline_zoom_frame_ms_p95_20_marks',
+      'insights_ms_500_sessions',
+      'reference_insights_cached_ms_500_sessions',
+    ],
+    run: async (browser) => benchReview(await browser()),
+  },
+  { name: 'projection', figures: ['plan_projection_ms', 'reference_build_plan_ms'], run: async () => benchPlanProjection() },
+  { name: 'scan', figures: ['scan_tracks_per_s_cold', 'scan_tracks_per_s_incremental'], run: () => benchScan() },
+  {
+    name: 'transitions',
+    figures: ['transition_gap_max_ms', 'reference_steady_gap_max_ms', 'crossfade_dip_db', 'reference_offline_dip_db'],
+    needsAudioFixtures: true,
+    run: async (browser) => benchTransitions(await browser()),
+  },
+  {
+    name: 'long-run',
+    figures: ['renderer_heap_growth_mb_per_100_transitions', 'audio_elements_after_200_transitions', 'decks_after_200_transitions'],
+    needsAudioFixtures: true,
+    run: async (browser) => benchLongRun(await browser()),
+  },
+  {
+    name: 'playback-cpu',
+    figures: ['playback_cpu_percent', 'reference_idle_cpu_percent'],
+    needsAudioFixtures: true,
+    run: async (browser) => benchPlaybackCpu(await browser()),
+  },
+  {
+    name: 'soundscapes',
+    figures: [
+      ...presets.map((preset) => `soundscape_render_x_realtime_${preset}`),
+      'reference_oscillator_render_x_realtime',
+      ...presets.map((preset) => `soundscape_cpu_percent_${preset}`),
+      'reference_soundscape_idle_output_cpu_percent',
+      'reference_oscillator_cpu_percent',
+    ],
+    run: async (browser) => benchSoundscapes(await browser()),
+  },
+  {
+    name: 'loudness',
+    figures: ['loudness_x_realtime', 'loudness_vs_loudgain_ratio', 'loudness_max_abs_diff_lu', 'loudness_peak_rss_mb_60min_track'],
+    run: () => benchLoudness(),
+  },
+];
+
+function selectedGroups(only: readonly string[]): readonly BenchGroup[] {
+  if (only.length === 0) return groups;
+  const wanted = only.flatMap((value) => value.split(',')).map((value) => value.trim()).filter((value) => value !== '');
+  const unknown = wanted.filter((name) => !groups.some((group) => group.name === name || group.figures.includes(name)));
+  if (unknown.length > 0) {
+    const known = groups.map((group) => `  ${group.name}: ${group.figures.join(', ')}`).join('\n');
+    throw new Error(`no benchmark named ${unknown.join(', ')}; the groups and their figures are:\n${known}`);
   }
+  return groups.filter((group) => wanted.some((name) => group.name === name || group.figures.includes(name)));
 }
 
-/** The same browser opening a blank page over a data: URL, as the floor to compare with. */
-async function blankPageReference(browser: Browser): Promise<number> {
-  const started = performance.now();
-  const page = await browser.newPage();
-  await page.goto('data:text/html,<button>ready</button>');
-  await page.getByRole('button', { name: 'ready' }).waitFor({ state: 'visible' });
-  const elapsed = performance.now() - started;
-  await page.close();
-  return elapsed;
+const repoRoot = path.resolve(import.meta.dirname, '..', '..');
+
+/** The fixtures step of `npm test`, run here so a fresh clone needs nothing before the bench (files that exist are kept). */
+async function makeAudioFixtures(): Promise<void> {
+  await promisify(execFile)(process.execPath, [path.join(repoRoot, 'tests', 'fixtures', 'make-audio.mjs')], { cwd: repoRoot });
 }
 
-async function benchStartup(browser: Browser): Promise<string[]> {
-  await startupToInteractive(browser); // warm the file cache; not counted
-  const startup: number[] = [];
-  const reference: number[] = [];
-  for (let run = 0; run < runs; run += 1) {
-    startup.push(await startupToInteractive(browser));
-    reference.push(await blankPageReference(browser));
-  }
-  return [
-    `startup_to_interactive_ms: ${median(startup).toFixed(0)} ms (median of ${runs})`,
-    `reference_blank_page_ms: ${median(reference).toFixed(0)} ms (median of ${runs}, same browser)`,
-  ];
+function reasonOf(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0]?.slice(0, 300) ?? 'unknown error';
 }
 
-async function main() {
-  const browser = await chromium.launch(chromiumLaunchOptions);
-  try {
-    for (const bench of [benchStartup, benchMarkAckLatency, benchPlayback, benchReview, benchSoundscapes]) {
-      for (const line of await bench(browser)) console.log(line);
+async function main(): Promise<number> {
+  const { values } = parseArgs({ options: { only: { type: 'string', multiple: true } }, allowPositionals: false });
+  const chosen = selectedGroups(values.only ?? []);
+  let fixturesMade: Promise<void> | undefined;
+  const failed: string[] = [];
+  for (const group of chosen) {
+    let browser: Browser | undefined;
+    const openBrowser = async () => (browser ??= await chromium.launch(chromiumLaunchOptions));
+    try {
+      if (group.needsAudioFixtures === true) await (fixturesMade ??= makeAudioFixtures());
+      for (const line of await group.run(openBrowser)) console.log(line);
+    } catch (error) {
+      failed.push(group.name);
+      const reason = reasonOf(error);
+      for (const figure of group.figures) console.log(`${figure}: error ${reason}`);
+      console.error(`bench ${group.name} failed:`, error);
+    } finally {
+      await (browser as Browser | undefined)?.close().catch(() => undefined);
     }
-    for (const line of await benchJournalReplay()) console.log(line);
-    for (const line of await benchScan()) console.log(line);
-    for (const line of await benchLoudness()) console.log(line);
-    for (const line of benchPlanProjection()) console.log(line);
-  } finally {
-    await browser.close();
   }
+  if (failed.length > 0) {
+    console.error(`bench: ${failed.length} of ${chosen.length} groups failed (${failed.join(', ')})`);
+    return 1;
+  }
+  return 0;
 }
 
-await main();
+process.exitCode = await main();
