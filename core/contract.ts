@@ -229,6 +229,9 @@ export type ResponseOf<C extends Channel> = z.output<Contract[C]['response']>;
 
 export type Handlers = { readonly [C in Channel]: (request: ParsedRequestOf<C>) => Promise<ResponseOf<C>> };
 
+/** How renderer code asks the host: the bridge's `call`, or a test's stand-in for it. Never throws. */
+export type HostCall = <C extends Channel>(channel: C, request: RequestOf<C>) => Promise<Result<ResponseOf<C>>>;
+
 const contractErrorSchema = z.strictObject({ code: z.enum(errorCodes), message: z.string() });
 
 /** Parses a result that crossed a process boundary; a malformed one becomes an error result. */

@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { journalEventSchema, type JournalEvent, type Vitals } from './events';
-import { foldSession, programMsAt, sessionMsFromJournal, type PlaybackCheckpoint } from './fold';
+import { foldSession, programMsAt, SessionFold, sessionMsFromJournal, type PlaybackCheckpoint } from './fold';
 
 const sessionStartWall = Date.parse('2026-11-21T09:00:00.000Z');
 const hour = 3_600_000;
@@ -436,5 +437,82 @@ describe('reminders in the fold', () => {
     const folded = foldSession(journal.events);
     expect([...folded.shownReminders].sort()).toEqual(['supplemental-dose@5400000', 'vitals@1800000']);
     expect([...folded.closedReminders]).toEqual(['vitals@1800000']);
+  });
+});
+
+describe('SessionFold, one event at a time', () => {
+  it('answers the live questions the same as the whole fold after every event', () => {
+    const step = fc.oneof(
+      fc.record({ op: fc.constant('mark' as const), kind: fc.constantFrom('resonance', 'distress', 'vitals', 'break'), span: fc.boolean(), back: fc.nat(5000) }),
+      fc.record({ op: fc.constant('edit' as const), target: fc.nat(), intensity: fc.option(fc.integer({ min: 1, max: 5 })) }),
+      fc.record({ op: fc.constant('delete' as const), target: fc.nat() }),
+      fc.record({ op: fc.constant('close' as const), target: fc.nat() }),
+      fc.record({ op: fc.constant('t0' as const), offset: fc.integer({ min: -600_000, max: 600_000 }) }),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 60 }), (steps) => {
+        const journal = new JournalBuilder();
+        journal.started();
+        const live = new SessionFold();
+        live.apply(journal.events[0] as JournalEvent);
+        const markIds: string[] = [];
+        let now = 1000;
+        for (const taken of steps) {
+          now += 1000;
+          const target = markIds.length === 0 ? undefined : (markIds[('target' in taken ? taken.target : 0) % markIds.length] as string);
+          let event: JournalEvent | undefined;
+          if (taken.op === 'mark') {
+            event = journal.mark(Math.max(0, now - taken.back), taken.kind, taken.span ? { span: 'open' } : {});
+            markIds.push(event.id);
+          } else if (taken.op === 't0') event = journal.correctT0(now, taken.offset);
+          else if (target === undefined) continue;
+          else if (taken.op === 'edit') event = journal.edit(now, target, { intensity: taken.intensity });
+          else if (taken.op === 'delete') event = journal.remove(now, target, 'deleted');
+          else event = journal.closeSpan(now, target);
+          live.apply(event);
+
+          const whole = foldSession(journal.events);
+          expect(live.snapshot()).toEqual(whole);
+          expect(live.openSpans()).toEqual(whole.openSpans);
+          expect(live.t0OffsetMs).toBe(whole.t0OffsetMs);
+          const newestFirst = [...whole.marks].sort((a, b) => b.seq - a.seq);
+          expect(live.recentMarks(5)).toEqual(newestFirst.slice(0, 5));
+          for (const kind of ['resonance', 'distress', 'vitals', 'break']) {
+            expect(live.countOf(kind)).toBe(whole.countsByKind[kind] ?? 0);
+            expect(live.latestMarkOfKind(kind)).toEqual(whole.marks.filter((mark) => mark.markKind === kind).at(-1));
+          }
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('never changes a view it handed out earlier: an edit replaces the mark', () => {
+    const journal = new JournalBuilder();
+    const live = new SessionFold();
+    live.apply(journal.started());
+    const mark = journal.mark(1000);
+    live.apply(mark);
+    const before = live.snapshot();
+    const recentBefore = live.recentMarks(1);
+    live.apply(journal.edit(2000, mark.id, { intensity: 4, note: 'tears' }));
+    expect(before.marks[0]?.intensity).toBeUndefined();
+    expect(recentBefore[0]?.note).toBeUndefined();
+    expect(live.mark(mark.id)).toMatchObject({ intensity: 4, note: 'tears', editCount: 1 });
+    expect(live.snapshot()).not.toBe(before);
+  });
+
+  it('keeps when each phase started, in journal order, for the live phase bar', () => {
+    const journal = new JournalBuilder();
+    journal.started();
+    journal.phase(0, 'onset', 0);
+    journal.phase(90 * 60_000, 'peak', 90 * 60_000);
+    journal.resumed(100 * 60_000, 95 * 60_000, true);
+    journal.phase(100 * 60_000, 'peak', 95 * 60_000);
+    expect(SessionFold.of(journal.events).phaseStarts).toEqual([
+      { phaseId: 'onset', startedAtSessionMs: 0 },
+      { phaseId: 'peak', startedAtSessionMs: 90 * 60_000 },
+      { phaseId: 'peak', startedAtSessionMs: 100 * 60_000 },
+    ]);
   });
 });

@@ -71,7 +71,7 @@ export interface FoldedSession {
 
 type MutableMark = { -readonly [Key in keyof FoldedMark]: FoldedMark[Key] };
 
-function fromMarkEvent(event: MarkEvent): MutableMark {
+function fromMarkEvent(event: MarkEvent): FoldedMark {
   const { payload } = event;
   return {
     id: event.id,
@@ -95,117 +95,258 @@ function fromMarkEvent(event: MarkEvent): MutableMark {
 
 const bySessionTime = (a: FoldedMark, b: FoldedMark) => a.sessionMs - b.sessionMs || a.seq - b.seq;
 
-/**
- * The session as it stands after every event, applied in journal order: edits and
- * deletions are later events, so the history stays in the journal and this is its fold.
- */
-export function foldSession(events: readonly JournalEvent[]): FoldedSession {
-  const ordered = [...events].sort((a, b) => a.seq - b.seq);
-  const marks = new Map<string, MutableMark>();
-  const phasesReached: string[] = [];
-  let t0OffsetMs = 0;
-  let ended: FoldedSession['ended'];
-  let lastSessionMs = 0;
-  let playback: PlaybackCheckpoint | undefined;
-  let orphanEdits = 0;
-  const planActions: PlanAction[] = [];
-  let quiet = false;
-  let volume: number | undefined;
-  const problems: Extract<JournalEvent, { kind: 'playback-problem' }>[] = [];
-  const closedReminders = new Set<string>();
-  const shownReminders = new Set<string>();
-  let preflightConfirmed: FoldedSession['preflightConfirmed'] = [];
-  const clockJumps: Extract<JournalEvent, { kind: 'clock-jump' }>[] = [];
-  let integrationNote: string | undefined;
+export interface PhaseStart {
+  readonly phaseId: string;
+  readonly startedAtSessionMs: Milliseconds;
+}
 
-  for (const event of ordered) {
-    lastSessionMs = Math.max(lastSessionMs, event.sessionMs);
+/**
+ * The session fold kept up to date one event at a time: each `apply()` costs O(1)
+ * amortised, so a live session's cost per mark does not grow with the day. Marks are
+ * replaced, never mutated, when an edit arrives: a view handed out earlier stays as it was.
+ * `snapshot()` builds the whole FoldedSession (sorted lists) only when asked, and keeps it
+ * until the next event.
+ */
+export class SessionFold {
+  /** Every mark ever made, deleted ones too, in journal order; `markPlace` finds one by id. */
+  private readonly marksInOrder: FoldedMark[] = [];
+  private readonly markPlace = new Map<string, number>();
+  private readonly openSpanIds = new Set<string>();
+  private readonly counts: Record<string, number> = {};
+  /** Per kind, the places (in `marksInOrder`) of its marks: for "the latest vitals" without a scan of the day. */
+  private readonly placesByKind = new Map<string, number[]>();
+  private readonly reached: string[] = [];
+  private readonly phaseStartList: PhaseStart[] = [];
+  private readonly actions: PlanAction[] = [];
+  private readonly problemList: Extract<JournalEvent, { kind: 'playback-problem' }>[] = [];
+  private readonly jumps: Extract<JournalEvent, { kind: 'clock-jump' }>[] = [];
+  private readonly closed = new Set<string>();
+  private readonly shown = new Set<string>();
+  private t0Offset: Milliseconds = 0;
+  private endedAt: FoldedSession['ended'];
+  private latestSessionMs: Milliseconds = 0;
+  private checkpoint: PlaybackCheckpoint | undefined;
+  private orphans = 0;
+  private isQuiet = false;
+  private lastVolume: number | undefined;
+  private confirmed: FoldedSession['preflightConfirmed'] = [];
+  private sessionNote: string | undefined;
+  private highestSeq = -1;
+  private cached: FoldedSession | undefined;
+
+  /** Events must come in journal order (by seq); a full fold sorts them first. */
+  static of(events: readonly JournalEvent[]): SessionFold {
+    const fold = new SessionFold();
+    for (const event of [...events].sort((a, b) => a.seq - b.seq)) fold.apply(event);
+    return fold;
+  }
+
+  get lastSeq(): number {
+    return this.highestSeq;
+  }
+
+  get t0OffsetMs(): Milliseconds {
+    return this.t0Offset;
+  }
+
+  get ended(): FoldedSession['ended'] {
+    return this.endedAt;
+  }
+
+  get lastSessionMs(): Milliseconds {
+    return this.latestSessionMs;
+  }
+
+  get playback(): PlaybackCheckpoint | undefined {
+    return this.checkpoint;
+  }
+
+  get planActions(): readonly PlanAction[] {
+    return this.actions;
+  }
+
+  get closedReminders(): ReadonlySet<string> {
+    return this.closed;
+  }
+
+  get shownReminders(): ReadonlySet<string> {
+    return this.shown;
+  }
+
+  /** When each phase started, in journal order (a phase may start again after a resume). */
+  get phaseStarts(): readonly PhaseStart[] {
+    return this.phaseStartList;
+  }
+
+  mark(markId: string): FoldedMark | undefined {
+    const place = this.markPlace.get(markId);
+    return place === undefined ? undefined : this.marksInOrder[place];
+  }
+
+  /** Current marks of this kind made so far. */
+  countOf(markKind: string): number {
+    return this.counts[markKind] ?? 0;
+  }
+
+  /** The newest current marks by journal order, newest first. */
+  recentMarks(limit: number): FoldedMark[] {
+    const recent: FoldedMark[] = [];
+    for (let place = this.marksInOrder.length - 1; place >= 0 && recent.length < limit; place -= 1) {
+      const mark = this.marksInOrder[place] as FoldedMark;
+      if (mark.deleted === undefined) recent.push(mark);
+    }
+    return recent;
+  }
+
+  /** The current mark of this kind latest in session time, if any. */
+  latestMarkOfKind(markKind: string): FoldedMark | undefined {
+    let latest: FoldedMark | undefined;
+    for (const place of this.placesByKind.get(markKind) ?? []) {
+      const mark = this.marksInOrder[place] as FoldedMark;
+      // A place stays listed under a kind its mark no longer has only after a duplicate id; skip it.
+      if (mark.markKind !== markKind || mark.deleted !== undefined) continue;
+      if (latest === undefined || bySessionTime(latest, mark) < 0) latest = mark;
+    }
+    return latest;
+  }
+
+  /** Spans opened and not closed yet (of current marks), in session-time order. */
+  openSpans(): FoldedMark[] {
+    return [...this.openSpanIds].map((id) => this.mark(id) as FoldedMark).sort(bySessionTime);
+  }
+
+  private replaceMark(place: number, changes: Partial<MutableMark>): void {
+    const mark = this.marksInOrder[place] as FoldedMark;
+    const next: FoldedMark = { ...mark, ...changes };
+    this.marksInOrder[place] = next;
+    const wasCurrent = mark.deleted === undefined;
+    const isCurrent = next.deleted === undefined;
+    if (wasCurrent !== isCurrent) this.counts[next.markKind] = (this.counts[next.markKind] ?? 0) + (isCurrent ? 1 : -1);
+    const open = isCurrent && next.span !== undefined && next.span.end === undefined;
+    if (open) this.openSpanIds.add(next.id);
+    else this.openSpanIds.delete(next.id);
+  }
+
+  private addMark(mark: FoldedMark): void {
+    const existing = this.markPlace.get(mark.id);
+    if (existing !== undefined) {
+      // The same id twice (never written by Attune's journal): the later one stands, in the first one's place.
+      const previous = this.marksInOrder[existing] as FoldedMark;
+      if (previous.deleted === undefined) this.counts[previous.markKind] = (this.counts[previous.markKind] ?? 1) - 1;
+      this.openSpanIds.delete(previous.id);
+      this.marksInOrder[existing] = { ...mark, deleted: undefined };
+      this.counts[mark.markKind] = (this.counts[mark.markKind] ?? 0) + 1;
+      if (mark.span !== undefined) this.openSpanIds.add(mark.id);
+      if (previous.markKind !== mark.markKind) this.indexByKind(mark.markKind, existing);
+      return;
+    }
+    const place = this.marksInOrder.length;
+    this.marksInOrder.push(mark);
+    this.markPlace.set(mark.id, place);
+    this.indexByKind(mark.markKind, place);
+    this.counts[mark.markKind] = (this.counts[mark.markKind] ?? 0) + 1;
+    if (mark.span !== undefined) this.openSpanIds.add(mark.id);
+  }
+
+  private indexByKind(markKind: string, place: number): void {
+    const places = this.placesByKind.get(markKind);
+    if (places === undefined) this.placesByKind.set(markKind, [place]);
+    else places.push(place);
+  }
+
+  apply(event: JournalEvent): void {
+    this.cached = undefined;
+    this.highestSeq = Math.max(this.highestSeq, event.seq);
+    this.latestSessionMs = Math.max(this.latestSessionMs, event.sessionMs);
     switch (event.kind) {
       case 'mark':
-        marks.set(event.id, fromMarkEvent(event));
+        this.addMark(fromMarkEvent(event));
         break;
       case 'mark-edited': {
-        const mark = marks.get(event.payload.markId);
-        if (mark === undefined) {
-          orphanEdits += 1;
+        const place = this.markPlace.get(event.payload.markId);
+        if (place === undefined) {
+          this.orphans += 1;
           break;
         }
+        const mark = this.marksInOrder[place] as FoldedMark;
         const { intensity, note, vitals } = event.payload;
-        if (intensity !== undefined) mark.intensity = intensity ?? undefined;
-        if (note !== undefined) mark.note = note === null || note === '' ? undefined : note;
-        if (vitals !== undefined) mark.vitals = vitals ?? undefined;
-        mark.editCount += 1;
+        const changes: Partial<MutableMark> = { editCount: mark.editCount + 1 };
+        if (intensity !== undefined) changes.intensity = intensity ?? undefined;
+        if (note !== undefined) changes.note = note === null || note === '' ? undefined : note;
+        if (vitals !== undefined) changes.vitals = vitals ?? undefined;
+        this.replaceMark(place, changes);
         break;
       }
       case 'integration-note': {
         const note = event.payload.note === null || event.payload.note.trim() === '' ? undefined : event.payload.note;
         if (event.payload.markId === undefined) {
-          integrationNote = note;
+          this.sessionNote = note;
           break;
         }
-        const mark = marks.get(event.payload.markId);
-        if (mark === undefined) orphanEdits += 1;
-        else mark.integrationNote = note;
+        const place = this.markPlace.get(event.payload.markId);
+        if (place === undefined) this.orphans += 1;
+        else this.replaceMark(place, { integrationNote: note });
         break;
       }
       case 'mark-deleted': {
-        const mark = marks.get(event.payload.markId);
-        if (mark === undefined) orphanEdits += 1;
-        else mark.deleted = { reason: event.payload.reason, sessionMs: event.sessionMs };
+        const place = this.markPlace.get(event.payload.markId);
+        if (place === undefined) this.orphans += 1;
+        else this.replaceMark(place, { deleted: { reason: event.payload.reason, sessionMs: event.sessionMs } });
         break;
       }
       case 'span-closed': {
-        const mark = marks.get(event.payload.markId);
-        if (mark?.span === undefined) {
-          orphanEdits += 1;
+        const place = this.markPlace.get(event.payload.markId);
+        if (place === undefined || this.marksInOrder[place]?.span === undefined) {
+          this.orphans += 1;
           break;
         }
         const { phaseId, segmentId, positionMs, autoClosed } = event.payload;
-        mark.span = { end: { sessionMs: event.sessionMs, phaseId, segmentId, positionMs, autoClosed } };
+        this.replaceMark(place, { span: { end: { sessionMs: event.sessionMs, phaseId, segmentId, positionMs, autoClosed } } });
         break;
       }
       case 't0-corrected':
-        t0OffsetMs = event.payload.offsetMs;
+        this.t0Offset = event.payload.offsetMs;
         break;
       case 'phase-started':
-        if (!phasesReached.includes(event.payload.phaseId)) phasesReached.push(event.payload.phaseId);
-        playback = { programMs: event.payload.programMs, sessionMs: event.sessionMs, playing: true };
+        if (!this.reached.includes(event.payload.phaseId)) this.reached.push(event.payload.phaseId);
+        this.phaseStartList.push({ phaseId: event.payload.phaseId, startedAtSessionMs: event.sessionMs });
+        this.checkpoint = { programMs: event.payload.programMs, sessionMs: event.sessionMs, playing: true };
         break;
       case 'segment-started':
-        playback = { programMs: event.payload.programMs, sessionMs: event.sessionMs, playing: true };
+        this.checkpoint = { programMs: event.payload.programMs, sessionMs: event.sessionMs, playing: true };
         break;
       case 'playback':
-        playback = { programMs: event.payload.programMs, sessionMs: event.sessionMs, playing: event.payload.action === 'play' };
+        this.checkpoint = { programMs: event.payload.programMs, sessionMs: event.sessionMs, playing: event.payload.action === 'play' };
         break;
       case 'session-resumed':
-        playback = { programMs: event.payload.programMs, sessionMs: event.sessionMs, playing: event.payload.playing };
+        this.checkpoint = { programMs: event.payload.programMs, sessionMs: event.sessionMs, playing: event.payload.playing };
         break;
       case 'session-ended':
-        ended = { sessionMs: event.sessionMs, reason: event.payload.reason };
-        if (playback !== undefined) playback = { ...playback, playing: false };
+        this.endedAt = { sessionMs: event.sessionMs, reason: event.payload.reason };
+        if (this.checkpoint !== undefined) this.checkpoint = { ...this.checkpoint, playing: false };
         break;
       case 'plan-changed':
-        planActions.push(event.payload);
+        this.actions.push(event.payload);
         break;
       case 'quiet':
-        quiet = event.payload.action === 'start';
+        this.isQuiet = event.payload.action === 'start';
         // Quiet stops the music clock like a pause; resuming after a crash must not move it on.
-        playback = { programMs: event.payload.programMs, sessionMs: event.sessionMs, playing: !quiet };
+        this.checkpoint = { programMs: event.payload.programMs, sessionMs: event.sessionMs, playing: !this.isQuiet };
         break;
       case 'volume':
-        volume = event.payload.volume;
+        this.lastVolume = event.payload.volume;
         break;
       case 'playback-problem':
-        problems.push(event);
+        this.problemList.push(event);
         break;
       case 'reminder':
-        (event.payload.action === 'shown' ? shownReminders : closedReminders).add(`${event.payload.reminder}@${event.payload.dueSessionMs}`);
+        (event.payload.action === 'shown' ? this.shown : this.closed).add(`${event.payload.reminder}@${event.payload.dueSessionMs}`);
         break;
       case 'clock-jump':
-        clockJumps.push(event);
+        this.jumps.push(event);
         break;
       case 'preflight-confirmed':
-        preflightConfirmed = event.payload.lines;
+        this.confirmed = event.payload.lines;
         break;
       case 'session-started':
         break;
@@ -214,31 +355,44 @@ export function foldSession(events: readonly JournalEvent[]): FoldedSession {
     }
   }
 
-  const all = [...marks.values()].sort(bySessionTime);
-  const current = all.filter((mark) => mark.deleted === undefined);
-  const countsByKind: Record<string, number> = {};
-  for (const mark of current) countsByKind[mark.markKind] = (countsByKind[mark.markKind] ?? 0) + 1;
-  return {
-    marks: current,
-    deletedMarks: all.filter((mark) => mark.deleted !== undefined),
-    openSpans: current.filter((mark) => mark.span !== undefined && mark.span.end === undefined),
-    t0OffsetMs,
-    ended,
-    lastSessionMs,
-    playback,
-    phasesReached,
-    countsByKind,
-    orphanEdits,
-    planActions,
-    quiet,
-    volume,
-    problems,
-    closedReminders,
-    shownReminders,
-    preflightConfirmed,
-    clockJumps,
-    integrationNote,
-  };
+  /** The whole fold as review and exports read it; built once per change, on demand. */
+  snapshot(): FoldedSession {
+    if (this.cached !== undefined) return this.cached;
+    const all = [...this.marksInOrder].sort(bySessionTime);
+    const current = all.filter((mark) => mark.deleted === undefined);
+    const countsByKind: Record<string, number> = {};
+    for (const mark of current) countsByKind[mark.markKind] = (countsByKind[mark.markKind] ?? 0) + 1;
+    this.cached = {
+      marks: current,
+      deletedMarks: all.filter((mark) => mark.deleted !== undefined),
+      openSpans: current.filter((mark) => mark.span !== undefined && mark.span.end === undefined),
+      t0OffsetMs: this.t0Offset,
+      ended: this.endedAt,
+      lastSessionMs: this.latestSessionMs,
+      playback: this.checkpoint,
+      phasesReached: [...this.reached],
+      countsByKind,
+      orphanEdits: this.orphans,
+      planActions: [...this.actions],
+      quiet: this.isQuiet,
+      volume: this.lastVolume,
+      problems: [...this.problemList],
+      closedReminders: new Set(this.closed),
+      preflightConfirmed: this.confirmed,
+      shownReminders: new Set(this.shown),
+      clockJumps: [...this.jumps],
+      integrationNote: this.sessionNote,
+    };
+    return this.cached;
+  }
+}
+
+/**
+ * The session as it stands after every event, applied in journal order: edits and
+ * deletions are later events, so the history stays in the journal and this is its fold.
+ */
+export function foldSession(events: readonly JournalEvent[]): FoldedSession {
+  return SessionFold.of(events).snapshot();
 }
 
 /**

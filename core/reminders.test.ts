@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JournalEvent } from './events';
-import { foldSession } from './fold';
+import { SessionFold } from './fold';
 import { dueReminders } from './reminders';
 import { sessionSetupSchema, type SessionMeta } from './session';
 import { defaultSettings } from './settings';
@@ -26,7 +26,7 @@ const mark = (seq: number, sessionMs: number, markKind: string) =>
   event(seq, sessionMs, 'mark', { markKind, phaseId: 'onset', segmentId: 'onset-breath', positionMs: 0, reactionOffsetMs: 0 });
 
 const due = (events: JournalEvent[], sessionMs: number, plan = '60 mg') =>
-  dueReminders(defaultSettings, meta(plan), foldSession(events), sessionMs).map((reminder) => `${reminder.reminder}@${reminder.dueSessionMs / 60_000}`);
+  dueReminders(defaultSettings, meta(plan), SessionFold.of(events), sessionMs).map((reminder) => `${reminder.reminder}@${reminder.dueSessionMs / 60_000}`);
 
 describe('dueReminders', () => {
   it('reminds of vitals every 30 minutes since the start, as one reminder however long it waits', () => {

@@ -1,5 +1,5 @@
 import type { ReminderKind } from './events';
-import type { FoldedSession } from './fold';
+import type { SessionFold } from './fold';
 import type { SessionMeta } from './session';
 import type { Settings } from './settings';
 import { minutesToMs, type Milliseconds } from './units';
@@ -16,19 +16,22 @@ export interface DueReminder {
 
 export const reminderKey = (reminder: Pick<DueReminder, 'reminder' | 'dueSessionMs'>): string => `${reminder.reminder}@${reminder.dueSessionMs}`;
 
+/** What the reminders read of the session: a live fold answers each in O(1), however long the day. */
+export type ReminderFacts = Pick<SessionFold, 'ended' | 't0OffsetMs' | 'closedReminders' | 'countOf' | 'latestMarkOfKind'>;
+
 /**
  * Reminders due now. The supplemental dose falls due once, `afterMinutes` after the dose
  * (only when the setup plans one) until it is logged or dismissed. Vitals fall due every
  * `everyMinutes` after the last vitals mark (or the start); logging vitals restarts the count.
  */
-export function dueReminders(settings: Settings, meta: SessionMeta, folded: FoldedSession, sessionMs: Milliseconds): DueReminder[] {
+export function dueReminders(settings: Settings, meta: SessionMeta, folded: ReminderFacts, sessionMs: Milliseconds): DueReminder[] {
   if (folded.ended !== undefined) return [];
   const due: DueReminder[] = [];
   const doseTimeMs = sessionMs + folded.t0OffsetMs;
   const supplemental = settings.reminders.supplementalDose;
   if (supplemental.enabled && meta.supplementalDosePlan !== '') {
     const dueSessionMs = Math.max(0, minutesToMs(supplemental.afterMinutes) - folded.t0OffsetMs);
-    const logged = folded.marks.some((mark) => mark.markKind === 'supplemental-dose');
+    const logged = folded.countOf('supplemental-dose') > 0;
     const reminder: DueReminder = {
       reminder: 'supplemental-dose',
       dueSessionMs,
@@ -39,7 +42,7 @@ export function dueReminders(settings: Settings, meta: SessionMeta, folded: Fold
   }
   const vitals = settings.reminders.vitals;
   if (vitals.enabled) {
-    const lastVitals = folded.marks.filter((mark) => mark.markKind === 'vitals').reduce((latest, mark) => Math.max(latest, mark.sessionMs), -1);
+    const lastVitals = folded.latestMarkOfKind('vitals')?.sessionMs ?? -1;
     const countFrom = lastVitals >= 0 ? lastVitals : 0;
     const interval = minutesToMs(vitals.everyMinutes);
     if (sessionMs - countFrom >= interval) {

@@ -9,7 +9,8 @@ import { EncryptionClient } from './features/encryption/EncryptionClient';
 import { UnlockPanel } from './features/encryption/UnlockPanel';
 import { HomeScreen } from './features/home/HomeScreen';
 import { LiveScreen } from './features/live/LiveScreen';
-import { LiveSession } from './features/live/LiveSession';
+import type { LiveSession } from './features/live/LiveSession';
+import { createLiveSession } from './features/live/create-live-session';
 import { InsightsScreen } from './features/insights/InsightsScreen';
 import { LibraryScreen } from './features/library/LibraryScreen';
 import { PlaylistEditor } from './features/playlists/PlaylistEditor';
@@ -86,7 +87,7 @@ export function App() {
         const lines = confirmed.map((line) => ({ check: line.id, label: line.label, detail: line.detail.slice(0, 2000) }));
         await callOrThrow('journal:append', { sessionId: meta.id, events: [{ id: crypto.randomUUID(), kind: 'preflight-confirmed', sessionMs: 0, payload: { lines } }] });
       }
-      const session = new LiveSession(meta, playlist, output, settingsClient.getState().settings, undefined, diagnosticSpeed());
+      const session = createLiveSession(meta, playlist, output, settingsClient.getState().settings, undefined, diagnosticSpeed());
       replaceLive(session);
       navigate({ screen: 'live', sessionId: meta.id });
       await session.play();
@@ -106,7 +107,7 @@ export function App() {
       const playing = folded.playback?.playing ?? true;
       const programMs = programMsAt(folded.playback, sessionMs);
       const resume = { events: opened.events, sessionMs, programMs, playing };
-      const session = new LiveSession(opened.meta, playlist, output, settingsClient.getState().settings, resume, diagnosticSpeed());
+      const session = createLiveSession(opened.meta, playlist, output, settingsClient.getState().settings, resume, diagnosticSpeed());
       replaceLive(session);
       navigate({ screen: 'live', sessionId });
       if (playing) await session.play();

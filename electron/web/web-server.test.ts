@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { socketPath } from '../../core/socket-frames';
 import { createServices } from '../services/create-services';
 import { createWebServer } from './web-server';
 
@@ -146,5 +148,67 @@ describe('web host access control', () => {
   it('refuses a request body over 1 MiB', async () => {
     const response = await raw('/api/sessions:list', { ...ownHost(), ...cookie(), 'content-type': 'application/json' }, 'POST', `"${'a'.repeat(1024 * 1024 + 10)}"`);
     expect(response.status).toBe(413);
+  });
+});
+
+describe('web host socket', () => {
+  /** Opens the page's socket as our page would (key in the cookie, own origin), or as told. */
+  async function openSocket(headers: Record<string, string> = { cookie: `attune-${port}=${token}` }, socketOrigin = origin): Promise<WebSocket> {
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/${socketPath}`, { headers, origin: socketOrigin });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('error', reject);
+    });
+    return socket;
+  }
+
+  function ask(socket: WebSocket, frame: unknown): Promise<unknown> {
+    return new Promise((resolve) => {
+      socket.once('message', (data) => resolve(JSON.parse(data.toString())));
+      socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+    });
+  }
+
+  it('answers each frame through the same contract, by id, and saves a journal append', async () => {
+    const socket = await openSocket();
+    try {
+      const started = (await ask(socket, { id: 1, channel: 'sessions:start', request: { playlistId: 'web-set' } })) as { id: number; result: { ok: boolean; value: { id: string } } };
+      expect(started).toMatchObject({ id: 1, result: { ok: true } });
+      const sessionId = started.result.value.id;
+      const event = { id: '00000000-0000-4000-8000-0000000000aa', kind: 'phase-started', sessionMs: 5, payload: { phaseId: 'onset', programMs: 0 } };
+      expect(await ask(socket, { id: 2, channel: 'journal:append', request: { sessionId, events: [event] } })).toMatchObject({
+        id: 2,
+        result: { ok: true, value: [{ id: event.id, seq: 1, duplicate: false }] },
+      });
+      const opened = (await ask(socket, { id: 3, channel: 'sessions:open', request: { sessionId } })) as { result: { value: { events: { id: string }[] } } };
+      expect(opened.result.value.events.map((saved) => saved.id)).toContain(event.id);
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('answers a malformed request or an unknown channel with an error result, and closes on a frame that is not ours', async () => {
+    const socket = await openSocket();
+    expect(await ask(socket, { id: 7, channel: 'journal:append', request: { sessionId: 'nope', events: 'many' } })).toMatchObject({ id: 7, result: { ok: false, error: { code: 'bad-request' } } });
+    expect(await ask(socket, { id: 8, channel: 'shell:exec', request: {} })).toMatchObject({ id: 8, result: { ok: false, error: { code: 'unknown-channel' } } });
+    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    socket.send('{"not":"a frame"}');
+    expect(await closed).toBe(1007);
+  });
+
+  it('lets no one in without the key, from another origin, or on another path', async () => {
+    await expect(openSocket({})).rejects.toThrow(/401/);
+    await expect(openSocket({ cookie: `attune-${port}=${'x'.repeat(43)}` })).rejects.toThrow(/401/);
+    await expect(openSocket(undefined, 'https://evil.example')).rejects.toThrow(/403/);
+    await expect(openSocket(undefined, 'http://127.0.0.1:9999')).rejects.toThrow(/403/);
+    const wrongPath = new WebSocket(`ws://127.0.0.1:${port}/api/other`, { headers: { cookie: `attune-${port}=${token}` }, origin });
+    await expect(new Promise((resolve, reject) => wrongPath.once('open', resolve).once('error', reject))).rejects.toThrow(/404/);
+  });
+
+  it('refuses a frame over 1 MiB', async () => {
+    const socket = await openSocket();
+    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    socket.send(JSON.stringify({ id: 1, channel: 'sessions:list', request: { padding: 'a'.repeat(1024 * 1024) } }));
+    expect(await closed).toBe(1009);
   });
 });

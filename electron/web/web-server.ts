@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Handlers } from '../../core/contract';
 import { dispatch } from '../services/dispatch';
@@ -9,6 +10,7 @@ import { nodeErrorCode } from '../services/error-code';
 import type { HostResponse } from '../services/host-response';
 import { createMediaHandler, mediaUrlPrefix, type MediaSources } from '../services/media';
 import { createStaticFileResolver } from '../services/static-files';
+import { createSocketApi, socketUrlPath } from './socket-api';
 
 export interface WebServerOptions extends MediaSources {
   readonly handlers: Handlers;
@@ -115,5 +117,15 @@ export function createWebServer({ handlers, rendererDir, playlists, libraryRoots
       else response.destroy();
     });
   });
+  const socketApi = createSocketApi(handlers);
+  // The page's socket to the same contract passes the same checks as every request: key, host, origin.
+  server.on('upgrade', (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    const port = (server.address() as AddressInfo | null)?.port ?? 0;
+    const access = decideAccess({ url: request.url ?? '/', headers: request.headers }, token, port);
+    if (access.kind === 'refuse') socketApi.refuse(socket, access.status, access.message);
+    else if (access.kind === 'enter' || new URL(request.url ?? '/', 'http://127.0.0.1').pathname !== socketUrlPath) socketApi.refuse(socket, 404, 'no such socket');
+    else socketApi.handleUpgrade(request, socket, head);
+  });
+  server.on('close', () => socketApi.close());
   return server;
 }

@@ -1,6 +1,7 @@
 import { channels, type AttuneApi, type Channel } from '../../core/channels';
 import { resultSchemaFor, type RequestOf, type ResponseOf } from '../../core/contract';
 import { fail, type Result } from '../../core/result';
+import { SocketTransport } from './socket-transport';
 
 declare global {
   interface Window {
@@ -10,23 +11,22 @@ declare global {
 }
 
 /** The web host answers each channel at `POST /api/<channel>` with the same result shape. */
-function createHttpApi(): AttuneApi {
-  return Object.fromEntries(
-    channels.map((channel) => [
-      channel,
-      async (request: unknown) => {
-        const response = await fetch(`api/${channel}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(request),
-        });
-        return response.json() as Promise<unknown>;
-      },
-    ]),
-  ) as AttuneApi;
+async function postToChannel(channel: string, request: unknown): Promise<unknown> {
+  const response = await fetch(`api/${channel}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(request),
+  });
+  return response.json() as Promise<unknown>;
 }
 
-const api: AttuneApi = window.attune ?? createHttpApi();
+/** In the web host every channel goes over the page's socket (HTTP while it cannot open). */
+function createWebApi(): AttuneApi {
+  const transport = new SocketTransport(postToChannel);
+  return Object.fromEntries(channels.map((channel) => [channel, (request: unknown) => transport.send(channel, request)])) as AttuneApi;
+}
+
+const api: AttuneApi = window.attune ?? createWebApi();
 
 /**
  * Where a playlist's file segment is served: same-origin in both hosts (the desktop

@@ -31,12 +31,17 @@ const groups: readonly BenchGroup[] = [
   {
     name: 'mark-latency',
     figures: [
+      'mark_ack_latency_ms_p50_isolated',
+      'mark_ack_latency_ms_p99_isolated',
       'mark_ack_latency_ms_p50',
       'mark_ack_latency_ms_p99',
       'mark_ack_latency_ms_p50_encrypted',
       'mark_ack_latency_ms_p99_encrypted',
+      'mark_ack_latency_ms_p50_after_20k_events',
+      'mark_ack_latency_ms_p99_after_20k_events',
       'reference_append_round_trip_ms_p50',
       'reference_append_round_trip_ms_p99',
+      'reference_append_fetch_ms_p50',
     ],
     run: async (browser) => benchMarkAckLatency(await browser()),
   },

@@ -120,19 +120,22 @@ test('every kind by key, details later, undo, SIGKILL, resume: everything is the
 });
 
 test('a failing disk shows a warning, keeps every mark, and saves them once it recovers', async ({ page }) => {
-  await startDefaultSession(page);
-  let failuresLeft = 6;
-  await page.route('**/api/journal:append', async (route) => {
-    if (failuresLeft > 0) {
-      failuresLeft -= 1;
-      await route.fulfill({
-        contentType: 'application/json',
-        body: JSON.stringify({ ok: false, error: { code: 'write-failed', message: 'the event could not be saved (ENOSPC); it will be retried' } }),
-      });
-      return;
-    }
-    await route.continue();
+  let failuresLeft = 0;
+  // The page journals over its socket to the host: the first appends get the answer a full disk gives.
+  await page.routeWebSocket('**/api/socket', (socket) => {
+    const server = socket.connectToServer();
+    socket.onMessage((message) => {
+      const frame = JSON.parse(String(message)) as { id: number; channel: string };
+      if (frame.channel === 'journal:append' && failuresLeft > 0) {
+        failuresLeft -= 1;
+        socket.send(JSON.stringify({ id: frame.id, result: { ok: false, error: { code: 'write-failed', message: 'the event could not be saved (ENOSPC); it will be retried' } } }));
+        return;
+      }
+      server.send(message);
+    });
   });
+  await startDefaultSession(page);
+  failuresLeft = 6;
   await page.keyboard.press('r');
   await page.keyboard.press('d');
   await expect(page.getByRole('alert')).toContainText('ENOSPC');

@@ -116,12 +116,21 @@ test('integration notes written in review for an ended session are saved, shown 
 });
 
 test('a failed save says so and keeps the text; the next try saves it; an emptied note is cleared', async ({ page }) => {
+  // The page journals over its socket to the host; while `unreachable`, an append finds the connection gone.
+  let unreachable = false;
+  await page.routeWebSocket('**/api/socket', (socket) => {
+    const server = socket.connectToServer();
+    socket.onMessage((message) => {
+      if (unreachable && (JSON.parse(String(message)) as { channel: string }).channel === 'journal:append') socket.close();
+      else server.send(message);
+    });
+  });
   await openReview(page);
   await page.locator('.tl-pin[data-kind="distress"]').click();
   const field = page.getByRole('textbox', { name: /^Integration note on Distress/ });
   const note = 'Her hand, "then mine", then both';
 
-  await page.route('**/api/journal:append', (route) => route.abort('connectionfailed'));
+  unreachable = true;
   await field.fill(note);
   await field.press('Control+Enter');
   const failure = page.getByTestId('mark-integration-note').getByRole('alert');
@@ -138,7 +147,7 @@ test('a failed save says so and keeps the text; the next try saves it; an emptie
   await expect(field).toHaveValue(note);
   await expect(failure).toBeVisible();
 
-  await page.unroute('**/api/journal:append');
+  unreachable = false;
   await field.focus();
   await page.keyboard.press('Control+Enter');
   await expect(page.getByTestId('mark-integration-note').getByRole('status')).toHaveText('Saved');

@@ -58,6 +58,15 @@ test('a page on another loopback port cannot read sessions, even in the browser 
       mode: 'no-cors',
       headers: { 'content-type': 'text/plain' },
     });
+    // The app's own socket to the same contract: a page elsewhere may not open it (the host checks the Origin).
+    const socketAnswer = await new Promise<string>((resolve) => {
+      const socket = new WebSocket(`${target.replace(/^http/, 'ws')}/api/socket`);
+      socket.onopen = () => socket.send(JSON.stringify({ id: 1, channel: 'sessions:list', request: {} }));
+      socket.onmessage = (message) => resolve(`read 200 ${String(message.data)}`);
+      socket.onerror = () => resolve('failed (refused)');
+      setTimeout(() => resolve('failed (no answer)'), 3000);
+    });
+    results.push(`socket: ${socketAnswer}`);
     const frame = document.createElement('iframe');
     frame.src = `${target}/#/review`;
     document.body.append(frame);

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type CSSProperties } from 'react';
+import { memo, useCallback, useEffect, useRef, useState, type CSSProperties } from 'react';
 import type { Vitals } from '../../../core/events';
 import { formatClock, formatMinutes, formatPosition } from '../../../core/format';
 import type { MarkKindDefinition } from '../../../core/mark-kinds';
@@ -58,9 +58,9 @@ function signedMinutes(ms: number): string {
 }
 
 /** Onset, peak, return as planned and as projected now (holds, extensions, pauses included). */
-function PhaseBar({ session }: { readonly session: LiveSession }) {
+const PhaseBar = memo(function PhaseBar({ session }: { readonly session: LiveSession }) {
   const projection = usePolled(() => session.projection(), 500);
-  const nowMs = session.sessionMs() - (session.getState().folded.t0OffsetMs ?? 0);
+  const nowMs = session.sessionMs() - (session.getState().t0OffsetMs);
   return (
     <div className="phase-bar" role="list" aria-label="Phases">
       {projection.phases
@@ -90,9 +90,9 @@ function PhaseBar({ session }: { readonly session: LiveSession }) {
         })}
     </div>
   );
-}
+});
 
-function Reminders({
+const Reminders = memo(function Reminders({
   session,
   reminders,
   t0OffsetMs,
@@ -123,9 +123,9 @@ function Reminders({
       ))}
     </ul>
   );
-}
+});
 
-function PhaseControls({ session, status }: { readonly session: LiveSession; readonly status: string }) {
+const PhaseControls = memo(function PhaseControls({ session, status }: { readonly session: LiveSession; readonly status: string }) {
   const projection = usePolled(() => session.projection(), 500);
   const current = projection.currentPhaseIndex === undefined ? undefined : projection.phases[projection.currentPhaseIndex];
   const active = status === 'playing' || status === 'paused' || status === 'quiet';
@@ -155,25 +155,25 @@ function PhaseControls({ session, status }: { readonly session: LiveSession; rea
       </button>
     </div>
   );
-}
+});
 
 /** Its own component, so the four readings a second re-render only the clock. */
-function SessionClockDisplay({ session }: { readonly session: LiveSession }) {
+const SessionClockDisplay = memo(function SessionClockDisplay({ session }: { readonly session: LiveSession }) {
   const sessionMs = usePolled(() => session.sessionMs(), 250);
   return (
     <div className="session-clock" data-testid="session-clock">
       {formatClock(sessionMs)}
     </div>
   );
-}
+});
 
-function SegmentRemaining({ session }: { readonly session: LiveSession }) {
+const SegmentRemaining = memo(function SegmentRemaining({ session }: { readonly session: LiveSession }) {
   const remainingMs = usePolled(() => session.player.getState().position?.entryRemainingMs, 500);
   if (remainingMs === undefined) return null;
   return <div className="muted">{Number.isFinite(remainingMs) ? `${formatPosition(remainingMs)} left in this segment` : 'continues until the phase is released'}</div>;
-}
+});
 
-function LevelMeter({ session }: { readonly session: LiveSession }) {
+const LevelMeter = memo(function LevelMeter({ session }: { readonly session: LiveSession }) {
   const levelDb = usePolled(() => session.outputLevelDb(), 250);
   const floorDb = -60;
   const shown = Number.isFinite(levelDb) ? Math.max(floorDb, levelDb) : floorDb;
@@ -195,11 +195,11 @@ function LevelMeter({ session }: { readonly session: LiveSession }) {
       </div>
     </div>
   );
-}
+});
 
 const kindStyle = (kind: MarkKindDefinition | undefined): CSSProperties => ({ '--kind-color': kind?.color ?? '#7b8794' }) as CSSProperties;
 
-function MarkButton({ kind, session, openSince }: { readonly kind: MarkKindDefinition; readonly session: LiveSession; readonly openSince: number | undefined }) {
+const MarkButton = memo(function MarkButton({ kind, session, openSince }: { readonly kind: MarkKindDefinition; readonly session: LiveSession; readonly openSince: number | undefined }) {
   return (
     <button
       type="button"
@@ -213,7 +213,7 @@ function MarkButton({ kind, session, openSince }: { readonly kind: MarkKindDefin
       <kbd>{kind.key.toUpperCase()}</kbd>
     </button>
   );
-}
+});
 
 function VitalsFields({ mark, session }: { readonly mark: LiveMark; readonly session: LiveSession }) {
   const fields: { key: keyof Vitals; label: string; step: number }[] = [
@@ -250,7 +250,7 @@ function VitalsFields({ mark, session }: { readonly mark: LiveMark; readonly ses
   );
 }
 
-function RecentMarkRow({
+const RecentMarkRow = memo(function RecentMarkRow({
   mark,
   session,
   t0OffsetMs,
@@ -306,9 +306,9 @@ function RecentMarkRow({
       {mark.kind?.fields === 'vitals' ? <VitalsFields mark={mark} session={session} /> : null}
     </li>
   );
-}
+});
 
-function T0Correction({ session, t0OffsetMs }: { readonly session: LiveSession; readonly t0OffsetMs: number }) {
+const T0Correction = memo(function T0Correction({ session, t0OffsetMs }: { readonly session: LiveSession; readonly t0OffsetMs: number }) {
   const [minutes, setMinutes] = useState(String(Math.round(t0OffsetMs / 60_000)));
   return (
     <details className="t0-correction">
@@ -324,7 +324,7 @@ function T0Correction({ session, t0OffsetMs }: { readonly session: LiveSession; 
       {t0OffsetMs !== 0 ? <span className="muted"> Currently {Math.round(t0OffsetMs / 60_000)} min.</span> : null}
     </details>
   );
-}
+});
 
 function RunningSession({ session, onLeave }: { readonly session: LiveSession; readonly onLeave: () => void }) {
   const state = useExternalState(session);
@@ -333,7 +333,7 @@ function RunningSession({ session, onLeave }: { readonly session: LiveSession; r
   const [noteFocus, setNoteFocus] = useState<string | undefined>();
   const { position, status } = state.player;
   const kinds = session.markKinds().filter((kind) => !kind.hidden);
-  const t0OffsetMs = state.folded.t0OffsetMs;
+  const t0OffsetMs = state.t0OffsetMs;
 
   const onMarked = useCallback((markId: string, markKind: string) => {
     if (markKind === 'note') setNoteFocus(markId);
@@ -369,7 +369,7 @@ function RunningSession({ session, onLeave }: { readonly session: LiveSession; r
   if (state.ended) {
     return (
       <div className="live">
-        <SessionSummary meta={session.meta} folded={state.folded} plan={session.plan} kinds={session.markKinds()} />
+        <SessionSummary meta={session.meta} folded={session.foldedSession()} plan={session.plan} kinds={session.markKinds()} />
         <p>
           <a className="button" href={hrefFor({ screen: 'review', sessionId: session.meta.id })} onClick={onLeave}>
             Review this session

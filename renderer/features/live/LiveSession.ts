@@ -1,8 +1,9 @@
+import type { HostCall } from '../../../core/contract';
 import type { JournalEvent, JournalEventInput, PlanAction, Vitals } from '../../../core/events';
-import { foldSession, type FoldedMark, type FoldedSession } from '../../../core/fold';
+import { SessionFold, type FoldedMark, type FoldedSession } from '../../../core/fold';
 import type { MarkKindDefinition } from '../../../core/mark-kinds';
 import { buildElasticPlan } from '../../../core/elastic-plan';
-import { locate, type PlannedEntry, type PlannedPhase, type SessionPlan } from '../../../core/plan';
+import type { PlannedEntry, PlannedPhase, SessionPlan } from '../../../core/plan';
 import { projectSession, type SessionProjection } from '../../../core/projection';
 import type { Playlist } from '../../../core/playlist';
 import type { SessionMeta } from '../../../core/session';
@@ -10,11 +11,14 @@ import { SessionClock } from '../../../core/session-clock';
 import type { Settings } from '../../../core/settings';
 import { TypedEmitter } from '../../../core/typed-emitter';
 import { trackGain } from '../../../core/loudness';
-import { dueReminders, reminderKey, type DueReminder } from '../../../core/reminders';
-import { call, callOrThrow, mediaUrl } from '../../bridge/attune-bridge';
+import type { DueReminder } from '../../../core/reminders';
 import type { AudioOutput } from '../../audio/AudioOutput';
-import { SessionPlayer, type PlayerState } from '../../audio/SessionPlayer';
-import { JournalSender } from './JournalSender';
+import type { PlayerState, SessionPlayer, SessionPlayerOptions } from '../../audio/SessionPlayer';
+import { ClockJumpDetector } from './clock-jump';
+import { JournalSender, type JournalSenderOptions } from './JournalSender';
+import { musicPlaceAt } from './music-place';
+import { ReminderWatch, sameReminders } from './reminder-watch';
+import { journaledVolume, volumeAfterSteps } from './volume-steps';
 
 export interface LiveMark extends FoldedMark {
   readonly saved: boolean;
@@ -23,7 +27,8 @@ export interface LiveMark extends FoldedMark {
 
 export interface LiveSessionState {
   readonly player: PlayerState;
-  readonly folded: FoldedSession;
+  /** How much earlier than the start press the dose was; add it to every session time shown. */
+  readonly t0OffsetMs: number;
   /** Newest first. */
   readonly recentMarks: readonly LiveMark[];
   readonly openSpans: readonly LiveMark[];
@@ -55,8 +60,31 @@ export interface ResumePoint {
   readonly playing: boolean;
 }
 
+/** What of the audio engine a live session drives; the app passes a SessionPlayer, tests a stand-in. */
+export type LivePlayer = Pick<SessionPlayer, 'on' | 'getState' | 'programNow' | 'play' | 'pause' | 'quiet' | 'replacePlan' | 'deckCount' | 'dispose'>;
+export type LiveOutput = Pick<AudioOutput, 'on' | 'setVolume' | 'outputLevelDb'>;
+
+/** Everything a live session needs from outside itself, so it runs (and is tested) without a browser or a host. */
+export interface LiveSessionHost {
+  readonly call: HostCall;
+  readonly output: LiveOutput;
+  readonly createPlayer: (plan: SessionPlan, startAtProgramMs: number, options: Pick<SessionPlayerOptions, 'speed' | 'resolveFile'>) => LivePlayer;
+  /** Where a playlist's file segment is served. */
+  readonly mediaUrl: (playlistId: string, segmentId: string) => string;
+  /** Monotonic milliseconds (performance.now() in the app). */
+  readonly monotonicNow?: () => number;
+  /** Wall-clock milliseconds (Date.now() in the app). */
+  readonly wallNow?: () => number;
+  readonly journal?: Partial<JournalSenderOptions>;
+}
+
 const recentMarkLimit = 12;
 export const undoWindowMs = 10_000;
+/**
+ * While an append is on its way the screen waits for its answer (a millisecond or two),
+ * at most this long: a render and paint started first would hold the answer up behind them.
+ */
+const renderHoldMs = 32;
 
 type EventDraft = { [Kind in JournalEventInput['kind']]: { kind: Kind; payload: Extract<JournalEventInput, { kind: Kind }>['payload'] } }[JournalEventInput['kind']];
 
@@ -68,65 +96,71 @@ export function segmentTitle(segment: PlannedEntry['segment']): string {
 /**
  * One running session: the clock, the player and the journal, tied together so that a
  * mark always carries the session time, phase, segment and position it was taken at.
- * Its state is the same fold review uses, applied to the events sent so far.
+ * Its state is the same fold review uses, kept up to date one event at a time: a mark at
+ * hour eight costs what a mark at minute one does.
  */
 export class LiveSession extends TypedEmitter<LiveSessionEvents> {
-  readonly player: SessionPlayer;
+  readonly player: LivePlayer;
   private currentPlan: SessionPlan;
   /** Holds, extensions, advances and skips so far; the plan is rebuilt from them. */
   private readonly planActions: PlanAction[];
   private readonly clock: SessionClock;
   private readonly sender: JournalSender;
   private readonly unsubscribers: (() => void)[] = [];
-  /** Every event of the session: from the journal on resume, then each one sent. */
-  private readonly events: JournalEvent[];
+  private readonly fold: SessionFold;
   private readonly resumedIds: ReadonlySet<string>;
-  private folded: FoldedSession;
+  private readonly monotonicNow: () => number;
+  private readonly wallNow: () => number;
+  private readonly clockJumps = new ClockJumpDetector();
+  private readonly reminderWatch: ReminderWatch;
   private notice: string | undefined;
   private ended: boolean;
-  private state: LiveSessionState;
+  /** Recomputed when read after a change, so several changes in one handler cost one state. */
+  private state: LiveSessionState | undefined;
+  private stateEmitQueued = false;
+  private stateEmitTimer: ReturnType<typeof setTimeout> | undefined;
+  /** LiveMarks reused while their mark and saved flag stay the same, so unchanged rows do not re-render. */
+  private readonly liveMarks = new WeakMap<FoldedMark, LiveMark>();
   private undoTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly watchTimer: ReturnType<typeof setInterval>;
-  private lastWatch: { wallMs: number; monotonicMs: number } | undefined;
-  private shownReminders = new Set<string>();
   /** When each unacknowledged mark's key was pressed, for the acknowledgement-latency measure. */
   private readonly pressedAt = new Map<string, number>();
 
   constructor(
     readonly meta: SessionMeta,
     readonly playlist: Playlist,
-    private readonly output: AudioOutput,
     private settings: Settings,
+    private readonly host: LiveSessionHost,
     resume: ResumePoint | undefined = undefined,
     /** 1 in sessions; faster only for tests and timing previews (see diagnostics). */
     private readonly speed = 1,
-    private readonly monotonicNow: () => number = () => performance.now() * speed,
   ) {
     super();
-    this.events = [...(resume?.events ?? [])];
-    this.resumedIds = new Set(this.events.map((event) => event.id));
-    this.folded = foldSession(this.events);
-    this.planActions = [...this.folded.planActions];
+    this.monotonicNow = host.monotonicNow ?? (() => performance.now() * speed);
+    this.wallNow = host.wallNow ?? (() => Date.now() * speed);
+    this.fold = SessionFold.of(resume?.events ?? []);
+    this.resumedIds = new Set((resume?.events ?? []).map((event) => event.id));
+    this.reminderWatch = new ReminderWatch(this.fold.shownReminders);
+    this.planActions = [...this.fold.planActions];
     // A resumed session's plan is rebuilt from its journaled holds, advances and skips.
     this.currentPlan = buildElasticPlan(playlist, this.planActions);
-    this.clock = resume === undefined ? SessionClock.startingNow(monotonicNow) : SessionClock.resumedAt(monotonicNow, resume.sessionMs);
-    this.player = new SessionPlayer(output, this.currentPlan, resume?.programMs ?? 0, {
+    this.clock = resume === undefined ? SessionClock.startingNow(this.monotonicNow) : SessionClock.resumedAt(this.monotonicNow, resume.sessionMs);
+    this.player = host.createPlayer(this.currentPlan, resume?.programMs ?? 0, {
       speed,
       resolveFile: (entry) => ({
-        url: mediaUrl(playlist.id, entry.segment.id),
+        url: host.mediaUrl(playlist.id, entry.segment.id),
         gainDb: entry.segment.type === 'file' ? trackGain(entry.segment, this.settings.targetLoudnessLufs).gainDb : 0,
       }),
     });
-    this.sender = new JournalSender(meta.id);
+    this.sender = new JournalSender(meta.id, host.call, host.journal);
     this.ended = meta.status === 'ended';
-    this.state = this.computeState();
     this.unsubscribers.push(
       // The player ticks five times a second; the screen re-renders only when what it shows
       // from the state changes (clock-like readings poll on their own).
       this.player.on('state', (player) => {
-        const shown = this.state.player;
+        const shown = this.getState().player;
         if (player.status !== shown.status || player.position?.entry.key !== shown.position?.entry.key || player.position?.phase.id !== shown.position?.phase.id) {
-          this.refresh();
+          this.changed();
         }
       }),
       this.player.on('phase-started', ({ phase, programMs }) => this.journal({ kind: 'phase-started', payload: { phaseId: phase.id, programMs } })),
@@ -150,8 +184,11 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
         });
         this.showNotice(`${problem.detail}. A soundscape covers it.`);
       }),
-      this.sender.on('state', () => this.refresh()),
-      output.on('device-lost', () => {
+      this.sender.on('state', () => {
+        this.changed();
+        if (!this.sender.isSending()) queueMicrotask(() => this.emitState());
+      }),
+      host.output.on('device-lost', () => {
         const place = this.musicPlace(0);
         this.journal({
           kind: 'playback-problem',
@@ -174,13 +211,19 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
     );
     this.watchTimer = setInterval(() => this.watch(), 1000);
     if (resume !== undefined) {
-      const gapMs = Math.max(0, resume.sessionMs - this.folded.lastSessionMs);
+      const gapMs = Math.max(0, resume.sessionMs - this.fold.lastSessionMs);
       this.journal({ kind: 'session-resumed', payload: { programMs: Math.round(resume.programMs), gapMs, playing: resume.playing } });
     }
   }
 
   getState(): LiveSessionState {
+    this.state ??= this.computeState();
     return this.state;
+  }
+
+  /** The whole fold, as review reads it (built on demand: the end-of-session summary). */
+  foldedSession(): FoldedSession {
+    return this.fold.snapshot();
   }
 
   /**
@@ -188,35 +231,24 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
    * between the wall clock and the monotonic clock is journaled, never applied.
    */
   private watch(): void {
-    const wallMs = Date.now() * this.speed;
-    const monotonicMs = this.monotonicNow();
-    const previous = this.lastWatch;
-    this.lastWatch = { wallMs, monotonicMs };
-    if (previous !== undefined && !this.ended) {
-      const wallDeltaMs = Math.round(wallMs - previous.wallMs);
-      const monotonicDeltaMs = Math.round(monotonicMs - previous.monotonicMs);
-      const driftMs = wallDeltaMs - monotonicDeltaMs;
-      if (Math.abs(driftMs) > 2000) {
-        this.journal({
-          kind: 'clock-jump',
-          payload: { wallDeltaMs, monotonicDeltaMs, likelyCause: driftMs > 0 ? 'suspend-or-clock-forward' : 'clock-back' },
-        });
-        if (driftMs > 60_000) {
-          this.showNotice(
-            `The computer's clock jumped ${Math.round(driftMs / 60_000)} min ahead (it may have slept). Session time did not count it; correct the dose time if it should.`,
-          );
-        }
+    const jump = this.clockJumps.check(this.wallNow(), this.monotonicNow());
+    if (jump !== undefined && !this.ended) {
+      this.journal({ kind: 'clock-jump', payload: { wallDeltaMs: jump.wallDeltaMs, monotonicDeltaMs: jump.monotonicDeltaMs, likelyCause: jump.likelyCause } });
+      if (jump.driftMs > 60_000) {
+        this.showNotice(
+          `The computer's clock jumped ${Math.round(jump.driftMs / 60_000)} min ahead (it may have slept). Session time did not count it; correct the dose time if it should.`,
+        );
       }
     }
-    const due = dueReminders(this.settings, this.meta, this.folded, this.clock.now());
-    for (const reminder of due) {
-      const key = reminderKey(reminder);
-      // Shown earlier in this page, or before a reload or crash (the journal says so).
-      if (this.shownReminders.has(key) || this.folded.shownReminders.has(key)) continue;
-      this.shownReminders.add(key);
+    const due = this.dueReminders();
+    for (const reminder of this.reminderWatch.takeFirstShown(due)) {
       this.journal({ kind: 'reminder', payload: { reminder: reminder.reminder, action: 'shown', dueSessionMs: reminder.dueSessionMs } });
     }
-    if (due.map(reminderKey).join() !== this.state.reminders.map(reminderKey).join()) this.refresh();
+    if (!sameReminders(due, this.getState().reminders)) this.changed();
+  }
+
+  private dueReminders(): DueReminder[] {
+    return this.reminderWatch.due(this.settings, this.meta, this.fold, this.clock.now());
   }
 
   dismissReminder(reminder: DueReminder): void {
@@ -225,8 +257,7 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
 
   /** Logs what the reminder asked for: the supplemental dose or vitals mark, in one go. */
   logReminder(reminder: DueReminder): string | undefined {
-    const markId = this.mark(reminder.logsAs);
-    return markId;
+    return this.mark(reminder.logsAs);
   }
 
   /** The plan as the facilitators have bent it so far. */
@@ -236,14 +267,11 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
 
   /** Phases with target vs. projected times, from the plan and where the session is now. */
   projection(): SessionProjection {
-    const phaseStarts = this.events.flatMap((event) =>
-      event.kind === 'phase-started' ? [{ phaseId: event.payload.phaseId, startedAtSessionMs: event.sessionMs }] : [],
-    );
     return projectSession(this.currentPlan, {
       nowProgramMs: this.player.programNow(),
       nowSessionMs: this.clock.now(),
       playing: this.player.getState().status === 'playing',
-      phaseStarts,
+      phaseStarts: this.fold.phaseStarts,
     });
   }
 
@@ -267,8 +295,7 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
   }
 
   private currentPhase(): PlannedPhase | undefined {
-    const position = this.player.getState().position;
-    return position?.phase;
+    return this.player.getState().position?.phase;
   }
 
   /** The current phase does not end at its target: a bridge soundscape continues after its music. */
@@ -315,11 +342,11 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
 
   /** Session time as the facilitators know it: since the dose, including any T0 correction. */
   sessionMs(): number {
-    return this.clock.now() + this.folded.t0OffsetMs;
+    return this.clock.now() + this.fold.t0OffsetMs;
   }
 
   outputLevelDb(): number {
-    return this.output.outputLevelDb();
+    return this.host.output.outputLevelDb();
   }
 
   markKinds(): readonly MarkKindDefinition[] {
@@ -327,49 +354,69 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
   }
 
   updateSettings(settings: Settings): void {
-    if (settings.volume !== this.settings.volume) this.output.setVolume(settings.volume);
+    if (settings.volume !== this.settings.volume) this.host.output.setVolume(settings.volume);
     this.settings = settings;
-    this.refresh();
+    this.changed();
   }
 
   showNotice(message: string): void {
     this.notice = message;
-    this.refresh();
+    this.changed();
   }
 
   private kindOf(markKind: string): MarkKindDefinition | undefined {
     return this.settings.markKinds.find((kind) => kind.id === markKind);
   }
 
-  private live(mark: FoldedMark, acknowledged: ReadonlySet<string>): LiveMark {
-    return { ...mark, saved: this.resumedIds.has(mark.id) || acknowledged.has(mark.id), kind: this.kindOf(mark.markKind) };
+  private live(mark: FoldedMark): LiveMark {
+    const saved = this.resumedIds.has(mark.id) || this.sender.isSaved(mark.id);
+    const kind = this.kindOf(mark.markKind);
+    const known = this.liveMarks.get(mark);
+    if (known !== undefined && known.saved === saved && known.kind === kind) return known;
+    const made: LiveMark = { ...mark, saved, kind };
+    this.liveMarks.set(mark, made);
+    return made;
   }
 
   private computeState(): LiveSessionState {
     const senderState = this.sender.getState();
-    const acknowledged = senderState.acknowledgedIds;
-    const byRecency = [...this.folded.marks].sort((a, b) => b.seq - a.seq);
-    const newest = byRecency[0];
+    const recent = this.fold.recentMarks(recentMarkLimit);
+    const newest = recent[0];
     const undoable =
       newest !== undefined && !this.ended && this.clock.now() - newest.sessionMs - newest.reactionOffsetMs <= undoWindowMs ? newest : undefined;
     return {
       player: this.player.getState(),
-      folded: this.folded,
-      recentMarks: byRecency.slice(0, recentMarkLimit).map((mark) => this.live(mark, acknowledged)),
-      openSpans: this.folded.openSpans.map((mark) => this.live(mark, acknowledged)),
-      undoable: undoable === undefined ? undefined : this.live(undoable, acknowledged),
+      t0OffsetMs: this.fold.t0OffsetMs,
+      recentMarks: recent.map((mark) => this.live(mark)),
+      openSpans: this.fold.openSpans().map((mark) => this.live(mark)),
+      undoable: undoable === undefined ? undefined : this.live(undoable),
       saveWarning: senderState.lastError,
       refusedEvents: senderState.refused.map(({ input, reason }) => ({ kind: input.kind, reason })),
       unsavedCount: senderState.pending.length,
       notice: this.notice,
       ended: this.ended,
-      reminders: dueReminders(this.settings, this.meta, this.folded, this.clock.now()),
+      reminders: this.dueReminders(),
     };
   }
 
-  private refresh(): void {
-    this.state = this.computeState();
-    this.emit('state', this.state);
+  /**
+   * The state is stale: it is rebuilt when next read, and listeners hear of it once, after
+   * the handler that changed it has finished (a key press sends its mark before any render).
+   */
+  private changed(): void {
+    this.state = undefined;
+    if (this.stateEmitQueued) return;
+    this.stateEmitQueued = true;
+    if (this.sender.isSending()) this.stateEmitTimer = setTimeout(() => this.emitState(), renderHoldMs);
+    else queueMicrotask(() => this.emitState());
+  }
+
+  private emitState(): void {
+    if (!this.stateEmitQueued) return;
+    this.stateEmitQueued = false;
+    if (this.stateEmitTimer !== undefined) clearTimeout(this.stateEmitTimer);
+    this.stateEmitTimer = undefined;
+    this.emit('state', this.getState());
   }
 
   /** Sends an event and folds it in at once; the journal's acknowledgement marks it saved. */
@@ -377,22 +424,20 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
     const id = crypto.randomUUID();
     const input = { id, sessionMs: Math.max(0, Math.round(sessionMs)), ...draft } as JournalEventInput;
     this.sender.send(input);
-    const seq = (this.events.at(-1)?.seq ?? -1) + 1;
-    this.events.push({ ...input, seq, wallTime: new Date().toISOString() } as JournalEvent);
-    this.folded = foldSession(this.events);
-    this.refresh();
+    this.fold.apply({ ...input, seq: this.fold.lastSeq + 1, wallTime: new Date().toISOString() } as JournalEvent);
+    this.changed();
     return id;
   }
 
   async play(): Promise<void> {
     if (this.ended) return;
     // Fire and forget: a host without a blocker (the web host) answers held: false.
-    void call('power:keep-awake', { active: true });
+    void this.host.call('power:keep-awake', { active: true });
     if (this.player.getState().status === 'quiet') {
       await this.resumeFromQuiet();
       return;
     }
-    this.output.setVolume(this.settings.volume, 0.05);
+    this.host.output.setVolume(this.settings.volume, 0.05);
     await this.player.play();
     this.journal({ kind: 'playback', payload: { action: 'play', programMs: Math.round(this.player.programNow()) } });
   }
@@ -429,12 +474,10 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
 
   /** Master volume in 2 dB steps, ramped (no zipper noise); journaled and remembered. */
   changeVolume(stepsOf2Db: number): number {
-    const currentDb = 20 * Math.log10(Math.max(this.settings.volume, 0.001));
-    const next = Math.min(1, Math.max(0.01, 10 ** ((currentDb + stepsOf2Db * 2) / 20)));
+    const next = volumeAfterSteps(this.settings.volume, stepsOf2Db);
     this.settings = { ...this.settings, volume: next };
-    this.output.setVolume(next);
-    this.journal({ kind: 'volume', payload: { volume: Math.round(next * 1000) / 1000 } });
-    this.refresh();
+    this.host.output.setVolume(next);
+    this.journal({ kind: 'volume', payload: { volume: journaledVolume(next) } });
     this.emit('volume', next);
     return next;
   }
@@ -446,12 +489,8 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
 
   /** Where the music was `offsetMs` before now. */
   private musicPlace(offsetMs: number) {
-    const programMs = Math.max(0, this.player.programNow() - (this.player.getState().status === 'playing' ? offsetMs : 0));
-    const position = locate(this.plan, Math.min(programMs, this.plan.totalMs - 1));
-    const entry = position?.entry ?? this.plan.entries.at(-1);
-    const phase = entry === undefined ? undefined : this.plan.phases[entry.phaseIndex];
-    if (entry === undefined || phase === undefined) return undefined;
-    return { phaseId: phase.id, segmentId: entry.segment.id, positionMs: Math.max(0, Math.round(programMs - entry.startMs)) };
+    const playing = this.player.getState().status === 'playing';
+    return musicPlaceAt(this.plan, Math.max(0, this.player.programNow() - (playing ? offsetMs : 0)));
   }
 
   /**
@@ -466,33 +505,33 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
     if (place === undefined) return undefined;
     const sessionMs = Math.max(0, this.clock.now() - offsetMs);
     if (kind?.span === true) {
-      const open = this.folded.openSpans.find((span) => span.markKind === markKind);
+      const open = this.fold.openSpans().find((span) => span.markKind === markKind);
       if (open !== undefined) {
         this.journal({ kind: 'span-closed', payload: { markId: open.id, ...place, autoClosed: false } }, Math.max(sessionMs, open.sessionMs));
         return open.id;
       }
     }
-    const dueBefore = this.state.reminders.filter((reminder) => reminder.logsAs === markKind);
+    const dueBefore = this.getState().reminders.filter((reminder) => reminder.logsAs === markKind);
     const id = this.journal(
       { kind: 'mark', payload: { markKind, ...place, reactionOffsetMs: offsetMs, ...(kind?.span === true ? { span: 'open' as const } : {}) } },
       sessionMs,
     );
+    this.pressedAt.set(id, pressedAt);
     for (const reminder of dueBefore) {
       this.journal({ kind: 'reminder', payload: { reminder: reminder.reminder, action: 'logged', dueSessionMs: reminder.dueSessionMs } });
     }
-    this.pressedAt.set(id, pressedAt);
-    const mark = this.state.recentMarks.find((candidate) => candidate.id === id);
-    if (mark !== undefined) this.emit('marked', mark);
+    const folded = this.fold.mark(id);
+    if (folded !== undefined) this.emit('marked', this.live(folded));
     // Re-render when the undo window closes.
     if (this.undoTimer !== undefined) clearTimeout(this.undoTimer);
-    this.undoTimer = setTimeout(() => this.refresh(), undoWindowMs + offsetMs + 50);
+    this.undoTimer = setTimeout(() => this.changed(), undoWindowMs + offsetMs + 50);
     return id;
   }
 
   /** Intensity, note or vitals, any time later; an edit is a new event, the history stays. */
   editMark(markId: string, changes: { intensity?: number | null; note?: string | null; vitals?: Vitals | null }): void {
-    const mark = this.folded.marks.find((candidate) => candidate.id === markId);
-    if (mark === undefined) return;
+    const mark = this.fold.mark(markId);
+    if (mark === undefined || mark.deleted !== undefined) return;
     const payload: Extract<EventDraft, { kind: 'mark-edited' }>['payload'] = { markId };
     if (changes.intensity !== undefined && changes.intensity !== (mark.intensity ?? null)) payload.intensity = changes.intensity;
     if (changes.note !== undefined && (changes.note ?? '') !== (mark.note ?? '')) payload.note = changes.note;
@@ -503,7 +542,7 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
 
   /** Takes back the newest mark within the undo window; it stays in the journal as deleted. */
   undoLastMark(): boolean {
-    const target = this.state.undoable;
+    const target = this.getState().undoable;
     if (target === undefined) return false;
     this.journal({ kind: 'mark-deleted', payload: { markId: target.id, reason: 'undo' } });
     return true;
@@ -518,7 +557,7 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
   /** Ends the session once every waiting event has been saved; open spans are closed with a flag. */
   async end(reason: 'facilitator' | 'plan-finished'): Promise<void> {
     if (this.ended) return;
-    for (const span of this.folded.openSpans) {
+    for (const span of this.fold.openSpans()) {
       const place = this.musicPlace(0);
       if (place !== undefined) this.journal({ kind: 'span-closed', payload: { markId: span.id, ...place, autoClosed: true } });
     }
@@ -529,23 +568,17 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
     this.player.pause();
     const eventId = crypto.randomUUID();
     const sessionMs = this.clock.now();
-    await callOrThrow('sessions:end', { sessionId: this.meta.id, eventId, sessionMs, reason });
-    void call('power:keep-awake', { active: false });
-    this.events.push({
-      id: eventId,
-      seq: (this.events.at(-1)?.seq ?? -1) + 1,
-      kind: 'session-ended',
-      sessionMs,
-      wallTime: new Date().toISOString(),
-      payload: { reason },
-    });
-    this.folded = foldSession(this.events);
-    this.refresh();
+    const result = await this.host.call('sessions:end', { sessionId: this.meta.id, eventId, sessionMs, reason });
+    if (!result.ok) throw new Error(result.error.message);
+    void this.host.call('power:keep-awake', { active: false });
+    this.fold.apply({ id: eventId, seq: this.fold.lastSeq + 1, kind: 'session-ended', sessionMs, wallTime: new Date().toISOString(), payload: { reason } });
+    this.changed();
   }
 
   dispose(): void {
     clearInterval(this.watchTimer);
-    void call('power:keep-awake', { active: false });
+    if (this.stateEmitTimer !== undefined) clearTimeout(this.stateEmitTimer);
+    void this.host.call('power:keep-awake', { active: false });
     if (this.undoTimer !== undefined) clearTimeout(this.undoTimer);
     for (const unsubscribe of this.unsubscribers) unsubscribe();
     this.player.dispose();

@@ -1,0 +1,316 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Channel } from '../../../core/channels';
+import type { AppendAck, HostCall } from '../../../core/contract';
+import { journalEventSchema, type JournalEvent, type JournalEventInput } from '../../../core/events';
+import { locate, type SessionPlan } from '../../../core/plan';
+import { playlistSchema, type Playlist } from '../../../core/playlist';
+import { fail, ok, type Result } from '../../../core/result';
+import { sessionMetaSchema, type SessionMeta } from '../../../core/session';
+import { defaultSettings, type Settings } from '../../../core/settings';
+import { TypedEmitter } from '../../../core/typed-emitter';
+import type { PlayerState, SessionPlayerEvents } from '../../audio/SessionPlayer';
+import { LiveSession, type LivePlayer, type LiveSessionHost, type ResumePoint } from './LiveSession';
+
+const playlist: Playlist = playlistSchema.parse({
+  format: 'attune.playlist',
+  version: 1,
+  id: 'ocean',
+  title: 'Ocean',
+  phases: [
+    {
+      id: 'onset',
+      kind: 'onset',
+      title: 'Onset',
+      targetMinutes: 20,
+      segments: [
+        { type: 'soundscape', id: 'tide', title: 'Tide', preset: 'breath', durationSeconds: 600 },
+        { type: 'soundscape', id: 'shore', title: 'Shore', preset: 'drone', durationSeconds: 600 },
+      ],
+    },
+    { id: 'peak', kind: 'peak', title: 'Peak', targetMinutes: 20, segments: [{ type: 'soundscape', id: 'deep', preset: 'earth', durationSeconds: 1200 }] },
+  ],
+});
+
+const meta: SessionMeta = sessionMetaSchema.parse({
+  id: '20261202-100000-abcdef',
+  playlistId: 'ocean',
+  playlistTitle: 'Ocean',
+  createdAt: '2026-12-02T10:00:00.000Z',
+  status: 'open',
+});
+
+/** Music time is set by the test; the player only says where it is. */
+class FakePlayer extends TypedEmitter<SessionPlayerEvents> implements LivePlayer {
+  programMs: number;
+  private status: PlayerState['status'] = 'ready';
+
+  constructor(
+    private plan: SessionPlan,
+    startAtProgramMs: number,
+  ) {
+    super();
+    this.programMs = startAtProgramMs;
+  }
+
+  getState(): PlayerState {
+    return { status: this.status, programMs: this.programMs, position: locate(this.plan, this.programMs) };
+  }
+
+  programNow(): number {
+    return this.programMs;
+  }
+
+  play(): Promise<void> {
+    this.status = 'playing';
+    this.emit('state', this.getState());
+    return Promise.resolve();
+  }
+
+  pause(): void {
+    this.status = 'paused';
+  }
+
+  quiet(): void {
+    this.status = 'quiet';
+  }
+
+  replacePlan(plan: SessionPlan): void {
+    this.plan = plan;
+  }
+
+  deckCount(): number {
+    return 0;
+  }
+
+  dispose(): void {
+    this.removeAllListeners();
+  }
+}
+
+class FakeOutput extends TypedEmitter<{ 'device-lost': undefined }> {
+  volume = 0.8;
+  setVolume(volume: number): void {
+    this.volume = volume;
+  }
+  outputLevelDb(): number {
+    return -20;
+  }
+}
+
+/** The host's journal as the live session sees it: each id kept once; down or up as the test says. */
+class FakeHost {
+  readonly saved: JournalEventInput[] = [];
+  down = false;
+  /** How long an append takes to be answered. */
+  delayMs = 0;
+
+  readonly call: HostCall = ((channel: Channel, request: unknown): Promise<Result<unknown>> => {
+    if (channel === 'power:keep-awake') return Promise.resolve(ok({ held: false }));
+    if (channel === 'sessions:end') return Promise.resolve(ok(meta));
+    if (channel !== 'journal:append') return Promise.resolve(fail('unsupported', channel));
+    if (this.down) return Promise.resolve(fail('internal', "could not reach Attune's host: Failed to fetch"));
+    const { events } = request as { events: JournalEventInput[] };
+    const acks: AppendAck[] = events.map((event) => {
+      if (!this.saved.some((saved) => saved.id === event.id)) this.saved.push(event);
+      return { id: event.id, seq: this.saved.findIndex((saved) => saved.id === event.id), wallTime: '2026-12-02T10:00:00.000Z', duplicate: false };
+    });
+    const answer = ok(acks) as Result<unknown>;
+    return this.delayMs === 0 ? Promise.resolve(answer) : new Promise<Result<unknown>>((resolve) => setTimeout(() => resolve(answer), this.delayMs));
+  }) as HostCall;
+
+  kinds(): string[] {
+    return this.saved.map((event) => (event.kind === 'mark' ? `mark:${event.payload.markKind}` : event.kind));
+  }
+}
+
+interface Harness {
+  readonly session: LiveSession;
+  readonly host: FakeHost;
+  readonly player: () => FakePlayer;
+  readonly output: FakeOutput;
+  monotonicMs: number;
+}
+
+function start(options: { settings?: Partial<Settings>; resume?: ResumePoint } = {}): Harness {
+  const host = new FakeHost();
+  const output = new FakeOutput();
+  let player: FakePlayer | undefined;
+  const harness = { host, output, monotonicMs: 0 } as Harness & { session: LiveSession };
+  const liveHost: LiveSessionHost = {
+    call: host.call,
+    output,
+    mediaUrl: (playlistId, segmentId) => `media/${playlistId}/${segmentId}`,
+    createPlayer: (plan, startAtProgramMs) => (player = new FakePlayer(plan, startAtProgramMs)),
+    monotonicNow: () => harness.monotonicMs,
+    wallNow: () => Date.parse('2026-12-02T10:00:00.000Z') + harness.monotonicMs,
+  };
+  const session = new LiveSession(meta, playlist, { ...defaultSettings, ...options.settings }, liveHost, options.resume);
+  return Object.assign(harness, { session, player: () => player as FakePlayer });
+}
+
+/** A journal of `count` events as an 8-hour day leaves it: segment starts, marks, edits, volume moves. */
+function busyDay(count: number): JournalEvent[] {
+  const events: JournalEvent[] = [];
+  const stepMs = Math.floor((8 * 3_600_000) / count);
+  for (let seq = 0; seq < count; seq += 1) {
+    const sessionMs = seq * stepMs;
+    const base = { id: `00000000-0000-4000-8000-${seq.toString(16).padStart(12, '0')}`, seq, sessionMs, wallTime: new Date(Date.parse('2026-12-02T02:00:00.000Z') + sessionMs).toISOString() };
+    const input =
+      seq === 0
+        ? { kind: 'session-started', payload: { playlistId: 'ocean', playlistTitle: 'Ocean' } }
+        : seq % 10 === 1
+          ? { kind: 'segment-started', payload: { phaseId: 'peak', segmentId: 'deep', programMs: sessionMs } }
+          : seq % 10 === 2
+            ? { kind: 'volume', payload: { volume: 0.7 } }
+            : seq % 10 === 3
+              ? { kind: 'mark-edited', payload: { markId: `00000000-0000-4000-8000-${(seq - 3).toString(16).padStart(12, '0')}`, intensity: 3 } }
+              : { kind: 'mark', payload: { markKind: seq % 2 === 0 ? 'resonance' : 'distress', phaseId: 'peak', segmentId: 'deep', positionMs: 1000, reactionOffsetMs: 0 } };
+    events.push(journalEventSchema.parse({ ...base, ...input }));
+  }
+  return events;
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('LiveSession without a browser', () => {
+  it('records a mark with its session time, phase, segment and position, unsaved until the journal acknowledges it', async () => {
+    const live = start();
+    await live.session.play();
+    live.monotonicMs = 12 * 60_000;
+    live.player().programMs = 11 * 60_000;
+    const id = live.session.mark('resonance');
+    const recent = live.session.getState().recentMarks[0];
+    // Shore starts under the crossfade from Tide, before the 10-minute mark.
+    const shore = live.session.plan.entries.find((entry) => entry.segment.id === 'shore');
+    expect(shore?.startMs).toBeLessThan(10 * 60_000);
+    expect(recent).toMatchObject({ id, markKind: 'resonance', sessionMs: 12 * 60_000, phaseId: 'onset', segmentId: 'shore', positionMs: 11 * 60_000 - (shore?.startMs ?? 0), saved: false });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(live.session.getState().recentMarks[0]?.saved).toBe(true);
+    expect(live.host.kinds()).toEqual(['playback', 'mark:resonance']);
+    live.session.dispose();
+  });
+
+  it('tells its listeners once per handler, after the mark has gone to the host and been answered', async () => {
+    const live = start();
+    await live.session.play();
+    await vi.advanceTimersByTimeAsync(0);
+    const savedAtRender: number[] = [];
+    live.session.on('state', (state) => savedAtRender.push(state.recentMarks.filter((mark) => mark.saved).length));
+    live.session.mark('resonance');
+    live.session.mark('distress');
+    expect(live.host.saved.map((event) => event.kind)).toEqual(['playback', 'mark']);
+    expect(savedAtRender).toEqual([]);
+    await vi.advanceTimersByTimeAsync(0);
+    // The first render waits for the first answer; the second mark went in the next append.
+    expect(savedAtRender).toEqual([1, 2]);
+    live.session.dispose();
+  });
+
+  it('renders within a frame even when the host is slow to answer', async () => {
+    const live = start();
+    await live.session.play();
+    await vi.advanceTimersByTimeAsync(0);
+    live.host.delayMs = 1000;
+    const rendered: number[] = [];
+    live.session.on('state', (state) => rendered.push(state.recentMarks.length));
+    live.session.mark('resonance');
+    await vi.advanceTimersByTimeAsync(31);
+    expect(rendered).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(rendered).toEqual([1]);
+    expect(live.session.getState().recentMarks[0]?.saved).toBe(false);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(live.session.getState().recentMarks[0]?.saved).toBe(true);
+    live.session.dispose();
+  });
+
+  it('keeps marking while the host is down, shows what waits, and saves it all when the host is back', async () => {
+    const live = start();
+    await live.session.play();
+    await vi.advanceTimersByTimeAsync(0);
+    live.host.down = true;
+    for (let second = 1; second <= 30; second += 1) {
+      live.monotonicMs = second * 1000;
+      live.player().programMs = second * 1000;
+      live.session.mark(second % 2 === 0 ? 'resonance' : 'distress');
+      await vi.advanceTimersByTimeAsync(1000);
+    }
+    const waiting = live.session.getState();
+    expect(waiting.unsavedCount).toBeGreaterThanOrEqual(30);
+    expect(waiting.saveWarning).toMatch(/could not reach/);
+    expect(waiting.recentMarks.every((mark) => !mark.saved)).toBe(true);
+    live.host.down = false;
+    await vi.advanceTimersByTimeAsync(4000);
+    const saved = live.session.getState();
+    expect(saved).toMatchObject({ unsavedCount: 0, saveWarning: undefined });
+    expect(saved.recentMarks.every((mark) => mark.saved)).toBe(true);
+    expect(live.host.kinds().filter((kind) => kind.startsWith('mark:'))).toHaveLength(30);
+    live.session.dispose();
+  });
+
+  it('resumes a day of 20,000 events and marks on it as it would at the start', async () => {
+    const events = busyDay(20_000);
+    const live = start({ resume: { events, sessionMs: 8 * 3_600_000, programMs: 30 * 60_000, playing: true } });
+    await live.session.play();
+    live.monotonicMs = 1000;
+    const id = live.session.mark('breakthrough');
+    const state = live.session.getState();
+    expect(state.recentMarks).toHaveLength(12);
+    expect(state.recentMarks[0]).toMatchObject({ id, markKind: 'breakthrough', saved: false });
+    // Marks from the journal were saved before the page opened; an edit made there shows.
+    expect(state.recentMarks[1]).toMatchObject({ saved: true });
+    expect(live.session.foldedSession().marks.filter((mark) => mark.intensity === 3).length).toBeGreaterThan(1000);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(live.host.kinds()).toEqual(['session-resumed', 'playback', 'mark:breakthrough']);
+    live.session.dispose();
+  });
+
+  it('journals a clock jump once and says so, without moving session time', async () => {
+    const live = start();
+    await live.session.play();
+    await vi.advanceTimersByTimeAsync(1000);
+    live.monotonicMs = 2000;
+    // The wall clock runs on by 2 hours while the monotonic clock moves 1 s (a laptop that slept).
+    const wallAtStart = Date.parse('2026-12-02T10:00:00.000Z');
+    (live.session as unknown as { wallNow: () => number }).wallNow = () => wallAtStart + 2 * 3_600_000;
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(live.host.saved.filter((event) => event.kind === 'clock-jump')).toHaveLength(1);
+    expect(live.session.getState().notice).toMatch(/jumped 120 min ahead/);
+    expect(live.session.sessionMs()).toBe(2000);
+    live.session.dispose();
+  });
+
+  it('shows a due vitals reminder, journals it as shown once, and logs it with the vitals key', async () => {
+    const live = start();
+    await live.session.play();
+    live.monotonicMs = 31 * 60_000;
+    live.player().programMs = 31 * 60_000;
+    await vi.advanceTimersByTimeAsync(1000);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(live.session.getState().reminders.map((reminder) => reminder.reminder)).toEqual(['vitals']);
+    expect(live.host.saved.filter((event) => event.kind === 'reminder')).toHaveLength(1);
+    live.session.mark('vitals');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(live.session.getState().reminders).toEqual([]);
+    expect(live.host.kinds().slice(-2)).toEqual(['mark:vitals', 'reminder']);
+    live.session.dispose();
+  });
+
+  it('moves the volume in 2 dB steps, journaled and remembered', async () => {
+    const live = start({ settings: { volume: 0.5 } });
+    const heard: number[] = [];
+    live.session.on('volume', (volume) => heard.push(volume));
+    live.session.changeVolume(-1);
+    expect(20 * Math.log10(live.output.volume / 0.5)).toBeCloseTo(-2, 5);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(live.host.saved.at(-1)).toMatchObject({ kind: 'volume', payload: { volume: Math.round(live.output.volume * 1000) / 1000 } });
+    expect(heard).toEqual([live.output.volume]);
+    live.session.dispose();
+  });
+});
