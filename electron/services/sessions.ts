@@ -41,6 +41,12 @@ function isMissing(error: unknown): boolean {
 /** Session folders under `<dataDir>/sessions/<id>/`: `session.json` and `events.jsonl`. */
 export class SessionStore {
   private readonly writers = new Map<SessionId, Promise<JournalWriter>>();
+  /**
+   * Each session's metadata as this store last wrote or read it: only this store writes
+   * session.json (a conversion replaces it, and forgets the entry), so an append need not
+   * read and parse it again.
+   */
+  private readonly metas = new Map<SessionId, SessionMeta>();
   private readonly repairsOnOpen = new Map<SessionId, string[]>();
   private readonly sessionLocks = new Map<SessionId, Promise<void>>();
   private readonly wallClock: () => Date;
@@ -106,6 +112,7 @@ export class SessionStore {
       const directory = this.sessionDir(meta.id);
       await mkdir(directory, { mode: 0o700 });
       await writeFileAtomically(path.join(directory, metaFileName), codec.encodeMeta(meta.id, `${JSON.stringify(meta, null, 2)}\n`));
+      this.metas.set(meta.id, meta);
       const writer = JournalWriter.open(path.join(directory, journalFileName), [], this.wallClock, {
         recordCount: 0,
         encode: (recordIndex, line) => codec.encodeJournalLine(meta.id, recordIndex, line),
@@ -126,6 +133,8 @@ export class SessionStore {
   }
 
   private async readMeta(sessionId: SessionId, codec: SessionCodec): Promise<SessionMeta> {
+    const known = this.metas.get(sessionId);
+    if (known !== undefined) return known;
     let stored: string;
     try {
       stored = await readFile(path.join(this.sessionDir(sessionId), metaFileName), 'utf8');
@@ -144,6 +153,7 @@ export class SessionStore {
     }
     const parsed = sessionMetaSchema.safeParse(json);
     if (!parsed.success || parsed.data.id !== sessionId) throw damaged();
+    this.metas.set(sessionId, parsed.data);
     return parsed.data;
   }
 
@@ -208,6 +218,7 @@ export class SessionStore {
       await this.appendWithin(sessionId, codec, [input]);
       const ended: SessionMeta = { ...meta, status: 'ended', endedAt: this.wallClock().toISOString() };
       await writeFileAtomically(path.join(this.sessionDir(sessionId), metaFileName), codec.encodeMeta(sessionId, `${JSON.stringify(ended, null, 2)}\n`));
+      this.metas.set(sessionId, ended);
       return ended;
     });
   }
@@ -297,6 +308,7 @@ export class SessionStore {
     return this.withSession(sessionId, async () => {
       const writer = this.writers.get(sessionId);
       this.writers.delete(sessionId);
+      this.metas.delete(sessionId);
       await (await writer?.catch(() => undefined))?.close();
       await work(this.sessionDir(sessionId));
     });

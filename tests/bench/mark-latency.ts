@@ -115,29 +115,13 @@ async function busyDayEvents(count: number): Promise<object[]> {
   return events;
 }
 
-/** A session that has journaled 20,000 events, resumed in a fresh page: the next marks, as at minute one. */
-async function afterManyEvents(browser: Browser): Promise<number[]> {
+/** Presses marks on their own, 200 ms apart, in a session of a fresh web host; `prepare` may bring the session somewhere first. */
+async function isolatedPresses(browser: Browser, prepare: (page: Page, host: RunningWebHost, sessionId: string) => Promise<void> = async () => {}): Promise<number[]> {
   const host = await startWebHost();
   const page = await browser.newPage();
   try {
     const sessionId = await startSession(page, host, { encrypted: false });
-    const events = await busyDayEvents(eventsBefore);
-    const saved = await page.evaluate(
-      async ({ sessionId, events }) => {
-        for (let offset = 0; offset < events.length; offset += 200) {
-          const response = await fetch('api/journal:append', { method: 'POST', body: JSON.stringify({ sessionId, events: events.slice(offset, offset + 200) }) });
-          const result = (await response.json()) as { ok: boolean };
-          if (!result.ok) return JSON.stringify(result);
-        }
-        return 'ok';
-      },
-      { sessionId, events },
-    );
-    if (saved !== 'ok') throw new Error(`the 20,000 events could not be journaled: ${saved}`);
-    // The page that wrote them goes (a reload, as after a crash); the session resumes from its journal.
-    await page.goto(host.url);
-    await page.getByRole('button', { name: 'Resume' }).click();
-    await page.getByTestId('now-playing').waitFor();
+    await prepare(page, host, sessionId);
     await page.waitForTimeout(1000);
     await pressMarks([page], isolatedMarks, isolatedIntervalMs);
     return await markAckLatencies(page, isolatedMarks);
@@ -148,19 +132,25 @@ async function afterManyEvents(browser: Browser): Promise<number[]> {
   }
 }
 
-async function isolatedPresses(browser: Browser): Promise<number[]> {
-  const host = await startWebHost();
-  const page = await browser.newPage();
-  try {
-    await startSession(page, host, { encrypted: false });
-    await page.waitForTimeout(1000);
-    await pressMarks([page], isolatedMarks, isolatedIntervalMs);
-    return await markAckLatencies(page, isolatedMarks);
-  } finally {
-    await page.close();
-    await host.stop();
-    await removeDataDir(host.dataDir);
-  }
+/** Journals 20,000 events into the session, then resumes it in a fresh page: the next marks, as at minute one. */
+async function afterManyEvents(page: Page, host: RunningWebHost, sessionId: string): Promise<void> {
+  const events = await busyDayEvents(eventsBefore);
+  const saved = await page.evaluate(
+    async ({ sessionId, events }) => {
+      for (let offset = 0; offset < events.length; offset += 200) {
+        const response = await fetch('api/journal:append', { method: 'POST', body: JSON.stringify({ sessionId, events: events.slice(offset, offset + 200) }) });
+        const result = (await response.json()) as { ok: boolean };
+        if (!result.ok) return JSON.stringify(result);
+      }
+      return 'ok';
+    },
+    { sessionId, events },
+  );
+  if (saved !== 'ok') throw new Error(`the 20,000 events could not be journaled: ${saved}`);
+  // The page that wrote them goes (a reload, as after a crash); the session resumes from its journal.
+  await page.goto(host.url);
+  await page.getByRole('button', { name: 'Resume' }).click();
+  await page.getByTestId('now-playing').waitFor();
 }
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
@@ -174,7 +164,7 @@ const ms = (value: number) => `${value.toFixed(1)} ms`;
  */
 export async function benchMarkAckLatency(browser: Browser): Promise<string[]> {
   const isolated = await isolatedPresses(browser);
-  const after = await afterManyEvents(browser);
+  const after = await isolatedPresses(browser, afterManyEvents);
 
   const clearHost = await startWebHost();
   const encryptedHost = await startWebHost();

@@ -10,6 +10,7 @@ import type { FileSegment, Playlist } from '../../core/playlist';
 import type { AttuneDiagnostics } from '../../renderer/diagnostics';
 import { bundleAudioHarness } from '../support/bundle-audio-harness';
 import { generatedDir, installFixturePlaylist } from '../support/fixture-playlist';
+import { metricsAfterGc } from './metrics-after-gc';
 import { removeDataDir, startWebHost, type RunningWebHost } from '../support/web-host';
 import { median } from './stats';
 
@@ -323,17 +324,8 @@ export async function benchTransitions(browser: Browser): Promise<string[]> {
 
 /** JS heap in use after two full collections, and the Web Audio nodes the renderer still holds. */
 async function memoryAfterGc(page: Page): Promise<{ heapMb: number; audioHandlers: number }> {
-  const cdp = await page.context().newCDPSession(page);
-  try {
-    await cdp.send('Performance.enable');
-    await cdp.send('HeapProfiler.collectGarbage');
-    await cdp.send('HeapProfiler.collectGarbage');
-    const { metrics } = await cdp.send('Performance.getMetrics');
-    const value = (name: string) => metrics.find((metric) => metric.name === name)?.value ?? Number.NaN;
-    return { heapMb: value('JSHeapUsedSize') / 1_048_576, audioHandlers: value('AudioHandlers') };
-  } finally {
-    await cdp.detach();
-  }
+  const metric = await metricsAfterGc(page);
+  return { heapMb: metric('JSHeapUsedSize') / 1_048_576, audioHandlers: metric('AudioHandlers') };
 }
 
 const counts = (page: Page) => page.evaluate(() => ({ elements: window.__attuneDiagnostics?.audioElementCount() ?? 0, decks: window.__attuneDiagnostics?.deckCount() ?? 0 }));

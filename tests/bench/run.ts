@@ -4,6 +4,7 @@ import { parseArgs, promisify } from 'node:util';
 import { chromium, type Browser } from 'playwright';
 import { chromiumLaunchOptions } from '../../playwright.config';
 import { benchJournalReplay } from './journal-replay';
+import { benchLiveMemory } from './live-memory';
 import { benchLoudness } from './loudness';
 import { benchMarkAckLatency } from './mark-latency';
 import { benchLongRun, benchPlaybackCpu, benchTransitions } from './playback';
@@ -45,6 +46,7 @@ const groups: readonly BenchGroup[] = [
     ],
     run: async (browser) => benchMarkAckLatency(await browser()),
   },
+  { name: 'live-memory', figures: ['live_heap_growth_mb_per_hour'], run: async (browser) => benchLiveMemory(await browser()) },
   { name: 'journal-replay', figures: ['journal_replay_ms_10k_events', 'reference_json_parse_ms_10k_lines'], run: () => benchJournalReplay() },
   {
     name: 'review',
