@@ -1,4 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
+import { z } from 'zod';
 import { journalEventSchema, type JournalEvent, type JournalEventInput } from '../../core/events';
 
 export interface JournalContents {
@@ -11,6 +12,14 @@ export interface JournalContents {
 
 /** A stored line as its event text again, or why it cannot be read (an encrypted record that does not open). */
 export type LineDecoder = (recordIndex: number, line: string) => { readonly text: string } | { readonly problem: string };
+
+/**
+ * Compiled once here, in Node, rather than in core: a replay parses every line, and the
+ * generated parser does in one function what the interpreter does node by node. A line it
+ * refuses goes to the interpreter, so what is refused (and why) stays the schema's own.
+ * Not in core because the renderer's Content-Security-Policy forbids `new Function`.
+ */
+const storedEventSchema = z.compile(journalEventSchema);
 
 const asStored: LineDecoder = (_recordIndex, line) => ({ text: line });
 
@@ -60,7 +69,7 @@ export async function readJournal(filePath: string, options: { repair: boolean; 
         repairs.push(`skipped line ${lineNumber}: not valid JSON`);
         continue;
       }
-      const parsed = journalEventSchema.safeParse(json);
+      const parsed = storedEventSchema.safeParse(json);
       if (!parsed.success) {
         repairs.push(`skipped line ${lineNumber}: not a valid event`);
         continue;
