@@ -413,7 +413,23 @@ describe('readJournal validation', () => {
         else Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
         return JSON.stringify(event);
       });
-    const lines = fc.sample(nearMiss, { numRuns: 3000, seed: 20261121 });
+    const markLine = JSON.stringify(validEvents[3]);
+    const withNote = (note: string) => markLine.replace('"hands open"', JSON.stringify(note));
+    /** Near-misses that only the JSON text can make, or that sit on a limit. */
+    const textLines = [
+      markLine.replace(/"sessionMs":\d+/, '"sessionMs":1e400'),
+      markLine.replace(/"positionMs":\d+/, '"positionMs":-0'),
+      markLine.replace(/"positionMs":\d+/, '"positionMs":12000.0'),
+      markLine.replace('"kind":"mark"', '"kind":"mark","kind":"volume"'),
+      withNote('😀'.repeat(5000)),
+      withNote('😀'.repeat(5001)),
+      withNote('x'.repeat(5000)),
+      markLine.replace('"hands open"', '"\\ud800"'),
+      ...['2026-11-21T10:00:00Z', '2026-11-21T10:00:00.1234567Z', '2026-11-21t10:00:00Z', '2026-11-21T10:00:00.000z', '2026-11-21T24:00:00Z'].map((time) =>
+        markLine.replace(wallTime, time),
+      ),
+    ];
+    const lines = [...fc.sample(nearMiss, { numRuns: 3000, seed: 20261121 }), ...textLines];
 
     const read = await readLines(lines);
     const expected = expectedFrom(lines);
