@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { appendFile, mkdtemp, open, readFile, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { JournalEvent, JournalEventInput } from '../../core/events';
+import { journalEventSchema, type JournalEvent, type JournalEventInput } from '../../core/events';
 import { parsePlaylist } from '../../core/playlist';
 import { ContractFailure } from '../../core/result';
 import { sessionSetupSchema } from '../../core/session';
@@ -287,6 +288,156 @@ describe('readJournal repairs', () => {
   it('reads an empty journal as no events', async () => {
     await writeFile(journalPath, '');
     expect(await readJournal(journalPath, { repair: true })).toEqual({ events: [], repairs: [], recordCount: 0 });
+  });
+});
+
+describe('readJournal validation', () => {
+  const wallTime = '2026-11-21T10:00:00.000Z';
+  const markId = '3fa85f64-5717-4562-b3fc-2c963f66afa6';
+  const place = { phaseId: 'peak', segmentId: 'peak-drone', positionMs: 12_000 };
+  /** One or more valid events of every kind, with and without their optional fields. */
+  const validEvents: Record<string, unknown>[] = [
+    { kind: 'session-started', payload: { playlistId: 'ocean', playlistTitle: 'Über das Meer' } },
+    { kind: 'mark', payload: { markKind: 'resonance', ...place, reactionOffsetMs: 0 } },
+    { kind: 'mark', payload: { markKind: 'distress', ...place } },
+    { kind: 'mark', payload: { markKind: 'note', ...place, reactionOffsetMs: 800, span: 'open', intensity: 3, note: 'hands open', vitals: { systolic: 120, diastolic: 80, heartRate: 70, temperatureC: 36.6 } } },
+    { kind: 'playback', payload: { action: 'pause', programMs: 5000 } },
+    { kind: 'segment-started', payload: { phaseId: 'peak', segmentId: 'peak-drone', programMs: 0 } },
+    { kind: 'phase-started', payload: { phaseId: 'return', programMs: 60_000 } },
+    { kind: 'session-ended', payload: { reason: 'facilitator' } },
+    { kind: 'mark-edited', payload: { markId, intensity: 4 } },
+    { kind: 'mark-edited', payload: { markId, intensity: null, note: null, vitals: null } },
+    { kind: 'mark-edited', payload: { markId, vitals: { heartRate: 90 } } },
+    { kind: 'mark-deleted', payload: { markId, reason: 'undo' } },
+    { kind: 'integration-note', payload: { markId, note: 'we talked about the sea' } },
+    { kind: 'integration-note', payload: { note: null } },
+    { kind: 'span-closed', payload: { markId, ...place, autoClosed: false } },
+    { kind: 't0-corrected', payload: { offsetMs: -600_000 } },
+    { kind: 'session-resumed', payload: { programMs: 1000, gapMs: 30_000, playing: true } },
+    { kind: 'plan-changed', payload: { kind: 'hold', phaseId: 'peak', programMs: 1000 } },
+    { kind: 'plan-changed', payload: { kind: 'extend', phaseId: 'peak', byMs: 600_000, programMs: 1000 } },
+    { kind: 'plan-changed', payload: { kind: 'advance', toPhaseId: 'return', programMs: 1000 } },
+    { kind: 'plan-changed', payload: { kind: 'skip', segmentId: 'peak-drone', programMs: 1000 } },
+    { kind: 'quiet', payload: { action: 'start', programMs: 1000 } },
+    { kind: 'volume', payload: { volume: 0.8 } },
+    { kind: 'playback-problem', payload: { segmentId: 'track-a', path: 'music/a.flac', reason: 'missing', detail: 'not found', programMs: 0 } },
+    { kind: 'playback-problem', payload: { segmentId: 'peak-drone', reason: 'silence', detail: '', programMs: 0 } },
+    { kind: 'reminder', payload: { reminder: 'vitals', action: 'logged', dueSessionMs: 1_800_000 } },
+    { kind: 'clock-jump', payload: { wallDeltaMs: -3_600_000, monotonicDeltaMs: 10, likelyCause: 'clock-back' } },
+    { kind: 'preflight-confirmed', payload: { lines: [{ check: 'output', label: 'Output device', detail: 'the default device' }] } },
+  ].map((event, seq) => ({ id: randomUUID(), seq, sessionMs: 1000 * seq, wallTime, ...event }));
+
+  async function readLines(lines: readonly string[]) {
+    await writeFile(journalPath, lines.map((line) => `${line}\n`).join(''));
+    return readJournal(journalPath, { repair: false });
+  }
+
+  /** What the schema itself makes of each line: the events read, and a report for each line refused. */
+  function expectedFrom(lines: readonly string[]) {
+    const events: JournalEvent[] = [];
+    const repairs: string[] = [];
+    lines.forEach((line, index) => {
+      const parsed = journalEventSchema.safeParse(JSON.parse(line));
+      if (parsed.success) events.push(parsed.data);
+      else repairs.push(`skipped line ${index + 1}: not a valid event`);
+    });
+    return { events, repairs };
+  }
+
+  it('reads a valid event of every kind as the schema parses it, defaults included', async () => {
+    const lines = validEvents.map((event) => JSON.stringify(event));
+    const { events, repairs } = await readLines(lines);
+    expect(repairs).toEqual([]);
+    expect(events).toEqual(expectedFrom(lines).events);
+    expect(events.map((event) => event.kind)).toEqual(validEvents.map((event) => event.kind));
+    expect(events[2]).toMatchObject({ kind: 'mark', payload: { markKind: 'distress', reactionOffsetMs: 0 } });
+  });
+
+  it('skips and reports a line with an unknown kind, a wrong-typed or missing field, or a field the schema does not know', async () => {
+    const [started, mark] = validEvents as [Record<string, unknown>, Record<string, unknown>];
+    const markPayload = mark.payload as Record<string, unknown>;
+    const refused = [
+      { ...mark, kind: 'heartbeat' },
+      { ...mark, sessionMs: '1000' },
+      { ...mark, seq: 1.5 },
+      { ...mark, id: 'not-a-uuid' },
+      { ...mark, wallTime: '2026-02-29T10:00:00.000Z' },
+      { ...mark, payload: { ...markPayload, positionMs: -1 } },
+      { ...mark, payload: { ...markPayload, markKind: 'Resonance' } },
+      { ...mark, payload: { ...markPayload, intensity: 6 } },
+      { ...mark, payload: { ...markPayload, span: 'closed' } },
+      { ...mark, payload: { ...markPayload, vitals: { heartRate: 70, mood: 'calm' } } },
+      { ...mark, payload: { ...markPayload, extra: true } },
+      { ...mark, extra: true },
+      { ...mark, payload: { ...markPayload, segmentId: undefined } },
+      { ...mark, payload: (started as { payload: unknown }).payload },
+      { ...mark, kind: 'mark-edited', payload: { markId } },
+      { ...mark, kind: 'plan-changed', payload: { kind: 'extend', phaseId: 'peak', byMs: 1000, programMs: 0 } },
+    ].map((event) => JSON.stringify(event));
+    const withProtoKey = JSON.stringify(started).replace('{', '{"__proto__":{},');
+    const refusedLines = [...refused, withProtoKey, '[]', 'null', '"mark"'];
+    const lines = [JSON.stringify(started), JSON.stringify(mark), ...refusedLines];
+
+    const { events, repairs } = await readLines(lines);
+    expect(events.map((event) => event.id)).toEqual([started.id, mark.id]);
+    expect(repairs).toEqual(refusedLines.map((_, index) => `skipped line ${index + 3}: not a valid event`));
+    expect({ events, repairs }).toEqual(expectedFrom(lines));
+  });
+
+  it('reads every near-miss of a valid event exactly as the schema does: the same events, the same lines refused', async () => {
+    const leaves = (value: unknown): unknown[] => (typeof value === 'object' && value !== null ? Object.values(value).flatMap(leaves) : [value]);
+    /** The values of valid events, so that many near-misses are valid events too. */
+    const validLeaf = fc.constantFrom(...new Set(validEvents.flatMap(leaves)));
+    const hostileValue = fc.oneof(
+      { arbitrary: validLeaf, weight: 4 },
+      fc.jsonValue({ maxDepth: 2 }),
+      fc.constantFrom(-1, 0, 0.5, 1, 3, 6, 45.5, 2 ** 53, 1e21, -12 * 3_600_000 - 1, '', 'x'.repeat(5001), null, [], {}, true),
+      fc.constantFrom(markId, randomUUID().toUpperCase(), '00000000-0000-0000-0000-000000000000', '3fa85f64-5717-0562-b3fc-2c963f66afa6'),
+      fc.constantFrom(wallTime, '2028-02-29T10:00:00Z', '2026-02-29T10:00:00Z', '2026-11-21T10:00:00+01:00', '2026-11-21 10:00:00Z'),
+      fc.constantFrom('peak', 'Peak', '-peak', 'a'.repeat(64), 'a'.repeat(65), 'open', 'undo', 'start', 'shown', 'clock-back', 'mark', 'hold'),
+    );
+    const keyToAdd = fc.constantFrom('extra', 'kind', 'note', 'intensity', 'markId', 'programMs', 'vitals', 'span', '__proto__', 'constructor', 'toString');
+    const nearMiss = fc
+      .record({ base: fc.nat(), depth: fc.nat({ max: 2 }), keyPick: fc.nat(), remove: fc.boolean(), addKey: fc.oneof({ arbitrary: fc.constant(null), weight: 4 }, keyToAdd), value: hostileValue })
+      .map(({ base, depth, keyPick, remove, addKey, value }) => {
+        const event = structuredClone(validEvents[base % validEvents.length]) as Record<string, unknown>;
+        let target = event;
+        for (let level = 0; level < depth; level += 1) {
+          const inner = Object.values(target).find((child) => typeof child === 'object' && child !== null);
+          if (inner === undefined) break;
+          target = (Array.isArray(inner) ? inner[0] : inner) as Record<string, unknown>;
+        }
+        const keys = Object.keys(target);
+        const key = addKey ?? (keys[keyPick % keys.length] as string);
+        if (remove && addKey === null) delete target[key];
+        else Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+        return JSON.stringify(event);
+      });
+    const markLine = JSON.stringify(validEvents[3]);
+    const withNote = (note: string) => markLine.replace('"hands open"', JSON.stringify(note));
+    /** Near-misses that only the JSON text can make, or that sit on a limit. */
+    const textLines = [
+      markLine.replace(/"sessionMs":\d+/, '"sessionMs":1e400'),
+      markLine.replace(/"positionMs":\d+/, '"positionMs":-0'),
+      markLine.replace(/"positionMs":\d+/, '"positionMs":12000.0'),
+      markLine.replace('"kind":"mark"', '"kind":"mark","kind":"volume"'),
+      withNote('😀'.repeat(5000)),
+      withNote('😀'.repeat(5001)),
+      withNote('x'.repeat(5000)),
+      markLine.replace('"hands open"', '"\\ud800"'),
+      ...['2026-11-21T10:00:00Z', '2026-11-21T10:00:00.1234567Z', '2026-11-21t10:00:00Z', '2026-11-21T10:00:00.000z', '2026-11-21T24:00:00Z'].map((time) =>
+        markLine.replace(wallTime, time),
+      ),
+    ];
+    const lines = [...fc.sample(nearMiss, { numRuns: 3000, seed: 20261121 }), ...textLines];
+
+    const read = await readLines(lines);
+    const expected = expectedFrom(lines);
+    expect(read.repairs).toEqual(expected.repairs);
+    // Compared as text, so the key order of what is read back is the schema's too.
+    expect(read.events.map((event) => JSON.stringify(event))).toEqual(expected.events.map((event) => JSON.stringify(event)));
+    expect(expected.events.length).toBeGreaterThan(250);
+    expect(expected.repairs.length).toBeGreaterThan(2000);
   });
 });
 

@@ -1,4 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
+import { z } from 'zod';
 import { journalEventSchema, type JournalEvent, type JournalEventInput } from '../../core/events';
 
 export interface JournalContents {
@@ -11,6 +12,20 @@ export interface JournalContents {
 
 /** A stored line as its event text again, or why it cannot be read (an encrypted record that does not open). */
 export type LineDecoder = (recordIndex: number, line: string) => { readonly text: string } | { readonly problem: string };
+
+let compiledEventSchema: typeof journalEventSchema | undefined;
+
+/**
+ * The event schema compiled to one generated parser (z.compile), which a replay needs: the
+ * interpreter's node-by-node work was most of reading a journal. A line it refuses goes to
+ * the interpreter, so what is refused (and why) stays the schema's own. Compiled on the
+ * first read, not at import, so a host that reads no journal does not pay for it; and here
+ * in Node, not in core, because the renderer's Content-Security-Policy forbids `new Function`.
+ */
+function storedEventSchema(): typeof journalEventSchema {
+  compiledEventSchema ??= z.compile(journalEventSchema);
+  return compiledEventSchema;
+}
 
 const asStored: LineDecoder = (_recordIndex, line) => ({ text: line });
 
@@ -42,6 +57,7 @@ export async function readJournal(filePath: string, options: { repair: boolean; 
         repairs.push(`ignored an incomplete last line (${describeBytes(tornBytes)})`);
       }
     }
+    const eventSchema = storedEventSchema();
     const events: JournalEvent[] = [];
     const text = bytes.subarray(0, completeLength).toString('utf8');
     let lineNumber = 0;
@@ -60,7 +76,7 @@ export async function readJournal(filePath: string, options: { repair: boolean; 
         repairs.push(`skipped line ${lineNumber}: not valid JSON`);
         continue;
       }
-      const parsed = journalEventSchema.safeParse(json);
+      const parsed = eventSchema.safeParse(json);
       if (!parsed.success) {
         repairs.push(`skipped line ${lineNumber}: not a valid event`);
         continue;
