@@ -112,9 +112,12 @@ export class SessionFold {
   private readonly marksInOrder: FoldedMark[] = [];
   private readonly markPlace = new Map<string, number>();
   private readonly openSpanIds = new Set<string>();
-  private readonly counts: Record<string, number> = {};
-  /** Per kind, the places (in `marksInOrder`) of its marks: for "the latest vitals" without a scan of the day. */
-  private readonly placesByKind = new Map<string, number[]>();
+  private readonly counts = new Map<string, number>();
+  /**
+   * Per kind, the places (in `marksInOrder`) of its marks: for "the latest vitals" without a
+   * scan of the day. Built on the first question (a live session asks; a review fold never does).
+   */
+  private placesByKind: Map<string, number[]> | undefined;
   private readonly reached: string[] = [];
   private readonly phaseStartList: PhaseStart[] = [];
   private readonly actions: PlanAction[] = [];
@@ -137,7 +140,8 @@ export class SessionFold {
   /** Events must come in journal order (by seq); a full fold sorts them first. */
   static of(events: readonly JournalEvent[]): SessionFold {
     const fold = new SessionFold();
-    for (const event of [...events].sort((a, b) => a.seq - b.seq)) fold.apply(event);
+    const inOrder = events.every((event, index) => index === 0 || (events[index - 1] as JournalEvent).seq < event.seq);
+    for (const event of inOrder ? events : [...events].sort((a, b) => a.seq - b.seq)) fold.apply(event);
     return fold;
   }
 
@@ -185,7 +189,7 @@ export class SessionFold {
 
   /** Current marks of this kind made so far. */
   countOf(markKind: string): number {
-    return this.counts[markKind] ?? 0;
+    return this.counts.get(markKind) ?? 0;
   }
 
   /** The newest current marks by journal order, newest first. */
@@ -200,6 +204,10 @@ export class SessionFold {
 
   /** The current mark of this kind latest in session time, if any. */
   latestMarkOfKind(markKind: string): FoldedMark | undefined {
+    if (this.placesByKind === undefined) {
+      this.placesByKind = new Map();
+      for (let place = 0; place < this.marksInOrder.length; place += 1) this.indexByKind((this.marksInOrder[place] as FoldedMark).markKind, place);
+    }
     let latest: FoldedMark | undefined;
     for (const place of this.placesByKind.get(markKind) ?? []) {
       const mark = this.marksInOrder[place] as FoldedMark;
@@ -221,7 +229,7 @@ export class SessionFold {
     this.marksInOrder[place] = next;
     const wasCurrent = mark.deleted === undefined;
     const isCurrent = next.deleted === undefined;
-    if (wasCurrent !== isCurrent) this.counts[next.markKind] = (this.counts[next.markKind] ?? 0) + (isCurrent ? 1 : -1);
+    if (wasCurrent !== isCurrent) this.count(next.markKind, isCurrent ? 1 : -1);
     const open = isCurrent && next.span !== undefined && next.span.end === undefined;
     if (open) this.openSpanIds.add(next.id);
     else this.openSpanIds.delete(next.id);
@@ -232,25 +240,29 @@ export class SessionFold {
     if (existing !== undefined) {
       // The same id twice (never written by Attune's journal): the later one stands, in the first one's place.
       const previous = this.marksInOrder[existing] as FoldedMark;
-      if (previous.deleted === undefined) this.counts[previous.markKind] = (this.counts[previous.markKind] ?? 1) - 1;
+      if (previous.deleted === undefined) this.count(previous.markKind, -1);
       this.openSpanIds.delete(previous.id);
-      this.marksInOrder[existing] = { ...mark, deleted: undefined };
-      this.counts[mark.markKind] = (this.counts[mark.markKind] ?? 0) + 1;
+      this.marksInOrder[existing] = mark;
+      this.count(mark.markKind, 1);
       if (mark.span !== undefined) this.openSpanIds.add(mark.id);
-      if (previous.markKind !== mark.markKind) this.indexByKind(mark.markKind, existing);
+      if (previous.markKind !== mark.markKind && this.placesByKind !== undefined) this.indexByKind(mark.markKind, existing);
       return;
     }
     const place = this.marksInOrder.length;
     this.marksInOrder.push(mark);
     this.markPlace.set(mark.id, place);
-    this.indexByKind(mark.markKind, place);
-    this.counts[mark.markKind] = (this.counts[mark.markKind] ?? 0) + 1;
+    if (this.placesByKind !== undefined) this.indexByKind(mark.markKind, place);
+    this.count(mark.markKind, 1);
     if (mark.span !== undefined) this.openSpanIds.add(mark.id);
   }
 
+  private count(markKind: string, by: 1 | -1): void {
+    this.counts.set(markKind, (this.counts.get(markKind) ?? 0) + by);
+  }
+
   private indexByKind(markKind: string, place: number): void {
-    const places = this.placesByKind.get(markKind);
-    if (places === undefined) this.placesByKind.set(markKind, [place]);
+    const places = this.placesByKind?.get(markKind);
+    if (places === undefined) this.placesByKind?.set(markKind, [place]);
     else places.push(place);
   }
 

@@ -20,7 +20,7 @@ function median(values: readonly number[]): number {
  * An 8-hour session far busier than a real one: a segment start every 25 events, marks
  * (some with notes and intensity), and edits of earlier marks, in the journal's line format.
  */
-function sessionEvents(): JournalEvent[] {
+export function sessionEvents(): JournalEvent[] {
   const started = Date.parse('2026-11-21T09:00:00.000Z');
   const stepMs = Math.floor((8 * 3_600_000) / eventCount);
   const kinds = ['resonance', 'distress', 'dissociation', 'breakthrough', 'music-resistance', 'note'];
