@@ -3,7 +3,7 @@ import type { JournalEvent, JournalEventInput, PlanAction, Vitals } from '../../
 import { SessionFold, type FoldedMark, type FoldedSession } from '../../../core/fold';
 import type { MarkKindDefinition } from '../../../core/mark-kinds';
 import { buildElasticPlan } from '../../../core/elastic-plan';
-import type { PlannedEntry, PlannedPhase, SessionPlan } from '../../../core/plan';
+import type { PlannedEntry, SessionPlan } from '../../../core/plan';
 import { projectSession, type SessionProjection } from '../../../core/projection';
 import type { Playlist } from '../../../core/playlist';
 import type { SessionMeta } from '../../../core/session';
@@ -17,6 +17,7 @@ import type { PlayerState, SessionPlayer, SessionPlayerOptions } from '../../aud
 import { ClockJumpDetector } from './clock-jump';
 import { JournalSender, type JournalSenderOptions } from './JournalSender';
 import { musicPlaceAt } from './music-place';
+import { planRequest, type PlanKey } from './plan-requests';
 import { ReminderWatch, sameReminders } from './reminder-watch';
 import { journaledVolume, volumeAfterSteps } from './volume-steps';
 
@@ -294,50 +295,39 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
     return true;
   }
 
-  private currentPhase(): PlannedPhase | undefined {
-    return this.player.getState().position?.phase;
+  /** Bends the plan as a plan key asks, where the music is now. */
+  private requestPlan(key: PlanKey, extendMinutes?: number): boolean {
+    const request = planRequest(key, this.currentPlan, this.player.getState().position, this.player.programNow(), extendMinutes);
+    if (request === undefined) return false;
+    if ('refused' in request) {
+      this.showNotice(request.refused);
+      return false;
+    }
+    return this.changePlan(request);
   }
 
-  /** The current phase does not end at its target: a bridge soundscape continues after its music. */
+  /** The current phase does not end at its target (or does again): a bridge soundscape continues after its music. */
   holdPhase(): boolean {
-    const phase = this.currentPhase();
-    if (phase === undefined) return false;
-    const programMs = Math.round(this.player.programNow());
-    return phase.held ? this.changePlan({ kind: 'release', phaseId: phase.id, programMs }) : this.changePlan({ kind: 'hold', phaseId: phase.id, programMs });
+    return this.requestPlan('hold');
   }
 
   extendPhase(minutes: number): boolean {
-    const phase = this.currentPhase();
-    if (phase === undefined) return false;
-    return this.changePlan({ kind: 'extend', phaseId: phase.id, byMs: Math.round(minutes * 60_000), programMs: Math.round(this.player.programNow()) });
+    return this.requestPlan('extend', minutes);
   }
 
   /** Crossfades into the next phase now. */
   advancePhase(): boolean {
-    const phase = this.currentPhase();
-    const next = this.currentPlan.phases.find((candidate) => phase !== undefined && candidate.index > phase.index && !candidate.skipped);
-    if (next === undefined) {
-      this.showNotice('This is the last phase.');
-      return false;
-    }
-    return this.changePlan({ kind: 'advance', toPhaseId: next.id, programMs: Math.round(this.player.programNow()) });
+    return this.requestPlan('next-phase');
   }
 
   /** Crossfades into the return phase now. */
   jumpToReturn(): boolean {
-    const target = this.currentPlan.phases.find((candidate) => candidate.kind === 'return');
-    if (target === undefined) {
-      this.showNotice('This playlist has no return phase.');
-      return false;
-    }
-    return this.changePlan({ kind: 'advance', toPhaseId: target.id, programMs: Math.round(this.player.programNow()) });
+    return this.requestPlan('return');
   }
 
   /** Crossfades from the segment playing into the next one now. */
   skipSegment(): boolean {
-    const entry = this.player.getState().position?.entry;
-    if (entry === undefined) return false;
-    return this.changePlan({ kind: 'skip', segmentId: entry.segment.id, programMs: Math.round(this.player.programNow()) });
+    return this.requestPlan('skip');
   }
 
   /** Session time as the facilitators know it: since the dose, including any T0 correction. */
