@@ -93,21 +93,58 @@ interface Source {
   readonly bytes?: Uint8Array;
 }
 
+/** Whole-file buffers grow in steps of this, so one buffer serves files of similar sizes. */
+const bufferStep = 1024 * 1024;
+
+/**
+ * Buffers for whole-file reads, reused from file to file. A new buffer of a few MB per file
+ * costs little to allocate, but V8 counts that memory and runs a full garbage collection every
+ * few files, which doubled a scan's CPU time. At most `keep` buffers (one per read in progress)
+ * are kept, and only as long as the reader that owns them.
+ */
+class ReadBuffers {
+  private readonly spare: Buffer[] = [];
+
+  constructor(private readonly keep: number) {}
+
+  take(size: number): Buffer {
+    let best = -1;
+    for (let index = 0; index < this.spare.length; index += 1) {
+      const candidate = this.spare[index] as Buffer;
+      if (candidate.length >= size && (best === -1 || candidate.length < (this.spare[best] as Buffer).length)) best = index;
+    }
+    if (best !== -1) return this.spare.splice(best, 1)[0] as Buffer;
+    // Every byte used is overwritten by the read, so the buffer need not be zeroed first.
+    return Buffer.allocUnsafe(Math.max(bufferStep, Math.ceil(size / bufferStep) * bufferStep));
+  }
+
+  /** Takes back a buffer once nothing refers to its bytes any more; the largest are kept. */
+  give(buffer: Buffer): void {
+    this.spare.push(buffer);
+    this.spare.sort((a, b) => b.length - a.length);
+    this.spare.length = Math.min(this.spare.length, this.keep);
+  }
+}
+
 /** Reads a file whole when it is small enough (see `wholeFileBytes`); its size is taken when opened, as music-metadata does. */
-async function openSource(filePath: string): Promise<Source> {
+async function openSource(filePath: string, buffers: ReadBuffers): Promise<{ source: Source; buffer?: Buffer }> {
   const handle = await open(filePath, 'r');
   try {
     const { size } = await handle.stat();
-    if (size > wholeFileBytes) return { path: filePath };
-    // Every byte is overwritten by the read below, so the buffer need not be zeroed first.
-    const bytes = Buffer.allocUnsafe(size);
+    if (size > wholeFileBytes) return { source: { path: filePath } };
+    const buffer = buffers.take(size);
     let filled = 0;
-    while (filled < size) {
-      const { bytesRead } = await handle.read(bytes, filled, size - filled, filled);
-      if (bytesRead === 0) break; // the file shrank since it was opened: parse what is there
-      filled += bytesRead;
+    try {
+      while (filled < size) {
+        const { bytesRead } = await handle.read(buffer, filled, size - filled, filled);
+        if (bytesRead === 0) break; // the file shrank since it was opened: parse what is there
+        filled += bytesRead;
+      }
+    } catch (error) {
+      buffers.give(buffer);
+      throw error;
     }
-    return { path: filePath, bytes: bytes.subarray(0, filled) };
+    return { source: { path: filePath, bytes: buffer.subarray(0, filled) }, buffer };
   } finally {
     await handle.close();
   }
@@ -238,31 +275,41 @@ function text(value: string | undefined): string | undefined {
  * without a Xing header would need every frame read (seconds for a long file), so its
  * duration stays unknown until loudness analysis decodes it.
  */
-export const readTrack: TrackReader = async (file) => {
+async function readTrackWith(file: FoundFile, buffers: ReadBuffers): Promise<TrackReadResult> {
   if (file.size === 0) return { ok: false, reason: 'empty file (0 bytes)' };
   const extension = path.extname(file.path).slice(1).toLowerCase();
   const family = familyByExtension[extension];
   const options = { skipCovers: true, duration: family === 'ogg' };
   let source: Source = { path: file.path };
-  let metadata: IAudioMetadata;
+  let buffer: Buffer | undefined;
   try {
-    source = await openSource(file.path);
-    // Given the path, music-metadata picks its parser by extension either way, as parseFile does.
-    metadata = source.bytes === undefined ? await parseFile(file.path, options) : await parseBuffer(source.bytes, { path: file.path }, options);
-  } catch (error) {
-    const fileProblem = describeFileError(error);
-    if (fileProblem !== undefined) return { ok: false, reason: fileProblem };
-    return { ok: false, reason: (await judgeContent(file, source, family, 'its header could not be read')).reason };
+    let metadata: IAudioMetadata;
+    try {
+      ({ source, buffer } = await openSource(file.path, buffers));
+      // Given the path, music-metadata picks its parser by extension either way, as parseFile does.
+      metadata = source.bytes === undefined ? await parseFile(file.path, options) : await parseBuffer(source.bytes, { path: file.path }, options);
+    } catch (error) {
+      const fileProblem = describeFileError(error);
+      if (fileProblem !== undefined) return { ok: false, reason: fileProblem };
+      return { ok: false, reason: (await judgeContent(file, source, family, 'its header could not be read')).reason };
+    }
+    const doubt = doubtAbout(metadata);
+    if (doubt !== undefined) {
+      // A real MP3 with a damaged frame warns too; it plays, so it is kept when its content matches its name.
+      const judged = await judgeContent(file, source, family, doubt.detail);
+      if (!(doubt.warningsOnly && judged.matchesName)) return { ok: false, reason: judged.reason };
+    } else {
+      const misnamed = await misnamedAs(file, source, family);
+      if (misnamed !== undefined) return { ok: false, reason: misnamed };
+    }
+    return trackFrom(file, extension, metadata);
+  } finally {
+    // What is returned holds strings and numbers decoded from the bytes, never the bytes themselves.
+    if (buffer !== undefined) buffers.give(buffer);
   }
-  const doubt = doubtAbout(metadata);
-  if (doubt !== undefined) {
-    // A real MP3 with a damaged frame warns too; it plays, so it is kept when its content matches its name.
-    const judged = await judgeContent(file, source, family, doubt.detail);
-    if (!(doubt.warningsOnly && judged.matchesName)) return { ok: false, reason: judged.reason };
-  } else {
-    const misnamed = await misnamedAs(file, source, family);
-    if (misnamed !== undefined) return { ok: false, reason: misnamed };
-  }
+}
+
+function trackFrom(file: FoundFile, extension: string, metadata: IAudioMetadata): TrackReadResult {
   const { format, common } = metadata;
   if (format.duration === 0) return { ok: false, reason: 'holds no audio (0 seconds long)' };
   const tagged = taggedLoudnessFrom(metadata);
@@ -282,4 +329,16 @@ export const readTrack: TrackReader = async (file) => {
     ...(tagged === undefined ? {} : { tagged }),
   };
   return { ok: true, track };
-};
+}
+
+/**
+ * A reader for many files, as a scan reads them: it keeps up to `concurrentReads` whole-file
+ * buffers between files (see ReadBuffers), freed with the reader.
+ */
+export function createTrackReader(concurrentReads: number): TrackReader {
+  const buffers = new ReadBuffers(concurrentReads);
+  return (file) => readTrackWith(file, buffers);
+}
+
+/** Reads one file; keeps nothing between calls. */
+export const readTrack: TrackReader = createTrackReader(0);
