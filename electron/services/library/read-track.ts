@@ -85,7 +85,7 @@ const sniffBytes = 16 * 1024;
  * headers are at the front) are parsed from the file, which reads only what the parser asks for,
  * so a scan never holds more than a few of these in memory.
  */
-export const wholeFileBytes = 16 * 1024 * 1024;
+const wholeFileBytes = 16 * 1024 * 1024;
 
 /** What a file's bytes are read from: all of them in memory, or only its path when it is too large to hold. */
 interface Source {
@@ -126,12 +126,12 @@ class ReadBuffers {
   }
 }
 
-/** Reads a file whole when it is small enough (see `wholeFileBytes`); its size is taken when opened, as music-metadata does. */
-async function openSource(filePath: string, buffers: ReadBuffers): Promise<{ source: Source; buffer?: Buffer }> {
+/** Reads a file whole when it is at most `limit` bytes (see `wholeFileBytes`); its size is taken when opened, as music-metadata does. */
+async function openSource(filePath: string, limit: number, buffers: ReadBuffers): Promise<{ source: Source; buffer?: Buffer }> {
   const handle = await open(filePath, 'r');
   try {
     const { size } = await handle.stat();
-    if (size > wholeFileBytes) return { source: { path: filePath } };
+    if (size > limit) return { source: { path: filePath } };
     const buffer = buffers.take(size);
     let filled = 0;
     try {
@@ -275,7 +275,7 @@ function text(value: string | undefined): string | undefined {
  * without a Xing header would need every frame read (seconds for a long file), so its
  * duration stays unknown until loudness analysis decodes it.
  */
-async function readTrackWith(file: FoundFile, buffers: ReadBuffers): Promise<TrackReadResult> {
+async function readTrackWith(file: FoundFile, limit: number, buffers: ReadBuffers): Promise<TrackReadResult> {
   if (file.size === 0) return { ok: false, reason: 'empty file (0 bytes)' };
   const extension = path.extname(file.path).slice(1).toLowerCase();
   const family = familyByExtension[extension];
@@ -285,7 +285,7 @@ async function readTrackWith(file: FoundFile, buffers: ReadBuffers): Promise<Tra
   try {
     let metadata: IAudioMetadata;
     try {
-      ({ source, buffer } = await openSource(file.path, buffers));
+      ({ source, buffer } = await openSource(file.path, limit, buffers));
       // Given the path, music-metadata picks its parser by extension either way, as parseFile does.
       metadata = source.bytes === undefined ? await parseFile(file.path, options) : await parseBuffer(source.bytes, { path: file.path }, options);
     } catch (error) {
@@ -331,14 +331,18 @@ function trackFrom(file: FoundFile, extension: string, metadata: IAudioMetadata)
   return { ok: true, track };
 }
 
-/**
- * A reader for many files, as a scan reads them: it keeps up to `concurrentReads` whole-file
- * buffers between files (see ReadBuffers), freed with the reader.
- */
-export function createTrackReader(concurrentReads: number): TrackReader {
-  const buffers = new ReadBuffers(concurrentReads);
-  return (file) => readTrackWith(file, buffers);
+export interface TrackReaderOptions {
+  /** Whole-file buffers kept between files, freed with the reader; a scan keeps one per read in progress (see ReadBuffers). */
+  readonly keepBuffers?: number;
+  /** Larger files are parsed from the file instead of from memory (see `wholeFileBytes`); tests lower it to compare both. */
+  readonly wholeFileBytes?: number;
+}
+
+export function createTrackReader(options: TrackReaderOptions = {}): TrackReader {
+  const buffers = new ReadBuffers(options.keepBuffers ?? 0);
+  const limit = options.wholeFileBytes ?? wholeFileBytes;
+  return (file) => readTrackWith(file, limit, buffers);
 }
 
 /** Reads one file; keeps nothing between calls. */
-export const readTrack: TrackReader = createTrackReader(0);
+export const readTrack: TrackReader = createTrackReader();

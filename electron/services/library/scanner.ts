@@ -219,7 +219,7 @@ async function scan(roots: readonly string[], index: LibraryIndex, options: Scan
   const started = performance.now();
   const { signal } = options;
   const concurrency = options.concurrency ?? 4;
-  const reader = options.readTrack ?? createTrackReader(concurrency);
+  const reader = options.readTrack ?? createTrackReader({ keepBuffers: concurrency });
   const progress = new ProgressReporter(options.onProgress, options.progressIntervalMs ?? 100);
   const uniqueRoots = [...new Set(roots.map((root) => (path.isAbsolute(root) ? path.resolve(root) : root)))];
   const counts = { added: 0, updated: 0, unchanged: 0, removed: 0, unreadable: 0 };
