@@ -82,8 +82,8 @@ const sniffBytes = 16 * 1024;
  * a four-minute Ogg or Opus file whose length is on its last page; dozens for MP4 atoms and MP3
  * frame headers), and each read costs a round trip through Node's thread pool that is far slower
  * than copying a few megabytes from the page cache. Larger files (long FLAC and WAV files, whose
- * headers are at the front) are parsed from the file, which reads only what the parser asks for,
- * so a scan never holds more than a few of these in memory.
+ * headers are at the front) are parsed from the file, which reads only what the parser asks for:
+ * a scan holds at most one file per read in progress in memory, none larger than this.
  */
 const wholeFileBytes = 16 * 1024 * 1024;
 
