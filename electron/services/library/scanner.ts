@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { isAudioFileName, type UnreadableFile } from '../../../core/library';
 import type { ScanProblem, ScanProgress, ScanSummary } from '../../../core/library-scan';
 import type { LibraryIndex } from './library-index';
-import { describeFileError, readTrack, type FoundFile, type TrackReader } from './read-track';
+import { createTrackReader, describeFileError, type FoundFile, type TrackReader } from './read-track';
 
 export type { ScanProgress, ScanSummary } from '../../../core/library-scan';
 
@@ -218,7 +218,8 @@ export async function scanLibrary(roots: readonly string[], index: LibraryIndex,
 async function scan(roots: readonly string[], index: LibraryIndex, options: ScanOptions): Promise<ScanSummary> {
   const started = performance.now();
   const { signal } = options;
-  const reader = options.readTrack ?? readTrack;
+  const concurrency = options.concurrency ?? 4;
+  const reader = options.readTrack ?? createTrackReader({ keepBuffers: concurrency });
   const progress = new ProgressReporter(options.onProgress, options.progressIntervalMs ?? 100);
   const uniqueRoots = [...new Set(roots.map((root) => (path.isAbsolute(root) ? path.resolve(root) : root)))];
   const counts = { added: 0, updated: 0, unchanged: 0, removed: 0, unreadable: 0 };
@@ -274,7 +275,7 @@ async function scan(roots: readonly string[], index: LibraryIndex, options: Scan
   let lastSave = performance.now();
   const saveEveryMs = options.saveEveryMs ?? 15_000;
   progress.update({ phase: 'reading', total: toRead.length, read: 0 }, true);
-  await forEachBounded(toRead, options.concurrency ?? 4, signal, async (file) => {
+  await forEachBounded(toRead, concurrency, signal, async (file) => {
     progress.update({ currentPath: file.path });
     const known = index.get(file.path) !== undefined;
     let result;
