@@ -120,7 +120,7 @@ function SessionMarks({
   const timeline = useMemo(() => buildTimeline(exportModel), [exportModel]);
   const timeZone = useMemo(localTimeZone, []);
   const [activeKey, setActiveKey] = useState<string | undefined>();
-  const activeItem = activeKey === undefined ? undefined : timeline.items.find((item) => item.key === activeKey);
+  const activeItem = activeKey === undefined ? undefined : timeline.itemByKey.get(activeKey);
   const [player, replay] = useReviewPlayer(audio.output);
   const [error, setError] = useState<string | undefined>();
   // A long table costs more to build than the whole timeline: it grows on request.
@@ -263,7 +263,7 @@ function SessionMarks({
             Integration notes not saved yet (choose the mark to try again):
             <ul>
               {unsavedElsewhere.map((markId) => {
-                const item = timeline.items.find((candidate) => candidate.key === markId);
+                const item = timeline.itemByKey.get(markId);
                 return (
                   <li key={markId}>
                     <button type="button" className="link-button" onClick={() => setActiveKey(markId)}>
@@ -299,7 +299,7 @@ function SessionMarks({
         />
       </section>
       <ExportPanel model={exportModel} sessionId={session.meta.id} timeZone={timeZone} />
-      <section className="panel" aria-labelledby="marks-heading">
+      <section className="panel marks-panel" aria-labelledby="marks-heading">
         <h2 id="marks-heading">Marks</h2>
         <table className="marks-table">
           <thead>
@@ -362,7 +362,7 @@ function SessionMarks({
                 <td>{new Date(mark.wallTime).toLocaleTimeString()}</td>
                 <td>
                   <MarkReplayButton
-                    item={timeline.items.find((item) => item.key === mark.id)}
+                    item={timeline.itemByKey.get(mark.id)}
                     replay={replay}
                     unavailable={replayUnavailable}
                     onReplay={startReplay}
