@@ -48,6 +48,17 @@ export function libraryMediaUrl(absolutePath: string): string {
 
 export const hostKind: 'desktop' | 'web' = window.attune === undefined ? 'web' : 'desktop';
 
+// Built once per channel: zod prepares a schema on its first parse, and a new one each call would redo that.
+const resultSchemas = new Map<Channel, ReturnType<typeof resultSchemaFor>>();
+function resultSchemaOf<C extends Channel>(channel: C): ReturnType<typeof resultSchemaFor<C>> {
+  let schema = resultSchemas.get(channel);
+  if (schema === undefined) {
+    schema = resultSchemaFor(channel);
+    resultSchemas.set(channel, schema);
+  }
+  return schema as ReturnType<typeof resultSchemaFor<C>>;
+}
+
 /** Calls the host; the answer is parsed too, so a broken host cannot hand the UI malformed data. */
 export async function call<C extends Channel>(channel: C, request: RequestOf<C>): Promise<Result<ResponseOf<C>>> {
   let raw: unknown;
@@ -56,7 +67,7 @@ export async function call<C extends Channel>(channel: C, request: RequestOf<C>)
   } catch (error) {
     return fail('internal', `could not reach Attune's host: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const parsed = resultSchemaFor(channel).safeParse(raw);
+  const parsed = resultSchemaOf(channel).safeParse(raw);
   return parsed.success ? parsed.data : fail('internal', `the host sent an answer Attune does not understand (${channel})`);
 }
 

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { toHtml, type SessionExport } from '../../../core/exports';
 import { call, hostKind } from '../../bridge/attune-bridge';
 import { downloadText } from './download';
@@ -10,8 +10,11 @@ interface ExportPanelProps {
   readonly timeZone: string;
 }
 
-/** Files the user chooses to write: built here from core, saved through the browser's download. */
-export function ExportPanel({ model, sessionId, timeZone }: ExportPanelProps) {
+/**
+ * Files the user chooses to write: built here from core, saved through the browser's download.
+ * Memoised: review re-renders on every selection and replay change, the session's export does not.
+ */
+export const ExportPanel = memo(function ExportPanel({ model, sessionId, timeZone }: ExportPanelProps) {
   const [written, setWritten] = useState<string | undefined>();
   return (
     <section className="panel" aria-labelledby="exports-heading">
@@ -57,4 +60,4 @@ export function ExportPanel({ model, sessionId, timeZone }: ExportPanelProps) {
       </p>
     </section>
   );
-}
+});

@@ -1,4 +1,4 @@
-import { useCallback, useDeferredValue, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { memo, useCallback, useDeferredValue, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { OpenedSession } from '../../../core/contract';
 import { buildSessionExport, describeVitals, segmentResolver } from '../../../core/exports';
 import { foldSession, type FoldedMark } from '../../../core/fold';
@@ -120,7 +120,7 @@ function SessionMarks({
   const timeline = useMemo(() => buildTimeline(exportModel), [exportModel]);
   const timeZone = useMemo(localTimeZone, []);
   const [activeKey, setActiveKey] = useState<string | undefined>();
-  const activeItem = activeKey === undefined ? undefined : timeline.items.find((item) => item.key === activeKey);
+  const activeItem = activeKey === undefined ? undefined : timeline.itemByKey.get(activeKey);
   const [player, replay] = useReviewPlayer(audio.output);
   const [error, setError] = useState<string | undefined>();
   // A long table costs more to build than the whole timeline: it grows on request.
@@ -163,16 +163,22 @@ function SessionMarks({
   );
   const stopReplay = useCallback(() => player?.stop(), [player]);
 
-  const saveEdit = async (mark: Pick<FoldedMark, 'id'>, changes: MarkEdit) => {
-    const result = await call('journal:append', {
-      sessionId: session.meta.id,
-      events: [{ id: crypto.randomUUID(), kind: 'mark-edited', sessionMs: folded.lastSessionMs, payload: { markId: mark.id, ...changes } }],
-    });
-    if (result.ok) {
-      setError(undefined);
-      onChanged();
-    } else setError(result.error.message);
-  };
+  const sessionId = session.meta.id;
+  const lastSessionMs = folded.lastSessionMs;
+  // Stable between reloads, so the table's rows are not redrawn when only the selection or the replay changes.
+  const saveEdit = useCallback(
+    async (markId: FoldedMark['id'], changes: MarkEdit) => {
+      const result = await call('journal:append', {
+        sessionId,
+        events: [{ id: crypto.randomUUID(), kind: 'mark-edited', sessionMs: lastSessionMs, payload: { markId, ...changes } }],
+      });
+      if (result.ok) {
+        setError(undefined);
+        onChanged();
+      } else setError(result.error.message);
+    },
+    [sessionId, lastSessionMs, onChanged],
+  );
 
   // Integration notes whose save failed, by mark id (or sessionNoteKey): the text outlives the field.
   const [unsavedNotes, setUnsavedNotes] = useState<ReadonlyMap<string, UnsavedNote>>(new Map());
@@ -263,7 +269,7 @@ function SessionMarks({
             Integration notes not saved yet (choose the mark to try again):
             <ul>
               {unsavedElsewhere.map((markId) => {
-                const item = timeline.items.find((candidate) => candidate.key === markId);
+                const item = timeline.itemByKey.get(markId);
                 return (
                   <li key={markId}>
                     <button type="button" className="link-button" onClick={() => setActiveKey(markId)}>
@@ -293,13 +299,13 @@ function SessionMarks({
           replayUnavailable={activeItem === undefined ? undefined : replayUnavailable(activeItem)}
           onReplay={startReplay}
           onStop={stopReplay}
-          onEdit={(markId, changes) => void saveEdit({ id: markId }, changes)}
+          onEdit={(markId, changes) => void saveEdit(markId, changes)}
           onSaveIntegrationNote={saveIntegrationNote}
           unsavedIntegrationNotes={unsavedNotes}
         />
       </section>
       <ExportPanel model={exportModel} sessionId={session.meta.id} timeZone={timeZone} />
-      <section className="panel" aria-labelledby="marks-heading">
+      <section className="panel marks-panel" aria-labelledby="marks-heading">
         <h2 id="marks-heading">Marks</h2>
         <table className="marks-table">
           <thead>
@@ -318,59 +324,27 @@ function SessionMarks({
             </tr>
           </thead>
           <tbody>
-            {folded.marks.slice(0, listedRows).map((mark) => (
-              <tr key={mark.id} className="mark-row" data-mark-kind={mark.markKind}>
-                <td>
-                  <button
-                    type="button"
-                    className="link-button"
-                    onClick={() => setActiveKey(mark.id)}
-                    aria-label={`Show ${kindLabel(mark.markKind)} at ${formatClock(mark.sessionMs + offset)} on the timeline`}
-                  >
-                    {formatClock(mark.sessionMs + offset)}
-                  </button>
-                  {mark.span?.end !== undefined ? `–${formatClock(mark.span.end.sessionMs + offset)}` : mark.span !== undefined ? '– open' : ''}
-                  {mark.span?.end?.autoClosed === true ? <span className="muted"> (closed at end)</span> : null}
-                </td>
-                <td style={{ color: kinds.find((kind) => kind.id === mark.markKind)?.color }}>{kindLabel(mark.markKind)}</td>
-                <td>{phaseTitle(mark.phaseId)}</td>
-                <td>{segmentNameOf(mark.segmentId)}</td>
-                <td>{formatPosition(mark.positionMs)}</td>
-                <td>
-                  <IntensitySelect
-                    label={`Intensity of ${kindLabel(mark.markKind)} at ${formatClock(mark.sessionMs + offset)}`}
-                    value={mark.intensity}
-                    onChange={(intensity) => void saveEdit(mark, { intensity })}
-                  />
-                </td>
-                <td>
-                  <input
-                    className="note-input"
-                    aria-label={`Note for ${kindLabel(mark.markKind)} at ${formatClock(mark.sessionMs + offset)}`}
-                    defaultValue={mark.note ?? ''}
-                    maxLength={5000}
-                    onBlur={(event) => {
-                      const note = event.target.value.trim();
-                      if (note !== (mark.note ?? '')) void saveEdit(mark, { note: note === '' ? null : note });
-                    }}
-                  />
-                  {mark.vitals !== undefined ? <div className="muted">{describeVitals(mark.vitals)}</div> : null}
-                  {mark.integrationNote !== undefined ? (
-                    <div className="muted integration-text">Integration: {mark.integrationNote}</div>
-                  ) : null}
-                </td>
-                <td>{new Date(mark.wallTime).toLocaleTimeString()}</td>
-                <td>
-                  <MarkReplayButton
-                    item={timeline.items.find((item) => item.key === mark.id)}
-                    replay={replay}
-                    unavailable={replayUnavailable}
-                    onReplay={startReplay}
-                    onStop={stopReplay}
-                  />
-                </td>
-              </tr>
-            ))}
+            {folded.marks.slice(0, listedRows).map((mark) => {
+              const item = timeline.itemByKey.get(mark.id);
+              return (
+                <MarkRow
+                  key={mark.id}
+                  mark={mark}
+                  kindLabel={kindLabel(mark.markKind)}
+                  kindColour={kinds.find((kind) => kind.id === mark.markKind)?.color}
+                  phaseTitle={phaseTitle(mark.phaseId)}
+                  segmentName={segmentNameOf(mark.segmentId)}
+                  offsetMs={offset}
+                  item={item}
+                  playing={item !== undefined && replay.status !== 'idle' && replay.status !== 'failed' && replay.id === item.key}
+                  unavailable={replayUnavailable}
+                  onShow={setActiveKey}
+                  onEdit={saveEdit}
+                  onReplay={startReplay}
+                  onStop={stopReplay}
+                />
+              );
+            })}
           </tbody>
         </table>
         {folded.marks.length === 0 ? <p className="muted">No marks in this session.</p> : null}
@@ -389,21 +363,86 @@ function SessionMarks({
   );
 }
 
+/** One row of the marks table; memoised, as a long table costs more to redraw than the timeline. */
+const MarkRow = memo(function MarkRow({
+  mark,
+  kindLabel,
+  kindColour,
+  phaseTitle,
+  segmentName,
+  offsetMs,
+  item,
+  playing,
+  unavailable,
+  onShow,
+  onEdit,
+  onReplay,
+  onStop,
+}: {
+  readonly mark: FoldedMark;
+  readonly kindLabel: string;
+  readonly kindColour: string | undefined;
+  readonly phaseTitle: string;
+  readonly segmentName: string;
+  readonly offsetMs: number;
+  readonly item: TimelineItem | undefined;
+  readonly playing: boolean;
+  readonly unavailable: (item: TimelineItem) => string | undefined;
+  readonly onShow: (markId: string) => void;
+  readonly onEdit: (markId: string, changes: MarkEdit) => Promise<void>;
+  readonly onReplay: (item: TimelineItem) => void;
+  readonly onStop: () => void;
+}) {
+  const time = formatClock(mark.sessionMs + offsetMs);
+  return (
+    <tr className="mark-row" data-mark-kind={mark.markKind}>
+      <td>
+        <button type="button" className="link-button" onClick={() => onShow(mark.id)} aria-label={`Show ${kindLabel} at ${time} on the timeline`}>
+          {time}
+        </button>
+        {mark.span?.end !== undefined ? `–${formatClock(mark.span.end.sessionMs + offsetMs)}` : mark.span !== undefined ? '– open' : ''}
+        {mark.span?.end?.autoClosed === true ? <span className="muted"> (closed at end)</span> : null}
+      </td>
+      <td style={{ color: kindColour }}>{kindLabel}</td>
+      <td>{phaseTitle}</td>
+      <td>{segmentName}</td>
+      <td>{formatPosition(mark.positionMs)}</td>
+      <td>
+        <IntensitySelect label={`Intensity of ${kindLabel} at ${time}`} value={mark.intensity} onChange={(intensity) => void onEdit(mark.id, { intensity })} />
+      </td>
+      <td>
+        <input
+          className="note-input"
+          aria-label={`Note for ${kindLabel} at ${time}`}
+          defaultValue={mark.note ?? ''}
+          maxLength={5000}
+          onBlur={(event) => {
+            const note = event.target.value.trim();
+            if (note !== (mark.note ?? '')) void onEdit(mark.id, { note: note === '' ? null : note });
+          }}
+        />
+        {mark.vitals !== undefined ? <div className="muted">{describeVitals(mark.vitals)}</div> : null}
+        {mark.integrationNote !== undefined ? <div className="muted integration-text">Integration: {mark.integrationNote}</div> : null}
+      </td>
+      <td>{new Date(mark.wallTime).toLocaleTimeString()}</td>
+      <td>{item === undefined ? null : <MarkReplayButton item={item} playing={playing} unavailable={unavailable} onReplay={onReplay} onStop={onStop} />}</td>
+    </tr>
+  );
+});
+
 function MarkReplayButton({
   item,
-  replay,
+  playing,
   unavailable,
   onReplay,
   onStop,
 }: {
-  readonly item: TimelineItem | undefined;
-  readonly replay: ReviewPlayerState;
+  readonly item: TimelineItem;
+  readonly playing: boolean;
   readonly unavailable: (item: TimelineItem) => string | undefined;
   readonly onReplay: (item: TimelineItem) => void;
   readonly onStop: () => void;
 }) {
-  if (item === undefined) return null;
-  const playing = replay.status !== 'idle' && replay.status !== 'failed' && replay.id === item.key;
   const reason = unavailable(item);
   const time = formatClock(item.startMs);
   return playing ? (

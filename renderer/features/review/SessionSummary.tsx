@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type { FoldedSession } from '../../../core/fold';
 import { formatClock } from '../../../core/format';
 import type { MarkKindDefinition } from '../../../core/mark-kinds';
@@ -11,8 +12,11 @@ interface SessionSummaryProps {
   readonly kinds: readonly MarkKindDefinition[];
 }
 
-/** Duration, phases reached and marks by kind: shown when a session ends and at the top of review. */
-export function SessionSummary({ meta, folded, plan, kinds }: SessionSummaryProps) {
+/**
+ * Duration, phases reached and marks by kind: shown when a session ends and at the top of review.
+ * Memoised: the screens around it re-render on every selection and replay change, its inputs do not.
+ */
+export const SessionSummary = memo(function SessionSummary({ meta, folded, plan, kinds }: SessionSummaryProps) {
   const durationMs = (folded.ended?.sessionMs ?? folded.lastSessionMs) + folded.t0OffsetMs;
   const phaseTitle = (id: string) => plan?.phases.find((phase) => phase.id === id)?.title ?? id;
   const counts = Object.entries(folded.countsByKind).sort((a, b) => b[1] - a[1]);
@@ -73,4 +77,4 @@ export function SessionSummary({ meta, folded, plan, kinds }: SessionSummaryProp
       {autoClosed > 0 ? <p className="muted">{autoClosed} span(s) were still open and were closed when the session ended.</p> : null}
     </section>
   );
-}
+});

@@ -1,4 +1,4 @@
-import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type PointerEvent } from 'react';
+import { memo, useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type PointerEvent } from 'react';
 import { formatSessionTime } from '../../../core/exports/time';
 import type { Milliseconds } from '../../../core/units';
 import {
@@ -7,10 +7,12 @@ import {
   layoutRows,
   type ActualPhaseBand,
   type PhaseBand,
+  type RowItems,
   type TimelineItem,
   type TimelineModel,
   type TimelineRow,
 } from './timeline-model';
+import { countInView, drawsAsPath, pinPaths, pinTransform, type PinPath, type PinShape } from './timeline-pins';
 import {
   axisTicks,
   bucketItems,
@@ -43,8 +45,6 @@ const bucketPx = 3;
 /** The pointer finds an item this close, however thin it is drawn. */
 const hitTolerancePx = 9;
 const keyboardZoomFactor = 2;
-/** Above this many pins in view, a row's pins are drawn as one path. */
-const mergeAbovePins = 60;
 
 export const timelineItemId = (key: string) => `timeline-item-${key}`;
 
@@ -57,11 +57,14 @@ interface Hover {
 /**
  * The whole session on one drawing: phases (planned and played), what sounded, marks by
  * kind, protocol events and facilitator actions. Drawn as SVG by our own code, only what
- * is in view, with nearby pins merged at wide zooms so two thousand marks stay smooth.
+ * is in view. A row with many pins draws them as one path per colour, built once per
+ * session, that a zoom or pan only moves (its transform), so two thousand marks stay smooth.
  */
 export const SessionTimeline = memo(function SessionTimeline({ model, activeKey, onActivate, onReplay, onStopReplay, timeZone }: SessionTimelineProps) {
   const viewportRef = useRef<HTMLDivElement>(null);
-  const [width, setWidth] = useState(900);
+  // Unknown until the viewport is laid out: the drawing waits for it rather than being drawn twice.
+  const [measuredWidth, setWidth] = useState<number | undefined>();
+  const width = measuredWidth ?? 0;
   const [view, setView] = useState<TimeRange>(() => wholeView(model.domain));
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
   const [hover, setHover] = useState<Hover | undefined>();
@@ -80,21 +83,9 @@ export const SessionTimeline = memo(function SessionTimeline({ model, activeKey,
   }, []);
 
   const { rows, height } = useMemo(() => layoutRows(model, hidden), [model, hidden]);
-  const itemsByRow = useMemo(() => {
-    const byRow = new Map<string, { items: TimelineItem[]; longestMs: Milliseconds }>();
-    for (const item of model.items) {
-      let row = byRow.get(item.rowKey);
-      if (row === undefined) {
-        row = { items: [], longestMs: 0 };
-        byRow.set(item.rowKey, row);
-      }
-      row.items.push(item);
-      row.longestMs = Math.max(row.longestMs, item.endMs - item.startMs);
-    }
-    return byRow;
-  }, [model]);
+  const itemsByRow = model.itemsByRow;
   const navigable = useMemo(() => model.items.filter((item) => !hidden.has(item.rowKey)), [model, hidden]);
-  const active = activeKey === undefined ? undefined : model.items.find((item) => item.key === activeKey);
+  const active = activeKey === undefined ? undefined : model.itemByKey.get(activeKey);
 
   // The latest values, for the wheel listener (registered once, not passive).
   const latest = useRef({ view, plotWidth, domain });
@@ -246,13 +237,16 @@ export const SessionTimeline = memo(function SessionTimeline({ model, activeKey,
     event.preventDefault();
   };
 
-  const toggle = (key: string) =>
-    setHidden((current) => {
-      const next = new Set(current);
-      if (next.has(key)) next.delete(key);
-      else next.add(key);
-      return next;
-    });
+  const toggle = useCallback(
+    (key: string) =>
+      setHidden((current) => {
+        const next = new Set(current);
+        if (next.has(key)) next.delete(key);
+        else next.add(key);
+        return next;
+      }),
+    [],
+  );
 
   const activeInView = active !== undefined && !hidden.has(active.rowKey) && active.endMs >= view.startMs && active.startMs <= view.endMs;
   const shown = `${formatSessionTime(Math.max(0, view.startMs))}–${formatSessionTime(view.endMs)}`;
@@ -260,23 +254,7 @@ export const SessionTimeline = memo(function SessionTimeline({ model, activeKey,
   return (
     <div className="timeline">
       <div className="timeline-toolbar">
-        <fieldset className="timeline-filter">
-          <legend className="label">Show</legend>
-          {model.rowKinds.map((kind) => (
-            <button
-              key={kind.key}
-              type="button"
-              className="filter-toggle"
-              aria-pressed={!hidden.has(kind.key)}
-              data-filter-kind={kind.key}
-              style={{ '--kind-color': kind.color } as CSSProperties}
-              onClick={() => toggle(kind.key)}
-            >
-              <span className="swatch" aria-hidden="true" />
-              {kind.label} <span className="muted">{kind.count}</span>
-            </button>
-          ))}
-        </fieldset>
+        <KindFilter rowKinds={model.rowKinds} hidden={hidden} onToggle={toggle} />
         <div className="timeline-zoom">
           <button type="button" onClick={() => zoomBy(keyboardZoomFactor)} aria-label="Zoom in">
             +
@@ -310,10 +288,12 @@ export const SessionTimeline = memo(function SessionTimeline({ model, activeKey,
         onPointerCancel={() => (drag.current = undefined)}
         onPointerLeave={() => setHover(undefined)}
       >
-        <svg width={width} height={height} className="timeline-svg">
-          <TimelineDrawing model={model} rows={rows} itemsByRow={itemsByRow} view={view} plotWidth={plotWidth} height={height} />
-          {activeInView ? <ActiveHighlight item={active} rows={rows} view={view} plotWidth={plotWidth} timeZone={timeZone} /> : null}
-        </svg>
+        {measuredWidth === undefined ? null : (
+          <svg width={width} height={height} className="timeline-svg">
+            <TimelineDrawing model={model} rows={rows} view={view} plotWidth={plotWidth} height={height} />
+            {activeInView ? <ActiveHighlight item={active} rows={rows} view={view} plotWidth={plotWidth} timeZone={timeZone} /> : null}
+          </svg>
+        )}
         {hover !== undefined ? <HoverCard hover={hover} width={width} timeZone={timeZone} /> : null}
       </div>
       <p id="timeline-keys" className="muted timeline-keys">
@@ -321,6 +301,37 @@ export const SessionTimeline = memo(function SessionTimeline({ model, activeKey,
         day · <kbd>,</kbd> <kbd>.</kbd> previous and next item · <kbd>Enter</kbd> replay · <kbd>Esc</kbd> stop
       </p>
     </div>
+  );
+});
+
+/** The kind filters; they do not change while the view moves, so a zoom does not redraw them. */
+const KindFilter = memo(function KindFilter({
+  rowKinds,
+  hidden,
+  onToggle,
+}: {
+  readonly rowKinds: TimelineModel['rowKinds'];
+  readonly hidden: ReadonlySet<string>;
+  readonly onToggle: (key: string) => void;
+}) {
+  return (
+    <fieldset className="timeline-filter">
+      <legend className="label">Show</legend>
+      {rowKinds.map((kind) => (
+        <button
+          key={kind.key}
+          type="button"
+          className="filter-toggle"
+          aria-pressed={!hidden.has(kind.key)}
+          data-filter-kind={kind.key}
+          style={{ '--kind-color': kind.color } as CSSProperties}
+          onClick={() => onToggle(kind.key)}
+        >
+          <span className="swatch" aria-hidden="true" />
+          {kind.label} <span className="muted">{kind.count}</span>
+        </button>
+      ))}
+    </fieldset>
   );
 });
 
@@ -383,53 +394,64 @@ function ActiveHighlight({
 }
 
 const renderMeasure = 'attune:timeline-render';
-let measuresKept = 0;
+/** Redraws kept as User Timing entries before they are cleared, so hours of zooming do not grow the page's timeline without end. */
+const measuresKept = 1000;
 
-/** Each redraw's render and commit, as User Timing entries a benchmark can read (the oldest dropped now and then). */
-function recordRender(start: number, duration: number): void {
-  measuresKept += 1;
-  if (measuresKept > 1000) {
-    performance.clearMeasures(renderMeasure);
-    measuresKept = 1;
-  }
-  performance.measure(renderMeasure, { start, duration });
+/** Each redraw's render and commit, as a User Timing entry (`attune:timeline-render`) the benchmarks read. */
+function useRenderMeasure(element: { readonly current: SVGGElement | null }): void {
+  const renderStartedAt = performance.now();
+  const recorded = useRef(0);
+  useLayoutEffect(() => {
+    const renderMs = performance.now() - renderStartedAt;
+    if (element.current !== null) element.current.dataset.renderMs = renderMs.toFixed(2);
+    recorded.current += 1;
+    if (recorded.current > measuresKept) {
+      performance.clearMeasures(renderMeasure);
+      recorded.current = 1;
+    }
+    performance.measure(renderMeasure, { start: renderStartedAt, duration: renderMs });
+  });
 }
 
 interface DrawingProps {
   readonly model: TimelineModel;
   readonly rows: readonly TimelineRow[];
-  readonly itemsByRow: ReadonlyMap<string, { readonly items: readonly TimelineItem[]; readonly longestMs: Milliseconds }>;
   readonly view: TimeRange;
   readonly plotWidth: number;
   readonly height: number;
 }
 
+const pinShapes: Record<'pins' | 'ticks', (row: TimelineRow) => PinShape> = {
+  // As ItemShape draws one pin or tick.
+  pins: (row) => ({ top: 3, height: row.height - 6, widthPx: 4, rounded: true }),
+  ticks: (row) => ({ top: row.height / 2 - 6, height: 12, widthPx: 2, rounded: false }),
+};
+const pinShapeOf = (row: TimelineRow) => pinShapes[row.kind === 'actions' ? 'ticks' : 'pins'](row);
+
 /** Everything but the hover and the selection, so moving the pointer does not redraw it. */
-const TimelineDrawing = memo(function TimelineDrawing({ model, rows, itemsByRow, view, plotWidth, height }: DrawingProps) {
-  const renderStartedAt = performance.now();
+const TimelineDrawing = memo(function TimelineDrawing({ model, rows, view, plotWidth, height }: DrawingProps) {
   const drawingRef = useRef<SVGGElement>(null);
-  useLayoutEffect(() => {
-    const renderMs = performance.now() - renderStartedAt;
-    if (drawingRef.current !== null) drawingRef.current.dataset.renderMs = renderMs.toFixed(2);
-    recordRender(renderStartedAt, renderMs);
-  });
+  useRenderMeasure(drawingRef);
+  const clipId = useId();
+  // Built once per session (and filter): a zoom or pan only changes each path's transform.
+  const pathsByRow = useMemo(() => {
+    const byRow = new Map<string, PinPath[]>();
+    for (const row of rows) {
+      const inRow = model.itemsByRow.get(row.key);
+      if (inRow !== undefined && drawsAsPath(inRow.items.length)) byRow.set(row.key, pinPaths(inRow.items, model.domain, pinShapeOf(row)));
+    }
+    return byRow;
+  }, [model, rows]);
   const ticks = axisTicks(view, plotWidth);
   const x = (ms: Milliseconds) => gutterPx + timeToX(ms, view, plotWidth);
   const clipX = (ms: Milliseconds) => Math.min(gutterPx + plotWidth, Math.max(gutterPx, x(ms)));
   const axis = rows[0] as TimelineRow;
   return (
     <g ref={drawingRef} className="timeline-drawing">
-      {rows.map((row) =>
-        row.kind === 'axis' ? null : (
-          <g key={`label-${row.key}`}>
-            {row.firstOfLane ? <line className="tl-separator" x1={0} x2={gutterPx + plotWidth} y1={row.y - 3} y2={row.y - 3} /> : null}
-            {row.color !== undefined ? <circle cx={10} cy={row.y + row.height / 2} r={4} fill={row.color} /> : null}
-            <text className="tl-row-label" x={row.color !== undefined ? 20 : 4} y={row.y + row.height / 2 + 4}>
-              {row.label.length > 20 ? `${row.label.slice(0, 19)}…` : row.label}
-            </text>
-          </g>
-        ),
-      )}
+      <clipPath id={clipId}>
+        <rect x={gutterPx} y={0} width={plotWidth} height={height} />
+      </clipPath>
+      <RowLabels rows={rows} plotWidth={plotWidth} />
       {ticks.map((tick) => (
         <g key={tick.ms}>
           <line className="tl-grid" x1={x(tick.ms)} x2={x(tick.ms)} y1={axis.height - 6} y2={height} />
@@ -471,27 +493,15 @@ const TimelineDrawing = memo(function TimelineDrawing({ model, rows, itemsByRow,
           case 'marks':
           case 'protocol':
           case 'actions': {
-            const inRow = itemsByRow.get(row.key);
+            const inRow = model.itemsByRow.get(row.key);
             if (inRow === undefined) return null;
-            const drawn = bucketItems(inRow.items, view, plotWidth, bucketPx, inRow.longestMs);
-            const points = drawn.filter(({ item }) => item.endMs === item.startMs);
-            if (points.length <= mergeAbovePins) {
-              return (
-                <g key={row.key} data-row={row.key}>
-                  {drawn.map(({ item, count }) => (
-                    <ItemShape key={item.key} item={item} count={count} row={row} x={x} clipX={clipX} />
-                  ))}
-                </g>
-              );
-            }
+            const paths = pathsByRow.get(row.key);
             return (
               <g key={row.key} data-row={row.key}>
-                <PinsPath row={row} points={points} x={x} />
-                {drawn
-                  .filter(({ item }) => item.endMs > item.startMs)
-                  .map(({ item, count }) => (
-                    <ItemShape key={item.key} item={item} count={count} row={row} x={x} clipX={clipX} />
-                  ))}
+                {paths === undefined ? null : (
+                  <PinPaths row={row} paths={paths} view={view} transform={pinTransform(view, model.domain, gutterPx, plotWidth, row.y)} clipId={clipId} />
+                )}
+                <RowShapes row={row} inRow={inRow} pointsToo={paths === undefined} view={view} plotWidth={plotWidth} x={x} clipX={clipX} />
               </g>
             );
           }
@@ -502,6 +512,91 @@ const TimelineDrawing = memo(function TimelineDrawing({ model, rows, itemsByRow,
     </g>
   );
 });
+
+/** The row names in the gutter: the same at every zoom. */
+const RowLabels = memo(function RowLabels({ rows, plotWidth }: { readonly rows: readonly TimelineRow[]; readonly plotWidth: number }) {
+  return (
+    <>
+      {rows.map((row) =>
+        row.kind === 'axis' ? null : (
+          <g key={`label-${row.key}`}>
+            {row.firstOfLane ? <line className="tl-separator" x1={0} x2={gutterPx + plotWidth} y1={row.y - 3} y2={row.y - 3} /> : null}
+            {row.color !== undefined ? <circle cx={10} cy={row.y + row.height / 2} r={4} fill={row.color} /> : null}
+            <text className="tl-row-label" x={row.color !== undefined ? 20 : 4} y={row.y + row.height / 2 + 4}>
+              {row.label.length > 20 ? `${row.label.slice(0, 19)}…` : row.label}
+            </text>
+          </g>
+        ),
+      )}
+    </>
+  );
+});
+
+/** A row's point pins as paths, clipped to the plot; `data-count` is how many of them the view shows. */
+function PinPaths({
+  row,
+  paths,
+  view,
+  transform,
+  clipId,
+}: {
+  readonly row: TimelineRow;
+  readonly paths: readonly PinPath[];
+  readonly view: TimeRange;
+  readonly transform: string;
+  readonly clipId: string;
+}) {
+  const tick = row.kind === 'actions';
+  const { widthPx, rounded } = pinShapeOf(row);
+  return (
+    <g clipPath={`url(#${clipId})`}>
+      {paths.map((path) => (
+        <path
+          key={path.colour}
+          className={`tl-item ${tick ? 'tl-ticks' : 'tl-pins'}`}
+          data-kind={row.key}
+          data-count={countInView(path.times, view)}
+          d={path.d}
+          transform={transform}
+          stroke={path.colour}
+          strokeWidth={widthPx}
+          strokeLinecap={rounded ? 'round' : 'butt'}
+          vectorEffect="non-scaling-stroke"
+          fill="none"
+        />
+      ))}
+    </g>
+  );
+}
+
+/** The row's spans (and its points too, in a row with few), one element each, only those in view. */
+function RowShapes({
+  row,
+  inRow,
+  pointsToo,
+  view,
+  plotWidth,
+  x,
+  clipX,
+}: {
+  readonly row: TimelineRow;
+  readonly inRow: RowItems;
+  readonly pointsToo: boolean;
+  readonly view: TimeRange;
+  readonly plotWidth: number;
+  readonly x: (ms: Milliseconds) => number;
+  readonly clipX: (ms: Milliseconds) => number;
+}) {
+  if (!pointsToo && inRow.longestMs === 0) return null;
+  const drawn = bucketItems(inRow.items, view, plotWidth, bucketPx, inRow.longestMs);
+  return (
+    <>
+      {drawn.map(({ item, count }) =>
+        pointsToo || item.endMs > item.startMs ? <ItemShape key={item.key} item={item} count={count} row={row} x={x} clipX={clipX} /> : null,
+      )}
+    </>
+  );
+}
 
 function PhaseBands({
   bands,
@@ -538,39 +633,6 @@ function PhaseBands({
         );
       })}
     </g>
-  );
-}
-
-/** Pins as one path per colour: a few elements instead of hundreds. */
-function PinsPath({
-  row,
-  points,
-  x,
-}: {
-  readonly row: TimelineRow;
-  readonly points: readonly { readonly item: TimelineItem; readonly count: number }[];
-  readonly x: (ms: Milliseconds) => number;
-}) {
-  const tick = row.kind === 'actions';
-  const top = tick ? row.y + row.height / 2 - 6 : row.y + 3;
-  const height = tick ? 12 : row.height - 6;
-  const width = tick ? 2 : 3;
-  const byColour = new Map<string, { d: string[]; count: number }>();
-  for (const { item, count } of points) {
-    let group = byColour.get(item.color);
-    if (group === undefined) {
-      group = { d: [], count: 0 };
-      byColour.set(item.color, group);
-    }
-    group.d.push(`M${(x(item.startMs) - width / 2).toFixed(1)} ${top}h${width}v${height}h-${width}z`);
-    group.count += count;
-  }
-  return (
-    <>
-      {[...byColour].map(([colour, group]) => (
-        <path key={colour} className={`tl-item ${tick ? 'tl-ticks' : 'tl-pins'}`} data-kind={row.key} data-count={group.count} d={group.d.join('')} fill={colour} />
-      ))}
-    </>
   );
 }
 

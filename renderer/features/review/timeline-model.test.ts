@@ -31,6 +31,18 @@ describe('buildTimeline', () => {
     expect(timeline.longestMs).toBe(Math.max(...spans.map((span) => span.endMs - span.startMs)));
   });
 
+  it('groups the items by row once, in time order, with each row\'s longest span', () => {
+    const grouped = [...timeline.itemsByRow.values()].flatMap((row) => row.items);
+    expect(grouped).toHaveLength(timeline.items.length);
+    for (const [key, row] of timeline.itemsByRow) {
+      expect(row.items.every((item) => item.rowKey === key)).toBe(true);
+      expect(row.items.map((item) => item.startMs)).toEqual(row.items.map((item) => item.startMs).sort((a, b) => a - b));
+      expect(row.longestMs).toBe(Math.max(...row.items.map((item) => item.endMs - item.startMs)));
+    }
+    expect(timeline.rowKinds.map((kind) => kind.count)).toEqual(timeline.rowKinds.map((kind) => timeline.itemsByRow.get(kind.key)?.items.length));
+    for (const item of timeline.items) expect(timeline.itemByKey.get(item.key)).toBe(item);
+  });
+
   it('covers the session from the dose to its end', () => {
     expect(timeline.domain.startMs).toBe(0);
     expect(timeline.domain.endMs).toBe(model.facts.durationMs);

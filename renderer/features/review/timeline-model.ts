@@ -51,6 +51,13 @@ export interface TimelineRowKind {
   readonly count: number;
 }
 
+/** A row's items, sorted by start. */
+export interface RowItems {
+  readonly items: readonly TimelineItem[];
+  /** The row's longest item, for clipping spans that start before the view. */
+  readonly longestMs: Milliseconds;
+}
+
 export interface TimelineModel {
   /** From the dose (or the earliest event, if that was before it) to the end of the session. */
   readonly domain: TimeRange;
@@ -64,6 +71,9 @@ export interface TimelineModel {
   readonly rowKinds: readonly TimelineRowKind[];
   /** The longest item, for clipping spans that start before the view. */
   readonly longestMs: Milliseconds;
+  /** The items of each row, by its key (a mark kind, or `actions`). */
+  readonly itemsByRow: ReadonlyMap<string, RowItems>;
+  readonly itemByKey: ReadonlyMap<string, TimelineItem>;
 }
 
 const fallbackColour = '#7b828d';
@@ -105,8 +115,17 @@ export function buildTimeline(model: SessionExport): TimelineModel {
     })
     .sort((a, b) => a.startMs - b.startMs);
 
-  const counts = new Map<string, number>();
-  for (const item of items) counts.set(item.rowKey, (counts.get(item.rowKey) ?? 0) + 1);
+  const itemsByRow = new Map<string, { items: TimelineItem[]; longestMs: Milliseconds }>();
+  for (const item of items) {
+    let row = itemsByRow.get(item.rowKey);
+    if (row === undefined) {
+      row = { items: [], longestMs: 0 };
+      itemsByRow.set(item.rowKey, row);
+    }
+    row.items.push(item);
+    row.longestMs = Math.max(row.longestMs, item.endMs - item.startMs);
+  }
+  const counts = new Map([...itemsByRow].map(([key, row]) => [key, row.items.length]));
   const rowKinds: TimelineRowKind[] = [];
   for (const lane of ['marks', 'protocol'] as const) {
     for (const kind of model.kinds) {
@@ -143,6 +162,8 @@ export function buildTimeline(model: SessionExport): TimelineModel {
     items,
     rowKinds,
     longestMs: items.reduce((longest, item) => Math.max(longest, item.endMs - item.startMs), 0),
+    itemsByRow,
+    itemByKey: new Map(items.map((item) => [item.key, item])),
   };
 }
 
