@@ -86,6 +86,12 @@ export const undoWindowMs = 10_000;
  * at most this long: a render and paint started first would hold the answer up behind them.
  */
 const renderHoldMs = 32;
+/**
+ * The screen re-renders at most this often: a burst of marks (or of volume steps) is shown
+ * ten times a second, and the rendering never falls behind the keys and holds their
+ * acknowledgements up.
+ */
+const minRenderIntervalMs = 100;
 
 type EventDraft = { [Kind in JournalEventInput['kind']]: { kind: Kind; payload: Extract<JournalEventInput, { kind: Kind }>['payload'] } }[JournalEventInput['kind']];
 
@@ -119,7 +125,10 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
   /** Recomputed when read after a change, so several changes in one handler cost one state. */
   private state: LiveSessionState | undefined;
   private stateEmitQueued = false;
+  private disposed = false;
   private stateEmitTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Running from one emitted state until the next may be. */
+  private renderCooldown: ReturnType<typeof setTimeout> | undefined;
   /** LiveMarks reused while their mark and saved flag stay the same, so unchanged rows do not re-render. */
   private readonly liveMarks = new WeakMap<FoldedMark, LiveMark>();
   private undoTimer: ReturnType<typeof setTimeout> | undefined;
@@ -397,15 +406,21 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
     this.state = undefined;
     if (this.stateEmitQueued) return;
     this.stateEmitQueued = true;
+    // Inside the cooldown the state goes out when it ends.
+    if (this.renderCooldown !== undefined) return;
     if (this.sender.isSending()) this.stateEmitTimer = setTimeout(() => this.emitState(), renderHoldMs);
     else queueMicrotask(() => this.emitState());
   }
 
   private emitState(): void {
-    if (!this.stateEmitQueued) return;
+    if (!this.stateEmitQueued || this.renderCooldown !== undefined || this.disposed) return;
     this.stateEmitQueued = false;
     if (this.stateEmitTimer !== undefined) clearTimeout(this.stateEmitTimer);
     this.stateEmitTimer = undefined;
+    this.renderCooldown = setTimeout(() => {
+      this.renderCooldown = undefined;
+      this.emitState();
+    }, minRenderIntervalMs);
     this.emit('state', this.getState());
   }
 
@@ -567,7 +582,9 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
 
   dispose(): void {
     clearInterval(this.watchTimer);
+    this.disposed = true;
     if (this.stateEmitTimer !== undefined) clearTimeout(this.stateEmitTimer);
+    if (this.renderCooldown !== undefined) clearTimeout(this.renderCooldown);
     void this.host.call('power:keep-awake', { active: false });
     if (this.undoTimer !== undefined) clearTimeout(this.undoTimer);
     for (const unsubscribe of this.unsubscribers) unsubscribe();
