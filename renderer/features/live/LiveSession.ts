@@ -115,7 +115,6 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
   private readonly sender: JournalSender;
   private readonly unsubscribers: (() => void)[] = [];
   private readonly fold: SessionFold;
-  private readonly resumedIds: ReadonlySet<string>;
   private readonly monotonicNow: () => number;
   private readonly wallNow: () => number;
   private readonly clockJumps = new ClockJumpDetector();
@@ -149,7 +148,6 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
     this.monotonicNow = host.monotonicNow ?? (() => performance.now() * speed);
     this.wallNow = host.wallNow ?? (() => Date.now() * speed);
     this.fold = SessionFold.of(resume?.events ?? []);
-    this.resumedIds = new Set((resume?.events ?? []).map((event) => event.id));
     this.reminderWatch = new ReminderWatch(this.fold.shownReminders);
     this.planActions = [...this.fold.planActions];
     // A resumed session's plan is rebuilt from its journaled holds, advances and skips.
@@ -368,7 +366,8 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
   }
 
   private live(mark: FoldedMark): LiveMark {
-    const saved = this.resumedIds.has(mark.id) || this.sender.isSaved(mark.id);
+    // Marks from the journal were never waiting here: saved.
+    const saved = this.sender.isSaved(mark.id);
     const kind = this.kindOf(mark.markKind);
     const known = this.liveMarks.get(mark);
     if (known !== undefined && known.saved === saved && known.kind === kind) return known;
