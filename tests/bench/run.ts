@@ -27,7 +27,7 @@ interface BenchGroup {
 const presets = ['breath', 'drone', 'earth', 'shimmer'];
 
 const groups: readonly BenchGroup[] = [
-  { name: 'reference-fdatasync', figures: ['reference_fdatasync_ms_p50', 'reference_fdatasync_ms_p99'], run: () => benchReferenceFdatasync() },
+  { name: 'reference-fdatasync', figures: ['reference_fdatasync_ms_p50', 'reference_fdatasync_ms_p99', 'reference_fdatasync_spaced_ms_p50', 'reference_fdatasync_spaced_ms_p99'], run: () => benchReferenceFdatasync() },
   { name: 'startup', figures: ['startup_to_interactive_ms', 'reference_blank_page_ms'], run: async (browser) => benchStartup(await browser()) },
   {
     name: 'mark-latency',
