@@ -1,0 +1,49 @@
+import { lazy, type ComponentType } from 'react';
+import type * as AudioEngineModule from './audio-engine';
+import type * as LiveSessionModule from './features/live/LiveSession';
+
+export type AudioEngine = typeof AudioEngineModule;
+
+let engine: AudioEngine | undefined;
+let engineLoading: Promise<AudioEngine> | undefined;
+
+/**
+ * The Start screen plays nothing, yet the audio engine (Tone.js, howler) and the other
+ * screens are most of the renderer's code: they load when first needed, so the Start
+ * screen parses and shows sooner.
+ */
+export function loadAudioEngine(): Promise<AudioEngine> {
+  engineLoading ??= import('./audio-engine').then((loaded) => (engine = loaded));
+  return engineLoading;
+}
+
+/** The engine if it has loaded; nothing that plays runs before it has. */
+export function loadedAudioEngine(): AudioEngine | undefined {
+  return engine;
+}
+
+/** For code reached only through a screen whose loader waited for the engine. */
+export function requireAudioEngine(): AudioEngine {
+  if (engine === undefined) throw new Error('the audio engine has not loaded yet');
+  return engine;
+}
+
+export type LiveSessionClass = (typeof LiveSessionModule)['LiveSession'];
+
+/** What starting or resuming a session needs: the engine and the live session. */
+export async function loadSessionCode(): Promise<{ engine: AudioEngine; LiveSession: LiveSessionClass }> {
+  const [loadedEngine, { LiveSession }] = await Promise.all([loadAudioEngine(), import('./features/live/LiveSession')]);
+  return { engine: loadedEngine, LiveSession };
+}
+
+function lazyScreen<Props extends object>(load: () => Promise<ComponentType<Props>>) {
+  return lazy(async () => ({ default: await load() }));
+}
+
+export const LiveScreen = lazyScreen(async () => (await import('./features/live/LiveScreen')).LiveScreen);
+export const ReviewScreen = lazyScreen(async () => (await import('./features/review/ReviewScreen')).ReviewScreen);
+export const InsightsScreen = lazyScreen(async () => (await import('./features/insights/InsightsScreen')).InsightsScreen);
+export const SettingsScreen = lazyScreen(async () => (await import('./features/settings/SettingsScreen')).SettingsScreen);
+export const LibraryScreen = lazyScreen(async () => (await import('./features/library/LibraryScreen')).LibraryScreen);
+export const PlaylistsScreen = lazyScreen(async () => (await import('./features/playlists/PlaylistsScreen')).PlaylistsScreen);
+export const PlaylistEditor = lazyScreen(async () => (await import('./features/playlists/PlaylistEditor')).PlaylistEditor);
