@@ -6,10 +6,11 @@ import { call, callOrThrow } from './bridge/attune-bridge';
 import { EncryptionClient } from './features/encryption/EncryptionClient';
 import { UnlockPanel } from './features/encryption/UnlockPanel';
 import { HomeScreen } from './features/home/HomeScreen';
+import { requestStartScreenLists } from './features/home/start-screen-lists';
 import type { LiveSession } from './features/live/LiveSession';
 import { SettingsClient } from './features/settings/SettingsClient';
 import { diagnosticSpeed, exposeDiagnostics } from './diagnostics';
-import { hrefFor, navigate, useRoute, type Route } from './routes';
+import { hrefFor, navigate, parseRoute, useRoute, type Route } from './routes';
 import {
   InsightsScreen,
   LibraryScreen,
@@ -28,6 +29,7 @@ import { useExternalState } from './use-external-state';
 
 const settingsClient = new SettingsClient();
 void settingsClient.load();
+if (parseRoute(window.location.hash).screen === 'home') requestStartScreenLists();
 
 /** Encryption at rest: the Start screen asks for the passphrase while the sessions are locked. */
 const encryptionClient = new EncryptionClient();

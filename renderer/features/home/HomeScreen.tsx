@@ -1,11 +1,11 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { formatClock, formatMinutes } from '../../../core/format';
 import type { SessionSetup } from '../../../core/session';
-import { call } from '../../bridge/attune-bridge';
 import type { PreflightLine } from '../../../core/preflight';
 import { hrefFor } from '../../routes';
 import { PreflightPanel } from './PreflightPanel';
 import { runPreflight } from './preflight-facts';
+import { playlistsAnswer, sessionsAnswer } from './start-screen-lists';
 import { useHostData } from '../../use-host-data';
 
 interface HomeScreenProps {
@@ -25,8 +25,8 @@ function errorText(error: unknown): string {
 }
 
 export function HomeScreen({ onStart, onResume, outputDeviceId, onShown }: HomeScreenProps) {
-  const [playlists] = useHostData(() => call('playlists:list', {}), []);
-  const [sessions] = useHostData(() => call('sessions:list', {}), []);
+  const [playlists] = useHostData(playlistsAnswer, []);
+  const [sessions] = useHostData(sessionsAnswer, []);
   const playlistsShown = playlists.status !== 'loading';
   useEffect(() => {
     if (playlistsShown) onShown?.();
