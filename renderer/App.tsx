@@ -63,9 +63,12 @@ function useAudioEngine(wanted: boolean): AudioEngine | undefined {
   return engine;
 }
 
+/** Long enough for the Start screen's first paint and first keystrokes to go first. */
+const warmUpDelayMs = 1000;
+
 /** Once the Start screen shows its playlists, what starting a session needs loads while the facilitator fills in the form. */
 function warmSessionCode(): void {
-  requestIdleCallback(() => void loadSessionCode(), { timeout: 2000 });
+  window.setTimeout(() => requestIdleCallback(() => void loadSessionCode(), { timeout: 2000 }), warmUpDelayMs);
 }
 
 export function App() {
