@@ -34,6 +34,8 @@ if (parseRoute(window.location.hash).screen === 'home') requestStartScreenLists(
 /** Encryption at rest: the Start screen asks for the passphrase while the sessions are locked. */
 const encryptionClient = new EncryptionClient();
 void encryptionClient.load();
+/** The Start screen's first showing uses the answer asked for above instead of asking twice. */
+let encryptionAskedAtLoad = true;
 
 let currentLive: LiveSession | undefined;
 exposeDiagnostics({
@@ -78,7 +80,9 @@ export function App() {
   const sessionsLocked = useExternalState(encryptionClient).status?.locked === true;
   // The host may have restarted (and locked) since: the Start screen asks again each time it shows.
   useEffect(() => {
-    if (route.screen === 'home') void encryptionClient.load();
+    const askedAtLoad = encryptionAskedAtLoad;
+    encryptionAskedAtLoad = false;
+    if (route.screen === 'home' && !askedAtLoad) void encryptionClient.load();
   }, [route.screen]);
 
   useEffect(() => live?.updateSettings(settingsState.settings), [live, settingsState.settings]);
