@@ -30,9 +30,11 @@ export function requireAudioEngine(): AudioEngine {
 
 export type LiveSessionClass = (typeof LiveSessionModule)['LiveSession'];
 
-/** What starting or resuming a session needs: the engine and the live session. */
+const loadLiveScreen = () => import('./features/live/LiveScreen');
+
+/** What starting or resuming a session needs: the engine, the live session, and its screen (so it shows at once). */
 export async function loadSessionCode(): Promise<{ engine: AudioEngine; LiveSession: LiveSessionClass }> {
-  const [loadedEngine, { LiveSession }] = await Promise.all([loadAudioEngine(), import('./features/live/LiveSession')]);
+  const [loadedEngine, { LiveSession }] = await Promise.all([loadAudioEngine(), import('./features/live/LiveSession'), loadLiveScreen()]);
   return { engine: loadedEngine, LiveSession };
 }
 
@@ -40,7 +42,7 @@ function lazyScreen<Props extends object>(load: () => Promise<ComponentType<Prop
   return lazy(async () => ({ default: await load() }));
 }
 
-export const LiveScreen = lazyScreen(async () => (await import('./features/live/LiveScreen')).LiveScreen);
+export const LiveScreen = lazyScreen(async () => (await loadLiveScreen()).LiveScreen);
 export const ReviewScreen = lazyScreen(async () => (await import('./features/review/ReviewScreen')).ReviewScreen);
 export const InsightsScreen = lazyScreen(async () => (await import('./features/insights/InsightsScreen')).InsightsScreen);
 export const SettingsScreen = lazyScreen(async () => (await import('./features/settings/SettingsScreen')).SettingsScreen);
