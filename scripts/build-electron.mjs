@@ -24,9 +24,17 @@ await Promise.all([
   build({
     ...shared,
     entryPoints: ['electron/web/main.ts'],
-    outfile: 'dist/web/main.js',
+    outfile: 'dist/web/host.js',
     format: 'esm',
     banner: { js: "import { createRequire as createBundleRequire } from 'node:module'; const require = createBundleRequire(import.meta.url);" },
+  }),
+  // dist/web/main.js, what `npm run web` runs: turns on the compile cache, then loads host.js.
+  build({
+    ...shared,
+    bundle: false,
+    entryPoints: ['electron/web/launch.ts'],
+    outfile: 'dist/web/main.js',
+    format: 'esm',
   }),
   // The loudness-analysis worker thread, beside each main bundle: LoudnessAnalyzer finds it
   // relative to its own module (import.meta.url), which is that main.js once bundled.
