@@ -1,49 +1,77 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { foldSession, programMsAt, sessionMsFromJournal } from '../core/fold';
 import type { PreflightLine } from '../core/preflight';
 import type { SessionSetup } from '../core/session';
-import { AudioOutput } from './audio/AudioOutput';
-import { CuratorPreview } from './audio/CuratorPreview';
 import { call, callOrThrow } from './bridge/attune-bridge';
 import { EncryptionClient } from './features/encryption/EncryptionClient';
 import { UnlockPanel } from './features/encryption/UnlockPanel';
 import { HomeScreen } from './features/home/HomeScreen';
-import { LiveScreen } from './features/live/LiveScreen';
+import { requestStartScreenLists } from './features/home/start-screen-lists';
 import type { LiveSession } from './features/live/LiveSession';
-import { createLiveSession } from './features/live/create-live-session';
-import { InsightsScreen } from './features/insights/InsightsScreen';
-import { LibraryScreen } from './features/library/LibraryScreen';
-import { PlaylistEditor } from './features/playlists/PlaylistEditor';
-import { PlaylistsScreen } from './features/playlists/PlaylistsScreen';
-import { ReviewScreen } from './features/review/ReviewScreen';
 import { SettingsClient } from './features/settings/SettingsClient';
-import { SettingsScreen } from './features/settings/SettingsScreen';
 import { diagnosticSpeed, exposeDiagnostics } from './diagnostics';
-import { hrefFor, navigate, useRoute } from './routes';
+import { hrefFor, navigate, parseRoute, useRoute, type Route } from './routes';
+import {
+  InsightsScreen,
+  LibraryScreen,
+  LiveScreen,
+  loadAudioEngine,
+  loadedAudioEngine,
+  loadSessionCode,
+  PlaylistEditor,
+  PlaylistsScreen,
+  requireAudioEngine,
+  ReviewScreen,
+  SettingsScreen,
+  type AudioEngine,
+} from './screens';
 import { useExternalState } from './use-external-state';
-
-let sharedOutput: AudioOutput | undefined;
-/** One AudioContext for the life of the page, created on the first user gesture. */
-function audioOutput(): AudioOutput {
-  sharedOutput ??= new AudioOutput();
-  return sharedOutput;
-}
-
-/** The curator's one preview, shared by the library and the playlist editor. */
-const curatorPreview = new CuratorPreview(audioOutput);
 
 const settingsClient = new SettingsClient();
 void settingsClient.load();
+if (parseRoute(window.location.hash).screen === 'home') requestStartScreenLists();
 
 /** Encryption at rest: the Start screen asks for the passphrase while the sessions are locked. */
 const encryptionClient = new EncryptionClient();
 void encryptionClient.load();
+/** The Start screen's first showing uses the answer asked for above instead of asking twice. */
+let encryptionAskedAtLoad = true;
 
 let currentLive: LiveSession | undefined;
-exposeDiagnostics(
-  () => sharedOutput,
-  () => currentLive,
-);
+exposeDiagnostics({
+  output: () => loadedAudioEngine()?.existingOutput(),
+  audioElementCount: () => loadedAudioEngine()?.liveAudioElementCount() ?? 0,
+  live: () => currentLive,
+});
+
+/** The screens that play (or preview) sound, and so need the audio engine before they show. */
+function playsSound(route: Route): boolean {
+  return route.screen === 'live' || route.screen === 'review' || route.screen === 'library' || route.screen === 'playlist';
+}
+
+/** The audio engine, loaded when a screen that plays is shown. */
+function useAudioEngine(wanted: boolean): AudioEngine | undefined {
+  const [engine, setEngine] = useState(loadedAudioEngine);
+  useEffect(() => {
+    if (!wanted || engine !== undefined) return;
+    let cancelled = false;
+    void loadAudioEngine().then((loaded) => {
+      if (!cancelled) setEngine(loaded);
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [wanted, engine]);
+  return engine;
+}
+
+/** Long enough for the Start screen's first paint and first keystrokes to go first. */
+const warmUpDelayMs = 1000;
+
+/** Once the Start screen shows its playlists, what starting a session needs loads while the facilitator fills in the form. */
+function warmSessionCode(): void {
+  window.setTimeout(() => requestIdleCallback(() => void loadSessionCode(), { timeout: 2000 }), warmUpDelayMs);
+}
 
 export function App() {
   const route = useRoute();
@@ -52,14 +80,17 @@ export function App() {
   const sessionsLocked = useExternalState(encryptionClient).status?.locked === true;
   // The host may have restarted (and locked) since: the Start screen asks again each time it shows.
   useEffect(() => {
-    if (route.screen === 'home') void encryptionClient.load();
+    const askedAtLoad = encryptionAskedAtLoad;
+    encryptionAskedAtLoad = false;
+    if (route.screen === 'home' && !askedAtLoad) void encryptionClient.load();
   }, [route.screen]);
 
   useEffect(() => live?.updateSettings(settingsState.settings), [live, settingsState.settings]);
   const outputDeviceId = settingsState.settings.outputDeviceId;
   useEffect(() => {
     if (live === undefined) return;
-    void audioOutput()
+    void requireAudioEngine()
+      .audioOutput()
       .setOutputDevice(outputDeviceId)
       .then((ok) => {
         if (!ok) live.showNotice('The chosen audio output is not available; sound goes to the system default output.');
@@ -77,7 +108,8 @@ export function App() {
 
   const startSession = useCallback(
     async (playlistId: string, setup: SessionSetup, confirmed: readonly PreflightLine[]) => {
-      const output = audioOutput();
+      const { engine, createLiveSession } = await loadSessionCode();
+      const output = engine.audioOutput();
       const playlist = await callOrThrow('playlists:get', { playlistId });
       const meta = await callOrThrow('sessions:start', { playlistId, ...setup });
       // Library work (a scan, loudness analysis) uses every core: it stops for the session.
@@ -98,7 +130,8 @@ export function App() {
   /** Re-anchors the clock from the journal and puts the music where it would be now. */
   const resumeSession = useCallback(
     async (sessionId: string) => {
-      const output = audioOutput();
+      const { engine, createLiveSession } = await loadSessionCode();
+      const output = engine.audioOutput();
       const opened = await callOrThrow('sessions:open', { sessionId });
       void call('library:cancel', {});
       const playlist = await callOrThrow('playlists:get', { playlistId: opened.meta.playlistId });
@@ -118,9 +151,10 @@ export function App() {
   const leaveLive = useCallback(() => replaceLive(undefined), [replaceLive]);
   const liveRunning = live !== undefined && !live.getState().ended;
   const targetLufs = settingsState.settings.targetLoudnessLufs;
-  const reviewAudio = useMemo(() => ({ output: audioOutput, liveRunning, targetLufs }), [liveRunning, targetLufs]);
-  useEffect(() => curatorPreview.setSessionRunning(liveRunning), [liveRunning]);
-  const curatorAudio = useMemo(() => ({ preview: curatorPreview, liveRunning, targetLufs }), [liveRunning, targetLufs]);
+  const engine = useAudioEngine(playsSound(route));
+  const reviewAudio = useMemo(() => engine && { output: engine.audioOutput, liveRunning, targetLufs }, [engine, liveRunning, targetLufs]);
+  useEffect(() => engine?.curatorPreview.setSessionRunning(liveRunning), [engine, liveRunning]);
+  const curatorAudio = useMemo(() => engine && { preview: engine.curatorPreview, liveRunning, targetLufs }, [engine, liveRunning, targetLufs]);
 
   return (
     <div className="app">
@@ -156,18 +190,22 @@ export function App() {
         </p>
       ) : null}
       <main className="screen">
-        {route.screen === 'home' ? <UnlockPanel client={encryptionClient} /> : null}
-        {/* Mounted afresh once unlocked, so it lists the sessions it could not read before. */}
-        {route.screen === 'home' ? <HomeScreen key={sessionsLocked ? 'locked' : 'open'} onStart={startSession} onResume={resumeSession} outputDeviceId={outputDeviceId} /> : null}
-        {route.screen === 'live' ? (
-          <LiveScreen session={live?.meta.id === route.sessionId ? live : undefined} sessionId={route.sessionId} onLeave={leaveLive} />
-        ) : null}
-        {route.screen === 'review' ? <ReviewScreen sessionId={route.sessionId} kinds={settingsState.settings.markKinds} audio={reviewAudio} /> : null}
-        {route.screen === 'insights' ? <InsightsScreen kinds={settingsState.settings.markKinds} /> : null}
-        {route.screen === 'settings' ? <SettingsScreen client={settingsClient} encryption={encryptionClient} /> : null}
-        {route.screen === 'library' ? <LibraryScreen audio={curatorAudio} /> : null}
-        {route.screen === 'playlists' ? <PlaylistsScreen /> : null}
-        {route.screen === 'playlist' ? <PlaylistEditor key={route.playlistId} playlistId={route.playlistId} audio={curatorAudio} /> : null}
+        <Suspense fallback={null}>
+          {route.screen === 'home' ? <UnlockPanel client={encryptionClient} /> : null}
+          {/* Mounted afresh once unlocked, so it lists the sessions it could not read before. */}
+          {route.screen === 'home' ? (
+            <HomeScreen key={sessionsLocked ? 'locked' : 'open'} onStart={startSession} onResume={resumeSession} outputDeviceId={outputDeviceId} onShown={warmSessionCode} />
+          ) : null}
+          {route.screen === 'live' ? (
+            <LiveScreen session={live?.meta.id === route.sessionId ? live : undefined} sessionId={route.sessionId} onLeave={leaveLive} />
+          ) : null}
+          {route.screen === 'review' && reviewAudio !== undefined ? <ReviewScreen sessionId={route.sessionId} kinds={settingsState.settings.markKinds} audio={reviewAudio} /> : null}
+          {route.screen === 'insights' ? <InsightsScreen kinds={settingsState.settings.markKinds} /> : null}
+          {route.screen === 'settings' ? <SettingsScreen client={settingsClient} encryption={encryptionClient} /> : null}
+          {route.screen === 'library' && curatorAudio !== undefined ? <LibraryScreen audio={curatorAudio} /> : null}
+          {route.screen === 'playlists' ? <PlaylistsScreen /> : null}
+          {route.screen === 'playlist' && curatorAudio !== undefined ? <PlaylistEditor key={route.playlistId} playlistId={route.playlistId} audio={curatorAudio} /> : null}
+        </Suspense>
       </main>
     </div>
   );

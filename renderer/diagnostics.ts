@@ -1,5 +1,4 @@
 import type { AudioOutput } from './audio/AudioOutput';
-import { liveAudioElementCount } from './audio/diagnostics';
 import type { LiveSession } from './features/live/LiveSession';
 
 export interface AttuneDiagnostics {
@@ -25,15 +24,22 @@ export function diagnosticSpeed(): number {
   return params.has('diagnostics') && Number.isFinite(speed) && speed >= 1 && speed <= 1000 ? speed : 1;
 }
 
+/** Passed in rather than imported, so the audio engine loads only when something plays. */
+export interface DiagnosticSources {
+  readonly output: () => AudioOutput | undefined;
+  readonly audioElementCount: () => number;
+  readonly live: () => LiveSession | undefined;
+}
+
 /**
  * Read-only figures for benchmarks and support, exposed only when the page is opened with
  * `?diagnostics` in its address; they change nothing.
  */
-export function exposeDiagnostics(output: () => AudioOutput | undefined, live: () => LiveSession | undefined): void {
+export function exposeDiagnostics({ output, audioElementCount, live }: DiagnosticSources): void {
   if (!new URLSearchParams(window.location.search).has('diagnostics')) return;
   window.__attuneDiagnostics = {
     outputLevelDb: () => output()?.outputLevelDb() ?? Number.NEGATIVE_INFINITY,
-    audioElementCount: liveAudioElementCount,
+    audioElementCount,
     deckCount: () => live()?.player.deckCount() ?? 0,
     programMs: () => live()?.player.programNow() ?? 0,
   };

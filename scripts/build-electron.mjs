@@ -19,12 +19,22 @@ await Promise.all([
     format: 'cjs',
     external: ['electron'],
   }),
+  // The web host bundles its npm packages too: resolving and loading their ~400 files one by
+  // one was most of its start. Bundled CommonJS packages still require Node's built-ins.
   build({
     ...shared,
     entryPoints: ['electron/web/main.ts'],
+    outfile: 'dist/web/host.js',
+    format: 'esm',
+    banner: { js: "import { createRequire as createBundleRequire } from 'node:module'; const require = createBundleRequire(import.meta.url);" },
+  }),
+  // dist/web/main.js, what `npm run web` runs: turns on the compile cache, then loads host.js.
+  build({
+    ...shared,
+    bundle: false,
+    entryPoints: ['electron/web/launch.ts'],
     outfile: 'dist/web/main.js',
     format: 'esm',
-    packages: 'external',
   }),
   // The loudness-analysis worker thread, beside each main bundle: LoudnessAnalyzer finds it
   // relative to its own module (import.meta.url), which is that main.js once bundled.

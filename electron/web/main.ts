@@ -52,6 +52,10 @@ async function main() {
   const { port } = server.address() as AddressInfo;
   // The address carries this run's key; only a browser that opened it can use the host.
   console.log(`Attune listening on http://127.0.0.1:${port}${entryPrefix}${token}/`);
+  // The Start screen's first question is the playlists: reading and validating them while the
+  // browser still loads the page lets the catalog answer it from its cache. A failure here is
+  // the request's to report, so it is dropped.
+  services.playlists.list().catch(() => undefined);
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -1,11 +1,11 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { formatClock, formatMinutes } from '../../../core/format';
 import type { SessionSetup } from '../../../core/session';
-import { call } from '../../bridge/attune-bridge';
 import type { PreflightLine } from '../../../core/preflight';
 import { hrefFor } from '../../routes';
 import { PreflightPanel } from './PreflightPanel';
 import { runPreflight } from './preflight-facts';
+import { playlistsAnswer, sessionsAnswer } from './start-screen-lists';
 import { useHostData } from '../../use-host-data';
 
 interface HomeScreenProps {
@@ -14,6 +14,8 @@ interface HomeScreenProps {
   readonly onResume: (sessionId: string) => Promise<void>;
   /** The output the settings choose, for the pre-flight check. */
   readonly outputDeviceId: string;
+  /** Called once the playlists show (so what starting needs can load while the form is filled in). */
+  readonly onShown?: () => void;
 }
 
 const emptySetup: SessionSetup = { clientCode: '', facilitators: '', intention: '', substance: '', dose: '', supplementalDosePlan: '' };
@@ -22,9 +24,13 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export function HomeScreen({ onStart, onResume, outputDeviceId }: HomeScreenProps) {
-  const [playlists] = useHostData(() => call('playlists:list', {}), []);
-  const [sessions] = useHostData(() => call('sessions:list', {}), []);
+export function HomeScreen({ onStart, onResume, outputDeviceId, onShown }: HomeScreenProps) {
+  const [playlists] = useHostData(playlistsAnswer, []);
+  const [sessions] = useHostData(sessionsAnswer, []);
+  const playlistsShown = playlists.status !== 'loading';
+  useEffect(() => {
+    if (playlistsShown) onShown?.();
+  }, [playlistsShown, onShown]);
   const [setup, setSetup] = useState<SessionSetup>(emptySetup);
   const [playlistId, setPlaylistId] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);

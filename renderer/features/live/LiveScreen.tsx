@@ -225,10 +225,8 @@ function VitalsFields({ mark, session }: { readonly mark: LiveMark; readonly ses
   const save = (key: keyof Vitals, text: string) => {
     const value = text.trim() === '' ? undefined : Number(text);
     if (value !== undefined && !Number.isFinite(value)) return;
-    const next: Vitals = { ...mark.vitals };
-    if (value === undefined) delete next[key];
-    else next[key] = key === 'temperatureC' ? Math.round(value * 10) / 10 : Math.round(value);
-    session.editMark(mark.id, { vitals: next });
+    // Merged with the vitals as saved now, not as last rendered: another field may have just changed them.
+    session.setVital(mark.id, key, value === undefined ? undefined : key === 'temperatureC' ? Math.round(value * 10) / 10 : Math.round(value));
   };
   return (
     <span className="vitals-fields">
@@ -284,7 +282,7 @@ const RecentMarkRow = memo(function RecentMarkRow({
             key={level}
             className="intensity-button"
             aria-pressed={mark.intensity === level}
-            onClick={() => session.editMark(mark.id, { intensity: mark.intensity === level ? null : level })}
+            onClick={() => session.toggleIntensity(mark.id, level)}
           >
             {level}
           </button>

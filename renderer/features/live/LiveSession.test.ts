@@ -321,3 +321,25 @@ describe('LiveSession without a browser', () => {
     live.session.dispose();
   });
 });
+
+describe('LiveSession details added while the screen has not caught up', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+
+  it('merges each vital sign with those saved a moment before, and toggles intensity from what is saved', async () => {
+    const live = start();
+    await live.session.play();
+    const id = live.session.mark('vitals') as string;
+    // Two fields left one after the other, faster than the screen re-renders.
+    live.session.setVital(id, 'systolic', 128);
+    live.session.setVital(id, 'heartRate', 92);
+    live.session.toggleIntensity(id, 3);
+    live.session.toggleIntensity(id, 3);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(live.session.foldedSession().marks.find((mark) => mark.id === id)).toMatchObject({ vitals: { systolic: 128, heartRate: 92 }, intensity: undefined });
+    live.session.setVital(id, 'systolic', undefined);
+    expect(live.session.foldedSession().marks.find((mark) => mark.id === id)?.vitals).toEqual({ heartRate: 92 });
+    live.session.dispose();
+  });
+});

@@ -544,6 +544,22 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
     this.journal({ kind: 'mark-edited', payload });
   }
 
+  /** Sets the intensity, or clears it when the mark has that intensity now (the screen may show a moment late). */
+  toggleIntensity(markId: string, level: number): void {
+    const mark = this.fold.mark(markId);
+    if (mark !== undefined) this.editMark(markId, { intensity: mark.intensity === level ? null : level });
+  }
+
+  /** One vital sign of a vitals mark, set or cleared, beside the others as they are saved now. */
+  setVital(markId: string, key: keyof Vitals, value: number | undefined): void {
+    const mark = this.fold.mark(markId);
+    if (mark === undefined) return;
+    const vitals: Vitals = { ...mark.vitals };
+    if (value === undefined) delete vitals[key];
+    else vitals[key] = value;
+    this.editMark(markId, { vitals });
+  }
+
   /** Takes back the newest mark within the undo window; it stays in the journal as deleted. */
   undoLastMark(): boolean {
     const target = this.getState().undoable;
