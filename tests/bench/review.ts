@@ -38,8 +38,41 @@ interface StepTiming {
   readonly frameMs: number;
 }
 
-function newPage(browser: Browser): Promise<Page> {
-  return browser.newPage({ viewport: { width: 1280, height: 800 } });
+/**
+ * The page talks to the host over one WebSocket (HTTP only while it cannot open), so the
+ * answers' arrival is taken from the socket itself: a listener added as the socket is made,
+ * before the app's own, notes when each answer frame arrives and which channel it answers.
+ */
+const recordSocketAnswers = `
+  window.__attuneAnswers = [];
+  const channelsById = new Map();
+  const NativeWebSocket = window.WebSocket;
+  window.WebSocket = class extends NativeWebSocket {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (message) => {
+        const at = performance.now();
+        try {
+          const frame = JSON.parse(message.data);
+          const channel = channelsById.get(frame.id);
+          if (channel !== undefined) window.__attuneAnswers.push({ channel, at });
+        } catch {}
+      });
+    }
+    send(data) {
+      try {
+        const frame = JSON.parse(data);
+        channelsById.set(frame.id, frame.channel);
+      } catch {}
+      return super.send(data);
+    }
+  };
+`;
+
+async function newPage(browser: Browser): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.addInitScript(recordSocketAnswers);
+  return page;
 }
 
 /**
@@ -72,11 +105,16 @@ async function openTimeline(browser: Browser, host: RunningWebHost, sessionId: s
           channel.port2.postMessage(null);
         }),
       );
-      const api = performance
-        .getEntriesByType('resource')
-        .filter((entry) => entry.startTime >= started && /\/api\/(sessions:open|playlists:get)$/.test(entry.name)) as PerformanceResourceTiming[];
-      if (api.length < 2) throw new Error(`expected sessions:open and playlists:get, saw ${api.map((entry) => entry.name).join(', ')}`);
-      const dataAt = Math.max(...api.map((entry) => entry.responseEnd));
+      const wanted = /^(sessions:open|playlists:get)$/;
+      const overSocket = ((window as unknown as { __attuneAnswers: { channel: string; at: number }[] }).__attuneAnswers ?? [])
+        .filter((answer) => answer.at >= started && wanted.test(answer.channel))
+        .map((answer) => answer.at);
+      const overHttp = (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+        .filter((entry) => entry.startTime >= started && wanted.test(entry.name.split('/api/')[1] ?? ''))
+        .map((entry) => entry.responseEnd);
+      const answers = [...overSocket, ...overHttp];
+      if (answers.length < 2) throw new Error(`expected the answers to sessions:open and playlists:get, saw ${answers.length}`);
+      const dataAt = Math.max(...answers);
       const drawingMs = performance
         .getEntriesByName('attune:timeline-render')
         .filter((entry) => entry.startTime >= started)
