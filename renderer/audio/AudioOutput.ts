@@ -2,6 +2,7 @@ import { Howler } from 'howler';
 import * as Tone from 'tone';
 import { TypedEmitter } from '../../core/typed-emitter';
 import { createOutputChain } from './gain-chain';
+import { soundscapeTicksPerBeat } from './soundscapes/transport-resolution';
 import { dbToGain, gainToDb, type Decibels, type Seconds } from './units';
 
 interface AudioContextWithSink {
@@ -74,6 +75,7 @@ export class AudioOutput extends TypedEmitter<AudioOutputEvents> {
     this.soundscapeBus.connect(this.reverbSend);
     this.reverbSend.connect(this.reverb);
     this.reverb.connect(this.musicBus);
+    Tone.getTransport().PPQ = soundscapeTicksPerBeat;
     Tone.getTransport().start();
     navigator.mediaDevices?.addEventListener('devicechange', this.onDeviceChange);
   }
@@ -117,7 +119,12 @@ export class AudioOutput extends TypedEmitter<AudioOutputEvents> {
   outputLevelDb(): Decibels {
     this.analyser.getFloatTimeDomainData(this.levelBuffer);
     let sumOfSquares = 0;
-    for (const sample of this.levelBuffer) sumOfSquares += sample * sample;
+    // An indexed loop: read nine times a second, this code stays unoptimised, where a for-of
+    // allocates an iterator result for each of the 2048 samples.
+    for (let index = 0; index < this.levelBuffer.length; index += 1) {
+      const sample = this.levelBuffer[index] as number;
+      sumOfSquares += sample * sample;
+    }
     return gainToDb(Math.sqrt(sumOfSquares / this.levelBuffer.length));
   }
 

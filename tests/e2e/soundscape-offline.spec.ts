@@ -177,6 +177,16 @@ test.describe('soundscape presets rendered offline', () => {
     }
   });
 
+  test("the presets' glide loops fire on time at the live transport's coarse resolution", async ({ page }) => {
+    // The presets glide every 29 to 70 s; 37 and 41 are two of their periods.
+    for (const everySeconds of [29, 37, 41]) {
+      const fired = await page.evaluate((every) => window.attuneSoundscapeHarness.glideLoopTimes(every, 130), everySeconds);
+      const expected = Array.from({ length: Math.floor(129 / everySeconds) + 1 }, (_, index) => index * everySeconds);
+      expect(fired).toHaveLength(expected.length);
+      fired.forEach((time, index) => expect(time).toBeCloseTo(expected[index] as number, 2));
+    }
+  });
+
   test('stop() and dispose() leave no sound after them', async ({ page }) => {
     const quantum = 128 / sampleRate;
     for (const preset of soundscapePresets) {

@@ -3,6 +3,7 @@ import type { SoundscapeParams, SoundscapePreset } from '../../core/playlist';
 import { AudioOutput } from '../../renderer/audio/AudioOutput';
 import { createSoundscape, type Soundscape } from '../../renderer/audio/soundscapes/Soundscape';
 import { noiseBuffer, type NoiseColor } from '../../renderer/audio/soundscapes/noise-bank';
+import { soundscapeTicksPerBeat } from '../../renderer/audio/soundscapes/transport-resolution';
 import { dbToGain, type Decibels, type Seconds } from '../../renderer/audio/units';
 import { amplitudeToDb, rmsDb, samplePeakDb, shortTermLevels, type LevelPoint } from './audio-measure';
 import { detectClicks, spectrum, type ClickReport, type SpectrumSummary } from './soundscape-measure';
@@ -83,6 +84,8 @@ async function render(options: RenderOptions): Promise<Rendered> {
       } else {
         bed.output.connect(context.destination);
       }
+      // The live transport's resolution, so the glides render as they play.
+      context.transport.PPQ = soundscapeTicksPerBeat;
       context.transport.start(0);
       bed.start(options.startAt ?? 0, options.fadeInSeconds ?? 4);
       if (options.stopAt !== undefined) bed.stop(options.stopAt);
@@ -147,6 +150,29 @@ function analyse(rendered: Rendered, sampleRate: number, options: AnalyseOptions
 
 async function renderAndAnalyse(options: RenderOptions, analyseOptions: AnalyseOptions): Promise<SoundscapeAnalysis> {
   return analyse(await render(options), options.sampleRate, analyseOptions);
+}
+
+/**
+ * When a glide loop like the presets' (Tone.Loop on the context's transport, at the live
+ * transport's resolution) fires over `seconds` of an offline render, in seconds.
+ */
+async function glideLoopTimes(everySeconds: Seconds, seconds: Seconds): Promise<number[]> {
+  const context = new Tone.OfflineContext(1, seconds, 8000);
+  const previous = Tone.getContext();
+  Tone.setContext(context);
+  const fired: number[] = [];
+  try {
+    context.transport.PPQ = soundscapeTicksPerBeat;
+    const loop = new Tone.Loop((time) => fired.push(time), everySeconds);
+    context.transport.start(0);
+    loop.start(0);
+    await context.render(false);
+    loop.dispose();
+    return fired;
+  } finally {
+    Tone.setContext(previous);
+    context.dispose();
+  }
 }
 
 /** Offline render time of one preset (default parameters) or of a plain Tone.Oscillator, for the bench. */
@@ -318,6 +344,7 @@ export const soundscapeHarness = {
   playRealtime,
   realtimeLevelDb,
   closeRealtime,
+  glideLoopTimes,
 };
 
 export type SoundscapeHarness = typeof soundscapeHarness;

@@ -9,6 +9,7 @@ import { SessionSummary } from '../review/SessionSummary';
 import { segmentTitle, undoWindowMs, type LiveMark, type LiveSession } from './LiveSession';
 import { useLiveKeys } from './mark-keys';
 import { useMediaSession } from './media-session';
+import { livePollClock } from './poll-clock';
 
 interface LiveScreenProps {
   readonly session: LiveSession | undefined;
@@ -39,16 +40,17 @@ export function LiveScreen({ session, sessionId, onLeave }: LiveScreenProps) {
   return <RunningSession session={session} onLeave={onLeave} />;
 }
 
-/** Re-renders every `intervalMs` with a fresh reading; for clocks and meters. */
+/**
+ * A fresh reading every `intervalMs`, on the screen's one shared poll tick; for clocks and
+ * meters. Read what is shown (a formatted string, a rounded number): an unchanged reading does
+ * not re-render.
+ */
 function usePolled<T>(read: () => T, intervalMs: number): T {
   const [value, setValue] = useState(read);
-  // The latest reader, so re-renders do not restart the interval (and starve it).
+  // The latest reader, so re-renders do not restart the subscription (and starve it).
   const reader = useRef(read);
   reader.current = read;
-  useEffect(() => {
-    const timer = setInterval(() => setValue(reader.current()), intervalMs);
-    return () => clearInterval(timer);
-  }, [intervalMs]);
+  useEffect(() => livePollClock.every(intervalMs, () => setValue(reader.current())), [intervalMs]);
   return value;
 }
 
@@ -159,22 +161,30 @@ const PhaseControls = memo(function PhaseControls({ session, status }: { readonl
 
 /** Its own component, so the four readings a second re-render only the clock. */
 const SessionClockDisplay = memo(function SessionClockDisplay({ session }: { readonly session: LiveSession }) {
-  const sessionMs = usePolled(() => session.sessionMs(), 250);
+  const shown = usePolled(() => formatClock(session.sessionMs()), 250);
   return (
     <div className="session-clock" data-testid="session-clock">
-      {formatClock(sessionMs)}
+      {shown}
     </div>
   );
 });
 
 const SegmentRemaining = memo(function SegmentRemaining({ session }: { readonly session: LiveSession }) {
-  const remainingMs = usePolled(() => session.player.getState().position?.entryRemainingMs, 500);
-  if (remainingMs === undefined) return null;
-  return <div className="muted">{Number.isFinite(remainingMs) ? `${formatPosition(remainingMs)} left in this segment` : 'continues until the phase is released'}</div>;
+  const shown = usePolled(() => {
+    const remainingMs = session.player.getState().position?.entryRemainingMs;
+    if (remainingMs === undefined) return undefined;
+    return Number.isFinite(remainingMs) ? `${formatPosition(remainingMs)} left in this segment` : 'continues until the phase is released';
+  }, 500);
+  if (shown === undefined) return null;
+  return <div className="muted">{shown}</div>;
 });
 
 const LevelMeter = memo(function LevelMeter({ session }: { readonly session: LiveSession }) {
-  const levelDb = usePolled(() => session.outputLevelDb(), 250);
+  // Tenths of a dB, as shown: a steady or silent output does not re-render.
+  const levelDb = usePolled(() => {
+    const level = session.outputLevelDb();
+    return Number.isFinite(level) ? Math.round(level * 10) / 10 : level;
+  }, 250);
   const floorDb = -60;
   const shown = Number.isFinite(levelDb) ? Math.max(floorDb, levelDb) : floorDb;
   const width = ((shown - floorDb) / -floorDb) * 100;
