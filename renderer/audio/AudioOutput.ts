@@ -1,7 +1,8 @@
 import { Howler } from 'howler';
 import * as Tone from 'tone';
 import { TypedEmitter } from '../../core/typed-emitter';
-import { createOutputChain } from './gain-chain';
+import { createOutputChain, type OutputLimiter } from './gain-chain';
+import { readLimiterReport } from './limiter/limiter-node';
 import { soundscapeTicksPerBeat } from './soundscapes/transport-resolution';
 import { dbToGain, gainToDb, type Decibels, type Seconds } from './units';
 
@@ -35,13 +36,15 @@ export class AudioOutput extends TypedEmitter<AudioOutputEvents> {
   readonly soundscapeBus: Tone.Gain;
   /** A bed that plays while the music is quiet: it bypasses the music bus, which quiet fades out. */
   readonly bedBus: GainNode;
-  private readonly limiter: DynamicsCompressorNode;
+  private readonly limiterInput: GainNode;
+  private readonly limiter: Promise<OutputLimiter>;
   private readonly master: GainNode;
   private readonly analyser: AnalyserNode;
   private readonly reverb: Tone.Reverb;
   private readonly reverbSend: Tone.Gain;
   private readonly levelBuffer: Float32Array<ArrayBuffer>;
   private disposed = false;
+  private limiterFallbackReported = false;
 
   private sinkId = '';
   private readonly onDeviceChange = () => void this.checkDevice();
@@ -56,6 +59,7 @@ export class AudioOutput extends TypedEmitter<AudioOutputEvents> {
 
     const chain = createOutputChain(this.context, settings.volume);
     this.musicBus = chain.musicBus;
+    this.limiterInput = chain.limiterInput;
     this.limiter = chain.limiter;
     this.master = chain.master;
     this.analyser = this.context.createAnalyser();
@@ -66,7 +70,7 @@ export class AudioOutput extends TypedEmitter<AudioOutputEvents> {
     this.master.connect(this.analyser);
 
     this.bedBus = this.context.createGain();
-    this.bedBus.connect(this.limiter);
+    this.bedBus.connect(this.limiterInput);
     this.soundscapeBus = new Tone.Gain(1);
     this.reverbSend = new Tone.Gain(dbToGain(settings.reverbSendDb));
     // A 5 s impulse: long enough for a spacious bed, half the convolution cost of a 9 s one.
@@ -104,11 +108,23 @@ export class AudioOutput extends TypedEmitter<AudioOutputEvents> {
     this.emit('device-lost', { deviceId: lost });
   }
 
-  /** Resolves when the context runs and the reverb's impulse response is ready. */
+  /** Resolves when the context runs, the limiter is in place and the reverb's impulse response is ready. */
   async start(): Promise<void> {
     await Tone.start();
     if (this.context.state !== 'running') await this.context.resume();
+    const limiter = await this.limiter;
+    if (limiter.kind === 'compressor' && !this.limiterFallbackReported) {
+      this.limiterFallbackReported = true;
+      console.error(`Attune: the true-peak limiter could not load (${limiter.reason}); a compressor guards the output instead`);
+    }
     await this.reverb.ready;
+  }
+
+  /** Which limiter guards the output, and the deepest gain reduction since the last reading (0 dB with the compressor fallback). */
+  async limiterReading(): Promise<{ readonly kind: OutputLimiter['kind']; readonly gainReductionDb: Decibels }> {
+    const limiter = await this.limiter;
+    if (limiter.kind === 'compressor') return { kind: limiter.kind, gainReductionDb: -limiter.node.reduction };
+    return { kind: limiter.kind, gainReductionDb: (await readLimiterReport(limiter.node)).gainReductionDb };
   }
 
   get currentTime(): Seconds {
@@ -147,7 +163,8 @@ export class AudioOutput extends TypedEmitter<AudioOutputEvents> {
     this.soundscapeBus.dispose();
     this.bedBus.disconnect();
     this.musicBus.disconnect();
-    this.limiter.disconnect();
+    this.limiterInput.disconnect();
+    void this.limiter.then((limiter) => limiter.node.disconnect());
     this.master.disconnect();
     void this.context.close();
   }

@@ -1,44 +1,63 @@
+import { createLimiterNode } from './limiter/limiter-node';
 import { dbToGain, equalPowerCurve, type Decibels, type Seconds } from './units';
 
 export interface OutputChain {
   /** Every deck feeds this; pause and quiet fade it. */
   readonly musicBus: GainNode;
-  /** Catches any sudden peak before it reaches the listener. */
-  readonly limiter: DynamicsCompressorNode;
-  /** Takes back the limiter's automatic makeup gain, so music under the threshold passes at unity. */
-  readonly makeupCompensation: GainNode;
+  /** What feeds the master bus's limiter: the music bus, and the bed that plays while the music is quiet. */
+  readonly limiterInput: GainNode;
   /** The facilitator's volume. */
   readonly master: GainNode;
+  /**
+   * The true-peak limiter once its audio worklet is loaded and wired between `limiterInput`
+   * and `master` (nothing reaches the master before); the compressor fallback if it cannot load.
+   */
+  readonly limiter: Promise<OutputLimiter>;
 }
 
-/** music bus → safety limiter → master; works on a live or an offline context alike. */
-const limiterThresholdDb = -3;
-const limiterRatio = 20;
+export type OutputLimiter =
+  | { readonly kind: 'true-peak'; readonly node: AudioWorkletNode }
+  /** Web Audio's compressor, only where the worklet cannot run: it does not see peaks between samples. */
+  | { readonly kind: 'compressor'; readonly node: DynamicsCompressorNode; readonly reason: string };
+
+const fallbackThresholdDb = -3;
+const fallbackRatio = 20;
 
 /**
  * Web Audio's compressor always adds makeup gain: 0.6 × (−threshold) × (1 − 1/ratio) dB
  * (+1.71 dB here). Left in, every track would leave 1.7 dB over the loudness target and a
  * track normalised to −1 dBTP would clip.
  */
-export const limiterMakeupGainDb = 0.6 * -limiterThresholdDb * (1 - 1 / limiterRatio);
+export const fallbackMakeupGainDb = 0.6 * -fallbackThresholdDb * (1 - 1 / fallbackRatio);
 
-/** music bus → safety limiter → makeup compensation → master; works on a live or an offline context alike. */
+function compressorFallback(context: BaseAudioContext, input: AudioNode, master: AudioNode, reason: string): OutputLimiter {
+  const compressor = context.createDynamicsCompressor();
+  compressor.threshold.value = fallbackThresholdDb;
+  compressor.knee.value = 0;
+  compressor.ratio.value = fallbackRatio;
+  compressor.attack.value = 0.002;
+  compressor.release.value = 0.25;
+  const makeupCompensation = context.createGain();
+  makeupCompensation.gain.value = dbToGain(-fallbackMakeupGainDb);
+  input.connect(compressor).connect(makeupCompensation).connect(master);
+  return { kind: 'compressor', node: compressor, reason };
+}
+
+/** music bus → true-peak limiter (−1 dBTP, look-ahead) → master; works on a live or an offline context alike. */
 export function createOutputChain(context: BaseAudioContext, volume: number): OutputChain {
   const musicBus = context.createGain();
-  const limiter = context.createDynamicsCompressor();
-  limiter.threshold.value = limiterThresholdDb;
-  limiter.knee.value = 0;
-  limiter.ratio.value = limiterRatio;
-  limiter.attack.value = 0.002;
-  limiter.release.value = 0.25;
-  const makeupCompensation = context.createGain();
-  makeupCompensation.gain.value = dbToGain(-limiterMakeupGainDb);
+  const limiterInput = context.createGain();
   const master = context.createGain();
   master.gain.value = volume;
-  musicBus.connect(limiter);
-  limiter.connect(makeupCompensation);
-  makeupCompensation.connect(master);
-  return { musicBus, limiter, makeupCompensation, master };
+  musicBus.connect(limiterInput);
+  const limiter = createLimiterNode(context).then(
+    (node): OutputLimiter => {
+      limiterInput.connect(node).connect(master);
+      return { kind: 'true-peak', node };
+    },
+    (error: unknown) => compressorFallback(context, limiterInput, master, error instanceof Error ? error.message : String(error)),
+  );
+  return { musicBus, limiterInput, master, limiter };
 }
 
 /** The loudness-normalising gain at the head of a file's deck. */

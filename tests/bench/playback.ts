@@ -13,6 +13,7 @@ import { generatedDir, installFixturePlaylist } from '../support/fixture-playlis
 import { metricsAfterGc } from './metrics-after-gc';
 import { removeDataDir, startWebHost, type RunningWebHost } from '../support/web-host';
 import { median } from './stats';
+import { openHarnessPage } from '../support/harness-page';
 
 /** [performance.now(), programMs, outputLevelDb] every ~10 ms, collected in the page. */
 type LevelSample = [number, number, number];
@@ -192,8 +193,7 @@ async function offlineDips(browser: Browser, pairs: readonly (readonly [FileSegm
   const page = await browser.newPage();
   const dips = new Map<string, number>();
   try {
-    await page.goto('about:blank');
-    await page.addScriptTag({ content: await bundleAudioHarness() });
+    await openHarnessPage(page, await bundleAudioHarness(), 'attuneAudioHarness');
     const bytes = new Map<string, string>();
     const base64 = async (file: string) => {
       const known = bytes.get(file);

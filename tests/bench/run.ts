@@ -4,6 +4,7 @@ import { parseArgs, promisify } from 'node:util';
 import { chromium, type Browser } from 'playwright';
 import { chromiumLaunchOptions } from '../../playwright.config';
 import { benchJournalReplay } from './journal-replay';
+import { benchLimiter } from './limiter';
 import { benchLiveMemory } from './live-memory';
 import { benchLoudness } from './loudness';
 import { benchMarkAckLatency } from './mark-latency';
@@ -62,6 +63,7 @@ const groups: readonly BenchGroup[] = [
   },
   { name: 'projection', figures: ['plan_projection_ms', 'reference_build_plan_ms'], run: async () => benchPlanProjection() },
   { name: 'scan', figures: ['scan_tracks_per_s_cold', 'scan_tracks_per_s_incremental'], run: () => benchScan() },
+  { name: 'limiter', figures: ['limiter_true_peak_dbtp_hot_input', 'limiter_gain_reduction_db_normal_input'], run: async (browser) => benchLimiter(await browser()) },
   {
     name: 'transitions',
     figures: ['transition_gap_max_ms', 'reference_steady_gap_max_ms', 'crossfade_dip_db', 'reference_offline_dip_db'],

@@ -4,6 +4,7 @@ import { soundscapePresets, type SoundscapePreset } from '../../core/playlist';
 import { bundleSoundscapeHarness } from '../support/bundle-soundscape-harness';
 import type { RealtimeSource } from '../support/soundscape-harness';
 import { median } from './stats';
+import { openHarnessPage } from '../support/harness-page';
 
 const renderSeconds = 60;
 const renderSampleRate = 44_100;
@@ -14,9 +15,7 @@ const warmUpSeconds = 3;
 
 async function harnessPage(browser: Browser, script: string): Promise<Page> {
   const page = await browser.newPage();
-  await page.goto('about:blank');
-  await page.addScriptTag({ content: script });
-  await page.waitForFunction(() => 'attuneSoundscapeHarness' in window);
+  await openHarnessPage(page, script, 'attuneSoundscapeHarness');
   return page;
 }
 

@@ -4,6 +4,7 @@ import { soundscapePresets, type SoundscapeParams, type SoundscapePreset } from 
 import { bundleSoundscapeHarness } from '../support/bundle-soundscape-harness';
 import type { RenderOptions, SoundscapeAnalysis } from '../support/soundscape-harness';
 import { bandEdgesHz, clickThresholdRatio } from '../support/soundscape-measure';
+import { openHarnessPage } from '../support/harness-page';
 
 /**
  * Every preset as the app builds it, rendered in an OfflineAudioContext. The long renders
@@ -30,10 +31,8 @@ let harnessScript = '';
 /** settings index → preset → the 10-minute render's analysis. */
 const longRenders = new Map<number, Map<SoundscapePreset, SoundscapeAnalysis>>();
 
-async function openHarness(page: Page): Promise<void> {
-  await page.goto('about:blank');
-  await page.addScriptTag({ content: harnessScript });
-  await page.waitForFunction(() => 'attuneSoundscapeHarness' in window);
+function openHarness(page: Page): Promise<void> {
+  return openHarnessPage(page, harnessScript, 'attuneSoundscapeHarness');
 }
 
 const longOptions = (preset: SoundscapePreset, params: SoundscapeParams): RenderOptions => ({ preset, params, seconds: longSeconds, sampleRate, seed });

@@ -1,6 +1,7 @@
 import { trackGain, type TrackGain } from '../../core/loudness';
 import type { Loudness } from '../../core/playlist';
 import { createOutputChain, createTrackGain, scheduleEqualPowerFade } from '../../renderer/audio/gain-chain';
+import { readLimiterReport } from '../../renderer/audio/limiter/limiter-node';
 import { equalPowerGain, type Decibels, type Seconds } from '../../renderer/audio/units';
 import { integratedLufs, rmsDb, samplePeakDb, shortTermLevels, truePeakDbtp, type Channels, type LevelPoint } from './audio-measure';
 import { seededRandom } from './seeded-random';
@@ -12,6 +13,8 @@ const curveMarginSeconds = 0.002;
 export type TestSignal =
   | { readonly kind: 'pink' | 'white'; readonly seed: number; readonly rmsDb: Decibels }
   | { readonly kind: 'sine'; readonly frequency: number; readonly peakDb: Decibels; readonly phase?: number }
+  /** A naive (not band-limited) square wave: its edges ring far over its samples once interpolated. */
+  | { readonly kind: 'square'; readonly frequency: number; readonly peakDb: Decibels }
   | {
       /** A steady sine with short Hann-windowed bursts at another frequency, every `everySeconds`, reaching `burstPeakDb`. */
       readonly kind: 'sine-with-bursts';
@@ -69,6 +72,12 @@ function fillSignal(signal: TestSignal, channel: Float32Array, channelIndex: num
       for (let index = 0; index < channel.length; index += 1) {
         channel[index] = amplitude * Math.sin((2 * Math.PI * signal.frequency * index) / sampleRate + (signal.phase ?? 0));
       }
+      return;
+    }
+    case 'square': {
+      const amplitude = dbToAmplitude(signal.peakDb);
+      const period = sampleRate / signal.frequency;
+      for (let index = 0; index < channel.length; index += 1) channel[index] = index % period < period / 2 ? amplitude : -amplitude;
       return;
     }
     case 'sine-with-bursts': {
@@ -129,6 +138,7 @@ async function renderCrossfade(options: CrossfadeOptions): Promise<CrossfadeResu
   const context = new OfflineAudioContext(2, Math.round(options.totalSeconds * sampleRate), sampleRate);
   const chain = createOutputChain(context, 1);
   chain.master.connect(context.destination);
+  await chain.limiter;
   const deck = (signal: TestSignal, direction: 'in' | 'out') => {
     const track = createTrackGain(context, 0);
     const gain = context.createGain();
@@ -285,6 +295,7 @@ async function renderThrough(buffer: AudioBuffer, gainDb: Decibels, volume: numb
     const chain = createOutputChain(context, volume);
     track.connect(chain.musicBus);
     chain.master.connect(context.destination);
+    await chain.limiter;
   } else {
     track.connect(context.destination);
   }
@@ -352,6 +363,7 @@ async function renderFileCrossfade(options: FileCrossfadeOptions): Promise<FileC
   const context = new OfflineAudioContext(2, Math.round(options.totalSeconds * sampleRate), sampleRate);
   const chain = createOutputChain(context, 1);
   chain.master.connect(context.destination);
+  await chain.limiter;
   const deck = (buffer: AudioBuffer, loudness: Loudness, direction: 'in' | 'out') => {
     const track = createTrackGain(context, trackGain({ loudness }).gainDb);
     const gain = context.createGain();
@@ -419,6 +431,49 @@ async function renderLimiterBurst(options: LimiterBurstOptions): Promise<Limiter
   };
 }
 
+export interface LimiterCheckResult {
+  /** Which limiter guards the chain: the true-peak worklet, or the compressor fallback. */
+  readonly limiterKind: string;
+  readonly inputTruePeakDbtp: Decibels;
+  readonly outputTruePeakDbtp: Decibels;
+  /** The limiter's own reading of its deepest gain reduction over the render. */
+  readonly gainReductionDb: Decibels;
+  readonly latencyFrames: number;
+  /** The largest |output − input| once the output is moved back by the latency (0: passed bit for bit). */
+  readonly largestDifference: number;
+}
+
+/**
+ * A signal through the chain at volume 1 with no track gain: what the master-bus limiter alone
+ * does to it. The render runs 100 ms past the signal, so its end leaves the limiter too.
+ */
+async function renderLimiterCheck(signal: TestSignal, seconds: Seconds): Promise<LimiterCheckResult> {
+  const context = new OfflineAudioContext(2, Math.round((seconds + 0.1) * sampleRate), sampleRate);
+  const buffer = makeBuffer(context, signal, seconds);
+  const chain = createOutputChain(context, 1);
+  chain.master.connect(context.destination);
+  const limiter = await chain.limiter;
+  playBuffer(context, buffer, chain.musicBus);
+  const output = channelsOf(await context.startRendering());
+  const input = channelsOf(buffer);
+  const report = limiter.kind === 'true-peak' ? await readLimiterReport(limiter.node) : { gainReductionDb: -limiter.node.reduction, latencyFrames: 0 };
+  let largestDifference = 0;
+  for (const [channel, samples] of input.entries()) {
+    const out = output[channel] as Float32Array;
+    for (let index = 0; index < samples.length && index + report.latencyFrames < out.length; index += 1) {
+      largestDifference = Math.max(largestDifference, Math.abs((out[index + report.latencyFrames] as number) - (samples[index] as number)));
+    }
+  }
+  return {
+    limiterKind: limiter.kind,
+    inputTruePeakDbtp: truePeakDbtp(input),
+    outputTruePeakDbtp: truePeakDbtp(output),
+    gainReductionDb: report.gainReductionDb,
+    latencyFrames: report.latencyFrames,
+    largestDifference,
+  };
+}
+
 /**
  * What the page gets once bundle-audio-harness.ts has bundled this file: renders through the
  * engine's own gain chain, track gain, fades and loudness rule; only the test signals and the
@@ -432,6 +487,7 @@ export const audioHarness = {
   renderStaging,
   renderFileStaging,
   renderLimiterBurst,
+  renderLimiterCheck,
   renderFileCrossfade,
 };
 

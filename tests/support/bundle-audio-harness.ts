@@ -1,12 +1,7 @@
 import path from 'node:path';
-import { build } from 'esbuild';
-
-const entryPoint = path.join(import.meta.dirname, 'audio-harness.ts');
+import { bundleBrowserHarness } from './bundle-browser-harness';
 
 /** audio-harness.ts and the engine code it imports, as one IIFE for `page.addScriptTag({ content })`. */
-export async function bundleAudioHarness(): Promise<string> {
-  const result = await build({ entryPoints: [entryPoint], bundle: true, format: 'iife', platform: 'browser', target: 'chrome120', write: false, logLevel: 'silent' });
-  const [output] = result.outputFiles;
-  if (output === undefined) throw new Error('esbuild produced no output for the audio harness');
-  return output.text;
+export function bundleAudioHarness(): Promise<string> {
+  return bundleBrowserHarness(path.join(import.meta.dirname, 'audio-harness.ts'));
 }
