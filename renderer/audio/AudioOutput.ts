@@ -40,6 +40,8 @@ export class AudioOutput extends TypedEmitter<AudioOutputEvents> {
   private readonly limiter: Promise<OutputLimiter>;
   private readonly master: GainNode;
   private readonly analyser: AnalyserNode;
+  /** The programme before the facilitator's volume: what the silence watchdog reads. */
+  private readonly programAnalyser: AnalyserNode;
   private readonly reverb: Tone.Reverb;
   private readonly reverbSend: Tone.Gain;
   private readonly levelBuffer: Float32Array<ArrayBuffer>;
@@ -68,6 +70,9 @@ export class AudioOutput extends TypedEmitter<AudioOutputEvents> {
 
     this.master.connect(this.context.destination);
     this.master.connect(this.analyser);
+    this.programAnalyser = this.context.createAnalyser();
+    this.programAnalyser.fftSize = this.analyser.fftSize;
+    this.limiterInput.connect(this.programAnalyser);
 
     this.bedBus = this.context.createGain();
     this.bedBus.connect(this.limiterInput);
@@ -133,7 +138,19 @@ export class AudioOutput extends TypedEmitter<AudioOutputEvents> {
 
   /** RMS level of what reaches the output right now, in dBFS (−Infinity when silent). */
   outputLevelDb(): Decibels {
-    this.analyser.getFloatTimeDomainData(this.levelBuffer);
+    return this.rmsDb(this.analyser);
+  }
+
+  /**
+   * RMS level of the programme before the master volume, in dBFS: whether something is
+   * playing, whatever the facilitator's volume (a low volume is not a silent track).
+   */
+  programLevelDb(): Decibels {
+    return this.rmsDb(this.programAnalyser);
+  }
+
+  private rmsDb(analyser: AnalyserNode): Decibels {
+    analyser.getFloatTimeDomainData(this.levelBuffer);
     let sumOfSquares = 0;
     // An indexed loop: read nine times a second, this code stays unoptimised, where a for-of
     // allocates an iterator result for each of the 2048 samples.
@@ -164,6 +181,7 @@ export class AudioOutput extends TypedEmitter<AudioOutputEvents> {
     this.bedBus.disconnect();
     this.musicBus.disconnect();
     this.limiterInput.disconnect();
+    this.programAnalyser.disconnect();
     void this.limiter.then((limiter) => limiter.node.disconnect());
     this.master.disconnect();
     void this.context.close();

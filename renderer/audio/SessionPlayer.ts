@@ -49,7 +49,7 @@ export interface SessionPlayerOptions {
   readonly startFadeSeconds: Seconds;
   /** A playing file whose playhead has not moved for this long has stalled. */
   readonly stallMs: Milliseconds;
-  /** Output below `silenceDb` for this long, while something should sound, is reported. */
+  /** The programme (before the master volume) below `silenceDb` for this long, while something should sound, is reported. */
   readonly silenceMs: Milliseconds;
   readonly silenceDb: Decibels;
   /** Where a file segment is served from and the gain that normalises it. */
@@ -463,7 +463,7 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     const last = this.plan.entries.at(-1);
     const inFinalFade = last !== undefined && programMs >= last.endMs - last.fadeOutMs;
     const inStartFade = programMs < this.options.startFadeSeconds * 1000 + (this.plan.entries[0]?.startMs ?? 0);
-    if (inFinalFade || inStartFade || this.output.outputLevelDb() >= this.options.silenceDb) {
+    if (inFinalFade || inStartFade || this.output.programLevelDb() >= this.options.silenceDb) {
       this.silentSinceMs = undefined;
       this.silenceReported = false;
       return;

@@ -115,6 +115,37 @@ test('quiet fades to silence and back, the music keeps its place; volume keys ra
   expect(problems.filter((problem) => problem.reason === 'stalled' || problem.reason === 'silence')).toEqual([]);
 });
 
+/** A quiet passage: the 12 dB quieter tone three times, its loudness unknown (so played as a loud master would be, 7 dB down). */
+function quietPassage(playlist: Playlist): Playlist {
+  const tone = playlist.phases.flatMap((phase) => phase.segments).find((segment) => segment.id === 'tone-quiet');
+  if (tone === undefined || tone.type !== 'file') throw new Error('fixture segment tone-quiet is missing');
+  const copies = ['a', 'b', 'c'].map((suffix) => ({ ...tone, id: `tone-quiet-${suffix}`, loudness: undefined }));
+  return {
+    ...playlist,
+    id: 'quiet-passage',
+    title: 'Quiet passage',
+    crossfadeSeconds: 0.5,
+    phases: [{ id: 'onset', kind: 'onset', title: 'Onset', targetMinutes: 24 / 60, segments: copies }],
+  };
+}
+
+test('at the lowest volume a quiet passage reads under −60 dBFS at the output, and the watchdog does not take it for silence', async ({ page }) => {
+  test.setTimeout(60_000);
+  host = await startWebHost();
+  await installFixturePlaylist(host.dataDir, quietPassage);
+  const sessionId = await start(page, /Quiet passage/);
+  await expect.poll(() => levelOf(page), { timeout: 5000 }).toBeGreaterThan(-45);
+  for (let step = 0; step < 25; step += 1) await page.keyboard.press('ArrowDown');
+  await expect(page.getByTestId('volume')).toHaveText('1%');
+  await expect.poll(() => levelOf(page), { timeout: 5000 }).toBeLessThan(-60);
+  // Well past the watchdog's 2 s: the programme still plays, only the volume is low.
+  await page.waitForTimeout(4000);
+  expect(await levelOf(page)).toBeLessThan(-60);
+  await expect(page.getByText(/A soundscape covers it/)).toHaveCount(0);
+  const events = await readJournalFile(host.dataDir, sessionId);
+  expect(events.filter((event) => event.kind === 'playback-problem')).toEqual([]);
+});
+
 test('with a quiet bed set, quiet fades the music out and a soft soundscape in', async ({ page }) => {
   test.setTimeout(60_000);
   host = await startWebHost();

@@ -322,6 +322,28 @@ describe('LiveSession without a browser', () => {
   });
 });
 
+describe('LiveSession volume while its steps are being saved', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+
+  it('keeps its own volume when settings saved for an earlier step come back after later steps', async () => {
+    const live = start({ settings: { volume: 0.8 } });
+    live.session.changeVolume(-1);
+    const afterFirstStep = live.output.volume;
+    live.session.changeVolume(-1);
+    live.session.changeVolume(-1);
+    const afterThirdStep = live.output.volume;
+    // The answer to saving the first step arrives now, with the first step's volume.
+    live.session.updateSettings({ ...defaultSettings, volume: afterFirstStep });
+    expect(live.output.volume).toBe(afterThirdStep);
+    expect(live.session.volume()).toBe(afterThirdStep);
+    live.session.changeVolume(-1);
+    expect(20 * Math.log10(live.output.volume / afterThirdStep)).toBeCloseTo(-2, 5);
+    live.session.dispose();
+  });
+});
+
 describe('LiveSession details added while the screen has not caught up', () => {
   beforeEach(() => {
     vi.useFakeTimers();

@@ -350,9 +350,13 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
     return this.settings.markKinds;
   }
 
+  /**
+   * New settings (kinds, reminders, …). The volume is the session's own while it runs: the
+   * settings saved after a volume step answer with that step's volume, and applied after a
+   * later step they would put the music back up (or down) a step or more.
+   */
   updateSettings(settings: Settings): void {
-    if (settings.volume !== this.settings.volume) this.host.output.setVolume(settings.volume);
-    this.settings = settings;
+    this.settings = { ...settings, volume: this.settings.volume };
     this.changed();
   }
 
