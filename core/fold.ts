@@ -360,6 +360,28 @@ export class SessionFold {
       case 'preflight-confirmed':
         this.confirmed = event.payload.lines;
         break;
+      case 'mark-from-memory': {
+        const { refersToSessionMs, markKind, phaseId, segmentId, positionMs, intensity, note, vitals } = event.payload;
+        this.addMark({
+          id: event.id,
+          seq: event.seq,
+          markKind,
+          sessionMs: refersToSessionMs,
+          wallTime: event.wallTime,
+          phaseId,
+          segmentId,
+          positionMs,
+          reactionOffsetMs: 0,
+          intensity,
+          note,
+          vitals,
+          span: undefined,
+          editCount: 0,
+          integrationNote: undefined,
+          deleted: undefined,
+        });
+        break;
+      }
       case 'session-started':
         break;
       default:
