@@ -4,7 +4,7 @@ import { IntegrationNoteField, type UnsavedNote } from './IntegrationNoteField';
 import { IntensitySelect } from './IntensitySelect';
 import { DetailList } from './SessionTimeline';
 import type { TimelineItem } from './timeline-model';
-import { replayLeadInMs, replayStartMs } from './replay-source';
+import { replayFromMs, replayLeadInMs } from './replay-source';
 
 /** A change to a mark's details; null clears a value. */
 export interface MarkEdit {
@@ -40,6 +40,7 @@ export function MarkDetails({
   unsavedIntegrationNotes,
 }: MarkDetailsProps) {
   const sounding = replay.status === 'loading' || replay.status === 'playing';
+  const replayOfEvent = replay.status === 'playing' && item !== undefined && replay.id === item.key && item.row.source === 'event';
   return (
     <div className="mark-details" data-testid="mark-details">
       <div aria-live="polite">
@@ -55,19 +56,19 @@ export function MarkDetails({
         )}
       </div>
       <div className="replay-controls">
-        {item !== undefined && item.row.source === 'mark' ? (
+        {item !== undefined ? (
           <button type="button" className="primary" disabled={replayUnavailable !== undefined} onClick={() => onReplay(item)}>
-            Replay from {formatPosition(replayStartMs(item.row.positionMs ?? 0))}
+            Replay from {formatPosition(replayFromMs(item.row))}
           </button>
         ) : null}
         <button type="button" disabled={!sounding} onClick={onStop}>
           Stop
         </button>
         <p className="replay-status" role="status" data-testid="replay-status" data-replay-status={replay.status}>
-          {replayUnavailable !== undefined && item?.row.source === 'mark' ? replayUnavailable : null}
+          {replayUnavailable !== undefined && item !== undefined ? replayUnavailable : null}
           {replay.status === 'loading' ? `Loading ${replay.label}…` : null}
           {replay.status === 'playing'
-            ? `Playing ${replay.label} from ${formatPosition(replay.fromMs)} (${replayLeadInMs / 1000} s before the mark).`
+            ? `Playing ${replay.label} from ${formatPosition(replay.fromMs)}${replayOfEvent ? '' : ` (${replayLeadInMs / 1000} s before the mark)`}.`
             : null}
           {replay.status === 'failed' ? <span className="error">{`${replay.label} cannot be replayed: ${replay.message}`}</span> : null}
         </p>

@@ -17,7 +17,7 @@ import { IntegrationNoteField, type UnsavedNote } from './IntegrationNoteField';
 import { IntensitySelect } from './IntensitySelect';
 import { localTimeZone } from './export-formats';
 import { MarkDetails, type MarkEdit } from './MarkDetails';
-import { replaySourceFor, replayStartMs } from './replay-source';
+import { replayFromMs, replaySourceFor } from './replay-source';
 import { SessionSummary } from './SessionSummary';
 import { SessionTimeline } from './SessionTimeline';
 import { buildTimeline, isReplayable, type TimelineItem } from './timeline-model';
@@ -143,7 +143,7 @@ function SessionMarks({
   const replayUnavailable = useCallback(
     (item: TimelineItem): string | undefined => {
       if (liveRunning) return 'Replay is off while a session is running.';
-      if (!isReplayable(item)) return 'Nothing known was playing at this mark.';
+      if (!isReplayable(item)) return 'Nothing known was playing at this moment.';
       if (replaySourceFor(playlist, item.row.segment?.id ?? '', targetLufs, mediaUrl) === undefined) return 'The playlist no longer has this segment.';
       return undefined;
     },
@@ -157,7 +157,7 @@ function SessionMarks({
       const source = replaySourceFor(playlist, segment.id, targetLufs, mediaUrl);
       if (source === undefined) return;
       setActiveKey(item.key);
-      void player.play({ id: item.key, label: segment.name, source, fromMs: replayStartMs(item.row.positionMs) });
+      void player.play({ id: item.key, label: segment.name, source, fromMs: replayFromMs(item.row) });
     },
     [player, playlist, targetLufs, replayUnavailable],
   );

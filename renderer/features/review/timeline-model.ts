@@ -195,9 +195,9 @@ export function describeItem(item: TimelineItem, timeZone?: string): DetailLine[
   return lines;
 }
 
-/** Only marks taken while something known was playing can be replayed. */
+/** Any item with something known playing at it can be replayed: a mark, or a facilitator or playback event. */
 export function isReplayable(item: TimelineItem): boolean {
-  return item.row.source === 'mark' && item.row.segment !== null && item.row.segment.type !== 'unknown' && item.row.positionMs !== null;
+  return item.row.segment !== null && item.row.segment.type !== 'unknown' && item.row.positionMs !== null;
 }
 
 /** The row layout of the drawing, top to bottom; heights in pixels. */
