@@ -1,7 +1,10 @@
 import { formatPosition, formatSessionTime } from '../../../core/exports/time';
+import type { FoldedMark } from '../../../core/fold';
+import type { MarkKindDefinition } from '../../../core/mark-kinds';
 import type { ReviewPlayerState } from '../../audio/ReviewPlayer';
 import { IntegrationNoteField, type UnsavedNote } from './IntegrationNoteField';
 import { IntensitySelect } from './IntensitySelect';
+import { CorrectMark, MarkHistory, type SaveCorrection } from './MarkCorrections';
 import { DetailList } from './SessionTimeline';
 import type { TimelineItem } from './timeline-model';
 import { replayFromMs, replayLeadInMs } from './replay-source';
@@ -25,6 +28,15 @@ interface MarkDetailsProps {
   readonly onSaveIntegrationNote: (markId: string, note: string | null) => Promise<string | undefined>;
   /** Integration notes whose save failed, by mark id. */
   readonly unsavedIntegrationNotes: ReadonlyMap<string, UnsavedNote>;
+  /** The chosen mark as folded (with its corrections); undefined for an event. */
+  readonly mark: FoldedMark | undefined;
+  readonly corrections: {
+    readonly kinds: readonly MarkKindDefinition[];
+    readonly kindLabel: (id: string) => string;
+    readonly t0OffsetMs: number;
+    readonly latestSessionMs: number;
+    readonly onSave: SaveCorrection;
+  };
 }
 
 /** The chosen item in full, with replay and, for a mark, its intensity, note and integration note to edit (journaled). */
@@ -38,6 +50,8 @@ export function MarkDetails({
   onEdit,
   onSaveIntegrationNote,
   unsavedIntegrationNotes,
+  mark,
+  corrections,
 }: MarkDetailsProps) {
   const sounding = replay.status === 'loading' || replay.status === 'playing';
   const replayOfEvent = replay.status === 'playing' && item !== undefined && replay.id === item.key && item.row.source === 'event';
@@ -81,6 +95,20 @@ export function MarkDetails({
           onSaveIntegrationNote={onSaveIntegrationNote}
           unsavedIntegrationNote={unsavedIntegrationNotes.get(item.key)}
         />
+      ) : null}
+      {item !== undefined && mark !== undefined ? (
+        <>
+          <CorrectMark
+            key={mark.id}
+            mark={mark}
+            label={`${item.label} at ${formatSessionTime(item.startMs)}`}
+            kinds={corrections.kinds}
+            t0OffsetMs={corrections.t0OffsetMs}
+            latestSessionMs={corrections.latestSessionMs}
+            onSave={corrections.onSave}
+          />
+          <MarkHistory mark={mark} kindLabel={corrections.kindLabel} t0OffsetMs={corrections.t0OffsetMs} timeZone={timeZone} />
+        </>
       ) : null}
     </div>
   );

@@ -1,7 +1,8 @@
 import { memo, useCallback, useDeferredValue, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { OpenedSession } from '../../../core/contract';
 import { buildSessionExport, describeVitals, segmentResolver } from '../../../core/exports';
-import { foldSession, type FoldedMark } from '../../../core/fold';
+import { SessionFold, type FoldedMark } from '../../../core/fold';
+import type { CorrectionResult } from '../../../core/mark-corrections';
 import { formatClock, formatPosition } from '../../../core/format';
 import type { MarkKindDefinition } from '../../../core/mark-kinds';
 import { buildPlan } from '../../../core/plan';
@@ -16,6 +17,7 @@ import { ExportPanel } from './ExportPanel';
 import { IntegrationNoteField, type UnsavedNote } from './IntegrationNoteField';
 import { IntensitySelect } from './IntensitySelect';
 import { localTimeZone } from './export-formats';
+import { AddFromMemory, MarkHistory } from './MarkCorrections';
 import { MarkDetails, type MarkEdit } from './MarkDetails';
 import { replayFromMs, replaySourceFor } from './replay-source';
 import { SessionSummary } from './SessionSummary';
@@ -114,7 +116,8 @@ function SessionMarks({
   readonly audio: ReviewAudio;
   readonly onChanged: () => void;
 }) {
-  const folded = useMemo(() => foldSession(session.events), [session.events]);
+  const fold = useMemo(() => SessionFold.of(session.events), [session.events]);
+  const folded = useMemo(() => fold.snapshot(), [fold]);
   const plan = useMemo(() => (playlist === undefined ? undefined : buildPlan(playlist)), [playlist]);
   const exportModel = useMemo(() => buildSessionExport(session, playlist, kinds), [session, playlist, kinds]);
   const timeline = useMemo(() => buildTimeline(exportModel), [exportModel]);
@@ -123,6 +126,8 @@ function SessionMarks({
   const activeItem = activeKey === undefined ? undefined : timeline.itemByKey.get(activeKey);
   const [player, replay] = useReviewPlayer(audio.output);
   const [error, setError] = useState<string | undefined>();
+  // What the last correction did: said here, as a deleted mark leaves the details it was corrected in.
+  const [correctionNotice, setCorrectionNotice] = useState<string | undefined>();
   // A long table costs more to build than the whole timeline: it grows on request.
   const [rowLimit, setRowLimit] = useState(tablePageSize);
   // The table is built after the timeline has been drawn, so the timeline comes first.
@@ -179,6 +184,20 @@ function SessionMarks({
     },
     [sessionId, lastSessionMs, onChanged],
   );
+
+  const saveCorrection = useCallback(
+    async (build: (current: SessionFold) => CorrectionResult, done: string): Promise<string | undefined> => {
+      const built = build(fold);
+      if (!built.ok) return built.error;
+      const result = await call('journal:append', { sessionId, events: [{ id: crypto.randomUUID(), sessionMs: lastSessionMs, ...built.draft }] });
+      if (!result.ok) return `Not saved: ${result.error.message}`;
+      setCorrectionNotice(done);
+      onChanged();
+      return undefined;
+    },
+    [fold, sessionId, lastSessionMs, onChanged],
+  );
+  const kindLabelOf = useCallback((id: string) => kinds.find((kind) => kind.id === id)?.label ?? id, [kinds]);
 
   // Integration notes whose save failed, by mark id (or sessionNoteKey): the text outlives the field.
   const [unsavedNotes, setUnsavedNotes] = useState<ReadonlyMap<string, UnsavedNote>>(new Map());
@@ -302,7 +321,13 @@ function SessionMarks({
           onEdit={(markId, changes) => void saveEdit(markId, changes)}
           onSaveIntegrationNote={saveIntegrationNote}
           unsavedIntegrationNotes={unsavedNotes}
+          mark={activeItem?.row.source === 'mark' ? fold.mark(activeItem.key) : undefined}
+          corrections={{ kinds, kindLabel: kindLabelOf, t0OffsetMs: offset, latestSessionMs: lastSessionMs, onSave: saveCorrection }}
         />
+        <p className="muted correction-notice" role="status" data-testid="correction-notice">
+          {correctionNotice}
+        </p>
+        <AddFromMemory kinds={kinds} latestSessionMs={lastSessionMs} suggestedSinceDoseMs={activeItem?.startMs} onSave={saveCorrection} />
       </section>
       <ExportPanel model={exportModel} sessionId={session.meta.id} timeZone={timeZone} />
       <section className="panel marks-panel" aria-labelledby="marks-heading">
@@ -348,6 +373,23 @@ function SessionMarks({
           </tbody>
         </table>
         {folded.marks.length === 0 ? <p className="muted">No marks in this session.</p> : null}
+        {folded.deletedMarks.length > 0 ? (
+          <details className="deleted-marks" data-testid="deleted-marks">
+            <summary>
+              Deleted marks ({folded.deletedMarks.length}): kept in the journal, not counted
+            </summary>
+            <ul>
+              {folded.deletedMarks.map((mark) => (
+                <li key={mark.id} data-mark-kind={mark.markKind}>
+                  <strong>
+                    {kindLabelOf(mark.markKind)} at {formatClock(mark.sessionMs + offset)}
+                  </strong>
+                  <MarkHistory mark={mark} kindLabel={kindLabelOf} t0OffsetMs={offset} timeZone={timeZone} />
+                </li>
+              ))}
+            </ul>
+          </details>
+        ) : null}
         {folded.marks.length > rowLimit ? (
           <p>
             <span className="muted">
