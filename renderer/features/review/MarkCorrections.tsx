@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import type { CorrectionOrigin } from '../../../core/events';
 import { formatSessionTime, formatWallTime } from '../../../core/exports/time';
 import type { FoldedMark, MarkChange, SessionFold } from '../../../core/fold';
 import {
@@ -12,12 +13,16 @@ import {
   type CorrectionResult,
 } from '../../../core/mark-corrections';
 import type { MarkKindDefinition } from '../../../core/mark-kinds';
+import './corrections.css';
+
+/** Builds a correction from the session as it stands; `latestSessionMs` is its end, or now while it runs. */
+export type BuildCorrection = (fold: SessionFold, latestSessionMs: number) => CorrectionResult;
 
 /**
- * Builds a correction from the session as it stands and journals it; resolves to an error
- * message, or undefined once saved (the screen then says `done`: the mark may be gone from view).
+ * Journals a correction; resolves to an error message, or undefined once it is sent (the
+ * screen then says `done`: the mark may be gone from view).
  */
-export type SaveCorrection = (build: (fold: SessionFold) => CorrectionResult, done: string) => Promise<string | undefined>;
+export type SaveCorrection = (build: BuildCorrection, done: string) => Promise<string | undefined>;
 
 const otherReason = 'other';
 
@@ -30,14 +35,14 @@ export function CorrectMark({
   label,
   kinds,
   t0OffsetMs,
-  latestSessionMs,
+  origin,
   onSave,
 }: {
   readonly mark: FoldedMark;
   readonly label: string;
   readonly kinds: readonly MarkKindDefinition[];
   readonly t0OffsetMs: number;
-  readonly latestSessionMs: number;
+  readonly origin: CorrectionOrigin;
   readonly onSave: SaveCorrection;
 }) {
   const [kind, setKind] = useState(mark.markKind);
@@ -46,14 +51,14 @@ export function CorrectMark({
   const [typedReason, setTypedReason] = useState('');
   const [error, setError] = useState<string | undefined>();
 
-  const save = async (build: (fold: SessionFold) => CorrectionResult, done: string) => setError(await onSave(build, done));
+  const save = async (build: BuildCorrection, done: string) => setError(await onSave(build, done));
   const move = () => {
     const sinceDoseMs = parseTimeSinceDose(time);
     if (sinceDoseMs === undefined) {
       setError('Type the new time since the dose as h:mm:ss (or m:ss, or whole minutes).');
       return;
     }
-    void save((fold) => moveTo(fold, mark.id, sinceDoseMs, latestSessionMs), `${label} moved to ${formatSessionTime(sinceDoseMs)}.`);
+    void save((fold, latestSessionMs) => moveMark(fold, { markId: mark.id, sinceDoseMs, latestSessionMs, origin }), `${label} moved to ${formatSessionTime(sinceDoseMs)}.`);
   };
   const why = reason === otherReason ? typedReason : reason;
 
@@ -71,7 +76,7 @@ export function CorrectMark({
             ))}
           </select>
         </label>
-        <button type="button" disabled={kind === mark.markKind} onClick={() => void save((fold) => changeKindOf(fold, mark.id, kind), `${label} is now ${kinds.find((choice) => choice.id === kind)?.label ?? kind}.`)}>
+        <button type="button" disabled={kind === mark.markKind} onClick={() => void save((fold) => changeKind(fold, mark.id, kind, origin), `${label} is now ${kinds.find((choice) => choice.id === kind)?.label ?? kind}.`)}>
           Change kind
         </button>
       </div>
@@ -102,7 +107,7 @@ export function CorrectMark({
             <input aria-label={`Reason for deleting ${label}`} value={typedReason} maxLength={500} onChange={(event) => setTypedReason(event.target.value)} />
           </label>
         ) : null}
-        <button type="button" className="danger" onClick={() => void save((fold) => deleteIt(fold, mark.id, why), `${label} deleted (kept in the journal, listed under Deleted marks).`)}>
+        <button type="button" className="danger" onClick={() => void save((fold) => deleteMark(fold, mark.id, why, origin), `${label} deleted (kept in the journal, listed under Deleted marks).`)}>
           Delete mark
         </button>
       </div>
@@ -115,19 +120,15 @@ export function CorrectMark({
   );
 }
 
-const moveTo = (fold: SessionFold, markId: string, sinceDoseMs: number, latestSessionMs: number) => moveMark(fold, { markId, sinceDoseMs, latestSessionMs, origin: 'review' });
-const changeKindOf = (fold: SessionFold, markId: string, markKind: string) => changeKind(fold, markId, markKind, 'review');
-const deleteIt = (fold: SessionFold, markId: string, reason: string) => deleteMark(fold, markId, reason, 'review');
-
 /** A mark written afterwards, from memory: flagged as such, at the moment it refers to. */
 export function AddFromMemory({
   kinds,
-  latestSessionMs,
+  origin,
   suggestedSinceDoseMs,
   onSave,
 }: {
   readonly kinds: readonly MarkKindDefinition[];
-  readonly latestSessionMs: number;
+  readonly origin: CorrectionOrigin;
   /** The chosen item's time, offered as a starting point. */
   readonly suggestedSinceDoseMs: number | undefined;
   readonly onSave: SaveCorrection;
@@ -145,7 +146,7 @@ export function AddFromMemory({
     }
     const label = choices.find((choice) => choice.id === kind)?.label ?? kind;
     const failed = await onSave(
-      (fold) => markFromMemory(fold, { markKind: kind, sinceDoseMs: typed, latestSessionMs, note, origin: 'review' }),
+      (fold, latestSessionMs) => markFromMemory(fold, { markKind: kind, sinceDoseMs: typed, latestSessionMs, note, origin }),
       `${label} added at ${formatSessionTime(typed)}, flagged as from memory.`,
     );
     setError(failed);

@@ -34,7 +34,6 @@ interface MarkDetailsProps {
     readonly kinds: readonly MarkKindDefinition[];
     readonly kindLabel: (id: string) => string;
     readonly t0OffsetMs: number;
-    readonly latestSessionMs: number;
     readonly onSave: SaveCorrection;
   };
 }
@@ -104,7 +103,7 @@ export function MarkDetails({
             label={`${item.label} at ${formatSessionTime(item.startMs)}`}
             kinds={corrections.kinds}
             t0OffsetMs={corrections.t0OffsetMs}
-            latestSessionMs={corrections.latestSessionMs}
+            origin="review"
             onSave={corrections.onSave}
           />
           <MarkHistory mark={mark} kindLabel={corrections.kindLabel} t0OffsetMs={corrections.t0OffsetMs} timeZone={timeZone} />

@@ -2,7 +2,6 @@ import { memo, useCallback, useDeferredValue, useEffect, useMemo, useState, useS
 import type { OpenedSession } from '../../../core/contract';
 import { buildSessionExport, describeVitals, segmentResolver } from '../../../core/exports';
 import { SessionFold, type FoldedMark } from '../../../core/fold';
-import type { CorrectionResult } from '../../../core/mark-corrections';
 import { formatClock, formatPosition } from '../../../core/format';
 import type { MarkKindDefinition } from '../../../core/mark-kinds';
 import { buildPlan } from '../../../core/plan';
@@ -17,7 +16,7 @@ import { ExportPanel } from './ExportPanel';
 import { IntegrationNoteField, type UnsavedNote } from './IntegrationNoteField';
 import { IntensitySelect } from './IntensitySelect';
 import { localTimeZone } from './export-formats';
-import { AddFromMemory, MarkHistory } from './MarkCorrections';
+import { AddFromMemory, MarkHistory, type BuildCorrection } from './MarkCorrections';
 import { MarkDetails, type MarkEdit } from './MarkDetails';
 import { replayFromMs, replaySourceFor } from './replay-source';
 import { SessionSummary } from './SessionSummary';
@@ -186,8 +185,8 @@ function SessionMarks({
   );
 
   const saveCorrection = useCallback(
-    async (build: (current: SessionFold) => CorrectionResult, done: string): Promise<string | undefined> => {
-      const built = build(fold);
+    async (build: BuildCorrection, done: string): Promise<string | undefined> => {
+      const built = build(fold, lastSessionMs);
       if (!built.ok) return built.error;
       const result = await call('journal:append', { sessionId, events: [{ id: crypto.randomUUID(), sessionMs: lastSessionMs, ...built.draft }] });
       if (!result.ok) return `Not saved: ${result.error.message}`;
@@ -322,12 +321,12 @@ function SessionMarks({
           onSaveIntegrationNote={saveIntegrationNote}
           unsavedIntegrationNotes={unsavedNotes}
           mark={activeItem?.row.source === 'mark' ? fold.mark(activeItem.key) : undefined}
-          corrections={{ kinds, kindLabel: kindLabelOf, t0OffsetMs: offset, latestSessionMs: lastSessionMs, onSave: saveCorrection }}
+          corrections={{ kinds, kindLabel: kindLabelOf, t0OffsetMs: offset, onSave: saveCorrection }}
         />
         <p className="muted correction-notice" role="status" data-testid="correction-notice">
           {correctionNotice}
         </p>
-        <AddFromMemory kinds={kinds} latestSessionMs={lastSessionMs} suggestedSinceDoseMs={activeItem?.startMs} onSave={saveCorrection} />
+        <AddFromMemory kinds={kinds} origin="review" suggestedSinceDoseMs={activeItem?.startMs} onSave={saveCorrection} />
       </section>
       <ExportPanel model={exportModel} sessionId={session.meta.id} timeZone={timeZone} />
       <section className="panel marks-panel" aria-labelledby="marks-heading">
@@ -445,7 +444,11 @@ const MarkRow = memo(function MarkRow({
         {mark.span?.end !== undefined ? `–${formatClock(mark.span.end.sessionMs + offsetMs)}` : mark.span !== undefined ? '– open' : ''}
         {mark.span?.end?.autoClosed === true ? <span className="muted"> (closed at end)</span> : null}
       </td>
-      <td style={{ color: kindColour }}>{kindLabel}</td>
+      <td style={{ color: kindColour }}>
+        {kindLabel}
+        {mark.fromMemory !== undefined ? <div className="muted">from memory</div> : null}
+        {mark.originalSessionMs !== undefined ? <div className="muted">moved</div> : null}
+      </td>
       <td>{phaseTitle}</td>
       <td>{segmentName}</td>
       <td>{formatPosition(mark.positionMs)}</td>
