@@ -119,7 +119,7 @@ test('a mark is corrected in review (kind, time, deletion with a reason, one add
   await memory.getByLabel('Note on the mark from memory').fill('Went quiet, eyes open');
   await memory.getByRole('button', { name: 'Add from memory' }).click();
   await expect(notice).toHaveText('Dissociation / numbness added at 0:00:12, flagged as from memory.');
-  await expect(page.locator('.tl-pin[data-kind="dissociation"]')).toHaveCount(1);
+  await expect(page.locator('.tl-pin[data-kind="dissociation"][data-from-memory="true"]')).toHaveCount(1);
   await page.locator('.tl-pin[data-kind="dissociation"]').click();
   await expect(details).toContainText('Dissociation / numbness at 0:00:12');
   await expect(details).toContainText('From memory');
