@@ -38,6 +38,8 @@ const markPayload = z.strictObject({
 /** Where a correction was made: on the live screen during the session, or in review afterwards. */
 export const correctionOriginSchema = z.enum(['live', 'review']);
 export type CorrectionOrigin = z.infer<typeof correctionOriginSchema>;
+/** Who made a correction, as they sign it (initials); Attune has no accounts. */
+export const correctionAuthorSchema = z.string().trim().min(1).max(40);
 
 /** A mark moved to another session time, with the music's place at that time (from the journal's record of what sounded). */
 const movedToSchema = z.strictObject({ sessionMs: z.number().int().min(0), ...musicPlace });
@@ -55,6 +57,7 @@ const markEditedPayload = z
     moved: movedToSchema.optional(),
     /** Absent in journals written before corrections were possible outside review's details. */
     from: correctionOriginSchema.optional(),
+    by: correctionAuthorSchema.optional(),
   })
   .refine(
     (edit) =>
@@ -78,6 +81,7 @@ const markFromMemoryPayload = z.strictObject({
   note: markNoteSchema.optional(),
   vitals: vitalsSchema.optional(),
   from: correctionOriginSchema,
+  by: correctionAuthorSchema.optional(),
 });
 
 /** Written in review, days later: about one mark, or (without markId) about the whole session. */
@@ -93,6 +97,7 @@ const markDeletedPayload = z.strictObject({
   reason: z.enum(['undo', 'deleted']),
   note: deletionNoteSchema.optional(),
   from: correctionOriginSchema.optional(),
+  by: correctionAuthorSchema.optional(),
 });
 const spanClosedPayload = z.strictObject({ markId: z.uuid(), ...musicPlace, autoClosed: z.boolean() });
 /** How much earlier than the start press the dose really was (T0); replaces any earlier correction. */

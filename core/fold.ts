@@ -28,6 +28,8 @@ export interface MarkChange {
   readonly wallTime: string;
   /** Undefined for changes journaled before corrections said where they were made. */
   readonly origin: CorrectionOrigin | undefined;
+  /** Who signed it (initials), when they did. */
+  readonly by: string | undefined;
   readonly details: readonly MarkChangeDetail[];
 }
 
@@ -51,7 +53,7 @@ export interface FoldedMark {
   readonly integrationNote: string | undefined;
   readonly deleted: MarkDeletion | undefined;
   /** Written afterwards from memory: `sessionMs` is the moment it refers to, `wallTime` when it was written. */
-  readonly fromMemory: { readonly writtenAtSessionMs: Milliseconds; readonly origin: CorrectionOrigin } | undefined;
+  readonly fromMemory: { readonly writtenAtSessionMs: Milliseconds; readonly origin: CorrectionOrigin; readonly by: string | undefined } | undefined;
   /** The kind it was made with, when a correction changed it. */
   readonly originalKind: string | undefined;
   /** The session time it was made at, when a correction moved it. */
@@ -134,7 +136,7 @@ function fromMarkEvent(event: MarkEvent): FoldedMark {
 }
 
 function fromMemoryEvent(event: MarkFromMemoryEvent): FoldedMark {
-  const { refersToSessionMs, markKind, phaseId, segmentId, positionMs, intensity, note, vitals, from } = event.payload;
+  const { refersToSessionMs, markKind, phaseId, segmentId, positionMs, intensity, note, vitals, from, by } = event.payload;
   return {
     id: event.id,
     seq: event.seq,
@@ -152,7 +154,7 @@ function fromMemoryEvent(event: MarkFromMemoryEvent): FoldedMark {
     editCount: 0,
     integrationNote: undefined,
     deleted: undefined,
-    fromMemory: { writtenAtSessionMs: event.sessionMs, origin: from },
+    fromMemory: { writtenAtSessionMs: event.sessionMs, origin: from, by },
     originalKind: undefined,
     originalSessionMs: undefined,
     history: [],
@@ -417,8 +419,8 @@ export class SessionFold {
     if (mark.span !== undefined) this.openSpanIds.add(mark.id);
   }
 
-  private change(event: JournalEvent, origin: CorrectionOrigin | undefined, details: readonly MarkChangeDetail[]): MarkChange {
-    return { eventId: event.id, seq: event.seq, sessionMs: event.sessionMs, wallTime: event.wallTime, origin, details };
+  private change(event: JournalEvent, signed: { readonly from?: CorrectionOrigin; readonly by?: string }, details: readonly MarkChangeDetail[]): MarkChange {
+    return { eventId: event.id, seq: event.seq, sessionMs: event.sessionMs, wallTime: event.wallTime, origin: signed.from, by: signed.by, details };
   }
 
   private count(markKind: string, by: 1 | -1): void {
@@ -447,7 +449,7 @@ export class SessionFold {
         }
         const mark = this.marksInOrder[place] as FoldedMark;
         const { changes, details } = markEdit(mark, event.payload);
-        this.replaceMark(place, { ...changes, editCount: mark.editCount + 1, history: [...mark.history, this.change(event, event.payload.from, details)] });
+        this.replaceMark(place, { ...changes, editCount: mark.editCount + 1, history: [...mark.history, this.change(event, event.payload, details)] });
         break;
       }
       case 'integration-note': {
@@ -465,10 +467,10 @@ export class SessionFold {
         const place = this.markPlace.get(event.payload.markId);
         if (place === undefined) this.orphans += 1;
         else {
-          const { reason, note, from } = event.payload;
+          const { reason, note } = event.payload;
           const deleted: MarkDeletion = note === undefined ? { reason, sessionMs: event.sessionMs } : { reason, sessionMs: event.sessionMs, note };
           const mark = this.marksInOrder[place] as FoldedMark;
-          this.replaceMark(place, { deleted, history: [...mark.history, this.change(event, from, [{ field: 'deleted', reason, note }])] });
+          this.replaceMark(place, { deleted, history: [...mark.history, this.change(event, event.payload, [{ field: 'deleted', reason, note }])] });
         }
         break;
       }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { journalEventSchema, type JournalEvent } from './events';
 import { SessionFold } from './fold';
-import { changeKind, deleteMark, describeChange, markFromMemory, moveMark, parseTimeSinceDose } from './mark-corrections';
+import { changeKind, deleteMark, describeChange, markFromMemory, moveMark, parseTimeSinceDose, signedBy } from './mark-corrections';
 
 const markId = '00000000-0000-4000-8000-000000000009';
 let seq = 0;
@@ -65,5 +65,16 @@ describe('corrections', () => {
     fold.apply(journalEventSchema.parse({ id: '00000000-0000-4000-8000-0000000000aa', seq: 99, kind: 'mark-edited', sessionMs: 40_000, wallTime: '2026-11-21T09:00:40.000Z', payload: { markId, markKind: 'distress', moved: { sessionMs: 50_000, phaseId: 'onset', segmentId: 'breath', positionMs: 50_000 }, from: 'live' } }));
     const change = fold.mark(markId)?.history[0];
     expect(describeChange(change!, (id) => id.toUpperCase(), 300_000)).toEqual({ what: 'kind RESONANCE → DISTRESS; moved 0:05:30 → 0:05:50', where: 'during the session' });
+  });
+
+  it('signs a correction with initials, and names them in the history', () => {
+    const fold = session();
+    const built = deleteMark(fold, markId, 'Made twice', 'review');
+    if (!built.ok) throw new Error(built.error);
+    expect(signedBy(built.draft, '  ')).toEqual(built.draft);
+    const signed = signedBy(built.draft, ' AB ');
+    expect(signed.payload).toMatchObject({ by: 'AB' });
+    fold.apply(journalEventSchema.parse({ id: '00000000-0000-4000-8000-0000000000bb', seq: 99, sessionMs: 40_000, wallTime: '2026-11-21T09:00:40.000Z', ...signed }));
+    expect(describeChange(fold.mark(markId)!.history[0]!, (id) => id, 0)).toEqual({ what: 'deleted: Made twice', where: 'in review by AB' });
   });
 });

@@ -98,6 +98,20 @@ export function markFromMemory(fold: SessionFold, request: FromMemoryRequest): C
 
 const originWords = (origin: CorrectionOrigin | undefined) => (origin === 'live' ? 'during the session' : origin === 'review' ? 'in review' : '');
 
+/** The correction signed with the initials of whoever made it (left unsigned when none are given). */
+export function signedBy(draft: CorrectionDraft, initials: string): CorrectionDraft {
+  const by = initials.trim().slice(0, 40);
+  if (by === '') return draft;
+  switch (draft.kind) {
+    case 'mark-edited':
+      return { kind: draft.kind, payload: { ...draft.payload, by } };
+    case 'mark-deleted':
+      return { kind: draft.kind, payload: { ...draft.payload, by } };
+    case 'mark-from-memory':
+      return { kind: draft.kind, payload: { ...draft.payload, by } };
+  }
+}
+
 function describeDetail(detail: MarkChangeDetail, kindLabel: (id: string) => string, t0OffsetMs: Milliseconds): string {
   const shown = (text: string | undefined) => (text === undefined ? 'nothing' : `“${text}”`);
   switch (detail.field) {
@@ -116,8 +130,9 @@ function describeDetail(detail: MarkChangeDetail, kindLabel: (id: string) => str
   }
 }
 
-/** One change in words: what changed, and where it was made ("in review", "during the session"). */
+/** One change in words: what changed, and where and by whom it was made ("in review by AB", "during the session"). */
 export function describeChange(change: MarkChange, kindLabel: (id: string) => string, t0OffsetMs: Milliseconds): { readonly what: string; readonly where: string } {
   const what = change.details.map((detail) => describeDetail(detail, kindLabel, t0OffsetMs)).join('; ');
-  return { what: what === '' ? 'saved without a change' : what, where: originWords(change.origin) };
+  const where = [originWords(change.origin), change.by === undefined ? '' : `by ${change.by}`].filter((part) => part !== '').join(' ');
+  return { what: what === '' ? 'saved without a change' : what, where };
 }

@@ -98,7 +98,8 @@ test('a mark is corrected in review (kind, time, deletion with a reason, one add
   const breakthroughRow = page.locator('.mark-row[data-mark-kind="breakthrough"]');
   await expect(breakthroughRow).toContainText('0:20');
 
-  // Delete the vitals mark, with a reason typed.
+  // Delete the vitals mark, with a reason typed, signed with initials.
+  await page.getByLabel('Initials to sign corrections with').fill('AB');
   await page.locator('.tl-pin[data-kind="vitals"]').click();
   await expect(details).toContainText('Vitals at 0:00:10');
   await details.getByLabel('Why delete Vitals at 0:00:10').selectOption('other');
@@ -110,7 +111,7 @@ test('a mark is corrected in review (kind, time, deletion with a reason, one add
   const deleted = page.getByTestId('deleted-marks');
   await deleted.locator('summary').click();
   await expect(deleted).toContainText('Vitals at 0:00:10');
-  await expect(deleted).toContainText('in review · deleted: Measured on the co-facilitator');
+  await expect(deleted).toContainText('in review by AB · deleted: Measured on the co-facilitator');
 
   // Add a mark from memory at 0:00:12.
   const memory = page.locator('.add-from-memory');

@@ -208,7 +208,11 @@ export function MarkHistory({
   readonly t0OffsetMs: number;
   readonly timeZone: string;
 }) {
-  const made = mark.fromMemory === undefined ? `Made ${formatWallTime(mark.wallTime, timeZone)}` : `Written from memory ${formatWallTime(mark.wallTime, timeZone)}${mark.fromMemory.origin === 'live' ? ' during the session' : ' in review'}`;
+  const memory = mark.fromMemory;
+  const made =
+    memory === undefined
+      ? `Made ${formatWallTime(mark.wallTime, timeZone)}`
+      : `Written from memory ${formatWallTime(mark.wallTime, timeZone)}${memory.origin === 'live' ? ' during the session' : ' in review'}${memory.by === undefined ? '' : ` by ${memory.by}`}`;
   return (
     <div className="mark-history" data-testid="mark-history">
       <span className="label">History</span>

@@ -2,6 +2,7 @@ import { memo, useCallback, useDeferredValue, useEffect, useMemo, useState, useS
 import type { OpenedSession } from '../../../core/contract';
 import { buildSessionExport, describeVitals, segmentResolver } from '../../../core/exports';
 import { SessionFold, type FoldedMark } from '../../../core/fold';
+import { signedBy } from '../../../core/mark-corrections';
 import { formatClock, formatPosition } from '../../../core/format';
 import type { MarkKindDefinition } from '../../../core/mark-kinds';
 import { buildPlan } from '../../../core/plan';
@@ -127,6 +128,8 @@ function SessionMarks({
   const [error, setError] = useState<string | undefined>();
   // What the last correction did: said here, as a deleted mark leaves the details it was corrected in.
   const [correctionNotice, setCorrectionNotice] = useState<string | undefined>();
+  // Who signs the corrections made on this screen; Attune has no accounts, so initials as typed.
+  const [initials, setInitials] = useState('');
   // A long table costs more to build than the whole timeline: it grows on request.
   const [rowLimit, setRowLimit] = useState(tablePageSize);
   // The table is built after the timeline has been drawn, so the timeline comes first.
@@ -188,13 +191,13 @@ function SessionMarks({
     async (build: BuildCorrection, done: string): Promise<string | undefined> => {
       const built = build(fold, lastSessionMs);
       if (!built.ok) return built.error;
-      const result = await call('journal:append', { sessionId, events: [{ id: crypto.randomUUID(), sessionMs: lastSessionMs, ...built.draft }] });
+      const result = await call('journal:append', { sessionId, events: [{ id: crypto.randomUUID(), sessionMs: lastSessionMs, ...signedBy(built.draft, initials) }] });
       if (!result.ok) return `Not saved: ${result.error.message}`;
       setCorrectionNotice(done);
       onChanged();
       return undefined;
     },
-    [fold, sessionId, lastSessionMs, onChanged],
+    [fold, sessionId, lastSessionMs, onChanged, initials],
   );
   const kindLabelOf = useCallback((id: string) => kinds.find((kind) => kind.id === id)?.label ?? id, [kinds]);
 
@@ -323,9 +326,15 @@ function SessionMarks({
           mark={activeItem?.row.source === 'mark' ? fold.mark(activeItem.key) : undefined}
           corrections={{ kinds, kindLabel: kindLabelOf, t0OffsetMs: offset, onSave: saveCorrection }}
         />
-        <p className="muted correction-notice" role="status" data-testid="correction-notice">
-          {correctionNotice}
-        </p>
+        <div className="correction-bar">
+          <label>
+            <span className="label">Corrections signed by</span>
+            <input aria-label="Initials to sign corrections with" placeholder="initials (optional)" value={initials} maxLength={40} size={14} onChange={(event) => setInitials(event.target.value)} />
+          </label>
+          <p className="muted correction-notice" role="status" data-testid="correction-notice">
+            {correctionNotice}
+          </p>
+        </div>
         <AddFromMemory kinds={kinds} origin="review" suggestedSinceDoseMs={activeItem?.startMs} onSave={saveCorrection} />
       </section>
       <ExportPanel model={exportModel} sessionId={session.meta.id} timeZone={timeZone} />
