@@ -55,14 +55,21 @@ const markEditedPayload = z
     /** The kind it should have been (a mis-keyed mark). */
     markKind: markKindSchema.optional(),
     moved: movedToSchema.optional(),
+    /** Brings back a mark deleted by mistake (the deletion stays in the journal and the history). */
+    restored: z.literal(true).optional(),
     /** Absent in journals written before corrections were possible outside review's details. */
     from: correctionOriginSchema.optional(),
     by: correctionAuthorSchema.optional(),
   })
   .refine(
     (edit) =>
-      edit.intensity !== undefined || edit.note !== undefined || edit.vitals !== undefined || edit.markKind !== undefined || edit.moved !== undefined,
-    { message: 'an edit changes at least one of intensity, note, vitals, kind or time' },
+      edit.intensity !== undefined ||
+      edit.note !== undefined ||
+      edit.vitals !== undefined ||
+      edit.markKind !== undefined ||
+      edit.moved !== undefined ||
+      edit.restored !== undefined,
+    { message: 'an edit changes at least one of intensity, note, vitals, kind or time, or restores the mark' },
   );
 
 /** Why a mark was deleted, in the facilitator's words (picked or typed). */

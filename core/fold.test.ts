@@ -270,6 +270,20 @@ describe('foldSession corrections', () => {
     ]);
   });
 
+  it('brings a deleted mark back when it is restored, keeping the deletion in its history', () => {
+    const journal = new JournalBuilder();
+    journal.started();
+    const mark = journal.mark(1000, 'resonance');
+    journal.remove(5000, mark.id, 'deleted', { note: 'Made twice', from: 'review' });
+    journal.correct(6000, mark.id, { restored: true });
+    const folded = foldSession(journal.events);
+    expect(folded.marks.map((current) => current.id)).toEqual([mark.id]);
+    expect(folded.deletedMarks).toEqual([]);
+    expect(folded.countsByKind).toEqual({ resonance: 1 });
+    expect(folded.marks[0]?.history.map((change) => change.details)).toEqual([[{ field: 'deleted', reason: 'deleted', note: 'Made twice' }], [{ field: 'restored' }]]);
+    expect(SessionFold.of(journal.events).latestMarkOfKind('resonance')?.id).toBe(mark.id);
+  });
+
   it('adds a mark from memory at the time it refers to, flagged with when it was written', () => {
     const journal = new JournalBuilder();
     journal.started();
@@ -314,6 +328,7 @@ describe('foldSession corrections', () => {
       fc.record({ op: fc.constant('intensity' as const), target: fc.nat(), intensity: fc.option(fc.integer({ min: 1, max: 5 })) }),
       fc.record({ op: fc.constant('note' as const), target: fc.nat(), note: fc.option(fc.constantFrom('a', 'b', 'tears')) }),
       fc.record({ op: fc.constant('delete' as const), target: fc.nat() }),
+      fc.record({ op: fc.constant('restore' as const), target: fc.nat() }),
       fc.record({ op: fc.constant('remember' as const), kind: fc.constantFrom(...kinds), refersTo: fc.nat(100_000) }),
     );
     fc.assert(
@@ -352,6 +367,9 @@ describe('foldSession corrections', () => {
           } else if (taken.op === 'note') {
             event = journal.correct(now, target, { note: taken.note });
             state.note = taken.note ?? undefined;
+          } else if (taken.op === 'restore') {
+            event = journal.correct(now, target, { restored: true });
+            state.deleted = false;
           } else {
             event = journal.remove(now, target, 'deleted', { note: 'mis-keyed' });
             state.deleted = true;

@@ -17,7 +17,8 @@ export type MarkChangeDetail =
   | { readonly field: 'intensity'; readonly from: number | undefined; readonly to: number | undefined }
   | { readonly field: 'note'; readonly from: string | undefined; readonly to: string | undefined }
   | { readonly field: 'vitals'; readonly from: Vitals | undefined; readonly to: Vitals | undefined }
-  | { readonly field: 'deleted'; readonly reason: 'undo' | 'deleted'; readonly note: string | undefined };
+  | { readonly field: 'deleted'; readonly reason: 'undo' | 'deleted'; readonly note: string | undefined }
+  | { readonly field: 'restored' };
 
 /** One journal event that changed a mark after it was made: when, where and what. */
 export interface MarkChange {
@@ -167,7 +168,11 @@ const sameVitals = (a: Vitals | undefined, b: Vitals | undefined) => JSON.string
 function markEdit(mark: FoldedMark, payload: Extract<JournalEvent, { kind: 'mark-edited' }>['payload']): { changes: Partial<MutableMark>; details: MarkChangeDetail[] } {
   const changes: Partial<MutableMark> = {};
   const details: MarkChangeDetail[] = [];
-  const { intensity, note, vitals, markKind, moved } = payload;
+  const { intensity, note, vitals, markKind, moved, restored } = payload;
+  if (restored === true && mark.deleted !== undefined) {
+    changes.deleted = undefined;
+    details.push({ field: 'restored' });
+  }
   if (markKind !== undefined && markKind !== mark.markKind) {
     changes.markKind = markKind;
     changes.originalKind = mark.originalKind ?? mark.markKind;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { journalEventSchema, type JournalEvent } from './events';
 import { SessionFold } from './fold';
-import { changeKind, deleteMark, describeChange, markFromMemory, moveMark, parseTimeSinceDose, signedBy } from './mark-corrections';
+import { changeKind, deleteMark, describeChange, markFromMemory, moveMark, parseTimeSinceDose, restoreMark, signedBy } from './mark-corrections';
 
 const markId = '00000000-0000-4000-8000-000000000009';
 let seq = 0;
@@ -76,5 +76,12 @@ describe('corrections', () => {
     expect(signed.payload).toMatchObject({ by: 'AB' });
     fold.apply(journalEventSchema.parse({ id: '00000000-0000-4000-8000-0000000000bb', seq: 99, sessionMs: 40_000, wallTime: '2026-11-21T09:00:40.000Z', ...signed }));
     expect(describeChange(fold.mark(markId)!.history[0]!, (id) => id, 0)).toEqual({ what: 'deleted: Made twice', where: 'in review by AB' });
+  });
+
+  it('restores only a deleted mark', () => {
+    const fold = session();
+    expect(restoreMark(fold, markId, 'review')).toMatchObject({ ok: false, error: 'That mark is not deleted.' });
+    fold.apply(journalEventSchema.parse({ id: '00000000-0000-4000-8000-0000000000cc', seq: 99, sessionMs: 40_000, wallTime: '2026-11-21T09:00:40.000Z', kind: 'mark-deleted', payload: { markId, reason: 'undo' } }));
+    expect(restoreMark(fold, markId, 'review')).toEqual({ ok: true, draft: { kind: 'mark-edited', payload: { markId, restored: true, from: 'review' } } });
   });
 });

@@ -71,6 +71,14 @@ export function deleteMark(fold: SessionFold, markId: string, reason: string, or
   return { ok: true, draft: { kind: 'mark-deleted', payload: { markId, reason: 'deleted', note: note.data, from: origin } } };
 }
 
+/** Brings back a deleted mark; its deletion stays in the journal and its history. */
+export function restoreMark(fold: SessionFold, markId: string, origin: CorrectionOrigin): CorrectionResult {
+  const mark = fold.mark(markId);
+  if (mark === undefined) return { ok: false, error: 'That mark is not in this session.' };
+  if (mark.deleted === undefined) return { ok: false, error: 'That mark is not deleted.' };
+  return { ok: true, draft: { kind: 'mark-edited', payload: { markId, restored: true, from: origin } } };
+}
+
 export interface FromMemoryRequest {
   readonly markKind: string;
   readonly sinceDoseMs: Milliseconds;
@@ -127,6 +135,8 @@ function describeDetail(detail: MarkChangeDetail, kindLabel: (id: string) => str
       return detail.to === undefined ? 'vitals cleared' : 'vitals changed';
     case 'deleted':
       return `${detail.reason === 'undo' ? 'taken back at once' : 'deleted'}${detail.note === undefined ? '' : `: ${detail.note}`}`;
+    case 'restored':
+      return 'restored';
   }
 }
 

@@ -113,6 +113,16 @@ test('a mark is corrected in review (kind, time, deletion with a reason, one add
   await expect(deleted).toContainText('Vitals at 0:00:10');
   await expect(deleted).toContainText('in review by AB · deleted: Measured on the co-facilitator');
 
+  // Restored by mistake-correction, then deleted again: both stay in its history.
+  await deleted.getByRole('button', { name: 'Restore Vitals at 0:00:10' }).click();
+  await expect(notice).toHaveText('Vitals at 0:00:10 restored.');
+  await expect(page.locator('.tl-pin[data-kind="vitals"]')).toHaveCount(1);
+  await page.locator('.tl-pin[data-kind="vitals"]').click();
+  await expect(details.getByTestId('mark-history')).toContainText('in review by AB · restored');
+  await details.getByLabel('Why delete Vitals at 0:00:10').selectOption('Made twice');
+  await details.getByRole('button', { name: 'Delete mark' }).click();
+  await expect(page.locator('.tl-pin[data-kind="vitals"]')).toHaveCount(0);
+
   // Add a mark from memory at 0:00:12.
   const memory = page.locator('.add-from-memory');
   await memory.getByLabel('Kind of the mark from memory').selectOption('dissociation');
@@ -134,7 +144,7 @@ test('a mark is corrected in review (kind, time, deletion with a reason, one add
   // Each correction is one new journal event; nothing before it was rewritten.
   const after = await journalKinds();
   expect(after.slice(0, before.length)).toEqual(before);
-  expect(after.slice(before.length)).toEqual(['mark-edited', 'mark-edited', 'mark-deleted', 'mark-from-memory']);
+  expect(after.slice(before.length)).toEqual(['mark-edited', 'mark-edited', 'mark-deleted', 'mark-edited', 'mark-deleted', 'mark-from-memory']);
 
   // The export carries the flags.
   const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-export="csv"]').click()]);
@@ -150,7 +160,8 @@ test('a mark is corrected in review (kind, time, deletion with a reason, one add
   const [summary] = await Promise.all([page.waitForEvent('download'), page.locator('[data-export="markdown"]').click()]);
   const markdown = await readFile(await summary.path(), 'utf8');
   expect(markdown).toContain('## Deleted marks');
-  expect(markdown).toContain('deleted: Measured on the co-facilitator');
+  expect(markdown).toContain('- 0:00:10 · Vitals — deleted: Made twice');
+  expect(markdown).toContain('from memory, written');
   expect(markdown).toContain('moved from 0:00:05');
 
   // After a reload the same: it is the journal's fold.

@@ -2,7 +2,7 @@ import { memo, useCallback, useDeferredValue, useEffect, useMemo, useState, useS
 import type { OpenedSession } from '../../../core/contract';
 import { buildSessionExport, describeVitals, segmentResolver } from '../../../core/exports';
 import { SessionFold, type FoldedMark } from '../../../core/fold';
-import { signedBy } from '../../../core/mark-corrections';
+import { restoreMark, signedBy } from '../../../core/mark-corrections';
 import { formatClock, formatPosition } from '../../../core/format';
 import type { MarkKindDefinition } from '../../../core/mark-kinds';
 import { buildPlan } from '../../../core/plan';
@@ -200,6 +200,11 @@ function SessionMarks({
     [fold, sessionId, lastSessionMs, onChanged, initials],
   );
   const kindLabelOf = useCallback((id: string) => kinds.find((kind) => kind.id === id)?.label ?? id, [kinds]);
+  const restore = async (mark: FoldedMark) => {
+    const label = `${kindLabelOf(mark.markKind)} at ${formatClock(mark.sessionMs + offset)}`;
+    const failed = await saveCorrection((current) => restoreMark(current, mark.id, 'review'), `${label} restored.`);
+    if (failed !== undefined) setError(failed);
+  };
 
   // Integration notes whose save failed, by mark id (or sessionNoteKey): the text outlives the field.
   const [unsavedNotes, setUnsavedNotes] = useState<ReadonlyMap<string, UnsavedNote>>(new Map());
@@ -391,7 +396,15 @@ function SessionMarks({
                 <li key={mark.id} data-mark-kind={mark.markKind}>
                   <strong>
                     {kindLabelOf(mark.markKind)} at {formatClock(mark.sessionMs + offset)}
-                  </strong>
+                  </strong>{' '}
+                  <button
+                    type="button"
+                    className="small"
+                    onClick={() => void restore(mark)}
+                    aria-label={`Restore ${kindLabelOf(mark.markKind)} at ${formatClock(mark.sessionMs + offset)}`}
+                  >
+                    Restore
+                  </button>
                   <MarkHistory mark={mark} kindLabel={kindLabelOf} t0OffsetMs={offset} timeZone={timeZone} />
                 </li>
               ))}
