@@ -35,6 +35,16 @@ const markPayload = z.strictObject({
   vitals: vitalsSchema.optional(),
 });
 
+/** Where a correction was made: on the live screen during the session, or in review afterwards. */
+export const correctionOriginSchema = z.enum(['live', 'review']);
+export type CorrectionOrigin = z.infer<typeof correctionOriginSchema>;
+/** Who made a correction, as they sign it (initials); Attune has no accounts. */
+export const correctionAuthorSchema = z.string().trim().min(1).max(40);
+
+/** A mark moved to another session time, with the music's place at that time (from the journal's record of what sounded). */
+const movedToSchema = z.strictObject({ sessionMs: z.number().int().min(0), ...musicPlace });
+export type MovedTo = z.infer<typeof movedToSchema>;
+
 const markEditedPayload = z
   .strictObject({
     markId: z.uuid(),
@@ -42,10 +52,44 @@ const markEditedPayload = z
     intensity: intensitySchema.nullable().optional(),
     note: markNoteSchema.nullable().optional(),
     vitals: vitalsSchema.nullable().optional(),
+    /** The kind it should have been (a mis-keyed mark). */
+    markKind: markKindSchema.optional(),
+    moved: movedToSchema.optional(),
+    /** Brings back a mark deleted by mistake (the deletion stays in the journal and the history). */
+    restored: z.literal(true).optional(),
+    /** Absent in journals written before corrections were possible outside review's details. */
+    from: correctionOriginSchema.optional(),
+    by: correctionAuthorSchema.optional(),
   })
-  .refine((edit) => edit.intensity !== undefined || edit.note !== undefined || edit.vitals !== undefined, {
-    message: 'an edit changes at least one of intensity, note or vitals',
-  });
+  .refine(
+    (edit) =>
+      edit.intensity !== undefined ||
+      edit.note !== undefined ||
+      edit.vitals !== undefined ||
+      edit.markKind !== undefined ||
+      edit.moved !== undefined ||
+      edit.restored !== undefined,
+    { message: 'an edit changes at least one of intensity, note, vitals, kind or time, or restores the mark' },
+  );
+
+/** Why a mark was deleted, in the facilitator's words (picked or typed). */
+export const deletionNoteSchema = z.string().trim().min(1).max(500);
+
+/**
+ * A mark written afterwards, from memory: the event's own sessionMs and wallTime say when it
+ * was written (so the journal's session time still only moves forward); `refersToSessionMs`
+ * is the moment it is about.
+ */
+const markFromMemoryPayload = z.strictObject({
+  markKind: markKindSchema,
+  ...musicPlace,
+  refersToSessionMs: z.number().int().min(0),
+  intensity: intensitySchema.optional(),
+  note: markNoteSchema.optional(),
+  vitals: vitalsSchema.optional(),
+  from: correctionOriginSchema,
+  by: correctionAuthorSchema.optional(),
+});
 
 /** Written in review, days later: about one mark, or (without markId) about the whole session. */
 const integrationNotePayload = z.strictObject({
@@ -54,7 +98,14 @@ const integrationNotePayload = z.strictObject({
   note: markNoteSchema.nullable(),
 });
 
-const markDeletedPayload = z.strictObject({ markId: z.uuid(), reason: z.enum(['undo', 'deleted']) });
+const markDeletedPayload = z.strictObject({
+  markId: z.uuid(),
+  /** undo: the live screen's take-back within seconds of the press; deleted: a correction later. */
+  reason: z.enum(['undo', 'deleted']),
+  note: deletionNoteSchema.optional(),
+  from: correctionOriginSchema.optional(),
+  by: correctionAuthorSchema.optional(),
+});
 const spanClosedPayload = z.strictObject({ markId: z.uuid(), ...musicPlace, autoClosed: z.boolean() });
 /** How much earlier than the start press the dose really was (T0); replaces any earlier correction. */
 const t0CorrectedPayload = z.strictObject({ offsetMs: z.number().int().min(-12 * 3600_000).max(12 * 3600_000) });
@@ -144,6 +195,7 @@ function eventUnion<Shape extends z.ZodRawShape>(base: Shape) {
     z.strictObject({ ...base, kind: z.literal('session-ended'), payload: sessionEndedPayload }),
     z.strictObject({ ...base, kind: z.literal('mark-edited'), payload: markEditedPayload }),
     z.strictObject({ ...base, kind: z.literal('mark-deleted'), payload: markDeletedPayload }),
+    z.strictObject({ ...base, kind: z.literal('mark-from-memory'), payload: markFromMemoryPayload }),
     z.strictObject({ ...base, kind: z.literal('integration-note'), payload: integrationNotePayload }),
     z.strictObject({ ...base, kind: z.literal('span-closed'), payload: spanClosedPayload }),
     z.strictObject({ ...base, kind: z.literal('t0-corrected'), payload: t0CorrectedPayload }),
@@ -165,7 +217,9 @@ export type JournalEvent = z.infer<typeof journalEventSchema>;
 export type JournalEventKind = JournalEvent['kind'];
 export type MarkEvent = Extract<JournalEvent, { kind: 'mark' }>;
 
+export type MarkFromMemoryEvent = Extract<JournalEvent, { kind: 'mark-from-memory' }>;
+
 export const isMark = (event: JournalEvent): event is MarkEvent => event.kind === 'mark';
 
-/** What may still be journaled once a session has ended: review's edits and deletions. */
-export const kindsAllowedAfterEnd: readonly JournalEventKind[] = ['mark-edited', 'mark-deleted', 'integration-note'];
+/** What may still be journaled once a session has ended: review's corrections, marks from memory and notes. */
+export const kindsAllowedAfterEnd: readonly JournalEventKind[] = ['mark-edited', 'mark-deleted', 'mark-from-memory', 'integration-note'];

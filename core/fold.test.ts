@@ -31,8 +31,20 @@ class JournalBuilder {
     return this.add({ kind: 'mark-edited', sessionMs, payload: { markId, ...changes } });
   }
 
-  remove(sessionMs: number, markId: string, reason: 'undo' | 'deleted' = 'undo') {
-    return this.add({ kind: 'mark-deleted', sessionMs, payload: { markId, reason } });
+  remove(sessionMs: number, markId: string, reason: 'undo' | 'deleted' = 'undo', extra: { note?: string; from?: 'live' | 'review' } = {}) {
+    return this.add({ kind: 'mark-deleted', sessionMs, payload: { markId, reason, ...extra } });
+  }
+
+  correct(sessionMs: number, markId: string, changes: object) {
+    return this.add({ kind: 'mark-edited', sessionMs, payload: { markId, from: 'review', ...changes } });
+  }
+
+  fromMemory(sessionMs: number, refersToSessionMs: number, markKind = 'resonance', extra: object = {}) {
+    return this.add({
+      kind: 'mark-from-memory',
+      sessionMs,
+      payload: { markKind, phaseId: 'peak', segmentId: 'drone', positionMs: 5000, refersToSessionMs, from: 'review', ...extra },
+    });
   }
 
   reminder(sessionMs: number, reminder: 'vitals' | 'supplemental-dose', action: 'shown' | 'dismissed' | 'logged', dueSessionMs: number) {
@@ -205,6 +217,212 @@ describe('foldSession edits', () => {
     expect(folded.orphanEdits).toBe(3);
     expect(folded.marks).toHaveLength(1);
     expect(folded.marks[0]).toMatchObject({ id: mark.id, intensity: 2, editCount: 0, span: undefined });
+  });
+});
+
+describe('foldSession corrections', () => {
+  it('changes a mark\'s kind: the counts follow, the first kind and the change are kept', () => {
+    const journal = new JournalBuilder();
+    journal.started();
+    const mark = journal.mark(1000, 'resonance');
+    const change = journal.correct(9000, mark.id, { markKind: 'distress' });
+    journal.correct(9500, mark.id, { markKind: 'breakthrough' });
+    const folded = foldSession(journal.events);
+    expect(folded.countsByKind).toEqual({ breakthrough: 1 });
+    expect(folded.marks[0]).toMatchObject({ markKind: 'breakthrough', originalKind: 'resonance', editCount: 2 });
+    expect(folded.marks[0]?.history[0]).toEqual({
+      eventId: change.id,
+      seq: change.seq,
+      sessionMs: 9000,
+      wallTime: change.wallTime,
+      origin: 'review',
+      details: [{ field: 'kind', from: 'resonance', to: 'distress' }],
+    });
+    const live = SessionFold.of(journal.events);
+    expect(live.countOf('resonance')).toBe(0);
+    expect(live.latestMarkOfKind('breakthrough')?.id).toBe(mark.id);
+    expect(live.latestMarkOfKind('resonance')).toBeUndefined();
+  });
+
+  it('moves a mark to a new time and place, sorts it there, and keeps the time it was made at', () => {
+    const journal = new JournalBuilder();
+    journal.started();
+    const early = journal.mark(1000, 'resonance');
+    const later = journal.mark(60_000, 'distress');
+    journal.correct(70_000, early.id, { moved: { sessionMs: 120_000, phaseId: 'return', segmentId: 'tide', positionMs: 3000 } });
+    const folded = foldSession(journal.events);
+    expect(folded.marks.map((mark) => mark.id)).toEqual([later.id, early.id]);
+    expect(folded.marks[1]).toMatchObject({ sessionMs: 120_000, phaseId: 'return', segmentId: 'tide', positionMs: 3000, originalSessionMs: 1000 });
+    expect(folded.marks[1]?.history[0]?.details).toEqual([{ field: 'time', from: 1000, to: 120_000 }]);
+  });
+
+  it('keeps a deleted mark with the reason typed for it, and never counts it', () => {
+    const journal = new JournalBuilder();
+    journal.started();
+    const mark = journal.mark(1000, 'resonance');
+    journal.remove(5000, mark.id, 'deleted', { note: 'pressed by mistake', from: 'live' });
+    const folded = foldSession(journal.events);
+    expect(folded.marks).toEqual([]);
+    expect(folded.countsByKind).toEqual({});
+    expect(folded.deletedMarks[0]?.deleted).toStrictEqual({ reason: 'deleted', sessionMs: 5000, note: 'pressed by mistake' });
+    expect(folded.deletedMarks[0]?.history.map((change) => [change.origin, change.details])).toEqual([
+      ['live', [{ field: 'deleted', reason: 'deleted', note: 'pressed by mistake' }]],
+    ]);
+  });
+
+  it('brings a deleted mark back when it is restored, keeping the deletion in its history', () => {
+    const journal = new JournalBuilder();
+    journal.started();
+    const mark = journal.mark(1000, 'resonance');
+    journal.remove(5000, mark.id, 'deleted', { note: 'Made twice', from: 'review' });
+    journal.correct(6000, mark.id, { restored: true });
+    const folded = foldSession(journal.events);
+    expect(folded.marks.map((current) => current.id)).toEqual([mark.id]);
+    expect(folded.deletedMarks).toEqual([]);
+    expect(folded.countsByKind).toEqual({ resonance: 1 });
+    expect(folded.marks[0]?.history.map((change) => change.details)).toEqual([[{ field: 'deleted', reason: 'deleted', note: 'Made twice' }], [{ field: 'restored' }]]);
+    expect(SessionFold.of(journal.events).latestMarkOfKind('resonance')?.id).toBe(mark.id);
+  });
+
+  it('adds a mark from memory at the time it refers to, flagged with when it was written', () => {
+    const journal = new JournalBuilder();
+    journal.started();
+    const first = journal.mark(1000);
+    const second = journal.mark(300_000, 'distress');
+    const remembered = journal.fromMemory(600_000, 120_000, 'breakthrough', { note: 'she smiled here' });
+    const folded = foldSession(journal.events);
+    expect(folded.marks.map((mark) => mark.id)).toEqual([first.id, remembered.id, second.id]);
+    expect(folded.marks[1]).toMatchObject({
+      sessionMs: 120_000,
+      wallTime: remembered.wallTime,
+      markKind: 'breakthrough',
+      note: 'she smiled here',
+      positionMs: 5000,
+      reactionOffsetMs: 0,
+      fromMemory: { writtenAtSessionMs: 600_000, origin: 'review' },
+    });
+    expect(folded.countsByKind).toEqual({ resonance: 1, distress: 1, breakthrough: 1 });
+    expect(folded.lastSessionMs).toBe(600_000);
+  });
+
+  it('folds a journal written before corrections to the same marks, with no corrections on them', () => {
+    const journal = new JournalBuilder();
+    journal.started();
+    const mark = journal.mark(1000, 'resonance', { note: 'open' });
+    journal.edit(2000, mark.id, { intensity: 3 });
+    const undone = journal.mark(3000, 'distress');
+    journal.remove(3500, undone.id, 'undo');
+    const folded = foldSession(journal.events);
+    expect(folded.marks[0]).toMatchObject({ markKind: 'resonance', sessionMs: 1000, intensity: 3, note: 'open', editCount: 1 });
+    expect(folded.marks[0]).toMatchObject({ fromMemory: undefined, originalKind: undefined, originalSessionMs: undefined });
+    expect(folded.marks[0]?.history.map((change) => [change.origin, change.details])).toEqual([[undefined, [{ field: 'intensity', from: undefined, to: 3 }]]]);
+    expect(folded.deletedMarks[0]?.deleted).toStrictEqual({ reason: 'undo', sessionMs: 3500 });
+    expect(folded.countsByKind).toEqual({ resonance: 1 });
+  });
+
+  it('folds any sequence of corrections to the last value of each field; deleted marks never count', () => {
+    const kinds = ['resonance', 'distress', 'breakthrough'] as const;
+    const step = fc.oneof(
+      fc.record({ op: fc.constant('kind' as const), target: fc.nat(), kind: fc.constantFrom(...kinds) }),
+      fc.record({ op: fc.constant('move' as const), target: fc.nat(), to: fc.nat(100_000) }),
+      fc.record({ op: fc.constant('intensity' as const), target: fc.nat(), intensity: fc.option(fc.integer({ min: 1, max: 5 })) }),
+      fc.record({ op: fc.constant('note' as const), target: fc.nat(), note: fc.option(fc.constantFrom('a', 'b', 'tears')) }),
+      fc.record({ op: fc.constant('delete' as const), target: fc.nat() }),
+      fc.record({ op: fc.constant('restore' as const), target: fc.nat() }),
+      fc.record({ op: fc.constant('remember' as const), kind: fc.constantFrom(...kinds), refersTo: fc.nat(100_000) }),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...kinds), { minLength: 1, maxLength: 5 }), fc.array(step, { maxLength: 40 }), (made, steps) => {
+        const journal = new JournalBuilder();
+        journal.started();
+        const live = new SessionFold();
+        live.apply(journal.events[0] as JournalEvent);
+        let now = 100_000;
+        const expected = new Map<string, { kind: string; sessionMs: number; intensity: number | undefined; note: string | undefined; deleted: boolean }>();
+        for (const kind of made) {
+          now += 1000;
+          const event = journal.mark(now, kind);
+          live.apply(event);
+          expected.set(event.id, { kind, sessionMs: now, intensity: undefined, note: undefined, deleted: false });
+        }
+        for (const taken of steps) {
+          now += 1000;
+          const ids = [...expected.keys()];
+          const target = ids[('target' in taken ? taken.target : 0) % ids.length] as string;
+          const state = expected.get(target);
+          let event: JournalEvent;
+          if (taken.op === 'remember') {
+            event = journal.fromMemory(now, taken.refersTo, taken.kind);
+            expected.set(event.id, { kind: taken.kind, sessionMs: taken.refersTo, intensity: undefined, note: undefined, deleted: false });
+          } else if (state === undefined) continue;
+          else if (taken.op === 'kind') {
+            event = journal.correct(now, target, { markKind: taken.kind });
+            state.kind = taken.kind;
+          } else if (taken.op === 'move') {
+            event = journal.correct(now, target, { moved: { sessionMs: taken.to, phaseId: 'peak', segmentId: 'drone', positionMs: taken.to } });
+            state.sessionMs = taken.to;
+          } else if (taken.op === 'intensity') {
+            event = journal.correct(now, target, { intensity: taken.intensity });
+            state.intensity = taken.intensity ?? undefined;
+          } else if (taken.op === 'note') {
+            event = journal.correct(now, target, { note: taken.note });
+            state.note = taken.note ?? undefined;
+          } else if (taken.op === 'restore') {
+            event = journal.correct(now, target, { restored: true });
+            state.deleted = false;
+          } else {
+            event = journal.remove(now, target, 'deleted', { note: 'mis-keyed' });
+            state.deleted = true;
+          }
+          live.apply(event);
+        }
+        const folded = foldSession(journal.events);
+        expect(live.snapshot()).toEqual(folded);
+        for (const [id, state] of expected) {
+          const mark = [...folded.marks, ...folded.deletedMarks].find((candidate) => candidate.id === id);
+          expect(mark).toMatchObject({ markKind: state.kind, sessionMs: state.sessionMs, intensity: state.intensity, note: state.note });
+          expect(mark?.deleted !== undefined).toBe(state.deleted);
+        }
+        const current = [...expected.values()].filter((state) => !state.deleted);
+        expect(folded.marks).toHaveLength(current.length);
+        for (const kind of kinds) {
+          const count = current.filter((state) => state.kind === kind).length;
+          expect(folded.countsByKind[kind] ?? 0).toBe(count);
+          expect(live.countOf(kind)).toBe(count);
+        }
+        const times = folded.marks.map((mark) => mark.sessionMs);
+        expect(times).toEqual([...times].sort((a, b) => a - b));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('the music at a past moment', () => {
+  it('finds the segment and the position in it across a pause, a resume and the end', () => {
+    const journal = new JournalBuilder();
+    journal.started();
+    journal.phase(0, 'onset', 0);
+    journal.segment(0, 0, 'onset', 'breath');
+    journal.segment(60_000, 60_000, 'peak', 'drone');
+    journal.playback(90_000, 'pause', 90_000);
+    journal.playback(150_000, 'play', 90_000);
+    journal.resumed(200_000, 140_000, true);
+    journal.segment(200_000, 140_000, 'peak', 'drone');
+    journal.ended(300_000);
+    const fold = SessionFold.of(journal.events);
+    expect(fold.musicPlaceAt(30_000)).toEqual({ phaseId: 'onset', segmentId: 'breath', positionMs: 30_000 });
+    expect(fold.musicPlaceAt(120_000)).toEqual({ phaseId: 'peak', segmentId: 'drone', positionMs: 30_000 });
+    expect(fold.musicPlaceAt(170_000)).toEqual({ phaseId: 'peak', segmentId: 'drone', positionMs: 50_000 });
+    // After the resume the position still counts from the segment's start, not from the resume.
+    expect(fold.musicPlaceAt(250_000)).toEqual({ phaseId: 'peak', segmentId: 'drone', positionMs: 130_000 });
+    expect(fold.musicPlaceAt(400_000)).toEqual({ phaseId: 'peak', segmentId: 'drone', positionMs: 180_000 });
+  });
+
+  it('knows nothing played in a session without music', () => {
+    const journal = new JournalBuilder();
+    journal.started();
+    expect(SessionFold.of(journal.events).musicPlaceAt(1000)).toBeUndefined();
   });
 });
 

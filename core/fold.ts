@@ -1,4 +1,4 @@
-import type { JournalEvent, MarkEvent, PlanAction, Vitals } from './events';
+import type { CorrectionOrigin, JournalEvent, MarkEvent, MarkFromMemoryEvent, PlanAction, Vitals } from './events';
 import type { Milliseconds } from './units';
 
 export interface SpanEnd {
@@ -8,6 +8,30 @@ export interface SpanEnd {
   readonly positionMs: Milliseconds;
   /** Closed by the end of the session rather than by a facilitator. */
   readonly autoClosed: boolean;
+}
+
+/** One field a correction changed, from what to what (undefined: no value). */
+export type MarkChangeDetail =
+  | { readonly field: 'kind'; readonly from: string; readonly to: string }
+  | { readonly field: 'time'; readonly from: Milliseconds; readonly to: Milliseconds }
+  | { readonly field: 'intensity'; readonly from: number | undefined; readonly to: number | undefined }
+  | { readonly field: 'note'; readonly from: string | undefined; readonly to: string | undefined }
+  | { readonly field: 'vitals'; readonly from: Vitals | undefined; readonly to: Vitals | undefined }
+  | { readonly field: 'deleted'; readonly reason: 'undo' | 'deleted'; readonly note: string | undefined }
+  | { readonly field: 'restored' };
+
+/** One journal event that changed a mark after it was made: when, where and what. */
+export interface MarkChange {
+  readonly eventId: string;
+  readonly seq: number;
+  /** When the change was made, in session time (review's changes carry the session's last time). */
+  readonly sessionMs: Milliseconds;
+  readonly wallTime: string;
+  /** Undefined for changes journaled before corrections said where they were made. */
+  readonly origin: CorrectionOrigin | undefined;
+  /** Who signed it (initials), when they did. */
+  readonly by: string | undefined;
+  readonly details: readonly MarkChangeDetail[];
 }
 
 export interface FoldedMark {
@@ -28,7 +52,22 @@ export interface FoldedMark {
   readonly editCount: number;
   /** Written in review, in the integration sessions after the day. */
   readonly integrationNote: string | undefined;
-  readonly deleted: { readonly reason: 'undo' | 'deleted'; readonly sessionMs: Milliseconds } | undefined;
+  readonly deleted: MarkDeletion | undefined;
+  /** Written afterwards from memory: `sessionMs` is the moment it refers to, `wallTime` when it was written. */
+  readonly fromMemory: { readonly writtenAtSessionMs: Milliseconds; readonly origin: CorrectionOrigin; readonly by: string | undefined } | undefined;
+  /** The kind it was made with, when a correction changed it. */
+  readonly originalKind: string | undefined;
+  /** The session time it was made at, when a correction moved it. */
+  readonly originalSessionMs: Milliseconds | undefined;
+  /** Every correction, oldest first (integration notes are not corrections and are not listed). */
+  readonly history: readonly MarkChange[];
+}
+
+export interface MarkDeletion {
+  readonly reason: 'undo' | 'deleted';
+  readonly sessionMs: Milliseconds;
+  /** Why, in the facilitator's words. */
+  readonly note?: string;
 }
 
 /** The last thing the journal knows about the music, to resume from after a crash. */
@@ -90,7 +129,76 @@ function fromMarkEvent(event: MarkEvent): FoldedMark {
     editCount: 0,
     integrationNote: undefined,
     deleted: undefined,
+    fromMemory: undefined,
+    originalKind: undefined,
+    originalSessionMs: undefined,
+    history: [],
   };
+}
+
+function fromMemoryEvent(event: MarkFromMemoryEvent): FoldedMark {
+  const { refersToSessionMs, markKind, phaseId, segmentId, positionMs, intensity, note, vitals, from, by } = event.payload;
+  return {
+    id: event.id,
+    seq: event.seq,
+    markKind,
+    sessionMs: refersToSessionMs,
+    wallTime: event.wallTime,
+    phaseId,
+    segmentId,
+    positionMs,
+    reactionOffsetMs: 0,
+    intensity,
+    note,
+    vitals,
+    span: undefined,
+    editCount: 0,
+    integrationNote: undefined,
+    deleted: undefined,
+    fromMemory: { writtenAtSessionMs: event.sessionMs, origin: from, by },
+    originalKind: undefined,
+    originalSessionMs: undefined,
+    history: [],
+  };
+}
+
+const sameVitals = (a: Vitals | undefined, b: Vitals | undefined) => JSON.stringify(a) === JSON.stringify(b);
+
+/** What a mark-edited event changes, as new field values and as history details. */
+function markEdit(mark: FoldedMark, payload: Extract<JournalEvent, { kind: 'mark-edited' }>['payload']): { changes: Partial<MutableMark>; details: MarkChangeDetail[] } {
+  const changes: Partial<MutableMark> = {};
+  const details: MarkChangeDetail[] = [];
+  const { intensity, note, vitals, markKind, moved, restored } = payload;
+  if (restored === true && mark.deleted !== undefined) {
+    changes.deleted = undefined;
+    details.push({ field: 'restored' });
+  }
+  if (markKind !== undefined && markKind !== mark.markKind) {
+    changes.markKind = markKind;
+    changes.originalKind = mark.originalKind ?? mark.markKind;
+    details.push({ field: 'kind', from: mark.markKind, to: markKind });
+  }
+  if (moved !== undefined) {
+    changes.sessionMs = moved.sessionMs;
+    changes.phaseId = moved.phaseId;
+    changes.segmentId = moved.segmentId;
+    changes.positionMs = moved.positionMs;
+    changes.originalSessionMs = mark.originalSessionMs ?? mark.sessionMs;
+    details.push({ field: 'time', from: mark.sessionMs, to: moved.sessionMs });
+  }
+  if (intensity !== undefined) {
+    changes.intensity = intensity ?? undefined;
+    details.push({ field: 'intensity', from: mark.intensity, to: changes.intensity });
+  }
+  if (note !== undefined) {
+    changes.note = note === null || note === '' ? undefined : note;
+    details.push({ field: 'note', from: mark.note, to: changes.note });
+  }
+  if (vitals !== undefined) {
+    changes.vitals = vitals ?? undefined;
+    if (!sameVitals(mark.vitals, changes.vitals)) details.push({ field: 'vitals', from: mark.vitals, to: changes.vitals });
+  }
+  return { changes, details };
 }
 
 const bySessionTime = (a: FoldedMark, b: FoldedMark) => a.sessionMs - b.sessionMs || a.seq - b.seq;
@@ -98,6 +206,33 @@ const bySessionTime = (a: FoldedMark, b: FoldedMark) => a.sessionMs - b.sessionM
 export interface PhaseStart {
   readonly phaseId: string;
   readonly startedAtSessionMs: Milliseconds;
+}
+
+/** Where the music was at a moment of the session: what a moved or remembered mark is tied to. */
+export interface MusicPlace {
+  readonly phaseId: string;
+  readonly segmentId: string;
+  /** Position inside the segment. */
+  readonly positionMs: Milliseconds;
+}
+
+interface SegmentStart {
+  readonly phaseId: string;
+  readonly segmentId: string;
+  readonly sessionMs: Milliseconds;
+  readonly programMs: Milliseconds;
+}
+
+/** The last item at or before `sessionMs` (items in session-time order), or undefined before the first. */
+function lastAtOrBefore<T extends { readonly sessionMs: Milliseconds }>(items: readonly T[], sessionMs: Milliseconds): T | undefined {
+  let low = 0;
+  let high = items.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((items[middle] as T).sessionMs <= sessionMs) low = middle + 1;
+    else high = middle;
+  }
+  return low === 0 ? undefined : items[low - 1];
 }
 
 /**
@@ -129,6 +264,10 @@ export class SessionFold {
   private endedAt: FoldedSession['ended'];
   private latestSessionMs: Milliseconds = 0;
   private checkpoint: PlaybackCheckpoint | undefined;
+  /** Every checkpoint in session-time order, to map any past session time to music time. */
+  private readonly checkpoints: PlaybackCheckpoint[] = [];
+  /** What sounded, in order; a resume's repeat of the segment playing is not a new start. */
+  private readonly segmentStarts: SegmentStart[] = [];
   private orphans = 0;
   private isQuiet = false;
   private lastVolume: number | undefined;
@@ -182,6 +321,33 @@ export class SessionFold {
     return this.phaseStartList;
   }
 
+  /** Music time at a past moment of the session: it ran with session time while playing, and stood still otherwise. */
+  programMsAtSession(sessionMs: Milliseconds): Milliseconds {
+    return programMsAt(lastAtOrBefore(this.checkpoints, sessionMs), sessionMs);
+  }
+
+  /**
+   * What was sounding at a moment of the session, and where in it, from what the journal says
+   * sounded (before the first segment: the first one, at its start). Undefined if nothing played.
+   */
+  musicPlaceAt(sessionMs: Milliseconds): MusicPlace | undefined {
+    const start = lastAtOrBefore(this.segmentStarts, sessionMs) ?? this.segmentStarts[0];
+    if (start === undefined) return undefined;
+    const positionMs = sessionMs < start.sessionMs ? 0 : Math.max(0, Math.round(this.programMsAtSession(sessionMs) - start.programMs));
+    return { phaseId: start.phaseId, segmentId: start.segmentId, positionMs };
+  }
+
+  private setCheckpoint(checkpoint: PlaybackCheckpoint): void {
+    this.checkpoint = checkpoint;
+    this.keepCheckpoint(checkpoint);
+  }
+
+  private keepCheckpoint(checkpoint: PlaybackCheckpoint): void {
+    // Kept in session-time order even if a clock hiccup stamped one earlier (as the export's program clock does).
+    const previous = this.checkpoints.at(-1);
+    this.checkpoints.push(previous !== undefined && checkpoint.sessionMs < previous.sessionMs ? { ...checkpoint, sessionMs: previous.sessionMs } : checkpoint);
+  }
+
   mark(markId: string): FoldedMark | undefined {
     const place = this.markPlace.get(markId);
     return place === undefined ? undefined : this.marksInOrder[place];
@@ -229,7 +395,9 @@ export class SessionFold {
     this.marksInOrder[place] = next;
     const wasCurrent = mark.deleted === undefined;
     const isCurrent = next.deleted === undefined;
-    if (wasCurrent !== isCurrent) this.count(next.markKind, isCurrent ? 1 : -1);
+    if (wasCurrent) this.count(mark.markKind, -1);
+    if (isCurrent) this.count(next.markKind, 1);
+    if (next.markKind !== mark.markKind && this.placesByKind !== undefined) this.indexByKind(next.markKind, place);
     const open = isCurrent && next.span !== undefined && next.span.end === undefined;
     if (open) this.openSpanIds.add(next.id);
     else this.openSpanIds.delete(next.id);
@@ -254,6 +422,10 @@ export class SessionFold {
     if (this.placesByKind !== undefined) this.indexByKind(mark.markKind, place);
     this.count(mark.markKind, 1);
     if (mark.span !== undefined) this.openSpanIds.add(mark.id);
+  }
+
+  private change(event: JournalEvent, signed: { readonly from?: CorrectionOrigin; readonly by?: string }, details: readonly MarkChangeDetail[]): MarkChange {
+    return { eventId: event.id, seq: event.seq, sessionMs: event.sessionMs, wallTime: event.wallTime, origin: signed.from, by: signed.by, details };
   }
 
   private count(markKind: string, by: 1 | -1): void {
@@ -281,12 +453,8 @@ export class SessionFold {
           break;
         }
         const mark = this.marksInOrder[place] as FoldedMark;
-        const { intensity, note, vitals } = event.payload;
-        const changes: Partial<MutableMark> = { editCount: mark.editCount + 1 };
-        if (intensity !== undefined) changes.intensity = intensity ?? undefined;
-        if (note !== undefined) changes.note = note === null || note === '' ? undefined : note;
-        if (vitals !== undefined) changes.vitals = vitals ?? undefined;
-        this.replaceMark(place, changes);
+        const { changes, details } = markEdit(mark, event.payload);
+        this.replaceMark(place, { ...changes, editCount: mark.editCount + 1, history: [...mark.history, this.change(event, event.payload, details)] });
         break;
       }
       case 'integration-note': {
@@ -303,7 +471,12 @@ export class SessionFold {
       case 'mark-deleted': {
         const place = this.markPlace.get(event.payload.markId);
         if (place === undefined) this.orphans += 1;
-        else this.replaceMark(place, { deleted: { reason: event.payload.reason, sessionMs: event.sessionMs } });
+        else {
+          const { reason, note } = event.payload;
+          const deleted: MarkDeletion = note === undefined ? { reason, sessionMs: event.sessionMs } : { reason, sessionMs: event.sessionMs, note };
+          const mark = this.marksInOrder[place] as FoldedMark;
+          this.replaceMark(place, { deleted, history: [...mark.history, this.change(event, event.payload, [{ field: 'deleted', reason, note }])] });
+        }
         break;
       }
       case 'span-closed': {
@@ -322,20 +495,31 @@ export class SessionFold {
       case 'phase-started':
         if (!this.reached.includes(event.payload.phaseId)) this.reached.push(event.payload.phaseId);
         this.phaseStartList.push({ phaseId: event.payload.phaseId, startedAtSessionMs: event.sessionMs });
-        this.checkpoint = { programMs: event.payload.programMs, sessionMs: event.sessionMs, playing: true };
+        this.setCheckpoint({ programMs: event.payload.programMs, sessionMs: event.sessionMs, playing: true });
         break;
-      case 'segment-started':
-        this.checkpoint = { programMs: event.payload.programMs, sessionMs: event.sessionMs, playing: true };
+      case 'segment-started': {
+        const { phaseId, segmentId, programMs } = event.payload;
+        const previous = this.segmentStarts.at(-1);
+        if (previous?.segmentId !== segmentId || previous.phaseId !== phaseId) {
+          this.segmentStarts.push({ phaseId, segmentId, programMs, sessionMs: Math.max(event.sessionMs, previous?.sessionMs ?? 0) });
+        }
+        this.setCheckpoint({ programMs, sessionMs: event.sessionMs, playing: true });
         break;
+      }
       case 'playback':
-        this.checkpoint = { programMs: event.payload.programMs, sessionMs: event.sessionMs, playing: event.payload.action === 'play' };
+        this.setCheckpoint({ programMs: event.payload.programMs, sessionMs: event.sessionMs, playing: event.payload.action === 'play' });
         break;
       case 'session-resumed':
-        this.checkpoint = { programMs: event.payload.programMs, sessionMs: event.sessionMs, playing: event.payload.playing };
+        this.setCheckpoint({ programMs: event.payload.programMs, sessionMs: event.sessionMs, playing: event.payload.playing });
         break;
       case 'session-ended':
         this.endedAt = { sessionMs: event.sessionMs, reason: event.payload.reason };
-        if (this.checkpoint !== undefined) this.checkpoint = { ...this.checkpoint, playing: false };
+        if (this.checkpoint !== undefined) {
+          // The music clock stops at the end; it is not where the music was (the export's clock agrees).
+          const stopped = { programMs: programMsAt(this.checkpoint, event.sessionMs), sessionMs: event.sessionMs, playing: false };
+          this.keepCheckpoint(stopped);
+          this.checkpoint = { ...this.checkpoint, playing: false };
+        }
         break;
       case 'plan-changed':
         this.actions.push(event.payload);
@@ -343,7 +527,7 @@ export class SessionFold {
       case 'quiet':
         this.isQuiet = event.payload.action === 'start';
         // Quiet stops the music clock like a pause; resuming after a crash must not move it on.
-        this.checkpoint = { programMs: event.payload.programMs, sessionMs: event.sessionMs, playing: !this.isQuiet };
+        this.setCheckpoint({ programMs: event.payload.programMs, sessionMs: event.sessionMs, playing: !this.isQuiet });
         break;
       case 'volume':
         this.lastVolume = event.payload.volume;
@@ -359,6 +543,9 @@ export class SessionFold {
         break;
       case 'preflight-confirmed':
         this.confirmed = event.payload.lines;
+        break;
+      case 'mark-from-memory':
+        this.addMark(fromMemoryEvent(event));
         break;
       case 'session-started':
         break;

@@ -1,5 +1,5 @@
 import type { SessionExport } from './session-export';
-import { durationOrDash, groupByPhase, phaseRemarks, playing, rowDetails, summaryFacts, type SummaryOptions } from './summary';
+import { deletionDetails, durationOrDash, groupByPhase, phaseRemarks, playing, rowDetails, summaryFacts, type SummaryOptions } from './summary';
 import { escapeHtml } from './text';
 import { formatSessionTime, formatWallTime } from './time';
 
@@ -106,7 +106,7 @@ export function toHtml(model: SessionExport, options: SummaryOptions = {}): stri
       const color = colorOf.get(row.kind);
       // Colours come from settings, which only allow #rrggbb; checked again so nothing else reaches the style attribute.
       const swatch = color !== undefined && color !== null && /^#[0-9a-f]{6}$/i.test(color) ? `<span class="swatch" style="background:${color}"></span>` : '';
-      const details = rowDetails(row).map(text).join(' · ');
+      const details = rowDetails(row, options).map(text).join(' · ');
       const sounding = playing(row);
       const where = sounding === null ? '' : `${bidi(sounding.name)}${sounding.position === null ? '' : ` <span class="muted">at ${sounding.position}</span>`}`;
       const note = row.note === null ? '' : `<div class="note" dir="auto">${text(row.note)}</div>`;
@@ -125,6 +125,10 @@ export function toHtml(model: SessionExport, options: SummaryOptions = {}): stri
       );
     }
     out.push('</tbody>', '</table>');
+  }
+  if (model.deletedMarks.length > 0) {
+    out.push('<h2>Deleted marks</h2>', '<p class="muted">Kept in the journal, not counted above.</p>');
+    for (const row of model.deletedMarks) out.push(`<p class="deleted">${formatSessionTime(row.sessionMs)} · ${bidi(row.kindLabel)} — ${text(deletionDetails(row))}</p>`);
   }
   out.push('</body>', '</html>');
   return `${out.join('\n')}\n`;

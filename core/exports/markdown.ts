@@ -1,5 +1,5 @@
 import type { SessionExport } from './session-export';
-import { durationOrDash, groupByPhase, phaseRemarks, playing, rowDetails, summaryFacts, type SummaryOptions } from './summary';
+import { deletionDetails, durationOrDash, groupByPhase, phaseRemarks, playing, rowDetails, summaryFacts, type SummaryOptions } from './summary';
 import { escapeMarkdown, isolateDirection } from './text';
 import { formatSessionTime } from './time';
 
@@ -74,11 +74,16 @@ export function toMarkdown(model: SessionExport, options: SummaryOptions = {}): 
         lines.push(`- ${time} · ${inline(row.kindLabel)}${row.note === null ? '' : `: ${inline(row.note)}`}${where}`);
         continue;
       }
-      const details = rowDetails(row).map((detail) => ` · ${inline(detail)}`).join('');
+      const details = rowDetails(row, options).map((detail) => ` · ${inline(detail)}`).join('');
       lines.push(`- **${time} · ${inline(row.kindLabel)}**${details}${where}`);
       if (row.note !== null) lines.push(...quote(row.note, '  '));
       if (row.integrationNote !== null) lines.push(...integrationQuote(row.integrationNote, '  ', row.note !== null));
     }
+    lines.push('');
+  }
+  if (model.deletedMarks.length > 0) {
+    lines.push('## Deleted marks', '', 'Kept in the journal, not counted above.', '');
+    for (const row of model.deletedMarks) lines.push(`- ${formatSessionTime(row.sessionMs)} · ${inline(row.kindLabel)} — ${inline(deletionDetails(row))}`);
     lines.push('');
   }
   return `${lines.join('\n').replace(/\n+$/, '')}\n`;

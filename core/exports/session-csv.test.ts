@@ -36,18 +36,19 @@ describe('toCsv', () => {
     });
   });
 
-  it('ends each record with the mark\'s integration note, quotes, commas, newlines and all', () => {
+  it('carries each mark\'s integration note, quotes, commas, newlines and all', () => {
     const [header, ...records] = parseCsvStrict(toCsv(model));
-    expect(header?.at(-1)).toBe('integration_note');
+    const column = header?.indexOf('integration_note') ?? -1;
+    expect(column).toBe(13);
     const distress = records.find((record) => record[7] === 'distress');
-    expect(distress?.at(-1)).toBe('She named it: "the same tight chest as at the funeral", then laughed, quietly.\r\nWe breathed, 4 in, 6 out.\nNext time: ask before touching 🤝🏾');
-    expect(records.find((record) => record[7] === 'breakthrough')?.at(-1)).toBe('בעברית: "אני כאן" — وبالعربية: «أنا هنا», both at once.');
-    expect(records.find((record) => record[7] === 'music-resistance')?.at(-1)).toBe(
+    expect(distress?.[column]).toBe('She named it: "the same tight chest as at the funeral", then laughed, quietly.\r\nWe breathed, 4 in, 6 out.\nNext time: ask before touching 🤝🏾');
+    expect(records.find((record) => record[7] === 'breakthrough')?.[column]).toBe('בעברית: "אני כאן" — وبالعربية: «أنا هنا», both at once.');
+    expect(records.find((record) => record[7] === 'music-resistance')?.[column]).toBe(
       '<script>alert("integration")</script> & ]]> <!-- x --> =HYPERLINK("http://x"), "quoted, with commas"\tnul\ufffd end',
     );
     // Cleared in review, and events never have one.
-    expect(records.find((record) => record[7] === 'chills')?.at(-1)).toBe('');
-    expect(records.filter((record) => record[7]?.startsWith('event:')).every((record) => record.at(-1) === '')).toBe(true);
+    expect(records.find((record) => record[7] === 'chills')?.[column]).toBe('');
+    expect(records.filter((record) => record[7]?.startsWith('event:')).every((record) => record[column] === '')).toBe(true);
   });
 
   it('formats times and vitals as documented', () => {

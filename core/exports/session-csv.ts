@@ -17,6 +17,10 @@ export const sessionCsvColumns = [
   'vitals',
   'span_end_ms',
   'integration_note',
+  'from_memory',
+  'written_at',
+  'moved_from_ms',
+  'original_kind',
 ] as const;
 
 /**
@@ -24,6 +28,10 @@ export const sessionCsvColumns = [
  * since the dose; `phase` is the phase's title; `segment_title` is what sounded ("Title —
  * Artist", or a soundscape's name); events have `event:` kinds and say what happened in `note`;
  * `integration_note` is a mark's note written in review (the session's own one is not a row: see the JSON).
+ * Corrections: `from_memory` (true for a mark added afterwards: its time is the moment it
+ * refers to, `written_at` when it was written), `moved_from_ms` (the time a moved mark was
+ * made at) and `original_kind` (the kind it was made with). Deleted marks are not rows (the
+ * JSON, Markdown and HTML list them with why).
  */
 export function toCsv(model: SessionExport): string {
   return csvDocument(
@@ -43,6 +51,10 @@ export function toCsv(model: SessionExport): string {
       row.vitalsText,
       row.spanEndMs,
       row.integrationNote,
+      row.source === 'mark' ? String(row.fromMemory) : null,
+      row.writtenAt,
+      row.movedFromMs,
+      row.originalKind,
     ]),
   );
 }

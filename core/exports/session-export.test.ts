@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadHostileSession } from '../../tests/fixtures/sessions/hostile-session';
+import { parseCsvStrict } from '../../tests/fixtures/sessions/rfc4180';
+import { journalEventSchema } from '../events';
 import { defaultMarkKinds } from '../mark-kinds';
 import { toEaf, toHtml, toMarkdown } from './index';
 import { toCsv } from './session-csv';
@@ -218,3 +220,76 @@ describe('segmentResolver and a phase\'s extras', () => {
     expect(resolver(parsed.value)('extra-track')).toMatchObject({ type: 'file', name: 'Extra — Someone' });
   });
 });
+
+describe('corrections in the exports', () => {
+  const last = opened.events.reduce((latest, event) => (event.seq > latest.seq ? event : latest));
+  const markOf = (markKind: string) => {
+    const found = model.rows.find((row) => row.source === 'mark' && row.kind === markKind);
+    if (found === undefined) throw new Error(`no ${markKind} mark in the fixture`);
+    return found;
+  };
+  const distress = markOf('distress');
+  const vitals = markOf('vitals');
+  const breakthrough = markOf('breakthrough');
+  const rememberedId = '5e55a0f1-0000-4000-8000-0000000000f1';
+  const correction = (offset: number, kind: string, payload: object) =>
+    journalEventSchema.parse({
+      id: `5e55a0f1-0000-4000-8000-0000000000e${offset}`,
+      seq: last.seq + offset,
+      sessionMs: last.sessionMs,
+      wallTime: '2026-11-24T15:00:00.000Z',
+      kind,
+      payload,
+    });
+  const corrected = buildSessionExport(
+    {
+      ...opened,
+      events: [
+        ...opened.events,
+        correction(1, 'mark-edited', { markId: distress.id, markKind: 'dissociation', from: 'review' }),
+        correction(2, 'mark-edited', { markId: breakthrough.id, moved: { sessionMs: 40 * minute, phaseId: 'peak', segmentId: 'track-c', positionMs: 6000 }, from: 'review' }),
+        correction(3, 'mark-deleted', { markId: vitals.id, reason: 'deleted', note: 'measured on the wrong client', from: 'review' }),
+        { ...correction(4, 'mark-from-memory', { markKind: 'resonance', phaseId: 'peak', segmentId: 'track-c', positionMs: 1000, refersToSessionMs: 50 * minute, note: 'hummed along', from: 'review' }), id: rememberedId },
+      ],
+    },
+    playlist,
+    defaultMarkKinds,
+  );
+  const row = (id: string) => corrected.rows.find((candidate) => candidate.id === id);
+
+  it('flags each correction on its row and lists deleted marks with why', () => {
+    expect(row(distress.id)).toMatchObject({ kind: 'dissociation', originalKind: 'distress', originalKindLabel: 'Distress', corrections: 2, fromMemory: false });
+    expect(row(breakthrough.id)).toMatchObject({ sessionMs: 40 * minute + t0, movedFromMs: breakthrough.sessionMs, positionMs: 6000 });
+    expect(row(rememberedId)).toMatchObject({ sessionMs: 50 * minute + t0, fromMemory: true, writtenAt: '2026-11-24T15:00:00.000Z', note: 'hummed along' });
+    expect(row(vitals.id)).toBeUndefined();
+    expect(corrected.deletedMarks.find((deleted) => deleted.id === vitals.id)?.deletion).toEqual({ reason: 'deleted', note: 'measured on the wrong client' });
+    expect(corrected.facts.markCounts.find((count) => count.kind === 'vitals')).toBeUndefined();
+    // A remembered mark is placed at the time it refers to, between the marks around it.
+    const times = corrected.rows.map((candidate) => candidate.sessionMs);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+  });
+
+  it('writes the flags into CSV columns, JSON fields, the summaries and the EAF annotations', () => {
+    const [header, ...records] = parseCsvStrict(toCsv(corrected));
+    const remembered = records.find((record) => record[header?.indexOf('note') ?? -1] === 'hummed along');
+    expect(remembered?.[header?.indexOf('from_memory') ?? -1]).toBe('true');
+    expect(remembered?.[header?.indexOf('written_at') ?? -1]).toBe('2026-11-24T15:00:00.000Z');
+    const changed = records.find((record) => record[header?.indexOf('original_kind') ?? -1] === 'distress');
+    expect(changed?.[header?.indexOf('kind') ?? -1]).toBe('dissociation');
+    expect(records.some((record) => record[header?.indexOf('moved_from_ms') ?? -1] === String(breakthrough.sessionMs))).toBe(true);
+
+    const json = JSON.parse(toJson(corrected)) as { rows: { id: string; fromMemory: boolean; originalKind: string | null }[]; deletedMarks: { id: string; deletion: unknown }[] };
+    expect(json.rows.find((candidate) => candidate.id === rememberedId)?.fromMemory).toBe(true);
+    expect(json.rows.find((candidate) => candidate.id === distress.id)?.originalKind).toBe('distress');
+    expect(json.deletedMarks.find((candidate) => candidate.id === vitals.id)?.deletion).toEqual({ reason: 'deleted', note: 'measured on the wrong client' });
+
+    for (const summary of [toMarkdown(corrected, { timeZone: 'UTC' }), toHtml(corrected, { timeZone: 'UTC' })]) {
+      expect(summary).toContain('from memory, written');
+      expect(summary).toContain('moved from 0:42:00');
+      expect(summary).toContain('marked as Distress at first');
+      expect(summary).toContain('deleted: measured on the wrong client');
+    }
+    expect(toEaf(corrected)).toContain('from memory');
+  });
+});
+

@@ -24,6 +24,8 @@ export interface SessionExport {
   readonly kinds: readonly ExportKind[];
   /** Marks, then facilitator and playback events, in session-time order. */
   readonly rows: readonly ExportRow[];
+  /** Marks deleted or taken back, kept with why (nothing is erased), in session-time order. */
+  readonly deletedMarks: readonly ExportRow[];
 }
 
 export interface ExportFacts {
@@ -138,6 +140,19 @@ export interface ExportRow {
   readonly edited: boolean;
   /** A mark's note written in review, in the integration sessions after the day; null for events. */
   readonly integrationNote: string | null;
+  /** Added afterwards from memory: `sessionMs` is the moment it refers to. */
+  readonly fromMemory: boolean;
+  /** When a mark from memory was written (ISO 8601, UTC); null otherwise. */
+  readonly writtenAt: string | null;
+  /** The time since the dose it was made at, when a correction moved it; null otherwise. */
+  readonly movedFromMs: Milliseconds | null;
+  /** The kind it was made with, when a correction changed it; null otherwise. */
+  readonly originalKind: string | null;
+  readonly originalKindLabel: string | null;
+  /** How many corrections the mark has had (edits, kind changes, moves, deletion). */
+  readonly corrections: number;
+  /** For a deleted mark: taken back at once (undo) or deleted later, and why. */
+  readonly deletion: { readonly reason: 'undo' | 'deleted'; readonly note: string | null } | null;
 }
 
 export function describeVitals(vitals: Vitals | undefined | null): string {
@@ -332,6 +347,13 @@ export function buildSessionExport(opened: OpenedSession, playlist: Playlist | u
       span: mark.span === undefined ? null : spanEnd === undefined ? 'open' : spanEnd.autoClosed ? 'auto-closed' : 'closed',
       edited: mark.editCount > 0,
       integrationNote: mark.integrationNote ?? null,
+      fromMemory: mark.fromMemory !== undefined,
+      writtenAt: mark.fromMemory === undefined ? null : mark.wallTime,
+      movedFromMs: mark.originalSessionMs === undefined ? null : mark.originalSessionMs + offset,
+      originalKind: mark.originalKind ?? null,
+      originalKindLabel: mark.originalKind === undefined ? null : (kindOf(mark.originalKind)?.label ?? mark.originalKind),
+      corrections: mark.history.length,
+      deletion: mark.deleted === undefined ? null : { reason: mark.deleted.reason, note: mark.deleted.note ?? null },
     };
   };
 
@@ -368,6 +390,13 @@ export function buildSessionExport(opened: OpenedSession, playlist: Playlist | u
       span: null,
       edited: false,
       integrationNote: null,
+      fromMemory: false,
+      writtenAt: null,
+      movedFromMs: null,
+      originalKind: null,
+      originalKindLabel: null,
+      corrections: 0,
+      deletion: null,
     };
   };
 
@@ -458,5 +487,7 @@ export function buildSessionExport(opened: OpenedSession, playlist: Playlist | u
     segments,
     kinds: kindList,
     rows,
+    // A therapist's note on a mark that was taken back stays in the journal, not in what is shared.
+    deletedMarks: folded.deletedMarks.map((mark) => ({ ...markRow(mark), integrationNote: null })),
   };
 }

@@ -40,6 +40,12 @@ function rowJson(row: ExportRow) {
     span: row.span,
     spanEndMs: row.spanEndMs,
     edited: row.edited,
+    fromMemory: row.fromMemory,
+    writtenAt: row.writtenAt,
+    movedFromMs: row.movedFromMs,
+    originalKind: row.originalKind,
+    corrections: row.corrections,
+    deletion: row.deletion === null ? null : { reason: row.deletion.reason, note: row.deletion.note },
   };
 }
 
@@ -105,6 +111,7 @@ export function toJson(model: SessionExport): string {
     })),
     kinds: model.kinds.map((kind) => ({ id: kind.id, label: kind.label, category: kind.category, span: kind.span, color: kind.color })),
     rows: model.rows.map(rowJson),
+    deletedMarks: model.deletedMarks.map(rowJson),
   };
   return `${JSON.stringify(document, null, 2)}\n`;
 }

@@ -83,13 +83,23 @@ export function playing(row: ExportRow): { readonly name: string; readonly posit
   return { name: row.segment.name, position: row.positionMs === null ? null : formatPosition(row.positionMs) };
 }
 
-/** Intensity, vitals and span, as short phrases. */
-export function rowDetails(row: ExportRow): string[] {
+/** Intensity, vitals, span and corrections, as short phrases. */
+export function rowDetails(row: ExportRow, options: SummaryOptions = {}): string[] {
   const details: string[] = [];
   if (row.intensity !== null) details.push(`intensity ${row.intensity}`);
   if (row.vitalsText !== '') details.push(row.vitalsText);
   if (row.span === 'open') details.push('still open');
   else if (row.spanEndMs !== null) details.push(`until ${formatSessionTime(row.spanEndMs)}${row.span === 'auto-closed' ? ' (closed at the end)' : ''}`);
+  if (row.fromMemory) details.push(`from memory${row.writtenAt === null ? '' : `, written ${formatWallTime(row.writtenAt, options.timeZone)}`}`);
+  if (row.movedFromMs !== null) details.push(`moved from ${formatSessionTime(row.movedFromMs)}`);
+  if (row.originalKindLabel !== null) details.push(`marked as ${row.originalKindLabel} at first`);
   if (row.edited) details.push('edited');
   return details;
+}
+
+/** Why a deleted mark was deleted, as a short phrase. */
+export function deletionDetails(row: ExportRow): string {
+  if (row.deletion === null) return '';
+  const how = row.deletion.reason === 'undo' ? 'taken back at once' : 'deleted';
+  return row.deletion.note === null ? how : `${how}: ${row.deletion.note}`;
 }

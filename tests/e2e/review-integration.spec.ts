@@ -109,10 +109,11 @@ test('integration notes written in review for an ended session are saved, shown 
   expect(markdown).toContain('  > **Integration:** The tone was "the school bell", she said, laughing\n  > \\- not a list, with commas 🔔\n');
 
   const [header, ...records] = parseCsvStrict(await downloadOf(page, 'csv'));
-  expect(header?.at(-1)).toBe('integration_note');
+  const integration = header?.indexOf('integration_note') ?? -1;
+  expect(integration).toBeGreaterThan(0);
   const kind = header?.indexOf('kind') ?? -1;
-  expect(records.find((record) => record[kind] === 'resonance')?.at(-1)).toBe(markNote);
-  expect(records.filter((record) => record[kind] !== 'resonance').every((record) => record.at(-1) === '')).toBe(true);
+  expect(records.find((record) => record[kind] === 'resonance')?.[integration]).toBe(markNote);
+  expect(records.filter((record) => record[kind] !== 'resonance').every((record) => record[integration] === '')).toBe(true);
 });
 
 test('a failed save says so and keeps the text; the next try saves it; an emptied note is cleared', async ({ page }) => {

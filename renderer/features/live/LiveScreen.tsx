@@ -6,6 +6,7 @@ import { hrefFor } from '../../routes';
 import { useExternalState } from '../../use-external-state';
 import type { DueReminder } from '../../../core/reminders';
 import { SessionSummary } from '../review/SessionSummary';
+import { LiveCorrections } from './LiveCorrections';
 import { segmentTitle, undoWindowMs, type LiveMark, type LiveSession } from './LiveSession';
 import { useLiveKeys } from './mark-keys';
 import { useMediaSession } from './media-session';
@@ -490,6 +491,7 @@ function RunningSession({ session, onLeave }: { readonly session: LiveSession; r
             <RecentMarkRow key={mark.id} mark={mark} session={session} t0OffsetMs={t0OffsetMs} focusNote={noteFocus === mark.id} />
           ))}
         </ol>
+        <LiveCorrections session={session} recentMarks={state.recentMarks} t0OffsetMs={t0OffsetMs} />
       </section>
       <T0Correction session={session} t0OffsetMs={t0OffsetMs} />
     </div>

@@ -3,6 +3,7 @@ import type { Channel } from '../../../core/channels';
 import type { AppendAck, HostCall } from '../../../core/contract';
 import { journalEventSchema, type JournalEvent, type JournalEventInput } from '../../../core/events';
 import { locate, type SessionPlan } from '../../../core/plan';
+import { changeKind, deleteMark, markFromMemory } from '../../../core/mark-corrections';
 import { playlistSchema, type Playlist } from '../../../core/playlist';
 import { fail, ok, type Result } from '../../../core/result';
 import { sessionMetaSchema, type SessionMeta } from '../../../core/session';
@@ -362,6 +363,41 @@ describe('LiveSession details added while the screen has not caught up', () => {
     expect(live.session.foldedSession().marks.find((mark) => mark.id === id)).toMatchObject({ vitals: { systolic: 128, heartRate: 92 }, intensity: undefined });
     live.session.setVital(id, 'systolic', undefined);
     expect(live.session.foldedSession().marks.find((mark) => mark.id === id)?.vitals).toEqual({ heartRate: 92 });
+    live.session.dispose();
+  });
+});
+
+describe('LiveSession corrections', () => {
+  const event = (seq: number, kind: string, sessionMs: number, payload: object) =>
+    journalEventSchema.parse({
+      id: `00000000-0000-4000-8000-${(seq + 1).toString(16).padStart(12, '0')}`,
+      seq,
+      kind,
+      sessionMs,
+      wallTime: new Date(Date.parse('2026-12-02T10:00:00.000Z') + sessionMs).toISOString(),
+      payload,
+    });
+
+  it('journals a kind change, a deletion with why and a mark from memory, and refuses what cannot be, saying why', async () => {
+    const events = [
+      event(0, 'session-started', 0, { playlistId: 'ocean', playlistTitle: 'Ocean' }),
+      event(1, 'phase-started', 0, { phaseId: 'onset', programMs: 0 }),
+      event(2, 'segment-started', 0, { phaseId: 'onset', segmentId: 'tide', programMs: 0 }),
+    ];
+    const live = start({ resume: { events, sessionMs: 60_000, programMs: 60_000, playing: true } });
+    live.monotonicMs = 0;
+    const id = live.session.mark('resonance') as string;
+    expect(live.session.correct((fold) => changeKind(fold, id, 'distress', 'live'))).toBeUndefined();
+    expect(live.session.correct((fold, now) => markFromMemory(fold, { markKind: 'breakthrough', sinceDoseMs: 30_000, latestSessionMs: now, note: '', origin: 'live' }))).toBeUndefined();
+    expect(live.session.correct((fold) => deleteMark(fold, id, '', 'live'))).toMatch(/Say why/);
+    expect(live.session.correct((fold) => deleteMark(fold, id, 'Made twice', 'live'))).toBeUndefined();
+    expect(live.session.correct((fold, now) => markFromMemory(fold, { markKind: 'note', sinceDoseMs: now + 60_000, latestSessionMs: now, note: '', origin: 'live' }))).toMatch(/after the session/);
+    await vi.advanceTimersByTimeAsync(200);
+
+    const folded = live.session.foldedSession();
+    expect(folded.marks.map((mark) => [mark.markKind, mark.sessionMs, mark.segmentId, mark.positionMs, mark.fromMemory?.origin])).toEqual([['breakthrough', 30_000, 'tide', 30_000, 'live']]);
+    expect(folded.deletedMarks[0]).toMatchObject({ markKind: 'distress', originalKind: 'resonance', deleted: { reason: 'deleted', note: 'Made twice' } });
+    expect(live.host.kinds().filter((kind) => kind.startsWith('mark'))).toEqual(['mark:resonance', 'mark-edited', 'mark-from-memory', 'mark-deleted']);
     live.session.dispose();
   });
 });

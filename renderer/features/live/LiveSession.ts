@@ -1,6 +1,7 @@
 import type { HostCall } from '../../../core/contract';
 import type { JournalEvent, JournalEventInput, PlanAction, Vitals } from '../../../core/events';
 import { SessionFold, type FoldedMark, type FoldedSession } from '../../../core/fold';
+import type { CorrectionResult } from '../../../core/mark-corrections';
 import type { MarkKindDefinition } from '../../../core/mark-kinds';
 import { buildElasticPlan } from '../../../core/elastic-plan';
 import type { PlannedEntry, SessionPlan } from '../../../core/plan';
@@ -570,6 +571,18 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
     if (target === undefined) return false;
     this.journal({ kind: 'mark-deleted', payload: { markId: target.id, reason: 'undo' } });
     return true;
+  }
+
+  /**
+   * A correction of a mark (kind, time, deletion with why) or a mark from memory, built from
+   * the session as it stands (core/mark-corrections) and journaled like any event. Resolves
+   * to why it was refused, or undefined once it is on its way.
+   */
+  correct(build: (fold: SessionFold, nowSessionMs: number) => CorrectionResult): string | undefined {
+    const built = build(this.fold, Math.round(this.clock.now()));
+    if (!built.ok) return built.error;
+    this.journal(built.draft);
+    return undefined;
   }
 
   /** The dose was `offsetMs` before Start was pressed (negative: after). Replaces any earlier correction. */

@@ -1,10 +1,13 @@
 import { formatPosition, formatSessionTime } from '../../../core/exports/time';
+import type { FoldedMark } from '../../../core/fold';
+import type { MarkKindDefinition } from '../../../core/mark-kinds';
 import type { ReviewPlayerState } from '../../audio/ReviewPlayer';
 import { IntegrationNoteField, type UnsavedNote } from './IntegrationNoteField';
 import { IntensitySelect } from './IntensitySelect';
+import { CorrectMark, MarkHistory, type SaveCorrection } from './MarkCorrections';
 import { DetailList } from './SessionTimeline';
 import type { TimelineItem } from './timeline-model';
-import { replayLeadInMs, replayStartMs } from './replay-source';
+import { replayFromMs, replayLeadInMs } from './replay-source';
 
 /** A change to a mark's details; null clears a value. */
 export interface MarkEdit {
@@ -25,6 +28,14 @@ interface MarkDetailsProps {
   readonly onSaveIntegrationNote: (markId: string, note: string | null) => Promise<string | undefined>;
   /** Integration notes whose save failed, by mark id. */
   readonly unsavedIntegrationNotes: ReadonlyMap<string, UnsavedNote>;
+  /** The chosen mark as folded (with its corrections); undefined for an event. */
+  readonly mark: FoldedMark | undefined;
+  readonly corrections: {
+    readonly kinds: readonly MarkKindDefinition[];
+    readonly kindLabel: (id: string) => string;
+    readonly t0OffsetMs: number;
+    readonly onSave: SaveCorrection;
+  };
 }
 
 /** The chosen item in full, with replay and, for a mark, its intensity, note and integration note to edit (journaled). */
@@ -38,8 +49,11 @@ export function MarkDetails({
   onEdit,
   onSaveIntegrationNote,
   unsavedIntegrationNotes,
+  mark,
+  corrections,
 }: MarkDetailsProps) {
   const sounding = replay.status === 'loading' || replay.status === 'playing';
+  const replayOfEvent = replay.status === 'playing' && item !== undefined && replay.id === item.key && item.row.source === 'event';
   return (
     <div className="mark-details" data-testid="mark-details">
       <div aria-live="polite">
@@ -55,19 +69,19 @@ export function MarkDetails({
         )}
       </div>
       <div className="replay-controls">
-        {item !== undefined && item.row.source === 'mark' ? (
+        {item !== undefined ? (
           <button type="button" className="primary" disabled={replayUnavailable !== undefined} onClick={() => onReplay(item)}>
-            Replay from {formatPosition(replayStartMs(item.row.positionMs ?? 0))}
+            Replay from {formatPosition(replayFromMs(item.row))}
           </button>
         ) : null}
         <button type="button" disabled={!sounding} onClick={onStop}>
           Stop
         </button>
         <p className="replay-status" role="status" data-testid="replay-status" data-replay-status={replay.status}>
-          {replayUnavailable !== undefined && item?.row.source === 'mark' ? replayUnavailable : null}
+          {replayUnavailable !== undefined && item !== undefined ? replayUnavailable : null}
           {replay.status === 'loading' ? `Loading ${replay.label}…` : null}
           {replay.status === 'playing'
-            ? `Playing ${replay.label} from ${formatPosition(replay.fromMs)} (${replayLeadInMs / 1000} s before the mark).`
+            ? `Playing ${replay.label} from ${formatPosition(replay.fromMs)}${replayOfEvent ? '' : ` (${replayLeadInMs / 1000} s before the mark)`}.`
             : null}
           {replay.status === 'failed' ? <span className="error">{`${replay.label} cannot be replayed: ${replay.message}`}</span> : null}
         </p>
@@ -80,6 +94,20 @@ export function MarkDetails({
           onSaveIntegrationNote={onSaveIntegrationNote}
           unsavedIntegrationNote={unsavedIntegrationNotes.get(item.key)}
         />
+      ) : null}
+      {item !== undefined && mark !== undefined ? (
+        <>
+          <CorrectMark
+            key={mark.id}
+            mark={mark}
+            label={`${item.label} at ${formatSessionTime(item.startMs)}`}
+            kinds={corrections.kinds}
+            t0OffsetMs={corrections.t0OffsetMs}
+            origin="review"
+            onSave={corrections.onSave}
+          />
+          <MarkHistory mark={mark} kindLabel={corrections.kindLabel} t0OffsetMs={corrections.t0OffsetMs} timeZone={timeZone} />
+        </>
       ) : null}
     </div>
   );

@@ -1,7 +1,8 @@
 import { memo, useCallback, useDeferredValue, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { OpenedSession } from '../../../core/contract';
 import { buildSessionExport, describeVitals, segmentResolver } from '../../../core/exports';
-import { foldSession, type FoldedMark } from '../../../core/fold';
+import { SessionFold, type FoldedMark } from '../../../core/fold';
+import { restoreMark, signedBy } from '../../../core/mark-corrections';
 import { formatClock, formatPosition } from '../../../core/format';
 import type { MarkKindDefinition } from '../../../core/mark-kinds';
 import { buildPlan } from '../../../core/plan';
@@ -16,8 +17,9 @@ import { ExportPanel } from './ExportPanel';
 import { IntegrationNoteField, type UnsavedNote } from './IntegrationNoteField';
 import { IntensitySelect } from './IntensitySelect';
 import { localTimeZone } from './export-formats';
+import { AddFromMemory, MarkHistory, type BuildCorrection } from './MarkCorrections';
 import { MarkDetails, type MarkEdit } from './MarkDetails';
-import { replaySourceFor, replayStartMs } from './replay-source';
+import { replayFromMs, replaySourceFor } from './replay-source';
 import { SessionSummary } from './SessionSummary';
 import { SessionTimeline } from './SessionTimeline';
 import { buildTimeline, isReplayable, type TimelineItem } from './timeline-model';
@@ -114,7 +116,8 @@ function SessionMarks({
   readonly audio: ReviewAudio;
   readonly onChanged: () => void;
 }) {
-  const folded = useMemo(() => foldSession(session.events), [session.events]);
+  const fold = useMemo(() => SessionFold.of(session.events), [session.events]);
+  const folded = useMemo(() => fold.snapshot(), [fold]);
   const plan = useMemo(() => (playlist === undefined ? undefined : buildPlan(playlist)), [playlist]);
   const exportModel = useMemo(() => buildSessionExport(session, playlist, kinds), [session, playlist, kinds]);
   const timeline = useMemo(() => buildTimeline(exportModel), [exportModel]);
@@ -123,6 +126,10 @@ function SessionMarks({
   const activeItem = activeKey === undefined ? undefined : timeline.itemByKey.get(activeKey);
   const [player, replay] = useReviewPlayer(audio.output);
   const [error, setError] = useState<string | undefined>();
+  // What the last correction did: said here, as a deleted mark leaves the details it was corrected in.
+  const [correctionNotice, setCorrectionNotice] = useState<string | undefined>();
+  // Who signs the corrections made on this screen; Attune has no accounts, so initials as typed.
+  const [initials, setInitials] = useState('');
   // A long table costs more to build than the whole timeline: it grows on request.
   const [rowLimit, setRowLimit] = useState(tablePageSize);
   // The table is built after the timeline has been drawn, so the timeline comes first.
@@ -143,7 +150,7 @@ function SessionMarks({
   const replayUnavailable = useCallback(
     (item: TimelineItem): string | undefined => {
       if (liveRunning) return 'Replay is off while a session is running.';
-      if (!isReplayable(item)) return 'Nothing known was playing at this mark.';
+      if (!isReplayable(item)) return 'Nothing known was playing at this moment.';
       if (replaySourceFor(playlist, item.row.segment?.id ?? '', targetLufs, mediaUrl) === undefined) return 'The playlist no longer has this segment.';
       return undefined;
     },
@@ -157,7 +164,7 @@ function SessionMarks({
       const source = replaySourceFor(playlist, segment.id, targetLufs, mediaUrl);
       if (source === undefined) return;
       setActiveKey(item.key);
-      void player.play({ id: item.key, label: segment.name, source, fromMs: replayStartMs(item.row.positionMs) });
+      void player.play({ id: item.key, label: segment.name, source, fromMs: replayFromMs(item.row) });
     },
     [player, playlist, targetLufs, replayUnavailable],
   );
@@ -179,6 +186,25 @@ function SessionMarks({
     },
     [sessionId, lastSessionMs, onChanged],
   );
+
+  const saveCorrection = useCallback(
+    async (build: BuildCorrection, done: string): Promise<string | undefined> => {
+      const built = build(fold, lastSessionMs);
+      if (!built.ok) return built.error;
+      const result = await call('journal:append', { sessionId, events: [{ id: crypto.randomUUID(), sessionMs: lastSessionMs, ...signedBy(built.draft, initials) }] });
+      if (!result.ok) return `Not saved: ${result.error.message}`;
+      setCorrectionNotice(done);
+      onChanged();
+      return undefined;
+    },
+    [fold, sessionId, lastSessionMs, onChanged, initials],
+  );
+  const kindLabelOf = useCallback((id: string) => kinds.find((kind) => kind.id === id)?.label ?? id, [kinds]);
+  const restore = async (mark: FoldedMark) => {
+    const label = `${kindLabelOf(mark.markKind)} at ${formatClock(mark.sessionMs + offset)}`;
+    const failed = await saveCorrection((current) => restoreMark(current, mark.id, 'review'), `${label} restored.`);
+    if (failed !== undefined) setError(failed);
+  };
 
   // Integration notes whose save failed, by mark id (or sessionNoteKey): the text outlives the field.
   const [unsavedNotes, setUnsavedNotes] = useState<ReadonlyMap<string, UnsavedNote>>(new Map());
@@ -302,7 +328,19 @@ function SessionMarks({
           onEdit={(markId, changes) => void saveEdit(markId, changes)}
           onSaveIntegrationNote={saveIntegrationNote}
           unsavedIntegrationNotes={unsavedNotes}
+          mark={activeItem?.row.source === 'mark' ? fold.mark(activeItem.key) : undefined}
+          corrections={{ kinds, kindLabel: kindLabelOf, t0OffsetMs: offset, onSave: saveCorrection }}
         />
+        <div className="correction-bar">
+          <label>
+            <span className="label">Corrections signed by</span>
+            <input aria-label="Initials to sign corrections with" placeholder="initials (optional)" value={initials} maxLength={40} size={14} onChange={(event) => setInitials(event.target.value)} />
+          </label>
+          <p className="muted correction-notice" role="status" data-testid="correction-notice">
+            {correctionNotice}
+          </p>
+        </div>
+        <AddFromMemory kinds={kinds} origin="review" suggestedSinceDoseMs={activeItem?.startMs} onSave={saveCorrection} />
       </section>
       <ExportPanel model={exportModel} sessionId={session.meta.id} timeZone={timeZone} />
       <section className="panel marks-panel" aria-labelledby="marks-heading">
@@ -348,6 +386,31 @@ function SessionMarks({
           </tbody>
         </table>
         {folded.marks.length === 0 ? <p className="muted">No marks in this session.</p> : null}
+        {folded.deletedMarks.length > 0 ? (
+          <details className="deleted-marks" data-testid="deleted-marks">
+            <summary>
+              Deleted marks ({folded.deletedMarks.length}): kept in the journal, not counted
+            </summary>
+            <ul>
+              {folded.deletedMarks.map((mark) => (
+                <li key={mark.id} data-mark-kind={mark.markKind}>
+                  <strong>
+                    {kindLabelOf(mark.markKind)} at {formatClock(mark.sessionMs + offset)}
+                  </strong>{' '}
+                  <button
+                    type="button"
+                    className="small"
+                    onClick={() => void restore(mark)}
+                    aria-label={`Restore ${kindLabelOf(mark.markKind)} at ${formatClock(mark.sessionMs + offset)}`}
+                  >
+                    Restore
+                  </button>
+                  <MarkHistory mark={mark} kindLabel={kindLabelOf} t0OffsetMs={offset} timeZone={timeZone} />
+                </li>
+              ))}
+            </ul>
+          </details>
+        ) : null}
         {folded.marks.length > rowLimit ? (
           <p>
             <span className="muted">
@@ -403,7 +466,11 @@ const MarkRow = memo(function MarkRow({
         {mark.span?.end !== undefined ? `–${formatClock(mark.span.end.sessionMs + offsetMs)}` : mark.span !== undefined ? '– open' : ''}
         {mark.span?.end?.autoClosed === true ? <span className="muted"> (closed at end)</span> : null}
       </td>
-      <td style={{ color: kindColour }}>{kindLabel}</td>
+      <td style={{ color: kindColour }}>
+        {kindLabel}
+        {mark.fromMemory !== undefined ? <div className="muted">from memory</div> : null}
+        {mark.originalSessionMs !== undefined ? <div className="muted">moved</div> : null}
+      </td>
       <td>{phaseTitle}</td>
       <td>{segmentName}</td>
       <td>{formatPosition(mark.positionMs)}</td>

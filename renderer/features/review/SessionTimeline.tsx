@@ -663,18 +663,24 @@ function ItemShape({
   if (item.lane === 'actions') {
     return <rect className="tl-item tl-tick" data-kind={item.kind} data-key={item.key} data-count={count} x={x(item.startMs) - 1} y={middle - 6} width={2} height={12} fill={item.color} />;
   }
+  // A mark written afterwards from memory is drawn hollow: its time is remembered, not pressed.
+  const remembered = item.row.fromMemory;
   return (
     <rect
       className="tl-item tl-pin"
       data-kind={item.kind}
       data-key={item.key}
       data-count={count}
+      data-from-memory={remembered ? 'true' : undefined}
       x={x(item.startMs) - 2}
       y={row.y + 3}
       width={4}
       height={row.height - 6}
       rx={2}
       fill={item.color}
+      fillOpacity={remembered ? 0.2 : undefined}
+      stroke={remembered ? item.color : undefined}
+      strokeWidth={remembered ? 1.5 : undefined}
     />
   );
 }

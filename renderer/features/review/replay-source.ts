@@ -36,3 +36,10 @@ export function replaySourceFor(
 
 /** Where a replay starts: a little before the mark's position, never before the segment. */
 export const replayStartMs = (positionMs: Milliseconds, leadInMs: Milliseconds = replayLeadInMs): Milliseconds => Math.max(0, positionMs - leadInMs);
+
+/**
+ * Where an item's replay starts: a mark's with the lead-in (what led up to it), an event's
+ * (a pause, a skip, a phase change) at the moment itself, as it is the start of what followed.
+ */
+export const replayFromMs = (row: { readonly source: 'mark' | 'event'; readonly positionMs: Milliseconds | null }): Milliseconds =>
+  row.source === 'mark' ? replayStartMs(row.positionMs ?? 0) : Math.max(0, row.positionMs ?? 0);

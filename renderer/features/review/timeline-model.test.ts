@@ -102,8 +102,11 @@ describe('describeItem', () => {
     expect(describeItem(vitals!, 'UTC').map((line) => line.label)).not.toContain('Integration note');
   });
 
-  it('lets only marks with a known segment be replayed', () => {
-    expect(timeline.items.filter((item) => item.lane === 'actions').some(isReplayable)).toBe(false);
+  it('lets marks and events with a known segment be replayed, and nothing without one', () => {
+    expect(timeline.items.filter((item) => item.lane === 'actions').some(isReplayable)).toBe(true);
     expect(timeline.items.some((item) => item.row.source === 'mark' && isReplayable(item))).toBe(true);
+    const unknown = timeline.items.find((item) => item.row.source === 'mark');
+    expect(isReplayable({ ...unknown!, row: { ...unknown!.row, segment: { ...unknown!.row.segment!, type: 'unknown' } } })).toBe(false);
+    expect(isReplayable({ ...unknown!, row: { ...unknown!.row, positionMs: null } })).toBe(false);
   });
 });

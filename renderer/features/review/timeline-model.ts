@@ -191,13 +191,16 @@ export function describeItem(item: TimelineItem, timeZone?: string): DetailLine[
   if (row.vitalsText !== '') lines.push({ label: 'Vitals', value: row.vitalsText });
   if (row.note !== null) lines.push({ label: row.source === 'mark' ? 'Note' : 'What happened', value: row.note });
   if (row.integrationNote !== null) lines.push({ label: 'Integration note', value: row.integrationNote });
-  lines.push({ label: 'Clock time', value: formatWallTime(row.wallTime, timeZone) });
+  if (row.fromMemory) lines.push({ label: 'From memory', value: `written ${row.writtenAt === null ? '' : formatWallTime(row.writtenAt, timeZone)}` });
+  if (row.movedFromMs !== null) lines.push({ label: 'Moved from', value: formatSessionTime(row.movedFromMs) });
+  if (row.originalKindLabel !== null) lines.push({ label: 'Kind at first', value: row.originalKindLabel });
+  if (!row.fromMemory) lines.push({ label: 'Clock time', value: formatWallTime(row.wallTime, timeZone) });
   return lines;
 }
 
-/** Only marks taken while something known was playing can be replayed. */
+/** Any item with something known playing at it can be replayed: a mark, or a facilitator or playback event. */
 export function isReplayable(item: TimelineItem): boolean {
-  return item.row.source === 'mark' && item.row.segment !== null && item.row.segment.type !== 'unknown' && item.row.positionMs !== null;
+  return item.row.segment !== null && item.row.segment.type !== 'unknown' && item.row.positionMs !== null;
 }
 
 /** The row layout of the drawing, top to bottom; heights in pixels. */
