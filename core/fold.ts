@@ -56,6 +56,8 @@ export interface FoldedSession {
   readonly planActions: readonly PlanAction[];
   /** True between a quiet start and its end. */
   readonly quiet: boolean;
+  /** The plan ran out and this closing sound took over (until the session ends). */
+  readonly closing: ClosingSound | undefined;
   readonly volume: number | undefined;
   readonly problems: readonly Extract<JournalEvent, { kind: 'playback-problem' }>[];
   /** Reminders dismissed or logged, by `${reminder}@${dueSessionMs}`. */
@@ -68,6 +70,8 @@ export interface FoldedSession {
   /** The session's own integration note. */
   readonly integrationNote: string | undefined;
 }
+
+export type ClosingSound = Extract<JournalEvent, { kind: 'closing-started' }>['payload']['sound'];
 
 type MutableMark = { -readonly [Key in keyof FoldedMark]: FoldedMark[Key] };
 
@@ -131,6 +135,7 @@ export class SessionFold {
   private checkpoint: PlaybackCheckpoint | undefined;
   private orphans = 0;
   private isQuiet = false;
+  private closingSound: ClosingSound | undefined;
   private lastVolume: number | undefined;
   private confirmed: FoldedSession['preflightConfirmed'] = [];
   private sessionNote: string | undefined;
@@ -163,6 +168,10 @@ export class SessionFold {
 
   get playback(): PlaybackCheckpoint | undefined {
     return this.checkpoint;
+  }
+
+  get closing(): ClosingSound | undefined {
+    return this.closingSound;
   }
 
   get planActions(): readonly PlanAction[] {
@@ -333,6 +342,11 @@ export class SessionFold {
       case 'session-resumed':
         this.checkpoint = { programMs: event.payload.programMs, sessionMs: event.sessionMs, playing: event.payload.playing };
         break;
+      case 'closing-started':
+        this.closingSound = event.payload.sound;
+        // The music clock stops at the end of the plan: a resume comes back to the closing sound.
+        this.checkpoint = { programMs: event.payload.programMs, sessionMs: event.sessionMs, playing: false };
+        break;
       case 'session-ended':
         this.endedAt = { sessionMs: event.sessionMs, reason: event.payload.reason };
         if (this.checkpoint !== undefined) this.checkpoint = { ...this.checkpoint, playing: false };
@@ -387,6 +401,7 @@ export class SessionFold {
       orphanEdits: this.orphans,
       planActions: [...this.actions],
       quiet: this.isQuiet,
+      closing: this.closingSound,
       volume: this.lastVolume,
       problems: [...this.problemList],
       closedReminders: new Set(this.closed),
