@@ -351,7 +351,7 @@ function RunningSession({ session, onLeave }: { readonly session: LiveSession; r
       return;
     }
     try {
-      await session.end('facilitator');
+      await session.end();
     } catch (error) {
       setEndError(error instanceof Error ? error.message : String(error));
     }
@@ -403,11 +403,17 @@ function RunningSession({ session, onLeave }: { readonly session: LiveSession; r
         </div>
         <div className="live-now">
           <div className="label">
-            {position?.phase.title ?? 'Not started'}
+            {state.closing !== undefined ? 'Music ended' : (position?.phase.title ?? 'Not started')}
             {status === 'quiet' ? ' · quiet' : status === 'paused' ? ' · paused' : ''}
           </div>
           <div className="now-playing" data-testid="now-playing">
-            {position === null ? '—' : segmentTitle(position.entry.segment)}
+            {state.closing !== undefined
+              ? state.closing === 'none'
+                ? 'Silence'
+                : `Closing soundscape (${state.closing})`
+              : position === null
+                ? '—'
+                : segmentTitle(position.entry.segment)}
           </div>
           {position !== null ? <SegmentRemaining session={session} /> : null}
         </div>
@@ -419,6 +425,12 @@ function RunningSession({ session, onLeave }: { readonly session: LiveSession; r
         </div>
       </header>
 
+      {state.closing !== undefined ? (
+        <p className="notice closing-notice" role="status" data-testid="closing-notice">
+          {state.closing === 'none' ? 'The music has ended — silence now' : 'The music has ended — closing soundscape playing'}; marks, vitals and notes
+          continue. End the session when you are done.
+        </p>
+      ) : null}
       <Reminders session={session} reminders={state.reminders} t0OffsetMs={t0OffsetMs} />
       <PhaseBar session={session} />
       <PhaseControls session={session} status={status} />
@@ -444,7 +456,7 @@ function RunningSession({ session, onLeave }: { readonly session: LiveSession; r
       </p>
 
       <div className="transport">
-        <button type="button" className="primary" disabled={status === 'starting'} onClick={() => session.togglePlayback()}>
+        <button type="button" className="primary" disabled={status === 'starting' || status === 'ended'} onClick={() => session.togglePlayback()}>
           {playing ? 'Pause' : status === 'quiet' ? 'Resume' : 'Play'} <kbd>Space</kbd>
         </button>
         <button type="button" aria-pressed={status === 'quiet'} disabled={status !== 'playing' && status !== 'quiet'} onClick={() => session.toggleQuiet()}>

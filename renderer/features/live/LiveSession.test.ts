@@ -78,6 +78,27 @@ class FakePlayer extends TypedEmitter<SessionPlayerEvents> implements LivePlayer
     this.plan = plan;
   }
 
+  /** The closing beds asked for, in order; undefined for silence. */
+  readonly closingBeds: (string | undefined)[] = [];
+  closingStopped = false;
+
+  /** The plan runs out, as the engine reports it. */
+  runOut(): void {
+    this.programMs = this.plan.totalMs;
+    this.status = 'ended';
+    this.emit('ended', { programMs: this.plan.totalMs });
+  }
+
+  playClosing(bed: { readonly preset: string } | undefined): Promise<void> {
+    this.status = 'ended';
+    this.closingBeds.push(bed?.preset);
+    return Promise.resolve();
+  }
+
+  stopClosing(): void {
+    this.closingStopped = true;
+  }
+
   deckCount(): number {
     return 0;
   }
@@ -341,5 +362,57 @@ describe('LiveSession details added while the screen has not caught up', () => {
     live.session.setVital(id, 'systolic', undefined);
     expect(live.session.foldedSession().marks.find((mark) => mark.id === id)?.vitals).toEqual({ heartRate: 92 });
     live.session.dispose();
+  });
+});
+
+describe('LiveSession after the music', () => {
+  it('keeps the session open when the plan runs out: the closing sound plays, marks and vitals go on, End session ends it', async () => {
+    const live = start({ settings: { closingSound: 'earth' } });
+    await live.session.play();
+    live.monotonicMs = 40 * 60_000;
+    live.player().runOut();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(live.session.getState()).toMatchObject({ ended: false, closing: 'earth' });
+    expect(live.player().closingBeds).toEqual(['earth']);
+    expect(live.host.saved.at(-1)).toMatchObject({ kind: 'closing-started', payload: { sound: 'earth', programMs: live.session.plan.totalMs } });
+
+    live.monotonicMs = 55 * 60_000;
+    const id = live.session.mark('resonance') as string;
+    live.session.editMark(id, { note: 'sang along' });
+    // Play, pause and plan keys do nothing to music that has ended, and journal nothing.
+    await live.session.play();
+    expect(live.session.skipSegment()).toBe(false);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(live.host.kinds().filter((kind) => kind !== 'reminder').slice(-3)).toEqual(['closing-started', 'mark:resonance', 'mark-edited']);
+    expect(live.session.foldedSession().marks.at(-1)).toMatchObject({
+      sessionMs: 55 * 60_000,
+      phaseId: 'peak',
+      segmentId: live.session.plan.entries.at(-1)?.segment.id,
+      note: 'sang along',
+    });
+
+    await live.session.end();
+    expect(live.session.getState()).toMatchObject({ ended: true, closing: undefined });
+    expect(live.player().closingStopped).toBe(true);
+    live.session.dispose();
+  });
+
+  it('comes back to the closing sound after a crash, without starting the music again or journaling the closing twice', async () => {
+    const first = start({ settings: { closingSound: 'breath' } });
+    await first.session.play();
+    first.player().runOut();
+    await vi.advanceTimersByTimeAsync(0);
+    const events = first.host.saved.map((input, seq) => journalEventSchema.parse({ ...input, seq, wallTime: '2026-12-02T10:40:00.000Z' }));
+    first.session.dispose();
+
+    const folded = first.session.foldedSession();
+    expect(folded.playback?.playing).toBe(false);
+    const resumed = start({ resume: { events, sessionMs: 50 * 60_000, programMs: folded.playback?.programMs ?? 0, playing: false } });
+    expect(resumed.player().closingBeds).toEqual(['breath']);
+    expect(resumed.session.getState().closing).toBe('breath');
+    await resumed.session.play();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(resumed.host.kinds()).toEqual(['session-resumed']);
+    resumed.session.dispose();
   });
 });
