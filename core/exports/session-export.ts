@@ -1,9 +1,10 @@
 import type { OpenedSession } from '../contract';
-import { buildElasticPlan } from '../elastic-plan';
+import { buildElasticPlan, ElasticPlanner } from '../elastic-plan';
 import type { JournalEvent, PlanAction, Vitals } from '../events';
 import { foldSession, type FoldedMark } from '../fold';
+import { musicPlaceAt } from '../music-place';
 import type { MarkKindDefinition } from '../mark-kinds';
-import { bridgeSegmentFor } from '../plan';
+import { bridgeSegmentFor, type SessionPlan } from '../plan';
 import { phaseSegments, type PhaseKind, type Playlist, type Segment } from '../playlist';
 import type { Milliseconds } from '../units';
 import { ProgramClock } from './program-clock';
@@ -234,6 +235,32 @@ function at<T extends Timed>(items: readonly T[], ms: Milliseconds): T | undefin
   return found;
 }
 
+/**
+ * The plan as the live screen had it at each event, walked in journal order: an event is
+ * placed on the plan bent by the actions before it (a plan change, on the plan it changed),
+ * so an event shows the segment and position the facilitators saw.
+ */
+class PlanAsItStood {
+  private readonly planner: ElasticPlanner | undefined;
+  private current: SessionPlan | undefined;
+
+  constructor(playlist: Playlist | undefined) {
+    this.planner = playlist === undefined ? undefined : new ElasticPlanner(playlist);
+  }
+
+  apply(action: PlanAction): void {
+    if (this.planner === undefined) return;
+    this.planner.apply(action);
+    this.current = undefined;
+  }
+
+  placeAt(programMs: Milliseconds, segmentId: string | undefined) {
+    if (this.planner === undefined) return undefined;
+    this.current ??= this.planner.plan();
+    return musicPlaceAt(this.current, programMs, segmentId);
+  }
+}
+
 export function buildSessionExport(opened: OpenedSession, playlist: Playlist | undefined, kinds: readonly MarkKindDefinition[]): SessionExport {
   const { meta, events } = opened;
   const ordered = [...events].sort((a, b) => a.seq - b.seq);
@@ -335,6 +362,7 @@ export function buildSessionExport(opened: OpenedSession, playlist: Playlist | u
     };
   };
 
+  const planAsItStood = new PlanAsItStood(playlist);
   const eventRow = (
     event: JournalEvent,
     kind: EventKind,
@@ -342,12 +370,15 @@ export function buildSessionExport(opened: OpenedSession, playlist: Playlist | u
     place: { readonly segmentId?: string; readonly programMs?: Milliseconds } = {},
   ): ExportRow => {
     const sessionMs = event.sessionMs + offset;
-    const segmentId = place.segmentId ?? at(segments, sessionMs)?.id;
+    const programMs = place.programMs ?? clock.programAt(event.sessionMs);
+    // The plan knows where each segment started; a segment start in the journal may be a resume's, mid-segment.
+    const inPlan = segments.length === 0 ? undefined : planAsItStood.placeAt(programMs, place.segmentId);
+    const segmentId = inPlan?.segmentId ?? place.segmentId ?? at(segments, sessionMs)?.id;
     const index = segmentId === undefined ? -1 : segments.findLastIndex((segment) => segment.id === segmentId && segment.startMs <= sessionMs);
     const inSegment = segments[index];
     const segmentStartProgramMs = segmentStarts[index]?.programMs ?? 0;
-    const programMs = place.programMs ?? clock.programAt(event.sessionMs);
-    const phaseId = inSegment?.phaseId ?? at(phaseStartsSinceDose, sessionMs)?.id ?? null;
+    const phaseId = inPlan?.phaseId ?? inSegment?.phaseId ?? at(phaseStartsSinceDose, sessionMs)?.id ?? null;
+    const positionMs = inPlan?.positionMs ?? (inSegment === undefined ? null : Math.max(0, programMs - segmentStartProgramMs));
     return {
       id: event.id,
       source: 'event',
@@ -356,7 +387,7 @@ export function buildSessionExport(opened: OpenedSession, playlist: Playlist | u
       phaseId,
       phaseTitle: phaseId === null ? null : phaseTitle(phaseId),
       segment: segmentId === undefined ? null : resolveSegment(segmentId),
-      positionMs: inSegment === undefined ? null : Math.max(0, programMs - segmentStartProgramMs),
+      positionMs,
       kind,
       kindLabel: eventLabels[kind],
       category: 'session',
@@ -398,6 +429,7 @@ export function buildSessionExport(opened: OpenedSession, playlist: Playlist | u
       case 'plan-changed': {
         const { kind, note } = describeAction(event.payload);
         eventRows.push(eventRow(event, kind, note, { programMs: event.payload.programMs }));
+        planAsItStood.apply(event.payload);
         break;
       }
       case 'playback-problem':

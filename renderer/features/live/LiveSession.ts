@@ -16,7 +16,7 @@ import type { AudioOutput } from '../../audio/AudioOutput';
 import type { PlayerState, SessionPlayer, SessionPlayerOptions } from '../../audio/SessionPlayer';
 import { ClockJumpDetector } from './clock-jump';
 import { JournalSender, type JournalSenderOptions } from './JournalSender';
-import { musicPlaceAt } from './music-place';
+import { musicPlaceAt } from '../../../core/music-place';
 import { planRequest, type PlanKey } from './plan-requests';
 import { ReminderWatch, sameReminders } from './reminder-watch';
 import { journaledVolume, volumeAfterSteps } from './volume-steps';
