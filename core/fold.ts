@@ -445,3 +445,17 @@ export function sessionMsFromJournal(events: readonly JournalEvent[], nowWallMs:
   const elapsed = nowWallMs - Date.parse(latest.wallTime);
   return Math.round(latest.sessionMs + Math.max(0, elapsed));
 }
+
+/**
+ * The one mark count every screen and export shows: current marks, i.e. every mark not
+ * taken back or deleted, protocol events (dose, vitals, …) included as marks of their own
+ * kinds. Marks by kind are `countsByKind`, which sums to this.
+ */
+export function liveMarkCount(folded: Pick<FoldedSession, 'marks'>): number {
+  return folded.marks.length;
+}
+
+/** Marks taken back (undone) or deleted: kept in the journal, shown apart from the count. */
+export function takenBackMarkCount(folded: Pick<FoldedSession, 'deletedMarks'>): number {
+  return folded.deletedMarks.length;
+}

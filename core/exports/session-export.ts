@@ -1,7 +1,7 @@
 import type { OpenedSession } from '../contract';
 import { buildElasticPlan, ElasticPlanner } from '../elastic-plan';
 import type { JournalEvent, PlanAction, Vitals } from '../events';
-import { foldSession, type FoldedMark } from '../fold';
+import { foldSession, takenBackMarkCount, type FoldedMark } from '../fold';
 import { musicPlaceAt } from '../music-place';
 import type { MarkKindDefinition } from '../mark-kinds';
 import { bridgeSegmentFor, type SessionPlan } from '../plan';
@@ -199,6 +199,8 @@ export function segmentResolver(playlist: Playlist | undefined): (segmentId: str
 }
 
 const formatMinutesShort = (ms: Milliseconds) => `${Math.round(ms / 60_000)} min`;
+/** A gap under a minute in seconds ("15 s", never "0 min"), longer ones in minutes. */
+export const formatGap = (ms: Milliseconds) => (ms < 59_500 ? `${Math.round(ms / 1000)} s` : formatMinutesShort(ms));
 
 const eventLabels = {
   'event:play': 'Music playing',
@@ -442,7 +444,7 @@ export function buildSessionExport(opened: OpenedSession, playlist: Playlist | u
         break;
       case 'session-resumed':
         eventRows.push(
-          eventRow(event, 'event:resumed', `after a gap of ${formatMinutesShort(event.payload.gapMs)}`, { programMs: event.payload.programMs }),
+          eventRow(event, 'event:resumed', `after a gap of ${formatGap(event.payload.gapMs)}`, { programMs: event.payload.programMs }),
         );
         break;
       default:
@@ -478,7 +480,7 @@ export function buildSessionExport(opened: OpenedSession, playlist: Playlist | u
     markCounts: kindList
       .filter((kind) => folded.countsByKind[kind.id] !== undefined)
       .map((kind) => ({ kind: kind.id, label: kind.label, count: folded.countsByKind[kind.id] as number })),
-    marksTakenBack: folded.deletedMarks.length,
+    marksTakenBack: takenBackMarkCount(folded),
     playbackProblems: folded.problems.length,
     journalRepairs: opened.repairs,
     preflightConfirmed: folded.preflightConfirmed.map((line) => `${line.label}: ${line.detail}`),

@@ -1,4 +1,4 @@
-import { memo, useCallback, useEffect, useRef, useState, type CSSProperties } from 'react';
+import { memo, useCallback, useEffect, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
 import type { Vitals } from '../../../core/events';
 import { formatClock, formatMinutes, formatPosition } from '../../../core/format';
 import type { MarkKindDefinition } from '../../../core/mark-kinds';
@@ -215,6 +215,14 @@ const MarkButton = memo(function MarkButton({ kind, session, openSince }: { read
   );
 });
 
+/** Escape in a form its mark opened: what was typed is kept; a mark still empty is taken back. */
+function leaveForm(event: KeyboardEvent<HTMLInputElement>, session: LiveSession, mark: LiveMark, openedByMark: boolean): void {
+  if (event.key !== 'Enter' && event.key !== 'Escape') return;
+  event.currentTarget.blur();
+  if (event.key === 'Escape' && openedByMark) session.takeBackIfEmpty(mark.id);
+}
+
+/** The form a vitals mark opens: Escape in it takes the mark back while it is still empty. */
 function VitalsFields({ mark, session }: { readonly mark: LiveMark; readonly session: LiveSession }) {
   const fields: { key: keyof Vitals; label: string; step: number }[] = [
     { key: 'systolic', label: 'Systolic', step: 1 },
@@ -238,9 +246,7 @@ function VitalsFields({ mark, session }: { readonly mark: LiveMark; readonly ses
             step={step}
             defaultValue={mark.vitals?.[key] ?? ''}
             onBlur={(event) => save(key, event.target.value)}
-            onKeyDown={(event) => {
-              if (event.key === 'Enter' || event.key === 'Escape') event.currentTarget.blur();
-            }}
+            onKeyDown={(event) => leaveForm(event, session, mark, true)}
           />
         </label>
       ))}
@@ -252,17 +258,19 @@ const RecentMarkRow = memo(function RecentMarkRow({
   mark,
   session,
   t0OffsetMs,
-  focusNote,
+  openedForm,
 }: {
   readonly mark: LiveMark;
   readonly session: LiveSession;
   readonly t0OffsetMs: number;
-  readonly focusNote: boolean;
+  /** The key that made this mark focused its note field (a note kind). */
+  readonly openedForm: boolean;
 }) {
   const noteRef = useRef<HTMLInputElement>(null);
+  const hasVitals = mark.kind?.fields === 'vitals';
   useEffect(() => {
-    if (focusNote) noteRef.current?.focus();
-  }, [focusNote]);
+    if (openedForm && !hasVitals) noteRef.current?.focus();
+  }, [openedForm, hasVitals]);
   const plan = session.plan;
   const entry = plan.entries.find((candidate) => candidate.segment.id === mark.segmentId);
   const phase = plan.phases.find((candidate) => candidate.id === mark.phaseId);
@@ -296,12 +304,10 @@ const RecentMarkRow = memo(function RecentMarkRow({
         defaultValue={mark.note ?? ''}
         maxLength={5000}
         onBlur={(event) => session.editMark(mark.id, { note: event.target.value.trim() === '' ? null : event.target.value.trim() })}
-        onKeyDown={(event) => {
-          if (event.key === 'Enter' || event.key === 'Escape') event.currentTarget.blur();
-        }}
+        onKeyDown={(event) => leaveForm(event, session, mark, openedForm && !hasVitals)}
       />
       <span className="muted save-state">{mark.saved ? 'saved' : 'saving…'}</span>
-      {mark.kind?.fields === 'vitals' ? <VitalsFields mark={mark} session={session} /> : null}
+      {hasVitals ? <VitalsFields mark={mark} session={session} /> : null}
     </li>
   );
 });
@@ -328,13 +334,14 @@ function RunningSession({ session, onLeave }: { readonly session: LiveSession; r
   const state = useExternalState(session);
   const [confirmEnd, setConfirmEnd] = useState(false);
   const [endError, setEndError] = useState<string | undefined>();
-  const [noteFocus, setNoteFocus] = useState<string | undefined>();
+  /** The mark whose key just opened its form. */
+  const [formOpenedBy, setFormOpenedBy] = useState<string | undefined>();
   const { position, status } = state.player;
   const kinds = session.markKinds().filter((kind) => !kind.hidden);
   const t0OffsetMs = state.t0OffsetMs;
 
   const onMarked = useCallback((markId: string, markKind: string) => {
-    if (markKind === 'note') setNoteFocus(markId);
+    if (markKind === 'note') setFormOpenedBy(markId);
   }, []);
   useLiveKeys(session, { onMarked });
   useMediaSession(session, state.player);
@@ -489,7 +496,7 @@ function RunningSession({ session, onLeave }: { readonly session: LiveSession; r
         </h2>
         <ol className="recent-marks">
           {state.recentMarks.map((mark) => (
-            <RecentMarkRow key={mark.id} mark={mark} session={session} t0OffsetMs={t0OffsetMs} focusNote={noteFocus === mark.id} />
+            <RecentMarkRow key={mark.id} mark={mark} session={session} t0OffsetMs={t0OffsetMs} openedForm={formOpenedBy === mark.id} />
           ))}
         </ol>
       </section>

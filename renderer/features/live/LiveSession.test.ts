@@ -416,3 +416,22 @@ describe('LiveSession after the music', () => {
     resumed.session.dispose();
   });
 });
+
+describe('LiveSession: Escape on the form a mark opened', () => {
+  it('takes an empty vitals mark back as an undo, and leaves one with a value in it', async () => {
+    const live = start();
+    await live.session.play();
+    const empty = live.session.mark('vitals') as string;
+    // Leaving the empty fields on the way to Escape is no edit.
+    live.session.setVital(empty, 'systolic', undefined);
+    expect(live.session.takeBackIfEmpty(empty)).toBe(true);
+    const filled = live.session.mark('vitals') as string;
+    live.session.setVital(filled, 'heartRate', 90);
+    expect(live.session.takeBackIfEmpty(filled)).toBe(false);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(live.host.saved.filter((event) => event.kind === 'mark-deleted').map((event) => event.payload)).toEqual([{ markId: empty, reason: 'undo' }]);
+    expect(live.host.saved.filter((event) => event.kind === 'mark-edited')).toHaveLength(1);
+    expect(live.session.foldedSession().marks.map((mark) => mark.id)).toEqual([filled]);
+    live.session.dispose();
+  });
+});

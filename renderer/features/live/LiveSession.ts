@@ -583,6 +583,8 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
   setVital(markId: string, key: keyof Vitals, value: number | undefined): void {
     const mark = this.fold.mark(markId);
     if (mark === undefined) return;
+    // A field left as it was (e.g. empty, on its way to Escape) is no edit.
+    if (mark.vitals?.[key] === value) return;
     const vitals: Vitals = { ...mark.vitals };
     if (value === undefined) delete vitals[key];
     else vitals[key] = value;
@@ -594,6 +596,19 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
     const target = this.getState().undoable;
     if (target === undefined) return false;
     this.journal({ kind: 'mark-deleted', payload: { markId: target.id, reason: 'undo' } });
+    return true;
+  }
+
+  /**
+   * Escape on the form a mark opened (vitals, a note): a mark left empty is taken back, as
+   * an undo, so no empty Vitals or Note stays in the record. A mark with anything in it stays.
+   */
+  takeBackIfEmpty(markId: string): boolean {
+    const mark = this.fold.mark(markId);
+    if (this.ended || mark === undefined || mark.deleted !== undefined || mark.span !== undefined) return false;
+    const empty = mark.intensity === undefined && mark.note === undefined && (mark.vitals === undefined || Object.keys(mark.vitals).length === 0);
+    if (!empty) return false;
+    this.journal({ kind: 'mark-deleted', payload: { markId, reason: 'undo' } });
     return true;
   }
 
