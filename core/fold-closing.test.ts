@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { journalEventSchema, type JournalEvent } from './events';
+import { buildSessionExport } from './exports/session-export';
 import { foldSession, programMsAt } from './fold';
+import { sessionMetaSchema } from './session';
 
 const startWall = Date.parse('2026-11-21T09:00:00.000Z');
 
@@ -34,5 +36,18 @@ describe('the closing sound after the plan', () => {
     const folded = foldSession(events);
     expect(folded.playback).toEqual({ programMs: 600_000, sessionMs: 600_000, playing: false });
     expect(programMsAt(folded.playback, 3_600_000)).toBe(600_000);
+  });
+});
+
+describe('the end of the music in the record', () => {
+  it('is a row of its own, saying which closing sound took over', () => {
+    const meta = sessionMetaSchema.parse({ id: '20261121-090000-abcdef', playlistId: 'ocean', playlistTitle: 'Ocean', createdAt: '2026-11-21T09:00:00.000Z', status: 'open' });
+    const events = journal([
+      { kind: 'session-started', sessionMs: 0, payload: { playlistId: 'ocean', playlistTitle: 'Ocean' } },
+      { kind: 'segment-started', sessionMs: 0, payload: { phaseId: 'return', segmentId: 'tide', programMs: 0 } },
+      { kind: 'closing-started', sessionMs: 600_000, payload: { sound: 'breath', programMs: 600_000 } },
+    ]);
+    const record = buildSessionExport({ meta, events, repairs: [] }, undefined, []);
+    expect(record.rows.find((row) => row.kind === 'event:music-ended')).toMatchObject({ sessionMs: 600_000, kindLabel: 'Music ended', note: 'Closing soundscape: breath' });
   });
 });

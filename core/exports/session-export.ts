@@ -214,6 +214,7 @@ const eventLabels = {
   'event:skip': 'Segment skipped',
   'event:playback-problem': 'Playback problem',
   'event:resumed': 'Resumed after an interruption',
+  'event:music-ended': 'Music ended',
 } as const;
 type EventKind = keyof typeof eventLabels;
 
@@ -438,6 +439,13 @@ export function buildSessionExport(opened: OpenedSession, playlist: Playlist | u
         eventRows.push(
           eventRow(event, 'event:playback-problem', `${event.payload.reason}: ${withoutFolders(event.payload.detail, event.payload.path)}`, {
             segmentId: event.payload.segmentId,
+            programMs: event.payload.programMs,
+          }),
+        );
+        break;
+      case 'closing-started':
+        eventRows.push(
+          eventRow(event, 'event:music-ended', event.payload.sound === 'none' ? 'Silence until the session ended' : `Closing soundscape: ${event.payload.sound}`, {
             programMs: event.payload.programMs,
           }),
         );
