@@ -91,6 +91,13 @@ class TickingPlayer extends TypedEmitter<SessionPlayerEvents> implements LivePla
 
   stopClosing(): void {}
 
+  /** The watchdog's report: the segment sounding now failed. */
+  fail(): void {
+    const position = this.status === 'ended' ? null : locate(this.plan, this.programMs);
+    if (position === null) return;
+    this.emit('problem', { segmentId: position.entry.segment.id, path: undefined, reason: 'stalled', detail: 'stopped moving', programMs: Math.round(this.programMs) });
+  }
+
   /** One engine tick: music time moves on while playing. */
   elapse(ms: number): void {
     if (this.status !== 'playing') return;
@@ -142,12 +149,22 @@ class Journal {
 
 type Step =
   | { readonly kind: 'elapse'; readonly ms: number }
-  | { readonly kind: 'pause' | 'play' | 'quiet' | 'skip' | 'hold' | 'advance' | 'extend' | 'mark' }
+  | { readonly kind: 'pause' | 'play' | 'quiet' | 'skip' | 'hold' | 'advance' | 'extend' | 'mark' | 'problem' }
   | { readonly kind: 'crash'; readonly gapMs: number };
 
 const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('elapse' as const), ms: fc.integer({ min: 1, max: 6 * minute }) }) },
-  { weight: 6, arbitrary: fc.constantFrom('pause' as const, 'play' as const, 'quiet' as const, 'skip' as const, 'hold' as const, 'advance' as const, 'extend' as const, 'mark' as const).map((kind) => ({ kind })) },
+  { weight: 6, arbitrary: fc.constantFrom(
+        'pause' as const,
+        'play' as const,
+        'quiet' as const,
+        'skip' as const,
+        'hold' as const,
+        'advance' as const,
+        'extend' as const,
+        'mark' as const,
+        'problem' as const,
+      ).map((kind) => ({ kind })) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('crash' as const), gapMs: fc.integer({ min: 0, max: 20 * minute }) }) },
 );
 
@@ -212,6 +229,9 @@ async function runDay(steps: readonly Step[]): Promise<{ shown: Map<string, Show
       case 'mark':
         session.mark('resonance');
         break;
+      case 'problem':
+        current().fail();
+        break;
       case 'crash': {
         await flush();
         session.dispose();
@@ -229,7 +249,8 @@ async function runDay(steps: readonly Step[]): Promise<{ shown: Map<string, Show
     await flush();
     // What the screen showed when the key was pressed (for a resume: once the music is back).
     const place = step.kind === 'crash' ? current().getState().position : before;
-    if (place === null) continue;
+    // Events of the music's own (segment starts, its end) come during elapsed time; the facilitators' come from their keys.
+    if (place === null || step.kind === 'elapse') continue;
     for (const event of journal.saved.slice(newestBefore)) {
       shown.set(event.id, { segmentId: place.entry.segment.id, positionMs: Math.round(place.positionMs) });
     }
