@@ -258,19 +258,18 @@ const RecentMarkRow = memo(function RecentMarkRow({
   mark,
   session,
   t0OffsetMs,
-  openedForm,
+  focusNote,
 }: {
   readonly mark: LiveMark;
   readonly session: LiveSession;
   readonly t0OffsetMs: number;
-  /** The key that made this mark focused its note field (a note kind). */
-  readonly openedForm: boolean;
+  /** The key that made this mark (a note kind) opens its note field. */
+  readonly focusNote: boolean;
 }) {
   const noteRef = useRef<HTMLInputElement>(null);
-  const hasVitals = mark.kind?.fields === 'vitals';
   useEffect(() => {
-    if (openedForm && !hasVitals) noteRef.current?.focus();
-  }, [openedForm, hasVitals]);
+    if (focusNote) noteRef.current?.focus();
+  }, [focusNote]);
   const plan = session.plan;
   const entry = plan.entries.find((candidate) => candidate.segment.id === mark.segmentId);
   const phase = plan.phases.find((candidate) => candidate.id === mark.phaseId);
@@ -304,10 +303,10 @@ const RecentMarkRow = memo(function RecentMarkRow({
         defaultValue={mark.note ?? ''}
         maxLength={5000}
         onBlur={(event) => session.editMark(mark.id, { note: event.target.value.trim() === '' ? null : event.target.value.trim() })}
-        onKeyDown={(event) => leaveForm(event, session, mark, openedForm && !hasVitals)}
+        onKeyDown={(event) => leaveForm(event, session, mark, focusNote)}
       />
       <span className="muted save-state">{mark.saved ? 'saved' : 'saving…'}</span>
-      {hasVitals ? <VitalsFields mark={mark} session={session} /> : null}
+      {mark.kind?.fields === 'vitals' ? <VitalsFields mark={mark} session={session} /> : null}
     </li>
   );
 });
@@ -334,14 +333,13 @@ function RunningSession({ session, onLeave }: { readonly session: LiveSession; r
   const state = useExternalState(session);
   const [confirmEnd, setConfirmEnd] = useState(false);
   const [endError, setEndError] = useState<string | undefined>();
-  /** The mark whose key just opened its form. */
-  const [formOpenedBy, setFormOpenedBy] = useState<string | undefined>();
+  const [noteFocus, setNoteFocus] = useState<string | undefined>();
   const { position, status } = state.player;
   const kinds = session.markKinds().filter((kind) => !kind.hidden);
   const t0OffsetMs = state.t0OffsetMs;
 
   const onMarked = useCallback((markId: string, markKind: string) => {
-    if (markKind === 'note') setFormOpenedBy(markId);
+    if (markKind === 'note') setNoteFocus(markId);
   }, []);
   useLiveKeys(session, { onMarked });
   useMediaSession(session, state.player);
@@ -496,7 +494,7 @@ function RunningSession({ session, onLeave }: { readonly session: LiveSession; r
         </h2>
         <ol className="recent-marks">
           {state.recentMarks.map((mark) => (
-            <RecentMarkRow key={mark.id} mark={mark} session={session} t0OffsetMs={t0OffsetMs} openedForm={formOpenedBy === mark.id} />
+            <RecentMarkRow key={mark.id} mark={mark} session={session} t0OffsetMs={t0OffsetMs} focusNote={noteFocus === mark.id} />
           ))}
         </ol>
       </section>
