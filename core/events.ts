@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { slugId } from './playlist';
+import { slugId, soundscapePresets } from './playlist';
 
 export const markKindSchema = slugId;
 export type MarkKind = z.infer<typeof markKindSchema>;
@@ -174,6 +174,12 @@ const sessionStartedPayload = z.strictObject({ playlistId: slugId, playlistTitle
 const playbackPayload = z.strictObject({ action: z.enum(['play', 'pause']), programMs });
 const segmentStartedPayload = z.strictObject({ phaseId: slugId, segmentId: slugId, programMs });
 const phaseStartedPayload = z.strictObject({ phaseId: slugId, programMs });
+/**
+ * The plan ran out: the music has ended and the closing sound (a soundscape, or silence)
+ * took over. The session goes on until the facilitators end it.
+ */
+const closingStartedPayload = z.strictObject({ sound: z.enum(['none', ...soundscapePresets]), programMs });
+/** 'plan-finished' only in journals written before the session outlived its music. */
 const sessionEndedPayload = z.strictObject({ reason: z.enum(['facilitator', 'plan-finished']) });
 
 /** What the renderer sends: it chooses the id (so a retry cannot duplicate) and the session time. */
@@ -192,6 +198,7 @@ function eventUnion<Shape extends z.ZodRawShape>(base: Shape) {
     z.strictObject({ ...base, kind: z.literal('playback'), payload: playbackPayload }),
     z.strictObject({ ...base, kind: z.literal('segment-started'), payload: segmentStartedPayload }),
     z.strictObject({ ...base, kind: z.literal('phase-started'), payload: phaseStartedPayload }),
+    z.strictObject({ ...base, kind: z.literal('closing-started'), payload: closingStartedPayload }),
     z.strictObject({ ...base, kind: z.literal('session-ended'), payload: sessionEndedPayload }),
     z.strictObject({ ...base, kind: z.literal('mark-edited'), payload: markEditedPayload }),
     z.strictObject({ ...base, kind: z.literal('mark-deleted'), payload: markDeletedPayload }),

@@ -95,6 +95,8 @@ export interface FoldedSession {
   readonly planActions: readonly PlanAction[];
   /** True between a quiet start and its end. */
   readonly quiet: boolean;
+  /** The plan ran out and this closing sound took over (until the session ends). */
+  readonly closing: ClosingSound | undefined;
   readonly volume: number | undefined;
   readonly problems: readonly Extract<JournalEvent, { kind: 'playback-problem' }>[];
   /** Reminders dismissed or logged, by `${reminder}@${dueSessionMs}`. */
@@ -107,6 +109,8 @@ export interface FoldedSession {
   /** The session's own integration note. */
   readonly integrationNote: string | undefined;
 }
+
+export type ClosingSound = Extract<JournalEvent, { kind: 'closing-started' }>['payload']['sound'];
 
 type MutableMark = { -readonly [Key in keyof FoldedMark]: FoldedMark[Key] };
 
@@ -270,6 +274,7 @@ export class SessionFold {
   private readonly segmentStarts: SegmentStart[] = [];
   private orphans = 0;
   private isQuiet = false;
+  private closingSound: ClosingSound | undefined;
   private lastVolume: number | undefined;
   private confirmed: FoldedSession['preflightConfirmed'] = [];
   private sessionNote: string | undefined;
@@ -302,6 +307,10 @@ export class SessionFold {
 
   get playback(): PlaybackCheckpoint | undefined {
     return this.checkpoint;
+  }
+
+  get closing(): ClosingSound | undefined {
+    return this.closingSound;
   }
 
   get planActions(): readonly PlanAction[] {
@@ -512,6 +521,11 @@ export class SessionFold {
       case 'session-resumed':
         this.setCheckpoint({ programMs: event.payload.programMs, sessionMs: event.sessionMs, playing: event.payload.playing });
         break;
+      case 'closing-started':
+        this.closingSound = event.payload.sound;
+        // The music clock stops at the end of the plan: a resume comes back to the closing sound.
+        this.checkpoint = { programMs: event.payload.programMs, sessionMs: event.sessionMs, playing: false };
+        break;
       case 'session-ended':
         this.endedAt = { sessionMs: event.sessionMs, reason: event.payload.reason };
         if (this.checkpoint !== undefined) {
@@ -574,6 +588,7 @@ export class SessionFold {
       orphanEdits: this.orphans,
       planActions: [...this.actions],
       quiet: this.isQuiet,
+      closing: this.closingSound,
       volume: this.lastVolume,
       problems: [...this.problemList],
       closedReminders: new Set(this.closed),
@@ -616,4 +631,18 @@ export function sessionMsFromJournal(events: readonly JournalEvent[], nowWallMs:
   if (latest === undefined) return 0;
   const elapsed = nowWallMs - Date.parse(latest.wallTime);
   return Math.round(latest.sessionMs + Math.max(0, elapsed));
+}
+
+/**
+ * The one mark count every screen and export shows: current marks, i.e. every mark not
+ * taken back or deleted, protocol events (dose, vitals, …) included as marks of their own
+ * kinds. Marks by kind are `countsByKind`, which sums to this.
+ */
+export function liveMarkCount(folded: Pick<FoldedSession, 'marks'>): number {
+  return folded.marks.length;
+}
+
+/** Marks taken back (undone) or deleted: kept in the journal, shown apart from the count. */
+export function takenBackMarkCount(folded: Pick<FoldedSession, 'deletedMarks'>): number {
+  return folded.deletedMarks.length;
 }

@@ -29,3 +29,9 @@ export function formatMinutes(minutes: number): string {
   if (hours === 0) return `${rest} min`;
   return rest === 0 ? `${hours} h` : `${hours} h ${rest} min`;
 }
+
+/** "1 mark", "8 marks", "8 marks · 1 taken back": the words every list and header uses for liveMarkCount. */
+export function formatMarkCount(count: number, takenBack = 0): string {
+  const marks = `${count} mark${count === 1 ? '' : 's'}`;
+  return takenBack > 0 ? `${marks} · ${takenBack} taken back` : marks;
+}

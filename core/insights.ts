@@ -68,7 +68,10 @@ export function digestSession(meta: SessionMeta, events: readonly JournalEvent[]
     lastSessionMs = Math.max(lastSessionMs, event.sessionMs);
   }
   close(clock.programAt(folded.ended?.sessionMs ?? folded.lastSessionMs));
+  // Marks taken under the closing sound, after the music, say nothing about a track.
+  const musicEndedAtMs = ordered.find((event) => event.kind === 'closing-started')?.sessionMs ?? Number.POSITIVE_INFINITY;
   for (const mark of folded.marks) {
+    if (mark.sessionMs >= musicEndedAtMs) continue;
     const marks = segment(mark.segmentId).marks;
     marks[mark.markKind] = (marks[mark.markKind] ?? 0) + 1;
   }

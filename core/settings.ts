@@ -28,6 +28,8 @@ export const settingsSchema = z.strictObject({
   }),
   /** What plays while the music is quiet: silence, or a soft soundscape bed. */
   quietBed: z.enum(['none', ...soundscapePresets]),
+  /** What plays once the plan has run out, until the facilitators end the session: a soft soundscape, or silence. */
+  closingSound: z.enum(['none', ...soundscapePresets]),
   /** Absolute folders music may be played from, besides each playlist's own folder. */
   libraryRoots: z.array(z.string().min(1).max(4096)).max(50),
 });
@@ -44,6 +46,7 @@ export const defaultSettings: Settings = {
     vitals: { enabled: true, everyMinutes: 30 },
   },
   quietBed: 'none',
+  closingSound: 'breath',
   libraryRoots: [],
 };
 

@@ -36,6 +36,9 @@ export class ProgramClock {
         case 'quiet':
           add(event.sessionMs, event.payload.programMs, event.payload.action === 'end');
           break;
+        case 'closing-started':
+          add(event.sessionMs, event.payload.programMs, false);
+          break;
         case 'session-resumed':
           add(event.sessionMs, event.payload.programMs, event.payload.playing);
           break;

@@ -1,9 +1,10 @@
 import type { OpenedSession } from '../contract';
-import { buildElasticPlan } from '../elastic-plan';
+import { buildElasticPlan, ElasticPlanner } from '../elastic-plan';
 import type { JournalEvent, PlanAction, Vitals } from '../events';
-import { foldSession, type FoldedMark } from '../fold';
+import { foldSession, takenBackMarkCount, type FoldedMark } from '../fold';
+import { musicPlaceAt } from '../music-place';
 import type { MarkKindDefinition } from '../mark-kinds';
-import { bridgeSegmentFor } from '../plan';
+import { bridgeSegmentFor, type SessionPlan } from '../plan';
 import { phaseSegments, type PhaseKind, type Playlist, type Segment } from '../playlist';
 import type { Milliseconds } from '../units';
 import { ProgramClock } from './program-clock';
@@ -213,6 +214,8 @@ export function segmentResolver(playlist: Playlist | undefined): (segmentId: str
 }
 
 const formatMinutesShort = (ms: Milliseconds) => `${Math.round(ms / 60_000)} min`;
+/** A gap under a minute in seconds ("15 s", never "0 min"), longer ones in minutes. */
+export const formatGap = (ms: Milliseconds) => (ms < 59_500 ? `${Math.round(ms / 1000)} s` : formatMinutesShort(ms));
 
 const eventLabels = {
   'event:play': 'Music playing',
@@ -226,6 +229,7 @@ const eventLabels = {
   'event:skip': 'Segment skipped',
   'event:playback-problem': 'Playback problem',
   'event:resumed': 'Resumed after an interruption',
+  'event:music-ended': 'Music ended',
 } as const;
 type EventKind = keyof typeof eventLabels;
 
@@ -247,6 +251,32 @@ function at<T extends Timed>(items: readonly T[], ms: Milliseconds): T | undefin
     found = item;
   }
   return found;
+}
+
+/**
+ * The plan as the live screen had it at each event, walked in journal order: an event is
+ * placed on the plan bent by the actions before it (a plan change, on the plan it changed),
+ * so an event shows the segment and position the facilitators saw.
+ */
+class PlanAsItStood {
+  private readonly planner: ElasticPlanner | undefined;
+  private current: SessionPlan | undefined;
+
+  constructor(playlist: Playlist | undefined) {
+    this.planner = playlist === undefined ? undefined : new ElasticPlanner(playlist);
+  }
+
+  apply(action: PlanAction): void {
+    if (this.planner === undefined) return;
+    this.planner.apply(action);
+    this.current = undefined;
+  }
+
+  placeAt(programMs: Milliseconds, segmentId: string | undefined) {
+    if (this.planner === undefined) return undefined;
+    this.current ??= this.planner.plan();
+    return musicPlaceAt(this.current, programMs, segmentId);
+  }
 }
 
 export function buildSessionExport(opened: OpenedSession, playlist: Playlist | undefined, kinds: readonly MarkKindDefinition[]): SessionExport {
@@ -357,6 +387,7 @@ export function buildSessionExport(opened: OpenedSession, playlist: Playlist | u
     };
   };
 
+  const planAsItStood = new PlanAsItStood(playlist);
   const eventRow = (
     event: JournalEvent,
     kind: EventKind,
@@ -364,12 +395,15 @@ export function buildSessionExport(opened: OpenedSession, playlist: Playlist | u
     place: { readonly segmentId?: string; readonly programMs?: Milliseconds } = {},
   ): ExportRow => {
     const sessionMs = event.sessionMs + offset;
-    const segmentId = place.segmentId ?? at(segments, sessionMs)?.id;
+    const programMs = place.programMs ?? clock.programAt(event.sessionMs);
+    // The plan knows where each segment started; a segment start in the journal may be a resume's, mid-segment.
+    const inPlan = segments.length === 0 ? undefined : planAsItStood.placeAt(programMs, place.segmentId);
+    const segmentId = inPlan?.segmentId ?? place.segmentId ?? at(segments, sessionMs)?.id;
     const index = segmentId === undefined ? -1 : segments.findLastIndex((segment) => segment.id === segmentId && segment.startMs <= sessionMs);
     const inSegment = segments[index];
     const segmentStartProgramMs = segmentStarts[index]?.programMs ?? 0;
-    const programMs = place.programMs ?? clock.programAt(event.sessionMs);
-    const phaseId = inSegment?.phaseId ?? at(phaseStartsSinceDose, sessionMs)?.id ?? null;
+    const phaseId = inPlan?.phaseId ?? inSegment?.phaseId ?? at(phaseStartsSinceDose, sessionMs)?.id ?? null;
+    const positionMs = inPlan?.positionMs ?? (inSegment === undefined ? null : Math.max(0, programMs - segmentStartProgramMs));
     return {
       id: event.id,
       source: 'event',
@@ -378,7 +412,7 @@ export function buildSessionExport(opened: OpenedSession, playlist: Playlist | u
       phaseId,
       phaseTitle: phaseId === null ? null : phaseTitle(phaseId),
       segment: segmentId === undefined ? null : resolveSegment(segmentId),
-      positionMs: inSegment === undefined ? null : Math.max(0, programMs - segmentStartProgramMs),
+      positionMs,
       kind,
       kindLabel: eventLabels[kind],
       category: 'session',
@@ -427,6 +461,7 @@ export function buildSessionExport(opened: OpenedSession, playlist: Playlist | u
       case 'plan-changed': {
         const { kind, note } = describeAction(event.payload);
         eventRows.push(eventRow(event, kind, note, { programMs: event.payload.programMs }));
+        planAsItStood.apply(event.payload);
         break;
       }
       case 'playback-problem':
@@ -437,9 +472,16 @@ export function buildSessionExport(opened: OpenedSession, playlist: Playlist | u
           }),
         );
         break;
+      case 'closing-started':
+        eventRows.push(
+          eventRow(event, 'event:music-ended', event.payload.sound === 'none' ? 'Silence until the session ended' : `Closing soundscape: ${event.payload.sound}`, {
+            programMs: event.payload.programMs,
+          }),
+        );
+        break;
       case 'session-resumed':
         eventRows.push(
-          eventRow(event, 'event:resumed', `after a gap of ${formatMinutesShort(event.payload.gapMs)}`, { programMs: event.payload.programMs }),
+          eventRow(event, 'event:resumed', `after a gap of ${formatGap(event.payload.gapMs)}`, { programMs: event.payload.programMs }),
         );
         break;
       default:
@@ -475,7 +517,7 @@ export function buildSessionExport(opened: OpenedSession, playlist: Playlist | u
     markCounts: kindList
       .filter((kind) => folded.countsByKind[kind.id] !== undefined)
       .map((kind) => ({ kind: kind.id, label: kind.label, count: folded.countsByKind[kind.id] as number })),
-    marksTakenBack: folded.deletedMarks.length,
+    marksTakenBack: takenBackMarkCount(folded),
     playbackProblems: folded.problems.length,
     journalRepairs: opened.repairs,
     preflightConfirmed: folded.preflightConfirmed.map((line) => `${line.label}: ${line.detail}`),

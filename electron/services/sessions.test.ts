@@ -283,3 +283,19 @@ describe('SessionStore with an unknown or damaged session', () => {
     await expectFailure(newStore().open(meta.id), 'invalid-data');
   });
 });
+
+describe('the listed mark count', () => {
+  it('is the live marks of the fold: an undone mark is not counted, edits and span closes are not marks', async () => {
+    const store = newStore();
+    const meta = await store.start(playlist(), setup(''));
+    const first = mark(1000);
+    const undone = mark(2000);
+    await store.append(meta.id, first);
+    await store.append(meta.id, undone);
+    await store.append(meta.id, mark(3000));
+    await store.append(meta.id, { id: randomUUID(), kind: 'mark-deleted', sessionMs: 2500, payload: { markId: undone.id, reason: 'undo' } });
+    await store.append(meta.id, { id: randomUUID(), kind: 'mark-edited', sessionMs: 4000, payload: { markId: first.id, intensity: 3 } });
+    const [listed] = await store.list();
+    expect(listed?.markCount).toBe(2);
+  });
+});

@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { AppendAck, OpenedSession, SessionSummary } from '../../core/contract';
 import { kindsAllowedAfterEnd, type JournalEventInput } from '../../core/events';
-import { foldSession, programMsAt } from '../../core/fold';
+import { foldSession, liveMarkCount, programMsAt } from '../../core/fold';
 import type { Playlist } from '../../core/playlist';
 import { ContractFailure } from '../../core/result';
 import { newSessionId, sessionMetaSchema, type SessionId, type SessionMeta, type SessionSetup } from '../../core/session';
@@ -286,7 +286,7 @@ export class SessionStore {
                 .events;
           return {
             meta,
-            markCount: events.filter((event) => event.kind === 'mark').length,
+            markCount: liveMarkCount(foldSession(events)),
             lastSessionMs: events.reduce((latest, event) => Math.max(latest, event.sessionMs), 0),
           };
         } catch {

@@ -508,13 +508,17 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
   }
 
   private finish(): void {
+    this.stopAtEnd();
+    this.emit('ended', { programMs: this.plan.totalMs });
+  }
+
+  private stopAtEnd(): void {
     this.programAtAnchorMs = this.plan.totalMs;
     this.status = 'ended';
     for (const deck of [...this.decks.values()]) this.retireDeck(deck);
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
     this.publish();
-    this.emit('ended', { programMs: this.plan.totalMs });
   }
 
   /**
@@ -542,6 +546,24 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     }
     if (this.status === 'playing') this.tick();
     else this.publish();
+  }
+
+  /**
+   * After the plan has run out (or when a session resumes there): the music stays ended and
+   * a soft soundscape bed (or silence, without one) plays until the session ends.
+   */
+  async playClosing(bed: { readonly preset: SoundscapePreset; readonly params: SoundscapeParams } | undefined): Promise<void> {
+    if (this.disposed) return;
+    if (this.status !== 'ended') this.stopAtEnd();
+    if (bed === undefined) return;
+    await this.output.start();
+    if (this.disposed || this.status !== 'ended') return;
+    this.startBed(bed.preset, bed.params);
+  }
+
+  /** Fades the closing bed out: the session has ended. */
+  stopClosing(): void {
+    this.stopBed(this.options.quietFadeSeconds);
   }
 
   /** Live `<audio>` elements and decks, for the memory benchmark. */

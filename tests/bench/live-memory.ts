@@ -68,7 +68,7 @@ export async function benchLiveMemory(browser: Browser): Promise<string[]> {
     await startSessionFromHome(page);
     await page.getByTestId('now-playing').waitFor();
     const programMs = () => page.evaluate(() => window.__attuneDiagnostics?.programMs() ?? 0);
-    // Every session hour, and a quarter of an hour before the plan (and the session) ends.
+    // Every session hour, and a quarter of an hour before the plan ends.
     const sampleAtHours = [...Array.from({ length: hours - 1 }, (_, index) => index + 1), hours - 0.25];
     const samples: [number, number][] = [];
     let presses = 0;

@@ -24,7 +24,7 @@ function clockToMs(text: string): number {
   return ((hours * 60 + minutes) * 60 + seconds) * 1000;
 }
 
-test('the default session runs onset → peak held 10 min past its target → return, as projected', async ({ page }) => {
+test('the default session runs onset → peak held 10 min past its target → return, as projected, then its closing sound', async ({ page }) => {
   test.setTimeout(120_000);
   await page.goto(`${host.url}/?diagnostics&speed=${speed}`);
   await startSessionFromHome(page);
@@ -42,14 +42,18 @@ test('the default session runs onset → peak held 10 min past its target → re
   await expect(page.locator('[data-phase-id="peak"] .phase-bar-delta')).toHaveText(/\+1\d min/);
   await page.keyboard.press('Shift+H');
   await expect(phaseLabel).toHaveText('Return', { timeout: 5000 });
-  await expect(page.getByRole('heading', { name: 'Session ended' })).toBeVisible({ timeout: 40_000 });
+  // The plan runs out; the session goes on with the closing sound until it is ended.
+  await expect(page.getByTestId('closing-notice')).toBeVisible({ timeout: 40_000 });
+  await page.getByRole('button', { name: 'End session' }).click();
+  await page.getByRole('button', { name: 'Press again to end the session' }).click();
+  await expect(page.getByRole('heading', { name: 'Session ended' })).toBeVisible();
 
   const events = (await readFile(path.join(host.dataDir, 'sessions', sessionId, 'events.jsonl'), 'utf8'))
     .trim()
     .split('\n')
     .map((line) => JSON.parse(line) as { kind: string; sessionMs: number; payload: Record<string, unknown> });
   const phaseStart = (id: string) => events.find((event) => event.kind === 'phase-started' && event.payload.phaseId === id)?.sessionMs ?? Number.NaN;
-  const ended = events.find((event) => event.kind === 'session-ended')?.sessionMs ?? Number.NaN;
+  const musicEnded = events.find((event) => event.kind === 'closing-started')?.sessionMs ?? Number.NaN;
   // One engine tick (200 ms) is 2 minutes of session time at this speed.
   const tolerance = 4 * minute;
   const released = events.find((event) => event.kind === 'plan-changed' && event.payload.kind === 'release')?.sessionMs ?? Number.NaN;
@@ -57,6 +61,6 @@ test('the default session runs onset → peak held 10 min past its target → re
   expect(released).toBeGreaterThanOrEqual(280 * minute);
   // The return starts when the hold is released and runs its full 2 h 30.
   expect(Math.abs(phaseStart('return') - released)).toBeLessThan(tolerance);
-  expect(Math.abs(ended - (phaseStart('return') + 150 * minute))).toBeLessThan(tolerance);
+  expect(Math.abs(musicEnded - (phaseStart('return') + 150 * minute))).toBeLessThan(tolerance);
   expect(events.filter((event) => event.kind === 'plan-changed').map((event) => event.payload.kind)).toEqual(['hold', 'release']);
 });

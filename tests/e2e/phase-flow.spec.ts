@@ -44,7 +44,7 @@ test('a broken user playlist is listed with its error and does not hide the othe
   await expect(page.getByRole('radio', { name: /Short arc/ })).toBeEnabled();
 });
 
-test('phases advance on schedule, crossfading without gaps, and the session ends with the plan', async ({ page }) => {
+test('phases advance on schedule, crossfading without gaps, and the closing sound follows the plan until End session', async ({ page }) => {
   test.setTimeout(60_000);
   await page.goto(host.url);
   await page.getByRole('radio', { name: /Short arc/ }).check();
@@ -57,8 +57,8 @@ test('phases advance on schedule, crossfading without gaps, and the session ends
   const levels: number[] = [];
   const deadline = Date.now() + 25_000;
   while (Date.now() < deadline) {
-    if (await page.getByRole('heading', { name: 'Session ended' }).isVisible()) {
-      seenPhases.push('Session ended');
+    if (await page.getByTestId('closing-notice').isVisible()) {
+      seenPhases.push('Music ended');
       break;
     }
     const label = (await phaseLabel.textContent({ timeout: 2000 })) ?? '';
@@ -68,7 +68,11 @@ test('phases advance on schedule, crossfading without gaps, and the session ends
     if (label !== 'Return' && seenPhases.length > 0) levels.push(level);
     await page.waitForTimeout(200);
   }
-  expect(seenPhases.filter((label) => label !== 'Not started')).toEqual(['Onset', 'Peak', 'Return', 'Session ended']);
+  expect(seenPhases.filter((label) => label !== 'Not started')).toEqual(['Onset', 'Peak', 'Return', 'Music ended']);
+  // The session is the facilitators': it ends when they end it, not with the plan.
+  await page.getByRole('button', { name: 'End session' }).click();
+  await page.getByRole('button', { name: 'Press again to end the session' }).click();
+  await expect(page.getByRole('heading', { name: 'Session ended' })).toBeVisible();
   expect(Math.min(...levels.slice(5)), 'no silence through the onset and peak transitions').toBeGreaterThan(-60);
 
   const journal = (await readFile(path.join(host.dataDir, 'sessions', sessionId, 'events.jsonl'), 'utf8'))
@@ -110,7 +114,7 @@ test('skip, hold, release and advance bend the plan as they say, and are journal
   await expect(phaseLabel).toHaveText('Peak', { timeout: 4000 });
   await page.keyboard.press('Shift+N');
   await expect(phaseLabel).toHaveText('Return', { timeout: 4000 });
-  await expect(page.getByRole('heading', { name: 'Session ended' })).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByTestId('closing-notice')).toBeVisible({ timeout: 15_000 });
 
   const events = (await readFile(path.join(host.dataDir, 'sessions', sessionId, 'events.jsonl'), 'utf8'))
     .trim()

@@ -54,7 +54,7 @@ test('files play through crossfades at matched loudness; broken files are covere
 
   const samples: { at: number; level: number; playing: string }[] = [];
   const startedAt = Date.now();
-  while (!(await page.getByRole('heading', { name: 'Session ended' }).isVisible())) {
+  while (!(await page.getByTestId('closing-notice').isVisible())) {
     if (Date.now() - startedAt > 70_000) throw new Error('the short set did not end in time');
     const playing = (await page.getByTestId('now-playing').textContent({ timeout: 1000 }).catch(() => '')) ?? '';
     samples.push({ at: Date.now() - startedAt, level: await levelOf(page), playing });

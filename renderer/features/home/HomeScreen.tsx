@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { formatClock, formatMinutes } from '../../../core/format';
+import { formatClock, formatMarkCount, formatMinutes } from '../../../core/format';
 import type { SessionSetup } from '../../../core/session';
 import type { PreflightLine } from '../../../core/preflight';
 import { hrefFor } from '../../routes';
@@ -89,7 +89,7 @@ export function HomeScreen({ onStart, onResume, outputDeviceId, onShown }: HomeS
               <li key={summary.meta.id} className="open-session">
                 <span>
                   {new Date(summary.meta.createdAt).toLocaleString()} · {summary.meta.playlistTitle} · {summary.meta.clientCode || 'no client code'} ·{' '}
-                  {summary.markCount} marks · last event at {formatClock(summary.lastSessionMs)}
+                  <span data-testid="open-session-mark-count">{formatMarkCount(summary.markCount)}</span> · last event at {formatClock(summary.lastSessionMs)}
                 </span>
                 <span className="row">
                   <button type="button" className="primary" disabled={busy} onClick={() => void run(() => onResume(summary.meta.id))}>

@@ -1,4 +1,4 @@
-import { memo, useCallback, useEffect, useRef, useState, type CSSProperties } from 'react';
+import { memo, useCallback, useEffect, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
 import type { Vitals } from '../../../core/events';
 import { formatClock, formatMinutes, formatPosition } from '../../../core/format';
 import type { MarkKindDefinition } from '../../../core/mark-kinds';
@@ -226,6 +226,14 @@ const MarkButton = memo(function MarkButton({ kind, session, openSince }: { read
   );
 });
 
+/** Escape in a form its mark opened: what was typed is kept; a mark still empty is taken back. */
+function leaveForm(event: KeyboardEvent<HTMLInputElement>, session: LiveSession, mark: LiveMark, openedByMark: boolean): void {
+  if (event.key !== 'Enter' && event.key !== 'Escape') return;
+  event.currentTarget.blur();
+  if (event.key === 'Escape' && openedByMark) session.takeBackIfEmpty(mark.id);
+}
+
+/** The form a vitals mark opens: Escape in it takes the mark back while it is still empty. */
 function VitalsFields({ mark, session }: { readonly mark: LiveMark; readonly session: LiveSession }) {
   const fields: { key: keyof Vitals; label: string; step: number }[] = [
     { key: 'systolic', label: 'Systolic', step: 1 },
@@ -249,9 +257,7 @@ function VitalsFields({ mark, session }: { readonly mark: LiveMark; readonly ses
             step={step}
             defaultValue={mark.vitals?.[key] ?? ''}
             onBlur={(event) => save(key, event.target.value)}
-            onKeyDown={(event) => {
-              if (event.key === 'Enter' || event.key === 'Escape') event.currentTarget.blur();
-            }}
+            onKeyDown={(event) => leaveForm(event, session, mark, true)}
           />
         </label>
       ))}
@@ -268,6 +274,7 @@ const RecentMarkRow = memo(function RecentMarkRow({
   readonly mark: LiveMark;
   readonly session: LiveSession;
   readonly t0OffsetMs: number;
+  /** The key that made this mark (a note kind) opens its note field. */
   readonly focusNote: boolean;
 }) {
   const noteRef = useRef<HTMLInputElement>(null);
@@ -307,9 +314,7 @@ const RecentMarkRow = memo(function RecentMarkRow({
         defaultValue={mark.note ?? ''}
         maxLength={5000}
         onBlur={(event) => session.editMark(mark.id, { note: event.target.value.trim() === '' ? null : event.target.value.trim() })}
-        onKeyDown={(event) => {
-          if (event.key === 'Enter' || event.key === 'Escape') event.currentTarget.blur();
-        }}
+        onKeyDown={(event) => leaveForm(event, session, mark, focusNote)}
       />
       <span className="muted save-state">{mark.saved ? 'saved' : 'saving…'}</span>
       {mark.kind?.fields === 'vitals' ? <VitalsFields mark={mark} session={session} /> : null}
@@ -362,7 +367,7 @@ function RunningSession({ session, onLeave }: { readonly session: LiveSession; r
       return;
     }
     try {
-      await session.end('facilitator');
+      await session.end();
     } catch (error) {
       setEndError(error instanceof Error ? error.message : String(error));
     }
@@ -414,11 +419,17 @@ function RunningSession({ session, onLeave }: { readonly session: LiveSession; r
         </div>
         <div className="live-now">
           <div className="label">
-            {position?.phase.title ?? 'Not started'}
+            {state.closing !== undefined ? 'Music ended' : (position?.phase.title ?? 'Not started')}
             {status === 'quiet' ? ' · quiet' : status === 'paused' ? ' · paused' : ''}
           </div>
           <div className="now-playing" data-testid="now-playing">
-            {position === null ? '—' : segmentTitle(position.entry.segment)}
+            {state.closing !== undefined
+              ? state.closing === 'none'
+                ? 'Silence'
+                : `Closing soundscape (${state.closing})`
+              : position === null
+                ? '—'
+                : segmentTitle(position.entry.segment)}
           </div>
           {position !== null ? <SegmentRemaining session={session} /> : null}
         </div>
@@ -430,6 +441,12 @@ function RunningSession({ session, onLeave }: { readonly session: LiveSession; r
         </div>
       </header>
 
+      {state.closing !== undefined ? (
+        <p className="notice closing-notice" role="status" data-testid="closing-notice">
+          {state.closing === 'none' ? 'The music has ended — silence now' : 'The music has ended — closing soundscape playing'}; marks, vitals and notes
+          continue. End the session when you are done.
+        </p>
+      ) : null}
       <Reminders session={session} reminders={state.reminders} t0OffsetMs={t0OffsetMs} />
       <PhaseBar session={session} />
       <PhaseControls session={session} status={status} />
@@ -455,7 +472,7 @@ function RunningSession({ session, onLeave }: { readonly session: LiveSession; r
       </p>
 
       <div className="transport">
-        <button type="button" className="primary" disabled={status === 'starting'} onClick={() => session.togglePlayback()}>
+        <button type="button" className="primary" disabled={status === 'starting' || status === 'ended'} onClick={() => session.togglePlayback()}>
           {playing ? 'Pause' : status === 'quiet' ? 'Resume' : 'Play'} <kbd>Space</kbd>
         </button>
         <button type="button" aria-pressed={status === 'quiet'} disabled={status !== 'playing' && status !== 'quiet'} onClick={() => session.toggleQuiet()}>

@@ -79,6 +79,27 @@ class FakePlayer extends TypedEmitter<SessionPlayerEvents> implements LivePlayer
     this.plan = plan;
   }
 
+  /** The closing beds asked for, in order; undefined for silence. */
+  readonly closingBeds: (string | undefined)[] = [];
+  closingStopped = false;
+
+  /** The plan runs out, as the engine reports it. */
+  runOut(): void {
+    this.programMs = this.plan.totalMs;
+    this.status = 'ended';
+    this.emit('ended', { programMs: this.plan.totalMs });
+  }
+
+  playClosing(bed: { readonly preset: string } | undefined): Promise<void> {
+    this.status = 'ended';
+    this.closingBeds.push(bed?.preset);
+    return Promise.resolve();
+  }
+
+  stopClosing(): void {
+    this.closingStopped = true;
+  }
+
   deckCount(): number {
     return 0;
   }
@@ -398,6 +419,77 @@ describe('LiveSession corrections', () => {
     expect(folded.marks.map((mark) => [mark.markKind, mark.sessionMs, mark.segmentId, mark.positionMs, mark.fromMemory?.origin])).toEqual([['breakthrough', 30_000, 'tide', 30_000, 'live']]);
     expect(folded.deletedMarks[0]).toMatchObject({ markKind: 'distress', originalKind: 'resonance', deleted: { reason: 'deleted', note: 'Made twice' } });
     expect(live.host.kinds().filter((kind) => kind.startsWith('mark'))).toEqual(['mark:resonance', 'mark-edited', 'mark-from-memory', 'mark-deleted']);
+    live.session.dispose();
+  });
+});
+
+describe('LiveSession after the music', () => {
+  it('keeps the session open when the plan runs out: the closing sound plays, marks and vitals go on, End session ends it', async () => {
+    const live = start({ settings: { closingSound: 'earth' } });
+    await live.session.play();
+    live.monotonicMs = 40 * 60_000;
+    live.player().runOut();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(live.session.getState()).toMatchObject({ ended: false, closing: 'earth' });
+    expect(live.player().closingBeds).toEqual(['earth']);
+    expect(live.host.saved.at(-1)).toMatchObject({ kind: 'closing-started', payload: { sound: 'earth', programMs: live.session.plan.totalMs } });
+
+    live.monotonicMs = 55 * 60_000;
+    const id = live.session.mark('resonance') as string;
+    live.session.editMark(id, { note: 'sang along' });
+    // Play, pause and plan keys do nothing to music that has ended, and journal nothing.
+    await live.session.play();
+    expect(live.session.skipSegment()).toBe(false);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(live.host.kinds().filter((kind) => kind !== 'reminder').slice(-3)).toEqual(['closing-started', 'mark:resonance', 'mark-edited']);
+    expect(live.session.foldedSession().marks.at(-1)).toMatchObject({
+      sessionMs: 55 * 60_000,
+      phaseId: 'peak',
+      segmentId: live.session.plan.entries.at(-1)?.segment.id,
+      note: 'sang along',
+    });
+
+    await live.session.end();
+    expect(live.session.getState()).toMatchObject({ ended: true, closing: undefined });
+    expect(live.player().closingStopped).toBe(true);
+    live.session.dispose();
+  });
+
+  it('comes back to the closing sound after a crash, without starting the music again or journaling the closing twice', async () => {
+    const first = start({ settings: { closingSound: 'breath' } });
+    await first.session.play();
+    first.player().runOut();
+    await vi.advanceTimersByTimeAsync(0);
+    const events = first.host.saved.map((input, seq) => journalEventSchema.parse({ ...input, seq, wallTime: '2026-12-02T10:40:00.000Z' }));
+    first.session.dispose();
+
+    const folded = first.session.foldedSession();
+    expect(folded.playback?.playing).toBe(false);
+    const resumed = start({ resume: { events, sessionMs: 50 * 60_000, programMs: folded.playback?.programMs ?? 0, playing: false } });
+    expect(resumed.player().closingBeds).toEqual(['breath']);
+    expect(resumed.session.getState().closing).toBe('breath');
+    await resumed.session.play();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(resumed.host.kinds()).toEqual(['session-resumed']);
+    resumed.session.dispose();
+  });
+});
+
+describe('LiveSession: Escape on the form a mark opened', () => {
+  it('takes an empty vitals mark back as an undo, and leaves one with a value in it', async () => {
+    const live = start();
+    await live.session.play();
+    const empty = live.session.mark('vitals') as string;
+    // Leaving the empty fields on the way to Escape is no edit.
+    live.session.setVital(empty, 'systolic', undefined);
+    expect(live.session.takeBackIfEmpty(empty)).toBe(true);
+    const filled = live.session.mark('vitals') as string;
+    live.session.setVital(filled, 'heartRate', 90);
+    expect(live.session.takeBackIfEmpty(filled)).toBe(false);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(live.host.saved.filter((event) => event.kind === 'mark-deleted').map((event) => event.payload)).toEqual([{ markId: empty, reason: 'undo' }]);
+    expect(live.host.saved.filter((event) => event.kind === 'mark-edited')).toHaveLength(1);
+    expect(live.session.foldedSession().marks.map((mark) => mark.id)).toEqual([filled]);
     live.session.dispose();
   });
 });

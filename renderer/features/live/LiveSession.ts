@@ -1,6 +1,6 @@
 import type { HostCall } from '../../../core/contract';
 import type { JournalEvent, JournalEventInput, PlanAction, Vitals } from '../../../core/events';
-import { SessionFold, type FoldedMark, type FoldedSession } from '../../../core/fold';
+import { SessionFold, type ClosingSound, type FoldedMark, type FoldedSession } from '../../../core/fold';
 import type { CorrectionResult } from '../../../core/mark-corrections';
 import type { MarkKindDefinition } from '../../../core/mark-kinds';
 import { buildElasticPlan } from '../../../core/elastic-plan';
@@ -17,7 +17,7 @@ import type { AudioOutput } from '../../audio/AudioOutput';
 import type { PlayerState, SessionPlayer, SessionPlayerOptions } from '../../audio/SessionPlayer';
 import { ClockJumpDetector } from './clock-jump';
 import { JournalSender, type JournalSenderOptions } from './JournalSender';
-import { musicPlaceAt } from './music-place';
+import { musicPlaceAt } from '../../../core/music-place';
 import { planRequest, type PlanKey } from './plan-requests';
 import { ReminderWatch, sameReminders } from './reminder-watch';
 import { journaledVolume, volumeAfterSteps } from './volume-steps';
@@ -43,6 +43,8 @@ export interface LiveSessionState {
   readonly unsavedCount: number;
   readonly notice: string | undefined;
   readonly ended: boolean;
+  /** The plan has run out and this closing sound plays (or silence, 'none') until the session is ended. */
+  readonly closing: ClosingSound | undefined;
   /** Quiet protocol reminders due now (supplemental dose, vitals). */
   readonly reminders: readonly DueReminder[];
 }
@@ -63,7 +65,10 @@ export interface ResumePoint {
 }
 
 /** What of the audio engine a live session drives; the app passes a SessionPlayer, tests a stand-in. */
-export type LivePlayer = Pick<SessionPlayer, 'on' | 'getState' | 'programNow' | 'play' | 'pause' | 'quiet' | 'replacePlan' | 'deckCount' | 'dispose'>;
+export type LivePlayer = Pick<
+  SessionPlayer,
+  'on' | 'getState' | 'programNow' | 'play' | 'pause' | 'quiet' | 'replacePlan' | 'playClosing' | 'stopClosing' | 'deckCount' | 'dispose'
+>;
 export type LiveOutput = Pick<AudioOutput, 'on' | 'setVolume' | 'outputLevelDb'>;
 
 /** Everything a live session needs from outside itself, so it runs (and is tested) without a browser or a host. */
@@ -81,6 +86,9 @@ export interface LiveSessionHost {
 }
 
 const recentMarkLimit = 12;
+/** Soft beds: the quiet break's and the closing sound's, under the music's loudness. */
+const bedParams = { intensity: 0.25, brightness: 0.3 } as const;
+const bedFor = (sound: ClosingSound) => (sound === 'none' ? undefined : { preset: sound, params: bedParams });
 export const undoWindowMs = 10_000;
 /**
  * While an append is on its way the screen waits for its answer (a millisecond or two),
@@ -179,7 +187,7 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
           payload: { phaseId: this.currentPlan.phases[entry.phaseIndex]?.id ?? 'unknown', segmentId: entry.segment.id, programMs },
         }),
       ),
-      this.player.on('ended', () => void this.end('plan-finished').catch((error: unknown) => this.showNotice(String(error)))),
+      this.player.on('ended', ({ programMs }) => this.startClosing(programMs)),
       this.player.on('problem', (problem) => {
         this.journal({
           kind: 'playback-problem',
@@ -219,10 +227,27 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
       }),
     );
     this.watchTimer = setInterval(() => this.watch(), 1000);
+    if (this.fold.closing !== undefined && !this.ended) this.playClosing(this.fold.closing);
     if (resume !== undefined) {
       const gapMs = Math.max(0, resume.sessionMs - this.fold.lastSessionMs);
       this.journal({ kind: 'session-resumed', payload: { programMs: Math.round(resume.programMs), gapMs, playing: resume.playing } });
     }
+  }
+
+  /**
+   * The plan has run out: the session is the facilitators', not the playlist's. The closing
+   * sound takes over and marks, vitals and notes go on until the session is ended.
+   */
+  private startClosing(programMs: number): void {
+    if (this.ended || this.fold.closing !== undefined) return;
+    const sound = this.settings.closingSound;
+    this.journal({ kind: 'closing-started', payload: { sound, programMs: Math.round(programMs) } });
+    this.playClosing(sound);
+  }
+
+  private playClosing(sound: ClosingSound): void {
+    this.player.playClosing(bedFor(sound)).catch((error: unknown) => this.showNotice(`The closing sound could not start: ${String(error)}`));
+    this.changed();
   }
 
   getState(): LiveSessionState {
@@ -290,6 +315,10 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
    */
   private changePlan(action: PlanAction): boolean {
     if (this.ended) return false;
+    if (this.fold.closing !== undefined) {
+      this.showNotice('Not done: the music has ended; the closing sound plays until you end the session.');
+      return false;
+    }
     const rebuilt = buildElasticPlan(this.playlist, [...this.planActions, action]);
     const outcome = rebuilt.actions.at(-1);
     if (outcome === undefined || !outcome.applied) {
@@ -398,6 +427,7 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
       unsavedCount: senderState.pending.length,
       notice: this.notice,
       ended: this.ended,
+      closing: this.ended ? undefined : this.fold.closing,
       reminders: this.dueReminders(),
     };
   }
@@ -439,7 +469,7 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
   }
 
   async play(): Promise<void> {
-    if (this.ended) return;
+    if (this.ended || this.fold.closing !== undefined) return;
     // Fire and forget: a host without a blocker (the web host) answers held: false.
     void this.host.call('power:keep-awake', { active: true });
     if (this.player.getState().status === 'quiet') {
@@ -460,8 +490,7 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
   /** Fades to silence over ~5 s; the music keeps its place. */
   quiet(): void {
     if (this.ended || this.player.getState().status !== 'playing') return;
-    const bed = this.settings.quietBed;
-    this.player.quiet(bed === 'none' ? undefined : { preset: bed, params: { intensity: 0.25, brightness: 0.3 } });
+    this.player.quiet(bedFor(this.settings.quietBed));
     this.journal({ kind: 'quiet', payload: { action: 'start', programMs: Math.round(this.player.programNow()) } });
   }
 
@@ -559,6 +588,8 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
   setVital(markId: string, key: keyof Vitals, value: number | undefined): void {
     const mark = this.fold.mark(markId);
     if (mark === undefined) return;
+    // A field left as it was (e.g. empty, on its way to Escape) is no edit.
+    if (mark.vitals?.[key] === value) return;
     const vitals: Vitals = { ...mark.vitals };
     if (value === undefined) delete vitals[key];
     else vitals[key] = value;
@@ -585,6 +616,19 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
     return undefined;
   }
 
+  /**
+   * Escape on the form a mark opened (vitals, a note): a mark left empty is taken back, as
+   * an undo, so no empty Vitals or Note stays in the record. A mark with anything in it stays.
+   */
+  takeBackIfEmpty(markId: string): boolean {
+    const mark = this.fold.mark(markId);
+    if (this.ended || mark === undefined || mark.deleted !== undefined || mark.span !== undefined) return false;
+    const empty = mark.intensity === undefined && mark.note === undefined && (mark.vitals === undefined || Object.keys(mark.vitals).length === 0);
+    if (!empty) return false;
+    this.journal({ kind: 'mark-deleted', payload: { markId, reason: 'undo' } });
+    return true;
+  }
+
   /** The dose was `offsetMs` before Start was pressed (negative: after). Replaces any earlier correction. */
   correctT0(offsetMs: number): void {
     if (this.ended) return;
@@ -592,7 +636,8 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
   }
 
   /** Ends the session once every waiting event has been saved; open spans are closed with a flag. */
-  async end(reason: 'facilitator' | 'plan-finished'): Promise<void> {
+  async end(): Promise<void> {
+    const reason = 'facilitator';
     if (this.ended) return;
     for (const span of this.fold.openSpans()) {
       const place = this.musicPlace(0);
@@ -603,6 +648,7 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
     }
     this.ended = true;
     this.player.pause();
+    this.player.stopClosing();
     const eventId = crypto.randomUUID();
     const sessionMs = this.clock.now();
     const result = await this.host.call('sessions:end', { sessionId: this.meta.id, eventId, sessionMs, reason });

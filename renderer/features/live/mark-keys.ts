@@ -45,10 +45,17 @@ export function useLiveKeys(session: LiveSession, { onMarked }: LiveKeyHandlers)
         return;
       }
       if (event.key === 'Escape') {
-        const reminder = session.getState().reminders.at(-1);
+        const state = session.getState();
+        const reminder = state.reminders.at(-1);
         if (reminder !== undefined) {
           event.preventDefault();
           session.dismissReminder(reminder);
+          return;
+        }
+        // The newest mark opened a form (vitals, a note) and nothing was put in it: Escape takes it back.
+        const newest = state.undoable;
+        if (newest !== undefined && (newest.kind?.fields === 'vitals' || newest.markKind === 'note') && session.takeBackIfEmpty(newest.id)) {
+          event.preventDefault();
         }
         return;
       }

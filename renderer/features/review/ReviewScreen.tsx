@@ -1,9 +1,9 @@
 import { memo, useCallback, useDeferredValue, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { OpenedSession } from '../../../core/contract';
 import { buildSessionExport, describeVitals, segmentResolver } from '../../../core/exports';
-import { SessionFold, type FoldedMark } from '../../../core/fold';
+import { SessionFold, liveMarkCount, takenBackMarkCount, type FoldedMark } from '../../../core/fold';
 import { restoreMark, signedBy } from '../../../core/mark-corrections';
-import { formatClock, formatPosition } from '../../../core/format';
+import { formatClock, formatMarkCount, formatPosition } from '../../../core/format';
 import type { MarkKindDefinition } from '../../../core/mark-kinds';
 import { buildPlan } from '../../../core/plan';
 import type { Playlist } from '../../../core/playlist';
@@ -59,7 +59,7 @@ function SessionList() {
               <span>{meta.playlistTitle}</span>
               <span>{meta.clientCode || 'no client code'}</span>
               <span>
-                {markCount} mark{markCount === 1 ? '' : 's'} · {formatClock(lastSessionMs)}
+                <span data-testid="listed-mark-count">{formatMarkCount(markCount)}</span> · {formatClock(lastSessionMs)}
               </span>
               <span className="muted">{meta.status === 'open' ? 'open' : 'ended'}</span>
             </a>
@@ -255,8 +255,8 @@ function SessionMarks({
           {session.meta.playlistTitle} · {session.meta.clientCode || 'no client code'}
         </h1>
         <p className="muted">
-          Started {new Date(session.meta.createdAt).toLocaleString()} · {folded.marks.length} marks
-          {folded.deletedMarks.length > 0 ? ` · ${folded.deletedMarks.length} taken back` : ''} ·{' '}
+          Started {new Date(session.meta.createdAt).toLocaleString()} ·{' '}
+          <span data-testid="session-mark-count">{formatMarkCount(liveMarkCount(folded), takenBackMarkCount(folded))}</span> ·{' '}
           {folded.ended === undefined ? 'still open' : 'ended'}
         </p>
         {session.meta.intention !== '' ? <p className="intention">Intention: {session.meta.intention}</p> : null}

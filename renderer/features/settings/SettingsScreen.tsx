@@ -205,6 +205,17 @@ export function SettingsScreen({ client, encryption }: { readonly client: Settin
         </select>
         <small>For quiet breaks: the music fades out and keeps its place; a bed can fade in instead of silence.</small>
       </label>
+      <label className="field">
+        <span>When the music has ended</span>
+        <select value={settings.closingSound} onChange={(event) => void client.update({ closingSound: event.target.value as Settings['closingSound'] })}>
+          <option value="breath">A soft breath soundscape</option>
+          <option value="earth">A soft earth soundscape</option>
+          <option value="drone">A soft drone soundscape</option>
+          <option value="shimmer">A soft shimmer soundscape</option>
+          <option value="none">Silence</option>
+        </select>
+        <small>The session goes on after the playlist: marks, vitals and notes continue until you end it.</small>
+      </label>
       <h2>Reaction time</h2>
       <label className="field">
         <span>Subtract from every mark (seconds)</span>
