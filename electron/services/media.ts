@@ -8,6 +8,7 @@ import { nodeErrorCode } from './error-code';
 import { fileResponse } from './file-response';
 import { textResponse, type HostResponse } from './host-response';
 import { isInsideFolder } from './inside-folder';
+import { isUsableLibraryRoot } from './library-roots';
 import type { PlaylistCatalog, PlaylistWithFile } from './playlists';
 
 /** Both hosts answer `<origin>/media/<playlistId>/<segmentId>` with the segment's file. */
@@ -109,6 +110,8 @@ export function createMediaHandler({ playlists, libraryRoots }: MediaSources): M
     if (segment === undefined) return textResponse(404, `playlist "${playlistId}" has no segment "${segmentId}"`);
     if (segment.type !== 'file') return textResponse(404, `segment "${segmentId}" is a soundscape; it has no file`);
 
+    // The same rule as a library track's: a playlist can name any path, but only audio is served.
+    if (!isAudioFileName(segment.path)) return textResponse(403, `only audio files are served; segment "${segmentId}" names another kind of file`);
     const playlistFolder = path.dirname(located.filePath);
     return serveInsideRoots(path.resolve(playlistFolder, segment.path), [playlistFolder, ...(await libraryRoots())], `segment "${segmentId}"`, segment.path, rangeHeader);
   };
@@ -119,7 +122,7 @@ export function createMediaHandler({ playlists, libraryRoots }: MediaSources): M
  * (so nothing outside is even looked at) and again on its real path (so a link cannot lead out).
  */
 async function serveInsideRoots(requested: string, allowedRoots: readonly string[], label: string, shownPath: string, rangeHeader: string | undefined): Promise<HostResponse> {
-  const roots = allowedRoots.filter((root) => path.isAbsolute(root)).map((root) => path.resolve(root));
+  const roots = allowedRoots.filter(isUsableLibraryRoot).map((root) => path.resolve(root));
   const realRoots = (await Promise.all(roots.map(realpathOrUndefined))).filter((root) => root !== undefined);
   const outside = textResponse(403, `the file of ${label} is outside the playlist's folder and the library folders: ${shownPath}`);
   if (![...roots, ...realRoots].some((root) => isInsideFolder(root, requested))) return outside;

@@ -56,6 +56,8 @@ async function main() {
   // browser still loads the page lets the catalog answer it from its cache. A failure here is
   // the request's to report, so it is dropped.
   services.playlists.list().catch(() => undefined);
+  // Leftovers of a start a crash interrupted are set aside (and logged) now, not on the first click.
+  services.sessions.setAsideReport().catch(() => undefined);
 
   let stopping = false;
   const stop = async (signal: string) => {
