@@ -28,7 +28,7 @@ export async function dispatch(
     if (error instanceof ContractFailure) return fail(error.code, error.message);
     logFailure(channel, error);
     const storageProblem = storageFailures[nodeErrorCode(error) ?? ''];
-    if (storageProblem !== undefined) return fail('write-failed', `${describeChannel(channel)} could not be saved: ${storageProblem}; nothing was changed, try again`);
+    if (storageProblem !== undefined) return fail('write-failed', `${describeChannel(channel)} could not be done: ${storageProblem}. Nothing was saved; try again once that is fixed`);
     return fail('internal', `${describeChannel(channel)} failed unexpectedly; the details are in the log`);
   }
 }
