@@ -101,8 +101,7 @@ function canonicalJson(value: unknown): string {
 
 /** The stored event and a resent input are the same event when all but what the host added (seq, wallTime) match. */
 function sameEventContent(stored: JournalEvent, input: JournalEventInput): boolean {
-  const { seq: _seq, wallTime: _wallTime, ...storedInput } = stored;
-  return canonicalJson(storedInput) === canonicalJson(input);
+  return canonicalJson({ ...stored, seq: undefined, wallTime: undefined }) === canonicalJson(input);
 }
 
 /** How each event's line is stored: as it is, or sealed to its place (encryption at rest). */

@@ -214,7 +214,7 @@ describe('SessionStore journal', () => {
     expect(failure.message).toContain('already started');
     await expectFailure(store.appendMany(meta.id, [mark(1000), second]), 'conflict');
     if (started?.kind !== 'session-started') throw new Error('the journal does not begin with session-started');
-    const { seq: _seq, wallTime: _wallTime, ...resent } = started;
+    const resent: JournalEventInput = { id: started.id, kind: started.kind, sessionMs: started.sessionMs, payload: started.payload };
     expect(await store.append(meta.id, resent)).toMatchObject({ seq: 0, duplicate: true });
     expect((await newStore().open(meta.id)).events.map((event) => event.kind)).toEqual(['session-started']);
   });
