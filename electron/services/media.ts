@@ -110,10 +110,11 @@ export function createMediaHandler({ playlists, libraryRoots }: MediaSources): M
     if (segment === undefined) return textResponse(404, `playlist "${playlistId}" has no segment "${segmentId}"`);
     if (segment.type !== 'file') return textResponse(404, `segment "${segmentId}" is a soundscape; it has no file`);
 
-    // The same rule as a library track's: a playlist can name any path, but only audio is served.
-    if (!isAudioFileName(segment.path)) return textResponse(403, `only audio files are served; segment "${segmentId}" names another kind of file`);
     const playlistFolder = path.dirname(located.filePath);
-    return serveInsideRoots(path.resolve(playlistFolder, segment.path), [playlistFolder, ...(await libraryRoots())], `segment "${segmentId}"`, segment.path, rangeHeader);
+    return serveInsideRoots(path.resolve(playlistFolder, segment.path), [playlistFolder, ...(await libraryRoots())], `segment "${segmentId}"`, segment.path, rangeHeader, {
+      // The same rule as a library track's: a playlist can name any file, but only audio is served.
+      audioOnly: true,
+    });
   };
 }
 
@@ -121,7 +122,14 @@ export function createMediaHandler({ playlists, libraryRoots }: MediaSources): M
  * Streams `requested` when it lies inside one of `allowedRoots`: checked on the path as written
  * (so nothing outside is even looked at) and again on its real path (so a link cannot lead out).
  */
-async function serveInsideRoots(requested: string, allowedRoots: readonly string[], label: string, shownPath: string, rangeHeader: string | undefined): Promise<HostResponse> {
+async function serveInsideRoots(
+  requested: string,
+  allowedRoots: readonly string[],
+  label: string,
+  shownPath: string,
+  rangeHeader: string | undefined,
+  { audioOnly = false }: { readonly audioOnly?: boolean } = {},
+): Promise<HostResponse> {
   const roots = allowedRoots.filter(isUsableLibraryRoot).map((root) => path.resolve(root));
   const realRoots = (await Promise.all(roots.map(realpathOrUndefined))).filter((root) => root !== undefined);
   const outside = textResponse(403, `the file of ${label} is outside the playlist's folder and the library folders: ${shownPath}`);
@@ -140,6 +148,7 @@ async function serveInsideRoots(requested: string, allowedRoots: readonly string
   const stats = await stat(realFile).catch(() => undefined);
   if (stats === undefined) return textResponse(404, `the file of ${label} was not found`);
   if (!stats.isFile()) return textResponse(404, `the path of ${label} is not a file: ${shownPath}`);
+  if (audioOnly && !(isAudioFileName(requested) && isAudioFileName(realFile))) return textResponse(403, `only audio files are served; ${label} names another kind of file: ${shownPath}`);
   const unreadable = await access(realFile, constants.R_OK).then(
     () => false,
     () => true,
