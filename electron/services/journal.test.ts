@@ -126,8 +126,7 @@ describe('JournalWriter and readJournal', () => {
     const textAfterFirst = await readFile(journalPath, 'utf8');
 
     // The same event resent (a retry), its fields in another order: an idempotent duplicate.
-    const { payload, ...rest } = input;
-    const again = await writer.append({ payload, ...rest });
+    const again = await writer.append({ payload: input.payload, sessionMs: input.sessionMs, kind: input.kind, id: input.id } as JournalEventInput);
     expect(again.duplicate).toBe(true);
     expect(again.event).toEqual(first.event);
     expect(await readFile(journalPath, 'utf8')).toBe(textAfterFirst);
