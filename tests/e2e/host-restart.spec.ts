@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import net from 'node:net';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { readJournalFile, type StoredEvent } from '../support/journal-file';
@@ -149,4 +150,29 @@ test('--new-key makes a new key: the old address and cookie are refused', async 
   expect(host.url).not.toBe(oldUrl);
   expect((await page.request.get(`${host.origin}/`)).status()).toBe(401);
   expect((await page.request.get(`${oldUrl}/`, { maxRedirects: 0 })).status()).toBe(401);
+});
+
+test('--port 0 keeps its port across restarts; a taken one is replaced with a free one and said plainly; an explicit --port wins', async () => {
+  const firstPort = Number(new URL(host.url).port);
+  await host.stop();
+  const blocker = net.createServer();
+  await new Promise<void>((resolve) => blocker.listen(firstPort, '127.0.0.1', resolve));
+  try {
+    host = await startWebHost({ dataDir: host.dataDir });
+    const fallbackPort = Number(new URL(host.url).port);
+    expect(fallbackPort).not.toBe(firstPort);
+    expect(host.output()).toContain(`Port ${firstPort}, used last time, is taken by another program; Attune uses port ${fallbackPort} now`);
+    await host.stop();
+    // The new port is the one kept from now on.
+    host = await startWebHost({ dataDir: host.dataDir });
+    expect(Number(new URL(host.url).port)).toBe(fallbackPort);
+    await host.stop();
+  } finally {
+    blocker.close();
+  }
+  const free = net.createServer();
+  const explicitPort = await new Promise<number>((resolve) => free.listen(0, '127.0.0.1', () => resolve((free.address() as net.AddressInfo).port)));
+  await new Promise((resolve) => free.close(resolve));
+  host = await startWebHost({ dataDir: host.dataDir, port: explicitPort });
+  expect(Number(new URL(host.url).port)).toBe(explicitPort);
 });
