@@ -9,6 +9,7 @@ export const channels = [
   'playlists:get',
   'sessions:start',
   'sessions:list',
+  'sessions:set-aside',
   'sessions:open',
   'sessions:end',
   'journal:append',

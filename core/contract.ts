@@ -139,6 +139,11 @@ export const contract = {
     response: sessionMetaSchema,
   },
   'sessions:list': { request: noArguments, response: z.array(sessionSummarySchema) },
+  /** What start-up moved out of sessions/ (remains of starts a crash interrupted), or null. */
+  'sessions:set-aside': {
+    request: noArguments,
+    response: z.strictObject({ folder: z.string(), entries: z.array(z.string()) }).nullable(),
+  },
   'sessions:open': { request: z.strictObject({ sessionId: sessionIdSchema }), response: openedSessionSchema },
   'sessions:end': {
     request: z.strictObject({

@@ -8,6 +8,7 @@ import { UnlockPanel } from './features/encryption/UnlockPanel';
 import { HomeScreen } from './features/home/HomeScreen';
 import { requestStartScreenLists } from './features/home/start-screen-lists';
 import type { LiveSession } from './features/live/LiveSession';
+import { browserJournalOutbox, sendWaitingEvents } from './features/live/journal-outbox';
 import { SettingsClient } from './features/settings/SettingsClient';
 import { diagnosticSpeed, exposeDiagnostics } from './diagnostics';
 import { hrefFor, navigate, parseRoute, useRoute, type Route } from './routes';
@@ -36,6 +37,11 @@ const encryptionClient = new EncryptionClient();
 void encryptionClient.load();
 /** The Start screen's first showing uses the answer asked for above instead of asking twice. */
 let encryptionAskedAtLoad = true;
+
+/** Events an earlier page could not get saved (the host was down) go now, with their own ids and times. */
+void sendWaitingEvents(call, browserJournalOutbox(), { timeoutMs: 0 });
+/** How long a resume waits for them, so the journal it opens holds them. */
+const resumeWaitsForWaitingEventsMs = 5000;
 
 let currentLive: LiveSession | undefined;
 exposeDiagnostics({
@@ -132,6 +138,7 @@ export function App() {
     async (sessionId: string) => {
       const { engine, createLiveSession } = await loadSessionCode();
       const output = engine.audioOutput();
+      await sendWaitingEvents(call, browserJournalOutbox(), { sessionId, timeoutMs: resumeWaitsForWaitingEventsMs });
       const opened = await callOrThrow('sessions:open', { sessionId });
       void call('library:cancel', {});
       const playlist = await callOrThrow('playlists:get', { playlistId: opened.meta.playlistId });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, open, readdir, rm, type FileHandle } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -94,6 +94,61 @@ describe('dispatch', () => {
     const result = await dispatch(throwingHandlers(new ContractFailure('conflict', 'this session has ended')), 'sessions:list', {}, logger);
     expect(result).toEqual({ ok: false, error: { code: 'conflict', message: 'this session has ended' } });
     expect(logger).not.toHaveBeenCalled();
+  });
+});
+
+describe('dispatch of storage failures', () => {
+  const storageError = (code: string) => Object.assign(new Error(`${code}: the disk said no, write '${dataDir}/sessions/x'`), { code });
+
+  it.each(['ENOSPC', 'EROFS', 'EDQUOT', 'EIO', 'EFBIG', 'EACCES'])('answers write-failed, never internal, for %s on every writing channel', async (code) => {
+    for (const channel of ['sessions:start', 'settings:update', 'journal:append'] as const) {
+      const requests = { 'sessions:start': { playlistId: 'generative-session' }, 'settings:update': { volume: 0.5 }, 'journal:append': { sessionId: '20261121-093000-abcdef', events: [{ id: randomUUID(), kind: 'mark', sessionMs: 1, payload: { markKind: 'resonance', phaseId: 'onset', segmentId: 'x', positionMs: 0, reactionOffsetMs: 0 } }] } };
+      const message = expectError(await dispatch(throwingHandlers(storageError(code)), channel, requests[channel], quietLogger), 'write-failed');
+      expect(message).toContain(code);
+      expect(message).not.toContain(dataDir);
+    }
+  });
+
+  it('answers write-failed when the disk fills while a session starts, and lists no half-made session', async () => {
+    const probe = await open(path.join(dataDir, 'probe'), 'w');
+    await probe.close();
+    const prototype = Object.getPrototypeOf(probe) as FileHandle;
+    const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    vi.spyOn(prototype, 'writeFile').mockRejectedValueOnce(full);
+    expect(expectError(await dispatch(services.handlers, 'sessions:start', { playlistId: 'generative-session' }, quietLogger), 'write-failed')).toContain('disk is full');
+    vi.spyOn(prototype, 'appendFile').mockRejectedValueOnce(full);
+    expectError(await dispatch(services.handlers, 'sessions:start', { playlistId: 'generative-session' }, quietLogger), 'write-failed');
+    expect(expectValue<unknown[]>(await dispatch(services.handlers, 'sessions:list', {}, quietLogger))).toEqual([]);
+
+    const started = expectValue<SessionMeta>(await dispatch(services.handlers, 'sessions:start', { playlistId: 'generative-session' }, quietLogger));
+    vi.spyOn(prototype, 'datasync').mockRejectedValueOnce(Object.assign(new Error('EIO: i/o error'), { code: 'EIO' }));
+    const event = { id: randomUUID(), kind: 'mark', sessionMs: 1000, payload: { markKind: 'resonance', phaseId: 'onset', segmentId: 'x', positionMs: 0, reactionOffsetMs: 0 } };
+    expectError(await dispatch(services.handlers, 'journal:append', { sessionId: started.id, events: [event] }, quietLogger), 'write-failed');
+    expect(expectValue<{ duplicate: boolean }[]>(await dispatch(services.handlers, 'journal:append', { sessionId: started.id, events: [event] }, quietLogger))).toMatchObject([{ duplicate: false }]);
+  });
+
+  it('answers write-failed when the settings file cannot be written (disk full), and keeps the settings', async () => {
+    await services.close();
+    let failNext = false;
+    const values: Record<string, unknown> = {};
+    services = createServices({
+      dataDir,
+      bundledPlaylistsDir,
+      openSettingsStore: () => ({
+        get store() {
+          return { ...values };
+        },
+        set(key: string, value: unknown) {
+          if (failNext) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+          values[key] = value;
+        },
+      }),
+    });
+    expectValue(await dispatch(services.handlers, 'settings:update', { volume: 0.4 }, quietLogger));
+    failNext = true;
+    expectError(await dispatch(services.handlers, 'settings:update', { volume: 0.9 }, quietLogger), 'write-failed');
+    failNext = false;
+    expect(expectValue<{ settings: { volume: number } }>(await dispatch(services.handlers, 'settings:get', {}, quietLogger)).settings.volume).toBe(0.4);
   });
 });
 

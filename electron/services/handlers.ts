@@ -36,6 +36,10 @@ export function createHandlers({ playlists, sessions, settings, insights, encryp
     'playlists:get': ({ playlistId }) => playlists.get(playlistId),
     'sessions:start': async ({ playlistId, ...setup }) => sessions.start(await playlists.get(playlistId), setup),
     'sessions:list': () => sessions.list(),
+    'sessions:set-aside': async () => {
+      const report = await sessions.setAsideReport();
+      return report === undefined ? null : { folder: report.folder, entries: [...report.entries] };
+    },
     'sessions:open': ({ sessionId }) => sessions.open(sessionId),
     'sessions:end': ({ sessionId, eventId, sessionMs, reason }) =>
       sessions.end(sessionId, { id: eventId, kind: 'session-ended', sessionMs, payload: { reason } }),

@@ -102,7 +102,7 @@ async function killRepeatedly({ total, encrypted }: { total: number; encrypted: 
   }
   await setupStore.close();
   const journalPath = path.join(dataDir, 'sessions', meta.id, 'events.jsonl');
-  const inspected = path.join(workDir, 'inspected.jsonl');
+  const inspected = path.join(workDir, encrypted ? 'inspected-encrypted.jsonl' : 'inspected.jsonl');
 
   const acknowledged: string[] = [];
   let unacknowledgedButWritten = 0;

@@ -125,13 +125,26 @@ describe('JournalWriter and readJournal', () => {
     const first = await writer.append(input);
     const textAfterFirst = await readFile(journalPath, 'utf8');
 
-    const again = await writer.append({ ...input, sessionMs: 9999 });
+    // The same event resent (a retry), its fields in another order: an idempotent duplicate.
+    const again = await writer.append({ payload: input.payload, sessionMs: input.sessionMs, kind: input.kind, id: input.id } as JournalEventInput);
     expect(again.duplicate).toBe(true);
     expect(again.event).toEqual(first.event);
     expect(await readFile(journalPath, 'utf8')).toBe(textAfterFirst);
 
     const next = await writer.append(mark(2000));
     expect(next.event.seq).toBe(1);
+  });
+
+  it('refuses the same id with different content as a conflict, and writes nothing', async () => {
+    const writer = await openWriter();
+    const input = mark(1000);
+    await writer.append(input);
+    const textAfterFirst = await readFile(journalPath, 'utf8');
+
+    await expect(writer.append({ ...input, sessionMs: 9999 })).rejects.toMatchObject({ code: 'conflict' });
+    await expect(writer.appendMany([mark(1500), { ...input, payload: { ...input.payload, positionMs: 1 } } as JournalEventInput])).rejects.toMatchObject({ code: 'conflict' });
+    expect(await readFile(journalPath, 'utf8')).toBe(textAfterFirst);
+    expect((await writer.append(mark(2000))).event.seq).toBe(1);
   });
 
   it('recognises a duplicate after a restart from the events read back', async () => {

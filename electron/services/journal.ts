@@ -1,6 +1,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { z } from 'zod';
 import { journalEventSchema, type JournalEvent, type JournalEventInput } from '../../core/events';
+import { ContractFailure } from '../../core/result';
 
 export interface JournalContents {
   readonly events: JournalEvent[];
@@ -89,6 +90,20 @@ export async function readJournal(filePath: string, options: { repair: boolean; 
   }
 }
 
+/** Object keys in a fixed order, so two events compare by content whatever order their fields came in. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner !== null && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : inner,
+  );
+}
+
+/** The stored event and a resent input are the same event when all but what the host added (seq, wallTime) match. */
+function sameEventContent(stored: JournalEvent, input: JournalEventInput): boolean {
+  return canonicalJson({ ...stored, seq: undefined, wallTime: undefined }) === canonicalJson(input);
+}
+
 /** How each event's line is stored: as it is, or sealed to its place (encryption at rest). */
 export interface JournalLineFormat {
   /** Complete lines already in the file (`readJournal`'s `recordCount`). */
@@ -147,6 +162,10 @@ export class JournalWriter {
       for (const input of inputs) {
         const existing = this.acknowledged.get(input.id) ?? fresh.find((event) => event.id === input.id);
         if (existing !== undefined) {
+          // A retry resends the same event; the same id with other content is a different event, and saving neither silently would lose it.
+          if (!sameEventContent(existing, input)) {
+            throw new ContractFailure('conflict', `event ${input.id} was already saved with different content; an id names one event only`);
+          }
           results.push({ event: existing, duplicate: true });
           continue;
         }

@@ -32,6 +32,7 @@ beforeAll(async () => {
   await writeFile(path.join(playlistsDir, 'music', 'track.mp3'), trackBytes);
   await writeFile(path.join(playlistsDir, 'music', 'empty.mp3'), '');
   await writeFile(path.join(playlistsDir, 'music', 'tone.opus'), 'opus');
+  await writeFile(path.join(playlistsDir, 'music', 'notes.txt'), 'not audio');
   await writeFile(path.join(libraryDir, 'album', 'song.flac'), 'flac bytes');
   await writeFile(path.join(outsideDir, 'secret.mp3'), 'not for the renderer');
   await symlink(path.join(outsideDir, 'secret.mp3'), path.join(playlistsDir, 'music', 'link-out.mp3'));
@@ -65,6 +66,8 @@ beforeAll(async () => {
           fileSegment('through-linked-folder', 'music/outside-folder/secret.mp3'),
           fileSegment('missing', 'music/missing.mp3'),
           fileSegment('folder', 'music/folder.mp3'),
+          fileSegment('not-audio', 'music/notes.txt'),
+          fileSegment('system-file', '/etc/passwd'),
         ],
       },
     ],
@@ -208,6 +211,19 @@ describe('media locations', () => {
   it('accepts a library root that is itself a symbolic link', async () => {
     const throughLink = createMediaHandler({ playlists: catalog, libraryRoots: async () => [path.join(base, 'library-link')] });
     expect((await throughLink('set/in-library')).status).toBe(200);
+  });
+
+  it('serves audio files only, as the library route does, even inside the playlist folder', async () => {
+    const answer = await serveMedia('set/not-audio');
+    expect(answer.status).toBe(403);
+    expect(String(await bodyOf(answer))).toContain('only audio files');
+  });
+
+  it('ignores a library root that is a whole disk, so "/" in a settings file written by hand opens nothing', async () => {
+    const wholeDisk = createMediaHandler({ playlists: catalog, libraryRoots: async () => [path.parse(base).root] });
+    expect((await wholeDisk('set/absolute-outside')).status).toBe(403);
+    expect((await wholeDisk('set/system-file')).status).toBe(403);
+    expect((await wholeDisk('set/track')).status).toBe(200);
   });
 
   it('ignores a library root that is not an absolute path', async () => {

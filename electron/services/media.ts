@@ -8,6 +8,7 @@ import { nodeErrorCode } from './error-code';
 import { fileResponse } from './file-response';
 import { textResponse, type HostResponse } from './host-response';
 import { isInsideFolder } from './inside-folder';
+import { isUsableLibraryRoot } from './library-roots';
 import type { PlaylistCatalog, PlaylistWithFile } from './playlists';
 
 /** Both hosts answer `<origin>/media/<playlistId>/<segmentId>` with the segment's file. */
@@ -110,7 +111,10 @@ export function createMediaHandler({ playlists, libraryRoots }: MediaSources): M
     if (segment.type !== 'file') return textResponse(404, `segment "${segmentId}" is a soundscape; it has no file`);
 
     const playlistFolder = path.dirname(located.filePath);
-    return serveInsideRoots(path.resolve(playlistFolder, segment.path), [playlistFolder, ...(await libraryRoots())], `segment "${segmentId}"`, segment.path, rangeHeader);
+    return serveInsideRoots(path.resolve(playlistFolder, segment.path), [playlistFolder, ...(await libraryRoots())], `segment "${segmentId}"`, segment.path, rangeHeader, {
+      // The same rule as a library track's: a playlist can name any file, but only audio is served.
+      audioOnly: true,
+    });
   };
 }
 
@@ -118,8 +122,15 @@ export function createMediaHandler({ playlists, libraryRoots }: MediaSources): M
  * Streams `requested` when it lies inside one of `allowedRoots`: checked on the path as written
  * (so nothing outside is even looked at) and again on its real path (so a link cannot lead out).
  */
-async function serveInsideRoots(requested: string, allowedRoots: readonly string[], label: string, shownPath: string, rangeHeader: string | undefined): Promise<HostResponse> {
-  const roots = allowedRoots.filter((root) => path.isAbsolute(root)).map((root) => path.resolve(root));
+async function serveInsideRoots(
+  requested: string,
+  allowedRoots: readonly string[],
+  label: string,
+  shownPath: string,
+  rangeHeader: string | undefined,
+  { audioOnly = false }: { readonly audioOnly?: boolean } = {},
+): Promise<HostResponse> {
+  const roots = allowedRoots.filter(isUsableLibraryRoot).map((root) => path.resolve(root));
   const realRoots = (await Promise.all(roots.map(realpathOrUndefined))).filter((root) => root !== undefined);
   const outside = textResponse(403, `the file of ${label} is outside the playlist's folder and the library folders: ${shownPath}`);
   if (![...roots, ...realRoots].some((root) => isInsideFolder(root, requested))) return outside;
@@ -137,6 +148,7 @@ async function serveInsideRoots(requested: string, allowedRoots: readonly string
   const stats = await stat(realFile).catch(() => undefined);
   if (stats === undefined) return textResponse(404, `the file of ${label} was not found`);
   if (!stats.isFile()) return textResponse(404, `the path of ${label} is not a file: ${shownPath}`);
+  if (audioOnly && !(isAudioFileName(requested) && isAudioFileName(realFile))) return textResponse(403, `only audio files are served; ${label} names another kind of file: ${shownPath}`);
   const unreadable = await access(realFile, constants.R_OK).then(
     () => false,
     () => true,

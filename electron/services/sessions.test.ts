@@ -89,6 +89,83 @@ describe('SessionStore.start', () => {
   });
 });
 
+describe('SessionStore.start is atomic', () => {
+  it('builds the session aside and leaves nothing else in sessions/', async () => {
+    const store = newStore();
+    const meta = await store.start(playlist(), setup(''));
+    expect(await readdir(path.join(dataDir, 'sessions'))).toEqual([meta.id]);
+    expect((await store.append(meta.id, mark(1000))).seq).toBe(1);
+    expect((await readJournal(journalPathOf(meta.id), { repair: false })).events.map((event) => event.kind)).toEqual(['session-started', 'mark']);
+  });
+
+  it('lists no session when the start fails before its first event is durable; the next start-up sets the remains aside', async () => {
+    const store = newStore();
+    const probe = await open(path.join(dataDir, 'probe'), 'w');
+    await probe.close();
+    const prototype = Object.getPrototypeOf(probe) as FileHandle;
+    vi.spyOn(prototype, 'appendFile').mockRejectedValueOnce(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }));
+    await expect(store.start(playlist(), setup(''))).rejects.toMatchObject({ code: 'ENOSPC' });
+    expect(await store.list()).toEqual([]);
+
+    const lines: string[] = [];
+    const restarted = new SessionStore(dataDir, { log: (line) => lines.push(line) });
+    stores.push(restarted);
+    expect(await restarted.list()).toEqual([]);
+    const report = await restarted.setAsideReport();
+    expect(report?.entries).toHaveLength(1);
+    expect(report?.entries[0]).toMatch(/^\.creating-\d{8}-\d{6}-[a-z0-9]{6}: /);
+    expect(await readdir(path.join(dataDir, 'sessions'))).toEqual([]);
+    expect(lines.join('\n')).toContain(report?.folder);
+  });
+
+  it('sets aside at start-up every leftover of an interrupted start, keeps them, and reports each', async () => {
+    const store = newStore();
+    const whole = await store.start(playlist(), setup('kept'));
+    await store.append(whole.id, mark(1000));
+    await store.close();
+    const sessionsDir = path.join(dataDir, 'sessions');
+    await mkdir(path.join(sessionsDir, '.creating-20261121-093000-aaaaaa'));
+    await writeFile(path.join(sessionsDir, '.creating-20261121-093000-aaaaaa', 'session.json'), '{}');
+    await mkdir(path.join(sessionsDir, '20261121-093001-nometa'));
+    await writeFile(path.join(sessionsDir, '20261121-093001-nometa', '.session.json.12.34.tmp'), '{"id"');
+    await mkdir(path.join(sessionsDir, '20261121-093002-nojrnl'));
+    await writeFile(path.join(sessionsDir, '20261121-093002-nojrnl', 'session.json'), JSON.stringify({ ...whole, id: '20261121-093002-nojrnl' }));
+    await mkdir(path.join(sessionsDir, '20261121-093003-emptyj'));
+    await writeFile(path.join(sessionsDir, '20261121-093003-emptyj', 'session.json'), JSON.stringify({ ...whole, id: '20261121-093003-emptyj' }));
+    await writeFile(path.join(sessionsDir, '20261121-093003-emptyj', 'events.jsonl'), '');
+    await mkdir(path.join(sessionsDir, '20261121-093004-tornjl'));
+    await writeFile(path.join(sessionsDir, '20261121-093004-tornjl', 'session.json'), JSON.stringify({ ...whole, id: '20261121-093004-tornjl' }));
+    await writeFile(path.join(sessionsDir, '20261121-093004-tornjl', 'events.jsonl'), '{"id":"5b0c');
+    await writeFile(path.join(sessionsDir, whole.id, '.session.json.99.1234.tmp'), '{"half": ');
+
+    const lines: string[] = [];
+    const restarted = new SessionStore(dataDir, { log: (line) => lines.push(line) });
+    stores.push(restarted);
+    expect((await restarted.list()).map((summary) => [summary.meta.id, summary.markCount])).toEqual([[whole.id, 1]]);
+    expect((await readdir(sessionsDir)).sort()).toEqual([whole.id]);
+    expect((await readdir(path.join(sessionsDir, whole.id))).sort()).toEqual(['events.jsonl', 'session.json']);
+
+    const report = await restarted.setAsideReport();
+    expect(report?.folder.startsWith(path.join(dataDir, 'sessions-set-aside'))).toBe(true);
+    expect(report?.entries.map((entry) => entry.split(':')[0])).toEqual([
+      '.creating-20261121-093000-aaaaaa',
+      '20261121-093001-nometa',
+      '20261121-093002-nojrnl',
+      '20261121-093003-emptyj',
+      '20261121-093004-tornjl',
+      path.join(whole.id, '.session.json.99.1234.tmp'),
+    ]);
+    // Kept as they were, never deleted.
+    const folder = report?.folder ?? '';
+    expect(await readFile(path.join(folder, '20261121-093004-tornjl', 'events.jsonl'), 'utf8')).toBe('{"id":"5b0c');
+    expect(await readFile(path.join(folder, whole.id, '.session.json.99.1234.tmp'), 'utf8')).toBe('{"half": ');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('set aside 6 leftovers');
+    // The whole session is untouched and goes on.
+    expect((await restarted.append(whole.id, mark(2000))).seq).toBe(2);
+  });
+});
+
 describe('SessionStore journal', () => {
   it('appends marks and returns them when the session is opened', async () => {
     const store = newStore();
@@ -116,6 +193,30 @@ describe('SessionStore journal', () => {
     const first = await store.append(meta.id, input);
     expect(await store.append(meta.id, input)).toEqual({ ...first, duplicate: true });
     expect((await store.open(meta.id)).events).toHaveLength(2);
+  });
+
+  it('refuses the same event id with other content as a conflict', async () => {
+    const store = newStore();
+    const meta = await store.start(playlist(), setup(''));
+    const input = mark(1000);
+    await store.append(meta.id, input);
+    const failure = await expectFailure(store.append(meta.id, { ...input, sessionMs: 5000 }), 'conflict');
+    expect(failure.message).toContain(input.id);
+    expect((await store.open(meta.id)).events).toHaveLength(2);
+  });
+
+  it('refuses a second session-started, and takes a resend of the first as a duplicate', async () => {
+    const store = newStore();
+    const meta = await store.start(playlist(), setup(''));
+    const [started] = (await store.open(meta.id)).events;
+    const second: JournalEventInput = { id: randomUUID(), kind: 'session-started', sessionMs: 9000, payload: { playlistId: 'ocean', playlistTitle: 'Ocean' } };
+    const failure = await expectFailure(store.append(meta.id, second), 'conflict');
+    expect(failure.message).toContain('already started');
+    await expectFailure(store.appendMany(meta.id, [mark(1000), second]), 'conflict');
+    if (started?.kind !== 'session-started') throw new Error('the journal does not begin with session-started');
+    const resent: JournalEventInput = { id: started.id, kind: started.kind, sessionMs: started.sessionMs, payload: started.payload };
+    expect(await store.append(meta.id, resent)).toMatchObject({ seq: 0, duplicate: true });
+    expect((await newStore().open(meta.id)).events.map((event) => event.kind)).toEqual(['session-started']);
   });
 
   it('keeps everything across a restart and continues the numbering', async () => {

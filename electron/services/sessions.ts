@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { lstat, mkdir, open as openFile, readdir, readFile, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { AppendAck, OpenedSession, SessionSummary } from '../../core/contract';
-import { kindsAllowedAfterEnd, type JournalEventInput } from '../../core/events';
+import { kindsAllowedAfterEnd, type JournalEvent, type JournalEventInput } from '../../core/events';
 import { foldSession, liveMarkCount, programMsAt } from '../../core/fold';
 import type { Playlist } from '../../core/playlist';
 import { ContractFailure } from '../../core/result';
@@ -15,6 +15,20 @@ export const sessionFileNames = { meta: 'session.json', journal: 'events.jsonl' 
 const metaFileName = sessionFileNames.meta;
 const journalFileName = sessionFileNames.journal;
 
+/** A session being built: a name the listing skips (not a session id), renamed into place once whole. */
+const creatingPrefix = '.creating-';
+/** Where start-up puts what an interrupted start left behind, beside `sessions/`: kept, never deleted. */
+export const setAsideFolderName = 'sessions-set-aside';
+/** writeFileAtomically's temporary copy of session.json, left by a crash before its rename. */
+const staleMetaCopy = /^\.session\.json\..+\.tmp$/;
+
+export interface SetAsideReport {
+  /** The folder under `<data>/sessions-set-aside/` that holds them. */
+  readonly folder: string;
+  /** One line per leftover: its name under sessions/ and why it was set aside. */
+  readonly entries: readonly string[];
+}
+
 export interface SessionStoreOptions {
   readonly wallClock?: () => Date;
   /**
@@ -22,6 +36,8 @@ export interface SessionStoreOptions {
    * operation, so a change of form applies from the next one. Rejects while locked.
    */
   readonly codec?: () => Promise<SessionCodec>;
+  /** The host log: told what start-up set aside. */
+  readonly log?: (line: string) => void;
 }
 
 /** Reads a session's journal lines through the codec, each bound to its place. */
@@ -38,6 +54,46 @@ function isMissing(error: unknown): boolean {
   return error instanceof Error && 'code' in error && error.code === 'ENOENT';
 }
 
+/** Whether a file holds at least one complete line: a journal whose first append never finished does not. */
+async function holdsACompleteLine(filePath: string): Promise<boolean> {
+  const handle = await openFile(filePath, 'r');
+  try {
+    const probe = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await handle.read(probe, 0, probe.length, 0);
+    // A first line longer than the probe is complete enough: only a torn tail ends without one.
+    return bytesRead === probe.length || probe.subarray(0, bytesRead).includes(0x0a);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Why a session folder is the remains of a start that never finished, or undefined when it
+ * is a session. Only what creation writes is looked at (the files being there and not empty),
+ * never their contents, so an encrypted or damaged session is not mistaken for one.
+ */
+async function unfinishedSessionProblem(directory: string): Promise<string | undefined> {
+  const sizeOf = (name: string) => stat(path.join(directory, name)).then((stats) => stats.size, () => undefined);
+  const metaSize = await sizeOf(metaFileName);
+  if (metaSize === undefined || metaSize === 0) return `no ${metaFileName}`;
+  const journalSize = await sizeOf(journalFileName);
+  if (journalSize === undefined) return `no ${journalFileName}`;
+  if (!(await holdsACompleteLine(path.join(directory, journalFileName)))) return `no session-started event in ${journalFileName}`;
+  return undefined;
+}
+
+/**
+ * A session starts once: its `session-started` event is written when it is created. Another
+ * one (not a resend of that same event) would move its start, so it is refused.
+ */
+function refuseSecondStart(saved: readonly JournalEvent[], inputs: readonly JournalEventInput[]): void {
+  const startedId = saved.find((event) => event.kind === 'session-started')?.id;
+  const starts = inputs.filter((input) => input.kind === 'session-started' && input.id !== startedId);
+  if (starts.length > 0) {
+    throw new ContractFailure('conflict', 'this session has already started; a second session-started event is refused (start a new session instead)');
+  }
+}
+
 /** Session folders under `<dataDir>/sessions/<id>/`: `session.json` and `events.jsonl`. */
 export class SessionStore {
   private readonly writers = new Map<SessionId, Promise<JournalWriter>>();
@@ -51,6 +107,10 @@ export class SessionStore {
   private readonly sessionLocks = new Map<SessionId, Promise<void>>();
   private readonly wallClock: () => Date;
   private readonly codec: () => Promise<SessionCodec>;
+  private readonly log: (line: string) => void;
+  private sweeping: Promise<void> | undefined;
+  private swept = false;
+  private setAside: SetAsideReport | undefined;
   readonly sessionsDir: string;
 
   constructor(
@@ -60,6 +120,62 @@ export class SessionStore {
     this.sessionsDir = path.join(dataDir, 'sessions');
     this.wallClock = options.wallClock ?? (() => new Date());
     this.codec = options.codec ?? (() => Promise.resolve(clearCodec));
+    this.log = options.log ?? ((line) => console.log(line));
+  }
+
+  /** What start-up found left behind by interrupted starts and set aside, if anything. */
+  async setAsideReport(): Promise<SetAsideReport | undefined> {
+    await this.sweepOnce();
+    return this.setAside;
+  }
+
+  /** Before the first operation: leftovers of starts a crash interrupted are moved out of sessions/. */
+  private async sweepOnce(): Promise<void> {
+    if (this.swept) return;
+    this.sweeping ??= this.sweepLeftovers()
+      .catch((error: unknown) => this.log(`Attune could not check ${this.sessionsDir} for leftovers of interrupted starts: ${String(error)}`))
+      .finally(() => (this.swept = true));
+    await this.sweeping;
+  }
+
+  private async sweepLeftovers(): Promise<void> {
+    let names: string[];
+    try {
+      names = await readdir(this.sessionsDir);
+    } catch (error) {
+      if (isMissing(error)) return;
+      throw error;
+    }
+    const leftovers: { readonly name: string; readonly why: string }[] = [];
+    for (const name of names.sort()) {
+      const entry = path.join(this.sessionsDir, name);
+      const isFolder = (await lstat(entry).catch(() => undefined))?.isDirectory() ?? false;
+      if (name.startsWith(creatingPrefix)) {
+        leftovers.push({ name, why: 'a session start that was interrupted before it was complete' });
+        continue;
+      }
+      if (!isFolder || !sessionMetaSchema.shape.id.safeParse(name).success) continue;
+      const problem = await unfinishedSessionProblem(entry);
+      if (problem !== undefined) {
+        leftovers.push({ name, why: `an unfinished session folder (${problem})` });
+        continue;
+      }
+      for (const inner of await readdir(entry)) {
+        if (staleMetaCopy.test(inner)) leftovers.push({ name: path.join(name, inner), why: `a copy of ${metaFileName} from a save that was interrupted` });
+      }
+    }
+    if (leftovers.length === 0) return;
+    const folder = path.join(this.dataDir, setAsideFolderName, this.wallClock().toISOString().replace(/[:.]/g, '-'));
+    for (const { name } of leftovers) {
+      const target = path.join(folder, name);
+      await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
+      await rename(path.join(this.sessionsDir, name), target);
+    }
+    await fsyncDirectory(this.sessionsDir);
+    await fsyncDirectory(folder);
+    const entries = leftovers.map(({ name, why }) => `${name}: ${why}`);
+    this.setAside = { folder, entries };
+    this.log(`Attune set aside ${entries.length} leftover${entries.length === 1 ? '' : 's'} of interrupted session starts in ${folder}:\n  ${entries.join('\n  ')}`);
   }
 
   /**
@@ -68,6 +184,7 @@ export class SessionStore {
    * go to a file that was just replaced.
    */
   private async withSession<T>(sessionId: SessionId, work: () => Promise<T>): Promise<T> {
+    if (!this.swept) await this.sweepOnce();
     const previous = this.sessionLocks.get(sessionId) ?? Promise.resolve();
     let release = () => {};
     const current = new Promise<void>((resolve) => (release = resolve));
@@ -97,6 +214,7 @@ export class SessionStore {
   async start(playlist: Playlist, setup: SessionSetup): Promise<SessionMeta> {
     // Refused while locked, before anything is created.
     await this.codec();
+    await this.sweepOnce();
     await this.ensureSessionsDir();
     const createdAt = this.wallClock();
     const meta: SessionMeta = {
@@ -109,25 +227,28 @@ export class SessionStore {
     };
     return this.withSession(meta.id, async () => {
       const codec = await this.codec();
-      const directory = this.sessionDir(meta.id);
-      await mkdir(directory, { mode: 0o700 });
-      await writeFileAtomically(path.join(directory, metaFileName), codec.encodeMeta(meta.id, `${JSON.stringify(meta, null, 2)}\n`));
-      this.metas.set(meta.id, meta);
-      const writer = JournalWriter.open(path.join(directory, journalFileName), [], this.wallClock, {
-        recordCount: 0,
-        encode: (recordIndex, line) => codec.encodeJournalLine(meta.id, recordIndex, line),
-      });
-      this.writers.set(meta.id, writer);
-      await fsyncDirectory(directory);
+      // Built aside and renamed into place only once its first event is durable: a crash
+      // at any moment leaves either a whole session or a folder the listing never shows.
+      const building = path.join(this.sessionsDir, `${creatingPrefix}${meta.id}`);
+      await mkdir(building, { mode: 0o700 });
+      await writeFileAtomically(path.join(building, metaFileName), codec.encodeMeta(meta.id, `${JSON.stringify(meta, null, 2)}\n`));
+      const encode = (recordIndex: number, line: string) => codec.encodeJournalLine(meta.id, recordIndex, line);
+      const firstWriter = await JournalWriter.open(path.join(building, journalFileName), [], this.wallClock, { recordCount: 0, encode });
+      try {
+        await firstWriter.append({
+          id: randomUUID(),
+          kind: 'session-started',
+          sessionMs: 0,
+          payload: { playlistId: playlist.id, playlistTitle: playlist.title },
+        });
+      } finally {
+        await firstWriter.close();
+      }
+      await fsyncDirectory(building);
+      await rename(building, this.sessionDir(meta.id));
       await fsyncDirectory(this.sessionsDir);
-      await (
-        await writer
-      ).append({
-        id: randomUUID(),
-        kind: 'session-started',
-        sessionMs: 0,
-        payload: { playlistId: playlist.id, playlistTitle: playlist.title },
-      });
+      this.metas.set(meta.id, meta);
+      this.writers.set(meta.id, JournalWriter.open(path.join(this.sessionDir(meta.id), journalFileName), firstWriter.events(), this.wallClock, { recordCount: 1, encode }));
       return meta;
     });
   }
@@ -162,7 +283,11 @@ export class SessionStore {
     let writer = this.writers.get(sessionId);
     if (writer === undefined) {
       const journalPath = path.join(this.sessionDir(sessionId), journalFileName);
-      writer = readJournal(journalPath, { repair: true, decodeLine: journalLineDecoder(codec, sessionId) }).then(({ events, repairs, recordCount }) => {
+      const read = readJournal(journalPath, { repair: true, decodeLine: journalLineDecoder(codec, sessionId) }).catch((error: unknown) => {
+        if (isMissing(error)) throw new ContractFailure('invalid-data', `the journal of session ${sessionId} is missing`);
+        throw error;
+      });
+      writer = read.then(({ events, repairs, recordCount }) => {
         this.repairsOnOpen.set(sessionId, repairs);
         return JournalWriter.open(journalPath, events, this.wallClock, {
           recordCount,
@@ -191,10 +316,12 @@ export class SessionStore {
       throw new ContractFailure('conflict', 'this session has ended; only edits to its marks can be saved now');
     }
     const writer = await this.writerFor(sessionId, codec);
+    refuseSecondStart(writer.events(), inputs);
     try {
       const results = await writer.appendMany(inputs);
       return results.map(({ event, duplicate }) => ({ id: event.id, seq: event.seq, wallTime: event.wallTime, duplicate }));
     } catch (error) {
+      if (error instanceof ContractFailure) throw error;
       const reason = error instanceof Error && 'code' in error ? String(error.code) : 'unknown error';
       throw new ContractFailure('write-failed', `the event could not be saved (${reason}); it will be retried`);
     }
@@ -256,6 +383,7 @@ export class SessionStore {
 
   /** The session folders, newest first. */
   async sessionIds(): Promise<SessionId[]> {
+    await this.sweepOnce();
     let names: string[];
     try {
       names = await readdir(this.sessionsDir);

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import Conf from 'conf';
@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultMarkKinds, type MarkKindDefinition } from '../../core/mark-kinds';
 import { ContractFailure } from '../../core/result';
 import { defaultSettings, type SettingsUpdate } from '../../core/settings';
+import { LibraryService } from './library/library-service';
 import { SettingsService } from './settings';
 
 let dataDir: string;
@@ -135,5 +136,34 @@ describe('SettingsService with a settings file it cannot use', () => {
     expect(later.get().notice).toContain('unreadable-2026-11-22T09-30-00-000Z');
     expect(await readFile(keptPath(), 'utf8')).toBe('{bad');
     expect(await readFile(`${settingsPath}.unreadable-2026-11-22T09-30-00-000Z`, 'utf8')).toBe('{worse');
+  });
+});
+
+describe('library folders, one rule wherever they are set', () => {
+  const fakeAnalyzer = () => ({ workerCount: 1, analyze: () => Promise.reject(new Error('not in this test')), dispose: () => Promise.resolve() });
+
+  it('refuses in settings:update exactly what the library screen refuses: a whole disk, a relative path, overlapping folders', async () => {
+    const music = path.join(dataDir, 'music');
+    await mkdir(path.join(music, 'inner'), { recursive: true });
+    const settings = newService();
+    const library = new LibraryService({ dataDir, settings, createAnalyzer: fakeAnalyzer });
+    await library.addRoot(music);
+    for (const candidate of [path.parse(dataDir).root, 'music', path.join(music, 'inner'), dataDir]) {
+      const throughLibrary = await library.addRoot(candidate).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(throughLibrary, candidate).toBeInstanceOf(ContractFailure);
+      const throughSettings = refusal(() => settings.update({ libraryRoots: [music, candidate] }));
+      expect(throughSettings.code, candidate).toBe((throughLibrary as ContractFailure).code);
+    }
+    expect(settings.current().libraryRoots).toEqual([music]);
+  });
+
+  it('refuses the same folder twice in settings:update, and stores the folders normalised', () => {
+    const settings = newService();
+    const music = path.join(dataDir, 'music');
+    expect(refusal(() => settings.update({ libraryRoots: [music, `${music}${path.sep}`] })).code).toBe('conflict');
+    expect(settings.update({ libraryRoots: [`${music}${path.sep}`, path.join(dataDir, 'other', '..', 'more')] }).settings.libraryRoots).toEqual([music, path.join(dataDir, 'more')]);
   });
 });

@@ -3,6 +3,7 @@ import type { SettingsResult } from '../../core/contract';
 import { ContractFailure } from '../../core/result';
 import { defaultSettings, settingsSchema, settingsUpdateSchema, type Settings, type SettingsUpdate } from '../../core/settings';
 import { describeZodError } from '../../core/validation';
+import { checkLibraryRoots } from './library-roots';
 
 /** The part of electron-store (desktop) and conf (web host) that settings need; both write atomically. */
 export interface KeyValueStore {
@@ -84,7 +85,9 @@ export class SettingsService {
   update(patch: SettingsUpdate): SettingsResult {
     const parsedPatch = settingsUpdateSchema.safeParse(patch);
     if (!parsedPatch.success) throw new ContractFailure('bad-request', describeZodError(parsedPatch.error));
-    const merged = settingsSchema.safeParse({ ...this.current(), ...parsedPatch.data });
+    const { libraryRoots } = parsedPatch.data;
+    const checked = libraryRoots === undefined ? parsedPatch.data : { ...parsedPatch.data, libraryRoots: checkLibraryRoots(libraryRoots) };
+    const merged = settingsSchema.safeParse({ ...this.current(), ...checked });
     if (!merged.success) throw new ContractFailure('bad-request', describeZodError(merged.error));
     for (const [key, value] of Object.entries(merged.data)) this.store.set(key, value);
     this.notice = undefined;

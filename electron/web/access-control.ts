@@ -55,7 +55,8 @@ export function decideAccess({ url, headers }: AccessRequest, token: string, por
     if (!sameSecret(given, token)) return { kind: 'refuse', status: 401, message: 'this key is not valid for this run of Attune' };
     return {
       kind: 'enter',
-      location: `/${rest.join('/')}${parsed.search}`,
+      // `/t/KEY//evil.example/x` must not become `//evil.example/x`, which a browser reads as another host.
+      location: `/${rest.join('/').replace(/^[/\\]+/, '')}${parsed.search}`,
       cookie: `${cookieNameFor(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`,
     };
   }

@@ -1,21 +1,26 @@
-import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
+import type http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import { createServices } from '../services/create-services';
 import { defaultDataDir } from '../services/data-paths';
+import { nodeErrorCode } from '../services/error-code';
 import { entryPrefix } from './access-control';
+import { loadHostIdentity, newHostKey, saveHostIdentity } from './host-identity';
 import { createWebServer } from './web-server';
 
-const usage = 'usage: npm run web -- [--port N] [--data-dir DIR]   (--port 0 picks any free port; default 5780)';
+const defaultPort = 5780;
+const usage = `usage: npm run web -- [--port N] [--data-dir DIR] [--new-key]
+  --port N     listen on port N (default ${defaultPort}); --port 0 picks a free port the first time and reuses it after
+  --new-key    make a new key (open tabs must use the new address)`;
 
 function parseCommandLine() {
   const { values } = parseArgs({
     options: {
-      port: { type: 'string', default: '5780' },
+      port: { type: 'string', default: String(defaultPort) },
       'data-dir': { type: 'string' },
+      'new-key': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -26,7 +31,18 @@ function parseCommandLine() {
   }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a whole number from 0 to 65535\n${usage}`);
-  return { port, dataDir: path.resolve(values['data-dir'] ?? defaultDataDir()) };
+  return { port, newKey: values['new-key'], dataDir: path.resolve(values['data-dir'] ?? defaultDataDir()) };
+}
+
+function listen(server: http.Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const failed = (error: Error) => reject(error);
+    server.once('error', failed);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', failed);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
 }
 
 async function main() {
@@ -39,7 +55,10 @@ async function main() {
   }
   const appRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
   const services = createServices({ dataDir: options.dataDir, bundledPlaylistsDir: path.join(appRoot, 'playlists') });
-  const token = randomBytes(32).toString('base64url');
+  // The key and (for --port 0) the port are the data folder's, so a restarted host is the same address to an open tab.
+  const identity = await loadHostIdentity(options.dataDir);
+  for (const note of identity.notes) console.log(note);
+  const token = options.newKey || identity.stored === undefined ? newHostKey() : identity.stored.key;
   const server = createWebServer({
     handlers: services.handlers,
     rendererDir: path.join(appRoot, 'dist', 'renderer'),
@@ -47,15 +66,30 @@ async function main() {
     libraryRoots: services.libraryRoots,
     token,
   });
-  server.listen(options.port, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  // The address carries this run's key; only a browser that opened it can use the host.
+  const rememberedPort = options.port === 0 ? identity.stored?.port : undefined;
+  let port: number;
+  try {
+    port = await listen(server, rememberedPort ?? options.port);
+  } catch (error) {
+    if (rememberedPort === undefined || nodeErrorCode(error) !== 'EADDRINUSE') {
+      console.error(`Attune could not listen on port ${options.port}: ${nodeErrorCode(error) === 'EADDRINUSE' ? 'another program uses it' : String(error)}`);
+      process.exit(1);
+    }
+    port = await listen(server, 0);
+    console.log(`Port ${rememberedPort}, used last time, is taken by another program; Attune uses port ${port} now (open tabs must use the new address).`);
+  }
+  const keptPort = options.port === 0 ? port : identity.stored?.port;
+  if (token !== identity.stored?.key || keptPort !== identity.stored.port) {
+    await saveHostIdentity(options.dataDir, keptPort === undefined ? { key: token } : { key: token, port: keptPort });
+  }
+  // The address carries the data folder's key (kept in web-host.json); only a browser that opened it can use the host.
   console.log(`Attune listening on http://127.0.0.1:${port}${entryPrefix}${token}/`);
   // The Start screen's first question is the playlists: reading and validating them while the
   // browser still loads the page lets the catalog answer it from its cache. A failure here is
   // the request's to report, so it is dropped.
   services.playlists.list().catch(() => undefined);
+  // Leftovers of a start a crash interrupted are set aside (and logged) now, not on the first click.
+  services.sessions.setAsideReport().catch(() => undefined);
 
   let stopping = false;
   const stop = async (signal: string) => {

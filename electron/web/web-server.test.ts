@@ -132,6 +132,13 @@ describe('web host access control', () => {
     expect(entered.headers.location).toBe('/?diagnostics');
     expect(String(entered.headers['set-cookie'])).toContain(`attune-${port}=${token}; HttpOnly; SameSite=Strict`);
     expect((await raw(`/t/${'y'.repeat(43)}/`, ownHost())).status).toBe(401);
+    // A path that begins with two slashes names another host to a browser: the redirect never leaves this one.
+    for (const leading of ['//evil.example/x', '///evil.example/x', '/\\evil.example/x', '//evil.example']) {
+      const redirected = await raw(`/t/${token}${leading}`, ownHost());
+      expect(redirected.status, leading).toBe(303);
+      expect(redirected.headers.location, leading).toMatch(/^\/(?![/\\])/);
+      expect(new URL(String(redirected.headers.location), `http://127.0.0.1:${port}/`).host, leading).toBe(`127.0.0.1:${port}`);
+    }
     expect((await raw('/', { ...ownHost(), ...cookie() })).status).toBe(200);
   });
 

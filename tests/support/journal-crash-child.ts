@@ -50,7 +50,10 @@ const encryption = new EncryptionService({ dataDir, sessions: store, sessionFile
 if (passphrase !== undefined) await encryption.unlock(passphrase);
 
 if (retryId !== undefined && retryId !== '') {
-  const ack = await store.append(sessionId, mark(retryId));
+  // A renderer retrying sends the same event again: the same id and the same content.
+  const saved = (await store.open(sessionId)).events.find((event) => event.id === retryId);
+  if (saved === undefined) throw new Error(`the acknowledged event ${retryId} is not in the journal`);
+  const ack = await store.append(sessionId, { id: saved.id, kind: saved.kind, sessionMs: saved.sessionMs, payload: saved.payload } as JournalEventInput);
   process.stdout.write(`${ack.duplicate ? 'duplicate' : 'written-again'} ${retryId}\n`);
 }
 

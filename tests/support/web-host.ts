@@ -11,15 +11,21 @@ export interface RunningWebHost {
   readonly origin: string;
   readonly dataDir: string;
   readonly process: ChildProcess;
+  /** Everything the host printed so far. */
+  output(): string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 
-/** Starts the built web host (`dist/web/main.js`) on a free port, as `npm run web` would. */
-export async function startWebHost(options: { dataDir?: string } = {}): Promise<RunningWebHost> {
+/**
+ * Starts the built web host (`dist/web/main.js`) as `npm run web` would: by default with
+ * `--port 0`, a free port the first time and the same one again on the same data folder.
+ */
+export async function startWebHost(options: { dataDir?: string; port?: number; extraArgs?: readonly string[] } = {}): Promise<RunningWebHost> {
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'attune-e2e-')));
-  const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'web', 'main.js'), '--port', '0', '--data-dir', dataDir], {
+  const args = [path.join(repoRoot, 'dist', 'web', 'main.js'), '--port', String(options.port ?? 0), '--data-dir', dataDir, ...(options.extraArgs ?? [])];
+  const child = spawn(process.execPath, args, {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -41,6 +47,7 @@ export async function startWebHost(options: { dataDir?: string } = {}): Promise<
     });
   });
   return {
+    output: () => output,
     url,
     origin: new URL(url).origin,
     dataDir,

@@ -5,6 +5,7 @@ import type { ScanSummary } from '../../../core/library-scan';
 import { ContractFailure } from '../../../core/result';
 import type { SettingsService } from '../settings';
 import { isInsideFolder } from '../inside-folder';
+import { checkLibraryRoots } from '../library-roots';
 import { JobRunner, type JobControl } from './jobs';
 import { LibraryIndex } from './library-index';
 import { scanLibrary } from './scanner';
@@ -71,11 +72,8 @@ export class LibraryService {
     if (stats === undefined) throw new ContractFailure('not-found', `there is no folder at ${folder}`);
     if (!stats.isDirectory()) throw new ContractFailure('bad-request', `${folder} is a file, not a folder`);
     const roots = this.roots();
-    if (!roots.includes(folder)) {
-      const nested = roots.find((root) => folder.startsWith(`${root}${path.sep}`) || root.startsWith(`${folder}${path.sep}`));
-      if (nested !== undefined) throw new ContractFailure('conflict', `${folder} overlaps the library folder ${nested}; remove one of them first`);
-      this.options.settings.update({ libraryRoots: [...roots, folder] });
-    }
+    // Adding a folder that is already there changes nothing and is not an error.
+    if (!roots.includes(folder)) this.options.settings.update({ libraryRoots: checkLibraryRoots([...roots, folder]) });
     return this.view();
   }
 

@@ -4,6 +4,7 @@ import type { AppendAck, HostCall } from '../../../core/contract';
 import type { JournalEventInput } from '../../../core/events';
 import { fail, ok, type Result } from '../../../core/result';
 import { JournalSender } from './JournalSender';
+import { MemoryJournalOutbox, sendWaitingEvents } from './journal-outbox';
 
 type Answer = 'save' | 'fail' | 'unreachable' | 'hang';
 
@@ -19,6 +20,8 @@ class FakeJournalHost {
   reverseAcks = false;
   /** Requests holding one of these are refused whole, as the host refuses a malformed batch. */
   readonly refuseIds = new Set<string>();
+  /** Requests holding one of these are refused whole with `conflict` (an id reused with other content). */
+  readonly conflictIds = new Set<string>();
   /** Answers held back by 'hang', released by `releaseHung()`. */
   private readonly hung: (() => void)[] = [];
 
@@ -30,6 +33,8 @@ class FakeJournalHost {
     if (answer === 'unreachable') return Promise.resolve(fail('internal', "could not reach Attune's host: Failed to fetch"));
     if (answer === 'fail') return Promise.resolve(fail('write-failed', 'the event could not be saved (ENOSPC); it will be retried'));
     if (events.some((event) => this.refuseIds.has(event.id))) return Promise.resolve(fail('bad-request', 'events.0.payload.markKind: too long'));
+    const reused = events.find((event) => this.conflictIds.has(event.id));
+    if (reused !== undefined) return Promise.resolve(fail('conflict', `event ${reused.id} was already saved with different content`));
     if (answer === 'hang') return new Promise<Result<AppendAck[]>>((resolve) => this.hung.push(() => resolve(this.save(events))));
     return Promise.resolve(this.save(events));
   }) as HostCall;
@@ -206,5 +211,86 @@ describe('JournalSender', () => {
     host.answers = ['save'];
     await vi.advanceTimersByTimeAsync(4000);
     await expect(flushed).resolves.toBe(true);
+  });
+});
+
+describe('JournalSender with an outbox', () => {
+  const sessionId = '20261202-100000-abcdef';
+
+  it('stores each event before the host sees it, and releases it once acknowledged', async () => {
+    const host = new FakeJournalHost();
+    const outbox = new MemoryJournalOutbox();
+    const storedWhenSent: string[][] = [];
+    const call: HostCall = (async (channel: Channel, request: unknown) => {
+      storedWhenSent.push((await outbox.waiting(sessionId)).map((event) => event.id));
+      return host.call(channel as 'journal:append', request as never);
+    }) as HostCall;
+    const sender = new JournalSender(sessionId, call, {}, outbox);
+    await vi.advanceTimersByTimeAsync(0);
+    const event = markEvent();
+    sender.send(event);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(storedWhenSent).toEqual([[event.id]]);
+    expect(host.saved.map((saved) => saved.id)).toEqual([event.id]);
+    expect(await outbox.waiting(sessionId)).toEqual([]);
+  });
+
+  it('keeps what the host never acknowledged for the next page, which sends it first, as it was made, then its own', async () => {
+    const host = new FakeJournalHost();
+    host.answers = ['unreachable'];
+    const outbox = new MemoryJournalOutbox();
+    const firstPage = new JournalSender(sessionId, host.call, {}, outbox);
+    const pressedWhileDown = [markEvent(), markEvent(), markEvent()];
+    for (const event of pressedWhileDown) {
+      firstPage.send(event);
+      await vi.advanceTimersByTimeAsync(1000);
+    }
+    expect(firstPage.getState()).toMatchObject({ hostNotAnswering: true });
+    // The page is reloaded: its sender is gone with everything it held in memory.
+    firstPage.dispose();
+    expect(await outbox.waiting(sessionId)).toEqual(pressedWhileDown);
+
+    host.answers = ['save'];
+    const reloaded = new JournalSender(sessionId, host.call, {}, outbox);
+    const pressedAfter = markEvent();
+    reloaded.send(pressedAfter);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(host.saved).toEqual([...pressedWhileDown, pressedAfter]);
+    expect(host.saved.map((event) => event.sessionMs)).toEqual([...pressedWhileDown, pressedAfter].map((event) => event.sessionMs));
+    expect(reloaded.getState()).toMatchObject({ pending: [], hostNotAnswering: false });
+    expect(await outbox.waiting(sessionId)).toEqual([]);
+  });
+
+  it('sends what waits for every session on load, and an event the host already has is not saved twice', async () => {
+    const host = new FakeJournalHost();
+    const outbox = new MemoryJournalOutbox();
+    const alreadySaved = markEvent();
+    host.saved.push(alreadySaved);
+    const waiting = [alreadySaved, markEvent()];
+    await outbox.keep(sessionId, waiting);
+    await outbox.keep('20261202-110000-ghijkl', [markEvent()]);
+    const done = sendWaitingEvents(host.call, outbox, { timeoutMs: 10_000 });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(await done).toBe(true);
+    expect(host.saved.map((event) => event.id)).toEqual([alreadySaved.id, waiting[1]?.id, expect.any(String)]);
+    expect(await outbox.sessionsWaiting()).toEqual([]);
+  });
+
+  it('sets aside an event the host refuses as a conflict, shows why, and keeps sending the rest', async () => {
+    const host = new FakeJournalHost();
+    const outbox = new MemoryJournalOutbox();
+    const sender = new JournalSender(sessionId, host.call, {}, outbox);
+    const [before, reused, after] = [markEvent(), markEvent(), markEvent()];
+    host.conflictIds.add(reused.id);
+    host.answers = ['hang', 'save'];
+    sender.send(before);
+    sender.send(reused);
+    sender.send(after);
+    host.releaseHung();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(host.saved.map((event) => event.id)).toEqual([before.id, after.id]);
+    expect(sender.getState().pending).toEqual([]);
+    expect(sender.getState().refused).toEqual([{ input: reused, reason: expect.stringContaining('different content') }]);
+    expect(sender.isSaved(reused.id)).toBe(false);
   });
 });

@@ -4,6 +4,7 @@ import { fail } from '../../../core/result';
 import type { SessionId } from '../../../core/session';
 import { TypedEmitter } from '../../../core/typed-emitter';
 import type { Milliseconds } from '../../../core/units';
+import type { JournalOutbox } from './journal-outbox';
 
 export interface PendingEvent {
   readonly input: JournalEventInput;
@@ -15,6 +16,11 @@ export interface JournalSenderState {
   readonly pending: readonly PendingEvent[];
   /** The last failure while events are still waiting, for a visible warning. */
   readonly lastError: string | undefined;
+  /**
+   * The last attempt got no answer from the host (it is down or unreachable, or timed out),
+   * as opposed to an answer that it cannot save now (a full disk).
+   */
+  readonly hostNotAnswering: boolean;
   /**
    * Events the host refused as they are (it will never accept them): set aside so they
    * cannot block later marks, and kept on screen with the reason — never dropped silently.
@@ -41,13 +47,15 @@ export interface JournalSenderOptions {
 /**
  * Sends journal events in order and keeps every one until the host acknowledges it
  * (after fdatasync). Failures are retried with back-off, forever, with the same event id,
- * so a retry can never duplicate an event and nothing is silently dropped.
+ * so a retry can never duplicate an event and nothing is silently dropped. With an outbox,
+ * each event is stored before it is first sent and released once acknowledged, and what a
+ * previous page of this session left waiting is sent first, as it was made.
  */
 export class JournalSender extends TypedEmitter<JournalSenderEvents> {
   static readonly defaults: JournalSenderOptions = { retryDelaysMs: [250, 500, 1000, 2000, 4000], answerTimeoutMs: 5000, maxBatch: 200 };
 
   private readonly options: JournalSenderOptions;
-  private state: JournalSenderState = { pending: [], lastError: undefined, refused: [] };
+  private state: JournalSenderState = { pending: [], lastError: undefined, hostNotAnswering: false, refused: [] };
   /** Ids in `pending`, for a constant-time "is this mark saved yet?". */
   private readonly waitingIds = new Set<string>();
   private readonly refusedIds = new Set<string>();
@@ -58,14 +66,55 @@ export class JournalSender extends TypedEmitter<JournalSenderEvents> {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly idleWaiters = new Set<(idle: boolean) => void>();
   private disposed = false;
+  /** Each waiting event's write to the outbox: it is sent only once stored. */
+  private readonly kept = new Map<string, Promise<void>>();
+  /** Reading what an earlier page left waiting; nothing is sent before it is queued ahead. */
+  private restoring: Promise<void> | undefined;
 
   constructor(
     private readonly sessionId: SessionId,
     private readonly call: HostCall,
     options: Partial<JournalSenderOptions> = {},
+    private readonly outbox?: JournalOutbox,
   ) {
     super();
     this.options = { ...JournalSender.defaults, ...options };
+    if (outbox !== undefined) this.restoring = this.restore(outbox);
+  }
+
+  private async restore(outbox: JournalOutbox): Promise<void> {
+    let stored: JournalEventInput[];
+    try {
+      stored = await outbox.waiting(this.sessionId);
+    } catch (error) {
+      stored = [];
+      this.update({ lastError: `the events kept in this browser could not be read (${error instanceof Error ? error.message : String(error)})` });
+    }
+    this.restoring = undefined;
+    if (this.disposed) return;
+    const earlier = stored.filter((input) => !this.waitingIds.has(input.id) && !this.refusedIds.has(input.id));
+    if (earlier.length > 0) {
+      for (const input of earlier) this.waitingIds.add(input.id);
+      this.update({ pending: [...earlier.map((input) => ({ input, attempts: 0 })), ...this.state.pending] });
+    }
+    void this.drain();
+  }
+
+  /** Stores the events in the outbox; a failure to store does not stop them being sent. */
+  private keep(inputs: readonly JournalEventInput[]): void {
+    if (this.outbox === undefined) return;
+    const stored = this.outbox.keep(this.sessionId, inputs).catch((error: unknown) => {
+      this.update({ lastError: `the browser could not keep a copy of the waiting events (${error instanceof Error ? error.message : String(error)})` });
+    });
+    for (const input of inputs) this.kept.set(input.id, stored);
+  }
+
+  private releaseKept(ids: Iterable<string>): void {
+    const released = [...ids];
+    for (const id of released) this.kept.delete(id);
+    this.outbox?.release(this.sessionId, released).catch(() => {
+      // Left in the outbox, it is sent again by a later page and answered as a duplicate.
+    });
   }
 
   getState(): JournalSenderState {
@@ -84,6 +133,7 @@ export class JournalSender extends TypedEmitter<JournalSenderEvents> {
 
   send(input: JournalEventInput): void {
     this.waitingIds.add(input.id);
+    this.keep([input]);
     this.state = { ...this.state, pending: [...this.state.pending, { input, attempts: 0 }] };
     // The append goes out before anyone hears of the new state (and renders it).
     void this.drain();
@@ -116,7 +166,7 @@ export class JournalSender extends TypedEmitter<JournalSenderEvents> {
   }
 
   private async drain(): Promise<void> {
-    if (this.sending || this.disposed) return;
+    if (this.sending || this.disposed || this.restoring !== undefined) return;
     // A new event tries at once, back-off or not: the host may be back.
     if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
@@ -126,6 +176,8 @@ export class JournalSender extends TypedEmitter<JournalSenderEvents> {
         // Everything waiting goes in one request: the host saves it with one fdatasync.
         const batch = this.state.pending.slice(0, this.isolating ? 1 : this.options.maxBatch);
         this.awaitingAnswer = true;
+        const storing = batch.map((pending) => this.kept.get(pending.input.id)).filter((stored) => stored !== undefined);
+        if (storing.length > 0) await Promise.all(storing);
         const result = await this.appendWithTimeout(batch.map((pending) => pending.input));
         this.awaitingAnswer = false;
         if (this.disposed) return;
@@ -136,16 +188,22 @@ export class JournalSender extends TypedEmitter<JournalSenderEvents> {
           if (this.state.pending.length <= batch.length) this.isolating = false;
           const seqById = new Map(result.value.map((ack) => [ack.id, ack.seq]));
           for (const id of sentIds) this.waitingIds.delete(id);
+          this.releaseKept(sentIds);
           // The measure of a saved mark is taken here, before the screen re-renders for it.
           for (const sent of batch) {
             const seq = seqById.get(sent.input.id);
             if (seq !== undefined) this.emit('acknowledged', { input: sent.input, seq });
           }
-          this.update({ pending: others, lastError: others.length === 0 ? undefined : this.state.lastError });
+          this.update({ pending: others, lastError: others.length === 0 ? undefined : this.state.lastError, hostNotAnswering: false });
           continue;
         }
         const attempts = (batch[0]?.attempts ?? 0) + 1;
-        this.update({ pending: [...batch.map((pending) => ({ ...pending, attempts })), ...others], lastError: result.error.message });
+        // The host answers every failure of its own with a code of its own; 'internal' is the transport's (or the timeout's).
+        this.update({
+          pending: [...batch.map((pending) => ({ ...pending, attempts })), ...others],
+          lastError: result.error.message,
+          hostNotAnswering: result.error.code === 'internal',
+        });
         if (result.error.code === 'bad-request' || result.error.code === 'conflict') {
           if (batch.length > 1) {
             this.isolating = true;
@@ -176,8 +234,10 @@ export class JournalSender extends TypedEmitter<JournalSenderEvents> {
   }
 
   /** Resolves true once nothing is waiting, or false after `timeoutMs`. */
-  flush(timeoutMs: Milliseconds = 5000): Promise<boolean> {
-    if (this.state.pending.length === 0) return Promise.resolve(true);
+  async flush(timeoutMs: Milliseconds = 5000): Promise<boolean> {
+    // What an earlier page left waiting counts too, and is known only once read.
+    if (this.restoring !== undefined) await this.restoring;
+    if (this.state.pending.length === 0) return true;
     return new Promise((resolve) => {
       const done = (idle: boolean) => {
         clearTimeout(timer);

@@ -11,6 +11,7 @@ import { segmentTitle, undoWindowMs, type LiveMark, type LiveSession } from './L
 import { useLiveKeys } from './mark-keys';
 import { useMediaSession } from './media-session';
 import { livePollClock } from './poll-clock';
+import { describeWaiting } from './waiting-text';
 
 interface LiveScreenProps {
   readonly session: LiveSession | undefined;
@@ -397,7 +398,7 @@ function RunningSession({ session, onLeave }: { readonly session: LiveSession; r
     <div className="live" data-status={status} data-unsaved={state.unsavedCount}>
       {state.saveWarning !== undefined ? (
         <p className="save-warning" role="alert">
-          Not saved yet ({state.unsavedCount} waiting): {state.saveWarning}. Attune keeps retrying; nothing is dropped.
+          {describeWaiting(state)}. Attune keeps trying, and this browser keeps them until they are saved; nothing is dropped.
         </p>
       ) : null}
       {state.refusedEvents.length > 0 ? (

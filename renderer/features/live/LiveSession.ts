@@ -17,6 +17,7 @@ import type { AudioOutput } from '../../audio/AudioOutput';
 import type { PlayerState, SessionPlayer, SessionPlayerOptions } from '../../audio/SessionPlayer';
 import { ClockJumpDetector } from './clock-jump';
 import { JournalSender, type JournalSenderOptions } from './JournalSender';
+import type { JournalOutbox } from './journal-outbox';
 import { musicPlaceAt } from '../../../core/music-place';
 import { planRequest, type PlanKey } from './plan-requests';
 import { ReminderWatch, sameReminders } from './reminder-watch';
@@ -41,6 +42,10 @@ export interface LiveSessionState {
   /** Events the host refused outright, with the reason; kept on screen. */
   readonly refusedEvents: readonly { readonly kind: string; readonly reason: string }[];
   readonly unsavedCount: number;
+  /** Marks among the events not saved yet. */
+  readonly unsavedMarkCount: number;
+  /** The host is not answering (down or unreachable), rather than answering that it cannot save. */
+  readonly hostNotAnswering: boolean;
   readonly notice: string | undefined;
   readonly ended: boolean;
   /** The plan has run out and this closing sound plays (or silence, 'none') until the session is ended. */
@@ -83,6 +88,8 @@ export interface LiveSessionHost {
   /** Wall-clock milliseconds (Date.now() in the app). */
   readonly wallNow?: () => number;
   readonly journal?: Partial<JournalSenderOptions>;
+  /** Where unacknowledged events outlive the page (IndexedDB in the app). */
+  readonly outbox?: JournalOutbox;
 }
 
 const recentMarkLimit = 12;
@@ -169,7 +176,7 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
         gainDb: entry.segment.type === 'file' ? trackGain(entry.segment, this.settings.targetLoudnessLufs).gainDb : 0,
       }),
     });
-    this.sender = new JournalSender(meta.id, host.call, host.journal);
+    this.sender = new JournalSender(meta.id, host.call, host.journal, host.outbox);
     this.ended = meta.status === 'ended';
     this.unsubscribers.push(
       // The player ticks five times a second; the screen re-renders only when what it shows
@@ -425,6 +432,8 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
       saveWarning: senderState.lastError,
       refusedEvents: senderState.refused.map(({ input, reason }) => ({ kind: input.kind, reason })),
       unsavedCount: senderState.pending.length,
+      unsavedMarkCount: senderState.pending.filter((pending) => pending.input.kind === 'mark').length,
+      hostNotAnswering: senderState.hostNotAnswering,
       notice: this.notice,
       ended: this.ended,
       closing: this.ended ? undefined : this.fold.closing,

@@ -4,6 +4,7 @@ import type { Settings } from '../../../core/settings';
 import type { AudioOutput } from '../../audio/AudioOutput';
 import { SessionPlayer } from '../../audio/SessionPlayer';
 import { call, mediaUrl } from '../../bridge/attune-bridge';
+import { browserJournalOutbox } from './journal-outbox';
 import { LiveSession, type ResumePoint } from './LiveSession';
 
 /** A live session wired to this page's host (the bridge) and audio engine. */
@@ -24,6 +25,7 @@ export function createLiveSession(
       output,
       mediaUrl,
       createPlayer: (plan, startAtProgramMs, options) => new SessionPlayer(output, plan, startAtProgramMs, options),
+      outbox: browserJournalOutbox(),
     },
     resume,
     speed,

@@ -1,0 +1,181 @@
+import type { HostCall } from '../../../core/contract';
+import { journalEventInputSchema, type JournalEventInput } from '../../../core/events';
+import type { SessionId } from '../../../core/session';
+import type { Milliseconds } from '../../../core/units';
+import { JournalSender } from './JournalSender';
+
+/**
+ * Journal events the host has not acknowledged yet, kept where a closed or reloaded tab
+ * finds them again: a mark pressed while the host is down must outlive the page.
+ */
+export interface JournalOutbox {
+  /** Resolves once the events are stored (before they are sent). */
+  keep(sessionId: SessionId, events: readonly JournalEventInput[]): Promise<void>;
+  /** The host acknowledged them: they need not be kept. */
+  release(sessionId: SessionId, eventIds: readonly string[]): Promise<void>;
+  /** What waits for one session, in the order the events were made. */
+  waiting(sessionId: SessionId): Promise<JournalEventInput[]>;
+  /** The sessions with anything waiting. */
+  sessionsWaiting(): Promise<SessionId[]>;
+}
+
+/** One stored event; `order` keeps the order they were made in across pages and reloads. */
+interface OutboxRecord {
+  readonly sessionId: SessionId;
+  readonly eventId: string;
+  readonly order: number;
+  readonly input: JournalEventInput;
+}
+
+/**
+ * Orders records made within one millisecond, and across pages: wall-clock time first,
+ * a per-page counter after it.
+ */
+let madeInThisPage = 0;
+function nextOrder(): number {
+  madeInThisPage = (madeInThisPage + 1) % 1000;
+  return Date.now() * 1000 + madeInThisPage;
+}
+
+/** Records read back are parsed like any input: storage a page shares with others is not trusted. */
+function readRecords(records: readonly unknown[], sessionId?: SessionId): OutboxRecord[] {
+  const usable: OutboxRecord[] = [];
+  for (const record of records) {
+    if (record === null || typeof record !== 'object') continue;
+    const { sessionId: storedSession, order, input } = record as Record<string, unknown>;
+    const parsed = journalEventInputSchema.safeParse(input);
+    if (typeof storedSession !== 'string' || typeof order !== 'number' || !parsed.success) continue;
+    if (sessionId !== undefined && storedSession !== sessionId) continue;
+    usable.push({ sessionId: storedSession, eventId: parsed.data.id, order, input: parsed.data });
+  }
+  return usable.sort((a, b) => a.order - b.order);
+}
+
+/** Kept in memory only: for tests, and where the browser offers no IndexedDB. */
+export class MemoryJournalOutbox implements JournalOutbox {
+  private readonly records = new Map<string, OutboxRecord>();
+
+  keep(sessionId: SessionId, events: readonly JournalEventInput[]): Promise<void> {
+    for (const input of events) {
+      const key = `${sessionId}/${input.id}`;
+      if (!this.records.has(key)) this.records.set(key, { sessionId, eventId: input.id, order: nextOrder(), input });
+    }
+    return Promise.resolve();
+  }
+
+  release(sessionId: SessionId, eventIds: readonly string[]): Promise<void> {
+    for (const id of eventIds) this.records.delete(`${sessionId}/${id}`);
+    return Promise.resolve();
+  }
+
+  waiting(sessionId: SessionId): Promise<JournalEventInput[]> {
+    return Promise.resolve(readRecords([...this.records.values()], sessionId).map((record) => record.input));
+  }
+
+  sessionsWaiting(): Promise<SessionId[]> {
+    return Promise.resolve([...new Set(readRecords([...this.records.values()]).map((record) => record.sessionId))]);
+  }
+}
+
+const databaseName = 'attune-journal-outbox';
+const storeName = 'events';
+
+function settled(request: IDBRequest): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error ?? new Error('IndexedDB request failed'));
+  });
+}
+
+function committed(transaction: IDBTransaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    transaction.oncomplete = () => resolve();
+    transaction.onerror = () => reject(transaction.error ?? new Error('IndexedDB transaction failed'));
+    transaction.onabort = () => reject(transaction.error ?? new Error('IndexedDB transaction aborted'));
+  });
+}
+
+/** All keys of one session: the key is [sessionId, eventId], and every event id sorts between these. */
+const sessionRange = (sessionId: SessionId) => IDBKeyRange.bound([sessionId, ''], [sessionId, '\uffff']);
+
+/** The browser's IndexedDB for this origin: it survives a reload, a closed tab and a restarted browser. */
+export class IndexedDbJournalOutbox implements JournalOutbox {
+  private database: Promise<IDBDatabase> | undefined;
+
+  private open(): Promise<IDBDatabase> {
+    this.database ??= new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open(databaseName, 1);
+      request.onupgradeneeded = () => request.result.createObjectStore(storeName, { keyPath: ['sessionId', 'eventId'] });
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error ?? new Error('IndexedDB could not be opened'));
+      request.onblocked = () => reject(new Error('IndexedDB is blocked by another tab'));
+    }).catch((error: unknown) => {
+      // The next call tries again: a failure to open once is not a reason never to keep events.
+      this.database = undefined;
+      throw error;
+    });
+    return this.database;
+  }
+
+  async keep(sessionId: SessionId, events: readonly JournalEventInput[]): Promise<void> {
+    const database = await this.open();
+    // 'strict': the write is on disk when the transaction completes, not only in the OS's cache.
+    const transaction = database.transaction(storeName, 'readwrite', { durability: 'strict' });
+    const store = transaction.objectStore(storeName);
+    for (const input of events) store.put({ sessionId, eventId: input.id, order: nextOrder(), input } satisfies OutboxRecord);
+    await committed(transaction);
+  }
+
+  async release(sessionId: SessionId, eventIds: readonly string[]): Promise<void> {
+    if (eventIds.length === 0) return;
+    const database = await this.open();
+    const transaction = database.transaction(storeName, 'readwrite', { durability: 'relaxed' });
+    const store = transaction.objectStore(storeName);
+    for (const id of eventIds) store.delete([sessionId, id]);
+    await committed(transaction);
+  }
+
+  async waiting(sessionId: SessionId): Promise<JournalEventInput[]> {
+    const database = await this.open();
+    const records = (await settled(database.transaction(storeName, 'readonly').objectStore(storeName).getAll(sessionRange(sessionId)))) as unknown[];
+    return readRecords(records, sessionId).map((record) => record.input);
+  }
+
+  async sessionsWaiting(): Promise<SessionId[]> {
+    const database = await this.open();
+    const records = (await settled(database.transaction(storeName, 'readonly').objectStore(storeName).getAll())) as unknown[];
+    return [...new Set(readRecords(records).map((record) => record.sessionId))];
+  }
+}
+
+let pageOutbox: JournalOutbox | undefined;
+
+/** This page's outbox: IndexedDB where the browser has it, memory otherwise. */
+export function browserJournalOutbox(): JournalOutbox {
+  pageOutbox ??= typeof indexedDB === 'undefined' ? new MemoryJournalOutbox() : new IndexedDbJournalOutbox();
+  return pageOutbox;
+}
+
+/**
+ * Sends what earlier pages left waiting (a reload, a closed tab, the host down meanwhile):
+ * for one session, or for every session with anything waiting. Each event keeps its id and
+ * its session time, so one the host already has is answered as a duplicate. Resolves true
+ * once everything is acknowledged (or refused, and kept), false after `timeoutMs`; the
+ * sending goes on in the background until it is done.
+ */
+export async function sendWaitingEvents(call: HostCall, outbox: JournalOutbox, options: { readonly sessionId?: SessionId; readonly timeoutMs: Milliseconds }): Promise<boolean> {
+  const sessionIds = options.sessionId === undefined ? await outbox.sessionsWaiting().catch(() => []) : [options.sessionId];
+  const flushed = sessionIds.map((sessionId) => {
+    const sender = new JournalSender(sessionId, call, {}, outbox);
+    const done = (async () => {
+      while (!(await sender.flush(60_000))) {
+        // The host is still away; the sender keeps trying with back-off.
+      }
+      sender.dispose();
+    })();
+    return done;
+  });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), options.timeoutMs)));
+  return Promise.race([Promise.all(flushed).then(() => true), timedOut]).finally(() => clearTimeout(timer));
+}
