@@ -77,6 +77,8 @@ export interface LiveSessionHost {
   /** Wall-clock milliseconds (Date.now() in the app). */
   readonly wallNow?: () => number;
   readonly journal?: Partial<JournalSenderOptions>;
+  /** Keeps the computer awake while the session plays; without it, only the host's own blocker is asked. */
+  readonly keepAwake?: (active: boolean) => void;
 }
 
 const recentMarkLimit = 12;
@@ -433,10 +435,15 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
     return id;
   }
 
+  /** Fire and forget: a host without a blocker (the web host) answers held: false. */
+  private keepAwake(active: boolean): void {
+    if (this.host.keepAwake !== undefined) this.host.keepAwake(active);
+    else void this.host.call('power:keep-awake', { active });
+  }
+
   async play(): Promise<void> {
     if (this.ended) return;
-    // Fire and forget: a host without a blocker (the web host) answers held: false.
-    void this.host.call('power:keep-awake', { active: true });
+    this.keepAwake(true);
     if (this.player.getState().status === 'quiet') {
       await this.resumeFromQuiet();
       return;
@@ -590,7 +597,7 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
     const sessionMs = this.clock.now();
     const result = await this.host.call('sessions:end', { sessionId: this.meta.id, eventId, sessionMs, reason });
     if (!result.ok) throw new Error(result.error.message);
-    void this.host.call('power:keep-awake', { active: false });
+    this.keepAwake(false);
     this.fold.apply({ id: eventId, seq: this.fold.lastSeq + 1, kind: 'session-ended', sessionMs, wallTime: new Date().toISOString(), payload: { reason } });
     this.changed();
   }
@@ -600,7 +607,7 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
     this.disposed = true;
     if (this.stateEmitTimer !== undefined) clearTimeout(this.stateEmitTimer);
     if (this.renderCooldown !== undefined) clearTimeout(this.renderCooldown);
-    void this.host.call('power:keep-awake', { active: false });
+    this.keepAwake(false);
     if (this.undoTimer !== undefined) clearTimeout(this.undoTimer);
     for (const unsubscribe of this.unsubscribers) unsubscribe();
     this.player.dispose();

@@ -5,6 +5,7 @@ import type { AudioOutput } from '../../audio/AudioOutput';
 import { SessionPlayer } from '../../audio/SessionPlayer';
 import { call, mediaUrl } from '../../bridge/attune-bridge';
 import { LiveSession, type ResumePoint } from './LiveSession';
+import { screenWakeLock, sessionKeepAwake } from './ScreenWakeLock';
 
 /** A live session wired to this page's host (the bridge) and audio engine. */
 export function createLiveSession(
@@ -15,7 +16,11 @@ export function createLiveSession(
   resume: ResumePoint | undefined,
   speed: number,
 ): LiveSession {
-  return new LiveSession(
+  // Told only while the session plays, so after `session` below exists.
+  const keepAwake = sessionKeepAwake(call, screenWakeLock(), (reason) =>
+    session.showNotice(`The browser will not keep the screen awake (${reason}): if the computer sleeps, the music stops. Set it never to sleep while plugged in.`),
+  );
+  const session = new LiveSession(
     meta,
     playlist,
     settings,
@@ -23,9 +28,11 @@ export function createLiveSession(
       call,
       output,
       mediaUrl,
+      keepAwake,
       createPlayer: (plan, startAtProgramMs, options) => new SessionPlayer(output, plan, startAtProgramMs, options),
     },
     resume,
     speed,
   );
+  return session;
 }
