@@ -67,7 +67,8 @@ test('the pre-flight check shows each problem with its fix, and starts only afte
     .toBe(1);
   const journal = await readJournalFile(host.dataDir, sessionId);
   const confirmed = journal.find((event) => event.kind === 'preflight-confirmed')?.payload.lines as { check: string }[];
-  expect(confirmed.map((line) => line.check).sort()).toEqual(['analysed', 'files']);
+  // The fixture's phases hold about 80 % of their targets in music: short by the 10 % rule, an advisory line.
+  expect(confirmed.map((line) => line.check).sort()).toEqual(['analysed', 'duration', 'files']);
   await page.goto(`${host.url}/#/review/${sessionId}`);
   await expect(page.getByTestId('preflight-confirmed')).toContainText('gone-since-curation.flac');
 });
