@@ -39,8 +39,11 @@ export interface CurationWarning {
   readonly segmentId?: string;
 }
 
-/** A phase's music may miss its target by this much either way before it is worth a warning (unless it has min/max). */
-export const phaseToleranceSeconds: Seconds = 120;
+/**
+ * A phase without a minimum or maximum fits while its music is within this share of its
+ * target either way: relative, so that 6 minutes of music never "fits" a 4-minute phase.
+ */
+export const phaseToleranceRatio = 0.1;
 /** A dosing session runs 6–8 hours. */
 export const sessionLengthBoundsSeconds = { min: 6 * 3600, max: 8 * 3600 } as const;
 /** Neighbours further apart than this after normalisation sound like a jump in volume. */
@@ -118,10 +121,11 @@ export function phaseTotals(playlist: PlaylistDraft, facts: Pick<CurationFacts, 
 
 export type PhaseFit = 'short' | 'fits' | 'long';
 
-/** Below its minimum (or the target less the tolerance) is short; above its maximum (or the target plus the tolerance) is long. */
+/** Below its minimum (or 10 % under the target) is short; above its maximum (or 10 % over the target) is long. */
 export function phaseFit(total: PhaseTotal): PhaseFit {
-  if (total.plannedSeconds < (total.minSeconds ?? total.targetSeconds - phaseToleranceSeconds)) return 'short';
-  if (total.plannedSeconds > (total.maxSeconds ?? total.targetSeconds + phaseToleranceSeconds)) return 'long';
+  const tolerance = total.targetSeconds * phaseToleranceRatio;
+  if (total.plannedSeconds < (total.minSeconds ?? total.targetSeconds - tolerance)) return 'short';
+  if (total.plannedSeconds > (total.maxSeconds ?? total.targetSeconds + tolerance)) return 'long';
   return 'fits';
 }
 

@@ -52,7 +52,7 @@ function healthyFacts(playlist = playlistFixture()): PreflightFacts {
     files,
     outputDevice: { label: 'Studio headphones', present: true },
     journalFreeBytes: 20 * 1024 * 1024 * 1024,
-    powerSaveBlockerAvailable: true,
+    keepAwake: { by: 'power-save-blocker' },
   };
 }
 
@@ -141,12 +141,19 @@ describe('preflightReport', () => {
     });
   });
 
+  it('is green for a screen wake lock the browser granted, and says it holds only while the page shows', () => {
+    const report = preflightReport({ ...healthyFacts(), keepAwake: { by: 'screen-wake-lock' } });
+    expect(line(report, 'power-save')).toMatchObject({ ok: true, fix: '' });
+    expect(line(report, 'power-save').detail).toContain('while this page is showing');
+    expect(canStart(report, { confirmedWarnings: false })).toEqual({ allowed: true, confirmed: [] });
+  });
+
   it('fails the output device, journal space and power-save lines with their fixes', () => {
     const report = preflightReport({
       ...healthyFacts(),
       outputDevice: { label: 'USB DAC', present: false },
       journalFreeBytes: journalMinimumFreeBytes - 1,
-      powerSaveBlockerAvailable: false,
+      keepAwake: { by: 'nothing', reason: 'NotAllowedError: Wake Lock permission request denied' },
     });
     expect(line(report, 'output-device')).toMatchObject({ ok: false, severity: 'required', detail: '"USB DAC" is not connected.', fix: 'Connect it, or choose another output in Settings.' });
     expect(line(report, 'journal-space')).toMatchObject({
@@ -155,6 +162,7 @@ describe('preflightReport', () => {
       fix: "Free at least 50 MB on the drive that holds Attune's data.",
     });
     expect(line(report, 'power-save')).toMatchObject({ ok: false, fix: 'Set the computer never to sleep while plugged in, and keep it on mains power.' });
+    expect(line(report, 'power-save').detail).toContain('NotAllowedError: Wake Lock permission request denied');
     expect(line(preflightReport({ ...healthyFacts(), journalFreeBytes: journalMinimumFreeBytes }), 'journal-space').ok).toBe(true);
     expect(line(preflightReport({ ...healthyFacts(), journalFreeBytes: undefined }), 'journal-space')).toMatchObject({
       ok: false,
@@ -169,7 +177,7 @@ describe('canStart', () => {
   });
 
   it('asks for confirmation of any failing line, advisory ones included, then starts and reports what was confirmed', () => {
-    const report = preflightReport({ ...withFiles(healthyFacts(), { tide: { status: 'missing' } }), powerSaveBlockerAvailable: false });
+    const report = preflightReport({ ...withFiles(healthyFacts(), { tide: { status: 'missing' } }), keepAwake: { by: 'nothing', reason: 'NotAllowedError: denied' } });
     const asked = canStart(report, { confirmedWarnings: false });
     expect(asked).toMatchObject({ allowed: false, reason: 'needs-confirmation' });
     expect(asked.allowed ? [] : asked.lines.map((entry) => entry.id)).toEqual(['files', 'power-save']);

@@ -12,9 +12,17 @@ export interface PreflightFacts {
   readonly outputDevice: { readonly label: string; readonly present: boolean };
   /** Free bytes on the volume the session journal is written to; undefined when the host could not tell. */
   readonly journalFreeBytes: number | undefined;
-  /** Whether the host can keep the computer from sleeping (the desktop host's power-save blocker). */
-  readonly powerSaveBlockerAvailable: boolean;
+  /** How the computer will be kept from sleeping during the session, or why it cannot be. */
+  readonly keepAwake: KeepAwakeFacts;
 }
+
+export type KeepAwakeFacts =
+  /** The desktop host's power-save blocker. */
+  | { readonly by: 'power-save-blocker' }
+  /** The browser granted the page a screen wake lock just now (the web host). */
+  | { readonly by: 'screen-wake-lock' }
+  /** Neither: the browser refused the wake lock, with its reason. */
+  | { readonly by: 'nothing'; readonly reason: string };
 
 export const preflightChecks = ['files', 'analysed', 'duration', 'output-device', 'journal-space', 'power-save'] as const;
 export type PreflightCheck = (typeof preflightChecks)[number];
@@ -194,18 +202,33 @@ function journalSpaceLine({ journalFreeBytes }: PreflightFacts): PreflightLine {
   };
 }
 
-function powerSaveLine({ powerSaveBlockerAvailable }: PreflightFacts): PreflightLine {
-  return {
-    id: 'power-save',
-    ok: powerSaveBlockerAvailable,
-    severity: 'required',
-    label: 'Keeping the computer awake',
-    detail: powerSaveBlockerAvailable
-      ? 'Attune keeps the computer from sleeping during the session.'
-      : 'Attune cannot stop this computer from sleeping: the music would stop if it did.',
-    fix: powerSaveBlockerAvailable ? '' : 'Set the computer never to sleep while plugged in, and keep it on mains power.',
-    blocksStart: false,
-  };
+function powerSaveLine({ keepAwake }: PreflightFacts): PreflightLine {
+  const label = 'Keeping the computer awake';
+  switch (keepAwake.by) {
+    case 'power-save-blocker':
+      return { id: 'power-save', ok: true, severity: 'required', label, detail: 'Attune keeps the computer from sleeping during the session.', fix: '', blocksStart: false };
+    case 'screen-wake-lock':
+      return {
+        id: 'power-save',
+        ok: true,
+        severity: 'required',
+        label,
+        // The browser lets the lock go while the page is hidden; saying so is the honest part of green.
+        detail: 'The browser keeps the screen on, and so the computer awake, during the session — while this page is showing (it asks again when the page comes back).',
+        fix: '',
+        blocksStart: false,
+      };
+    case 'nothing':
+      return {
+        id: 'power-save',
+        ok: false,
+        severity: 'required',
+        label,
+        detail: `The browser refused to keep the screen awake (${keepAwake.reason}): the music would stop if the computer slept.`,
+        fix: 'Set the computer never to sleep while plugged in, and keep it on mains power.',
+        blocksStart: false,
+      };
+  }
 }
 
 export type StartDecision =

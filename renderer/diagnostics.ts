@@ -1,11 +1,14 @@
 import type { AudioOutput } from './audio/AudioOutput';
 import type { LiveSession } from './features/live/LiveSession';
+import { screenWakeLock } from './features/live/ScreenWakeLock';
 
 export interface AttuneDiagnostics {
   outputLevelDb(): number;
   audioElementCount(): number;
   deckCount(): number;
   programMs(): number;
+  /** The page's screen wake lock: idle, held, waiting-for-page or refused. */
+  screenWakeLock(): string;
 }
 
 declare global {
@@ -42,5 +45,6 @@ export function exposeDiagnostics({ output, audioElementCount, live }: Diagnosti
     audioElementCount,
     deckCount: () => live()?.player.deckCount() ?? 0,
     programMs: () => live()?.player.programNow() ?? 0,
+    screenWakeLock: () => screenWakeLock().getStatus().state,
   };
 }

@@ -1,5 +1,3 @@
-// First, so no schema parses before zod knows eval is refused.
-import './zod-config';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';

@@ -102,7 +102,7 @@ export function createLibraryHandlers({ library, playlists, playlistStore, dataD
     },
     'playlists:import': async ({ path: filePath }) => {
       const index = await library.index();
-      const imported = await importPlaylistFile(filePath, { libraryTracks: index.tracks(), libraryRoots: library.roots() });
+      const imported = await importPlaylistFile(filePath, { libraryTracks: index.tracks(), unreadableFiles: index.unreadable(), libraryRoots: library.roots() });
       const outside = imported.outsideLibraryRoots;
       return {
         title: imported.title,

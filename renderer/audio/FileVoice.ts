@@ -6,6 +6,18 @@ import type { Decibels, Milliseconds, Seconds } from './units';
 /** What we need of howler's internals: the streamed <audio> element behind an html5 Howl. */
 interface HowlWithElement {
   _sounds?: { _node?: HTMLAudioElement }[];
+  _clearSound?: (element: HTMLAudioElement) => void;
+}
+
+/**
+ * How an element that is done stops downloading. howler points it at a `data:audio/wav` of
+ * silence instead, which the Content-Security-Policy (media-src 'self') refuses: a reported
+ * violation each time a track is unloaded. Removing the source and reloading is the standard
+ * way to release a media element, and asks nothing of the policy.
+ */
+function emptyElement(element: HTMLAudioElement): void {
+  element.removeAttribute('src');
+  element.load();
 }
 
 /**
@@ -101,6 +113,8 @@ export class FileVoice implements Voice {
         this.options.onEnded?.();
       },
     });
+    // howler 2.2 calls its own _clearSound on unload (and when a stream stops); this Howl uses ours.
+    (this.howl as unknown as HowlWithElement)._clearSound = emptyElement;
     this.attachElement();
     if (this.pendingStart !== undefined) this.seekAndPlay(this.pendingStart);
   }

@@ -6,7 +6,10 @@ import { removeDataDir, startWebHost, type RunningWebHost } from '../support/web
 
 let host: RunningWebHost;
 
-/** Three phases of six seconds each, so the whole arc plays in under twenty seconds. */
+/**
+ * Three phases of six seconds each, so the whole arc plays in under twenty seconds; each
+ * phase's music (two 3.5 s segments crossfaded over 1 s) fills its target, so it starts at once.
+ */
 const shortArc = {
   format: 'attune.playlist',
   version: 1,
@@ -19,8 +22,8 @@ const shortArc = {
     title: kind[0]?.toUpperCase() + kind.slice(1),
     targetMinutes: 0.1,
     segments: [
-      { type: 'soundscape', id: `${kind}-a`, title: `${kind} A`, preset: kind === 'peak' ? 'drone' : 'breath', durationSeconds: 3 },
-      { type: 'soundscape', id: `${kind}-b`, title: `${kind} B`, preset: kind === 'peak' ? 'shimmer' : 'earth', durationSeconds: 3 },
+      { type: 'soundscape', id: `${kind}-a`, title: `${kind} A`, preset: kind === 'peak' ? 'drone' : 'breath', durationSeconds: 3.5 },
+      { type: 'soundscape', id: `${kind}-b`, title: `${kind} B`, preset: kind === 'peak' ? 'shimmer' : 'earth', durationSeconds: 3.5 },
     ],
   })),
 };

@@ -113,6 +113,23 @@ describe('importPlaylistFile', () => {
     expect(imported.unresolved[0]?.reason).toBe(`not found here (a Windows path from another computer); the library file with its name (${gone}): not found`);
   });
 
+  it('refuses a file the library index already knows it cannot read, saying why, and keeps the entries beside it', async () => {
+    const broken = await audioFile(path.join(libraryDir, 'cut-off.mp3'));
+    const good = await audioFile(path.join(libraryDir, 'whole.wav'));
+    const unreadableFiles = [{ path: broken, reason: 'the file ends in the middle of an MPEG frame' }];
+    const imported = await importText('mixed.m3u', `${broken}\n${good}\n`, { libraryTracks: [track(good)], unreadableFiles });
+    expect(imported.segments.map((segment) => segment.path)).toEqual([good]);
+    expect(imported.unresolved).toEqual([
+      {
+        location: broken,
+        line: 1,
+        reason: 'the library could not read this file (the file ends in the middle of an MPEG frame); rescan the library if it has been replaced since',
+      },
+    ]);
+    // Without the index's finding, the same file would have been taken.
+    expect((await importText('mixed.m3u', `${broken}\n`)).segments.map((segment) => segment.path)).toEqual([broken]);
+  });
+
   it('gives unique slug ids from titles, avoiding reserved ones', async () => {
     await audioFile(path.join(playlistsDir, 'a.wav'));
     const long = 'A very long title that goes on and on well past sixty-four characters in all';

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { open, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { isAudioFileName, segmentFromTrack, type LibraryTrack } from '../../../core/library';
+import { isAudioFileName, segmentFromTrack, type LibraryTrack, type UnreadableFile } from '../../../core/library';
 import { cleanText } from '../../../core/playlist-formats/entries';
 import {
   detectPlaylistFormat,
@@ -25,6 +25,8 @@ export const maxImportEntries = 10_000;
 export interface PlaylistImportOptions {
   /** The library index: a file found in it becomes a segment with its tags, duration and loudness. */
   readonly libraryTracks: readonly LibraryTrack[];
+  /** Files the library's scan could not read: an entry naming one is refused, not imported to fail in a session. */
+  readonly unreadableFiles?: readonly UnreadableFile[];
   /** The music folders the user chose; a file outside the playlist's own folder must lie in one. */
   readonly libraryRoots: readonly string[];
   /** Ids the new segments must not take (those of the playlist they are imported into). */
@@ -215,6 +217,7 @@ const outsideReason = "outside the playlist's folder and the library folders";
 class EntryResolver {
   private readonly tracksByPath = new Map<string, LibraryTrack>();
   private readonly tracksByName = new Map<string, IndexedTrack[]>();
+  private readonly unreadableByPath: ReadonlyMap<string, string>;
 
   constructor(
     private readonly playlistFolder: string,
@@ -222,7 +225,9 @@ class EntryResolver {
     private readonly roots: readonly string[],
     private readonly realRoots: readonly string[],
     tracks: readonly LibraryTrack[],
+    unreadable: readonly UnreadableFile[],
   ) {
+    this.unreadableByPath = new Map(unreadable.map((file) => [file.path, file.reason]));
     for (const track of tracks) {
       if (!path.isAbsolute(track.path) || ![...roots, ...realRoots].some((root) => isInsideFolder(root, track.path))) continue;
       this.tracksByPath.set(track.path, track);
@@ -248,6 +253,10 @@ class EntryResolver {
       reason = outsideReason;
     } else {
       const inspected = await inspectFile(local);
+      const knownUnreadable = inspected.ok ? (this.unreadableByPath.get(local) ?? this.unreadableByPath.get(inspected.realPath)) : undefined;
+      if (knownUnreadable !== undefined) {
+        return { ok: false, reason: `the library could not read this file (${knownUnreadable}); rescan the library if it has been replaced since` };
+      }
       if (inspected.ok) {
         const accepted = this.accept(local, inspected.realPath, this.tracksByPath.get(local) ?? this.tracksByPath.get(inspected.realPath));
         if (accepted !== undefined) return accepted;
@@ -379,7 +388,7 @@ export async function importPlaylistFile(filePath: string, options: PlaylistImpo
   const playlistFolder = path.dirname(absoluteFile);
   const roots = options.libraryRoots.filter((root) => path.isAbsolute(root)).map((root) => path.resolve(root));
   const realRoots = (await Promise.all(roots.map(realpathOrUndefined))).filter((root) => root !== undefined);
-  const resolver = new EntryResolver(playlistFolder, await realpathOrUndefined(playlistFolder), roots, realRoots, options.libraryTracks);
+  const resolver = new EntryResolver(playlistFolder, await realpathOrUndefined(playlistFolder), roots, realRoots, options.libraryTracks, options.unreadableFiles ?? []);
   const ids = new SegmentIds(options.reservedIds ?? []);
   const segments: FileSegment[] = [];
   const unresolved: UnresolvedEntry[] = [];

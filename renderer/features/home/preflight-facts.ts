@@ -1,8 +1,9 @@
 import type { PreflightHostFacts } from '../../../core/contract';
 import type { FileFacts } from '../../../core/curation-warnings';
 import { allSegments, type Playlist } from '../../../core/playlist';
-import { preflightReport, type PreflightLine } from '../../../core/preflight';
+import { preflightReport, type KeepAwakeFacts, type PreflightLine } from '../../../core/preflight';
 import { callOrThrow } from '../../bridge/attune-bridge';
+import { screenWakeLock } from '../live/ScreenWakeLock';
 
 /**
  * What playback will use for each file: the host's finding (there, readable, how long) and the
@@ -40,6 +41,13 @@ export async function outputDeviceFacts(outputDeviceId: string): Promise<{ label
   }
 }
 
+/** The desktop host's blocker where there is one; else whether the browser grants a screen wake lock now. */
+async function keepAwakeFacts(hostCanKeepAwake: boolean): Promise<KeepAwakeFacts> {
+  if (hostCanKeepAwake) return { by: 'power-save-blocker' };
+  const probe = await screenWakeLock().probe();
+  return probe.ok ? { by: 'screen-wake-lock' } : { by: 'nothing', reason: probe.reason };
+}
+
 /** Gathers the facts from the host and the browser, and checks them. */
 export async function runPreflight(playlistId: string, outputDeviceId: string): Promise<PreflightLine[]> {
   const [playlist, host, outputDevice] = await Promise.all([
@@ -52,6 +60,6 @@ export async function runPreflight(playlistId: string, outputDeviceId: string): 
     files: fileFactsFrom(playlist, host.files),
     outputDevice,
     journalFreeBytes: host.freeDiskBytes ?? undefined,
-    powerSaveBlockerAvailable: host.keepAwakeAvailable,
+    keepAwake: await keepAwakeFacts(host.keepAwakeAvailable),
   });
 }

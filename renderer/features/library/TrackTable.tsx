@@ -1,8 +1,9 @@
 import type { LibraryTrack } from '../../../core/library';
+import { useMemo } from 'react';
 import { useExternalState } from '../../use-external-state';
 import { isPreviewing, trackPreviewItem, type CuratorAudio } from './curator-audio';
 import { Pager } from './Pager';
-import { loudnessText, trackDuration, trackTitle } from './track-format';
+import { loudnessText, namesForRepeatedTitles, trackDuration, trackTitle } from './track-format';
 import { useTrackSearch } from './use-track-search';
 
 const pageSize = 100;
@@ -16,6 +17,7 @@ interface TrackTableProps {
 export function TrackTable({ tracks, audio }: TrackTableProps) {
   const { query, setQuery, shown, setPage } = useTrackSearch(tracks, pageSize);
   const preview = useExternalState(audio.preview);
+  const repeatedTitleNames = useMemo(() => namesForRepeatedTitles(tracks), [tracks]);
 
   return (
     <div className="track-table-wrap">
@@ -38,6 +40,15 @@ export function TrackTable({ tracks, audio }: TrackTableProps) {
         </p>
       ) : null}
       <table className="track-table">
+        <colgroup>
+          <col className="col-preview" />
+          <col className="col-title" />
+          <col className="col-artist" />
+          <col className="col-album" />
+          <col className="col-length" />
+          <col className="col-format" />
+          <col className="col-loudness" />
+        </colgroup>
         <thead>
           <tr>
             <th scope="col">
@@ -56,6 +67,7 @@ export function TrackTable({ tracks, audio }: TrackTableProps) {
             const playing = isPreviewing(preview, track.path);
             const title = trackTitle(track);
             const loudness = loudnessText(track);
+            const fileName = repeatedTitleNames.get(track.path);
             return (
               <tr key={track.path} data-path={track.path}>
                 <td>
@@ -75,10 +87,15 @@ export function TrackTable({ tracks, audio }: TrackTableProps) {
                   </button>
                 </td>
                 <td className="track-title" title={track.path}>
-                  {title}
+                  <span className="cell-text">{title}</span>
+                  {fileName !== undefined ? <span className="cell-text track-file muted">{fileName}</span> : null}
                 </td>
-                <td>{track.artist ?? ''}</td>
-                <td>{track.album ?? ''}</td>
+                <td title={track.artist}>
+                  <span className="cell-text">{track.artist ?? ''}</span>
+                </td>
+                <td title={track.album}>
+                  <span className="cell-text">{track.album ?? ''}</span>
+                </td>
                 <td className="numeric">{trackDuration(track)}</td>
                 <td>{track.format}</td>
                 <td className={loudness === 'not analysed' ? 'muted' : track.measured === undefined && track.analysisProblem !== undefined ? 'notice' : ''}>{loudness}</td>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LibraryTrack } from '../../../core/library';
-import { awaitsAnalysis, filterTracks, jobCount, loudnessText, pageOf, searchText, signedDecimal, trackTitle } from './track-format';
+import { awaitsAnalysis, filterTracks, jobCount, loudnessText, namesForRepeatedTitles, pageOf, searchText, signedDecimal, trackTitle } from './track-format';
 
 const track = (overrides: Partial<LibraryTrack>): LibraryTrack => ({
   path: '/music/Arvo Pärt/Spiegel im Spiegel.flac',
@@ -82,5 +82,31 @@ describe('jobCount', () => {
   it('counts against the total once it is known', () => {
     expect(jobCount({ done: 812, total: 2000 })).toBe('812 of 2,000');
     expect(jobCount({ done: 40 })).toBe('40 found');
+  });
+});
+
+describe('namesForRepeatedTitles', () => {
+  it('names the file of each track whose title another shares, and nothing for a title of its own', () => {
+    const names = namesForRepeatedTitles([
+      { path: '/m/ost/01 Theme.ogg', title: 'Theme' },
+      { path: '/m/ost/01 Theme (reprise).ogg', title: 'theme' },
+      { path: '/m/ost/02 Forest.ogg', title: 'Forest' },
+      { path: '/m/flac/pulse.flac' },
+      { path: '/m/mp3/pulse.mp3' },
+    ]);
+    expect(Object.fromEntries(names)).toEqual({
+      '/m/ost/01 Theme.ogg': '01 Theme.ogg',
+      '/m/ost/01 Theme (reprise).ogg': '01 Theme (reprise).ogg',
+      '/m/flac/pulse.flac': 'pulse.flac',
+      '/m/mp3/pulse.mp3': 'pulse.mp3',
+    });
+  });
+
+  it('adds the folder where the file names are the same too', () => {
+    const names = namesForRepeatedTitles([
+      { path: '/m/disc 1/track.ogg', title: 'Track' },
+      { path: '/m/disc 2/track.ogg', title: 'Track' },
+    ]);
+    expect([...names.values()]).toEqual(['disc 1/track.ogg', 'disc 2/track.ogg']);
   });
 });

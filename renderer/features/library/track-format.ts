@@ -17,6 +17,34 @@ export function trackTitle(track: Pick<LibraryTrack, 'title' | 'path'>): string 
   return track.title ?? fileNameOf(track.path).replace(/\.[^.]+$/, '');
 }
 
+const titleKey = (title: string): string => title.normalize('NFC').trim().toLowerCase();
+
+/**
+ * For every track whose title another track shares, the file name that tells them apart
+ * (with its folder where the file names are the same too); tracks with a title of their own
+ * have no entry.
+ */
+export function namesForRepeatedTitles(tracks: readonly Pick<LibraryTrack, 'title' | 'path'>[]): Map<string, string> {
+  const byTitle = new Map<string, string[]>();
+  for (const track of tracks) {
+    const key = titleKey(trackTitle(track));
+    const paths = byTitle.get(key);
+    if (paths === undefined) byTitle.set(key, [track.path]);
+    else paths.push(track.path);
+  }
+  const names = new Map<string, string>();
+  for (const paths of byTitle.values()) {
+    if (paths.length < 2) continue;
+    const fileNames = paths.map(fileNameOf);
+    for (const [index, filePath] of paths.entries()) {
+      const fileName = fileNames[index] ?? filePath;
+      const shared = fileNames.filter((name) => name === fileName).length > 1;
+      names.set(filePath, shared ? filePath.split(/[\\/]/).slice(-2).join('/') : fileName);
+    }
+  }
+  return names;
+}
+
 export function trackDuration(track: Pick<LibraryTrack, 'durationSeconds'>): string {
   return track.durationSeconds === undefined ? '–' : formatPosition(track.durationSeconds * 1000);
 }

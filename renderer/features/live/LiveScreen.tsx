@@ -178,32 +178,54 @@ const SegmentRemaining = memo(function SegmentRemaining({ session }: { readonly 
     return Number.isFinite(remainingMs) ? `${formatPosition(remainingMs)} left in this segment` : 'continues until the phase is released';
   }, 500);
   if (shown === undefined) return null;
-  return <div className="muted">{shown}</div>;
+  return <div className="segment-remaining">{shown}</div>;
 });
 
+const levelFloorDb = -60;
+const levelTicksDb = [-60, -40, -20, -10, 0];
+
+/** Big enough to read from across the room: a wide bar on a dB scale, and the level in figures. */
 const LevelMeter = memo(function LevelMeter({ session }: { readonly session: LiveSession }) {
   // Tenths of a dB, as shown: a steady or silent output does not re-render.
   const levelDb = usePolled(() => {
     const level = session.outputLevelDb();
     return Number.isFinite(level) ? Math.round(level * 10) / 10 : level;
   }, 250);
-  const floorDb = -60;
-  const shown = Number.isFinite(levelDb) ? Math.max(floorDb, levelDb) : floorDb;
-  const width = ((shown - floorDb) / -floorDb) * 100;
+  const shown = Number.isFinite(levelDb) ? Math.max(levelFloorDb, levelDb) : levelFloorDb;
+  const at = (db: number) => ((db - levelFloorDb) / -levelFloorDb) * 100;
+  const silent = shown <= -50;
+  const reading = silent ? 'silent' : `${Math.round(shown) === 0 ? '0' : `\u2212${Math.abs(Math.round(shown))}`} dB`;
   return (
     <div className="level">
       <span className="label">Output</span>
+      <span className="level-reading" data-testid="level-reading">
+        {reading}
+      </span>
       <div
         className="level-meter"
         role="meter"
         aria-label="Output level"
-        aria-valuemin={floorDb}
+        aria-valuemin={levelFloorDb}
         aria-valuemax={0}
         aria-valuenow={Math.round(shown)}
+        aria-valuetext={silent ? 'silent' : `${Math.round(shown)} dBFS`}
         data-level-db={Number.isFinite(levelDb) ? levelDb.toFixed(1) : '-Infinity'}
+        data-zone={silent ? 'silent' : shown > -3 ? 'hot' : 'normal'}
         title={Number.isFinite(levelDb) ? `${levelDb.toFixed(0)} dBFS` : 'silent'}
       >
-        <div className="level-meter-fill" style={{ width: `${width}%` }} />
+        <div className="level-meter-fill" style={{ width: `${at(shown)}%` }} />
+        <div className="level-scale" aria-hidden="true">
+          {levelTicksDb.slice(1, -1).map((db) => (
+            <span key={db} style={{ left: `${at(db)}%` }} />
+          ))}
+        </div>
+      </div>
+      <div className="level-ticks" aria-hidden="true">
+        {levelTicksDb.map((db) => (
+          <span key={db} style={{ left: `${at(db)}%` }}>
+            {db === 0 ? '0' : `\u2212${-db}`}
+          </span>
+        ))}
       </div>
     </div>
   );

@@ -90,6 +90,8 @@ export interface LiveSessionHost {
   readonly journal?: Partial<JournalSenderOptions>;
   /** Where unacknowledged events outlive the page (IndexedDB in the app). */
   readonly outbox?: JournalOutbox;
+  /** Keeps the computer awake while the session plays; without it, only the host's own blocker is asked. */
+  readonly keepAwake?: (active: boolean) => void;
 }
 
 const recentMarkLimit = 12;
@@ -477,10 +479,15 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
     return id;
   }
 
+  /** Fire and forget: a host without a blocker (the web host) answers held: false. */
+  private keepAwake(active: boolean): void {
+    if (this.host.keepAwake !== undefined) this.host.keepAwake(active);
+    else void this.host.call('power:keep-awake', { active });
+  }
+
   async play(): Promise<void> {
     if (this.ended || this.fold.closing !== undefined) return;
-    // Fire and forget: a host without a blocker (the web host) answers held: false.
-    void this.host.call('power:keep-awake', { active: true });
+    this.keepAwake(true);
     if (this.player.getState().status === 'quiet') {
       await this.resumeFromQuiet();
       return;
@@ -662,7 +669,7 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
     const sessionMs = this.clock.now();
     const result = await this.host.call('sessions:end', { sessionId: this.meta.id, eventId, sessionMs, reason });
     if (!result.ok) throw new Error(result.error.message);
-    void this.host.call('power:keep-awake', { active: false });
+    this.keepAwake(false);
     this.fold.apply({ id: eventId, seq: this.fold.lastSeq + 1, kind: 'session-ended', sessionMs, wallTime: new Date().toISOString(), payload: { reason } });
     this.changed();
   }
@@ -672,7 +679,7 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
     this.disposed = true;
     if (this.stateEmitTimer !== undefined) clearTimeout(this.stateEmitTimer);
     if (this.renderCooldown !== undefined) clearTimeout(this.renderCooldown);
-    void this.host.call('power:keep-awake', { active: false });
+    this.keepAwake(false);
     if (this.undoTimer !== undefined) clearTimeout(this.undoTimer);
     for (const unsubscribe of this.unsubscribers) unsubscribe();
     this.player.dispose();

@@ -6,6 +6,7 @@ import { SessionPlayer } from '../../audio/SessionPlayer';
 import { call, mediaUrl } from '../../bridge/attune-bridge';
 import { browserJournalOutbox } from './journal-outbox';
 import { LiveSession, type ResumePoint } from './LiveSession';
+import { screenWakeLock, sessionKeepAwake } from './ScreenWakeLock';
 
 /** A live session wired to this page's host (the bridge) and audio engine. */
 export function createLiveSession(
@@ -16,7 +17,11 @@ export function createLiveSession(
   resume: ResumePoint | undefined,
   speed: number,
 ): LiveSession {
-  return new LiveSession(
+  // Told only while the session plays, so after `session` below exists.
+  const keepAwake = sessionKeepAwake(call, screenWakeLock(), (reason) =>
+    session.showNotice(`The browser will not keep the screen awake (${reason}): if the computer sleeps, the music stops. Set it never to sleep while plugged in.`),
+  );
+  const session = new LiveSession(
     meta,
     playlist,
     settings,
@@ -24,10 +29,12 @@ export function createLiveSession(
       call,
       output,
       mediaUrl,
+      keepAwake,
       createPlayer: (plan, startAtProgramMs, options) => new SessionPlayer(output, plan, startAtProgramMs, options),
       outbox: browserJournalOutbox(),
     },
     resume,
     speed,
   );
+  return session;
 }

@@ -4,7 +4,7 @@ import { trackLoudness } from '../../../core/library';
 import { useExternalState } from '../../use-external-state';
 import { isPreviewing, trackPreviewItem, type CuratorAudio } from '../library/curator-audio';
 import { Pager } from '../library/Pager';
-import { signedDecimal, trackDuration, trackTitle } from '../library/track-format';
+import { namesForRepeatedTitles, signedDecimal, trackDuration, trackTitle } from '../library/track-format';
 import { useTrackSearch } from '../library/use-track-search';
 import type { DragItem } from './editor-model';
 import { hrefFor } from '../../routes';
@@ -35,6 +35,7 @@ export function LibraryPicker({ tracks, phases, suggestedPhaseId, audio, onAdd, 
   const preview = useExternalState(audio.preview);
   const phaseSelectId = useId();
   const byPath = useMemo(() => new Map(tracks.map((track) => [track.path, track])), [tracks]);
+  const repeatedTitleNames = useMemo(() => namesForRepeatedTitles(tracks), [tracks]);
   const phaseId = chosenPhase !== undefined && phases.some((phase) => phase.id === chosenPhase) ? chosenPhase : (suggestedPhaseId ?? phases[0]?.id);
 
   const toggle = (path: string) =>
@@ -87,7 +88,10 @@ export function LibraryPicker({ tracks, phases, suggestedPhaseId, audio, onAdd, 
               <label className="picker-choice">
                 <input type="checkbox" checked={isSelected} onChange={() => toggle(track.path)} aria-label={`Select ${title}`} />
                 <span className="picker-text">
-                  <span className="picker-title">{title}</span>
+                  <span className="picker-title" title={track.path}>
+                    {title}
+                  </span>
+                  {repeatedTitleNames.has(track.path) ? <span className="muted picker-meta picker-file">{repeatedTitleNames.get(track.path)}</span> : null}
                   <span className="muted picker-meta">
                     {track.artist === undefined ? '' : `${track.artist} · `}
                     {trackDuration(track)} · {loudnessShort(track)}

@@ -42,8 +42,8 @@ interface SessionTimelineProps {
 const gutterPx = 168;
 /** Pins closer than this merge into one at the current zoom (the hover still finds each). */
 const bucketPx = 3;
-/** The pointer finds an item this close, however thin it is drawn. */
-const hitTolerancePx = 9;
+/** The pointer finds an item this close either way, however thin it is drawn: a 24 px wide target (WCAG 2.5.8). */
+const hitTolerancePx = 12;
 const keyboardZoomFactor = 2;
 
 export const timelineItemId = (key: string) => `timeline-item-${key}`;
@@ -51,7 +51,6 @@ export const timelineItemId = (key: string) => `timeline-item-${key}`;
 interface Hover {
   readonly item: TimelineItem;
   readonly x: number;
-  readonly y: number;
 }
 
 /**
@@ -126,8 +125,9 @@ export const SessionTimeline = memo(function SessionTimeline({ model, activeKey,
       const element = viewportRef.current;
       if (element === null) return undefined;
       const box = element.getBoundingClientRect();
-      const x = clientX - box.left;
-      const y = clientY - box.top;
+      // The drawing starts inside the viewport's border: measured from there, as it is drawn.
+      const x = clientX - box.left - element.clientLeft;
+      const y = clientY - box.top - element.clientTop;
       if (x < gutterPx) return undefined;
       const row = rows.find((candidate) => y >= candidate.y && y < candidate.y + candidate.height);
       if (row === undefined || (row.kind !== 'marks' && row.kind !== 'protocol' && row.kind !== 'actions')) return undefined;
@@ -138,7 +138,7 @@ export const SessionTimeline = memo(function SessionTimeline({ model, activeKey,
       if (item === undefined) return undefined;
       // The card sits under the item, not the pointer, so it holds still while the pointer wanders over it.
       const itemX = gutterPx + Math.min(plotWidth, Math.max(0, timeToX(Math.max(item.startMs, view.startMs), view, plotWidth)));
-      return { item, x: itemX, y: row.y + row.height };
+      return { item, x: itemX };
     },
     [rows, itemsByRow, view, plotWidth],
   );
@@ -294,7 +294,7 @@ export const SessionTimeline = memo(function SessionTimeline({ model, activeKey,
             {activeInView ? <ActiveHighlight item={active} rows={rows} view={view} plotWidth={plotWidth} timeZone={timeZone} /> : null}
           </svg>
         )}
-        {hover !== undefined ? <HoverCard hover={hover} width={width} timeZone={timeZone} /> : null}
+        {hover !== undefined ? <HoverCard hover={hover} width={width} top={height + 6} timeZone={timeZone} /> : null}
       </div>
       <p id="timeline-keys" className="muted timeline-keys">
         Wheel, pinch or <kbd>+</kbd> <kbd>−</kbd> zoom · drag, sideways swipe, <kbd>Shift</kbd>+wheel or <kbd>←</kbd> <kbd>→</kbd> move · <kbd>Home</kbd> <kbd>End</kbd> start and end · <kbd>0</kbd> whole
@@ -335,11 +335,12 @@ const KindFilter = memo(function KindFilter({
   );
 });
 
-function HoverCard({ hover, width, timeZone }: { readonly hover: Hover; readonly width: number; readonly timeZone: string }) {
+/** Below the drawing, under the item: it never hides the neighbouring rows (or the pins on them) while it shows. */
+function HoverCard({ hover, width, top, timeZone }: { readonly hover: Hover; readonly width: number; readonly top: number; readonly timeZone: string }) {
   const cardWidth = 300;
   const left = Math.max(0, Math.min(width - cardWidth, hover.x - cardWidth / 2));
   return (
-    <div className="timeline-hover" role="tooltip" style={{ left, top: hover.y + 4, width: cardWidth }} data-testid="timeline-hover">
+    <div className="timeline-hover" role="tooltip" style={{ left, top, width: cardWidth }} data-testid="timeline-hover">
       <DetailList item={hover.item} timeZone={timeZone} />
     </div>
   );

@@ -224,7 +224,8 @@ export interface RowHeights {
   readonly laneGap: number;
 }
 
-export const defaultRowHeights: RowHeights = { axis: 26, phase: 22, segments: 34, kind: 22, actions: 22, laneGap: 8 };
+/** Mark and action rows are at least 24 px tall: each pin's hit area is that high. */
+export const defaultRowHeights: RowHeights = { axis: 26, phase: 22, segments: 34, kind: 26, actions: 24, laneGap: 8 };
 
 /** Rows for the kinds left visible by the filter; a kind hidden by it has no row. */
 export function layoutRows(model: Pick<TimelineModel, 'rowKinds'>, hidden: ReadonlySet<string>, heights: RowHeights = defaultRowHeights): { rows: TimelineRow[]; height: number } {
