@@ -66,7 +66,11 @@ export class JournalSender extends TypedEmitter<JournalSenderEvents> {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly idleWaiters = new Set<(idle: boolean) => void>();
   private disposed = false;
-  /** Each waiting event's write to the outbox: it is sent only once stored. */
+  /**
+   * Each waiting event's write to the outbox. The event is sent at once, beside its write (a
+   * mark's acknowledgement does not wait for the browser's storage); it leaves the outbox once
+   * both are done.
+   */
   private readonly kept = new Map<string, Promise<void>>();
   /** Reading what an earlier page left waiting; nothing is sent before it is queued ahead. */
   private restoring: Promise<void> | undefined;
@@ -110,11 +114,17 @@ export class JournalSender extends TypedEmitter<JournalSenderEvents> {
   }
 
   private releaseKept(ids: Iterable<string>): void {
+    const outbox = this.outbox;
+    if (outbox === undefined) return;
     const released = [...ids];
+    const writes = released.map((id) => this.kept.get(id)).filter((write) => write !== undefined);
     for (const id of released) this.kept.delete(id);
-    this.outbox?.release(this.sessionId, released).catch(() => {
-      // Left in the outbox, it is sent again by a later page and answered as a duplicate.
-    });
+    // Released after its own write, so a write that lands late cannot put it back.
+    void Promise.all(writes)
+      .then(() => outbox.release(this.sessionId, released))
+      .catch(() => {
+        // Left in the outbox, it is sent again by a later page and answered as a duplicate.
+      });
   }
 
   getState(): JournalSenderState {
@@ -176,8 +186,6 @@ export class JournalSender extends TypedEmitter<JournalSenderEvents> {
         // Everything waiting goes in one request: the host saves it with one fdatasync.
         const batch = this.state.pending.slice(0, this.isolating ? 1 : this.options.maxBatch);
         this.awaitingAnswer = true;
-        const storing = batch.map((pending) => this.kept.get(pending.input.id)).filter((stored) => stored !== undefined);
-        if (storing.length > 0) await Promise.all(storing);
         const result = await this.appendWithTimeout(batch.map((pending) => pending.input));
         this.awaitingAnswer = false;
         if (this.disposed) return;
