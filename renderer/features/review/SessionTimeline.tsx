@@ -125,10 +125,12 @@ export const SessionTimeline = memo(function SessionTimeline({ model, activeKey,
       const element = viewportRef.current;
       if (element === null) return undefined;
       const box = element.getBoundingClientRect();
-      // The drawing starts inside the viewport's border: measured from there, as it is drawn.
+      // The drawing starts inside the viewport's border: measured from there, as it is drawn,
+      // and from the drawing's top however far the rows are scrolled.
       const x = clientX - box.left - element.clientLeft;
-      const y = clientY - box.top - element.clientTop;
-      if (x < gutterPx) return undefined;
+      const y = clientY - box.top - element.clientTop + element.scrollTop;
+      // A pin at the very start of the view is still a 24 px target: its left half reaches into the gutter.
+      if (x < gutterPx - hitTolerancePx) return undefined;
       const row = rows.find((candidate) => y >= candidate.y && y < candidate.y + candidate.height);
       if (row === undefined || (row.kind !== 'marks' && row.kind !== 'protocol' && row.kind !== 'actions')) return undefined;
       const inRow = itemsByRow.get(row.key);
