@@ -146,24 +146,10 @@ export class SessionStore {
       if (isMissing(error)) return;
       throw error;
     }
-    const leftovers: { readonly name: string; readonly why: string }[] = [];
-    for (const name of names.sort()) {
-      const entry = path.join(this.sessionsDir, name);
-      const isFolder = (await lstat(entry).catch(() => undefined))?.isDirectory() ?? false;
-      if (name.startsWith(creatingPrefix)) {
-        leftovers.push({ name, why: 'a session start that was interrupted before it was complete' });
-        continue;
-      }
-      if (!isFolder || !sessionMetaSchema.shape.id.safeParse(name).success) continue;
-      const problem = await unfinishedSessionProblem(entry);
-      if (problem !== undefined) {
-        leftovers.push({ name, why: `an unfinished session folder (${problem})` });
-        continue;
-      }
-      for (const inner of await readdir(entry)) {
-        if (staleMetaCopy.test(inner)) leftovers.push({ name: path.join(name, inner), why: `a copy of ${metaFileName} from a save that was interrupted` });
-      }
-    }
+    // Every folder is checked at once: one at a time, a few hundred sessions kept the first
+    // request after start-up (the Start screen's list) waiting for thousands of file-system calls.
+    const found = await Promise.all(names.sort().map((name) => this.leftoversIn(name)));
+    const leftovers = found.flat();
     if (leftovers.length === 0) return;
     const folder = path.join(this.dataDir, setAsideFolderName, this.wallClock().toISOString().replace(/[:.]/g, '-'));
     for (const { name } of leftovers) {
@@ -176,6 +162,18 @@ export class SessionStore {
     const entries = leftovers.map(({ name, why }) => `${name}: ${why}`);
     this.setAside = { folder, entries };
     this.log(`Attune set aside ${entries.length} leftover${entries.length === 1 ? '' : 's'} of interrupted session starts in ${folder}:\n  ${entries.join('\n  ')}`);
+  }
+
+  /** What of `sessions/<name>` is a leftover of an interrupted start, with why (nothing for a whole session). */
+  private async leftoversIn(name: string): Promise<{ readonly name: string; readonly why: string }[]> {
+    if (name.startsWith(creatingPrefix)) return [{ name, why: 'a session start that was interrupted before it was complete' }];
+    const entry = path.join(this.sessionsDir, name);
+    const isFolder = (await lstat(entry).catch(() => undefined))?.isDirectory() ?? false;
+    if (!isFolder || !sessionMetaSchema.shape.id.safeParse(name).success) return [];
+    const problem = await unfinishedSessionProblem(entry);
+    if (problem !== undefined) return [{ name, why: `an unfinished session folder (${problem})` }];
+    const inner = await readdir(entry);
+    return inner.filter((file) => staleMetaCopy.test(file)).map((file) => ({ name: path.join(name, file), why: `a copy of ${metaFileName} from a save that was interrupted` }));
   }
 
   /**
