@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { appendFile, copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +6,7 @@ import type { JournalEvent } from '../../core/events';
 import { parsePlaylist } from '../../core/playlist';
 import { sessionSetupSchema } from '../../core/session';
 import { bundleChildScript } from '../../tests/support/bundle-child';
+import { runAndKill, type KilledRun } from '../../tests/support/run-and-kill';
 import { seededRandom } from '../../tests/support/seeded-random';
 import { EncryptionService } from './encryption/encryption-service';
 import { clearCodec, type SessionCodec } from './encryption/session-codec';
@@ -32,38 +32,16 @@ afterAll(async () => {
   await rm(workDir, { recursive: true, force: true });
 });
 
-interface ChildRun {
+interface ChildRun extends KilledRun {
+  /** Only whole lines were acknowledged; a line cut by the kill was not printed in full. */
   readonly lines: string[];
-  readonly stderr: string;
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
 }
 
 /** Runs the child and SIGKILLs it `killAfterMs` after its first acknowledgement. */
-function runAndKill(dataDir: string, sessionId: string, retryId: string, killAfterMs: number, passphrase: string | undefined): Promise<ChildRun> {
-  return new Promise((resolve, reject) => {
-    const env = passphrase === undefined ? process.env : { ...process.env, ATTUNE_CRASH_PASSPHRASE: passphrase };
-    const child = spawn(process.execPath, [childScript, dataDir, sessionId, retryId], { stdio: ['ignore', 'pipe', 'pipe'], env });
-    let stdout = '';
-    let stderr = '';
-    let killTimer: NodeJS.Timeout | undefined;
-    const giveUp = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      stdout += chunk;
-      if (killTimer === undefined && stdout.includes('\n')) killTimer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    });
-    child.stderr.on('data', (chunk: string) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('close', (code, signal) => {
-      clearTimeout(giveUp);
-      clearTimeout(killTimer);
-      // Only whole lines were acknowledged; a line cut by the kill was not printed in full.
-      const lines = stdout.split('\n').slice(0, -1);
-      resolve({ lines, stderr, code, signal });
-    });
-  });
+async function runChildAndKill(dataDir: string, sessionId: string, retryId: string, killAfterMs: number, passphrase: string | undefined): Promise<ChildRun> {
+  const env = passphrase === undefined ? process.env : { ...process.env, ATTUNE_CRASH_PASSPHRASE: passphrase };
+  const run = await runAndKill(childScript, [dataDir, sessionId, retryId], { armedBy: '\n', killAfterMs, env });
+  return { ...run, lines: run.stdout.split('\n').slice(0, -1) };
 }
 
 function parsesAsJson(line: string): boolean {
@@ -111,7 +89,7 @@ async function killRepeatedly({ total, encrypted }: { total: number; encrypted: 
   for (let iteration = 0; iteration < total; iteration += 1) {
     const context = describeRun(iteration, total, seed);
     const retryId = acknowledged.at(-1) ?? '';
-    const run = await runAndKill(dataDir, meta.id, retryId, 5 + Math.floor(random() * 56), encrypted ? crashPassphrase : undefined);
+    const run = await runChildAndKill(dataDir, meta.id, retryId, 5 + Math.floor(random() * 56), encrypted ? crashPassphrase : undefined);
 
     expect(run.signal, `${context}: ${run.stderr}`).toBe('SIGKILL');
     expect(run.stderr, context).toBe('');

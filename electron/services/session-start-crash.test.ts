@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -8,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenedSession, SessionSummary } from '../../core/contract';
 import type { Result } from '../../core/result';
 import { bundleChildScript } from '../../tests/support/bundle-child';
+import { runAndKill } from '../../tests/support/run-and-kill';
 import { seededRandom } from '../../tests/support/seeded-random';
 import { createServices } from './create-services';
 import { dispatch } from './dispatch';
@@ -28,32 +28,14 @@ afterAll(async () => {
   await rm(workDir, { recursive: true, force: true });
 });
 
-/** Runs the child and SIGKILLs it `killAfterMs` after it is ready to start sessions. */
-function runAndKill(dataDir: string, killAfterMs: number): Promise<{ started: string[]; stderr: string; signal: NodeJS.Signals | null }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [childScript, dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let killTimer: NodeJS.Timeout | undefined;
-    const giveUp = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      stdout += chunk;
-      if (killTimer === undefined && stdout.includes('ready\n')) killTimer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    });
-    child.stderr.on('data', (chunk: string) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('close', (_code, signal) => {
-      clearTimeout(giveUp);
-      clearTimeout(killTimer);
-      const started = stdout
-        .split('\n')
-        .filter((line) => line.startsWith('started '))
-        .map((line) => line.slice('started '.length));
-      resolve({ started, stderr, signal });
-    });
-  });
+/** Runs the child and SIGKILLs it `killAfterMs` after it is ready to start sessions; answers the sessions it was told had started. */
+async function runChildAndKill(dataDir: string, killAfterMs: number): Promise<{ started: string[]; stderr: string; signal: NodeJS.Signals | null }> {
+  const { stdout, stderr, signal } = await runAndKill(childScript, [dataDir], { armedBy: 'ready\n', killAfterMs });
+  const started = stdout
+    .split('\n')
+    .filter((line) => line.startsWith('started '))
+    .map((line) => line.slice('started '.length));
+  return { started, stderr, signal };
 }
 
 function valueOf<T>(result: Result<unknown>, context: string): T {
@@ -71,7 +53,7 @@ describe('sessions:start under SIGKILL', () => {
       const answered = new Set<string>();
       for (let iteration = 0; iteration < kills; iteration += 1) {
         const context = `kill ${iteration + 1} of ${kills} (seed ${seed})`;
-        const run = await runAndKill(dataDir, Math.floor(random() * 61));
+        const run = await runChildAndKill(dataDir, Math.floor(random() * 61));
         expect(run.signal, `${context}: ${run.stderr}`).toBe('SIGKILL');
         expect(run.stderr, context).toBe('');
         for (const id of run.started) answered.add(id);
