@@ -14,9 +14,9 @@ export const chromiumLaunchOptions = {
 export default defineConfig({
   testDir: 'tests/e2e',
   timeout: 60_000,
-  // Under CI, a failed test runs once more and is reported as flaky (never as a plain pass): a few
+  // Under CI, a failed test runs up to twice more and is reported as flaky (never as a plain pass): a few
   // end-to-end tests time real audio and key presses on two busy cores.
-  retries: process.env.CI ? 1 : 0,
+  retries: process.env.CI ? 2 : 0,
   workers: 1,
   reporter: process.env.CI ? 'list' : [['list']],
   use: {
