@@ -166,3 +166,21 @@ test('settings: a new kind with its own key marks at once; a conflicting key is 
   await page.keyboard.press('y');
   await expect(page.locator('.recent-mark[data-saved="true"]').first()).toContainText('Tears');
 });
+
+test('a key pressed the moment the live screen appears is taken as a mark', async ({ page }) => {
+  await page.goto(host.url);
+  // The key goes in with the very first paint of the live screen (from the same task that put the track
+  // on screen), as a facilitator marking the dose right after Start would: nothing may be listening late.
+  await page.evaluate(() => {
+    const observer = new MutationObserver(() => {
+      const nowPlaying = document.querySelector('[data-testid="now-playing"]');
+      if (nowPlaying === null) return;
+      observer.disconnect();
+      window.dispatchEvent(new KeyboardEvent('keydown', { key: 'o', bubbles: true }));
+    });
+    observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+  });
+  await startSessionFromHome(page);
+  await expect(page.locator('.recent-mark[data-mark-kind="dose"]')).toHaveCount(1);
+  await expect(page.locator('.recent-mark[data-saved="true"]')).toHaveCount(1);
+});

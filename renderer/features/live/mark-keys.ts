@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useLayoutEffect } from 'react';
 import type { LiveSession } from './LiveSession';
 
 function isTypingTarget(target: EventTarget | null): boolean {
@@ -26,7 +26,10 @@ export interface LiveKeyHandlers {
  * go to return and skip.
  */
 export function useLiveKeys(session: LiveSession, { onMarked }: LiveKeyHandlers): void {
-  useEffect(() => {
+  // Listening from the commit that first shows the live screen, not from a passive effect after
+  // it: the browser handles input before React's deferred effects, so a key pressed the moment
+  // the screen appears (the dose, right after Start) would otherwise reach no one.
+  useLayoutEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
       if (event.repeat || isTypingTarget(event.target)) return;
       if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 'z') {
