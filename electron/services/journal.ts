@@ -120,6 +120,8 @@ const linesAsTheyAre: JournalLineFormat = { recordCount: 0, encode: (_recordInde
 export class JournalWriter {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly acknowledged = new Map<string, JournalEvent>();
+  /** The session-started event's id, kept so an append need not look through every saved event for it. */
+  private startedId: string | undefined;
   private nextSeq: number;
   private recordCount: number;
 
@@ -130,7 +132,7 @@ export class JournalWriter {
     private readonly wallClock: () => Date,
     private readonly lineFormat: JournalLineFormat,
   ) {
-    for (const event of existing) this.acknowledged.set(event.id, event);
+    for (const event of existing) this.remember(event);
     this.nextSeq = existing.reduce((highest, event) => Math.max(highest, event.seq + 1), 0);
     this.recordCount = lineFormat.recordCount;
   }
@@ -187,12 +189,22 @@ export class JournalWriter {
       this.sizeBytes += bytes.length;
       this.nextSeq += fresh.length;
       this.recordCount += fresh.length;
-      for (const event of fresh) this.acknowledged.set(event.id, event);
+      for (const event of fresh) this.remember(event);
       return results;
     };
     const result = this.queue.then(run, run);
     this.queue = result.catch(() => undefined);
     return result;
+  }
+
+  private remember(event: JournalEvent): void {
+    this.acknowledged.set(event.id, event);
+    if (event.kind === 'session-started' && this.startedId === undefined) this.startedId = event.id;
+  }
+
+  /** The id of the journal's session-started event, if it has one. */
+  sessionStartedId(): string | undefined {
+    return this.startedId;
   }
 
   events(): JournalEvent[] {

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { lstat, mkdir, open as openFile, readdir, readFile, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { AppendAck, OpenedSession, SessionSummary } from '../../core/contract';
-import { kindsAllowedAfterEnd, type JournalEvent, type JournalEventInput } from '../../core/events';
+import { kindsAllowedAfterEnd, type JournalEventInput } from '../../core/events';
 import { foldSession, liveMarkCount, programMsAt } from '../../core/fold';
 import type { Playlist } from '../../core/playlist';
 import { ContractFailure } from '../../core/result';
@@ -86,8 +86,7 @@ async function unfinishedSessionProblem(directory: string): Promise<string | und
  * A session starts once: its `session-started` event is written when it is created. Another
  * one (not a resend of that same event) would move its start, so it is refused.
  */
-function refuseSecondStart(saved: readonly JournalEvent[], inputs: readonly JournalEventInput[]): void {
-  const startedId = saved.find((event) => event.kind === 'session-started')?.id;
+function refuseSecondStart(startedId: string | undefined, inputs: readonly JournalEventInput[]): void {
   const starts = inputs.filter((input) => input.kind === 'session-started' && input.id !== startedId);
   if (starts.length > 0) {
     throw new ContractFailure('conflict', 'this session has already started; a second session-started event is refused (start a new session instead)');
@@ -314,7 +313,7 @@ export class SessionStore {
       throw new ContractFailure('conflict', 'this session has ended; only edits to its marks can be saved now');
     }
     const writer = await this.writerFor(sessionId, codec);
-    refuseSecondStart(writer.events(), inputs);
+    refuseSecondStart(writer.sessionStartedId(), inputs);
     try {
       const results = await writer.appendMany(inputs);
       return results.map(({ event, duplicate }) => ({ id: event.id, seq: event.seq, wallTime: event.wallTime, duplicate }));
