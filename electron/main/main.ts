@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import ElectronStore from 'electron-store';
 import { writeFile } from 'node:fs/promises';
 import { BrowserWindow, app, dialog, ipcMain, powerSaveBlocker, safeStorage, session, type IpcMainInvokeEvent, type OpenDialogOptions, type WebPreferences } from 'electron';
-import { channels } from '../../core/channels';
+import { channels, hostEventIpcChannel } from '../../core/channels';
 import { fail } from '../../core/result';
 import { createServices } from '../services/create-services';
 import type { ChoosePurpose } from '../services/library-handlers';
@@ -129,6 +129,10 @@ async function start(): Promise<void> {
       isOwnTopLevelFrame(event) ? dispatch(services.handlers, channel, request) : fail('bad-request', 'refused: not the Attune window'),
     );
   }
+  // The contract's host events go to the Attune window only (the PDF printer window is not a renderer of ours).
+  services.events.subscribe((event) => {
+    if (mainWindow !== undefined && !mainWindow.isDestroyed()) mainWindow.webContents.send(hostEventIpcChannel, event);
+  });
   const windowSettings = new ElectronStore<WindowSettings>({ name: 'window' });
   mainWindow = createWindow(windowSettings);
   app.on('activate', () => {

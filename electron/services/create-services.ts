@@ -5,6 +5,7 @@ import type { KeyProtector, ScryptCost } from './encryption/key-file';
 import type { SessionCodec } from './encryption/session-codec';
 import type { Handlers } from '../../core/contract';
 import { createHandlers, type Services } from './handlers';
+import { HostEventHub } from './host-events';
 import { createLibraryHandlers, type ChoosePurpose } from './library-handlers';
 import { LibraryService } from './library/library-service';
 import { LoudnessAnalyzer } from './library/loudness-analyzer';
@@ -52,7 +53,16 @@ export function createServices({ dataDir, bundledPlaylistsDir, openSettingsStore
   // The store asks the encryption service for the codec of the moment; the service converts the store's folders.
   const codec = (): Promise<SessionCodec> => encryption.codec();
   const sessions = new SessionStore(dataDir, { codec });
-  const encryption: EncryptionService = new EncryptionService({ dataDir, sessions, sessionFiles: sessionFileNames, keyProtector, scryptCost: passphraseCost });
+  // Progress of long work goes to the renderer as the contract's events (IPC or Server-Sent Events), not by polling.
+  const events = new HostEventHub();
+  const encryption: EncryptionService = new EncryptionService({
+    dataDir,
+    sessions,
+    sessionFiles: sessionFileNames,
+    keyProtector,
+    scryptCost: passphraseCost,
+    onProgress: (progress) => events.publish('encryption:progress', progress),
+  });
   const services: Services = {
     settings: new SettingsService({ openStore, filePath: path.join(dataDir, settingsFileName) }),
     playlists,
@@ -63,7 +73,12 @@ export function createServices({ dataDir, bundledPlaylistsDir, openSettingsStore
     savePdf,
   };
   const userPlaylistsDir = path.join(dataDir, 'playlists');
-  const library = new LibraryService({ dataDir, settings: services.settings, createAnalyzer: () => new LoudnessAnalyzer(analysisWorkers === undefined ? {} : { workerCount: analysisWorkers }) });
+  const library = new LibraryService({
+    dataDir,
+    settings: services.settings,
+    createAnalyzer: () => new LoudnessAnalyzer(analysisWorkers === undefined ? {} : { workerCount: analysisWorkers }),
+    onJobChange: (job) => events.publish('library:job', job),
+  });
   const libraryHandlers = createLibraryHandlers({
     library,
     playlists,
@@ -75,6 +90,7 @@ export function createServices({ dataDir, bundledPlaylistsDir, openSettingsStore
   return {
     ...services,
     library,
+    events,
     /**
      * For the media handler: the library roots as the settings have them now, and the bundled
      * playlists' folder (a user's copy of a bundled playlist plays its music from there).
@@ -82,6 +98,7 @@ export function createServices({ dataDir, bundledPlaylistsDir, openSettingsStore
     libraryRoots: async () => [...services.settings.current().libraryRoots, bundledPlaylistsDir],
     handlers: { ...createHandlers(services), ...libraryHandlers } satisfies Handlers,
     close: async () => {
+      events.dispose();
       await library.dispose();
       await encryption.dispose();
       await sessions.close();

@@ -65,6 +65,7 @@ async function main() {
     playlists: services.playlists,
     libraryRoots: services.libraryRoots,
     token,
+    events: services.events,
   });
   const rememberedPort = options.port === 0 ? identity.stored?.port : undefined;
   let port: number;

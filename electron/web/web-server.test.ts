@@ -54,7 +54,7 @@ beforeAll(async () => {
   };
   await writeFile(path.join(bundledDir, 'web-set.json'), JSON.stringify(playlist));
   services = createServices({ dataDir: path.join(base, 'data'), bundledPlaylistsDir: bundledDir });
-  server = createWebServer({ handlers: services.handlers, rendererDir, playlists: services.playlists, libraryRoots: async () => [], token });
+  server = createWebServer({ handlers: services.handlers, rendererDir, playlists: services.playlists, libraryRoots: async () => [], token, events: services.events });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   port = (server.address() as AddressInfo).port;
@@ -217,5 +217,49 @@ describe('web host socket', () => {
     const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
     socket.send(JSON.stringify({ id: 1, channel: 'sessions:list', request: { padding: 'a'.repeat(1024 * 1024) } }));
     expect(await closed).toBe(1009);
+  });
+});
+
+describe('web host events (Server-Sent Events)', () => {
+  /** Reads the stream until `wanted` host events have come, then leaves. */
+  async function readEvents(response: Response, wanted: number): Promise<unknown[]> {
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    const events: unknown[] = [];
+    while (events.length < wanted) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+      const blocks = text.split('\n\n');
+      text = blocks.pop() ?? '';
+      for (const block of blocks) {
+        const data = block.split('\n').find((line) => line.startsWith('data: '));
+        if (block.includes('event: host-event') && data !== undefined) events.push(JSON.parse(data.slice('data: '.length)));
+      }
+    }
+    await reader.cancel();
+    return events;
+  }
+
+  it('streams what the services publish, after the latest of each name, to the page with the key', async () => {
+    services.events.publish('encryption:progress', { direction: 'encrypt', done: 1, total: 4 });
+    const response = await authedFetch(`${origin}/api/events`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const reading = readEvents(response, 2);
+    // Published after connecting, past the hub's interval for that name.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    services.events.publish('encryption:progress', null);
+    expect(await reading).toEqual([
+      { name: 'encryption:progress', payload: { direction: 'encrypt', done: 1, total: 4 } },
+      { name: 'encryption:progress', payload: null },
+    ]);
+  });
+
+  it('lets no one listen without the key or from another origin', async () => {
+    expect((await fetch(`${origin}/api/events`)).status).toBe(401);
+    const foreign = await authedFetch(`${origin}/api/events`, { headers: { origin: 'http://evil.example' } });
+    expect(foreign.status).toBe(403);
   });
 });

@@ -11,6 +11,9 @@ import type { HostResponse } from '../services/host-response';
 import { createMediaHandler, mediaUrlPrefix, type MediaSources } from '../services/media';
 import { createStaticFileResolver } from '../services/static-files';
 import { createSocketApi, socketUrlPath } from './socket-api';
+import { eventStreamUrlPath, serveEventStream } from './event-stream';
+import type { HostEventHub } from '../services/host-events';
+import { fail } from '../../core/result';
 
 export interface WebServerOptions extends MediaSources {
   readonly handlers: Handlers;
@@ -18,6 +21,8 @@ export interface WebServerOptions extends MediaSources {
   readonly rendererDir: string;
   /** This run's key: the printed address carries it, the page keeps it in a cookie. */
   readonly token: string;
+  /** The contract's host events, streamed to the page at `GET /api/events`. */
+  readonly events: HostEventHub;
 }
 
 const maxRequestBytes = 1024 * 1024;
@@ -43,12 +48,12 @@ async function readBody(request: http.IncomingMessage): Promise<string | 'too-la
 
 async function handleApi(handlers: Handlers, request: http.IncomingMessage, response: http.ServerResponse, channel: string) {
   if (request.method !== 'POST') {
-    sendJson(response, 405, { ok: false, error: { code: 'bad-request', message: 'use POST' } });
+    sendJson(response, 405, fail('bad-request', 'use POST'));
     return;
   }
   const body = await readBody(request);
   if (body === 'too-large') {
-    sendJson(response, 413, { ok: false, error: { code: 'bad-request', message: 'the request is too large' } });
+    sendJson(response, 413, fail('bad-request', 'the request is too large'));
     request.destroy();
     return;
   }
@@ -56,7 +61,7 @@ async function handleApi(handlers: Handlers, request: http.IncomingMessage, resp
   try {
     payload = body === '' ? {} : JSON.parse(body);
   } catch {
-    sendJson(response, 400, { ok: false, error: { code: 'bad-request', message: 'the request body is not valid JSON' } });
+    sendJson(response, 400, fail('bad-request', 'the request body is not valid JSON'));
     return;
   }
   sendJson(response, 200, await dispatch(handlers, channel, payload));
@@ -81,7 +86,7 @@ async function send(request: http.IncomingMessage, response: http.ServerResponse
   }
 }
 
-export function createWebServer({ handlers, rendererDir, playlists, libraryRoots, token }: WebServerOptions): http.Server {
+export function createWebServer({ handlers, rendererDir, playlists, libraryRoots, token, events }: WebServerOptions): http.Server {
   const serveStatic = createStaticFileResolver(rendererDir);
   const serveMedia = createMediaHandler({ playlists, libraryRoots });
   const answer = async (request: http.IncomingMessage, response: http.ServerResponse, pathname: string) => {
@@ -106,6 +111,10 @@ export function createWebServer({ handlers, rendererDir, playlists, libraryRoots
       return;
     }
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname === eventStreamUrlPath && request.method === 'GET') {
+      serveEventStream(events, request, response);
+      return;
+    }
     const work = url.pathname.startsWith(apiPrefix)
       ? handleApi(handlers, request, response, url.pathname.slice(apiPrefix.length))
       : request.method === 'GET' || request.method === 'HEAD'
@@ -113,7 +122,7 @@ export function createWebServer({ handlers, rendererDir, playlists, libraryRoots
         : Promise.resolve(void response.writeHead(405).end());
     work.catch((error: unknown) => {
       console.error('attune web host: request failed', error);
-      if (!response.headersSent) sendJson(response, 500, { ok: false, error: { code: 'internal', message: 'internal error' } });
+      if (!response.headersSent) sendJson(response, 500, fail('internal', 'internal error'));
       else response.destroy();
     });
   });

@@ -111,6 +111,16 @@ test('a folder is added by typed path, scanned and analysed, and its tracks list
 test('a long scan shows a progress bar with counts and the current file, and Cancel stops it', async ({ page }) => {
   test.setTimeout(120_000);
   const folder = await largeLibrary(400);
+  // The host pushes progress (Server-Sent Events): the page asks for the job once per job it starts following, never on a timer.
+  let jobReads = 0;
+  page.on('websocket', (socket) =>
+    socket.on('framesent', (frame) => {
+      if (String(frame.payload).includes('"channel":"library:job"')) jobReads += 1;
+    }),
+  );
+  page.on('request', (request) => {
+    if (request.url().endsWith('/api/library:job')) jobReads += 1;
+  });
   await page.goto(`${host.url}/#/library`);
   await addRoot(page, folder);
   await page.getByRole('button', { name: 'Scan library' }).click();
@@ -133,6 +143,7 @@ test('a long scan shows a progress bar with counts and the current file, and Can
   await expect(summary).toContainText('Stopped', { timeout: 30_000 });
   await expect(summary).toContainText('Cancelled');
   await expect(bar).toHaveCount(0);
+  expect(jobReads, 'the job was read once when the scan started; every change after came from the host').toBe(1);
   await expect(page.locator('.track-table-wrap .pager')).toContainText('of 400 tracks');
   await expect(page.locator('.track-table')).toContainText('not analysed');
 

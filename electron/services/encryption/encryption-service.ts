@@ -34,6 +34,8 @@ export interface EncryptionServiceOptions {
   readonly keyProtector?: KeyProtector;
   /** For new passphrases (the cost is stored with the key, so a file written with another still opens). */
   readonly scryptCost?: ScryptCost;
+  /** Told each time the conversion of the existing sessions moves, and null when it is over (the host's `encryption:progress` event). */
+  readonly onProgress?: (progress: Progress | null) => void;
 }
 
 type Progress = NonNullable<EncryptionStatus['progress']>;
@@ -159,6 +161,11 @@ export class EncryptionService {
       writesEncrypted: file.state !== 'decrypting',
       readsClear: file.state !== 'on',
     });
+  }
+
+  private setProgress(progress: Progress | undefined): void {
+    this.progress = progress;
+    this.options.onProgress?.(progress ?? null);
   }
 
   async status(): Promise<EncryptionStatus> {
@@ -297,7 +304,7 @@ export class EncryptionService {
         this.conversionProblem = `${direction === 'encrypt' ? 'Encrypting' : 'Decrypting'} the existing sessions stopped (${failureReason(error)}); every session can still be read, and Attune tries again the next time it starts.`;
         throw new ContractFailure('write-failed', this.conversionProblem);
       } finally {
-        this.progress = undefined;
+        this.setProgress(undefined);
       }
     };
     const running = (this.conversion ?? Promise.resolve()).then(run, run);
@@ -324,14 +331,14 @@ export class EncryptionService {
     for (;;) {
       const pending = (await this.options.sessions.sessionIds()).filter((sessionId) => !converted.has(sessionId));
       if (pending.length === 0) break;
-      this.progress = { direction, done: converted.size, total: converted.size + pending.length };
+      this.setProgress({ direction, done: converted.size, total: converted.size + pending.length });
       for (const sessionId of pending) {
         if (superseded()) return;
         await this.options.sessions.rewriteSession(sessionId, (directory) =>
           convertSessionFolder(directory, sessionId, this.options.sessionFiles, { direction, reading, target }),
         );
         converted.add(sessionId);
-        this.progress = { direction, done: converted.size, total: this.progress.total };
+        this.setProgress({ direction, done: converted.size, total: this.progress?.total ?? converted.size });
       }
     }
     if (superseded()) return;

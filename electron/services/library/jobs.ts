@@ -18,16 +18,23 @@ interface JobEntry {
 
 export interface JobControl {
   readonly signal: AbortSignal;
-  /** Progress for the bar; cheap to call often (the UI polls, it is not pushed). */
+  /** Progress for the bar; cheap to call often (the host's events fold a burst into one). */
   report(progress: { stage?: string; done?: number; total?: number | undefined; currentPath?: string | undefined }): void;
 }
 
 /**
  * One long piece of library work at a time (a scan, an analysis, an export), with a status
- * the UI polls for its progress bar and a cancel that stops it between files.
+ * told to `onChange` as it moves (the host pushes it to the progress bar) and a cancel that
+ * stops it between files.
  */
 export class JobRunner {
   private current: JobEntry | undefined;
+
+  constructor(private readonly onChange: (job: LibraryJob | null) => void = () => {}) {}
+
+  private changed(): void {
+    this.onChange(this.status());
+  }
 
   status(): LibraryJob | null {
     return this.current === undefined ? null : { ...this.current.job };
@@ -58,19 +65,23 @@ export class JobRunner {
         };
         if (currentPath === undefined) delete entry.job.currentPath;
         else entry.job.currentPath = currentPath;
+        this.changed();
       },
     };
     entry.finished = work(control).then(
       (summary) => {
         const rest = withoutCurrentPath(entry.job);
         entry.job = { ...rest, state: controller.signal.aborted ? 'cancelled' : 'done', summary: controller.signal.aborted ? `Cancelled. ${summary}` : summary };
+        this.changed();
       },
       (error: unknown) => {
         const rest = withoutCurrentPath(entry.job);
         const message = error instanceof ContractFailure || error instanceof Error ? error.message : String(error);
         entry.job = { ...rest, state: controller.signal.aborted ? 'cancelled' : 'failed', summary: controller.signal.aborted ? 'Cancelled.' : message };
+        this.changed();
       },
     );
+    this.changed();
     return { ...job };
   }
 

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { hasTrustworthyTags, type LibraryTrack, type LibraryView, type LoudnessMeasurement } from '../../../core/library';
+import { hasTrustworthyTags, type LibraryJob, type LibraryTrack, type LibraryView, type LoudnessMeasurement } from '../../../core/library';
 import type { ScanSummary } from '../../../core/library-scan';
 import { ContractFailure } from '../../../core/result';
 import type { SettingsService } from '../settings';
@@ -19,6 +19,8 @@ export interface LoudnessAnalysis {
 
 export interface LibraryServiceOptions {
   readonly dataDir: string;
+  /** Told each time the job moves (its progress, its end), for the host's `library:job` event. */
+  readonly onJobChange?: (job: LibraryJob | null) => void;
   readonly settings: SettingsService;
   /** Created on first use: worker threads cost memory, and most launches never analyse. */
   readonly createAnalyzer: () => LoudnessAnalysis;
@@ -39,9 +41,11 @@ export class LibraryService {
   private indexLoading: Promise<LibraryIndex> | undefined;
   private analyzer: LoudnessAnalysis | undefined;
   private rootProblems: { root: string; reason: string }[] = [];
-  readonly jobs = new JobRunner();
+  readonly jobs: JobRunner;
 
-  constructor(private readonly options: LibraryServiceOptions) {}
+  constructor(private readonly options: LibraryServiceOptions) {
+    this.jobs = new JobRunner(options.onJobChange);
+  }
 
   index(): Promise<LibraryIndex> {
     this.indexLoading ??= LibraryIndex.open(this.options.dataDir);

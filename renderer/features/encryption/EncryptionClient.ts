@@ -3,6 +3,7 @@ import type { RequestOf } from '../../../core/contract';
 import type { EnableEncryptionRequest, EncryptionStatus } from '../../../core/encryption';
 import { TypedEmitter } from '../../../core/typed-emitter';
 import { call } from '../../bridge/attune-bridge';
+import { onHostEvent } from '../../bridge/host-events';
 
 export type EncryptionTask = 'enabling' | 'unlocking' | 'changing' | 'disabling';
 
@@ -15,13 +16,10 @@ export interface EncryptionState {
 
 type StatusChannel = Extract<Channel, 'encryption:enable' | 'encryption:unlock' | 'encryption:change-passphrase' | 'encryption:disable'>;
 
-/** How often the status (with its progress) is read while sessions are being encrypted or decrypted. */
-const progressPollMs = 300;
-
 /** The renderer's view of encryption at rest; the settings section and the Start screen's prompt read it. */
 export class EncryptionClient extends TypedEmitter<{ state: EncryptionState }> {
   private state: EncryptionState = { status: undefined, loadError: undefined, task: undefined };
-  private pollTimer: ReturnType<typeof setInterval> | undefined;
+  private stopProgress: (() => void) | undefined;
 
   getState(): EncryptionState {
     return this.state;
@@ -58,8 +56,8 @@ export class EncryptionClient extends TypedEmitter<{ state: EncryptionState }> {
   private async run<C extends StatusChannel>(task: EncryptionTask, channel: C, request: RequestOf<C>): Promise<string | undefined> {
     if (this.state.task !== undefined) return 'Wait until the current step has finished.';
     this.set({ task });
-    // Turning encryption on or off converts every session (and unlocking may finish an interrupted conversion): show how far it is.
-    this.pollTimer = setInterval(() => void this.pollProgress(), progressPollMs);
+    // Turning encryption on or off converts every session (and unlocking may finish an interrupted conversion): the host tells how far it is.
+    this.stopProgress = onHostEvent('encryption:progress', (progress) => this.showProgress(progress));
     try {
       const result = await call(channel, request);
       if (result.ok) {
@@ -69,19 +67,23 @@ export class EncryptionClient extends TypedEmitter<{ state: EncryptionState }> {
       await this.load();
       return result.error.message;
     } finally {
-      clearInterval(this.pollTimer);
-      this.pollTimer = undefined;
+      this.stopProgress?.();
+      this.stopProgress = undefined;
       this.set({ task: undefined });
     }
   }
 
-  private async pollProgress(): Promise<void> {
-    const result = await call('encryption:status', {});
-    if (result.ok && this.state.task !== undefined) this.set({ status: result.value });
+  private showProgress(progress: EncryptionStatus['progress'] | null): void {
+    const status = this.state.status;
+    if (status === undefined || this.state.task === undefined) return;
+    const next: EncryptionStatus = { ...status };
+    if (progress === null || progress === undefined) delete next.progress;
+    else next.progress = progress;
+    this.set({ status: next });
   }
 
   dispose(): void {
-    clearInterval(this.pollTimer);
+    this.stopProgress?.();
     this.removeAllListeners();
   }
 }

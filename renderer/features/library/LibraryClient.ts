@@ -3,6 +3,7 @@ import { TypedEmitter } from '../../../core/typed-emitter';
 import { call } from '../../bridge/attune-bridge';
 import type { Loadable } from '../../use-host-data';
 import { JobWatcher } from './JobWatcher';
+import { onHostEvent } from '../../bridge/host-events';
 
 export interface LibraryClientState {
   readonly view: Loadable<LibraryView>;
@@ -22,7 +23,7 @@ export interface LibraryClientEvents extends Record<string, unknown> {
  */
 export class LibraryClient extends TypedEmitter<LibraryClientEvents> {
   private state: LibraryClientState = { view: { status: 'loading' }, job: null };
-  private readonly watcher = new JobWatcher();
+  private readonly watcher = new JobWatcher(call, onHostEvent);
   private disposed = false;
 
   constructor() {

@@ -4,6 +4,7 @@ import { call } from '../../bridge/attune-bridge';
 import { useExternalState } from '../../use-external-state';
 import { JobProgress } from '../library/JobProgress';
 import { JobWatcher } from '../library/JobWatcher';
+import { onHostEvent } from '../../bridge/host-events';
 import { PathChooser } from '../library/PathChooser';
 import { useDisposable } from '../library/use-disposable';
 import { downloadText } from '../review/download';
@@ -19,7 +20,7 @@ interface PlaylistExportProps {
 /** M3U8 of the whole playlist or one phase (downloaded), and a portable folder (playlist and audio copied, relative paths). */
 export function PlaylistExport(props: PlaylistExportProps) {
   const watcher = useDisposable(
-    () => new JobWatcher(),
+    () => new JobWatcher(call, onHostEvent),
     (created) => created.dispose(),
     [],
   );
