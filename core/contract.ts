@@ -17,6 +17,10 @@ import { settingsSchema, settingsUpdateSchema } from './settings';
 
 const noArguments = z.strictObject({});
 
+/** What a native picker is asked to choose (dialog:choose). */
+export const choosePurposeSchema = z.enum(['library-folder', 'playlist-file', 'export-folder', 'portable-folder']);
+export type ChoosePurpose = z.infer<typeof choosePurposeSchema>;
+
 export const playlistSummarySchema = z.strictObject({
   id: z.string(),
   title: z.string(),
@@ -183,7 +187,7 @@ export const contract = {
   'library:cancel': { request: noArguments, response: libraryJobSchema.nullable() },
   /** A native picker in the desktop app; the web host answers "unsupported" (the path is typed). */
   'dialog:choose': {
-    request: z.strictObject({ purpose: z.enum(['library-folder', 'playlist-file', 'export-folder', 'portable-folder']) }),
+    request: z.strictObject({ purpose: choosePurposeSchema }),
     response: z.strictObject({ path: z.string().nullable() }),
   },
   /** Writes a user playlist (the editor's autosave); bundled playlists are read-only. */

@@ -6,7 +6,9 @@ import type { SessionCodec } from './encryption/session-codec';
 import type { Handlers } from '../../core/contract';
 import { createHandlers, type Services } from './handlers';
 import { HostEventHub } from './host-events';
-import { createLibraryHandlers, type ChoosePurpose } from './library-handlers';
+import { createLibraryHandlers } from './library-handlers';
+import { createPlaylistHandlers } from './playlist-handlers';
+import type { ChoosePurpose } from '../../core/contract';
 import { LibraryService } from './library/library-service';
 import { LoudnessAnalyzer } from './library/loudness-analyzer';
 import { PlaylistStore } from './playlist-store';
@@ -63,30 +65,25 @@ export function createServices({ dataDir, bundledPlaylistsDir, openSettingsStore
     scryptCost: passphraseCost,
     onProgress: (progress) => events.publish('encryption:progress', progress),
   });
+  const settings = new SettingsService({ openStore, filePath: path.join(dataDir, settingsFileName) });
+  const library = new LibraryService({
+    dataDir,
+    settings,
+    createAnalyzer: () => new LoudnessAnalyzer(analysisWorkers === undefined ? {} : { workerCount: analysisWorkers }),
+    onJobChange: (job) => events.publish('library:job', job),
+  });
   const services: Services = {
-    settings: new SettingsService({ openStore, filePath: path.join(dataDir, settingsFileName) }),
+    settings,
     playlists,
     sessions,
     insights: new InsightsService({ dataDir, playlists, codec }),
     encryption,
     keepAwake,
     savePdf,
-  };
-  const userPlaylistsDir = path.join(dataDir, 'playlists');
-  const library = new LibraryService({
-    dataDir,
-    settings: services.settings,
-    createAnalyzer: () => new LoudnessAnalyzer(analysisWorkers === undefined ? {} : { workerCount: analysisWorkers }),
-    onJobChange: (job) => events.publish('library:job', job),
-  });
-  const libraryHandlers = createLibraryHandlers({
-    library,
-    playlists,
-    playlistStore: new PlaylistStore(playlists, userPlaylistsDir),
-    dataDir,
-    keepAwakeAvailable: keepAwake !== noKeepAwake,
     choosePath,
-  });
+    preflight: { library, playlists, dataDir, keepAwakeAvailable: keepAwake !== noKeepAwake },
+  };
+  const playlistStore = new PlaylistStore(playlists, path.join(dataDir, 'playlists'));
   return {
     ...services,
     library,
@@ -96,7 +93,7 @@ export function createServices({ dataDir, bundledPlaylistsDir, openSettingsStore
      * playlists' folder (a user's copy of a bundled playlist plays its music from there).
      */
     libraryRoots: async () => [...services.settings.current().libraryRoots, bundledPlaylistsDir],
-    handlers: { ...createHandlers(services), ...libraryHandlers } satisfies Handlers,
+    handlers: { ...createHandlers(services), ...createLibraryHandlers(library), ...createPlaylistHandlers({ playlists, playlistStore, library }) } satisfies Handlers,
     close: async () => {
       events.dispose();
       await library.dispose();

@@ -1,6 +1,8 @@
 import { ContractFailure } from '../../core/result';
-import type { Handlers } from '../../core/contract';
+import type { ChoosePurpose, Handlers } from '../../core/contract';
 import type { LibraryChannel } from './library-handlers';
+import type { PlaylistChannel } from './playlist-handlers';
+import { preflightFacts, type PreflightFactsSources } from './preflight';
 import type { EncryptionService } from './encryption/encryption-service';
 import type { InsightsService } from './insights';
 import type { PlaylistCatalog } from './playlists';
@@ -17,11 +19,16 @@ export interface Services {
   readonly keepAwake: (active: boolean) => boolean;
   /** Prints HTML to a PDF where the user chooses; resolves false if they cancel. Only the desktop host can. */
   readonly savePdf: ((html: string, fileName: string) => Promise<boolean>) | undefined;
+  /** The desktop host's native pickers; the web host has none (the path is typed). */
+  readonly choosePath: ((purpose: ChoosePurpose) => Promise<string | null>) | undefined;
+  readonly preflight: PreflightFactsSources;
 }
 
-/** The contract's implementation, shared by the desktop host and the web host. */
-/** Every channel but the library's (library-handlers.ts), shared by the desktop host and the web host. */
-export function createHandlers({ playlists, sessions, settings, insights, encryption, keepAwake, savePdf }: Services): Omit<Handlers, LibraryChannel> {
+/**
+ * Every channel but the library's (library-handlers.ts) and the playlists' (playlist-handlers.ts),
+ * shared by the desktop host and the web host.
+ */
+export function createHandlers({ playlists, sessions, settings, insights, encryption, keepAwake, savePdf, choosePath, preflight }: Services): Omit<Handlers, LibraryChannel | PlaylistChannel> {
   return {
     'power:keep-awake': async ({ active }) => ({ held: keepAwake(active) }),
     'export:pdf': async ({ html, fileName }) => {
@@ -32,8 +39,6 @@ export function createHandlers({ playlists, sessions, settings, insights, encryp
     },
     'settings:get': async () => settings.get(),
     'settings:update': async (patch) => settings.update(patch),
-    'playlists:list': () => playlists.list(),
-    'playlists:get': ({ playlistId }) => playlists.get(playlistId),
     'sessions:start': async ({ playlistId, ...setup }) => sessions.start(await playlists.get(playlistId), setup),
     'sessions:list': () => sessions.list(),
     'sessions:set-aside': async () => {
@@ -48,6 +53,11 @@ export function createHandlers({ playlists, sessions, settings, insights, encryp
       const report = await insights.compute(filter);
       return { ...report, skipped: [...report.skipped] };
     },
+    'dialog:choose': async ({ purpose }) => {
+      if (choosePath === undefined) throw new ContractFailure('unsupported', 'type the full path here; the browser cannot open a folder picker for Attune');
+      return { path: await choosePath(purpose) };
+    },
+    'preflight:facts': ({ playlistId }) => preflightFacts(playlistId, preflight),
     'encryption:status': () => encryption.status(),
     'encryption:enable': (request) => encryption.enable(request),
     'encryption:unlock': ({ passphrase }) => encryption.unlock(passphrase),
