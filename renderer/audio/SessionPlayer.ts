@@ -446,7 +446,8 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     const playheads: WatchedPlayhead[] = [];
     for (const deck of this.decks.values()) {
       // Half a second of grace at each end: a file is still being started or stopped there.
-      if (deck.failed || deck.fill !== undefined || programMs < deck.entry.startMs + 500 || programMs > deck.entry.endMs - 500) continue;
+      // A deck the silence alarm already covers is still watched: its file may have stalled.
+      if (deck.failed || programMs < deck.entry.startMs + 500 || programMs > deck.entry.endMs - 500) continue;
       if (deck.voice.ended?.() === true) {
         // Normally caught by the end event; this is the backstop.
         this.onFileEnded(deck.entry.key);
