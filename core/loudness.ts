@@ -27,3 +27,28 @@ export function trackGain(segment: Pick<FileSegment, 'loudness' | 'gainDb'>, tar
   const allowed = truePeakCeilingDbtp - segment.loudness.truePeakDbtp;
   return { gainDb: Math.min(wanted, allowed), limitedByPeak: allowed < wanted, loudnessKnown: true };
 }
+
+/** A quick reading of an untagged file's opening, taken while a session plays (not a whole-file measurement). */
+export interface LoudnessEstimate {
+  readonly integratedLufs: number;
+  readonly truePeakDbtp: number;
+  /** How much of the file was read. */
+  readonly excerptSeconds: number;
+}
+
+/** An opening reads quieter than what follows often enough (a soft intro) that an estimate may raise a track only this much. */
+export const maxEstimatedBoostDb = 6;
+/** The rest of the file may peak higher than its opening did. */
+export const unseenPeakMarginDb = 3;
+
+/**
+ * Gain toward the target from an estimate of the file's opening: as `trackGain` would from a
+ * measurement, but assuming the unseen rest may peak `unseenPeakMarginDb` higher, and never
+ * raising the track more than `maxEstimatedBoostDb` (the curator's trim on top).
+ */
+export function estimatedTrackGain(segment: Pick<FileSegment, 'gainDb'>, estimate: LoudnessEstimate, targetLufs: number = defaultTargetLufs): TrackGain {
+  const trim = segment.gainDb ?? 0;
+  const measuredLike = trackGain({ gainDb: 0, loudness: { integratedLufs: estimate.integratedLufs, truePeakDbtp: estimate.truePeakDbtp + unseenPeakMarginDb } }, targetLufs);
+  const gainDb = Math.min(measuredLike.gainDb, maxEstimatedBoostDb) + trim;
+  return { gainDb, limitedByPeak: measuredLike.limitedByPeak, loudnessKnown: false };
+}

@@ -30,6 +30,8 @@ export const segmentFlagsSchema = z.strictObject({
   language: z.string().max(40).optional(),
   /** How intense the piece feels, 1 (gentle) to 5 (overwhelming). */
   intensity: z.number().int().min(1).max(5).optional(),
+  /** Near-silence is meant (a pause, a very soft piece): the silence watchdog leaves it alone. */
+  intentionallyQuiet: z.boolean().optional(),
 });
 export type SegmentFlags = z.infer<typeof segmentFlagsSchema>;
 

@@ -3,6 +3,7 @@ import type { SoundscapeParams, SoundscapePreset } from '../../core/playlist';
 import { TypedEmitter } from '../../core/typed-emitter';
 import type { AudioOutput } from './AudioOutput';
 import { FileVoice } from './FileVoice';
+import { PlaybackWatchdog, type WatchedPlayhead } from './PlaybackWatchdog';
 import { createSoundscape, type Soundscape } from './soundscapes/Soundscape';
 import { scheduleEqualPowerFade } from './gain-chain';
 import { equalPowerGain, type Decibels, type Milliseconds, type Seconds } from './units';
@@ -88,8 +89,6 @@ interface Deck {
   /** A soundscape covering for a file that failed, inside the same deck. */
   fill: Soundscape | undefined;
   failed: boolean;
-  lastPositionSeconds: number | undefined;
-  positionStuckSinceMs: number | undefined;
 }
 
 /** Guards against back-to-back automation curves touching, which Web Audio rejects as overlap. */
@@ -135,8 +134,7 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
   private timer: ReturnType<typeof setInterval> | undefined;
   private lastEntryKey = '';
   private lastPhaseIndex = -1;
-  private silentSinceMs: number | undefined;
-  private silenceReported = false;
+  private readonly watchdog: PlaybackWatchdog;
   private state: PlayerState;
   private disposed = false;
 
@@ -154,6 +152,15 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
       },
       ...options,
     };
+    this.watchdog = new PlaybackWatchdog(
+      { now: () => performance.now(), programLevelDb: () => output.programLevelDb() },
+      { stallMs: this.options.stallMs, silenceMs: this.options.silenceMs, silenceDb: this.options.silenceDb },
+    );
+    this.watchdog.on('stalled', ({ key, positionSeconds }) => {
+      const deck = this.decks.get(key);
+      if (deck !== undefined) this.onVoiceFailure(deck.entry, { reason: 'stalled', detail: `stopped moving at ${positionSeconds.toFixed(1)} s` });
+    });
+    this.watchdog.on('silent', () => this.coverSilence());
     this.programAtAnchorMs = startAtProgramMs;
     this.state = { status: 'ready', programMs: startAtProgramMs, position: locate(plan, startAtProgramMs) };
   }
@@ -195,11 +202,9 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     for (const deck of this.decks.values()) {
       deck.voice.resume?.(Math.max(0, this.programAtAnchorMs - deck.entry.startMs));
       this.scheduleEnvelope(deck, this.programAtAnchorMs);
-      // A playhead that stood still during a pause has not stalled: the watchdog starts afresh.
-      deck.lastPositionSeconds = undefined;
-      deck.positionStuckSinceMs = undefined;
     }
-    this.silentSinceMs = undefined;
+    // A playhead that stood still during a pause has not stalled: the watchdog starts afresh.
+    this.watchdog.reset();
     this.tick();
     this.timer ??= setInterval(() => this.tick(), this.options.tickMs);
   }
@@ -416,7 +421,7 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     // Failures arrive asynchronously; the microtask also covers one raised while the deck is built.
     const voice = this.createVoice(entry, (failure) => queueMicrotask(() => this.onVoiceFailure(entry, failure)));
     voice.connect(gain);
-    const deck: Deck = { entry, voice, gain, fill: undefined, failed: false, lastPositionSeconds: undefined, positionStuckSinceMs: undefined };
+    const deck: Deck = { entry, voice, gain, fill: undefined, failed: false };
     this.decks.set(entry.key, deck);
     const startAt = Math.max(this.output.currentTime, this.audioTimeAt(entry.startMs));
     voice.start(startAt, Math.max(0, programMs - entry.startMs));
@@ -436,41 +441,43 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     deck.gain.disconnect();
   }
 
-  /** A file whose playhead stands still while it should play has stalled; one that ended early ran out. */
-  private watchPlayheads(programMs: Milliseconds, nowMs: number): void {
+  /** Files that should be moving now, for the watchdog; one that ended early ran out. */
+  private playheadsToWatch(programMs: Milliseconds): WatchedPlayhead[] {
+    const playheads: WatchedPlayhead[] = [];
     for (const deck of this.decks.values()) {
+      // Half a second of grace at each end: a file is still being started or stopped there.
+      // A deck the silence alarm already covers is still watched: its file may have stalled.
       if (deck.failed || programMs < deck.entry.startMs + 500 || programMs > deck.entry.endMs - 500) continue;
       if (deck.voice.ended?.() === true) {
         // Normally caught by the end event; this is the backstop.
         this.onFileEnded(deck.entry.key);
         continue;
       }
-      const position = deck.voice.positionSeconds?.();
-      if (position === undefined) continue;
-      if (deck.lastPositionSeconds === undefined || Math.abs(position - deck.lastPositionSeconds) > 0.001) {
-        deck.lastPositionSeconds = position;
-        deck.positionStuckSinceMs = nowMs;
-        continue;
-      }
-      if (deck.fill === undefined && nowMs - (deck.positionStuckSinceMs ?? nowMs) >= this.options.stallMs) {
-        this.onVoiceFailure(deck.entry, { reason: 'stalled', detail: `stopped moving at ${position.toFixed(1)} s` });
-      }
+      const positionSeconds = deck.voice.positionSeconds?.();
+      if (positionSeconds !== undefined) playheads.push({ key: deck.entry.key, positionSeconds });
     }
+    return playheads;
   }
 
-  /** Unintended silence: the output is quiet while the plan says something should sound. */
-  private watchOutput(programMs: Milliseconds, nowMs: number): void {
+  /**
+   * Whether the plan says something should sound: not in the start fade, not in the last
+   * entry's fade to the end, and not while a segment the curator marked as quiet plays
+   * (alone or inside a crossfade).
+   */
+  private soundExpected(programMs: Milliseconds): boolean {
     const last = this.plan.entries.at(-1);
-    const inFinalFade = last !== undefined && programMs >= last.endMs - last.fadeOutMs;
-    const inStartFade = programMs < this.options.startFadeSeconds * 1000 + (this.plan.entries[0]?.startMs ?? 0);
-    if (inFinalFade || inStartFade || this.output.programLevelDb() >= this.options.silenceDb) {
-      this.silentSinceMs = undefined;
-      this.silenceReported = false;
-      return;
+    if (last !== undefined && programMs >= last.endMs - last.fadeOutMs) return false;
+    if (programMs < this.options.startFadeSeconds * 1000 + (this.plan.entries[0]?.startMs ?? 0)) return false;
+    for (const deck of this.decks.values()) {
+      const { entry } = deck;
+      if (programMs >= entry.startMs && programMs < entry.endMs && entry.segment.flags?.intentionallyQuiet === true) return false;
     }
-    this.silentSinceMs ??= nowMs;
-    if (this.silenceReported || nowMs - this.silentSinceMs < this.options.silenceMs) return;
-    this.silenceReported = true;
+    return true;
+  }
+
+  /** Unintended silence: a soundscape covers whatever should be playing. */
+  private coverSilence(): void {
+    const programMs = this.programNow();
     const position = locate(this.plan, programMs);
     const deck = position === null ? undefined : this.decks.get(position.entry.key);
     if (deck === undefined) return;
@@ -492,9 +499,7 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     for (const deck of [...this.decks.values()]) {
       if (programMs >= deck.entry.endMs + 500) this.retireDeck(deck);
     }
-    const nowMs = performance.now();
-    this.watchPlayheads(programMs, nowMs);
-    this.watchOutput(programMs, nowMs);
+    this.watchdog.check({ playheads: this.playheadsToWatch(programMs), soundExpected: this.soundExpected(programMs) });
     const position = locate(this.plan, programMs);
     if (position !== null && position.entry.key !== this.lastEntryKey) {
       this.lastEntryKey = position.entry.key;
@@ -574,6 +579,7 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.watchdog.dispose();
     this.stopBed();
     if (this.timer !== undefined) clearInterval(this.timer);
     for (const deck of [...this.decks.values()]) this.retireDeck(deck);

@@ -120,6 +120,8 @@ test('a three-phase playlist built by drag and drop: reorder, warnings that appe
   await peakPink.locator('.segment-select').click();
   const inspector = page.locator('.inspector');
   await inspector.getByLabel('Has words (lyrics or speech)').check();
+  // The curator's "this near-silence is meant" reaches the file, for the silence watchdog.
+  await inspector.getByLabel(/^Intentionally quiet/).check();
   await expect(warning(page, 'lyrics:')).toHaveCount(1);
   await expect(warning(page, 'lyrics:')).toContainText('Move it to the return phase');
   await expect(peakPink.locator('.segment-warning')).toBeVisible();
@@ -159,8 +161,11 @@ test('a three-phase playlist built by drag and drop: reorder, warnings that appe
   await expect(titlesOf(page, 'return')).toHaveText(['earth soundscape', 'tone-440hz-quiet', 'pink-noise-normal']);
   await expect(rowsOf(page, 'return').last()).toContainText('words');
   await expect(phase(page, 'onset').getByLabel('Target')).toHaveValue('10');
-  const saved = JSON.parse(await readFile(path.join(host.dataDir, 'playlists', 'e2e-set.json'), 'utf8')) as { phases: { segments: { path?: string }[] }[] };
+  const saved = JSON.parse(await readFile(path.join(host.dataDir, 'playlists', 'e2e-set.json'), 'utf8')) as {
+    phases: { segments: { path?: string; flags?: Record<string, unknown> }[] }[];
+  };
   expect(saved.phases[0]?.segments[1]?.path).toBe(trackPath('tone'));
+  expect(saved.phases[2]?.segments[2]?.flags).toEqual({ lyrics: true, intentionallyQuiet: true });
 
   // The M3U8 export downloads a file that lists the tracks.
   const downloading = page.waitForEvent('download');

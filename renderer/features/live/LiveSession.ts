@@ -6,12 +6,12 @@ import type { MarkKindDefinition } from '../../../core/mark-kinds';
 import { buildElasticPlan } from '../../../core/elastic-plan';
 import type { PlannedEntry, SessionPlan } from '../../../core/plan';
 import { projectSession, type SessionProjection } from '../../../core/projection';
-import type { Playlist } from '../../../core/playlist';
+import type { Playlist, Segment } from '../../../core/playlist';
 import type { SessionMeta } from '../../../core/session';
 import { SessionClock } from '../../../core/session-clock';
 import type { Settings } from '../../../core/settings';
 import { TypedEmitter } from '../../../core/typed-emitter';
-import { trackGain } from '../../../core/loudness';
+import { estimatedTrackGain, trackGain, type LoudnessEstimate } from '../../../core/loudness';
 import type { DueReminder } from '../../../core/reminders';
 import type { AudioOutput } from '../../audio/AudioOutput';
 import type { PlayerState, SessionPlayer, SessionPlayerOptions } from '../../audio/SessionPlayer';
@@ -92,6 +92,15 @@ export interface LiveSessionHost {
   readonly outbox?: JournalOutbox;
   /** Keeps the computer awake while the session plays; without it, only the host's own blocker is asked. */
   readonly keepAwake?: (active: boolean) => void;
+  /** Quick estimates for files without stored loudness; without it they play at the blind guess. */
+  readonly loudnessEstimates?: () => LiveLoudnessEstimates;
+}
+
+/** What the session needs of renderer/audio/LoudnessEstimator. */
+export interface LiveLoudnessEstimates {
+  get(segmentId: string): LoudnessEstimate | undefined;
+  estimateAll(files: readonly { readonly id: string; readonly url: string }[]): Promise<void>;
+  dispose(): void;
 }
 
 const recentMarkLimit = 12;
@@ -131,6 +140,7 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
   private readonly planActions: PlanAction[];
   private readonly clock: SessionClock;
   private readonly sender: JournalSender;
+  private readonly loudnessEstimates: LiveLoudnessEstimates | undefined;
   private readonly unsubscribers: (() => void)[] = [];
   private readonly fold: SessionFold;
   private readonly monotonicNow: () => number;
@@ -173,11 +183,13 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
     this.clock = resume === undefined ? SessionClock.startingNow(this.monotonicNow) : SessionClock.resumedAt(this.monotonicNow, resume.sessionMs);
     this.player = host.createPlayer(this.currentPlan, resume?.programMs ?? 0, {
       speed,
-      resolveFile: (entry) => ({
-        url: host.mediaUrl(playlist.id, entry.segment.id),
-        gainDb: entry.segment.type === 'file' ? trackGain(entry.segment, this.settings.targetLoudnessLufs).gainDb : 0,
-      }),
+      resolveFile: (entry) => ({ url: host.mediaUrl(playlist.id, entry.segment.id), gainDb: this.fileGainDb(entry.segment) }),
     });
+    this.loudnessEstimates = meta.status === 'ended' ? undefined : host.loudnessEstimates?.();
+    // Files without stored loudness are estimated in the order they will play; each is
+    // loaded 30 s before it sounds, by when its estimate is usually ready.
+    const unmeasured = this.currentPlan.entries.filter((entry) => entry.segment.type === 'file' && entry.segment.loudness === undefined && entry.endMs > (resume?.programMs ?? 0));
+    void this.loudnessEstimates?.estimateAll(unmeasured.map((entry) => ({ id: entry.segment.id, url: host.mediaUrl(playlist.id, entry.segment.id) })));
     this.sender = new JournalSender(meta.id, host.call, host.journal, host.outbox);
     this.ended = meta.status === 'ended';
     this.unsubscribers.push(
@@ -674,7 +686,16 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
     this.changed();
   }
 
+  /** A file's normalising gain: from its stored loudness, else from a quick estimate, else the blind guess. */
+  private fileGainDb(segment: Segment): number {
+    if (segment.type !== 'file') return 0;
+    const target = this.settings.targetLoudnessLufs;
+    const estimate = segment.loudness === undefined ? this.loudnessEstimates?.get(segment.id) : undefined;
+    return estimate === undefined ? trackGain(segment, target).gainDb : estimatedTrackGain(segment, estimate, target).gainDb;
+  }
+
   dispose(): void {
+    this.loudnessEstimates?.dispose();
     clearInterval(this.watchTimer);
     this.disposed = true;
     if (this.stateEmitTimer !== undefined) clearTimeout(this.stateEmitTimer);

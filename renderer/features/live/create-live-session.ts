@@ -2,6 +2,7 @@ import type { Playlist } from '../../../core/playlist';
 import type { SessionMeta } from '../../../core/session';
 import type { Settings } from '../../../core/settings';
 import type { AudioOutput } from '../../audio/AudioOutput';
+import { LoudnessEstimator } from '../../audio/LoudnessEstimator';
 import { SessionPlayer } from '../../audio/SessionPlayer';
 import { call, mediaUrl } from '../../bridge/attune-bridge';
 import { browserJournalOutbox } from './journal-outbox';
@@ -32,6 +33,7 @@ export function createLiveSession(
       keepAwake,
       createPlayer: (plan, startAtProgramMs, options) => new SessionPlayer(output, plan, startAtProgramMs, options),
       outbox: browserJournalOutbox(),
+      loudnessEstimates: () => new LoudnessEstimator(),
     },
     resume,
     speed,

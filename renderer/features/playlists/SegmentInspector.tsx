@@ -145,6 +145,16 @@ export function SegmentInspector(props: SegmentInspectorProps) {
           />
           Has words (lyrics or speech)
         </label>
+        <label className="check-field">
+          <input
+            type="checkbox"
+            checked={segment.flags?.intentionallyQuiet === true}
+            onChange={(event) =>
+              onUpdate({ flags: { intentionallyQuiet: event.target.checked ? true : undefined } }, event.target.checked ? 'mark as intentionally quiet' : 'unmark as intentionally quiet')
+            }
+          />
+          Intentionally quiet (near-silence here is meant: no silence alarm)
+        </label>
         <TextField
           label="Language of the words"
           value={segment.flags?.language ?? ''}

@@ -19,7 +19,7 @@ import { IntensitySelect } from './IntensitySelect';
 import { localTimeZone } from './export-formats';
 import { AddFromMemory, MarkHistory, type BuildCorrection } from './MarkCorrections';
 import { MarkDetails, type MarkEdit } from './MarkDetails';
-import { replayFromMs, replaySourceFor } from './replay-source';
+import { replayFromMs, replaySourceFor, replaySurroundingsFor } from './replay-source';
 import { SessionSummary } from './SessionSummary';
 import { SessionTimeline } from './SessionTimeline';
 import { buildTimeline, isReplayable, type TimelineItem } from './timeline-model';
@@ -147,6 +147,7 @@ function SessionMarks({
   }, [audio.liveRunning, player]);
 
   const { liveRunning, targetLufs } = audio;
+  const { planActions } = folded;
   const replayUnavailable = useCallback(
     (item: TimelineItem): string | undefined => {
       if (liveRunning) return 'Replay is off while a session is running.';
@@ -164,9 +165,10 @@ function SessionMarks({
       const source = replaySourceFor(playlist, segment.id, targetLufs, mediaUrl);
       if (source === undefined) return;
       setActiveKey(item.key);
-      void player.play({ id: item.key, label: segment.name, source, fromMs: replayFromMs(item.row) });
+      const surroundings = replaySurroundingsFor(playlist, planActions, segment.id, targetLufs, mediaUrl);
+      void player.play({ id: item.key, label: segment.name, source, fromMs: replayFromMs(item.row), ...(surroundings === undefined ? {} : { surroundings }) });
     },
-    [player, playlist, targetLufs, replayUnavailable],
+    [player, playlist, planActions, targetLufs, replayUnavailable],
   );
   const stopReplay = useCallback(() => player?.stop(), [player]);
 
