@@ -51,6 +51,9 @@ const define = (id: string, label: string, key: string, color: string, options: 
   promptAfterMinutes: options.promptAfterMinutes ?? null,
 });
 
+/** The band state the window-of-tolerance insights count moves into and out of. */
+export const windowStateId = 'within-window';
+
 /**
  * Keys chosen clear of the marks' (r d n b m t o s v k), of Shift+H/E/N/R/S (so a slipped
  * Shift never turns a state into a plan change), of 1–5, Q and Space.

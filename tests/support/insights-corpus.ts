@@ -30,7 +30,8 @@ export const corpusPlaylist = playlistSchema.parse({
       targetMinutes: 60,
       segments: corpusSegmentIds.map((id, index) =>
         index % 4 === 0
-          ? { type: 'soundscape', id, preset: 'drone', durationSeconds: 300 }
+          ? // Each its own bed (recording identity merges soundscapes of the same preset and parameters).
+            { type: 'soundscape', id, preset: 'drone', params: { intensity: 0.2 + index / 20, brightness: 0.5 }, durationSeconds: 300 }
           : { type: 'file', id, path: `music/${id}.flac`, title: `Track ${index}`, artist: 'Artist', durationSeconds: 300 },
       ),
     },
