@@ -35,8 +35,8 @@ export const StateLane = memo(function StateLane({
   const definitions = session.clientStates().filter((state) => !state.hidden);
   const [nowMs, setNowMs] = useState(() => Math.max(0, session.sessionMs() - t0OffsetMs));
   useEffect(() => livePollClock.every(bandRefreshMs, () => setNowMs(Math.max(0, session.sessionMs() - t0OffsetMs))), [session, t0OffsetMs]);
-  const latestEnd = spans.reduce((latest, span) => Math.max(latest, span.startMs), 0);
-  const bandNow = Math.max(nowMs, latestEnd);
+  // A new state shows at once (the poll would leave its stretch at zero width for up to 5 s).
+  const bandNow = Math.max(nowMs, session.sessionMs() - t0OffsetMs, ...spans.map((span) => span.startMs));
   const holding = spans.filter((span) => span.endMs === undefined);
   const colorOf = (stateId: string) => definitions.find((state) => state.id === stateId)?.color ?? '#555a62';
   const labelOf = (stateId: string) => definitions.find((state) => state.id === stateId)?.label ?? stateId;

@@ -1,0 +1,69 @@
+import { expect, test, type Page } from '@playwright/test';
+import { readJournalFile } from '../support/journal-file';
+import { startSessionFromHome } from '../support/start-session';
+import { removeDataDir, startWebHost, type RunningWebHost } from '../support/web-host';
+
+let host: RunningWebHost;
+
+test.beforeEach(async () => {
+  host = await startWebHost();
+});
+
+test.afterEach(async () => {
+  await host.stop();
+  await removeDataDir(host.dataDir);
+});
+
+const stretch = (page: Page, stateId: string) => page.getByTestId('state-band').locator(`.state-stretch[data-state="${stateId}"]`);
+
+test('state keys draw the band live, are journaled, are refused during a break, and show as a lane in review', async ({ page }) => {
+  test.setTimeout(90_000);
+  await page.goto(host.url);
+  await page.getByLabel('Client code').fill('K-21');
+  await startSessionFromHome(page);
+  await expect(page.getByTestId('now-playing')).not.toHaveText('—');
+  const sessionId = new URL(page.url()).hash.split('/').at(-1) as string;
+  const stateButton = (name: RegExp) => page.getByRole('group', { name: 'Client state keys' }).getByRole('button', { name });
+
+  await page.keyboard.press('w');
+  await expect(stretch(page, 'within-window')).toHaveCount(1);
+  await expect(stateButton(/^Within window/)).toHaveAttribute('aria-pressed', 'true');
+  await page.keyboard.press('u');
+  await expect(stateButton(/^Hyperaroused/)).toHaveAttribute('aria-pressed', 'true');
+  await expect(stateButton(/^Within window/)).toHaveAttribute('aria-pressed', 'false');
+  // Dissociation is a span over the band: X opens it, X closes it.
+  await page.keyboard.press('x');
+  await expect(stateButton(/^Dissociated/)).toHaveAttribute('aria-pressed', 'true');
+  await expect(stretch(page, 'dissociated')).toHaveClass(/state-span/);
+  await page.keyboard.press('x');
+  await expect(stateButton(/^Dissociated/)).toHaveAttribute('aria-pressed', 'false');
+
+  // During a break a state key is refused, with the reason; the band stays as it was.
+  await page.keyboard.press('k');
+  await page.keyboard.press('l');
+  await expect(page.getByText(/State not recorded: a break is open/)).toBeVisible();
+  await expect(stretch(page, 'hypoaroused')).toHaveCount(0);
+  await page.keyboard.press('k');
+  await page.keyboard.press('l');
+  await expect(stateButton(/^Hypoaroused/)).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('save-summary')).toHaveText('Everything saved');
+
+  const journaled = (await readJournalFile(host.dataDir, sessionId)).filter((event) => event.kind === 'client-state');
+  expect(journaled.map((event) => `${String(event.payload.stateId)}:${String(event.payload.action)}`)).toEqual([
+    'within-window:set',
+    'hyperaroused:set',
+    'dissociated:open',
+    'dissociated:close',
+    'hypoaroused:set',
+  ]);
+
+  await page.getByRole('button', { name: 'End session' }).click();
+  await page.getByRole('button', { name: 'Press again to end the session' }).click();
+  await page.getByRole('link', { name: 'Review this session' }).click();
+  const lane = page.locator('[data-row="client-state"]');
+  await expect(lane.locator('rect[data-state="within-window"]')).toHaveCount(1);
+  await expect(lane.locator('rect[data-state="hyperaroused"]')).toHaveCount(1);
+  await expect(lane.locator('rect[data-state="dissociated"]')).toHaveCount(1);
+  await expect(lane.locator('rect[data-state="hypoaroused"]')).toHaveCount(1);
+  await expect(page.locator('text.tl-row-label', { hasText: 'Client state' })).toHaveCount(1);
+});
