@@ -67,3 +67,21 @@ test('state keys draw the band live, are journaled, are refused during a break, 
   await expect(lane.locator('rect[data-state="hypoaroused"]')).toHaveCount(1);
   await expect(page.locator('text.tl-row-label', { hasText: 'Client state' })).toHaveCount(1);
 });
+
+test('settings: a state key a mark kind has is refused with the reason; another key is saved and used', async ({ page }) => {
+  await page.goto(`${host.url}/#/settings`);
+  const hyperKey = page.getByRole('textbox', { name: 'Key for the state Hyperaroused' });
+  await hyperKey.fill('d');
+  await page.getByRole('button', { name: 'Save client states' }).click();
+  await expect(page.getByRole('alert')).toContainText('the key "D" of the state Hyperaroused is already the mark Distress');
+
+  await hyperKey.fill('a');
+  await page.getByRole('button', { name: 'Save client states' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
+
+  await page.getByRole('link', { name: 'Start', exact: true }).click();
+  await startSessionFromHome(page);
+  await expect(page.getByTestId('now-playing')).not.toHaveText('—');
+  await page.keyboard.press('a');
+  await expect(page.getByRole('group', { name: 'Client state keys' }).getByRole('button', { name: /^Hyperaroused/ })).toHaveAttribute('aria-pressed', 'true');
+});
