@@ -489,7 +489,7 @@ function RunningSession({ session, onLeave }: { readonly session: LiveSession; r
             <MarkButton key={kind.id} kind={kind} session={session} openSince={openSince(kind)} />
           ))}
       </div>
-      <StateLane session={session} spans={state.stateSpans} prompts={state.statePrompts} t0OffsetMs={t0OffsetMs} />
+      <StateLane session={session} spans={state.stateSpans} prompts={state.statePrompts} t0OffsetMs={t0OffsetMs} phaseHeld={position?.phase.held === true} />
       <p className="mark-confirmation" role="status" aria-live="polite">
         {latest === undefined
           ? ' '

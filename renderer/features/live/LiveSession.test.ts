@@ -545,6 +545,11 @@ describe('LiveSession: the client state', () => {
     await vi.advanceTimersByTimeAsync(1000);
     const [prompt] = live.session.getState().statePrompts;
     expect(prompt?.state.id).toBe('hyperaroused');
+    // Hold never toggles into a release from the prompt.
+    expect(live.session.holdPhaseIfNotHeld()).toBe(true);
+    expect(live.session.holdPhaseIfNotHeld()).toBe(false);
+    expect(live.session.getState().notice).toMatch(/already held/);
+    expect(live.session.plan.phases.find((phase) => phase.id === 'onset')?.held).toBe(true);
     expect(live.session.bridgeToCalmSoundscape()).toBe(true);
     expect(live.player().getState().status).toBe('quiet');
     live.session.dismissStatePrompt(prompt?.startedBy ?? '');

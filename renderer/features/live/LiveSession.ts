@@ -426,6 +426,15 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
     return this.requestPlan('hold');
   }
 
+  /** The prompt's option: holds the phase, and never releases one already held (the hold key toggles). */
+  holdPhaseIfNotHeld(): boolean {
+    if (this.player.getState().position?.phase.held === true) {
+      this.showNotice('The phase is already held: its bridge soundscape goes on until Shift+H releases it.');
+      return false;
+    }
+    return this.holdPhase();
+  }
+
   extendPhase(minutes: number): boolean {
     return this.requestPlan('extend', minutes);
   }

@@ -26,11 +26,13 @@ export const StateLane = memo(function StateLane({
   spans,
   prompts,
   t0OffsetMs,
+  phaseHeld,
 }: {
   readonly session: LiveSession;
   readonly spans: readonly StateSpan[];
   readonly prompts: readonly ProlongedState[];
   readonly t0OffsetMs: number;
+  readonly phaseHeld: boolean;
 }) {
   const definitions = session.clientStates().filter((state) => !state.hidden);
   const [nowMs, setNowMs] = useState(() => Math.max(0, session.sessionMs() - t0OffsetMs));
@@ -82,8 +84,8 @@ export const StateLane = memo(function StateLane({
                 {prompt.state.label} for {formatMinutes(Math.floor((bandNow - prompt.sinceMs) / 60_000))} (since {formatClock(prompt.sinceMs + t0OffsetMs)}). The plan
                 can wait:
               </span>
-              <button type="button" onClick={() => session.holdPhase()}>
-                Hold the phase <kbd>Shift H</kbd>
+              <button type="button" disabled={phaseHeld} onClick={() => session.holdPhaseIfNotHeld()}>
+                {phaseHeld ? 'The phase is held' : 'Hold the phase'} <kbd>Shift H</kbd>
               </button>
               <button type="button" onClick={() => session.bridgeToCalmSoundscape()}>
                 Bridge to a calm soundscape
