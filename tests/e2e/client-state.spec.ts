@@ -85,3 +85,27 @@ test('settings: a state key a mark kind has is refused with the reason; another 
   await page.keyboard.press('a');
   await expect(page.getByRole('group', { name: 'Client state keys' }).getByRole('button', { name: /^Hyperaroused/ })).toHaveAttribute('aria-pressed', 'true');
 });
+
+test('a prolonged state shows a quiet prompt with the plan’s options (accelerated: 20 minutes in 2 s)', async ({ page }) => {
+  test.setTimeout(60_000);
+  await page.goto(`${host.url}/?diagnostics&speed=600`);
+  await startSessionFromHome(page);
+  await expect(page.getByTestId('now-playing')).not.toHaveText('—');
+  const sessionId = new URL(page.url()).hash.split('/').at(-1) as string;
+  await page.keyboard.press('u');
+  const prompt = page.locator('.state-prompt[data-state="hyperaroused"]');
+  await expect(prompt).toBeVisible({ timeout: 15_000 });
+  await expect(prompt).toContainText(/Hyperaroused for \d+/);
+  // Quiet: a line with buttons, no dialog and nothing that takes the keyboard's focus.
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await expect(page.locator(':focus')).toHaveCount(0);
+  const phase = await page.locator('.live-now .label').textContent();
+  await prompt.getByRole('button', { name: /Hold the phase/ }).click();
+  await expect(prompt.getByRole('button', { name: /The phase is held/ })).toBeDisabled();
+  await prompt.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(prompt).toHaveCount(0);
+  const events = await readJournalFile(host.dataDir, sessionId);
+  expect(events.filter((event) => event.kind === 'plan-changed').map((event) => `${String(event.payload.kind)}:${String(event.payload.phaseId)}`)).toEqual([
+    `hold:${(phase ?? '').toLowerCase()}`,
+  ]);
+});
