@@ -84,15 +84,24 @@ const trackInsightSchema = z.strictObject({
   artist: z.string().nullable(),
   preset: z.string().nullable(),
   name: z.string(),
+  /** The recording (core/recording-identity.ts), whatever playlists it sat in. */
+  recordingKey: z.string(),
+  identifiedBy: z.enum(['tags', 'file-name', 'soundscape', 'segment']),
+  placements: z.array(z.strictObject({ playlistId: z.string(), playlistTitle: z.string(), segmentId: z.string() })).readonly(),
   playlistId: z.string(),
   playlistTitle: z.string(),
   segmentId: z.string(),
   sessions: z.number().int().min(0),
+  clients: z.number().int().min(0),
   playedMs: z.number().min(0),
   minutesPlayed: z.number().min(0),
   marks: z.record(z.string(), z.number().int().min(0)),
   /** null for a track that never played. */
   marksPerHour: z.record(z.string(), z.number().min(0).nullable()),
+  byPhase: z.record(z.string(), z.strictObject({ playedMs: z.number().min(0), marks: z.record(z.string(), z.number().int().min(0)) })),
+  byState: z.record(z.string(), z.strictObject({ ms: z.number().min(0), marks: z.record(z.string(), z.number().int().min(0)) })),
+  movesIntoWindow: z.number().int().min(0),
+  movesOutOfWindow: z.number().int().min(0),
 });
 
 export const insightsReportSchema = z.strictObject({

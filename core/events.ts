@@ -170,6 +170,30 @@ const preflightConfirmedPayload = z.strictObject({
     .max(20),
 });
 
+/**
+ * The client's state from this moment (core/client-states.ts): `set` a band state (it holds
+ * until the next one), `open` or `close` a span state (dissociation) over the band.
+ */
+export const clientStatePayload = z.strictObject({
+  stateId: slugId,
+  action: z.enum(['set', 'open', 'close']),
+  /** Already subtracted from sessionMs: the facilitator's reaction time. */
+  reactionOffsetMs: z.number().int().min(0).default(0),
+});
+/** A state change keyed wrongly or at the wrong time, corrected later: the first record stays in the journal. */
+const clientStateCorrectedPayload = z
+  .strictObject({
+    stateEventId: z.uuid(),
+    stateId: slugId.optional(),
+    movedToSessionMs: z.number().int().min(0).optional(),
+    deleted: z.literal(true).optional(),
+    from: correctionOriginSchema,
+    by: correctionAuthorSchema.optional(),
+  })
+  .refine((edit) => edit.stateId !== undefined || edit.movedToSessionMs !== undefined || edit.deleted !== undefined, {
+    message: 'a state correction changes the state, moves it or deletes it',
+  });
+
 const sessionStartedPayload = z.strictObject({ playlistId: slugId, playlistTitle: z.string() });
 const playbackPayload = z.strictObject({ action: z.enum(['play', 'pause']), programMs });
 const segmentStartedPayload = z.strictObject({ phaseId: slugId, segmentId: slugId, programMs });
@@ -214,6 +238,8 @@ function eventUnion<Shape extends z.ZodRawShape>(base: Shape) {
     z.strictObject({ ...base, kind: z.literal('reminder'), payload: reminderPayload }),
     z.strictObject({ ...base, kind: z.literal('clock-jump'), payload: clockJumpPayload }),
     z.strictObject({ ...base, kind: z.literal('preflight-confirmed'), payload: preflightConfirmedPayload }),
+    z.strictObject({ ...base, kind: z.literal('client-state'), payload: clientStatePayload }),
+    z.strictObject({ ...base, kind: z.literal('client-state-corrected'), payload: clientStateCorrectedPayload }),
   ]);
 }
 
@@ -225,8 +251,9 @@ export type JournalEventKind = JournalEvent['kind'];
 export type MarkEvent = Extract<JournalEvent, { kind: 'mark' }>;
 
 export type MarkFromMemoryEvent = Extract<JournalEvent, { kind: 'mark-from-memory' }>;
+export type ClientStateEvent = Extract<JournalEvent, { kind: 'client-state' | 'client-state-corrected' }>;
 
 export const isMark = (event: JournalEvent): event is MarkEvent => event.kind === 'mark';
 
 /** What may still be journaled once a session has ended: review's corrections, marks from memory and notes. */
-export const kindsAllowedAfterEnd: readonly JournalEventKind[] = ['mark-edited', 'mark-deleted', 'mark-from-memory', 'integration-note'];
+export const kindsAllowedAfterEnd: readonly JournalEventKind[] = ['mark-edited', 'mark-deleted', 'mark-from-memory', 'integration-note', 'client-state-corrected'];

@@ -1,5 +1,6 @@
 import type { CorrectionOrigin, JournalEvent, MarkEvent, MarkFromMemoryEvent, PlanAction, Vitals } from './events';
 import type { Milliseconds } from './units';
+import { ClientStateFold, closeStateSpansAt, type StateChange, type StateSpan } from './client-state-fold';
 
 export interface SpanEnd {
   readonly sessionMs: Milliseconds;
@@ -108,6 +109,10 @@ export interface FoldedSession {
   readonly clockJumps: readonly Extract<JournalEvent, { kind: 'clock-jump' }>[];
   /** The session's own integration note. */
   readonly integrationNote: string | undefined;
+  /** The client's state changes as corrected (deleted ones left out), in session-time order. */
+  readonly stateChanges: readonly StateChange[];
+  /** The client's state over the day; in an ended session whatever held ends at the end (auto-closed). */
+  readonly stateSpans: readonly StateSpan[];
 }
 
 export type ClosingSound = Extract<JournalEvent, { kind: 'closing-started' }>['payload']['sound'];
@@ -280,6 +285,7 @@ export class SessionFold {
   private sessionNote: string | undefined;
   private highestSeq = -1;
   private cached: FoldedSession | undefined;
+  private readonly states = new ClientStateFold();
 
   /** Events must come in journal order (by seq); a full fold sorts them first. */
   static of(events: readonly JournalEvent[]): SessionFold {
@@ -287,6 +293,11 @@ export class SessionFold {
     const inOrder = events.every((event, index) => index === 0 || (events[index - 1] as JournalEvent).seq < event.seq);
     for (const event of inOrder ? events : [...events].sort((a, b) => a.seq - b.seq)) fold.apply(event);
     return fold;
+  }
+
+  /** The client's state over the day, kept up to date one event at a time. */
+  get clientStates(): ClientStateFold {
+    return this.states;
   }
 
   get lastSeq(): number {
@@ -561,6 +572,10 @@ export class SessionFold {
       case 'mark-from-memory':
         this.addMark(fromMemoryEvent(event));
         break;
+      case 'client-state':
+      case 'client-state-corrected':
+        this.states.apply(event);
+        break;
       case 'session-started':
         break;
       default:
@@ -596,6 +611,8 @@ export class SessionFold {
       shownReminders: new Set(this.shown),
       clockJumps: [...this.jumps],
       integrationNote: this.sessionNote,
+      stateChanges: this.states.changes(),
+      stateSpans: this.endedAt === undefined ? this.states.spans() : closeStateSpansAt(this.states.spans(), this.endedAt.sessionMs),
     };
     return this.cached;
   }

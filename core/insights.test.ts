@@ -163,14 +163,17 @@ describe('computeInsights', () => {
     expect(kinds).toEqual(['resonance', 'distress', 'chills']);
     const [header, ...records] = parseCsvStrict(insightsToCsv(rows, kinds));
     expect(header).toEqual([
-      'playlist_id',
-      'playlist_title',
-      'segment_id',
+      'recording',
+      'identified_by',
+      'playlist_ids',
+      'playlist_titles',
+      'segment_ids',
       'segment_type',
       'title',
       'artist',
       'name',
       'sessions',
+      'clients',
       'minutes_played',
       'resonance_marks',
       'resonance_per_hour',
@@ -178,8 +181,35 @@ describe('computeInsights', () => {
       'distress_per_hour',
       'chills_marks',
       'chills_per_hour',
+      'moves_into_window',
+      'moves_out_of_window',
+      'by_phase',
+      'by_state',
     ]);
-    expect(records).toContainEqual(['ocean', 'Ocean', 'song', 'file', 'Song, "live"', 'Band', 'Song, "live" — Band', '2', '40', '2', '3', '1', '1.5', '0', '0']);
+    expect(records).toContainEqual([
+      'tags:song live|band|600s',
+      'tags',
+      'ocean',
+      'Ocean',
+      'ocean/song',
+      'file',
+      'Song, "live"',
+      'Band',
+      'Song, "live" — Band',
+      '2',
+      '2',
+      '40',
+      '2',
+      '3',
+      '1',
+      '1.5',
+      '0',
+      '0',
+      '0',
+      '0',
+      'onset: 40.0 min (distress 1, resonance 2)',
+      '',
+    ]);
     expect(records).toHaveLength(rows.length);
   });
 
@@ -193,6 +223,6 @@ describe('computeInsights', () => {
     };
     const [row] = computeInsights([digest], playlists);
     expect(row).toMatchObject({ sessions: 0, marks: { resonance: 2 }, marksPerHour: { resonance: null } });
-    expect(parseCsvStrict(insightsToCsv([row as TrackInsight]))[1]).toEqual(['ocean', 'Ocean', 'song', 'file', 'Song, "live"', 'Band', 'Song, "live" — Band', '0', '0', '2', '']);
+    expect(parseCsvStrict(insightsToCsv([row as TrackInsight]))[1]?.slice(9, 14)).toEqual(['0', '0', '0', '2', '']);
   });
 });

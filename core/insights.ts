@@ -7,6 +7,10 @@ import type { MarkKindDefinition } from './mark-kinds';
 import type { Playlist } from './playlist';
 import type { SessionMeta } from './session';
 import type { Milliseconds } from './units';
+import { statesAt } from './client-state-fold';
+import { windowStateId } from './client-states';
+import { RecordingIndex, recordingPlaces, type RecordingBasis } from './recording-identity';
+import type { Segment } from './playlist';
 
 /** What one session contributes to the insights: small, so a service can keep one per session. */
 export interface SessionDigest {
@@ -14,23 +18,63 @@ export interface SessionDigest {
   readonly playlistId: string;
   readonly playlistTitle: string;
   readonly createdAt: string;
+  /** The client's pseudonym ('' when none was given): how many clients stand behind a figure. */
+  readonly clientCode?: string;
   readonly segments: readonly SegmentDigest[];
+}
+
+/** What sounded while the client was in one state. */
+export interface StateDigest {
+  /** Session time the segment sounded while the state held (pauses included: the client's state does not pause). */
+  readonly ms: Milliseconds;
+  readonly marks: Readonly<Record<string, number>>;
 }
 
 export interface SegmentDigest {
   readonly segmentId: string;
+  /** The phase it first started in (absent in digests of marks without a journaled start). */
+  readonly phaseId?: string;
   /** Started at least once (a segment can have marks without a journaled start, e.g. after a torn journal). */
   readonly played: boolean;
   /** Program time it sounded: pauses and quiet passages left out, and the time an interrupted app was closed. */
   readonly playedMs: Milliseconds;
   /** Current marks taken while it played, by kind. */
   readonly marks: Readonly<Record<string, number>>;
+  /** By client state (band and span states alike): time under it and marks taken in it. */
+  readonly byState?: Readonly<Record<string, StateDigest>>;
+  /** Band changes into the window of tolerance, and out of it, while it sounded. */
+  readonly movesIntoWindow?: number;
+  readonly movesOutOfWindow?: number;
 }
 
 interface MutableSegment {
+  phaseId: string | undefined;
   played: boolean;
   playedMs: Milliseconds;
   marks: Record<string, number>;
+  byState: Record<string, { ms: Milliseconds; marks: Record<string, number> }>;
+  movesIntoWindow: number;
+  movesOutOfWindow: number;
+}
+
+/** A stretch of session time one segment sounded in. */
+interface Sounding {
+  readonly segmentId: string;
+  readonly startMs: Milliseconds;
+  readonly endMs: Milliseconds;
+}
+
+/** The segment sounding at a moment, from stretches in time order (binary search: a day has hundreds). */
+function soundingAt(soundings: readonly Sounding[], sessionMs: Milliseconds): Sounding | undefined {
+  let low = 0;
+  let high = soundings.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((soundings[middle] as Sounding).startMs <= sessionMs) low = middle + 1;
+    else high = middle;
+  }
+  const found = soundings[low - 1];
+  return found !== undefined && sessionMs < found.endMs ? found : undefined;
 }
 
 /**
@@ -38,6 +82,8 @@ interface MutableSegment {
  * start to the next segment's start (or the end of the session), in program time; a
  * resume after the app was closed ends the interval at the last event before it and
  * reopens it where the music was put back. A mark belongs to the segment it was taken in.
+ * The client's state: each segment's session time under each state, the marks taken in it,
+ * and the band's moves into and out of the window while it sounded.
  */
 export function digestSession(meta: SessionMeta, events: readonly JournalEvent[], folded: FoldedSession = foldSession(events)): SessionDigest {
   const ordered = [...events].sort((a, b) => a.seq - b.seq);
@@ -46,43 +92,91 @@ export function digestSession(meta: SessionMeta, events: readonly JournalEvent[]
   const segment = (segmentId: string) => {
     let found = bySegment.get(segmentId);
     if (found === undefined) {
-      found = { played: false, playedMs: 0, marks: {} };
+      found = { phaseId: undefined, played: false, playedMs: 0, marks: {}, byState: {}, movesIntoWindow: 0, movesOutOfWindow: 0 };
       bySegment.set(segmentId, found);
     }
     return found;
   };
-  let open: { segmentId: string; startProgramMs: Milliseconds } | undefined;
-  const close = (atProgramMs: Milliseconds) => {
-    if (open !== undefined) segment(open.segmentId).playedMs += Math.max(0, atProgramMs - open.startProgramMs);
+  // Marks taken under the closing sound, after the music, say nothing about a track.
+  const musicEndedAtMs = ordered.find((event) => event.kind === 'closing-started')?.sessionMs ?? Number.POSITIVE_INFINITY;
+  const soundings: Sounding[] = [];
+  let open: { segmentId: string; startProgramMs: Milliseconds; startSessionMs: Milliseconds } | undefined;
+  const close = (atProgramMs: Milliseconds, atSessionMs: Milliseconds) => {
+    if (open === undefined) return;
+    segment(open.segmentId).playedMs += Math.max(0, atProgramMs - open.startProgramMs);
+    const endMs = Math.min(atSessionMs, musicEndedAtMs);
+    if (endMs > open.startSessionMs) soundings.push({ segmentId: open.segmentId, startMs: open.startSessionMs, endMs });
   };
   let lastSessionMs = 0;
   for (const event of ordered) {
     if (event.kind === 'segment-started') {
-      close(event.payload.programMs);
-      open = { segmentId: event.payload.segmentId, startProgramMs: event.payload.programMs };
-      segment(event.payload.segmentId).played = true;
+      close(event.payload.programMs, event.sessionMs);
+      open = { segmentId: event.payload.segmentId, startProgramMs: event.payload.programMs, startSessionMs: event.sessionMs };
+      const started = segment(event.payload.segmentId);
+      started.played = true;
+      started.phaseId ??= event.payload.phaseId;
     } else if (event.kind === 'session-resumed' && open !== undefined) {
-      close(clock.programAt(lastSessionMs));
-      open = { segmentId: open.segmentId, startProgramMs: event.payload.programMs };
+      close(clock.programAt(lastSessionMs), lastSessionMs);
+      open = { segmentId: open.segmentId, startProgramMs: event.payload.programMs, startSessionMs: event.sessionMs };
     }
     lastSessionMs = Math.max(lastSessionMs, event.sessionMs);
   }
-  close(clock.programAt(folded.ended?.sessionMs ?? folded.lastSessionMs));
-  // Marks taken under the closing sound, after the music, say nothing about a track.
-  const musicEndedAtMs = ordered.find((event) => event.kind === 'closing-started')?.sessionMs ?? Number.POSITIVE_INFINITY;
+  const endSessionMs = folded.ended?.sessionMs ?? folded.lastSessionMs;
+  close(clock.programAt(endSessionMs), endSessionMs);
+  soundings.sort((a, b) => a.startMs - b.startMs);
+
+  const states = folded.stateSpans;
   for (const mark of folded.marks) {
     if (mark.sessionMs >= musicEndedAtMs) continue;
-    const marks = segment(mark.segmentId).marks;
-    marks[mark.markKind] = (marks[mark.markKind] ?? 0) + 1;
+    const inSegment = segment(mark.segmentId);
+    inSegment.phaseId ??= mark.phaseId;
+    inSegment.marks[mark.markKind] = (inSegment.marks[mark.markKind] ?? 0) + 1;
+    for (const state of statesAt(states, mark.sessionMs)) {
+      const under = (inSegment.byState[state.stateId] ??= { ms: 0, marks: {} });
+      under.marks[mark.markKind] = (under.marks[mark.markKind] ?? 0) + 1;
+    }
+  }
+  if (states.length > 0) {
+    for (const state of states) {
+      const stateEnd = state.endMs ?? endSessionMs;
+      for (const sounding of soundings) {
+        if (sounding.startMs >= stateEnd) break;
+        const overlap = Math.min(stateEnd, sounding.endMs) - Math.max(state.startMs, sounding.startMs);
+        if (overlap <= 0) continue;
+        const under = (segment(sounding.segmentId).byState[state.stateId] ??= { ms: 0, marks: {} });
+        under.ms += overlap;
+      }
+    }
+    const bands = states.filter((state) => state.kind === 'band');
+    bands.forEach((band, index) => {
+      const before = bands[index - 1];
+      if (before === undefined || before.endMs !== band.startMs) return;
+      const into = band.stateId === windowStateId && before.stateId !== windowStateId;
+      const outOf = before.stateId === windowStateId && band.stateId !== windowStateId;
+      const sounding = into || outOf ? soundingAt(soundings, band.startMs) : undefined;
+      if (sounding === undefined) return;
+      if (into) segment(sounding.segmentId).movesIntoWindow += 1;
+      else segment(sounding.segmentId).movesOutOfWindow += 1;
+    });
   }
   return {
     sessionId: meta.id,
     playlistId: meta.playlistId,
     playlistTitle: meta.playlistTitle,
     createdAt: meta.createdAt,
+    clientCode: meta.clientCode,
     segments: [...bySegment.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([segmentId, { played, playedMs, marks }]) => ({ segmentId, played, playedMs, marks })),
+      .map(([segmentId, found]): SegmentDigest => ({
+        segmentId,
+        ...(found.phaseId === undefined ? {} : { phaseId: found.phaseId }),
+        played: found.played,
+        playedMs: found.playedMs,
+        marks: found.marks,
+        ...(Object.keys(found.byState).length === 0 ? {} : { byState: found.byState }),
+        ...(found.movesIntoWindow === 0 ? {} : { movesIntoWindow: found.movesIntoWindow }),
+        ...(found.movesOutOfWindow === 0 ? {} : { movesOutOfWindow: found.movesOutOfWindow }),
+      })),
   };
 }
 
@@ -103,68 +197,168 @@ export function matchesFilter(digest: SessionDigest, filter: InsightsFilter): bo
   return true;
 }
 
-export interface TrackInsight extends SegmentInfo {
+/** Fewer sessions than this stand behind a figure: it is shown, but not as a trend. */
+export const trendMinimumSessions = 3;
+
+/** One place a recording sat: a playlist's segment. */
+export interface RecordingPlacement {
   readonly playlistId: string;
   readonly playlistTitle: string;
   readonly segmentId: string;
-  /** Sessions in which it was started. */
+}
+
+export interface PhaseInsight {
+  readonly playedMs: Milliseconds;
+  readonly marks: Readonly<Record<string, number>>;
+}
+
+export interface StateInsight {
+  /** Session time it sounded while the client was in this state. */
+  readonly ms: Milliseconds;
+  readonly marks: Readonly<Record<string, number>>;
+}
+
+/**
+ * One recording across every playlist and copy it sat in (core/recording-identity.ts). The
+ * SegmentInfo, `playlistId` and `segmentId` are its first placement's (by playlist and segment id).
+ */
+export interface TrackInsight extends SegmentInfo {
+  readonly recordingKey: string;
+  readonly identifiedBy: RecordingBasis;
+  readonly placements: readonly RecordingPlacement[];
+  readonly playlistId: string;
+  /** Every playlist it sat in, by title, joined with " · ". */
+  readonly playlistTitle: string;
+  readonly segmentId: string;
+  /** Sessions in which it was started (a session that played it twice counts once). */
   readonly sessions: number;
+  /** Different clients (by client code; a session without one counts as its own client). */
+  readonly clients: number;
   readonly playedMs: Milliseconds;
   readonly minutesPlayed: number;
   readonly marks: Readonly<Record<string, number>>;
   /** Marks of each kind per hour it played; null when it never played. */
   readonly marksPerHour: Readonly<Record<string, number | null>>;
+  /** By the kind of phase it played in (onset, peak, return; a phase id when the playlist is gone). */
+  readonly byPhase: Readonly<Record<string, PhaseInsight>>;
+  /** By the client's state while it sounded. */
+  readonly byState: Readonly<Record<string, StateInsight>>;
+  readonly movesIntoWindow: number;
+  readonly movesOutOfWindow: number;
 }
 
+interface RecordingTotal {
+  key: string;
+  basis: RecordingBasis;
+  placements: Map<string, { playlistId: string; segmentId: string; segment: Segment | undefined }>;
+  sessionIds: Set<string>;
+  clients: Set<string>;
+  playedMs: number;
+  marks: Record<string, number>;
+  byPhase: Record<string, { playedMs: number; marks: Record<string, number> }>;
+  byState: Record<string, { ms: number; marks: Record<string, number> }>;
+  movesIntoWindow: number;
+  movesOutOfWindow: number;
+}
+
+const addCounts = (into: Record<string, number>, from: Readonly<Record<string, number>>) => {
+  for (const [kind, count] of Object.entries(from)) into[kind] = (into[kind] ?? 0) + count;
+};
+
 /**
- * Insights per track (file segments, soundscapes and bridges alike, keyed by playlist and
- * segment id) across the sessions the filter lets through, in name order. Titles come from
- * the playlist as it is now; a segment it no longer has keeps its id as its name.
+ * Insights per recording (files by their tags and duration, soundscapes by preset and
+ * parameters; see core/recording-identity.ts) across the sessions the filter lets through,
+ * merged over every playlist and "Duplicate to edit" copy, in name order. Titles come from
+ * the playlists as they are now; a segment whose playlist is gone stays its own row, named by id.
  */
 export function computeInsights(
   digests: readonly SessionDigest[],
   playlists: ReadonlyMap<string, Playlist>,
   filter: InsightsFilter = {},
 ): TrackInsight[] {
-  const totals = new Map<string, { playlistId: string; segmentId: string; sessions: number; playedMs: number; marks: Record<string, number> }>();
   const playlistTitles = new Map<string, { title: string; createdAt: string }>();
-  for (const digest of digests) {
-    if (!matchesFilter(digest, filter)) continue;
+  const chosen = digests.filter((digest) => matchesFilter(digest, filter));
+  for (const digest of chosen) {
     const known = playlistTitles.get(digest.playlistId);
     if (known === undefined || known.createdAt < digest.createdAt) playlistTitles.set(digest.playlistId, { title: digest.playlistTitle, createdAt: digest.createdAt });
-    for (const segment of digest.segments) {
-      const key = `${digest.playlistId}\u0000${segment.segmentId}`;
-      let total = totals.get(key);
-      if (total === undefined) {
-        total = { playlistId: digest.playlistId, segmentId: segment.segmentId, sessions: 0, playedMs: 0, marks: {} };
-        totals.set(key, total);
-      }
-      if (segment.played) total.sessions += 1;
-      total.playedMs += segment.playedMs;
-      for (const [kind, count] of Object.entries(segment.marks)) total.marks[kind] = (total.marks[kind] ?? 0) + count;
-    }
   }
-  const resolvers = new Map<string, (segmentId: string) => SegmentInfo>();
-  const resolverFor = (playlistId: string) => {
-    let resolve = resolvers.get(playlistId);
+  // Each (playlist, segment) is identified once, in a fixed order, so the same corpus gives the same keys.
+  const places = new Map<string, ReturnType<typeof recordingPlaces>>();
+  const placeOf = (playlistId: string) => {
+    let resolve = places.get(playlistId);
     if (resolve === undefined) {
-      resolve = segmentResolver(playlists.get(playlistId));
-      resolvers.set(playlistId, resolve);
+      resolve = recordingPlaces(playlists.get(playlistId));
+      places.set(playlistId, resolve);
     }
     return resolve;
   };
+  const pairs = new Set<string>();
+  for (const digest of chosen) for (const segment of digest.segments) pairs.add(`${digest.playlistId}\u0000${segment.segmentId}`);
+  const index = new RecordingIndex();
+  const recordingOf = new Map<string, { key: string; basis: RecordingBasis; segment: Segment | undefined; phaseKind: string | undefined }>();
+  for (const pair of [...pairs].sort()) {
+    const [playlistId = '', segmentId = ''] = pair.split('\u0000');
+    const place = placeOf(playlistId)(segmentId);
+    recordingOf.set(pair, { ...index.identify(place.segment, playlistId, segmentId), segment: place.segment, phaseKind: place.phaseKind });
+  }
+
+  const totals = new Map<string, RecordingTotal>();
+  for (const digest of chosen) {
+    for (const segment of digest.segments) {
+      const pair = `${digest.playlistId}\u0000${segment.segmentId}`;
+      const recording = recordingOf.get(pair);
+      if (recording === undefined) continue;
+      let total = totals.get(recording.key);
+      if (total === undefined) {
+        total = { key: recording.key, basis: recording.basis, placements: new Map(), sessionIds: new Set(), clients: new Set(), playedMs: 0, marks: {}, byPhase: {}, byState: {}, movesIntoWindow: 0, movesOutOfWindow: 0 };
+        totals.set(recording.key, total);
+      }
+      if (!total.placements.has(pair)) total.placements.set(pair, { playlistId: digest.playlistId, segmentId: segment.segmentId, segment: recording.segment });
+      if (segment.played) {
+        total.sessionIds.add(digest.sessionId);
+        total.clients.add(digest.clientCode === undefined || digest.clientCode === '' ? `session:${digest.sessionId}` : `client:${digest.clientCode}`);
+      }
+      total.playedMs += segment.playedMs;
+      addCounts(total.marks, segment.marks);
+      const phase = recording.phaseKind ?? segment.phaseId ?? 'unknown';
+      const inPhase = (total.byPhase[phase] ??= { playedMs: 0, marks: {} });
+      inPhase.playedMs += segment.playedMs;
+      addCounts(inPhase.marks, segment.marks);
+      for (const [stateId, under] of Object.entries(segment.byState ?? {})) {
+        const inState = (total.byState[stateId] ??= { ms: 0, marks: {} });
+        inState.ms += under.ms;
+        addCounts(inState.marks, under.marks);
+      }
+      total.movesIntoWindow += segment.movesIntoWindow ?? 0;
+      total.movesOutOfWindow += segment.movesOutOfWindow ?? 0;
+    }
+  }
+
+  const titleOf = (playlistId: string) => playlists.get(playlistId)?.title ?? playlistTitles.get(playlistId)?.title ?? playlistId;
   const rows = [...totals.values()].map((total): TrackInsight => {
     const hours = total.playedMs / 3_600_000;
+    const placements = [...total.placements.values()].sort((a, b) => compareText(a.playlistId, b.playlistId) || compareText(a.segmentId, b.segmentId));
+    const first = placements[0] as { playlistId: string; segmentId: string; segment: Segment | undefined };
+    const info = first.segment === undefined ? segmentResolver(undefined)(first.segmentId) : segmentResolver(playlists.get(first.playlistId))(first.segmentId);
+    const playlistIds = [...new Set(placements.map((placement) => placement.playlistId))];
     return {
-      ...resolverFor(total.playlistId)(total.segmentId),
-      playlistId: total.playlistId,
-      playlistTitle: playlists.get(total.playlistId)?.title ?? playlistTitles.get(total.playlistId)?.title ?? total.playlistId,
-      segmentId: total.segmentId,
-      sessions: total.sessions,
+      ...info,
+      recordingKey: total.key,
+      identifiedBy: total.basis,
+      placements: placements.map(({ playlistId, segmentId }) => ({ playlistId, playlistTitle: titleOf(playlistId), segmentId })),
+      playlistId: first.playlistId,
+      playlistTitle: playlistIds.map(titleOf).join(' · '),
+      segmentId: first.segmentId,
+      sessions: total.sessionIds.size,
+      clients: total.clients.size,
       playedMs: total.playedMs,
       minutesPlayed: total.playedMs / 60_000,
       marks: sortedRecord(total.marks),
       marksPerHour: Object.fromEntries(Object.entries(sortedRecord(total.marks)).map(([kind, count]) => [kind, hours > 0 ? count / hours : null])),
+      byPhase: total.byPhase,
+      byState: total.byState,
+      movesIntoWindow: total.movesIntoWindow,
+      movesOutOfWindow: total.movesOutOfWindow,
     };
   });
   return sortInsights(rows, 'name', 'asc');
@@ -228,40 +422,70 @@ export function insightsKinds(rows: readonly TrackInsight[], kinds: readonly Mar
 
 const round = (value: number, digits: number) => Number(value.toFixed(digits));
 
+const describeCounts = (record: Readonly<Record<string, number>>) =>
+  Object.entries(record)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([kind, count]) => `${kind} ${count}`)
+    .join(', ');
+
 /**
- * RFC 4180, one record per track: `<kind>_marks` and `<kind>_per_hour` for each kind in
- * `kindOrder` (by default every kind the rows use). Minutes have one decimal, rates two;
- * a rate is empty for a track that never played.
+ * RFC 4180, one record per recording: how it was identified, every playlist and segment it
+ * sat in (`;`-separated), `<kind>_marks` and `<kind>_per_hour` for each kind in `kindOrder`
+ * (by default every kind the rows use), then the breakdowns as text: minutes and marks by
+ * phase (`peak: 12.0 min (resonance 2); …`) and by client state. Minutes have one decimal,
+ * rates two; a rate is empty for a recording that never played.
  */
 export function insightsToCsv(rows: readonly TrackInsight[], kindOrder: readonly string[] = insightsKinds(rows)): string {
   const header = [
-    'playlist_id',
-    'playlist_title',
-    'segment_id',
+    'recording',
+    'identified_by',
+    'playlist_ids',
+    'playlist_titles',
+    'segment_ids',
     'segment_type',
     'title',
     'artist',
     'name',
     'sessions',
+    'clients',
     'minutes_played',
     ...kindOrder.flatMap((kind) => [`${kind}_marks`, `${kind}_per_hour`]),
+    'moves_into_window',
+    'moves_out_of_window',
+    'by_phase',
+    'by_state',
   ];
+  const breakdown = (record: Readonly<Record<string, { readonly marks: Readonly<Record<string, number>> }>>, minutesOf: (key: string) => number) =>
+    Object.keys(record)
+      .sort()
+      .map((key) => {
+        const marks = describeCounts(record[key]?.marks ?? {});
+        return `${key}: ${round(minutesOf(key), 1).toFixed(1)} min${marks === '' ? '' : ` (${marks})`}`;
+      })
+      .join('; ');
   return csvDocument(
     header,
     rows.map((row): CsvValue[] => [
-      row.playlistId,
+      row.recordingKey.replaceAll('\u0000', '|'),
+      row.identifiedBy,
+      [...new Set(row.placements.map((placement) => placement.playlistId))].join(';'),
       row.playlistTitle,
-      row.segmentId,
+      row.placements.map((placement) => `${placement.playlistId}/${placement.segmentId}`).join(';'),
       row.type,
       row.title,
       row.artist,
       row.name,
       row.sessions,
+      row.clients,
       round(row.minutesPlayed, 1),
       ...kindOrder.flatMap((kind) => {
         const perHour = row.playedMs > 0 ? (row.marksPerHour[kind] ?? 0) : null;
         return [row.marks[kind] ?? 0, perHour === null ? null : round(perHour, 2)];
       }),
+      row.movesIntoWindow,
+      row.movesOutOfWindow,
+      breakdown(row.byPhase, (key) => (row.byPhase[key]?.playedMs ?? 0) / 60_000),
+      breakdown(row.byState, (key) => (row.byState[key]?.ms ?? 0) / 60_000),
     ]),
   );
 }

@@ -1,10 +1,14 @@
 import { z } from 'zod';
 import { defaultTargetLufs } from './loudness';
+import { clientStateListSchema, defaultClientStates, stateKeyClashes } from './client-states';
 import { defaultMarkKinds, markKindListSchema } from './mark-kinds';
 import { soundscapePresets } from './playlist';
 
-export const settingsSchema = z.strictObject({
+/** The fields, unchecked against each other (updates are partial: `settingsUpdateSchema`). */
+export const settingsFieldsSchema = z.strictObject({
   markKinds: markKindListSchema,
+  /** The client's states (window of tolerance, dissociation): keys and the live screen's prompts. */
+  clientStates: clientStateListSchema,
   /**
    * Subtracted from the moment a key is pressed, as ELAN's delayed mode: the time it
    * takes a facilitator to notice and react.
@@ -33,10 +37,17 @@ export const settingsSchema = z.strictObject({
   /** Absolute folders music may be played from, besides each playlist's own folder. */
   libraryRoots: z.array(z.string().min(1).max(4096)).max(50),
 });
+/** Whole settings: a state key a mark kind already has is refused. */
+export const settingsSchema = settingsFieldsSchema.superRefine((settings, context) => {
+  for (const clash of stateKeyClashes(settings.markKinds, settings.clientStates)) {
+    context.addIssue({ code: 'custom', path: ['clientStates', clash.index, 'key'], message: clash.message });
+  }
+});
 export type Settings = z.infer<typeof settingsSchema>;
 
 export const defaultSettings: Settings = {
   markKinds: [...defaultMarkKinds],
+  clientStates: [...defaultClientStates],
   reactionOffsetMs: 0,
   targetLoudnessLufs: defaultTargetLufs,
   volume: 0.8,
@@ -50,5 +61,5 @@ export const defaultSettings: Settings = {
   libraryRoots: [],
 };
 
-export const settingsUpdateSchema = settingsSchema.partial();
+export const settingsUpdateSchema = settingsFieldsSchema.partial();
 export type SettingsUpdate = z.infer<typeof settingsUpdateSchema>;

@@ -206,8 +206,8 @@ export function App() {
           {route.screen === 'live' ? (
             <LiveScreen session={live?.meta.id === route.sessionId ? live : undefined} sessionId={route.sessionId} onLeave={leaveLive} />
           ) : null}
-          {route.screen === 'review' && reviewAudio !== undefined ? <ReviewScreen sessionId={route.sessionId} kinds={settingsState.settings.markKinds} audio={reviewAudio} /> : null}
-          {route.screen === 'insights' ? <InsightsScreen kinds={settingsState.settings.markKinds} /> : null}
+          {route.screen === 'review' && reviewAudio !== undefined ? <ReviewScreen sessionId={route.sessionId} kinds={settingsState.settings.markKinds} clientStates={settingsState.settings.clientStates} audio={reviewAudio} /> : null}
+          {route.screen === 'insights' ? <InsightsScreen kinds={settingsState.settings.markKinds} clientStates={settingsState.settings.clientStates} /> : null}
           {route.screen === 'settings' ? <SettingsScreen client={settingsClient} encryption={encryptionClient} /> : null}
           {route.screen === 'library' && curatorAudio !== undefined ? <LibraryScreen audio={curatorAudio} /> : null}
           {route.screen === 'playlists' ? <PlaylistsScreen /> : null}

@@ -12,9 +12,11 @@ try {
   await page.getByLabel('Client code').fill('C-0417');
   await startSessionFromHome(page);
   await page.getByTestId('now-playing').waitFor();
+  await page.keyboard.press('w');
   await page.waitForTimeout(2500);
   await page.keyboard.press('r');
   await page.waitForTimeout(1200);
+  await page.keyboard.press('u');
   await page.keyboard.press('d');
   await page.waitForTimeout(1500);
   await page.mouse.move(0, 700);

@@ -36,7 +36,8 @@ function markValue(row: ExportRow): string {
 /**
  * ELAN's annotation format (EAF 3.0): a "phases" tier, a "segments" tier (what sounded),
  * one tier per mark kind (a point mark lasts up to a second, a span runs to its end; an
- * open span to the end of the session), a "session events" tier and, when review added
+ * open span to the end of the session), a "session events" tier, when state keys were used a
+ * "client state" tier (the band) and a tier per span state (e.g. dissociation), and, when review added
  * any, an "integration" tier (marks' integration notes, as points at their marks) and an
  * "integration (session)" tier (the session's own note, from the dose to the end). Times are
  * milliseconds since the dose, moved later only if something happened before it (a dose
@@ -83,6 +84,21 @@ export function toEaf(model: SessionExport): string {
         .map((row) => ({ startMs: row.sessionMs, endMs: undefined, value: row.note === null ? row.kindLabel : `${row.kindLabel}: ${row.note}` })),
     ),
   });
+  // The client's state: the band on one tier (its stretches never overlap), each span state on its own.
+  if (model.states.length > 0) {
+    tiers.push({
+      id: tierId('client state', 'client-state'),
+      annotations: model.states.filter((span) => span.kind === 'band').map((span) => ({ startMs: span.startMs, endMs: Math.max(span.startMs, span.endMs), value: span.label })),
+    });
+    for (const stateKind of model.stateKinds.filter((kind) => kind.kind === 'span')) {
+      const stretches = model.states.filter((span) => span.kind === 'span' && span.stateId === stateKind.id);
+      if (stretches.length === 0) continue;
+      tiers.push({
+        id: tierId(`client state: ${stateKind.label}`, `state-${stateKind.id}`),
+        annotations: stretches.map((span) => ({ startMs: span.startMs, endMs: Math.max(span.startMs, span.endMs), value: span.label })),
+      });
+    }
+  }
   // Written days later, so on tiers of their own (last, so the day's annotation ids stay as they were).
   const integrationRows = model.rows.filter((row) => row.source === 'mark' && row.integrationNote !== null);
   if (integrationRows.length > 0) {

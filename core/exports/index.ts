@@ -7,3 +7,4 @@ export { toJson, sessionJsonFormat } from './session-json';
 export { toEaf } from './eaf';
 export type { SummaryOptions } from './summary';
 export { csvDocument, csvField } from './csv';
+export type { ExportStateKind, ExportStateSpan } from './state-export';

@@ -1,5 +1,6 @@
-import { csvDocument } from './csv';
+import { csvDocument, type CsvValue } from './csv';
 import type { SessionExport } from './session-export';
+import type { ExportStateSpan } from './state-export';
 import { formatSessionTime } from './time';
 
 export const sessionCsvColumns = [
@@ -31,12 +32,15 @@ export const sessionCsvColumns = [
  * Corrections: `from_memory` (true for a mark added afterwards: its time is the moment it
  * refers to, `written_at` when it was written), `moved_from_ms` (the time a moved mark was
  * made at) and `original_kind` (the kind it was made with). Deleted marks are not rows (the
- * JSON, Markdown and HTML list them with why).
+ * JSON, Markdown and HTML list them with why). The client's state: one record per stretch, kind
+ * `state:<id>` (never a mark kind id), from its start to `span_end_ms`, among the rows by time;
+ * `note` says how it ended. A session without state keys has no such records (the same file
+ * as before states existed).
  */
 export function toCsv(model: SessionExport): string {
-  return csvDocument(
-    sessionCsvColumns,
-    model.rows.map((row) => [
+  const records: { ms: number; values: CsvValue[] }[] = model.rows.map((row) => ({
+    ms: row.sessionMs,
+    values: [
       row.sessionMs,
       formatSessionTime(row.sessionMs),
       row.wallTime,
@@ -55,6 +59,43 @@ export function toCsv(model: SessionExport): string {
       row.writtenAt,
       row.movedFromMs,
       row.originalKind,
-    ]),
+    ],
+  }));
+  for (const span of model.states) {
+    // After the rows at the same moment: a stable sort keeps the marks' order as before.
+    records.push({ ms: span.startMs, values: stateRecord(span) });
+  }
+  return csvDocument(
+    sessionCsvColumns,
+    records.sort((a, b) => a.ms - b.ms).map((record) => record.values),
   );
+}
+
+const endedNotes: Record<ExportStateSpan['ended'], string> = {
+  key: 'ended by a state key',
+  'session-end': 'held until the session ended',
+  open: 'still holding (session open)',
+};
+
+function stateRecord(span: ExportStateSpan): CsvValue[] {
+  return [
+    span.startMs,
+    formatSessionTime(span.startMs),
+    span.wallTime,
+    span.phaseTitle,
+    span.segment?.id,
+    span.segment?.name,
+    null,
+    `state:${span.stateId}`,
+    span.label,
+    null,
+    `${span.kind === 'span' ? 'span state' : 'state'}, ${endedNotes[span.ended]}${span.corrected ? ', corrected' : ''}`,
+    '',
+    span.endMs,
+    null,
+    null,
+    null,
+    null,
+    null,
+  ];
 }

@@ -8,6 +8,8 @@ import { bridgeSegmentFor, type SessionPlan } from '../plan';
 import { phaseSegments, type PhaseKind, type Playlist, type Segment } from '../playlist';
 import type { Milliseconds } from '../units';
 import { ProgramClock } from './program-clock';
+import { defaultClientStates, type ClientStateDefinition } from '../client-states';
+import { exportStateSpans, type ExportStateKind, type ExportStateSpan } from './state-export';
 
 /**
  * One session, normalised for export: every time is session time since the dose (the T0
@@ -27,6 +29,9 @@ export interface SessionExport {
   readonly rows: readonly ExportRow[];
   /** Marks deleted or taken back, kept with why (nothing is erased), in session-time order. */
   readonly deletedMarks: readonly ExportRow[];
+  /** The client's state over the day (band and span states), by start. */
+  readonly states: readonly ExportStateSpan[];
+  readonly stateKinds: readonly ExportStateKind[];
 }
 
 export interface ExportFacts {
@@ -279,7 +284,12 @@ class PlanAsItStood {
   }
 }
 
-export function buildSessionExport(opened: OpenedSession, playlist: Playlist | undefined, kinds: readonly MarkKindDefinition[]): SessionExport {
+export function buildSessionExport(
+  opened: OpenedSession,
+  playlist: Playlist | undefined,
+  kinds: readonly MarkKindDefinition[],
+  clientStates: readonly ClientStateDefinition[] = defaultClientStates,
+): SessionExport {
   const { meta, events } = opened;
   const ordered = [...events].sort((a, b) => a.seq - b.seq);
   const folded = foldSession(ordered);
@@ -523,10 +533,19 @@ export function buildSessionExport(opened: OpenedSession, playlist: Playlist | u
     preflightConfirmed: folded.preflightConfirmed.map((line) => `${line.label}: ${line.detail}`),
   };
 
+  const states = exportStateSpans(folded.stateSpans, folded.stateChanges, clientStates, {
+    offsetMs: offset,
+    endMs: endSessionMs + offset,
+    ended: folded.ended !== undefined,
+    phases,
+    segments,
+  });
   return {
     facts,
     phases,
     segments,
+    states: states.spans,
+    stateKinds: states.kinds,
     kinds: kindList,
     rows,
     // A therapist's note on a mark that was taken back stays in the journal, not in what is shared.

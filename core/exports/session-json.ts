@@ -58,7 +58,8 @@ export function toJson(model: SessionExport): string {
   const { facts } = model;
   const document = {
     format: sessionJsonFormat,
-    version: 1,
+    /** 2: adds `stateKinds` and `stateSpans` (the client's state); everything else as in 1. */
+    version: 2,
     session: {
       sessionId: facts.sessionId,
       clientCode: facts.clientCode,
@@ -112,6 +113,24 @@ export function toJson(model: SessionExport): string {
     kinds: model.kinds.map((kind) => ({ id: kind.id, label: kind.label, category: kind.category, span: kind.span, color: kind.color })),
     rows: model.rows.map(rowJson),
     deletedMarks: model.deletedMarks.map(rowJson),
+    stateKinds: model.stateKinds.map((kind) => ({ id: kind.id, label: kind.label, kind: kind.kind, color: kind.color })),
+    stateSpans: model.states.map((span) => ({
+      id: span.id,
+      stateId: span.stateId,
+      label: span.label,
+      kind: span.kind,
+      startMs: span.startMs,
+      startTime: formatSessionTime(span.startMs),
+      endMs: span.endMs,
+      endTime: formatSessionTime(span.endMs),
+      ended: span.ended,
+      wallTime: span.wallTime,
+      phaseId: span.phaseId,
+      phaseTitle: span.phaseTitle,
+      segmentId: span.segment?.id ?? null,
+      segmentName: span.segment?.name ?? null,
+      corrected: span.corrected,
+    })),
   };
   return `${JSON.stringify(document, null, 2)}\n`;
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import type { SettingsResult } from '../../core/contract';
 import { ContractFailure } from '../../core/result';
-import { defaultSettings, settingsSchema, settingsUpdateSchema, type Settings, type SettingsUpdate } from '../../core/settings';
+import { defaultSettings, settingsFieldsSchema, settingsSchema, settingsUpdateSchema, type Settings, type SettingsUpdate } from '../../core/settings';
 import { describeZodError } from '../../core/validation';
 import { checkLibraryRoots } from './library-roots';
 
@@ -56,7 +56,7 @@ export class SettingsService {
       this.notice = `The settings file did not hold settings, so Attune started with default settings. The old file was kept as ${keptAt}.`;
       return;
     }
-    const parsed = settingsSchema.partial().safeParse(store.store);
+    const parsed = settingsFieldsSchema.partial().safeParse(store.store);
     if (!parsed.success) {
       const problem = describeZodError(parsed.error, 3);
       const keptAt = this.moveAside();
@@ -73,7 +73,7 @@ export class SettingsService {
   }
 
   current(): Settings {
-    const parsed = settingsSchema.partial().safeParse(this.store.store);
+    const parsed = settingsFieldsSchema.partial().safeParse(this.store.store);
     const stored = parsed.success ? parsed.data : {};
     return { ...defaultSettings, ...stored };
   }

@@ -11,7 +11,7 @@ import { benchMarkAckLatency } from './mark-latency';
 import { benchLongRun, benchPlaybackCpu, benchTransitions } from './playback';
 import { benchPlanProjection } from './projection';
 import { benchReferenceFdatasync } from './reference-fdatasync';
-import { benchReview } from './review';
+import { benchInsights, benchReview } from './review';
 import { benchScan } from './scan';
 import { benchSoundscapes } from './soundscapes';
 import { benchStartup } from './startup';
@@ -56,11 +56,10 @@ const groups: readonly BenchGroup[] = [
       'reference_timeline_first_render_ms_20_marks',
       'timeline_zoom_frame_ms_p95',
       'reference_timeline_zoom_frame_ms_p95_20_marks',
-      'insights_ms_500_sessions',
-      'reference_insights_cached_ms_500_sessions',
     ],
     run: async (browser) => benchReview(await browser()),
   },
+  { name: 'insights', figures: ['insights_ms_500_sessions', 'reference_insights_cached_ms_500_sessions'], run: () => benchInsights() },
   { name: 'projection', figures: ['plan_projection_ms', 'reference_build_plan_ms'], run: async () => benchPlanProjection() },
   { name: 'scan', figures: ['scan_tracks_per_s_cold', 'scan_tracks_per_s_incremental'], run: () => benchScan() },
   { name: 'limiter', figures: ['limiter_true_peak_dbtp_hot_input', 'limiter_gain_reduction_db_normal_input'], run: async (browser) => benchLimiter(await browser()) },

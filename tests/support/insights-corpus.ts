@@ -30,7 +30,8 @@ export const corpusPlaylist = playlistSchema.parse({
       targetMinutes: 60,
       segments: corpusSegmentIds.map((id, index) =>
         index % 4 === 0
-          ? { type: 'soundscape', id, preset: 'drone', durationSeconds: 300 }
+          ? // Each its own bed (recording identity merges soundscapes of the same preset and parameters).
+            { type: 'soundscape', id, preset: 'drone', params: { intensity: 0.2 + index / 20, brightness: 0.5 }, durationSeconds: 300 }
           : { type: 'file', id, path: `music/${id}.flac`, title: `Track ${index}`, artist: 'Artist', durationSeconds: 300 },
       ),
     },
@@ -46,7 +47,21 @@ export const corpusMarksAt = (session: number, slot: number) => [
   ...((session + slot) % 5 === 0 ? ['distress'] : []),
 ];
 
-export function corpusSessionFiles(index: number): { meta: SessionMeta; events: JournalEvent[] } {
+/**
+ * A "Duplicate to edit" copy of the corpus playlist: its own id and title, the files under
+ * another folder; recording identity takes its tracks for the same recordings.
+ */
+export const corpusPlaylistCopy = playlistSchema.parse({
+  ...corpusPlaylist,
+  id: 'bench-copy',
+  title: 'Bench set (copy)',
+  phases: corpusPlaylist.phases.map((phase) => ({
+    ...phase,
+    segments: phase.segments.map((segment) => (segment.type === 'file' ? { ...segment, path: `../copied/${segment.path}` } : segment)),
+  })),
+});
+
+export function corpusSessionFiles(index: number, playlist: { readonly id: string; readonly title: string } = corpusPlaylist): { meta: SessionMeta; events: JournalEvent[] } {
   const id = corpusSessionId(index);
   const createdAt = `${id.slice(0, 4)}-${id.slice(4, 6)}-${id.slice(6, 8)}T09:00:00.000Z`;
   const events: JournalEvent[] = [];
@@ -61,7 +76,7 @@ export function corpusSessionFiles(index: number): { meta: SessionMeta; events: 
       payload,
     } as JournalEvent);
   };
-  add('session-started', 0, { playlistId: 'bench', playlistTitle: 'Bench set' });
+  add('session-started', 0, { playlistId: playlist.id, playlistTitle: playlist.title });
   add('phase-started', 0, { phaseId: 'onset', programMs: 0 });
   add('playback', 0, { action: 'play', programMs: 0 });
   for (let slot = 0; slot < corpusSegmentsPerSession; slot += 1) {
@@ -75,8 +90,8 @@ export function corpusSessionFiles(index: number): { meta: SessionMeta; events: 
   add('session-ended', corpusSegmentsPerSession * 5 * minute, { reason: 'plan-finished' });
   const meta: SessionMeta = {
     id,
-    playlistId: 'bench',
-    playlistTitle: 'Bench set',
+    playlistId: playlist.id,
+    playlistTitle: playlist.title,
     clientCode: `C-${index}`,
     facilitators: '',
     intention: '',
@@ -90,21 +105,26 @@ export function corpusSessionFiles(index: number): { meta: SessionMeta; events: 
 }
 
 /** Writes session `index` of the corpus to `<dataDir>/sessions/<id>/`. */
-export async function writeCorpusSession(dataDir: string, index: number): Promise<void> {
-  const { meta, events } = corpusSessionFiles(index);
+export async function writeCorpusSession(dataDir: string, index: number, playlist: { readonly id: string; readonly title: string } = corpusPlaylist): Promise<void> {
+  const { meta, events } = corpusSessionFiles(index, playlist);
   const directory = path.join(dataDir, 'sessions', meta.id);
   await mkdir(directory, { recursive: true });
   await writeFile(path.join(directory, 'session.json'), `${JSON.stringify(meta, null, 2)}\n`);
   await writeFile(path.join(directory, 'events.jsonl'), events.map((event) => `${JSON.stringify(event)}\n`).join(''));
 }
 
-/** Sessions 0 … count−1 and the playlist they play (in `<dataDir>/playlists/`, returned), 50 written at a time. */
-export async function writeInsightsCorpus(dataDir: string, count: number): Promise<{ playlistsDir: string }> {
+/**
+ * Sessions 0 … count−1 and the playlist they play (in `<dataDir>/playlists/`, returned), 50
+ * written at a time. With `withCopy`, every other session plays the playlist's copy instead.
+ */
+export async function writeInsightsCorpus(dataDir: string, count: number, options: { readonly withCopy?: boolean } = {}): Promise<{ playlistsDir: string }> {
   const playlistsDir = path.join(dataDir, 'playlists');
   await mkdir(playlistsDir, { recursive: true });
   await writeFile(path.join(playlistsDir, 'bench.json'), JSON.stringify(corpusPlaylist));
+  if (options.withCopy === true) await writeFile(path.join(playlistsDir, 'bench-copy.json'), JSON.stringify(corpusPlaylistCopy));
+  const playlistOf = (index: number) => (options.withCopy === true && index % 2 === 1 ? corpusPlaylistCopy : corpusPlaylist);
   for (let start = 0; start < count; start += 50) {
-    await Promise.all(Array.from({ length: Math.min(50, count - start) }, (_, offset) => writeCorpusSession(dataDir, start + offset)));
+    await Promise.all(Array.from({ length: Math.min(50, count - start) }, (_, offset) => writeCorpusSession(dataDir, start + offset, playlistOf(start + offset))));
   }
   return { playlistsDir };
 }

@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
-import { insightsKinds, insightsToCsv, sortInsights, type InsightsSortKey, type TrackInsight } from '../../../core/insights';
+import { insightsKinds, insightsToCsv, sortInsights, trendMinimumSessions, type InsightsSortKey, type TrackInsight } from '../../../core/insights';
+import type { ClientStateDefinition } from '../../../core/client-states';
 import type { MarkKindDefinition } from '../../../core/mark-kinds';
 import { call } from '../../bridge/attune-bridge';
 import { useHostData } from '../../use-host-data';
@@ -9,6 +10,7 @@ import './insights.css';
 
 interface InsightsScreenProps {
   readonly kinds: readonly MarkKindDefinition[];
+  readonly clientStates: readonly ClientStateDefinition[];
 }
 
 type Direction = 'asc' | 'desc';
@@ -16,7 +18,7 @@ type Direction = 'asc' | 'desc';
 const sortId = (key: InsightsSortKey) => (typeof key === 'string' ? key : `${key.kind}:${key.measure}`);
 
 /** Which tracks carried resonance, and which coincided with distress or resistance, across sessions. */
-export function InsightsScreen({ kinds }: InsightsScreenProps) {
+export function InsightsScreen({ kinds, clientStates }: InsightsScreenProps) {
   const [playlistIds, setPlaylistIds] = useState<readonly string[]>([]);
   const [fromDate, setFromDate] = useState('');
   const [toDate, setToDate] = useState('');
@@ -64,8 +66,10 @@ export function InsightsScreen({ kinds }: InsightsScreenProps) {
       <section className="panel" aria-labelledby="insights-heading">
         <h1 id="insights-heading">Insights across sessions</h1>
         <p className="muted">
-          For each track and soundscape: in how many sessions it played, for how long, and how many marks of each kind were taken while it played,
-          per hour of play. Pauses and quiet passages do not count as play.
+          For each recording and soundscape: in how many sessions (and for how many clients) it played, for how long, and how many marks of each
+          kind were taken while it played, per hour of play. Pauses and quiet passages do not count as play. A recording is one row wherever it
+          sat — in several playlists or in a copy — recognised by its title, artist and duration (a soundscape by its preset and settings). Rates
+          from fewer than {trendMinimumSessions} sessions are shown faint: too few to be a trend.
         </p>
         <div className="insights-filter">
           <fieldset>
@@ -115,15 +119,26 @@ export function InsightsScreen({ kinds }: InsightsScreenProps) {
                   <thead>
                     <tr>
                       {header('name', 'Track', false)}
-                      {header('playlist', 'Playlist', false)}
+                      {header('playlist', 'Playlists', false)}
                       {header('sessions', 'Sessions', true)}
+                      <th scope="col" className="numeric">
+                        Clients
+                      </th>
                       {header('minutes', 'Minutes played', true)}
                       {kindOrder.map((kind) => header({ kind, measure: 'perHour' }, `${kindLabel(kind)} / h`, true))}
+                      <th scope="col">Breakdown</th>
                     </tr>
                   </thead>
                   <tbody>
                     {rows.map((row) => (
-                      <InsightRow key={`${row.playlistId}/${row.segmentId}`} row={row} kindOrder={kindOrder} kindColour={kindColour} />
+                      <InsightRow
+                        key={row.recordingKey}
+                        row={row}
+                        kindOrder={kindOrder}
+                        kindColour={kindColour}
+                        kindLabel={kindLabel}
+                        stateLabel={(id) => clientStates.find((state) => state.id === id)?.label ?? id}
+                      />
                     ))}
                   </tbody>
                 </table>
@@ -148,34 +163,83 @@ export function InsightsScreen({ kinds }: InsightsScreenProps) {
   );
 }
 
+const phaseOrder = ['onset', 'peak', 'return'];
+
+function describeMarks(marks: Readonly<Record<string, number>>, kindLabel: (id: string) => string): string {
+  const parts = Object.entries(marks).map(([kind, count]) => `${kindLabel(kind)} ${count}`);
+  return parts.length === 0 ? 'no marks' : parts.join(', ');
+}
+
 function InsightRow({
   row,
   kindOrder,
   kindColour,
+  kindLabel,
+  stateLabel,
 }: {
   readonly row: TrackInsight;
   readonly kindOrder: readonly string[];
   readonly kindColour: (id: string) => string | undefined;
+  readonly kindLabel: (id: string) => string;
+  readonly stateLabel: (id: string) => string;
 }) {
+  const trend = row.sessions >= trendMinimumSessions;
+  const phases = Object.keys(row.byPhase).sort((a, b) => (phaseOrder.indexOf(a) + 1 || 99) - (phaseOrder.indexOf(b) + 1 || 99) || (a < b ? -1 : 1));
+  const states = Object.keys(row.byState);
   return (
-    <tr data-segment-id={row.segmentId}>
+    <tr data-segment-id={row.segmentId} data-recording={row.recordingKey} data-trend={trend}>
       <th scope="row">
         {row.name}
         {row.type === 'soundscape' ? <span className="muted"> · soundscape</span> : null}
       </th>
       <td>{row.playlistTitle}</td>
       <td className="numeric">{row.sessions}</td>
+      <td className="numeric">{row.clients}</td>
       <td className="numeric">{row.minutesPlayed.toFixed(1)}</td>
       {kindOrder.map((kind) => {
         const count = row.marks[kind] ?? 0;
         const perHour = row.playedMs > 0 ? (row.marksPerHour[kind] ?? 0) : null;
         return (
-          <td key={kind} className="numeric" data-kind={kind} style={count > 0 ? { color: kindColour(kind) } : undefined}>
+          <td
+            key={kind}
+            className={trend ? 'numeric' : 'numeric few-sessions'}
+            data-kind={kind}
+            title={trend ? undefined : `From ${row.sessions} session${row.sessions === 1 ? '' : 's'}: not a trend`}
+            style={count > 0 && trend ? { color: kindColour(kind) } : undefined}
+          >
             {perHour === null ? '—' : count === 0 ? <span className="muted">0</span> : perHour.toFixed(2)}
             {count > 0 ? <span className="muted count"> ({count})</span> : null}
           </td>
         );
       })}
+      <td>
+        <details className="insight-breakdown">
+          <summary className="muted">By phase and state</summary>
+          <ul>
+            {phases.map((phase) => (
+              <li key={phase}>
+                {phase[0]?.toUpperCase()}
+                {phase.slice(1)}: {((row.byPhase[phase]?.playedMs ?? 0) / 60_000).toFixed(1)} min · {describeMarks(row.byPhase[phase]?.marks ?? {}, kindLabel)}
+              </li>
+            ))}
+            {states.map((state) => (
+              <li key={state}>
+                While {stateLabel(state).toLowerCase()}: {((row.byState[state]?.ms ?? 0) / 60_000).toFixed(1)} min · {describeMarks(row.byState[state]?.marks ?? {}, kindLabel)}
+              </li>
+            ))}
+            {states.length === 0 ? <li className="muted">No client state was recorded while it played.</li> : null}
+            {row.movesIntoWindow + row.movesOutOfWindow > 0 ? (
+              <li>
+                Moves into the window while it played: {row.movesIntoWindow}; out of it: {row.movesOutOfWindow}
+              </li>
+            ) : null}
+            <li className="muted">
+              Identified by {row.identifiedBy === 'tags' ? 'title, artist and duration' : row.identifiedBy === 'file-name' ? 'file name and duration' : row.identifiedBy === 'soundscape' ? 'preset and settings' : 'its playlist segment only'}
+              {row.placements.length > 1 ? ` · in ${row.placements.length} places` : ''}
+            </li>
+          </ul>
+        </details>
+      </td>
     </tr>
   );
 }

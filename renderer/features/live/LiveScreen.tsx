@@ -9,6 +9,7 @@ import { SessionSummary } from '../review/SessionSummary';
 import { LiveCorrections } from './LiveCorrections';
 import { segmentTitle, undoWindowMs, type LiveMark, type LiveSession } from './LiveSession';
 import { useLiveKeys } from './mark-keys';
+import { StateLane } from './StateLane';
 import { useMediaSession } from './media-session';
 import { livePollClock } from './poll-clock';
 import { describeWaiting } from './waiting-text';
@@ -488,6 +489,7 @@ function RunningSession({ session, onLeave }: { readonly session: LiveSession; r
             <MarkButton key={kind.id} kind={kind} session={session} openSince={openSince(kind)} />
           ))}
       </div>
+      <StateLane session={session} spans={state.stateSpans} prompts={state.statePrompts} t0OffsetMs={t0OffsetMs} phaseHeld={position?.phase.held === true} />
       <p className="mark-confirmation" role="status" aria-live="polite">
         {latest === undefined
           ? ' '

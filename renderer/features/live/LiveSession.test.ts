@@ -493,3 +493,68 @@ describe('LiveSession: Escape on the form a mark opened', () => {
     live.session.dispose();
   });
 });
+
+describe('LiveSession: the client state', () => {
+  it('journals a state key at once, like a mark, and shows the band; a span state opens and closes with its key', async () => {
+    const live = start();
+    await live.session.play();
+    await vi.advanceTimersByTimeAsync(100);
+    live.monotonicMs = 5 * 60_000;
+    const first = live.session.setClientState('within-window');
+    // Sent before any render, with nothing awaited in between.
+    expect(live.host.saved.at(-1)).toMatchObject({ id: first, kind: 'client-state', sessionMs: 5 * 60_000, payload: { stateId: 'within-window', action: 'set' } });
+    live.monotonicMs = 10 * 60_000;
+    live.session.setClientState('dissociated');
+    live.monotonicMs = 12 * 60_000;
+    live.session.setClientState('dissociated');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(live.host.saved.filter((event) => event.kind === 'client-state').map((event) => event.kind === 'client-state' && event.payload.action)).toEqual(['set', 'open', 'close']);
+    expect(live.session.getState().stateSpans.map(({ stateId, startMs, endMs }) => ({ stateId, startMs, endMs }))).toEqual([
+      { stateId: 'within-window', startMs: 5 * 60_000, endMs: undefined },
+      { stateId: 'dissociated', startMs: 10 * 60_000, endMs: 12 * 60_000 },
+    ]);
+    live.session.dispose();
+  });
+
+  it('refuses a state key during a break and at the same millisecond as another, saying why, and loses nothing', async () => {
+    const live = start();
+    await live.session.play();
+    live.monotonicMs = 60_000;
+    live.session.setClientState('hyperaroused');
+    expect(live.session.setClientState('within-window')).toBeUndefined();
+    expect(live.session.getState().notice).toMatch(/Hyperaroused is already recorded at exactly 0:01:00/);
+    live.monotonicMs = 2 * 60_000;
+    live.session.mark('break');
+    live.monotonicMs = 3 * 60_000;
+    expect(live.session.setClientState('within-window')).toBeUndefined();
+    expect(live.session.getState().notice).toMatch(/a break is open/);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(live.host.kinds()).toEqual(['playback', 'client-state', 'mark:break']);
+    expect(live.session.getState().stateSpans.map((span) => span.stateId)).toEqual(['hyperaroused']);
+    live.session.dispose();
+  });
+
+  it('prompts quietly after a prolonged state, offers the plan’s options, and keeps a dismissed prompt away for that stretch', async () => {
+    const live = start();
+    await live.session.play();
+    live.session.setClientState('hyperaroused');
+    live.monotonicMs = 19 * 60_000;
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(live.session.getState().statePrompts).toEqual([]);
+    live.monotonicMs = 20 * 60_000;
+    await vi.advanceTimersByTimeAsync(1000);
+    const [prompt] = live.session.getState().statePrompts;
+    expect(prompt?.state.id).toBe('hyperaroused');
+    // Hold never toggles into a release from the prompt.
+    expect(live.session.holdPhaseIfNotHeld()).toBe(true);
+    expect(live.session.holdPhaseIfNotHeld()).toBe(false);
+    expect(live.session.getState().notice).toMatch(/already held/);
+    expect(live.session.plan.phases.find((phase) => phase.id === 'onset')?.held).toBe(true);
+    expect(live.session.bridgeToCalmSoundscape()).toBe(true);
+    expect(live.player().getState().status).toBe('quiet');
+    live.session.dismissStatePrompt(prompt?.startedBy ?? '');
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(live.session.getState().statePrompts).toEqual([]);
+    live.session.dispose();
+  });
+});

@@ -3,6 +3,9 @@ import type { JournalEvent, JournalEventInput, PlanAction, Vitals } from '../../
 import { SessionFold, type ClosingSound, type FoldedMark, type FoldedSession } from '../../../core/fold';
 import type { CorrectionResult } from '../../../core/mark-corrections';
 import type { MarkKindDefinition } from '../../../core/mark-kinds';
+import { prolongedStates, stateAction, stateChangeProblem, type ProlongedState, type StateSpan } from '../../../core/client-state-fold';
+import type { ClientStateDefinition } from '../../../core/client-states';
+import { formatClock } from '../../../core/format';
 import { buildElasticPlan } from '../../../core/elastic-plan';
 import type { PlannedEntry, SessionPlan } from '../../../core/plan';
 import { projectSession, type SessionProjection } from '../../../core/projection';
@@ -52,6 +55,10 @@ export interface LiveSessionState {
   readonly closing: ClosingSound | undefined;
   /** Quiet protocol reminders due now (supplemental dose, vitals). */
   readonly reminders: readonly DueReminder[];
+  /** The client's state so far, in journal session time (add t0OffsetMs to show it). */
+  readonly stateSpans: readonly StateSpan[];
+  /** States held past their prompt time and not dismissed: a quiet prompt, never a sound. */
+  readonly statePrompts: readonly ProlongedState[];
 }
 
 interface LiveSessionEvents extends Record<string, unknown> {
@@ -162,6 +169,8 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
   private readonly watchTimer: ReturnType<typeof setInterval>;
   /** When each unacknowledged mark's key was pressed, for the acknowledgement-latency measure. */
   private readonly pressedAt = new Map<string, number>();
+  /** State prompts dismissed, by the change that began the stretch (a new stretch may prompt again). */
+  private readonly dismissedStatePrompts = new Set<string>();
 
   constructor(
     readonly meta: SessionMeta,
@@ -300,6 +309,66 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
       this.journal({ kind: 'reminder', payload: { reminder: reminder.reminder, action: 'shown', dueSessionMs: reminder.dueSessionMs } });
     }
     if (!sameReminders(due, this.getState().reminders)) this.changed();
+    const prompts = this.statePrompts();
+    const shown = this.getState().statePrompts;
+    if (prompts.length !== shown.length || prompts.some((prompt, index) => prompt.startedBy !== shown[index]?.startedBy)) this.changed();
+  }
+
+  private statePrompts(): ProlongedState[] {
+    if (this.ended) return [];
+    return prolongedStates(this.fold.clientStates, this.settings.clientStates, this.clock.now()).filter((prompt) => !this.dismissedStatePrompts.has(prompt.startedBy));
+  }
+
+  clientStates(): readonly ClientStateDefinition[] {
+    return this.settings.clientStates;
+  }
+
+  /**
+   * One state key: records the client's state at once (journal first, like a mark), the
+   * reaction-time offset subtracted. A band state holds until the next; a span state's key
+   * opens it, or closes it when open. Refused, with the reason on screen, during a break, after
+   * the end, or at the very millisecond of another state change.
+   */
+  setClientState(stateId: string): string | undefined {
+    const definition = this.settings.clientStates.find((state) => state.id === stateId);
+    if (definition === undefined) return undefined;
+    const offsetMs = this.settings.reactionOffsetMs;
+    const sessionMs = Math.round(Math.max(0, this.clock.now() - offsetMs));
+    const problem = stateChangeProblem(
+      {
+        ended: this.ended,
+        breakOpen: this.fold.openSpans().some((span) => span.markKind === 'break'),
+        states: this.fold.clientStates,
+        formatTime: (ms) => formatClock(ms + this.fold.t0OffsetMs),
+        labelOf: (id) => this.settings.clientStates.find((state) => state.id === id)?.label ?? id,
+      },
+      sessionMs,
+    );
+    if (problem !== undefined) {
+      this.showNotice(problem);
+      return undefined;
+    }
+    const action = stateAction(this.fold.clientStates, definition);
+    return this.journal({ kind: 'client-state', payload: { stateId, action, reactionOffsetMs: offsetMs } }, sessionMs);
+  }
+
+  dismissStatePrompt(startedBy: string): void {
+    this.dismissedStatePrompts.add(startedBy);
+    this.changed();
+  }
+
+  /**
+   * The prompt's calmer option: the music fades under a soft breath soundscape (a quiet
+   * passage, journaled as one; Q brings the music back).
+   */
+  bridgeToCalmSoundscape(): boolean {
+    if (this.ended || this.player.getState().status !== 'playing') {
+      this.showNotice('Not done: the music is not playing, so there is nothing to bridge from.');
+      return false;
+    }
+    this.player.quiet({ preset: 'breath', params: { intensity: 0.3, brightness: 0.25 } });
+    this.journal({ kind: 'quiet', payload: { action: 'start', programMs: Math.round(this.player.programNow()) } });
+    return true;
   }
 
   private dueReminders(): DueReminder[] {
@@ -367,6 +436,15 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
   /** The current phase does not end at its target (or does again): a bridge soundscape continues after its music. */
   holdPhase(): boolean {
     return this.requestPlan('hold');
+  }
+
+  /** The prompt's option: holds the phase, and never releases one already held (the hold key toggles). */
+  holdPhaseIfNotHeld(): boolean {
+    if (this.player.getState().position?.phase.held === true) {
+      this.showNotice('The phase is already held: its bridge soundscape goes on until Shift+H releases it.');
+      return false;
+    }
+    return this.holdPhase();
   }
 
   extendPhase(minutes: number): boolean {
@@ -452,6 +530,8 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
       ended: this.ended,
       closing: this.ended ? undefined : this.fold.closing,
       reminders: this.dueReminders(),
+      stateSpans: this.fold.clientStates.spans(),
+      statePrompts: this.statePrompts(),
     };
   }
 

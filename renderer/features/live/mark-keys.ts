@@ -23,7 +23,7 @@ export interface LiveKeyHandlers {
  * One key, one mark: no modifier, no auto-repeat, never while typing in a field.
  * Digits 1–5 set the intensity of the newest mark; Ctrl/Cmd+Z undoes it; Space plays/pauses;
  * Q goes quiet and back; ↑/↓ change the volume; Shift+H/E/N/R/S hold, extend, advance,
- * go to return and skip.
+ * go to return and skip. The client-state keys (W, U, L, X by default) set the state band.
  */
 export function useLiveKeys(session: LiveSession, { onMarked }: LiveKeyHandlers): void {
   // Listening from the commit that first shows the live screen, not from a passive effect after
@@ -84,6 +84,12 @@ export function useLiveKeys(session: LiveSession, { onMarked }: LiveKeyHandlers)
           event.preventDefault();
           session.editMark(newest.id, { intensity: Number(event.key) });
         }
+        return;
+      }
+      const state = session.clientStates().find((candidate) => !candidate.hidden && candidate.key === event.key.toLowerCase());
+      if (state !== undefined) {
+        event.preventDefault();
+        session.setClientState(state.id);
         return;
       }
       const kind = session.markKinds().find((candidate) => !candidate.hidden && candidate.key === event.key.toLowerCase());

@@ -5,6 +5,7 @@ import { SessionFold, liveMarkCount, takenBackMarkCount, type FoldedMark } from 
 import { restoreMark, signedBy } from '../../../core/mark-corrections';
 import { formatClock, formatMarkCount, formatPosition } from '../../../core/format';
 import type { MarkKindDefinition } from '../../../core/mark-kinds';
+import type { ClientStateDefinition } from '../../../core/client-states';
 import { buildPlan } from '../../../core/plan';
 import type { Playlist } from '../../../core/playlist';
 import { ok } from '../../../core/result';
@@ -36,11 +37,13 @@ export interface ReviewAudio {
 interface ReviewScreenProps {
   readonly sessionId: string | undefined;
   readonly kinds: readonly MarkKindDefinition[];
+  /** The client states' labels and colours for the state lane. */
+  readonly clientStates: readonly ClientStateDefinition[];
   readonly audio: ReviewAudio;
 }
 
-export function ReviewScreen({ sessionId, kinds, audio }: ReviewScreenProps) {
-  return sessionId === undefined ? <SessionList /> : <SessionDetail sessionId={sessionId} kinds={kinds} audio={audio} />;
+export function ReviewScreen({ sessionId, kinds, clientStates, audio }: ReviewScreenProps) {
+  return sessionId === undefined ? <SessionList /> : <SessionDetail sessionId={sessionId} kinds={kinds} clientStates={clientStates} audio={audio} />;
 }
 
 function SessionList() {
@@ -70,7 +73,17 @@ function SessionList() {
   );
 }
 
-function SessionDetail({ sessionId, kinds, audio }: { readonly sessionId: string; readonly kinds: readonly MarkKindDefinition[]; readonly audio: ReviewAudio }) {
+function SessionDetail({
+  sessionId,
+  kinds,
+  clientStates,
+  audio,
+}: {
+  readonly sessionId: string;
+  readonly kinds: readonly MarkKindDefinition[];
+  readonly clientStates: readonly ClientStateDefinition[];
+  readonly audio: ReviewAudio;
+}) {
   const [loaded, reload] = useHostData(async () => {
     const opened = await call('sessions:open', { sessionId });
     if (!opened.ok) return opened;
@@ -82,7 +95,7 @@ function SessionDetail({ sessionId, kinds, audio }: { readonly sessionId: string
   if (loaded.status === 'loading' || (loaded.status === 'ready' && loaded.value.session.meta.id !== sessionId)) return <p className="muted">Opening the session…</p>;
   if (loaded.status === 'error') return <p className="error">The session could not be opened: {loaded.message}</p>;
   // Keyed, so another session starts with its own view, selection and replay.
-  return <SessionMarks key={loaded.value.session.meta.id} session={loaded.value.session} playlist={loaded.value.playlist} kinds={kinds} audio={audio} onChanged={reload} />;
+  return <SessionMarks key={loaded.value.session.meta.id} session={loaded.value.session} playlist={loaded.value.playlist} kinds={kinds} clientStates={clientStates} audio={audio} onChanged={reload} />;
 }
 
 const idleReplay: ReviewPlayerState = { status: 'idle' };
@@ -107,19 +120,21 @@ function SessionMarks({
   session,
   playlist,
   kinds,
+  clientStates,
   audio,
   onChanged,
 }: {
   readonly session: OpenedSession;
   readonly playlist: Playlist | undefined;
   readonly kinds: readonly MarkKindDefinition[];
+  readonly clientStates: readonly ClientStateDefinition[];
   readonly audio: ReviewAudio;
   readonly onChanged: () => void;
 }) {
   const fold = useMemo(() => SessionFold.of(session.events), [session.events]);
   const folded = useMemo(() => fold.snapshot(), [fold]);
   const plan = useMemo(() => (playlist === undefined ? undefined : buildPlan(playlist)), [playlist]);
-  const exportModel = useMemo(() => buildSessionExport(session, playlist, kinds), [session, playlist, kinds]);
+  const exportModel = useMemo(() => buildSessionExport(session, playlist, kinds, clientStates), [session, playlist, kinds, clientStates]);
   const timeline = useMemo(() => buildTimeline(exportModel), [exportModel]);
   const timeZone = useMemo(localTimeZone, []);
   const [activeKey, setActiveKey] = useState<string | undefined>();

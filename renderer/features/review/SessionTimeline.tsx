@@ -493,6 +493,24 @@ const TimelineDrawing = memo(function TimelineDrawing({ model, rows, view, plotW
                 })}
               </g>
             );
+          case 'state':
+            return (
+              <g key={row.key} data-row={row.key} className="tl-states">
+                {model.states.map((span) => {
+                  if (span.endMs < view.startMs || span.startMs > view.endMs) return null;
+                  const left = clipX(span.startMs);
+                  const width = Math.max(1, clipX(span.endMs) - left);
+                  // A span state (dissociation) is a stripe along the bottom, over the band it overlaps.
+                  const top = span.kind === 'band' ? row.y + 3 : row.y + row.height - 7;
+                  const height = span.kind === 'band' ? row.height - 6 : 5;
+                  return (
+                    <rect key={span.id} className={`tl-state tl-state-${span.kind}`} data-state={span.stateId} x={left} y={top} width={width} height={height} fill={span.color ?? '#6b7079'}>
+                      <title>{`${span.label} · ${formatSessionTime(span.startMs)}–${formatSessionTime(span.endMs)}${span.ended === 'open' ? ' (still holding)' : ''}`}</title>
+                    </rect>
+                  );
+                })}
+              </g>
+            );
           case 'marks':
           case 'protocol':
           case 'actions': {

@@ -81,6 +81,13 @@ describe('layoutRows', () => {
     expect(hidden.rows.some((row) => row.key === 'resonance' || row.key === actionsKey)).toBe(false);
     expect(hidden.height).toBeLessThan(all.height);
     expect(hidden.rows.filter((row) => row.firstOfLane).length).toBeGreaterThan(1);
+    expect(all.rows.some((row) => row.kind === 'state')).toBe(false);
+  });
+
+  it('adds the client-state lane under the music when the session has state keys', () => {
+    const band = { id: 'a', stateId: 'hyperaroused', label: 'Hyperaroused', kind: 'band', color: '#9a6f62', startMs: 0, endMs: 60_000, ended: 'key', wallTime: '', phaseId: null, phaseTitle: null, segment: null, corrected: false } as const;
+    const rows = layoutRows({ ...timeline, states: [band] }, new Set()).rows;
+    expect(rows.map((row) => row.key).slice(0, 5)).toEqual(['axis', 'planned', 'actual', 'segments', 'client-state']);
   });
 });
 

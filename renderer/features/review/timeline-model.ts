@@ -1,4 +1,4 @@
-import type { ExportRow, ExportSegment, SessionExport } from '../../../core/exports';
+import type { ExportRow, ExportSegment, ExportStateSpan, SessionExport } from '../../../core/exports';
 import { formatPosition, formatSessionTime, formatWallTime } from '../../../core/exports/time';
 import type { Milliseconds } from '../../../core/units';
 import { minimumSpanMs, type TimeRange } from './timeline-scale';
@@ -66,6 +66,8 @@ export interface TimelineModel {
   /** As journaled. */
   readonly actualPhases: readonly ActualPhaseBand[];
   readonly segments: readonly ExportSegment[];
+  /** The client's state over the day: band stretches and span states, by start. */
+  readonly states: readonly ExportStateSpan[];
   /** Sorted by start. */
   readonly items: readonly TimelineItem[];
   readonly rowKinds: readonly TimelineRowKind[];
@@ -159,6 +161,7 @@ export function buildTimeline(model: SessionExport): TimelineModel {
     plannedPhases,
     actualPhases,
     segments: model.segments,
+    states: model.states,
     items,
     rowKinds,
     longestMs: items.reduce((longest, item) => Math.max(longest, item.endMs - item.startMs), 0),
@@ -207,7 +210,7 @@ export function isReplayable(item: TimelineItem): boolean {
 export interface TimelineRow {
   readonly key: string;
   readonly label: string;
-  readonly kind: 'axis' | 'planned' | 'actual' | 'segments' | TimelineLane;
+  readonly kind: 'axis' | 'planned' | 'actual' | 'segments' | 'state' | TimelineLane;
   readonly y: number;
   readonly height: number;
   readonly color?: string;
@@ -227,8 +230,11 @@ export interface RowHeights {
 /** Mark and action rows are at least 24 px tall: each pin's hit area is that high. */
 export const defaultRowHeights: RowHeights = { axis: 26, phase: 22, segments: 34, kind: 26, actions: 24, laneGap: 8 };
 
+/** The state lane sits under the music, as tall as a phase row: a continuous band, span states as a stripe in it. */
+const stateRowKey = 'client-state';
+
 /** Rows for the kinds left visible by the filter; a kind hidden by it has no row. */
-export function layoutRows(model: Pick<TimelineModel, 'rowKinds'>, hidden: ReadonlySet<string>, heights: RowHeights = defaultRowHeights): { rows: TimelineRow[]; height: number } {
+export function layoutRows(model: Pick<TimelineModel, 'rowKinds'> & Partial<Pick<TimelineModel, 'states'>>, hidden: ReadonlySet<string>, heights: RowHeights = defaultRowHeights): { rows: TimelineRow[]; height: number } {
   const rows: TimelineRow[] = [];
   let y = 0;
   const add = (row: Omit<TimelineRow, 'y'>, gapBefore = 0) => {
@@ -240,6 +246,7 @@ export function layoutRows(model: Pick<TimelineModel, 'rowKinds'>, hidden: Reado
   add({ key: 'planned', label: 'Phases planned', kind: 'planned', height: heights.phase, firstOfLane: true }, heights.laneGap / 2);
   add({ key: 'actual', label: 'Phases played', kind: 'actual', height: heights.phase, firstOfLane: false });
   add({ key: 'segments', label: 'Music', kind: 'segments', height: heights.segments, firstOfLane: true }, heights.laneGap);
+  if ((model.states?.length ?? 0) > 0) add({ key: stateRowKey, label: 'Client state', kind: 'state', height: heights.phase, firstOfLane: false });
   let previousLane: TimelineLane | undefined;
   for (const kind of model.rowKinds) {
     if (hidden.has(kind.key)) continue;

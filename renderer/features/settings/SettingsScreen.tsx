@@ -5,6 +5,7 @@ import { useExternalState } from '../../use-external-state';
 import type { EncryptionClient } from '../encryption/EncryptionClient';
 import { EncryptionSettings } from '../encryption/EncryptionSettings';
 import type { SettingsClient } from './SettingsClient';
+import { ClientStateSettings } from './ClientStateSettings';
 
 function ReminderSettings({ client, reminders }: { readonly client: SettingsClient; readonly reminders: Settings['reminders'] }) {
   const [draft, setDraft] = useState(reminders);
@@ -107,7 +108,8 @@ export function SettingsScreen({ client, encryption }: { readonly client: Settin
 
   const addKind = () =>
     setKinds((previous) => {
-      const used = new Set(previous.filter((kind) => !kind.hidden).map((kind) => kind.key));
+      // Clear of the client states' keys too: the host refuses a key used twice.
+      const used = new Set([...previous, ...settings.clientStates].filter((kind) => !kind.hidden).map((kind) => kind.key));
       const key = 'acefghijlpquwxyz'.split('').find((letter) => !used.has(letter)) ?? 'a';
       return [
         ...previous,
@@ -192,6 +194,7 @@ export function SettingsScreen({ client, encryption }: { readonly client: Settin
           Add a kind
         </button>
       </p>
+      <ClientStateSettings client={client} states={settings.clientStates} />
       <OutputDevice client={client} selected={settings.outputDeviceId} />
       <ReminderSettings client={client} reminders={settings.reminders} />
       <label className="field">
