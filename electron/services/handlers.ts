@@ -1,5 +1,6 @@
 import { ContractFailure } from '../../core/result';
 import type { Handlers } from '../../core/contract';
+import type { ClientStore } from './clients';
 import type { LibraryChannel } from './library-handlers';
 import type { EncryptionService } from './encryption/encryption-service';
 import type { InsightsService } from './insights';
@@ -10,6 +11,7 @@ import type { SettingsService } from './settings';
 export interface Services {
   readonly playlists: PlaylistCatalog;
   readonly sessions: SessionStore;
+  readonly clients: ClientStore;
   readonly settings: SettingsService;
   readonly insights: InsightsService;
   readonly encryption: EncryptionService;
@@ -21,7 +23,7 @@ export interface Services {
 
 /** The contract's implementation, shared by the desktop host and the web host. */
 /** Every channel but the library's (library-handlers.ts), shared by the desktop host and the web host. */
-export function createHandlers({ playlists, sessions, settings, insights, encryption, keepAwake, savePdf }: Services): Omit<Handlers, LibraryChannel> {
+export function createHandlers({ playlists, sessions, clients, settings, insights, encryption, keepAwake, savePdf }: Services): Omit<Handlers, LibraryChannel> {
   return {
     'power:keep-awake': async ({ active }) => ({ held: keepAwake(active) }),
     'export:pdf': async ({ html, fileName }) => {
@@ -53,5 +55,10 @@ export function createHandlers({ playlists, sessions, settings, insights, encryp
     'encryption:unlock': ({ passphrase }) => encryption.unlock(passphrase),
     'encryption:change-passphrase': ({ current, next }) => encryption.changePassphrase(current, next),
     'encryption:disable': ({ passphrase }) => encryption.disable(passphrase),
+    'clients:list': () => clients.list(),
+    'clients:create': ({ code, notes }) => clients.create(code, notes),
+    'clients:course': ({ clientId }) => clients.course(clientId),
+    'clients:append': ({ clientId, events }) => clients.append(clientId, events),
+    'clients:link-offered': ({ clientCode, sessionIds, via }) => clients.linkOffered(clientCode, sessionIds, via),
   };
 }

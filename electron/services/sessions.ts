@@ -400,8 +400,13 @@ export class SessionStore {
   async list(): Promise<SessionSummary[]> {
     // Refused as a whole while locked, not taken for a list of damaged sessions.
     await this.codec();
+    return this.summariesOf(await this.sessionIds());
+  }
+
+  /** The summaries of these sessions, in the order given; one that is missing or cannot be read is left out. */
+  async summariesOf(sessionIds: readonly SessionId[]): Promise<SessionSummary[]> {
     const summaries: SessionSummary[] = [];
-    for (const sessionId of await this.sessionIds()) {
+    for (const sessionId of sessionIds) {
       const summary = await this.withSession(sessionId, async () => {
         try {
           const codec = await this.codec();
