@@ -1,5 +1,5 @@
-import { csvDocument } from './csv';
-import type { SessionExport } from './session-export';
+import { csvDocument, type CsvValue } from './csv';
+import type { ExportRow, SessionExport } from './session-export';
 import { formatSessionTime } from './time';
 
 export const sessionCsvColumns = [
@@ -34,27 +34,29 @@ export const sessionCsvColumns = [
  * JSON, Markdown and HTML list them with why).
  */
 export function toCsv(model: SessionExport): string {
-  return csvDocument(
-    sessionCsvColumns,
-    model.rows.map((row) => [
-      row.sessionMs,
-      formatSessionTime(row.sessionMs),
-      row.wallTime,
-      row.phaseTitle,
-      row.segment?.id,
-      row.segment?.name,
-      row.positionMs,
-      row.kind,
-      row.kindLabel,
-      row.intensity,
-      row.note,
-      row.vitalsText,
-      row.spanEndMs,
-      row.integrationNote,
-      row.source === 'mark' ? String(row.fromMemory) : null,
-      row.writtenAt,
-      row.movedFromMs,
-      row.originalKind,
-    ]),
-  );
+  return csvDocument(sessionCsvColumns, model.rows.map(sessionCsvRecord));
+}
+
+/** One row's fields, in the order of `sessionCsvColumns`. */
+export function sessionCsvRecord(row: ExportRow): CsvValue[] {
+  return [
+    row.sessionMs,
+    formatSessionTime(row.sessionMs),
+    row.wallTime,
+    row.phaseTitle,
+    row.segment?.id,
+    row.segment?.name,
+    row.positionMs,
+    row.kind,
+    row.kindLabel,
+    row.intensity,
+    row.note,
+    row.vitalsText,
+    row.spanEndMs,
+    row.integrationNote,
+    row.source === 'mark' ? String(row.fromMemory) : null,
+    row.writtenAt,
+    row.movedFromMs,
+    row.originalKind,
+  ];
 }
