@@ -43,6 +43,7 @@ export const channels = [
   'clients:course',
   'clients:append',
   'clients:link-offered',
+  'clients:take-home',
 ] as const;
 export type Channel = (typeof channels)[number];
 

@@ -87,4 +87,23 @@ export const courseContract = {
     request: z.strictObject({ clientCode: requiredClientCodeSchema, sessionIds: z.array(sessionIdSchema).min(1).max(1000), via: z.enum(linkOrigins).default('migration') }),
     response: clientSummarySchema,
   },
+  /**
+   * The take-home playlist of dosing sessions (a client's course, when clientId is given, numbers
+   * them): M3U8 and XSPF text with absolute paths, or with destination a new folder of copies.
+   */
+  'clients:take-home': {
+    request: z.strictObject({
+      clientId: clientIdSchema.optional(),
+      sessionIds: z.array(sessionIdSchema).min(1).max(50),
+      destination: z.string().min(1).max(4096).optional(),
+    }),
+    response: z.strictObject({
+      fileBase: z.string(),
+      m3u8: z.string(),
+      xspf: z.string(),
+      trackCount: z.number().int().min(0),
+      leftOut: z.array(z.string()),
+      folder: z.string().nullable(),
+    }),
+  },
 } as const;

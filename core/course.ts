@@ -362,3 +362,16 @@ export function linkOffers(courses: readonly FoldedCourse[], sessions: readonly 
   for (const offer of offers) offer.sessionIds.sort();
   return offers.sort((a, b) => a.clientCode.localeCompare(b.clientCode));
 }
+
+/** "Dosing session 2, 2026-11-20" as the course numbers it; "Dosing session, 2026-11-20" outside a course. */
+export function dosingHeading(sessionId: string, timeline: readonly CourseTimelineEntry[] = []): string {
+  const entry = timeline.find((candidate) => candidate.type === 'dosing' && candidate.id === sessionId);
+  return entry === undefined ? `Dosing session, ${dayOfSessionId(sessionId)}` : `Dosing session ${entry.number}, ${entry.date}`;
+}
+
+/** "Integration 1 after dosing 2, 2026-11-24", or "Preparation 1, 2026-10-30". */
+export function recordSessionHeading(entry: Extract<CourseTimelineEntry, { type: 'preparation' | 'integration' }>): string {
+  if (entry.type === 'preparation') return `Preparation ${entry.number}, ${entry.date}`;
+  const after = entry.followsNumber === null ? '' : ` after dosing ${entry.followsNumber}`;
+  return `Integration ${entry.number}${after}, ${entry.date}`;
+}

@@ -1,3 +1,4 @@
+import { dosingHeading } from '../../core/course';
 import { ContractFailure } from '../../core/result';
 import type { Handlers } from '../../core/contract';
 import type { ClientStore } from './clients';
@@ -7,6 +8,7 @@ import type { InsightsService } from './insights';
 import type { PlaylistCatalog } from './playlists';
 import type { SessionStore } from './sessions';
 import type { SettingsService } from './settings';
+import { exportTakeHome } from './take-home';
 
 export interface Services {
   readonly playlists: PlaylistCatalog;
@@ -60,5 +62,12 @@ export function createHandlers({ playlists, sessions, clients, settings, insight
     'clients:course': ({ clientId }) => clients.course(clientId),
     'clients:append': ({ clientId, events }) => clients.append(clientId, events),
     'clients:link-offered': ({ clientCode, sessionIds, via }) => clients.linkOffered(clientCode, sessionIds, via),
+    'clients:take-home': async ({ clientId, sessionIds, destination }) => {
+      const course = clientId === undefined ? undefined : await clients.course(clientId);
+      return exportTakeHome(
+        { openSession: (sessionId) => sessions.open(sessionId), playlistWithFile: (playlistId) => playlists.getWithFile(playlistId), markKinds: () => settings.current().markKinds },
+        { sessionIds, headings: sessionIds.map((sessionId) => dosingHeading(sessionId, course?.timeline)), clientCode: course?.client.code ?? '', destination },
+      );
+    },
   };
 }
