@@ -13,8 +13,7 @@ import { SettingsClient } from './features/settings/SettingsClient';
 import { diagnosticSpeed, exposeDiagnostics } from './diagnostics';
 import { hrefFor, navigate, parseRoute, useRoute, type Route } from './routes';
 import {
-  ClientPage,
-  ClientsScreen,
+  ClientsRoute,
   InsightsScreen,
   LibraryScreen,
   LiveScreen,
@@ -224,8 +223,9 @@ export function App() {
           {route.screen === 'settings' ? <SettingsScreen client={settingsClient} encryption={encryptionClient} /> : null}
           {route.screen === 'library' && curatorAudio !== undefined ? <LibraryScreen audio={curatorAudio} /> : null}
           {route.screen === 'playlists' ? <PlaylistsScreen /> : null}
-          {route.screen === 'clients' ? <ClientsScreen /> : null}
-          {route.screen === 'client' ? <ClientPage key={route.clientId} clientId={route.clientId} kinds={settingsState.settings.markKinds} /> : null}
+          {route.screen === 'clients' || route.screen === 'client' ? (
+            <ClientsRoute clientId={route.screen === 'client' ? route.clientId : undefined} kinds={settingsState.settings.markKinds} />
+          ) : null}
           {route.screen === 'playlist' && curatorAudio !== undefined ? <PlaylistEditor key={route.playlistId} playlistId={route.playlistId} audio={curatorAudio} /> : null}
         </Suspense>
       </main>

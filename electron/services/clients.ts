@@ -29,7 +29,7 @@ const creatingPrefix = '.creating-';
 
 /** What the client store needs of the sessions: their summaries, and one session's marks. */
 export interface DosingSessions {
-  list(): Promise<SessionSummary[]>;
+  listMetas(): Promise<SessionMeta[]>;
   summariesOf(sessionIds: readonly string[]): Promise<SessionSummary[]>;
   open(sessionId: string): Promise<OpenedSession>;
 }
@@ -216,13 +216,10 @@ export class ClientStore {
 
   async list(): Promise<{ clients: ClientSummary[]; offers: { clientCode: string; clientId: string | null; sessionIds: string[] }[] }> {
     const courses = await this.courses();
-    const sessions = await this.sessions.list();
+    const metas = await this.sessions.listMetas();
     return {
       clients: courses.map((course) => this.summaryOf(course)).sort((a, b) => a.code.localeCompare(b.code)),
-      offers: linkOffers(
-        courses,
-        sessions.map((summary) => summary.meta),
-      ).map((offer: LinkOffer) => ({ ...offer, sessionIds: [...offer.sessionIds] })),
+      offers: linkOffers(courses, metas).map((offer: LinkOffer) => ({ ...offer, sessionIds: [...offer.sessionIds] })),
     };
   }
 
@@ -340,10 +337,11 @@ export class ClientStore {
 
   async course(clientId: string): Promise<CourseView> {
     const { course } = await this.withClient(clientId, () => this.read(clientId));
-    const everySession = await this.sessions.list();
-    const linked = await this.sessions.summariesOf(course.dosingSessionIds);
+    const [metas, linked] = await Promise.all([this.sessions.listMetas(), this.sessions.summariesOf(course.dosingSessionIds)]);
     const readable = new Set(linked.map((summary) => summary.meta.id));
-    const offered = linkOffers([course], everySession.map((summary) => summary.meta)).find((offer) => offer.clientId === clientId);
+    // Sessions already in another client's course are not offered here; only the record read here is known, so they are told apart by the other records' links.
+    const others = (await this.courses()).filter((other) => other.clientId !== clientId);
+    const offered = linkOffers([course, ...others], metas).find((offer) => offer.clientId === clientId);
     return {
       client: this.summaryOf(course),
       timeline: courseTimeline(course, linked),

@@ -11,6 +11,7 @@ import { benchMarkAckLatency } from './mark-latency';
 import { benchLongRun, benchPlaybackCpu, benchTransitions } from './playback';
 import { benchPlanProjection } from './projection';
 import { benchReferenceFdatasync } from './reference-fdatasync';
+import { benchCoursePage } from './course';
 import { benchReview } from './review';
 import { benchScan } from './scan';
 import { benchSoundscapes } from './soundscapes';
@@ -61,6 +62,7 @@ const groups: readonly BenchGroup[] = [
     ],
     run: async (browser) => benchReview(await browser()),
   },
+  { name: 'course', figures: ['course_page_ms_20_sessions', 'reference_course_page_ms_1_session'], run: async (browser) => benchCoursePage(await browser()) },
   { name: 'projection', figures: ['plan_projection_ms', 'reference_build_plan_ms'], run: async () => benchPlanProjection() },
   { name: 'scan', figures: ['scan_tracks_per_s_cold', 'scan_tracks_per_s_incremental'], run: () => benchScan() },
   { name: 'limiter', figures: ['limiter_true_peak_dbtp_hot_input', 'limiter_gain_reduction_db_normal_input'], run: async (browser) => benchLimiter(await browser()) },

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
+import { isMark, journalEventSchema } from '../../core/events';
 import { formatPosition } from '../../core/format';
 import type { FileSegment, Playlist } from '../../core/playlist';
 import { installFixturePlaylist } from '../support/fixture-playlist';
@@ -79,9 +80,9 @@ test('a client’s course: dosing session with marks, an integration session on 
   await page.getByRole('button', { name: 'Press again to end the session' }).click();
   await expect(page.getByRole('heading', { name: 'Session ended' })).toBeVisible();
 
-  const marks = (await readJournalFile(host.dataDir, sessionId)).filter((event) => event.kind === 'mark');
+  const marks = (await readJournalFile(host.dataDir, sessionId)).map((event) => journalEventSchema.parse(event)).filter(isMark);
   expect(marks.map((event) => event.payload.markKind)).toEqual(['resonance', 'distress', 'breakthrough']);
-  const payloads = marks.map((event) => (event.kind === 'mark' ? event.payload : undefined));
+  const payloads = marks.map((event) => event.payload);
 
   // The session joined the course; an integration session follows it.
   await page.goto(clientUrl);
