@@ -141,9 +141,13 @@ test('a client’s course: dosing session with marks, an integration session on 
 });
 
 test('an integration session cannot follow a dosing session that does not exist: a clear error, nothing lost', async ({ page }) => {
-  await page.goto(`${host.url}/#/clients`);
-  await page.getByLabel('Client code (a pseudonym, never a name)').fill('K-2');
-  await page.getByRole('button', { name: 'Create client' }).click();
+  // By keyboard alone: the Clients link from the Start screen, the code, Enter.
+  await page.goto(host.url);
+  await page.getByRole('link', { name: 'Clients' }).first().focus();
+  await page.keyboard.press('Enter');
+  await page.getByLabel('Client code (a pseudonym, never a name)').focus();
+  await page.keyboard.type('K-2');
+  await page.keyboard.press('Enter');
   await expect(page.getByTestId('client-code')).toHaveText('K-2');
   const clientId = new URL(page.url()).hash.split('/').at(-1) as string;
   const missing = '20261102-090000-gone00';
