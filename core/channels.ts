@@ -38,6 +38,12 @@ export const channels = [
   'encryption:unlock',
   'encryption:change-passphrase',
   'encryption:disable',
+  'clients:list',
+  'clients:create',
+  'clients:course',
+  'clients:append',
+  'clients:link-offered',
+  'clients:take-home',
 ] as const;
 export type Channel = (typeof channels)[number];
 

@@ -8,6 +8,7 @@ import {
   unlockEncryptionSchema,
 } from './encryption';
 import { journalEventInputSchema, journalEventSchema } from './events';
+import { courseContract } from './course-contract';
 import { libraryJobSchema, libraryViewSchema } from './library';
 import { playlistFileFormats } from './playlist-formats/file-formats';
 import { fileSegmentSchema, playlistSchema, slugId } from './playlist';
@@ -236,6 +237,7 @@ export const contract = {
   'encryption:change-passphrase': { request: changePassphraseSchema, response: encryptionStatusSchema },
   /** Decrypts every session and removes the key. */
   'encryption:disable': { request: disableEncryptionSchema, response: encryptionStatusSchema },
+  ...courseContract,
 } as const satisfies Record<Channel, { request: z.ZodType; response: z.ZodType }>;
 
 export type Contract = typeof contract;

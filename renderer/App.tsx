@@ -13,6 +13,7 @@ import { SettingsClient } from './features/settings/SettingsClient';
 import { diagnosticSpeed, exposeDiagnostics } from './diagnostics';
 import { hrefFor, navigate, parseRoute, useRoute, type Route } from './routes';
 import {
+  ClientsRoute,
   InsightsScreen,
   LibraryScreen,
   LiveScreen,
@@ -42,6 +43,12 @@ let encryptionAskedAtLoad = true;
 void sendWaitingEvents(call, browserJournalOutbox(), { timeoutMs: 0 });
 /** How long a resume waits for them, so the journal it opens holds them. */
 const resumeWaitsForWaitingEventsMs = 5000;
+
+async function linkToExistingClient(clientCode: string, sessionId: string): Promise<void> {
+  const listed = await call('clients:list', {});
+  const client = listed.ok ? listed.value.clients.find((candidate) => candidate.code.trim().toLowerCase() === clientCode.trim().toLowerCase()) : undefined;
+  if (client !== undefined) await call('clients:link-offered', { clientCode: client.code, sessionIds: [sessionId], via: 'start' });
+}
 
 let currentLive: LiveSession | undefined;
 exposeDiagnostics({
@@ -118,6 +125,8 @@ export function App() {
       const output = engine.audioOutput();
       const playlist = await callOrThrow('playlists:get', { playlistId });
       const meta = await callOrThrow('sessions:start', { playlistId, ...setup });
+      // A session started under a client's code joins that client's course (journaled in the client's record; creates none).
+      if (meta.clientCode !== '') void linkToExistingClient(meta.clientCode, meta.id);
       // Library work (a scan, loudness analysis) uses every core: it stops for the session.
       void call('library:cancel', {});
       if (confirmed.length > 0) {
@@ -178,6 +187,9 @@ export function App() {
         <a href={hrefFor({ screen: 'review' })} aria-current={route.screen === 'review'}>
           Review
         </a>
+        <a href={hrefFor({ screen: 'clients' })} aria-current={route.screen === 'clients' || route.screen === 'client'}>
+          Clients
+        </a>
         <a href={hrefFor({ screen: 'insights' })} aria-current={route.screen === 'insights'}>
           Insights
         </a>
@@ -211,6 +223,9 @@ export function App() {
           {route.screen === 'settings' ? <SettingsScreen client={settingsClient} encryption={encryptionClient} /> : null}
           {route.screen === 'library' && curatorAudio !== undefined ? <LibraryScreen audio={curatorAudio} /> : null}
           {route.screen === 'playlists' ? <PlaylistsScreen /> : null}
+          {route.screen === 'clients' || route.screen === 'client' ? (
+            <ClientsRoute clientId={route.screen === 'client' ? route.clientId : undefined} kinds={settingsState.settings.markKinds} />
+          ) : null}
           {route.screen === 'playlist' && curatorAudio !== undefined ? <PlaylistEditor key={route.playlistId} playlistId={route.playlistId} audio={curatorAudio} /> : null}
         </Suspense>
       </main>

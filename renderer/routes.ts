@@ -8,7 +8,9 @@ export type Route =
   | { readonly screen: 'insights' }
   | { readonly screen: 'library' }
   | { readonly screen: 'playlists' }
-  | { readonly screen: 'playlist'; readonly playlistId: string };
+  | { readonly screen: 'playlist'; readonly playlistId: string }
+  | { readonly screen: 'clients' }
+  | { readonly screen: 'client'; readonly clientId: string };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean);
@@ -17,6 +19,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'insights') return { screen: 'insights' };
   if (parts[0] === 'library') return { screen: 'library' };
   if (parts[0] === 'playlists') return parts[1] === undefined ? { screen: 'playlists' } : { screen: 'playlist', playlistId: parts[1] };
+  if (parts[0] === 'clients') return parts[1] === undefined ? { screen: 'clients' } : { screen: 'client', clientId: parts[1] };
   if (parts[0] === 'review') return parts[1] === undefined ? { screen: 'review' } : { screen: 'review', sessionId: parts[1] };
   return { screen: 'home' };
 }
@@ -39,6 +42,10 @@ export function hrefFor(route: Route): string {
       return '#/playlists';
     case 'playlist':
       return `#/playlists/${route.playlistId}`;
+    case 'clients':
+      return '#/clients';
+    case 'client':
+      return `#/clients/${route.clientId}`;
   }
 }
 

@@ -49,3 +49,4 @@ export const SettingsScreen = lazyScreen(async () => (await import('./features/s
 export const LibraryScreen = lazyScreen(async () => (await import('./features/library/LibraryScreen')).LibraryScreen);
 export const PlaylistsScreen = lazyScreen(async () => (await import('./features/playlists/PlaylistsScreen')).PlaylistsScreen);
 export const PlaylistEditor = lazyScreen(async () => (await import('./features/playlists/PlaylistEditor')).PlaylistEditor);
+export const ClientsRoute = lazyScreen(async () => (await import('./features/clients')).ClientsRoute);

@@ -1,5 +1,5 @@
 import { csvDocument, type CsvValue } from './csv';
-import type { SessionExport } from './session-export';
+import type { ExportRow, SessionExport } from './session-export';
 import type { ExportStateSpan } from './state-export';
 import { formatSessionTime } from './time';
 
@@ -38,29 +38,7 @@ export const sessionCsvColumns = [
  * as before states existed).
  */
 export function toCsv(model: SessionExport): string {
-  const records: { ms: number; values: CsvValue[] }[] = model.rows.map((row) => ({
-    ms: row.sessionMs,
-    values: [
-      row.sessionMs,
-      formatSessionTime(row.sessionMs),
-      row.wallTime,
-      row.phaseTitle,
-      row.segment?.id,
-      row.segment?.name,
-      row.positionMs,
-      row.kind,
-      row.kindLabel,
-      row.intensity,
-      row.note,
-      row.vitalsText,
-      row.spanEndMs,
-      row.integrationNote,
-      row.source === 'mark' ? String(row.fromMemory) : null,
-      row.writtenAt,
-      row.movedFromMs,
-      row.originalKind,
-    ],
-  }));
+  const records: { ms: number; values: CsvValue[] }[] = model.rows.map((row) => ({ ms: row.sessionMs, values: sessionCsvRecord(row) }));
   for (const span of model.states) {
     // After the rows at the same moment: a stable sort keeps the marks' order as before.
     records.push({ ms: span.startMs, values: stateRecord(span) });
@@ -69,6 +47,30 @@ export function toCsv(model: SessionExport): string {
     sessionCsvColumns,
     records.sort((a, b) => a.ms - b.ms).map((record) => record.values),
   );
+}
+
+/** One row's fields, in the order of `sessionCsvColumns`. */
+export function sessionCsvRecord(row: ExportRow): CsvValue[] {
+  return [
+    row.sessionMs,
+    formatSessionTime(row.sessionMs),
+    row.wallTime,
+    row.phaseTitle,
+    row.segment?.id,
+    row.segment?.name,
+    row.positionMs,
+    row.kind,
+    row.kindLabel,
+    row.intensity,
+    row.note,
+    row.vitalsText,
+    row.spanEndMs,
+    row.integrationNote,
+    row.source === 'mark' ? String(row.fromMemory) : null,
+    row.writtenAt,
+    row.movedFromMs,
+    row.originalKind,
+  ];
 }
 
 const endedNotes: Record<ExportStateSpan['ended'], string> = {

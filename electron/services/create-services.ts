@@ -1,6 +1,7 @@
 import path from 'node:path';
 import Conf from 'conf';
-import { EncryptionService } from './encryption/encryption-service';
+import { ClientStore } from './clients';
+import { EncryptionService, type SessionFolders } from './encryption/encryption-service';
 import type { KeyProtector, ScryptCost } from './encryption/key-file';
 import type { SessionCodec } from './encryption/session-codec';
 import type { Handlers } from '../../core/contract';
@@ -55,11 +56,17 @@ export function createServices({ dataDir, bundledPlaylistsDir, openSettingsStore
   // The store asks the encryption service for the codec of the moment; the service converts the store's folders.
   const codec = (): Promise<SessionCodec> => encryption.codec();
   const sessions = new SessionStore(dataDir, { codec });
+  const clients = new ClientStore(dataDir, { sessions, codec });
+  // Client records are converted with the sessions: the same one-line records, bound to the client's id (never a session id's shape).
+  const recordFolders: SessionFolders = {
+    sessionIds: async () => [...(await sessions.sessionIds()), ...(await clients.clientIds())],
+    rewriteSession: (id, work) => (id.startsWith('client-') ? clients.rewriteClient(id, work) : sessions.rewriteSession(id, work)),
+  };
   // Progress of long work goes to the renderer as the contract's events (IPC or Server-Sent Events), not by polling.
   const events = new HostEventHub();
   const encryption: EncryptionService = new EncryptionService({
     dataDir,
-    sessions,
+    sessions: recordFolders,
     sessionFiles: sessionFileNames,
     keyProtector,
     scryptCost: passphraseCost,
@@ -76,6 +83,7 @@ export function createServices({ dataDir, bundledPlaylistsDir, openSettingsStore
     settings,
     playlists,
     sessions,
+    clients,
     insights: new InsightsService({ dataDir, playlists, codec }),
     encryption,
     keepAwake,

@@ -1,5 +1,7 @@
+import { dosingHeading } from '../../core/course';
 import { ContractFailure } from '../../core/result';
 import type { ChoosePurpose, Handlers } from '../../core/contract';
+import type { ClientStore } from './clients';
 import type { LibraryChannel } from './library-handlers';
 import type { PlaylistChannel } from './playlist-handlers';
 import { preflightFacts, type PreflightFactsSources } from './preflight';
@@ -8,10 +10,12 @@ import type { InsightsService } from './insights';
 import type { PlaylistCatalog } from './playlists';
 import type { SessionStore } from './sessions';
 import type { SettingsService } from './settings';
+import { exportTakeHome } from './take-home';
 
 export interface Services {
   readonly playlists: PlaylistCatalog;
   readonly sessions: SessionStore;
+  readonly clients: ClientStore;
   readonly settings: SettingsService;
   readonly insights: InsightsService;
   readonly encryption: EncryptionService;
@@ -28,7 +32,7 @@ export interface Services {
  * Every channel but the library's (library-handlers.ts) and the playlists' (playlist-handlers.ts),
  * shared by the desktop host and the web host.
  */
-export function createHandlers({ playlists, sessions, settings, insights, encryption, keepAwake, savePdf, choosePath, preflight }: Services): Omit<Handlers, LibraryChannel | PlaylistChannel> {
+export function createHandlers({ playlists, sessions, clients, settings, insights, encryption, keepAwake, savePdf, choosePath, preflight }: Services): Omit<Handlers, LibraryChannel | PlaylistChannel> {
   return {
     'power:keep-awake': async ({ active }) => ({ held: keepAwake(active) }),
     'export:pdf': async ({ html, fileName }) => {
@@ -63,5 +67,17 @@ export function createHandlers({ playlists, sessions, settings, insights, encryp
     'encryption:unlock': ({ passphrase }) => encryption.unlock(passphrase),
     'encryption:change-passphrase': ({ current, next }) => encryption.changePassphrase(current, next),
     'encryption:disable': ({ passphrase }) => encryption.disable(passphrase),
+    'clients:list': () => clients.list(),
+    'clients:create': ({ code, notes }) => clients.create(code, notes),
+    'clients:course': ({ clientId }) => clients.course(clientId),
+    'clients:append': ({ clientId, events }) => clients.append(clientId, events),
+    'clients:link-offered': ({ clientCode, sessionIds, via }) => clients.linkOffered(clientCode, sessionIds, via),
+    'clients:take-home': async ({ clientId, sessionIds, destination }) => {
+      const course = clientId === undefined ? undefined : await clients.course(clientId);
+      return exportTakeHome(
+        { openSession: (sessionId) => sessions.open(sessionId), playlistWithFile: (playlistId) => playlists.getWithFile(playlistId), markKinds: () => settings.current().markKinds },
+        { sessionIds, headings: sessionIds.map((sessionId) => dosingHeading(sessionId, course?.timeline)), clientCode: course?.client.code ?? '', destination },
+      );
+    },
   };
 }

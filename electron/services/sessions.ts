@@ -399,8 +399,24 @@ export class SessionStore {
   async list(): Promise<SessionSummary[]> {
     // Refused as a whole while locked, not taken for a list of damaged sessions.
     await this.codec();
-    const summaries: SessionSummary[] = [];
+    return this.summariesOf(await this.sessionIds());
+  }
+
+  /** Every session's metadata alone (no journal is read), newest first; one that cannot be read is left out. */
+  async listMetas(): Promise<SessionMeta[]> {
+    await this.codec();
+    const metas: SessionMeta[] = [];
     for (const sessionId of await this.sessionIds()) {
+      const meta = await this.withSession(sessionId, async () => this.readMeta(sessionId, await this.codec()).catch(() => undefined));
+      if (meta !== undefined) metas.push(meta);
+    }
+    return metas;
+  }
+
+  /** The summaries of these sessions, in the order given; one that is missing or cannot be read is left out. */
+  async summariesOf(sessionIds: readonly SessionId[]): Promise<SessionSummary[]> {
+    const summaries: SessionSummary[] = [];
+    for (const sessionId of sessionIds) {
       const summary = await this.withSession(sessionId, async () => {
         try {
           const codec = await this.codec();

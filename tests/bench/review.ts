@@ -43,7 +43,7 @@ interface StepTiming {
  * answers' arrival is taken from the socket itself: a listener added as the socket is made,
  * before the app's own, notes when each answer frame arrives and which channel it answers.
  */
-const recordSocketAnswers = `
+export const recordSocketAnswers = `
   window.__attuneAnswers = [];
   const channelsById = new Map();
   const NativeWebSocket = window.WebSocket;
@@ -63,6 +63,7 @@ const recordSocketAnswers = `
       try {
         const frame = JSON.parse(data);
         channelsById.set(frame.id, frame.channel);
+        (window.__attuneSent ??= []).push({ channel: frame.channel, at: performance.now() });
       } catch {}
       return super.send(data);
     }

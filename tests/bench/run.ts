@@ -11,6 +11,7 @@ import { benchMarkAckLatency } from './mark-latency';
 import { benchLongRun, benchPlaybackCpu, benchTransitions } from './playback';
 import { benchPlanProjection } from './projection';
 import { benchReferenceFdatasync } from './reference-fdatasync';
+import { benchCoursePage } from './course';
 import { benchInsights, benchReview } from './review';
 import { benchScan } from './scan';
 import { benchSoundscapes } from './soundscapes';
@@ -60,6 +61,7 @@ const groups: readonly BenchGroup[] = [
     run: async (browser) => benchReview(await browser()),
   },
   { name: 'insights', figures: ['insights_ms_500_sessions', 'reference_insights_cached_ms_500_sessions'], run: () => benchInsights() },
+  { name: 'course', figures: ['course_page_ms_20_sessions', 'reference_course_page_ms_1_session'], run: async (browser) => benchCoursePage(await browser()) },
   { name: 'projection', figures: ['plan_projection_ms', 'reference_build_plan_ms'], run: async () => benchPlanProjection() },
   { name: 'scan', figures: ['scan_tracks_per_s_cold', 'scan_tracks_per_s_incremental'], run: () => benchScan() },
   { name: 'limiter', figures: ['limiter_true_peak_dbtp_hot_input', 'limiter_gain_reduction_db_normal_input'], run: async (browser) => benchLimiter(await browser()) },

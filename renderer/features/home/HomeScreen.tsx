@@ -156,7 +156,9 @@ export function HomeScreen({ onStart, onResume, outputDeviceId, onShown }: HomeS
           <label className="field">
             <span>Client code</span>
             <input {...field('clientCode')} maxLength={40} placeholder="e.g. C-0417" autoComplete="off" spellCheck={false} />
-            <small>A pseudonym only. Do not type the client’s name.</small>
+            <small>
+              A pseudonym only. Do not type the client’s name. A session under a code in <a href={hrefFor({ screen: 'clients' })}>Clients</a> joins that client’s course.
+            </small>
           </label>
           <label className="field">
             <span>Facilitators’ initials</span>
