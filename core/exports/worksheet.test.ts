@@ -110,12 +110,14 @@ describe('CSV and JSON with the course', () => {
     expect(distress?.slice(sessionCsvColumns.length)).toEqual(['client-abcd1234', 'K-17', '2', 'Integration 1, 2026-11-24: the funeral']);
   });
 
-  it('JSON version 2: version 1’s keys and values kept, the course and each row’s integration notes added', () => {
+  it('JSON version 3: the session JSON’s (version 2) keys and values kept, the course and each row’s integration notes added', () => {
     const v1 = JSON.parse(toJson(model)) as Record<string, unknown> & { rows: Record<string, unknown>[] };
     const v2 = JSON.parse(toCourseJson(model, course)) as Record<string, unknown> & { rows: Record<string, unknown>[] };
-    expect(v1.version).toBe(1);
+    expect(v1.version).toBe(2);
     expect(v2.version).toBe(3);
-    expect(Object.keys(v2)).toEqual(['format', 'version', 'session', 'course', 'phases', 'segments', 'kinds', 'rows', 'deletedMarks']);
+    const sessionKeys = Object.keys(v1).filter((key) => key !== 'format' && key !== 'version' && key !== 'session');
+    expect(Object.keys(v2)).toEqual(['format', 'version', 'session', 'course', ...sessionKeys]);
+    for (const key of sessionKeys.filter((key) => key !== 'rows' && key !== 'deletedMarks')) expect(v2[key]).toEqual(v1[key]);
     expect(v2.session).toEqual(v1.session);
     expect(v2.course).toMatchObject({ clientId: 'client-abcd1234', dosingNumber: 2, integrationSessions: [{ id: 'course-aaaaaaaa' }] });
     const distress = v2.rows.find((row) => row.id === distressId);
