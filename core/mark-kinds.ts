@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { uniqueSlug } from './slugs';
 import { slugId } from './playlist';
 
 /**
@@ -87,17 +88,5 @@ export const defaultMarkKinds: readonly MarkKindDefinition[] = [
 
 /** Turns a label into a new, unused id (`my-kind`, `my-kind-2`, …). */
 export function newMarkKindId(label: string, existing: readonly MarkKindDefinition[]): string {
-  const base =
-    label
-      .toLowerCase()
-      .normalize('NFKD')
-      .replace(/\p{M}/gu, '')
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 56) || 'kind';
-  const taken = new Set(existing.map((kind) => kind.id));
-  if (!taken.has(base)) return base;
-  let suffix = 2;
-  while (taken.has(`${base}-${suffix}`)) suffix += 1;
-  return `${base}-${suffix}`;
+  return uniqueSlug(label, new Set(existing.map((kind) => kind.id)), 'kind');
 }

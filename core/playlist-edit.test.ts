@@ -9,7 +9,6 @@ import {
   addTracks,
   applyLibraryFacts,
   duplicatePlaylist,
-  EditHistory,
   insertSoundscape,
   locateSegment,
   movePhase,
@@ -17,16 +16,16 @@ import {
   newPlaylist,
   removePhase,
   removeSegment,
-  slugify,
   toPlaylist,
   uniqueSegmentId,
   updatePhase,
   updatePlaylistDetails,
   updateSegment,
-  type EditHistoryState,
   type PlaylistDraft,
 } from './playlist-edit';
 import type { Result } from './result';
+import { EditHistory, type EditHistoryState } from './edit-history';
+import { slugify } from './slugs';
 
 const runs = Number(process.env.ATTUNE_PROPERTY_RUNS ?? 100);
 

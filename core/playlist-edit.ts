@@ -22,7 +22,7 @@ import {
   type SoundscapeSegment,
 } from './playlist';
 import { fail, ok, type Result } from './result';
-import { TypedEmitter } from './typed-emitter';
+import { slugify, uniqueSlug } from './slugs';
 import { describeZodError } from './validation';
 
 /*
@@ -54,30 +54,6 @@ export function phasesWithoutMusic(draft: PlaylistDraft): PhaseDraft[] {
 }
 
 /* Ids */
-
-const maxSlugBaseLength = 56;
-
-/** Lower-case ASCII letters, digits and dashes; accents dropped; '' when nothing of the text survives. */
-export function slugify(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+/, '')
-    .slice(0, maxSlugBaseLength)
-    .replace(/-+$/, '');
-}
-
-/** A slug id from `text` (or `fallback` when the text has no letters or digits) that is not in `taken`: `rain`, `rain-2`, … */
-export function uniqueSlug(text: string, taken: ReadonlySet<string>, fallback: string): string {
-  const base = slugify(text) || slugify(fallback) || 'item';
-  if (!taken.has(base)) return base;
-  for (let counter = 2; ; counter += 1) {
-    const candidate = `${base}-${counter}`;
-    if (!taken.has(candidate)) return candidate;
-  }
-}
 
 /** Every id in the draft: phases, segments and extras share one namespace (the schema rejects duplicates across them). */
 export function draftIds(draft: PlaylistDraft): Set<string> {
@@ -121,6 +97,7 @@ export interface SegmentSlot {
 
 export interface SegmentLocation {
   readonly phaseIndex: number;
+  readonly phase: PhaseDraft;
   readonly phaseId: string;
   readonly list: SegmentList;
   readonly index: number;
@@ -133,7 +110,7 @@ export function locateSegment(draft: PlaylistDraft, segmentId: string): SegmentL
       const segments = phase[list] ?? [];
       const index = segments.findIndex((segment) => segment.id === segmentId);
       const segment = segments[index];
-      if (segment !== undefined) return { phaseIndex, phaseId: phase.id, list, index, segment };
+      if (segment !== undefined) return { phaseIndex, phase, phaseId: phase.id, list, index, segment };
     }
   }
   return undefined;
@@ -157,9 +134,15 @@ function replacePhase(draft: PlaylistDraft, phaseIndex: number, phase: PhaseDraf
   return { ...draft, phases: draft.phases.map((existing, index) => (index === phaseIndex ? phase : existing)) };
 }
 
-function phaseIndexOf(draft: PlaylistDraft, phaseId: string): Result<number> {
+interface PhaseAt {
+  readonly index: number;
+  readonly phase: PhaseDraft;
+}
+
+function phaseNamed(draft: PlaylistDraft, phaseId: string): Result<PhaseAt> {
   const index = draft.phases.findIndex((phase) => phase.id === phaseId);
-  return index === -1 ? fail('not-found', `There is no phase "${phaseId}" in this playlist.`) : ok(index);
+  const phase = draft.phases[index];
+  return phase === undefined ? fail('not-found', `There is no phase "${phaseId}" in this playlist.`) : ok({ index, phase });
 }
 
 function checkIndex(index: number, length: number, what: string): Result<number> {
@@ -192,9 +175,9 @@ export type NewSegment =
  * fresh slug id made from its title. They end up at [index, index + count) of that list.
  */
 export function addSegments(draft: PlaylistDraft, slot: SegmentSlot, segments: readonly NewSegment[]): Result<PlaylistDraft> {
-  const phaseIndex = phaseIndexOf(draft, slot.phaseId);
-  if (!phaseIndex.ok) return phaseIndex;
-  const phase = draft.phases[phaseIndex.value] as PhaseDraft;
+  const found = phaseNamed(draft, slot.phaseId);
+  if (!found.ok) return found;
+  const { phase } = found.value;
   const list = slot.list ?? 'segments';
   const existing = listOf(phase, list);
   const index = checkIndex(slot.index, existing.length, `the ${list === 'segments' ? 'music' : 'extras'} of "${phase.title}"`);
@@ -206,7 +189,7 @@ export function addSegments(draft: PlaylistDraft, slot: SegmentSlot, segments: r
     taken.add(id);
     return segment.type === 'soundscape' ? { ...segment, id, params: { ...soundscapeParamsSchema.parse({}), ...segment.params } } : { ...segment, id };
   });
-  return validated(replacePhase(draft, phaseIndex.value, withList(phase, list, existing.toSpliced(index.value, 0, ...added))));
+  return validated(replacePhase(draft, found.value.index, withList(phase, list, existing.toSpliced(index.value, 0, ...added))));
 }
 
 /**
@@ -252,8 +235,7 @@ export function insertSoundscape(draft: PlaylistDraft, slot: SegmentSlot, sounds
 export function removeSegment(draft: PlaylistDraft, segmentId: string): Result<PlaylistDraft> {
   const at = locateSegment(draft, segmentId);
   if (at === undefined) return fail('not-found', `There is no segment "${segmentId}" in this playlist.`);
-  const phase = draft.phases[at.phaseIndex] as PhaseDraft;
-  return validated(replacePhase(draft, at.phaseIndex, withList(phase, at.list, listOf(phase, at.list).toSpliced(at.index, 1))));
+  return validated(replacePhase(draft, at.phaseIndex, withList(at.phase, at.list, listOf(at.phase, at.list).toSpliced(at.index, 1))));
 }
 
 /**
@@ -263,20 +245,16 @@ export function removeSegment(draft: PlaylistDraft, segmentId: string): Result<P
 export function moveSegment(draft: PlaylistDraft, segmentId: string, to: SegmentSlot): Result<PlaylistDraft> {
   const at = locateSegment(draft, segmentId);
   if (at === undefined) return fail('not-found', `There is no segment "${segmentId}" in this playlist.`);
-  const lifted = replacePhase(
-    draft,
-    at.phaseIndex,
-    withList(draft.phases[at.phaseIndex] as PhaseDraft, at.list, listOf(draft.phases[at.phaseIndex] as PhaseDraft, at.list).toSpliced(at.index, 1)),
-  );
-  const targetIndex = phaseIndexOf(lifted, to.phaseId);
-  if (!targetIndex.ok) return targetIndex;
-  const target = lifted.phases[targetIndex.value] as PhaseDraft;
+  const lifted = replacePhase(draft, at.phaseIndex, withList(at.phase, at.list, listOf(at.phase, at.list).toSpliced(at.index, 1)));
+  const found = phaseNamed(lifted, to.phaseId);
+  if (!found.ok) return found;
+  const { index: targetIndex, phase: target } = found.value;
   const list = to.list ?? 'segments';
   const remaining = listOf(target, list);
   const index = checkIndex(to.index, remaining.length, `the ${list === 'segments' ? 'music' : 'extras'} of "${target.title}"`);
   if (!index.ok) return index;
-  if (targetIndex.value === at.phaseIndex && list === at.list && index.value === at.index) return ok(draft);
-  return validated(replacePhase(lifted, targetIndex.value, withList(target, list, remaining.toSpliced(index.value, 0, at.segment))));
+  if (targetIndex === at.phaseIndex && list === at.list && index.value === at.index) return ok(draft);
+  return validated(replacePhase(lifted, targetIndex, withList(target, list, remaining.toSpliced(index.value, 0, at.segment))));
 }
 
 /**
@@ -349,8 +327,7 @@ export function updateSegment(draft: PlaylistDraft, segmentId: string, patch: Se
       );
     }
   }
-  const phase = draft.phases[at.phaseIndex] as PhaseDraft;
-  return validated(replacePhase(draft, at.phaseIndex, withList(phase, at.list, listOf(phase, at.list).with(at.index, updated as Segment))));
+  return validated(replacePhase(draft, at.phaseIndex, withList(at.phase, at.list, listOf(at.phase, at.list).with(at.index, updated as Segment))));
 }
 
 /**
@@ -395,15 +372,22 @@ export interface PhasePatch {
 }
 
 export function updatePhase(draft: PlaylistDraft, phaseId: string, patch: PhasePatch): Result<PlaylistDraft> {
-  const phaseIndex = phaseIndexOf(draft, phaseId);
-  if (!phaseIndex.ok) return phaseIndex;
-  const updated: Record<string, unknown> = { ...draft.phases[phaseIndex.value] };
-  for (const [key, value] of Object.entries(patch)) {
-    if (value !== undefined) updated[key] = value;
-    else if (key === 'minMinutes' || key === 'maxMinutes') delete updated[key];
-    else return fail('bad-request', `A phase always has a ${key === 'targetMinutes' ? 'target duration' : key}.`);
+  const found = phaseNamed(draft, phaseId);
+  if (!found.ok) return found;
+  const updated: PhaseDraft = { ...found.value.phase };
+  for (const key of ['title', 'kind', 'targetMinutes'] as const) {
+    if (!(key in patch)) continue;
+    const value = patch[key];
+    if (value === undefined) return fail('bad-request', `A phase always has a ${key === 'targetMinutes' ? 'target duration' : key}.`);
+    Object.assign(updated, { [key]: value });
   }
-  return validated(replacePhase(draft, phaseIndex.value, updated as PhaseDraft));
+  for (const key of ['minMinutes', 'maxMinutes'] as const) {
+    if (!(key in patch)) continue;
+    const value = patch[key];
+    if (value === undefined) delete updated[key];
+    else updated[key] = value;
+  }
+  return validated(replacePhase(draft, found.value.index, updated));
 }
 
 export interface NewPhase {
@@ -424,21 +408,20 @@ export function addPhase(draft: PlaylistDraft, index: number, phase: NewPhase): 
 
 /** Removes a phase with its segments; the last phase stays (a playlist has at least one). */
 export function removePhase(draft: PlaylistDraft, phaseId: string): Result<PlaylistDraft> {
-  const phaseIndex = phaseIndexOf(draft, phaseId);
-  if (!phaseIndex.ok) return phaseIndex;
+  const found = phaseNamed(draft, phaseId);
+  if (!found.ok) return found;
   if (draft.phases.length === 1) return fail('bad-request', 'A playlist keeps at least one phase: add another before removing this one.');
-  return validated({ ...draft, phases: draft.phases.toSpliced(phaseIndex.value, 1) });
+  return validated({ ...draft, phases: draft.phases.toSpliced(found.value.index, 1) });
 }
 
 /** `index` counts the phases without the moved one, as for segments. */
 export function movePhase(draft: PlaylistDraft, phaseId: string, index: number): Result<PlaylistDraft> {
-  const phaseIndex = phaseIndexOf(draft, phaseId);
-  if (!phaseIndex.ok) return phaseIndex;
+  const found = phaseNamed(draft, phaseId);
+  if (!found.ok) return found;
   const at = checkIndex(index, draft.phases.length - 1, 'the phases');
   if (!at.ok) return at;
-  if (at.value === phaseIndex.value) return ok(draft);
-  const phase = draft.phases[phaseIndex.value] as PhaseDraft;
-  return validated({ ...draft, phases: draft.phases.toSpliced(phaseIndex.value, 1).toSpliced(at.value, 0, phase) });
+  if (at.value === found.value.index) return ok(draft);
+  return validated({ ...draft, phases: draft.phases.toSpliced(found.value.index, 1).toSpliced(at.value, 0, found.value.phase) });
 }
 
 /* Playlist edits */
@@ -493,139 +476,4 @@ export function newPlaylist(options: { readonly title?: string; readonly takenPl
     crossfadeSeconds: 8,
     phases: newPlaylistPhases.map((phase) => ({ ...phase, id: phase.kind, segments: [] })),
   };
-}
-
-/* Undo and redo */
-
-export interface EditHistoryState<T> {
-  readonly present: T;
-  readonly canUndo: boolean;
-  readonly canRedo: boolean;
-  /** What undo would take back, e.g. "move track" for a menu item "Undo move track". */
-  readonly undoLabel: string | undefined;
-  readonly redoLabel: string | undefined;
-}
-
-export type EditHistoryEvents<T> = { change: EditHistoryState<T> };
-
-export interface EditHistoryOptions {
-  /** Steps kept for undo; the oldest are forgotten beyond it. */
-  readonly limit: number;
-}
-
-export interface ApplyOptions {
-  /**
-   * Consecutive edits with the same key become one undo step (typing a note, dragging a
-   * gain slider), so undo takes back the whole gesture rather than one keystroke.
-   */
-  readonly coalesce?: string;
-}
-
-interface Step<T> {
-  readonly value: T;
-  readonly label: string;
-}
-
-/**
- * Undo and redo over immutable values: each step keeps the value as it was, so undo
- * restores it exactly. React reads `getState()` through useSyncExternalStore; the state
- * object changes only when something did.
- */
-export class EditHistory<T> extends TypedEmitter<EditHistoryEvents<T>> {
-  static readonly defaults: EditHistoryOptions = { limit: 200 };
-
-  private readonly options: EditHistoryOptions;
-  private past: Step<T>[] = [];
-  private future: Step<T>[] = [];
-  private current: T;
-  private coalesceKey: string | undefined;
-  private state: EditHistoryState<T>;
-
-  constructor(initial: T, options: Partial<EditHistoryOptions> = {}) {
-    super();
-    this.options = { ...EditHistory.defaults, ...options };
-    if (!Number.isInteger(this.options.limit) || this.options.limit < 1) throw new RangeError(`EditHistory limit must be a whole number ≥ 1, not ${this.options.limit}`);
-    this.current = initial;
-    this.state = this.snapshot();
-  }
-
-  get present(): T {
-    return this.current;
-  }
-
-  get canUndo(): boolean {
-    return this.past.length > 0;
-  }
-
-  get canRedo(): boolean {
-    return this.future.length > 0;
-  }
-
-  getState(): EditHistoryState<T> {
-    return this.state;
-  }
-
-  /** Records an edit; `next` identical to the present (an edit that changed nothing) records nothing. */
-  apply(next: T, label: string, options: ApplyOptions = {}): void {
-    if (Object.is(next, this.current)) return;
-    const merges = options.coalesce !== undefined && options.coalesce === this.coalesceKey && this.past.length > 0;
-    if (!merges) {
-      this.past.push({ value: this.current, label });
-      if (this.past.length > this.options.limit) this.past.shift();
-    }
-    this.future = [];
-    this.current = next;
-    this.coalesceKey = options.coalesce;
-    this.changed();
-  }
-
-  undo(): boolean {
-    const step = this.past.pop();
-    if (step === undefined) return false;
-    this.future.push({ value: this.current, label: step.label });
-    this.current = step.value;
-    this.coalesceKey = undefined;
-    this.changed();
-    return true;
-  }
-
-  redo(): boolean {
-    const step = this.future.pop();
-    if (step === undefined) return false;
-    this.past.push({ value: this.current, label: step.label });
-    this.current = step.value;
-    this.coalesceKey = undefined;
-    this.changed();
-    return true;
-  }
-
-  /** Starts over from `present` with nothing to undo (another playlist was opened). */
-  reset(present: T): void {
-    this.past = [];
-    this.future = [];
-    this.current = present;
-    this.coalesceKey = undefined;
-    this.changed();
-  }
-
-  dispose(): void {
-    this.removeAllListeners();
-    this.past = [];
-    this.future = [];
-  }
-
-  private snapshot(): EditHistoryState<T> {
-    return {
-      present: this.current,
-      canUndo: this.canUndo,
-      canRedo: this.canRedo,
-      undoLabel: this.past.at(-1)?.label,
-      redoLabel: this.future.at(-1)?.label,
-    };
-  }
-
-  private changed(): void {
-    this.state = this.snapshot();
-    this.emit('change', this.state);
-  }
 }

@@ -1,5 +1,6 @@
 import type { Playlist } from '../../../core/playlist';
-import { EditHistory, toPlaylist, type ApplyOptions, type EditHistoryState, type PlaylistDraft } from '../../../core/playlist-edit';
+import { EditHistory, type ApplyOptions, type EditHistoryState } from '../../../core/edit-history';
+import { toPlaylist, type PlaylistDraft } from '../../../core/playlist-edit';
 import type { Result } from '../../../core/result';
 import { TypedEmitter } from '../../../core/typed-emitter';
 
