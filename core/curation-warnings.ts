@@ -1,4 +1,4 @@
-import { segmentResolver } from './exports/session-export';
+import { segmentResolver } from './segment-names';
 import { formatMinutes } from './format';
 import { trackGain } from './loudness';
 import { createLayout, materialize, planSource, targetSpans, type PlanSource, type SessionPlan } from './plan';

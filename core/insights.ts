@@ -1,7 +1,7 @@
 import type { JournalEvent } from './events';
 import { csvDocument, type CsvValue } from './exports/csv';
 import { ProgramClock } from './exports/program-clock';
-import { segmentResolver, type SegmentInfo } from './exports/session-export';
+import { segmentResolver, type SegmentInfo } from './segment-names';
 import { foldSession, type FoldedSession } from './fold';
 import type { MarkKindDefinition } from './mark-kinds';
 import type { Playlist } from './playlist';

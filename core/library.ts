@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { loudnessSchema, type FileSegment, type Loudness } from './playlist';
+import { fileNameOf } from './segment-names';
 
 /** The audio containers the library scans for (what Chromium plays here and music-metadata reads). */
 export const audioExtensions = ['mp3', 'm4a', 'aac', 'mp4', 'flac', 'ogg', 'oga', 'opus', 'wav'] as const;
@@ -73,7 +74,7 @@ export function trackLoudness(track: Pick<LibraryTrack, 'tagged' | 'measured'>):
 /** A playlist segment for a library track, carrying what the library knows (title, duration, loudness). */
 export function segmentFromTrack(track: LibraryTrack, id: string, playlistPath: (absolutePath: string) => string = (p) => p): FileSegment {
   const loudness = trackLoudness(track);
-  const fileName = track.path.split(/[\\/]/).at(-1) ?? track.path;
+  const fileName = fileNameOf(track.path);
   return {
     type: 'file',
     id,

@@ -22,6 +22,7 @@ import {
   type SoundscapeSegment,
 } from './playlist';
 import { fail, ok, type Result } from './result';
+import { fileBaseNameOf, segmentName } from './segment-names';
 import { slugify, uniqueSlug } from './slugs';
 import { describeZodError } from './validation';
 
@@ -65,12 +66,11 @@ export function draftIds(draft: PlaylistDraft): Set<string> {
   return ids;
 }
 
-const fileBaseName = (path: string): string => (path.split(/[\\/]/).at(-1) ?? path).replace(/\.[^.]+$/, '');
 
 /** What a new segment's id is made from: its title, else its file's name, else its preset. */
 function idSourceOf(segment: NewSegment): string {
   if (segment.title !== undefined && slugify(segment.title) !== '') return segment.title;
-  return segment.type === 'file' ? fileBaseName(segment.path) : segment.preset;
+  return segment.type === 'file' ? fileBaseNameOf(segment.path) : segment.preset;
 }
 
 /** A fresh segment id for this draft, made from a title (a track's title, a file name or a soundscape preset). */
@@ -116,8 +116,6 @@ export function locateSegment(draft: PlaylistDraft, segmentId: string): SegmentL
   return undefined;
 }
 
-const segmentName = (segment: Segment): string =>
-  segment.title ?? (segment.type === 'file' ? fileBaseName(segment.path) : `${segment.preset} soundscape`);
 
 function listOf(phase: PhaseDraft, list: SegmentList): readonly Segment[] {
   return (list === 'segments' ? phase.segments : phase.extras) ?? [];

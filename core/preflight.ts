@@ -1,5 +1,5 @@
 import { phaseFit, phaseTotals, type FileFacts } from './curation-warnings';
-import { segmentResolver } from './exports/session-export';
+import { segmentResolver } from './segment-names';
 import { formatMinutes } from './format';
 import { allSegments, type Playlist } from './playlist';
 

@@ -1,4 +1,5 @@
 import { bridgeSegmentFor } from './plan';
+import { fileNameOf } from './segment-names';
 import { phaseSegments, type PhaseKind, type Playlist, type Segment } from './playlist';
 
 /**
@@ -45,8 +46,7 @@ export function normaliseTag(text: string): string {
 }
 
 function fileStem(path: string): string {
-  const name = path.split(/[\\/]/).at(-1) ?? path;
-  return name.replace(/\.[a-z0-9]{1,8}$/i, '');
+  return fileNameOf(path).replace(/\.[a-z0-9]{1,8}$/i, '');
 }
 
 /** What identifies a segment's recording apart from its duration, and the duration to match within tolerance. */

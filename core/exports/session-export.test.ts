@@ -198,7 +198,7 @@ describe('describeVitals', () => {
 
 describe('segmentResolver and a phase\'s extras', () => {
   it('names the extra segments that fill an extension too', async () => {
-    const { segmentResolver: resolver } = await import('./session-export');
+    const { segmentResolver: resolver } = await import('../segment-names');
     const { parsePlaylist } = await import('../playlist');
     const parsed = parsePlaylist({
       format: 'attune.playlist',

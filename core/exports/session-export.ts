@@ -4,8 +4,9 @@ import type { JournalEvent, PlanAction, Vitals } from '../events';
 import { foldSession, takenBackMarkCount, type FoldedMark } from '../fold';
 import { musicPlaceAt } from '../music-place';
 import type { MarkKindDefinition } from '../mark-kinds';
-import { bridgeSegmentFor, type SessionPlan } from '../plan';
-import { phaseSegments, type PhaseKind, type Playlist, type Segment } from '../playlist';
+import type { SessionPlan } from '../plan';
+import type { PhaseKind, Playlist } from '../playlist';
+import { fileNameOf, segmentResolver, type SegmentInfo } from '../segment-names';
 import type { Milliseconds } from '../units';
 import { ProgramClock } from './program-clock';
 import { defaultClientStates, type ClientStateDefinition } from '../client-states';
@@ -90,17 +91,6 @@ export interface ExportPhase {
   readonly playedMs: Milliseconds | null;
 }
 
-export interface SegmentInfo {
-  readonly id: string;
-  readonly type: 'file' | 'soundscape' | 'unknown';
-  readonly title: string | null;
-  readonly artist: string | null;
-  /** For soundscapes: the preset. */
-  readonly preset: string | null;
-  /** What to show: "Title — Artist", "Title (drone soundscape)", or the id when the playlist does not know it. */
-  readonly name: string;
-}
-
 export interface ExportSegment extends SegmentInfo {
   readonly phaseId: string;
   readonly startMs: Milliseconds;
@@ -170,52 +160,16 @@ export function describeVitals(vitals: Vitals | undefined | null): string {
   return parts.join('; ');
 }
 
-function fileName(path: string): string {
-  return path.split(/[\\/]/).at(-1) ?? path;
-}
-
 /** An absolute path (POSIX, Windows drive, UNC) standing as a word of its own in an engine message. */
 const absolutePath = /(?<=^|[\s"'“(])(?:[A-Za-z]:[\\/]|\\\\|\/)[^\s"'”)]*/g;
 
 /** Paths in engine messages shortened to the file's name (or `…` for what looks like a folder, which may be a user's name). */
 function withoutFolders(text: string, knownPath: string | undefined): string {
-  const named = knownPath === undefined || knownPath === '' ? text : text.split(knownPath).join(fileName(knownPath));
+  const named = knownPath === undefined || knownPath === '' ? text : text.split(knownPath).join(fileNameOf(knownPath));
   return named.replace(absolutePath, (path) => {
-    const name = fileName(path);
+    const name = fileNameOf(path);
     return /[^.]\.[a-z0-9]{1,8}$/i.test(name) ? name : '…';
   });
-}
-
-function segmentInfo(segment: Segment): SegmentInfo {
-  if (segment.type === 'file') {
-    const title = segment.title ?? null;
-    const artist = segment.artist ?? null;
-    // Only the file's own name: a folder path may name the person whose computer it is.
-    const name = title === null ? fileName(segment.path) : artist === null ? title : `${title} — ${artist}`;
-    return { id: segment.id, type: 'file', title, artist, preset: null, name };
-  }
-  const soundscape = `${segment.preset} soundscape`;
-  return {
-    id: segment.id,
-    type: 'soundscape',
-    title: segment.title ?? null,
-    artist: null,
-    preset: segment.preset,
-    name: segment.title === undefined ? soundscape : `${segment.title} (${soundscape})`,
-  };
-}
-
-/** Resolves segment ids (bridges included) against a playlist; unknown ids resolve to themselves. */
-export function segmentResolver(playlist: Playlist | undefined): (segmentId: string) => SegmentInfo {
-  const known = new Map<string, SegmentInfo>();
-  for (const phase of playlist?.phases ?? []) {
-    const bridge = bridgeSegmentFor(phase, 1);
-    known.set(bridge.id, segmentInfo(bridge));
-  }
-  for (const phase of playlist?.phases ?? []) {
-    for (const segment of phaseSegments(phase)) known.set(segment.id, segmentInfo(segment));
-  }
-  return (segmentId) => known.get(segmentId) ?? { id: segmentId, type: 'unknown', title: null, artist: null, preset: null, name: segmentId };
 }
 
 const formatMinutesShort = (ms: Milliseconds) => `${Math.round(ms / 60_000)} min`;

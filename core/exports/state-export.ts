@@ -1,7 +1,8 @@
 import type { StateChange, StateSpan } from '../client-state-fold';
 import type { ClientStateDefinition } from '../client-states';
 import type { Milliseconds } from '../units';
-import type { ExportPhase, ExportSegment, SegmentInfo } from './session-export';
+import type { ExportPhase, ExportSegment } from './session-export';
+import type { SegmentInfo } from '../segment-names';
 
 /** One stretch of the client's state, since the dose, for every export. */
 export interface ExportStateSpan {

@@ -1,6 +1,7 @@
 import { allSegments, type FileSegment, type Playlist } from '../playlist';
 import type { SessionExport } from './session-export';
 import { escapeXml, xmlSafe } from './text';
+import { m3uDisplayName } from '../playlist-formats/m3u';
 import { formatPosition, formatSessionTime } from './time';
 
 /** The kinds a take-home playlist gathers by default: music felt as fitting, and breakthrough. */
@@ -86,12 +87,7 @@ export function takeHomeList(sources: readonly TakeHomeSource[], options: TakeHo
 /** One line whatever a title holds: a line break would start an entry of its own. */
 const oneLine = (text: string) => xmlSafe(text).replace(/[\r\n\u2028\u2029]+/g, ' ').trim();
 
-function displayName(segment: FileSegment): string {
-  const fileName = segment.path.split(/[\\/]/).at(-1) ?? segment.path;
-  const title = oneLine(segment.title ?? '') || fileName.replace(/\.[^.]+$/, '');
-  const artist = oneLine(segment.artist ?? '');
-  return artist === '' ? title : `${artist} - ${title}`;
-}
+const displayName = (segment: FileSegment): string => m3uDisplayName(segment, (text) => oneLine(text ?? ''));
 
 /** "Resonance at 3:12 of the track (1:23:45 since the dose, Dosing session 1, 2026-11-01)". */
 export function describeMoment(moment: TakeHomeMoment): string {

@@ -2,6 +2,7 @@ import { formatMinutes, formatPosition } from '../format';
 import type { FileSegment, Phase, Playlist, Segment } from '../playlist';
 import { fail, ok, type Result } from '../result';
 import { secondsToMs } from '../units';
+import { fileBaseNameOf } from '../segment-names';
 import {
   cleanText,
   defaultMaxEntries,
@@ -109,10 +110,10 @@ export interface M3u8Export {
 /** One line of text, whatever a title holds: a line break would start a line of its own. */
 const commentText = (text: string | undefined): string => cleanText(text, 300) ?? '';
 
-function displayName(segment: FileSegment): string {
-  const fileName = segment.path.split(/[\\/]/).at(-1) ?? segment.path;
-  const title = commentText(segment.title) || fileName.replace(/\.[^.]+$/, '');
-  const artist = commentText(segment.artist);
+/** An entry's name as M3U players show it, "Artist - Title" (the file's name without its title), each part made one line by `clean`. */
+export function m3uDisplayName(segment: FileSegment, clean: (text: string | undefined) => string = commentText): string {
+  const title = clean(segment.title) || fileBaseNameOf(segment.path);
+  const artist = clean(segment.artist);
   return artist === '' ? title : `${artist} - ${title}`;
 }
 
@@ -166,7 +167,7 @@ export function exportM3u8(playlist: Playlist, options: M3u8ExportOptions): Resu
         continue;
       }
       const seconds = segment.durationSeconds === undefined ? -1 : Math.round(segment.durationSeconds);
-      lines.push(`#EXTINF:${seconds},${displayName(segment)}`, written);
+      lines.push(`#EXTINF:${seconds},${m3uDisplayName(segment)}`, written);
       entryCount += 1;
     }
     const phaseExtras = phase.extras ?? [];
@@ -179,7 +180,7 @@ export function exportM3u8(playlist: Playlist, options: M3u8ExportOptions): Resu
           continue;
         }
         const written = pathLine(extra);
-        lines.push(written === undefined ? `# extra: segment "${extra.id}" left out: its path cannot be written on one line` : `# extra: ${displayName(extra)}: ${written}`);
+        lines.push(written === undefined ? `# extra: segment "${extra.id}" left out: its path cannot be written on one line` : `# extra: ${m3uDisplayName(extra)}: ${written}`);
       }
     }
   }

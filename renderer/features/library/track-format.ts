@@ -1,6 +1,7 @@
 import { formatPosition } from '../../../core/format';
 import type { LibraryJob, LibraryTrack } from '../../../core/library';
 import type { Loudness } from '../../../core/playlist';
+import { fileBaseNameOf, fileNameOf } from '../../../core/segment-names';
 
 const minus = '\u2212';
 
@@ -10,11 +11,11 @@ export function signedDecimal(value: number, digits = 1): string {
   return value < 0 && Number(text) !== 0 ? `${minus}${text}` : text;
 }
 
-export const fileNameOf = (path: string): string => path.split(/[\\/]/).at(-1) ?? path;
+export { fileNameOf };
 
 /** The track's title, or its file name without the extension. */
 export function trackTitle(track: Pick<LibraryTrack, 'title' | 'path'>): string {
-  return track.title ?? fileNameOf(track.path).replace(/\.[^.]+$/, '');
+  return track.title ?? fileBaseNameOf(track.path);
 }
 
 const titleKey = (title: string): string => title.normalize('NFC').trim().toLowerCase();

@@ -7,12 +7,13 @@ import { useExternalState } from '../../use-external-state';
 import type { DueReminder } from '../../../core/reminders';
 import { SessionSummary } from '../review/SessionSummary';
 import { LiveCorrections } from './LiveCorrections';
-import { segmentTitle, undoWindowMs, type LiveMark, type LiveSession } from './LiveSession';
+import { undoWindowMs, type LiveMark, type LiveSession } from './LiveSession';
 import { useLiveKeys } from './mark-keys';
 import { StateLane } from './StateLane';
 import { useMediaSession } from './media-session';
 import { livePollClock } from './poll-clock';
 import { describeWaiting } from './waiting-text';
+import { segmentName } from '../../../core/segment-names';
 
 interface LiveScreenProps {
   readonly session: LiveSession | undefined;
@@ -314,7 +315,7 @@ const RecentMarkRow = memo(function RecentMarkRow({
       <span className="recent-mark-kind">{label}</span>
       <span>{formatClock(mark.sessionMs + t0OffsetMs)}</span>
       <span className="muted recent-mark-place">
-        {phase?.title ?? mark.phaseId} · {entry === undefined ? mark.segmentId : segmentTitle(entry.segment)} at {formatPosition(mark.positionMs)}
+        {phase?.title ?? mark.phaseId} · {entry === undefined ? mark.segmentId : segmentName(entry.segment)} at {formatPosition(mark.positionMs)}
         {mark.span !== undefined ? (mark.span.end === undefined ? ' · open' : ` · until ${formatClock(mark.span.end.sessionMs + t0OffsetMs)}`) : ''}
       </span>
       <span className="intensity" role="group" aria-label={`Intensity of ${label} at ${formatClock(mark.sessionMs + t0OffsetMs)}`}>
@@ -453,7 +454,7 @@ function RunningSession({ session, onLeave }: { readonly session: LiveSession; r
                 : `Closing soundscape (${state.closing})`
               : position === null
                 ? '—'
-                : segmentTitle(position.entry.segment)}
+                : segmentName(position.entry.segment)}
           </div>
           {position !== null ? <SegmentRemaining session={session} /> : null}
         </div>

@@ -7,7 +7,7 @@ import { prolongedStates, stateAction, stateChangeProblem, type ProlongedState, 
 import type { ClientStateDefinition } from '../../../core/client-states';
 import { formatClock } from '../../../core/format';
 import { buildElasticPlan } from '../../../core/elastic-plan';
-import type { PlannedEntry, SessionPlan } from '../../../core/plan';
+import type { SessionPlan } from '../../../core/plan';
 import { projectSession, type SessionProjection } from '../../../core/projection';
 import type { Playlist, Segment } from '../../../core/playlist';
 import type { SessionMeta } from '../../../core/session';
@@ -129,10 +129,6 @@ const minRenderIntervalMs = 100;
 
 type EventDraft = { [Kind in JournalEventInput['kind']]: { kind: Kind; payload: Extract<JournalEventInput, { kind: Kind }>['payload'] } }[JournalEventInput['kind']];
 
-export function segmentTitle(segment: PlannedEntry['segment']): string {
-  if (segment.title !== undefined) return segment.title;
-  return segment.type === 'soundscape' ? `${segment.preset} soundscape` : (segment.path.split(/[\\/]/).at(-1) ?? segment.path);
-}
 
 /**
  * One running session: the clock, the player and the journal, tied together so that a

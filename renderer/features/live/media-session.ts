@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import type { PlayerState } from '../../audio/SessionPlayer';
-import { segmentTitle, type LiveSession } from './LiveSession';
+import type { LiveSession } from './LiveSession';
+import { segmentName } from '../../../core/segment-names';
 
 /**
  * The system's media controls (keyboard media keys, lock screen) show what is playing
@@ -23,7 +24,7 @@ export function useMediaSession(session: LiveSession, player: PlayerState): void
   }, [session]);
 
   const entry = player.position?.entry;
-  const title = entry === undefined ? undefined : segmentTitle(entry.segment);
+  const title = entry === undefined ? undefined : segmentName(entry.segment);
   const artist = entry?.segment.type === 'file' ? entry.segment.artist : undefined;
   useEffect(() => {
     if (!('mediaSession' in navigator) || title === undefined) return;

@@ -2,8 +2,9 @@ import { memo, useId, useState, type DragEvent, type KeyboardEvent } from 'react
 import { phaseFit, type PhaseTotal } from '../../../core/curation-warnings';
 import { phaseKinds, soundscapePresets, type PhaseKind, type Segment, type SoundscapePreset } from '../../../core/playlist';
 import type { PhaseDraft, PhasePatch } from '../../../core/playlist-edit';
-import { fitWords, phaseTotalText, segmentLength, segmentTitle, type DragItem, type DropTarget } from './editor-model';
+import { fitWords, phaseTotalText, segmentLength, type DragItem, type DropTarget } from './editor-model';
 import { NumberField, TextField } from './fields';
+import { segmentName } from '../../../core/segment-names';
 
 /** What a phase card can ask of the editor; every callback reads the editor's current draft. */
 export interface PhaseActions {
@@ -218,7 +219,7 @@ interface SegmentRowProps {
 }
 
 function SegmentRow({ segment, index, phaseTitle, readOnly, extra = false, selected, warnings, dropBefore, onDragOver, onDrop, actions }: SegmentRowProps) {
-  const title = segmentTitle(segment);
+  const title = segmentName(segment);
   const movable = !readOnly && !extra;
   const keyDown = (event: KeyboardEvent) => {
     if (!movable || !event.altKey || (event.key !== 'ArrowUp' && event.key !== 'ArrowDown')) return;
@@ -332,7 +333,7 @@ function InsertSoundscapeForm({ phase, defaultIndex, onInsert, onCancel }: Inser
         <option value={0}>At the start</option>
         {phase.segments.map((segment, position) => (
           <option key={segment.id} value={position + 1}>
-            After {position + 1}. {segmentTitle(segment)}
+            After {position + 1}. {segmentName(segment)}
           </option>
         ))}
       </select>

@@ -27,7 +27,7 @@ import { hrefFor, navigate } from '../../routes';
 import { useExternalState } from '../../use-external-state';
 import { segmentPreviewItem, type CuratorAudio } from '../library/curator-audio';
 import { DraftEditor, type SaveStatus } from './DraftEditor';
-import { moveSlot, nextSegment, segmentTitle, type DragItem, type DropTarget } from './editor-model';
+import { moveSlot, nextSegment, type DragItem, type DropTarget } from './editor-model';
 import { fileFactsFor, type HostFileFact } from './file-facts';
 import { NumberField, TextField } from './fields';
 import { ImportPanel } from './ImportPanel';
@@ -38,6 +38,7 @@ import { SegmentInspector } from './SegmentInspector';
 import { WarningsPanel } from './WarningsPanel';
 import { useDisposable } from '../library/use-disposable';
 import '../library/library.css';
+import { segmentName } from '../../../core/segment-names';
 import './playlists.css';
 
 interface PlaylistEditorProps {
@@ -122,7 +123,7 @@ function placeOf(draft: PlaylistDraft, segmentId: string): string | undefined {
   const at = locateSegment(draft, segmentId);
   const phase = at === undefined ? undefined : draft.phases[at.phaseIndex];
   if (at === undefined || phase === undefined) return undefined;
-  return `${segmentTitle(at.segment)}: ${at.index + 1} of ${phase[at.list]?.length ?? 0} in ${phase.title}${at.list === 'extras' ? ' (extras)' : ''}`;
+  return `${segmentName(at.segment)}: ${at.index + 1} of ${phase[at.list]?.length ?? 0} in ${phase.title}${at.list === 'extras' ? ' (extras)' : ''}`;
 }
 
 function saveText(status: SaveStatus): string {
@@ -324,7 +325,7 @@ function EditorView({ bundled, library, hostFacts, audio, editor }: EditorBodyPr
       void audio.preview.play({
         kind: 'track',
         id: `track:${selected.segment.id}`,
-        label: segmentTitle(selected.segment),
+        label: segmentName(selected.segment),
         item: segmentPreviewItem(draft.id, selected.segment, audio.targetLufs),
       });
     },
@@ -335,7 +336,7 @@ function EditorView({ bundled, library, hostFacts, audio, editor }: EditorBodyPr
       void audio.preview.play({
         kind: 'transition',
         id: `transition:${selected.segment.id}`,
-        label: `${segmentTitle(selected.segment)} → ${segmentTitle(next)}`,
+        label: `${segmentName(selected.segment)} → ${segmentName(next)}`,
         from: segmentPreviewItem(draft.id, selected.segment, audio.targetLufs),
         to: segmentPreviewItem(draft.id, next, audio.targetLufs),
         crossfadeSeconds: next.crossfadeSeconds ?? draft.crossfadeSeconds,

@@ -6,9 +6,9 @@ import type { PlaylistDraft, SegmentPatch } from '../../../core/playlist-edit';
 import type { CuratorPreviewState } from '../../audio/CuratorPreview';
 import { isPreviewing } from '../library/curator-audio';
 import { loudnessFigures, signedDecimal } from '../library/track-format';
-import { segmentTitle } from './editor-model';
 import { NumberField, TextField } from './fields';
 import { IntensitySelect } from '../review/IntensitySelect';
+import { segmentName } from '../../../core/segment-names';
 
 interface SegmentInspectorProps {
   readonly draft: PlaylistDraft;
@@ -34,7 +34,7 @@ export function SegmentInspector(props: SegmentInspectorProps) {
   const { draft, segment, phaseId, next, facts, readOnly, targetLufs, preview, previewBlocked, onUpdate, onMoveToPhase } = props;
   const moveId = useId();
   const key = (field: string) => `${segment.id}:${field}`;
-  const title = segmentTitle(segment);
+  const title = segmentName(segment);
   const trackPlaying = isPreviewing(preview, `track:${segment.id}`);
   const transitionPlaying = isPreviewing(preview, `transition:${segment.id}`);
 
@@ -56,7 +56,7 @@ export function SegmentInspector(props: SegmentInspectorProps) {
           aria-pressed={transitionPlaying}
           disabled={previewBlocked || next === undefined}
           onClick={transitionPlaying ? props.onStopPreview : props.onPreviewTransition}
-          title={next === undefined ? 'This is the last segment of the playlist' : `The last seconds crossfading into “${segmentTitle(next)}”`}
+          title={next === undefined ? 'This is the last segment of the playlist' : `The last seconds crossfading into “${segmentName(next)}”`}
         >
           {transitionPlaying ? 'Stop transition' : next === undefined ? 'No transition (last)' : 'Preview transition into next'}
         </button>

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { moveSegment, type PlaylistDraft } from '../../../core/playlist-edit';
-import { moveSlot, nextSegment, phaseTotalText, segmentLength, segmentTitle } from './editor-model';
+import { moveSlot, nextSegment, phaseTotalText, segmentLength } from './editor-model';
+import { segmentName } from '../../../core/segment-names';
 
 const file = (id: string) => ({ type: 'file' as const, id, path: `/music/${id}.flac`, durationSeconds: 300 });
 
@@ -45,8 +46,8 @@ describe('nextSegment', () => {
 
 describe('segment text', () => {
   it('names a file by its title, else its file name, and gives its played length', () => {
-    expect(segmentTitle({ ...file('a'), title: 'Weightless' })).toBe('Weightless');
-    expect(segmentTitle(file('a'))).toBe('a');
+    expect(segmentName({ ...file('a'), title: 'Weightless' })).toBe('Weightless');
+    expect(segmentName(file('a'))).toBe('a.flac');
     expect(segmentLength({ ...file('a'), trimStartSeconds: 60 })).toBe('4:00');
     expect(segmentLength({ type: 'file', id: 'x', path: 'x.mp3' })).toBe('length unknown');
   });

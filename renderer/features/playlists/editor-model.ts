@@ -2,7 +2,6 @@ import { formatMinutes, formatPosition } from '../../../core/format';
 import type { PhaseFit } from '../../../core/curation-warnings';
 import { playedSeconds, type Segment } from '../../../core/playlist';
 import type { PlaylistDraft, SegmentSlot } from '../../../core/playlist-edit';
-import { fileNameOf } from '../library/track-format';
 
 /** What is being dragged in the editor: library tracks (by path) or one of the playlist's segments. */
 export type DragItem = { readonly kind: 'tracks'; readonly paths: readonly string[] } | { readonly kind: 'segment'; readonly segmentId: string };
@@ -13,11 +12,6 @@ export interface DropTarget {
   readonly index: number;
 }
 
-/** A segment's name as the curator sees it. */
-export function segmentTitle(segment: Segment): string {
-  if (segment.title !== undefined && segment.title.trim() !== '') return segment.title;
-  return segment.type === 'file' ? fileNameOf(segment.path).replace(/\.[^.]+$/, '') : `${segment.preset} soundscape`;
-}
 
 /** `7:05` as it plays (trims taken off), or `length unknown`. */
 export function segmentLength(segment: Segment): string {
