@@ -64,14 +64,14 @@ class OutputTap {
   private readonly originalConnect = AudioNode.prototype.connect;
 
   install(): void {
-    const tap = this;
     const original = this.originalConnect;
+    const recorderFor = (node: AudioNode): AudioWorkletNode | undefined => {
+      if (this.recorder === undefined) this.feeding.push(node);
+      return this.recorder?.context === node.context ? this.recorder : undefined;
+    };
     const patched = function (this: AudioNode, ...args: unknown[]): unknown {
-      const recorder = tap.recorder;
-      if (args[0] instanceof AudioDestinationNode) {
-        if (recorder === undefined) tap.feeding.push(this);
-        else if (recorder.context === this.context) Reflect.apply(original, this, [recorder]);
-      }
+      const recorder = args[0] instanceof AudioDestinationNode ? recorderFor(this) : undefined;
+      if (recorder !== undefined) Reflect.apply(original, this, [recorder]);
       return Reflect.apply(original, this, args);
     };
     AudioNode.prototype.connect = patched as typeof AudioNode.prototype.connect;

@@ -120,7 +120,7 @@ export class GaplessJoin {
     source.buffer = bridge;
     source.connect(this.gain);
     source.start(start.when, start.offset);
-    const handover = this.shape.handoverSeconds;
+    const handover = times.handoverSeconds;
     const bridgeGain = this.gain.gain;
     bridgeGain.cancelScheduledValues(0);
     bridgeGain.setValueAtTime(0, times.handoverIn);

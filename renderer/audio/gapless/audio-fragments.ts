@@ -85,6 +85,7 @@ function readFlacLayout(bytes: Uint8Array): AudioLayout | { needBytes: number } 
     at += 4 + length;
     if ((header & 0x80) !== 0) break;
   }
+  if (at > bytes.length) return { needBytes: at };
   if (sampleRate === 0) throw new UnsupportedLayoutError('FLAC without STREAMINFO');
   return { format: 'flac', sampleRate, headerBytes: at };
 }

@@ -37,9 +37,10 @@ async function readHeaders(source: EdgeSource, signal?: AbortSignal): Promise<He
   for (let attempt = 0; attempt < 6; attempt += 1) {
     const { bytes, totalBytes } = await fetchRange(source.url, 0, wanted, signal);
     const layout = readLayout(bytes, source.extension);
-    if (!('needBytes' in layout)) return { layout, header: bytes.subarray(0, layout.headerBytes), totalBytes };
-    if (layout.needBytes > totalBytes) throw new Error('the file ends inside its headers');
-    wanted = Math.max(layout.needBytes + firstHeaderRead, wanted * 2);
+    const needBytes = 'needBytes' in layout ? layout.needBytes : layout.headerBytes;
+    if (!('needBytes' in layout) && layout.headerBytes <= bytes.length) return { layout, header: bytes.subarray(0, layout.headerBytes), totalBytes };
+    if (needBytes > totalBytes) throw new Error('the file ends inside its headers');
+    wanted = Math.max(needBytes + firstHeaderRead, wanted * 2);
   }
   throw new Error('the headers are too large to read');
 }

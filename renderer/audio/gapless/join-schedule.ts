@@ -29,6 +29,8 @@ export interface JoinTimes {
   readonly handoverIn: Seconds;
   /** The bridge fades out and the incoming element in, over `handoverSeconds` from here. */
   readonly handoverOut: Seconds;
+  /** Length of each handover crossfade (shorter than the shape's for a very short bridge). */
+  readonly handoverSeconds: Seconds;
   /** When the bridge's last sample has played. */
   readonly bridgeEnd: Seconds;
 }
@@ -40,13 +42,15 @@ export interface JoinTimes {
 export function joinTimes(join: Seconds, tailFrames: number, headFrames: number, bridgeSampleRate: number, shape: JoinShape): JoinTimes {
   const tail = tailFrames / bridgeSampleRate;
   const head = headFrames / bridgeSampleRate;
-  const margin = Math.min(shape.edgeMarginSeconds, tail / 2, head / 2);
-  const handover = Math.min(shape.handoverSeconds, tail - margin, head - margin);
+  // A short bridge shrinks both to a third of its shorter side, so each handover stays strictly inside its half.
+  const margin = Math.min(shape.edgeMarginSeconds, tail / 3, head / 3);
+  const handover = Math.min(shape.handoverSeconds, tail / 3, head / 3);
   return {
     bridgeStart: join - tail,
     join,
     handoverIn: join - tail + margin,
     handoverOut: join + head - margin - handover,
+    handoverSeconds: handover,
     bridgeEnd: join + head,
   };
 }
