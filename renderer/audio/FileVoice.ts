@@ -219,6 +219,25 @@ export class FileVoice implements Voice {
     });
   }
 
+  /**
+   * While the element is muted under a join's bridge: brings its playhead to `expectedSeconds`
+   * (segment time) by playing a little faster or slower for `overSeconds`, so that the handover
+   * back from the bridge meets the same music. Its start, timed by the main thread, can be tens
+   * of ms off; a seek would restart the pipeline with a new unknown delay.
+   */
+  alignTo(expectedSeconds: Seconds, overSeconds: Seconds): void {
+    const element = this.element;
+    if (element === undefined || !this.playing || this.failed) return;
+    const aheadSeconds = element.currentTime - (expectedSeconds + (this.options.mediaStartSeconds ?? 0));
+    if (Math.abs(aheadSeconds) < 0.003) return;
+    element.playbackRate = Math.min(1.25, Math.max(0.8, 1 - aheadSeconds / overSeconds));
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      element.playbackRate = 1;
+    }, overSeconds * 1000);
+    this.timers.add(timer);
+  }
+
   /** Where the element's playhead is, for the stall watchdog. */
   positionSeconds(): number | undefined {
     return this.playing && !this.failed ? (this.element?.currentTime ?? undefined) : undefined;

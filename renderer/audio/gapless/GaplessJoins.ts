@@ -10,7 +10,13 @@ export interface JoinableVoice {
   readonly source: { readonly url: string; readonly extension: string; readonly gainDb: number };
   /** Resolves with the file's length once its element has loaded it. */
   readonly loaded: Promise<number>;
+  /** Nudges the (muted) element's playhead to a segment time over a short while. */
+  alignTo(expectedSeconds: Seconds, overSeconds: Seconds): void;
 }
+
+/** When, after the join, the incoming element (muted) is brought in line with the bridge, and over how long: done before the handover back. */
+const alignAfterJoinMs = 100;
+const alignOverSeconds = 0.3;
 
 /**
  * The pairs of neighbouring file entries that meet with a 0 s crossfade, where each side plays
@@ -48,7 +54,7 @@ export interface JoinsContext {
  * plan moves, and disposed once played.
  */
 export class GaplessJoins {
-  private readonly joins = new Map<string, { readonly join: GaplessJoin; incoming: PlannedEntry }>();
+  private readonly joins = new Map<string, { readonly join: GaplessJoin; incoming: PlannedEntry; aligned: boolean }>();
   private readonly shape: JoinShape;
 
   constructor(
@@ -78,11 +84,16 @@ export class GaplessJoins {
           outgoing: { ...from.source, handover: from.handoverOut, fileSeconds: from.loaded, trimSeconds: outgoing.segment.trimEndSeconds ?? 0, plannedEndInFile },
           incoming: { ...to.source, handover: to.handoverIn, fileSeconds: to.loaded, trimSeconds: incoming.segment.trimStartSeconds ?? 0 },
         });
-        record = { join, incoming };
+        record = { join, incoming, aligned: false };
         this.joins.set(key, record);
       }
       record.incoming = incoming;
       if (record.join.status === 'ready') record.join.schedule(this.host.audioTimeAt(incoming.startMs));
+      const sinceJoinMs = programMs - incoming.startMs;
+      if (record.join.status === 'scheduled' && !record.aligned && sinceJoinMs >= alignAfterJoinMs) {
+        record.aligned = true;
+        this.host.voiceFor(incoming)?.alignTo(sinceJoinMs / 1000, alignOverSeconds);
+      }
     }
     for (const [key, record] of this.joins) {
       if (!planned.has(key) || programMs >= record.incoming.startMs + this.shape.headSeconds * 1000 + 500) {
