@@ -61,13 +61,21 @@ export interface FileVoiceOptions {
  * A music file streamed by howler (`html5: true`, so memory stays flat however long the
  * set is) and routed into the shared AudioContext through a track gain (normalisation).
  * Media elements cannot start at an audio-clock instant, so start and stop are timed with
- * setTimeout and the deck's gain envelope (on the audio thread) does the crossfade.
+ * setTimeout and the deck's gain envelope (on the audio thread) does the crossfade; a 0 s
+ * join is made sample-exact by a GaplessJoin, which mutes the element around it (`handoverIn`, `handoverOut`).
  */
 export class FileVoice implements Voice {
   private howl: Howl | undefined;
   /** A start that came before the file was checked: where to play from once it is. */
   private pendingStart: number | undefined;
   private readonly trackGain: GainNode;
+  /**
+   * After the track gain, one for each side of the file a gapless join may bridge: the element
+   * is muted here while the join's decoded buffer plays the same music (two nodes, so the join
+   * into this file and the join out of it never overwrite each other's automation).
+   */
+  private readonly joinInGain: GainNode;
+  private readonly joinOutGain: GainNode;
   private element: HTMLAudioElement | undefined;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private failed = false;
@@ -78,6 +86,9 @@ export class FileVoice implements Voice {
 
   constructor(private readonly options: FileVoiceOptions) {
     this.trackGain = createTrackGain(options.context, options.gainDb);
+    this.joinInGain = options.context.createGain();
+    this.joinOutGain = options.context.createGain();
+    this.trackGain.connect(this.joinInGain).connect(this.joinOutGain);
     let resolveLoaded: (durationSeconds: number) => void = () => undefined;
     this.loaded = new Promise((resolve) => (resolveLoaded = resolve));
     // Asked first, so a missing file is reported as missing rather than as undecodable.
@@ -149,7 +160,22 @@ export class FileVoice implements Voice {
   }
 
   connect(destination: AudioNode): void {
-    this.trackGain.connect(destination);
+    this.joinOutGain.connect(destination);
+  }
+
+  /** The element's share of the output around a gapless join into this file (0 until the join's bridge hands back). */
+  get handoverIn(): AudioParam {
+    return this.joinInGain.gain;
+  }
+
+  /** The element's share of the output around a gapless join out of this file (0 once it has handed over to the bridge). */
+  get handoverOut(): AudioParam {
+    return this.joinOutGain.gain;
+  }
+
+  /** Where the file is served and what it is, for the join that decodes its edges. */
+  get source(): { readonly url: string; readonly extension: string; readonly gainDb: Decibels } {
+    return { url: this.options.url, extension: this.options.path.split('.').at(-1)?.toLowerCase() ?? '', gainDb: this.options.gainDb };
   }
 
   start(audioTime: Seconds, offsetMs: Milliseconds): void {
@@ -193,6 +219,25 @@ export class FileVoice implements Voice {
     });
   }
 
+  /**
+   * While the element is muted under a join's bridge: brings its playhead to `expectedSeconds`
+   * (segment time) by playing a little faster or slower for `overSeconds`, so that the handover
+   * back from the bridge meets the same music. Its start, timed by the main thread, can be tens
+   * of ms off; a seek would restart the pipeline with a new unknown delay.
+   */
+  alignTo(expectedSeconds: Seconds, overSeconds: Seconds): void {
+    const element = this.element;
+    if (element === undefined || !this.playing || this.failed) return;
+    const aheadSeconds = element.currentTime - (expectedSeconds + (this.options.mediaStartSeconds ?? 0));
+    if (Math.abs(aheadSeconds) < 0.003) return;
+    element.playbackRate = Math.min(1.25, Math.max(0.8, 1 - aheadSeconds / overSeconds));
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      element.playbackRate = 1;
+    }, overSeconds * 1000);
+    this.timers.add(timer);
+  }
+
   /** Where the element's playhead is, for the stall watchdog. */
   positionSeconds(): number | undefined {
     return this.playing && !this.failed ? (this.element?.currentTime ?? undefined) : undefined;
@@ -216,6 +261,8 @@ export class FileVoice implements Voice {
     this.howl?.unload();
     if (element !== undefined) sourceNodes.get(element)?.disconnect();
     this.trackGain.disconnect();
+    this.joinInGain.disconnect();
+    this.joinOutGain.disconnect();
   }
 }
 

@@ -4,6 +4,7 @@ import { TypedEmitter } from '../../core/typed-emitter';
 import type { AudioOutput } from './AudioOutput';
 import { FileVoice } from './FileVoice';
 import { PlaybackWatchdog, type WatchedPlayhead } from './PlaybackWatchdog';
+import { GaplessJoins } from './gapless/GaplessJoins';
 import { createSoundscape, type Soundscape } from './soundscapes/Soundscape';
 import { scheduleEqualPowerFade } from './gain-chain';
 import { equalPowerGain, type Decibels, type Milliseconds, type Seconds } from './units';
@@ -60,6 +61,8 @@ export interface SessionPlayerOptions {
    * plan faster (soundscapes do not mind; files would play at their own speed).
    */
   readonly speed: number;
+  /** 0 s crossfades between files made sample-exact (the default); off, the media elements' timers make them, as a reference. */
+  readonly gaplessJoins: boolean;
 }
 
 export interface VoiceFailure {
@@ -94,6 +97,7 @@ interface Deck {
 /** Guards against back-to-back automation curves touching, which Web Audio rejects as overlap. */
 const curveMarginSeconds = 0.002;
 const fillFadeSeconds = 1.5;
+const elementEndToleranceMs = 250;
 const abruptFillFadeSeconds = 0.2;
 
 function fillPresetFor(plan: SessionPlan, entry: PlannedEntry): { preset: SoundscapePreset; params: SoundscapeParams } {
@@ -123,6 +127,7 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     silenceMs: 2000,
     silenceDb: -60,
     speed: 1,
+    gaplessJoins: true,
   };
 
   private readonly options: SessionPlayerOptions;
@@ -137,6 +142,8 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
   private readonly watchdog: PlaybackWatchdog;
   private state: PlayerState;
   private disposed = false;
+  /** 0 s crossfades between files, made sample-exact on the audio clock (the elements' timers are not). */
+  private readonly joins: GaplessJoins;
 
   constructor(
     private readonly output: AudioOutput,
@@ -163,6 +170,15 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     this.watchdog.on('silent', () => this.coverSilence());
     this.programAtAnchorMs = startAtProgramMs;
     this.state = { status: 'ready', programMs: startAtProgramMs, position: locate(plan, startAtProgramMs) };
+    this.joins = new GaplessJoins({
+      context: output.context,
+      destination: output.musicBus,
+      voiceFor: (entry) => {
+        const deck = this.decks.get(entry.key);
+        return deck !== undefined && !deck.failed && deck.voice instanceof FileVoice ? deck.voice : undefined;
+      },
+      audioTimeAt: (programMs) => this.audioTimeAt(programMs),
+    });
   }
 
   getState(): PlayerState {
@@ -259,6 +275,7 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     bus.cancelScheduledValues(now);
     bus.setValueAtTime(bus.value, now);
     bus.linearRampToValueAtTime(0, now + fadeSeconds);
+    this.joins.unscheduleAll();
     // Freeze every deck where the program stopped; play() schedules the rest again.
     for (const deck of this.decks.values()) {
       deck.gain.gain.cancelScheduledValues(now);
@@ -368,7 +385,8 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     const deck = this.decks.get(key);
     if (deck === undefined || deck.failed || deck.fill !== undefined || this.status !== 'playing') return;
     const programMs = this.programNow();
-    if (programMs >= deck.entry.endMs - deck.entry.fadeOutMs) return;
+    // An element runs a few ms ahead of or behind the program clock: one that ends just before a 0 s join has not run out early.
+    if (programMs >= deck.entry.endMs - deck.entry.fadeOutMs - elementEndToleranceMs) return;
     const playedSeconds = (programMs - deck.entry.startMs) / 1000;
     this.onVoiceFailure(deck.entry, { reason: 'unreadable', detail: `ended after ${playedSeconds.toFixed(1)} s, earlier than planned (truncated?)` });
   }
@@ -496,6 +514,8 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
       if (entry.startMs - this.options.preloadMs > programMs) break;
       if (programMs < entry.endMs) this.ensureDeck(entry, programMs);
     }
+    // Files play at their own speed: a plan run faster (tests, previews) has no sample-exact joins to make.
+    if (this.options.speed === 1 && this.options.gaplessJoins) this.joins.update(this.plan.entries, programMs);
     for (const deck of [...this.decks.values()]) {
       if (programMs >= deck.entry.endMs + 500) this.retireDeck(deck);
     }
@@ -520,6 +540,7 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
   private stopAtEnd(): void {
     this.programAtAnchorMs = this.plan.totalMs;
     this.status = 'ended';
+    this.joins.dispose();
     for (const deck of [...this.decks.values()]) this.retireDeck(deck);
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
@@ -533,6 +554,8 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
    */
   replacePlan(plan: SessionPlan): void {
     this.plan = plan;
+    // Scheduled again from the new plan's times on the tick below.
+    this.joins.unscheduleAll();
     const programMs = this.programNow();
     const entries = new Map(plan.entries.map((entry) => [entry.key, entry]));
     const now = this.output.currentTime;
@@ -571,6 +594,11 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     this.stopBed(this.options.quietFadeSeconds);
   }
 
+  /** Each gapless join's state by "outgoing→incoming" entry keys, for diagnostics and tests. */
+  joinStatuses(): Readonly<Record<string, string>> {
+    return this.joins.statuses();
+  }
+
   /** Live `<audio>` elements and decks, for the memory benchmark. */
   deckCount(): number {
     return this.decks.size;
@@ -582,6 +610,7 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     this.watchdog.dispose();
     this.stopBed();
     if (this.timer !== undefined) clearInterval(this.timer);
+    this.joins.dispose();
     for (const deck of [...this.decks.values()]) this.retireDeck(deck);
     this.removeAllListeners();
   }

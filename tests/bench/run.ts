@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { chromium, type Browser } from 'playwright';
 import { chromiumLaunchOptions } from '../../playwright.config';
+import { benchGaplessJoins } from './gapless';
 import { benchJournalReplay } from './journal-replay';
 import { benchLimiter } from './limiter';
 import { benchLiveMemory } from './live-memory';
@@ -70,6 +71,12 @@ const groups: readonly BenchGroup[] = [
     figures: ['transition_gap_max_ms', 'reference_steady_gap_max_ms', 'crossfade_dip_db', 'reference_offline_dip_db'],
     needsAudioFixtures: true,
     run: async (browser) => benchTransitions(await browser()),
+  },
+  {
+    name: 'gapless',
+    figures: ['gapless_join_gap_max_ms', 'gapless_join_click_count', 'reference_element_join_gap_max_ms', 'reference_element_join_click_count'],
+    needsAudioFixtures: true,
+    run: async (browser) => benchGaplessJoins(await browser()),
   },
   {
     name: 'long-run',

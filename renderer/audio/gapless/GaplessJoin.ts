@@ -1,0 +1,185 @@
+import { dbToGain, type Decibels, type Seconds } from '../units';
+import { decodeHead, decodeTail } from './edge-decoding';
+import { bridgeStartAt, defaultJoinShape, joinTimes, playsToItsEnd, type JoinShape, type JoinTimes } from './join-schedule';
+
+/** One side of a join: a file segment, its normalising gain and the gain that hands its media element over to the bridge. */
+export interface JoinSide {
+  readonly url: string;
+  readonly extension: string;
+  readonly gainDb: Decibels;
+  /** The file's whole length, once its media element has read it. */
+  readonly fileSeconds: Promise<number>;
+  /** Outgoing: seconds cut off the file's end; incoming: where the segment starts in the file. */
+  readonly trimSeconds: Seconds;
+  /** Multiplies the media element's output (after its track gain): 1 normally, 0 while the bridge plays for it; this join's alone. */
+  readonly handover: AudioParam;
+  /** Outgoing: where the plan ends the segment in the file; the bridge is used only when that is the file's end (less its end trim). */
+  readonly plannedEndInFile?: Seconds;
+}
+
+export interface GaplessJoinOptions {
+  readonly context: BaseAudioContext;
+  readonly destination: AudioNode;
+  readonly outgoing: JoinSide;
+  readonly incoming: JoinSide;
+  readonly shape?: Partial<JoinShape>;
+}
+
+export type JoinStatus = 'decoding' | 'ready' | 'scheduled' | 'unavailable' | 'disposed';
+
+/** How far ahead of a change the audio thread must hear of it: a few render quanta, and a main thread that is late. */
+const scheduleLeadSeconds = 0.05;
+const cancelRampSeconds = 0.02;
+
+/**
+ * A 0 s crossfade between two file segments made sample-exact: the outgoing file's last seconds
+ * and the incoming file's first are decoded (from byte ranges only, so memory stays a few MB
+ * however long the files are) into one buffer whose seam is the join, started on the audio
+ * clock. The media elements, whose start cannot be timed to the sample, hand over to the bridge
+ * and back by short crossfades away from the join.
+ */
+export class GaplessJoin {
+  private readonly shape: JoinShape;
+  private readonly abort = new AbortController();
+  private bridge: AudioBuffer | undefined;
+  private tailFrames = 0;
+  private readonly gain: GainNode;
+  private source: AudioBufferSourceNode | undefined;
+  private times: JoinTimes | undefined;
+  private currentStatus: JoinStatus = 'decoding';
+  private failure: string | undefined;
+  readonly ready: Promise<boolean>;
+
+  constructor(private readonly options: GaplessJoinOptions) {
+    this.shape = { ...defaultJoinShape, ...options.shape };
+    this.gain = options.context.createGain();
+    this.gain.gain.value = 0;
+    this.gain.connect(options.destination);
+    this.ready = this.prepare().then(
+      () => true,
+      (error: unknown) => {
+        if (this.currentStatus !== 'disposed') this.currentStatus = 'unavailable';
+        this.failure = error instanceof Error ? error.message : String(error);
+        return false;
+      },
+    );
+  }
+
+  get status(): JoinStatus {
+    return this.currentStatus;
+  }
+
+  /** Why the join falls back to the media elements' timing, when it does. */
+  get unavailableBecause(): string | undefined {
+    return this.failure;
+  }
+
+  private async prepare(): Promise<void> {
+    const { outgoing, incoming } = this.options;
+    const signal = this.abort.signal;
+    const [tail, head] = await Promise.all([
+      outgoing.fileSeconds.then((fileSeconds) => {
+        if (outgoing.plannedEndInFile !== undefined && !playsToItsEnd(outgoing.plannedEndInFile, fileSeconds, outgoing.trimSeconds)) {
+          throw new Error(`the plan ends the outgoing segment at ${outgoing.plannedEndInFile.toFixed(2)} s, not at its file's end`);
+        }
+        return decodeTail(outgoing, { seconds: this.shape.tailSeconds, fileSeconds, trimSeconds: outgoing.trimSeconds, signal });
+      }),
+      incoming.fileSeconds.then((fileSeconds) => decodeHead(incoming, { seconds: this.shape.headSeconds, fileSeconds, trimSeconds: incoming.trimSeconds, signal })),
+    ]);
+    if (tail.sampleRate !== head.sampleRate) throw new Error(`the two files differ in sample rate (${tail.sampleRate} and ${head.sampleRate} Hz)`);
+    if (this.currentStatus === 'disposed') return;
+    const channels = Math.max(tail.numberOfChannels, head.numberOfChannels);
+    const bridge = new AudioBuffer({ length: tail.length + head.length, numberOfChannels: channels, sampleRate: tail.sampleRate });
+    const tailGain = dbToGain(outgoing.gainDb);
+    const headGain = dbToGain(incoming.gainDb);
+    for (let channel = 0; channel < channels; channel += 1) {
+      const data = bridge.getChannelData(channel);
+      // A mono file feeds both channels, as a media element's does.
+      const tailData = tail.getChannelData(Math.min(channel, tail.numberOfChannels - 1));
+      const headData = head.getChannelData(Math.min(channel, head.numberOfChannels - 1));
+      for (let index = 0; index < tailData.length; index += 1) data[index] = (tailData[index] ?? 0) * tailGain;
+      for (let index = 0; index < headData.length; index += 1) data[tail.length + index] = (headData[index] ?? 0) * headGain;
+    }
+    this.bridge = bridge;
+    this.tailFrames = tail.length;
+    this.currentStatus = 'ready';
+  }
+
+  /**
+   * Puts the join's seam at `join` on the audio clock. False when it cannot (not decoded, or
+   * too late to hand over): the elements' own timing then makes the join.
+   */
+  schedule(join: Seconds): boolean {
+    const bridge = this.bridge;
+    if (bridge === undefined || this.currentStatus !== 'ready') return false;
+    const { context, outgoing, incoming } = this.options;
+    const times = joinTimes(join, this.tailFrames, bridge.length - this.tailFrames, bridge.sampleRate, this.shape);
+    const start = bridgeStartAt(times, context.currentTime, scheduleLeadSeconds);
+    if (start === undefined) return false;
+    const source = context.createBufferSource();
+    source.buffer = bridge;
+    source.connect(this.gain);
+    source.start(start.when, start.offset);
+    const handover = times.handoverSeconds;
+    const bridgeGain = this.gain.gain;
+    bridgeGain.cancelScheduledValues(0);
+    bridgeGain.setValueAtTime(0, times.handoverIn);
+    bridgeGain.linearRampToValueAtTime(1, times.handoverIn + handover);
+    bridgeGain.setValueAtTime(1, times.handoverOut);
+    bridgeGain.linearRampToValueAtTime(0, times.handoverOut + handover);
+    // The element and the bridge play the same music: a linear crossfade keeps its level.
+    outgoing.handover.cancelScheduledValues(0);
+    outgoing.handover.setValueAtTime(1, times.handoverIn);
+    outgoing.handover.linearRampToValueAtTime(0, times.handoverIn + handover);
+    incoming.handover.cancelScheduledValues(0);
+    incoming.handover.setValueAtTime(0, start.when);
+    incoming.handover.setValueAtTime(0, times.handoverOut);
+    incoming.handover.linearRampToValueAtTime(1, times.handoverOut + handover);
+    this.source = source;
+    this.times = times;
+    this.currentStatus = 'scheduled';
+    return true;
+  }
+
+  /** When the bridge has played out and the incoming element sounds alone again. */
+  get finishedAt(): Seconds | undefined {
+    return this.times === undefined ? undefined : this.times.bridgeEnd;
+  }
+
+  /**
+   * Takes the join back (a pause, a changed plan): the elements sound again and the bridge fades
+   * out at once. It can be scheduled again later.
+   */
+  unschedule(): void {
+    if (this.currentStatus !== 'scheduled') return;
+    const now = this.options.context.currentTime;
+    const rampTo = (param: AudioParam, value: number) => {
+      param.cancelScheduledValues(now);
+      param.setValueAtTime(param.value, now);
+      param.linearRampToValueAtTime(value, now + cancelRampSeconds);
+    };
+    rampTo(this.gain.gain, 0);
+    rampTo(this.options.outgoing.handover, 1);
+    rampTo(this.options.incoming.handover, 1);
+    this.source?.stop(now + cancelRampSeconds);
+    this.source = undefined;
+    this.times = undefined;
+    this.currentStatus = 'ready';
+  }
+
+  dispose(): void {
+    if (this.currentStatus === 'disposed') return;
+    const wasScheduled = this.currentStatus === 'scheduled';
+    this.currentStatus = 'disposed';
+    this.abort.abort();
+    if (wasScheduled) {
+      this.source?.stop();
+      this.options.outgoing.handover.cancelScheduledValues(0);
+      this.options.incoming.handover.cancelScheduledValues(0);
+      this.options.incoming.handover.value = 1;
+    }
+    this.source?.disconnect();
+    this.gain.disconnect();
+    this.bridge = undefined;
+  }
+}

@@ -1,0 +1,120 @@
+import type { PlannedEntry } from '../../../core/plan';
+import type { Milliseconds, Seconds } from '../units';
+import { GaplessJoin } from './GaplessJoin';
+import { defaultJoinShape, type JoinShape } from './join-schedule';
+
+/** What a join needs of a file deck's voice (FileVoice). */
+export interface JoinableVoice {
+  readonly handoverIn: AudioParam;
+  readonly handoverOut: AudioParam;
+  readonly source: { readonly url: string; readonly extension: string; readonly gainDb: number };
+  /** Resolves with the file's length once its element has loaded it. */
+  readonly loaded: Promise<number>;
+  /** Nudges the (muted) element's playhead to a segment time over a short while. */
+  alignTo(expectedSeconds: Seconds, overSeconds: Seconds): void;
+}
+
+/** When, after the join, the incoming element (muted) is brought in line with the bridge, and over how long: done before the handover back. */
+const alignAfterJoinMs = 100;
+const alignOverSeconds = 0.3;
+
+/**
+ * The pairs of neighbouring file entries that meet with a 0 s crossfade, where each side plays
+ * at full gain for the bridge's length (a fade into the outgoing entry, or out of the incoming
+ * one, would change the level under the handover).
+ */
+export function zeroCrossfadeJoins(entries: readonly PlannedEntry[], shape: JoinShape = defaultJoinShape): [PlannedEntry, PlannedEntry][] {
+  const pairs: [PlannedEntry, PlannedEntry][] = [];
+  for (let index = 1; index < entries.length; index += 1) {
+    const outgoing = entries[index - 1];
+    const incoming = entries[index];
+    if (outgoing === undefined || incoming === undefined) continue;
+    if (outgoing.segment.type !== 'file' || incoming.segment.type !== 'file') continue;
+    if (incoming.fadeInMs !== 0 || outgoing.fadeOutMs !== 0 || outgoing.endMs !== incoming.startMs) continue;
+    if (outgoing.endMs - outgoing.startMs - outgoing.fadeInMs < shape.tailSeconds * 1000) continue;
+    if (incoming.endMs - incoming.startMs - incoming.fadeOutMs < shape.headSeconds * 1000) continue;
+    pairs.push([outgoing, incoming]);
+  }
+  return pairs;
+}
+
+/** The outgoing entry's planned length is part of the key: a plan that cuts it short needs another join (or none). */
+const joinKey = (outgoing: PlannedEntry, incoming: PlannedEntry) => `${outgoing.key}\u2192${incoming.key}:${outgoing.endMs - outgoing.startMs}`;
+
+export interface JoinsContext {
+  readonly context: BaseAudioContext;
+  readonly destination: AudioNode;
+  readonly voiceFor: (entry: PlannedEntry) => JoinableVoice | undefined;
+  readonly audioTimeAt: (programMs: Milliseconds) => Seconds;
+}
+
+/**
+ * The session's gapless joins: made once both decks exist (well before the join, when the
+ * next file is preloaded), scheduled while the programme plays, taken back when it pauses or the
+ * plan moves, and disposed once played.
+ */
+export class GaplessJoins {
+  private readonly joins = new Map<string, { readonly join: GaplessJoin; incoming: PlannedEntry; aligned: boolean }>();
+  private readonly shape: JoinShape;
+
+  constructor(
+    private readonly host: JoinsContext,
+    shape: Partial<JoinShape> = {},
+  ) {
+    this.shape = { ...defaultJoinShape, ...shape };
+  }
+
+  /** Called on every tick while playing: creates the joins that are due and schedules those that are ready. */
+  update(entries: readonly PlannedEntry[], programMs: Milliseconds): void {
+    const planned = new Set<string>();
+    for (const [outgoing, incoming] of zeroCrossfadeJoins(entries, this.shape)) {
+      const key = joinKey(outgoing, incoming);
+      planned.add(key);
+      if (programMs >= incoming.startMs + this.shape.headSeconds * 1000) continue;
+      let record = this.joins.get(key);
+      if (record === undefined) {
+        const from = this.host.voiceFor(outgoing);
+        const to = this.host.voiceFor(incoming);
+        if (from === undefined || to === undefined || outgoing.segment.type !== 'file' || incoming.segment.type !== 'file') continue;
+        const plannedEndInFile = (outgoing.segment.trimStartSeconds ?? 0) + (outgoing.endMs - outgoing.startMs) / 1000;
+        const join = new GaplessJoin({
+          context: this.host.context,
+          destination: this.host.destination,
+          shape: this.shape,
+          outgoing: { ...from.source, handover: from.handoverOut, fileSeconds: from.loaded, trimSeconds: outgoing.segment.trimEndSeconds ?? 0, plannedEndInFile },
+          incoming: { ...to.source, handover: to.handoverIn, fileSeconds: to.loaded, trimSeconds: incoming.segment.trimStartSeconds ?? 0 },
+        });
+        record = { join, incoming, aligned: false };
+        this.joins.set(key, record);
+      }
+      record.incoming = incoming;
+      if (record.join.status === 'ready') record.join.schedule(this.host.audioTimeAt(incoming.startMs));
+      const sinceJoinMs = programMs - incoming.startMs;
+      if (record.join.status === 'scheduled' && !record.aligned && sinceJoinMs >= alignAfterJoinMs) {
+        record.aligned = true;
+        this.host.voiceFor(incoming)?.alignTo(sinceJoinMs / 1000, alignOverSeconds);
+      }
+    }
+    for (const [key, record] of this.joins) {
+      if (!planned.has(key) || programMs >= record.incoming.startMs + this.shape.headSeconds * 1000 + 500) {
+        record.join.dispose();
+        this.joins.delete(key);
+      }
+    }
+  }
+
+  /** The programme stops or its plan moves: every scheduled join gives the sound back to the elements. */
+  unscheduleAll(): void {
+    for (const { join } of this.joins.values()) join.unschedule();
+  }
+
+  /** For diagnostics and tests: each join's state, by "outgoing→incoming" entry keys. */
+  statuses(): Record<string, string> {
+    return Object.fromEntries([...this.joins].map(([key, { join }]) => [key, join.unavailableBecause === undefined ? join.status : `${join.status}: ${join.unavailableBecause}`]));
+  }
+
+  dispose(): void {
+    for (const { join } of this.joins.values()) join.dispose();
+    this.joins.clear();
+  }
+}

@@ -1,0 +1,62 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { bridgeStartAt, defaultJoinShape, joinTimes, playsToItsEnd } from './join-schedule';
+
+describe('joinTimes', () => {
+  it('puts the seam of a 48 kHz bridge on the join and the handovers inside the bridge, away from the join', () => {
+    const times = joinTimes(100, 48_000, 48_000, 48_000, defaultJoinShape);
+    expect(times.bridgeStart).toBe(99);
+    expect(times.join).toBe(100);
+    expect(times.bridgeEnd).toBe(101);
+    expect(times.handoverIn).toBeCloseTo(99.25, 12);
+    // The handover back ends a margin before the bridge's last sample.
+    expect(times.handoverSeconds).toBe(defaultJoinShape.handoverSeconds);
+    expect(times.handoverOut + times.handoverSeconds).toBeCloseTo(100.75, 12);
+  });
+
+  it('counts the seam back in the bridge’s own frames, whatever its rate', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 8000, max: 192_000 }), fc.integer({ min: 1000, max: 400_000 }), fc.integer({ min: 1000, max: 400_000 }), (rate, tailFrames, headFrames) => {
+        const times = joinTimes(50, tailFrames, headFrames, rate, defaultJoinShape);
+        // The bridge's frame `tailFrames` (the incoming file's first) plays at the join.
+        expect(times.bridgeStart + tailFrames / rate).toBeCloseTo(50, 9);
+        expect(times.bridgeEnd - times.join).toBeCloseTo(headFrames / rate, 9);
+        expect(times.handoverIn).toBeGreaterThanOrEqual(times.bridgeStart);
+        expect(times.handoverIn + times.handoverSeconds).toBeLessThan(times.join);
+        expect(times.handoverOut).toBeGreaterThan(times.join);
+        expect(times.handoverOut + times.handoverSeconds).toBeLessThan(times.bridgeEnd);
+      }),
+    );
+  });
+});
+
+describe('bridgeStartAt', () => {
+  const times = joinTimes(10, 48_000, 48_000, 48_000, defaultJoinShape);
+
+  it('starts on time when there is room', () => {
+    expect(bridgeStartAt(times, 5, 0.05)).toEqual({ when: 9, offset: 0 });
+  });
+
+  it('starts part-way into the bridge when its beginning has passed but the handover has not', () => {
+    const start = bridgeStartAt(times, 9.1, 0.05);
+    expect(start?.when).toBeCloseTo(9.15, 12);
+    expect(start?.offset).toBeCloseTo(0.15, 12);
+  });
+
+  it('gives up when the handover to the bridge would come too late', () => {
+    expect(bridgeStartAt(times, 9.21, 0.05)).toBeUndefined();
+    expect(bridgeStartAt(times, 10, 0.05)).toBeUndefined();
+  });
+});
+
+describe('playsToItsEnd', () => {
+  it('accepts a segment the plan plays to its file’s end (less the end trim), within 50 ms', () => {
+    expect(playsToItsEnd(180, 180.02, 0)).toBe(true);
+    expect(playsToItsEnd(170, 180, 10)).toBe(true);
+  });
+
+  it('refuses one the plan cuts short: its last sample is not at the join', () => {
+    expect(playsToItsEnd(120, 180, 0)).toBe(false);
+    expect(playsToItsEnd(180, 180, 10)).toBe(false);
+  });
+});

@@ -1,0 +1,54 @@
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { bundleBrowserHarness } from '../support/bundle-browser-harness';
+import { generatedDir } from '../support/fixture-playlist';
+import { openHarnessPage } from '../support/harness-page';
+import { serveMedia } from '../support/serve-media';
+
+const gaplessDir = path.join(generatedDir, 'gapless');
+
+const harness = () => bundleBrowserHarness(path.join(import.meta.dirname, '..', 'support', 'gapless-harness.ts'));
+
+for (const extension of ['wav', 'flac', 'mp3', 'ogg']) {
+  test(`the first and last second of a ${extension} part, decoded from byte ranges alone, equal the whole file decoded, without encoder delay or padding`, async ({ page }) => {
+    await openHarnessPage(page, await harness(), 'attuneGaplessHarness');
+    await serveMedia(page, gaplessDir);
+    const result = await page.evaluate(([url, ext]) => window.attuneGaplessHarness.checkEdges(url, ext, 1), [`http://localhost/media/part-03.${extension}`, extension] as const);
+    // The part is 120 000 frames cut from the continuous master: an encoder's delay or padding left in would lengthen it.
+    expect(result.wholeFrames).toBe(120_000);
+    expect(result.headFrames).toBe(48_000);
+    expect(result.tailFrames).toBe(48_000);
+    expect(result.headLargestDifference).toBe(0);
+    expect(result.tailLargestDifference).toBe(0);
+    // The decoder's own timing agrees with the source the part was encoded from (its delay dropped, not shifted).
+    expect(result.shiftAgainstSource).toBe(0);
+  });
+}
+
+const formats = ['wav', 'flac', 'mp3', 'ogg'] as const;
+const partName = (index: number) => `part-${String(index).padStart(2, '0')}`;
+
+test('zero-crossfade joins in the live output: no silence over 5 ms, no click, the continuous signal rebuilt', async ({ page }) => {
+  test.setTimeout(90_000);
+  await openHarnessPage(page, await harness(), 'attuneGaplessHarness');
+  await serveMedia(page, gaplessDir);
+  // The master's first three parts (its end trimmed), then eight parts in the formats in turn: each format joins its neighbours.
+  const files = Array.from({ length: 8 }, (_, index) => `${partName(index + 3)}.${formats[index % formats.length] ?? 'wav'}`);
+  const result = await page.evaluate((options) => window.attuneGaplessHarness.playJoins(options), {
+    leadInFile: 'lead-in.flac',
+    leadInParts: 3,
+    files,
+    partSeconds: 2.5,
+    gaplessJoins: true,
+    volume: 0.8,
+  });
+  expect(result.problems).toEqual([]);
+  expect(result.joinStatuses.every((status) => status.endsWith(' scheduled'))).toBe(true);
+  expect(result.joins).toHaveLength(8);
+  for (const join of result.joins) {
+    expect(join.gapMs).toBeLessThanOrEqual(5);
+    expect(join.click).toBe(false);
+    // Sample for sample what the files decoded and laid end to end give: no gap, no overlap, no shift.
+    expect(join.rebuildError).toBeLessThan(0.001);
+  }
+});

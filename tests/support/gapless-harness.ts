@@ -1,0 +1,271 @@
+import { buildPlan } from '../../core/plan';
+import type { Playlist } from '../../core/playlist';
+import { AudioOutput } from '../../renderer/audio/AudioOutput';
+import { decodeHead, decodeTail } from '../../renderer/audio/gapless/edge-decoding';
+import { SessionPlayer } from '../../renderer/audio/SessionPlayer';
+import { bestAlignment, measureJoins, type JoinMeasure } from './gapless-measure';
+
+export interface EdgeCheck {
+  readonly wholeFrames: number;
+  readonly sampleRate: number;
+  readonly headFrames: number;
+  readonly tailFrames: number;
+  /** Largest sample difference between the decoded head and the same frames of the whole file decoded at once. */
+  readonly headLargestDifference: number;
+  readonly tailLargestDifference: number;
+  /** The whole file decoded against the WAV part it was encoded from: the shift that fits best and the largest difference there. */
+  readonly shiftAgainstSource: number;
+  readonly differenceFromSource: number;
+}
+
+function largestDifference(a: Float32Array, aFrom: number, b: Float32Array, bFrom: number, frames: number): number {
+  let largest = 0;
+  for (let index = 0; index < frames; index += 1) {
+    const left = a[aFrom + index];
+    const right = b[bFrom + index];
+    largest = Math.max(largest, left === undefined || right === undefined ? Number.POSITIVE_INFINITY : Math.abs(left - right));
+  }
+  return largest;
+}
+
+const recorderProcessor = `
+class OutputRecorder extends AudioWorkletProcessor {
+  constructor() {
+    super();
+    this.recording = true;
+    this.port.onmessage = () => { this.recording = false; this.port.postMessage({ done: true }); };
+  }
+  process(inputs) {
+    const input = inputs[0];
+    if (this.recording && input !== undefined && input.length > 0) {
+      this.port.postMessage({ frame: currentFrame, left: input[0].slice(), right: (input[1] ?? input[0]).slice() });
+    }
+    return true;
+  }
+}
+registerProcessor('attune-output-recorder', OutputRecorder);
+`;
+
+interface Recording {
+  readonly firstFrame: number;
+  readonly left: Float32Array;
+  readonly right: Float32Array;
+}
+
+/**
+ * Records what reaches the speakers: every node connected to a context's destination is also
+ * connected to a recorder worklet (the engine's own chain is left as it is).
+ */
+class OutputTap {
+  private recorder: AudioWorkletNode | undefined;
+  /** Nodes connected to a destination before the recorder existed (its worklet loads on the context they need). */
+  private readonly feeding: AudioNode[] = [];
+  private readonly chunks: { frame: number; left: Float32Array; right: Float32Array }[] = [];
+  private readonly originalConnect = AudioNode.prototype.connect;
+
+  install(): void {
+    const original = this.originalConnect;
+    const recorderFor = (node: AudioNode): AudioWorkletNode | undefined => {
+      if (this.recorder === undefined) this.feeding.push(node);
+      return this.recorder?.context === node.context ? this.recorder : undefined;
+    };
+    const patched = function (this: AudioNode, ...args: unknown[]): unknown {
+      const recorder = args[0] instanceof AudioDestinationNode ? recorderFor(this) : undefined;
+      if (recorder !== undefined) Reflect.apply(original, this, [recorder]);
+      return Reflect.apply(original, this, args);
+    };
+    AudioNode.prototype.connect = patched as typeof AudioNode.prototype.connect;
+  }
+
+  async prepare(context: AudioContext): Promise<void> {
+    await context.audioWorklet.addModule(URL.createObjectURL(new Blob([recorderProcessor], { type: 'text/javascript' })));
+    const recorder = new AudioWorkletNode(context, 'attune-output-recorder', { numberOfInputs: 1, numberOfOutputs: 0, channelCount: 2, channelCountMode: 'explicit' });
+    recorder.port.onmessage = (message: MessageEvent<{ frame: number; left: Float32Array; right: Float32Array } | { done: true }>) => {
+      if ('frame' in message.data) this.chunks.push(message.data);
+    };
+    this.recorder = recorder;
+    for (const node of this.feeding) if (node.context === context) Reflect.apply(this.originalConnect, node, [recorder]);
+  }
+
+  async stop(): Promise<Recording> {
+    const recorder = this.recorder;
+    if (recorder === undefined) throw new Error('the tap never saw the output');
+    await new Promise<void>((resolve) => {
+      recorder.port.onmessage = (message: MessageEvent<{ done?: true; frame?: number; left?: Float32Array; right?: Float32Array }>) => {
+        if (message.data.done === true) resolve();
+        else if (message.data.frame !== undefined && message.data.left !== undefined && message.data.right !== undefined) this.chunks.push({ frame: message.data.frame, left: message.data.left, right: message.data.right });
+      };
+      recorder.port.postMessage('stop');
+    });
+    AudioNode.prototype.connect = this.originalConnect;
+    const first = this.chunks[0];
+    const last = this.chunks.at(-1);
+    if (first === undefined || last === undefined) throw new Error('nothing was recorded');
+    const length = last.frame + last.left.length - first.frame;
+    const left = new Float32Array(length);
+    const right = new Float32Array(length);
+    for (const chunk of this.chunks) {
+      left.set(chunk.left, chunk.frame - first.frame);
+      right.set(chunk.right, chunk.frame - first.frame);
+    }
+    return { firstFrame: first.frame, left, right };
+  }
+}
+
+export interface JoinRunOptions {
+  /** The master's first parts and one more in one file: it plays first, cut by its end trim to `leadInParts` parts, so the first join is prepared in time as in a session (and the join out of an end trim is measured). */
+  readonly leadInFile: string;
+  readonly leadInParts: number;
+  /** The parts that follow, consecutive from part `leadInParts`: file names under /media/. */
+  readonly files: readonly string[];
+  readonly partSeconds: number;
+  readonly gaplessJoins: boolean;
+  readonly volume: number;
+}
+
+export interface JoinRunResult {
+  readonly sampleRate: number;
+  readonly joins: readonly JoinMeasure[];
+  /** Each join's state at the end ('scheduled' when its bridge played). */
+  readonly joinStatuses: readonly string[];
+  readonly problems: readonly string[];
+}
+
+/**
+ * What a perfect gapless player gives: each file decoded whole (delay and padding dropped by the
+ * decoder), cut to its planned length and laid end to end, then played at the live context's rate
+ * through a buffer source as the bridge is. Lossy files differ from their source at their edges
+ * (an MP3 or Vorbis frame that starts mid-waveform rings), so the live output is held to this,
+ * not to the master they were cut from.
+ */
+async function decodedConcatenation(parts: readonly { readonly file: string; readonly seconds: number }[], sampleRate: number): Promise<[Float32Array, Float32Array]> {
+  const decodeRate = 48_000;
+  const decoded = await Promise.all(
+    parts.map(async ({ file }) => new OfflineAudioContext(2, 1, decodeRate).decodeAudioData(await (await fetch(`http://localhost/media/${file}`)).arrayBuffer())),
+  );
+  const frames = parts.reduce((sum, part) => sum + Math.round(part.seconds * decodeRate), 0);
+  const joined = new AudioBuffer({ length: frames, numberOfChannels: 2, sampleRate: decodeRate });
+  let at = 0;
+  parts.forEach((part, index) => {
+    const buffer = decoded[index];
+    if (buffer === undefined) return;
+    const length = Math.round(part.seconds * decodeRate);
+    for (let channel = 0; channel < 2; channel += 1) {
+      joined.copyToChannel(buffer.getChannelData(Math.min(channel, buffer.numberOfChannels - 1)).subarray(0, length), channel, at);
+    }
+    at += length;
+  });
+  const render = new OfflineAudioContext(2, Math.ceil((frames * sampleRate) / decodeRate), sampleRate);
+  const source = render.createBufferSource();
+  source.buffer = joined;
+  source.connect(render.destination);
+  source.start(0);
+  const rendered = await render.startRendering();
+  return [rendered.getChannelData(0), rendered.getChannelData(1)];
+}
+
+async function playJoins(options: JoinRunOptions): Promise<JoinRunResult> {
+  const tap = new OutputTap();
+  tap.install();
+  const output = new AudioOutput({ volume: options.volume });
+  await tap.prepare(output.context);
+  const leadInSeconds = options.leadInParts * options.partSeconds;
+  const playlist: Playlist = {
+    format: 'attune.playlist',
+    version: 1,
+    id: 'gapless',
+    title: 'Gapless parts',
+    crossfadeSeconds: 0,
+    phases: [
+      {
+        id: 'onset',
+        kind: 'onset',
+        title: 'Onset',
+        targetMinutes: (leadInSeconds + options.files.length * options.partSeconds) / 60,
+        segments: [
+          {
+            type: 'file' as const,
+            id: 'lead-in',
+            path: options.leadInFile,
+            title: 'lead-in',
+            durationSeconds: leadInSeconds + options.partSeconds,
+            trimEndSeconds: options.partSeconds,
+          },
+          ...options.files.map((file, index) => ({ type: 'file' as const, id: `part-${index}`, path: file, title: file, durationSeconds: options.partSeconds })),
+        ],
+      },
+    ],
+  };
+  const plan = buildPlan(playlist);
+  const player = new SessionPlayer(output, plan, 0, {
+    gaplessJoins: options.gaplessJoins,
+    resolveFile: (entry) => ({ url: `http://localhost/media/${entry.segment.type === 'file' ? entry.segment.path : ''}`, gainDb: 0 }),
+  });
+  const problems: string[] = [];
+  player.on('problem', (problem) => problems.push(`${problem.segmentId}: ${problem.detail}`));
+  const statuses = new Map<string, string>();
+  const ended = new Promise<void>((resolve) => player.on('ended', () => resolve()));
+  await player.play();
+  // The program clock's origin on the audio clock, read from one currentTime.
+  const now = output.context.currentTime;
+  const programZero = now - player.programNow() / 1000;
+  const watch = setInterval(() => {
+    for (const [key, status] of Object.entries(player.joinStatuses())) statuses.set(key, status);
+  }, 100);
+  await ended;
+  clearInterval(watch);
+  const recording = await tap.stop();
+  const sampleRate = output.context.sampleRate;
+  player.dispose();
+  output.dispose();
+  const reference = await decodedConcatenation(
+    [{ file: options.leadInFile, seconds: leadInSeconds }, ...options.files.map((file) => ({ file, seconds: options.partSeconds }))],
+    sampleRate,
+  );
+  const joinTimes = options.files.map((_, index) => programZero + leadInSeconds + index * options.partSeconds);
+  const joins = measureJoins({
+    recording,
+    sampleRate,
+    joinFrames: joinTimes.map((time) => Math.round(time * sampleRate) - recording.firstFrame),
+    reference,
+    referenceFrameAtJoin: joinTimes.map((_, index) => Math.round((leadInSeconds + index * options.partSeconds) * sampleRate)),
+    gain: options.volume,
+  });
+  return { sampleRate, joins, joinStatuses: [...statuses].map(([key, status]) => `${key} ${status}`), problems };
+}
+
+const gaplessHarness = {
+  playJoins,
+  async checkEdges(url: string, extension: string, seconds: number): Promise<EdgeCheck> {
+    const sourceBytes = await (await fetch(url.replace(/\.[a-z0-9]+$/, '.wav'))).arrayBuffer();
+    const bytes = await (await fetch(url)).arrayBuffer();
+    const head = await decodeHead({ url, extension }, { seconds, fileSeconds: 2.5, trimSeconds: 0 });
+    const tail = await decodeTail({ url, extension }, { seconds, fileSeconds: 2.5, trimSeconds: 0 });
+    const whole = await new OfflineAudioContext(1, 1, head.sampleRate).decodeAudioData(bytes);
+    const wholeData = whole.getChannelData(0);
+    const tailAt = whole.length - tail.length;
+    const source = (await new OfflineAudioContext(1, 1, head.sampleRate).decodeAudioData(sourceBytes)).getChannelData(0);
+    const middle = Math.floor(source.length / 2);
+    const shift = bestAlignment(wholeData, middle, source, middle, 3000, 1);
+    return {
+      wholeFrames: whole.length,
+      sampleRate: whole.sampleRate,
+      headFrames: head.length,
+      tailFrames: tail.length,
+      headLargestDifference: largestDifference(head.getChannelData(0), 0, wholeData, 0, head.length),
+      tailLargestDifference: largestDifference(tail.getChannelData(0), 0, wholeData, tailAt, tail.length),
+      shiftAgainstSource: shift,
+      differenceFromSource: largestDifference(wholeData, 2000, source, 2000 + shift, source.length - 4000),
+    };
+  },
+};
+
+export type GaplessHarness = typeof gaplessHarness;
+
+declare global {
+  interface Window {
+    attuneGaplessHarness: GaplessHarness;
+  }
+}
+
+window.attuneGaplessHarness = gaplessHarness;

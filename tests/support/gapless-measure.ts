@@ -1,0 +1,139 @@
+/**
+ * Measures joins in a recording of the live output against a reference (the files decoded and
+ * laid end to end, as a perfect gapless player would give them): silence at the join, the largest
+ * sample-to-sample step (a click), and how far the recording departs from the reference there (a
+ * gap, an overlap or a shift all show). Pure maths, used in the browser harness and unit-tested in Node.
+ */
+
+/** −60 dBFS: quieter than this the join counts as silent. */
+export const silenceAmplitude = 0.001;
+export const joinWindowSeconds = 0.05;
+/** The reference region before the join (the bridge plays it alone) that fixes the alignment. */
+const alignAtSeconds = 0.4;
+const alignFrames = 2048;
+const maxLagSeconds = 0.05;
+/** Where the incoming element plays alone, after the handover back (join + 0.72 s with the default shape). */
+const elementAtSeconds = 0.85;
+const maxElementOffsetSeconds = 0.1;
+
+export interface JoinMeasure {
+  /** Longest run of samples under −60 dBFS (both channels) within ±50 ms of the join. */
+  readonly gapMs: number;
+  /** The largest step between neighbouring samples within ±50 ms of the join. */
+  readonly largestStep: number;
+  /** What a step must exceed to be a click: twice the reference's own largest step there (at the playback gain; a lossy file's edge steps by itself), plus 0.01. */
+  readonly stepThreshold: number;
+  readonly click: boolean;
+  /** Largest difference from the reference within ±50 ms of the join, once aligned 0.4 s before it. */
+  readonly rebuildError: number;
+  /** The same difference over 50 ms well before the join: what the formats' coding leaves anyway. */
+  readonly rebuildErrorBefore: number;
+  /** Largest difference from the reference in the 50 ms before the join and in the 50 ms after it. */
+  readonly rebuildErrorBeforeJoin: number;
+  readonly rebuildErrorAfterJoin: number;
+  /** Where the recording sits against the reference (output latency, the limiter's look-ahead). */
+  readonly lagFrames: number;
+  /** How far the incoming media element, once the bridge has handed back to it, is from where the bridge was (its start is timed by the main thread). */
+  readonly incomingElementOffsetMs: number;
+}
+
+export interface JoinMeasureInput {
+  readonly recording: { readonly left: Float32Array; readonly right: Float32Array };
+  readonly sampleRate: number;
+  /** Each join's frame in the recording. */
+  readonly joinFrames: readonly number[];
+  readonly reference: readonly [Float32Array, Float32Array];
+  /** Each join's frame in the reference. */
+  readonly referenceFrameAtJoin: readonly number[];
+  /** The playback gain between the reference and the output (volume, track gain). */
+  readonly gain: number;
+}
+
+export function longestSilentRun(left: Float32Array, right: Float32Array, from: number, to: number): number {
+  let longest = 0;
+  let run = 0;
+  for (let index = Math.max(0, from); index < Math.min(to, left.length); index += 1) {
+    if (Math.abs(left[index] ?? 0) < silenceAmplitude && Math.abs(right[index] ?? 0) < silenceAmplitude) {
+      run += 1;
+      longest = Math.max(longest, run);
+    } else {
+      run = 0;
+    }
+  }
+  return longest;
+}
+
+export function largestStep(channel: Float32Array, from: number, to: number): number {
+  let largest = 0;
+  for (let index = Math.max(1, from); index < Math.min(to, channel.length); index += 1) {
+    largest = Math.max(largest, Math.abs((channel[index] ?? 0) - (channel[index - 1] ?? 0)));
+  }
+  return largest;
+}
+
+function squaredError(recorded: Float32Array, recordedFrom: number, reference: Float32Array, referenceFrom: number, frames: number, gain: number): number {
+  let sum = 0;
+  for (let index = 0; index < frames; index += 1) {
+    const difference = (recorded[recordedFrom + index] ?? 0) - gain * (reference[referenceFrom + index] ?? 0);
+    sum += difference * difference;
+  }
+  return sum;
+}
+
+/** The shift of the reference against the recording (recording frame r matches reference frame r + offset) that fits best near `recordedAt`. */
+export function bestAlignment(recorded: Float32Array, recordedAt: number, reference: Float32Array, referenceAt: number, maxLag: number, gain: number): number {
+  let best = 0;
+  let bestError = Number.POSITIVE_INFINITY;
+  for (let lag = -maxLag; lag <= maxLag; lag += 1) {
+    const error = squaredError(recorded, recordedAt, reference, referenceAt + lag, alignFrames, gain);
+    if (error < bestError) {
+      bestError = error;
+      best = lag;
+    }
+  }
+  return best;
+}
+
+function largestDifference(recorded: Float32Array, reference: Float32Array, from: number, to: number, offset: number, gain: number): number {
+  let largest = 0;
+  for (let index = Math.max(0, from); index < Math.min(to, recorded.length); index += 1) {
+    largest = Math.max(largest, Math.abs((recorded[index] ?? 0) - gain * (reference[index + offset] ?? 0)));
+  }
+  return largest;
+}
+
+export function measureJoins(input: JoinMeasureInput): JoinMeasure[] {
+  const { recording, sampleRate, gain } = input;
+  const window = Math.round(joinWindowSeconds * sampleRate);
+  const [referenceLeft, referenceRight] = input.reference;
+  return input.joinFrames.map((joinFrame, index) => {
+    const referenceJoin = input.referenceFrameAtJoin[index] ?? 0;
+    const alignBack = Math.round(alignAtSeconds * sampleRate);
+    const lag = bestAlignment(recording.left, joinFrame - alignBack, referenceLeft, referenceJoin - alignBack, Math.round(maxLagSeconds * sampleRate), gain);
+    const offset = referenceJoin - joinFrame + lag;
+    // Where the seam is in the recording: the output reaches the tap later than the program clock says (the limiter looks ahead).
+    const seam = referenceJoin - offset;
+    const from = seam - window;
+    const to = seam + window;
+    const expectedStep = Math.max(largestStep(referenceLeft, from + offset, to + offset), largestStep(referenceRight, from + offset, to + offset)) * gain;
+    const stepThreshold = 2 * expectedStep + 0.01;
+    const step = Math.max(largestStep(recording.left, from, to), largestStep(recording.right, from, to));
+    const rebuild = (start: number, end: number) =>
+      Math.max(largestDifference(recording.left, referenceLeft, start, end, offset, gain), largestDifference(recording.right, referenceRight, start, end, offset, gain));
+    return {
+      gapMs: (longestSilentRun(recording.left, recording.right, from, to) / sampleRate) * 1000,
+      largestStep: step,
+      stepThreshold,
+      click: step > stepThreshold,
+      rebuildError: rebuild(from, to),
+      rebuildErrorBefore: rebuild(joinFrame - alignBack, joinFrame - alignBack + 2 * window),
+      rebuildErrorBeforeJoin: rebuild(from, seam),
+      rebuildErrorAfterJoin: rebuild(seam, to),
+      lagFrames: lag,
+      incomingElementOffsetMs:
+        ((bestAlignment(recording.left, seam + Math.round(elementAtSeconds * sampleRate), referenceLeft, referenceJoin + Math.round(elementAtSeconds * sampleRate), Math.round(maxElementOffsetSeconds * sampleRate), gain)) /
+          sampleRate) *
+        1000,
+    };
+  });
+}
