@@ -4,6 +4,7 @@ import { TypedEmitter } from '../../core/typed-emitter';
 import { createOutputChain, type OutputLimiter } from './gain-chain';
 import { readLimiterReport } from './limiter/limiter-node';
 import { soundscapeTicksPerBeat } from './soundscapes/transport-resolution';
+import { restToneClock, retireToneContext, shareContextWithHowler } from './tone-context';
 import { dbToGain, gainToDb, type Decibels, type Seconds } from './units';
 
 interface AudioContextWithSink {
@@ -55,7 +56,10 @@ export class AudioOutput extends TypedEmitter<AudioOutputEvents> {
     super();
     const settings = { ...AudioOutput.defaults, ...options };
     this.context = new AudioContext({ latencyHint: 'playback' });
+    retireToneContext();
     Tone.setContext(this.context);
+    restToneClock(Tone.getContext());
+    shareContextWithHowler(this.context);
     // Howler must never suspend the shared context behind our back during a quiet passage.
     Howler.autoSuspend = false;
 

@@ -1,5 +1,6 @@
 import * as Tone from 'tone';
 import type { SoundscapeParams, SoundscapePreset } from '../../../core/playlist';
+import { holdToneClock } from '../tone-context';
 import { dbToGain, type Seconds } from '../units';
 import { noiseBuffer, type NoiseColor } from './noise-bank';
 
@@ -22,6 +23,7 @@ export abstract class Soundscape {
   private readonly startables: { start(time?: Seconds): unknown; stop(time?: Seconds): unknown }[] = [];
   private readonly constantSources: ConstantSourceNode[];
   private disposed = false;
+  private releaseClock: (() => void) | undefined;
 
   protected constructor(
     readonly preset: SoundscapePreset,
@@ -74,6 +76,7 @@ export abstract class Soundscape {
   }
 
   start(time: Seconds, fadeInSeconds: Seconds = 4): void {
+    this.releaseClock ??= holdToneClock(this.output.context);
     for (const node of this.startables) node.start(time);
     this.output.gain.setValueAtTime(0, time);
     this.output.gain.linearRampToValueAtTime(1, time + fadeInSeconds);
@@ -83,11 +86,14 @@ export abstract class Soundscape {
     this.output.gain.cancelScheduledValues(time);
     this.output.gain.setValueAtTime(0, time);
     for (const node of this.startables) node.stop(time);
+    this.releaseClock?.();
+    this.releaseClock = undefined;
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.releaseClock?.();
     for (const resource of this.resources.reverse()) resource.dispose();
     this.output.dispose();
     for (const source of this.constantSources) stopIfStarted(source);
