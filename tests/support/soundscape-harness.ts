@@ -2,6 +2,7 @@ import * as Tone from 'tone';
 import type { SoundscapeParams, SoundscapePreset } from '../../core/playlist';
 import { AudioOutput } from '../../renderer/audio/AudioOutput';
 import { createSoundscape, type Soundscape } from '../../renderer/audio/soundscapes/Soundscape';
+import { createReverbNode } from '../../renderer/audio/reverb/reverb-node';
 import { noiseBuffer, type NoiseColor } from '../../renderer/audio/soundscapes/noise-bank';
 import { soundscapeTicksPerBeat } from '../../renderer/audio/soundscapes/transport-resolution';
 import { dbToGain, type Decibels, type Seconds } from '../../renderer/audio/units';
@@ -31,8 +32,8 @@ async function fillNoiseBank(seed: number): Promise<void> {
 
 const channelsOf = (buffer: AudioBuffer): Float32Array[] => Array.from({ length: buffer.numberOfChannels }, (_, index) => buffer.getChannelData(index));
 
-/** AudioOutput's shared reverb (its constructor's settings) and send, rebuilt on an offline context. */
-const reverbSettings = { decay: 9, preDelay: 0.04, sendDb: AudioOutput.defaults.reverbSendDb } as const;
+/** AudioOutput's send level to its shared reverb. */
+const reverbSendDb = AudioOutput.defaults.reverbSendDb;
 
 export interface RenderOptions {
   readonly preset: SoundscapePreset;
@@ -43,7 +44,7 @@ export interface RenderOptions {
   readonly seed: number;
   readonly startAt?: Seconds;
   readonly fadeInSeconds?: Seconds;
-  /** Through a reverb like AudioOutput's (dry + send → Tone.Reverb), rendered in stereo. */
+  /** Through AudioOutput's reverb (dry + send → the reverb worklet), rendered in stereo. */
   readonly reverb?: boolean;
   readonly stopAt?: Seconds;
   /** dispose() while the render runs (the render suspends there). */
@@ -74,13 +75,14 @@ async function render(options: RenderOptions): Promise<Rendered> {
       soundscape = bed;
       if (options.reverb === true) {
         const bus = new Tone.Gain(1);
-        const send = new Tone.Gain(dbToGain(reverbSettings.sendDb));
-        const reverb = new Tone.Reverb({ decay: reverbSettings.decay, preDelay: reverbSettings.preDelay, wet: 1 });
-        held.push(bus, send, reverb);
+        const send = new Tone.Gain(dbToGain(reverbSendDb));
+        const reverb = await createReverbNode(raw);
+        held.push(bus, send, { dispose: () => reverb.disconnect() });
         bed.output.connect(bus);
         bus.connect(context.destination);
-        bus.chain(send, reverb, context.destination);
-        await reverb.ready;
+        bus.connect(send);
+        send.connect(reverb);
+        reverb.connect(raw.destination);
       } else {
         bed.output.connect(context.destination);
       }
