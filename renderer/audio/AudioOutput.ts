@@ -138,6 +138,14 @@ export class AudioOutput extends TypedEmitter<AudioOutputEvents> {
     await this.reverb;
   }
 
+  /**
+   * Nothing is left to play (the live session was closed): the context is suspended, so the
+   * audio device, the limiter and the reverb stop working until the next start() resumes it.
+   */
+  async rest(): Promise<void> {
+    if (this.context.state === 'running') await this.context.suspend();
+  }
+
   /** Which limiter guards the output, and the deepest gain reduction since the last reading (0 dB with the compressor fallback). */
   async limiterReading(): Promise<{ readonly kind: OutputLimiter['kind']; readonly gainReductionDb: Decibels }> {
     const limiter = await this.limiter;

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { chromium, type Browser } from 'playwright';
+import { soundscapePresets } from '../../core/playlist';
 import { chromiumLaunchOptions } from '../../playwright.config';
 import { benchJournalReplay } from './journal-replay';
 import { benchLimiter } from './limiter';
@@ -25,7 +26,7 @@ interface BenchGroup {
   readonly run: (browser: () => Promise<Browser>) => Promise<string[]>;
 }
 
-const presets = ['breath', 'drone', 'earth', 'shimmer'];
+const presets = soundscapePresets;
 
 const groups: readonly BenchGroup[] = [
   { name: 'reference-fdatasync', figures: ['reference_fdatasync_ms_p50', 'reference_fdatasync_ms_p99', 'reference_fdatasync_spaced_ms_p50', 'reference_fdatasync_spaced_ms_p99'], run: () => benchReferenceFdatasync() },
