@@ -6,8 +6,21 @@ export const slugId = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'use 1–64 lowercase letters, digits and dashes, starting with a letter or digit');
 
-export const soundscapePresets = ['breath', 'drone', 'earth', 'shimmer'] as const;
+export const soundscapePresets = ['breath', 'drone', 'earth', 'shimmer', 'dawn', 'tide', 'canopy', 'vast', 'hearth'] as const;
 export type SoundscapePreset = (typeof soundscapePresets)[number];
+
+/** Each preset's name and what it sounds like, as the editor and settings list them. */
+export const soundscapePresetInfo: Record<SoundscapePreset, { readonly name: string; readonly description: string }> = {
+  breath: { name: 'Breath', description: 'filtered noise swelling like slow breathing' },
+  drone: { name: 'Drone', description: 'detuned pads on D, slowly filtered' },
+  earth: { name: 'Earth', description: 'dark brown noise over a low beating drone' },
+  shimmer: { name: 'Shimmer', description: 'soft high partials on D' },
+  dawn: { name: 'Dawn', description: 'onset: F major, low and slow, a rare low bell' },
+  tide: { name: 'Tide', description: 'onset or return: A minor under a swelling wash' },
+  canopy: { name: 'Canopy', description: 'peak: E♭ lydian over four octaves, with bells' },
+  vast: { name: 'Vast', description: 'peak: B dorian in wide, airy voicings' },
+  hearth: { name: 'Hearth', description: 'return: G mixolydian, low and warm' },
+};
 
 export const phaseKinds = ['onset', 'peak', 'return'] as const;
 export type PhaseKind = (typeof phaseKinds)[number];
@@ -17,6 +30,8 @@ const eightHoursSeconds = 8 * 3600;
 export const soundscapeParamsSchema = z.strictObject({
   intensity: z.number().min(0).max(1).default(0.5),
   brightness: z.number().min(0).max(1).default(0.5),
+  /** Fixes every random choice the bed makes (default: one from the preset's name), so a session replays it exactly. */
+  seed: z.number().int().min(0).max(0xffffffff).optional(),
 });
 export type SoundscapeParams = z.infer<typeof soundscapeParamsSchema>;
 

@@ -164,7 +164,11 @@ export function App() {
     [replaceLive],
   );
 
-  const leaveLive = useCallback(() => replaceLive(undefined), [replaceLive]);
+  const leaveLive = useCallback(() => {
+    replaceLive(undefined);
+    // Nothing sounds once the session is closed; whatever plays next starts the output again.
+    void loadedAudioEngine()?.existingOutput()?.rest();
+  }, [replaceLive]);
   const liveRunning = live !== undefined && !live.getState().ended;
   const targetLufs = settingsState.settings.targetLoudnessLufs;
   const engine = useAudioEngine(playsSound(route));

@@ -1,6 +1,9 @@
 import { AudioOutput } from './audio/AudioOutput';
 import { CuratorPreview } from './audio/CuratorPreview';
 import { liveAudioElementCount } from './audio/diagnostics';
+import { retireToneContext } from './audio/tone-context';
+
+retireToneContext();
 
 let sharedOutput: AudioOutput | undefined;
 

@@ -3,7 +3,9 @@ import * as Tone from 'tone';
 import { TypedEmitter } from '../../core/typed-emitter';
 import { createOutputChain, type OutputLimiter } from './gain-chain';
 import { readLimiterReport } from './limiter/limiter-node';
+import { createReverbNode } from './reverb/reverb-node';
 import { soundscapeTicksPerBeat } from './soundscapes/transport-resolution';
+import { restToneClock, retireToneContext, shareContextWithHowler } from './tone-context';
 import { dbToGain, gainToDb, type Decibels, type Seconds } from './units';
 
 interface AudioContextWithSink {
@@ -42,7 +44,8 @@ export class AudioOutput extends TypedEmitter<AudioOutputEvents> {
   private readonly analyser: AnalyserNode;
   /** The programme before the facilitator's volume: what the silence watchdog reads. */
   private readonly programAnalyser: AnalyserNode;
-  private readonly reverb: Tone.Reverb;
+  /** The shared reverb (a worklet); undefined where it cannot load: the beds then play dry. */
+  private readonly reverb: Promise<AudioWorkletNode | undefined>;
   private readonly reverbSend: Tone.Gain;
   private readonly levelBuffer: Float32Array<ArrayBuffer>;
   private disposed = false;
@@ -55,7 +58,10 @@ export class AudioOutput extends TypedEmitter<AudioOutputEvents> {
     super();
     const settings = { ...AudioOutput.defaults, ...options };
     this.context = new AudioContext({ latencyHint: 'playback' });
+    retireToneContext();
     Tone.setContext(this.context);
+    restToneClock(Tone.getContext());
+    shareContextWithHowler(this.context);
     // Howler must never suspend the shared context behind our back during a quiet passage.
     Howler.autoSuspend = false;
 
@@ -78,12 +84,19 @@ export class AudioOutput extends TypedEmitter<AudioOutputEvents> {
     this.bedBus.connect(this.limiterInput);
     this.soundscapeBus = new Tone.Gain(1);
     this.reverbSend = new Tone.Gain(dbToGain(settings.reverbSendDb));
-    // A 5 s impulse: long enough for a spacious bed, half the convolution cost of a 9 s one.
-    this.reverb = new Tone.Reverb({ decay: 5, preDelay: 0.04, wet: 1 });
     this.soundscapeBus.connect(this.musicBus);
     this.soundscapeBus.connect(this.reverbSend);
-    this.reverbSend.connect(this.reverb);
-    this.reverb.connect(this.musicBus);
+    this.reverb = createReverbNode(this.context).then(
+      (reverb) => {
+        this.reverbSend.connect(reverb);
+        reverb.connect(this.musicBus);
+        return reverb;
+      },
+      (error: unknown) => {
+        console.error(`Attune: the soundscape reverb could not load (${error instanceof Error ? error.message : String(error)}); soundscapes play dry`);
+        return undefined;
+      },
+    );
     Tone.getTransport().PPQ = soundscapeTicksPerBeat;
     Tone.getTransport().start();
     navigator.mediaDevices?.addEventListener('devicechange', this.onDeviceChange);
@@ -113,7 +126,7 @@ export class AudioOutput extends TypedEmitter<AudioOutputEvents> {
     this.emit('device-lost', { deviceId: lost });
   }
 
-  /** Resolves when the context runs, the limiter is in place and the reverb's impulse response is ready. */
+  /** Resolves when the context runs and the limiter and the reverb are in place. */
   async start(): Promise<void> {
     await Tone.start();
     if (this.context.state !== 'running') await this.context.resume();
@@ -122,7 +135,15 @@ export class AudioOutput extends TypedEmitter<AudioOutputEvents> {
       this.limiterFallbackReported = true;
       console.error(`Attune: the true-peak limiter could not load (${limiter.reason}); a compressor guards the output instead`);
     }
-    await this.reverb.ready;
+    await this.reverb;
+  }
+
+  /**
+   * Nothing is left to play (the live session was closed): the context is suspended, so the
+   * audio device, the limiter and the reverb stop working until the next start() resumes it.
+   */
+  async rest(): Promise<void> {
+    if (this.context.state === 'running') await this.context.suspend();
   }
 
   /** Which limiter guards the output, and the deepest gain reduction since the last reading (0 dB with the compressor fallback). */
@@ -175,7 +196,7 @@ export class AudioOutput extends TypedEmitter<AudioOutputEvents> {
     navigator.mediaDevices?.removeEventListener('devicechange', this.onDeviceChange);
     this.removeAllListeners();
     Tone.getTransport().stop();
-    this.reverb.dispose();
+    void this.reverb.then((reverb) => reverb?.disconnect());
     this.reverbSend.dispose();
     this.soundscapeBus.dispose();
     this.bedBus.disconnect();

@@ -14,6 +14,7 @@ import { metricsAfterGc } from './metrics-after-gc';
 import { removeDataDir, startWebHost, type RunningWebHost } from '../support/web-host';
 import { median } from './stats';
 import { openHarnessPage } from '../support/harness-page';
+import { describeThreads, rendererThreadCpu } from './thread-cpu';
 
 /** [performance.now(), programMs, outputLevelDb] every ~10 ms, collected in the page. */
 type LevelSample = [number, number, number];
@@ -354,8 +355,17 @@ export async function benchLongRun(browser: Browser): Promise<string[]> {
   }
 }
 
-/** Renderer process CPU (all its threads, audio included) and main-thread task time, as % of one core over the window. */
-async function cpuOver(page: Page, seconds: number): Promise<{ processPercent: number; mainThreadPercent: number }> {
+interface CpuReading {
+  /** Renderer process CPU time (all its threads, audio included), as % of one core over the window. */
+  readonly processPercent: number;
+  /** Main-thread task time, same unit. */
+  readonly mainThreadPercent: number;
+  /** Per renderer thread, by name (Linux), over the same window. */
+  readonly threads: { name: string; percent: number }[];
+}
+
+/** Renderer CPU over `seconds`: the process (CDP `ProcessTime`), its main thread's tasks, and each of its threads. */
+async function cpuOver(page: Page, seconds: number): Promise<CpuReading> {
   // One session for both readings: TaskDuration counts from Performance.enable on that session.
   const cdp = await page.context().newCDPSession(page);
   try {
@@ -366,19 +376,26 @@ async function cpuOver(page: Page, seconds: number): Promise<{ processPercent: n
       return { processSeconds: value('ProcessTime'), taskSeconds: value('TaskDuration'), timestamp: value('Timestamp') };
     };
     const start = await reading();
-    await sleep(seconds * 1000);
+    const browser = page.context().browser();
+    const threads = browser === null ? (await sleep(seconds * 1000), []) : await rendererThreadCpu(browser, seconds);
     const end = await reading();
     const elapsed = end.timestamp - start.timestamp;
     return {
       processPercent: ((end.processSeconds - start.processSeconds) / elapsed) * 100,
       mainThreadPercent: ((end.taskSeconds - start.taskSeconds) / elapsed) * 100,
+      threads,
     };
   } finally {
     await cdp.detach();
   }
 }
 
-const cpuSeconds = 60;
+/** Per reading; the issue's 60 s for the idle screen is made of the rounds' readings together. */
+const cpuSeconds = Number(process.env.ATTUNE_BENCH_CPU_SECONDS ?? 20);
+/** Each round measures the app and its references one after another, so a busy spell on the machine falls on all of them alike. */
+const cpuRounds = Number(process.env.ATTUNE_BENCH_CPU_ROUNDS ?? 3);
+/** A page of our own on a loopback origin (a secure context, as the app's) that serves the long file. */
+const referenceOrigin = 'http://localhost';
 
 /** A 75 s mp3 of the fixture pink noise looped, so one file plays through the whole window. */
 async function longFile(dataDir: string): Promise<string> {
@@ -405,10 +422,68 @@ async function longFile(dataDir: string): Promise<string> {
   return target;
 }
 
-export async function benchPlaybackCpu(browser: Browser): Promise<string[]> {
+type ReferencePlayback = 'plain-audio' | 'webaudio-gain';
+
+/**
+ * The same mp3 outside the app, on a blank page: a plain `<audio>` element, or the element
+ * routed through one GainNode to the destination (an AudioContext with the app's latency hint).
+ */
+async function referencePlayback(browser: Browser, file: Buffer, how: ReferencePlayback, seconds: number): Promise<CpuReading> {
+  const page = await browser.newPage();
+  try {
+    await page.route(`${referenceOrigin}/reference.html`, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>reference</title>' }));
+    await page.route(`${referenceOrigin}/long.mp3`, (route) => route.fulfill({ status: 200, contentType: 'audio/mpeg', body: file }));
+    await page.goto(`${referenceOrigin}/reference.html`);
+    await page.evaluate(async (routed) => {
+      const element = new Audio('/long.mp3');
+      element.loop = true;
+      if (routed) {
+        const context = new AudioContext({ latencyHint: 'playback' });
+        const gain = context.createGain();
+        gain.gain.value = 0.5;
+        context.createMediaElementSource(element).connect(gain).connect(context.destination);
+        await context.resume();
+      }
+      await element.play();
+    }, how === 'webaudio-gain');
+    await sleep(startFadeMs);
+    return await cpuOver(page, seconds);
+  } finally {
+    await page.close();
+  }
+}
+
+async function blankPage(browser: Browser, seconds: number): Promise<CpuReading> {
+  const page = await browser.newPage();
+  try {
+    await page.route(`${referenceOrigin}/blank.html`, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>blank</title>' }));
+    await page.goto(`${referenceOrigin}/blank.html`);
+    await sleep(1000);
+    return await cpuOver(page, seconds);
+  } finally {
+    await page.close();
+  }
+}
+
+/** The app's start screen on a page of its own, nothing played yet. */
+async function idleStartScreen(browser: Browser, url: string, seconds: number): Promise<CpuReading> {
+  const page = await browser.newPage();
+  try {
+    await page.goto(url);
+    await page.getByRole('button', { name: 'Start session' }).waitFor();
+    // Past the start-up work (first paint, the lists' first loads).
+    await sleep(2000);
+    return await cpuOver(page, seconds);
+  } finally {
+    await page.close();
+  }
+}
+
+async function appPlayback(browser: Browser, seconds: number): Promise<{ reading: CpuReading; levelDb: number; problems: string[]; file: Buffer; hostUrl: string; close: () => Promise<void> }> {
   const pink = (await manifest()).files.find((file) => file.file === 'pink-noise-normal.mp3');
+  let filePath = '';
   const oneLongFile = async (dataDir: string) => {
-    const filePath = await longFile(dataDir);
+    filePath = await longFile(dataDir);
     return (playlist: Playlist): Playlist => ({
       ...playlist,
       id: 'bench-cpu',
@@ -436,25 +511,70 @@ export async function benchPlaybackCpu(browser: Browser): Promise<string[]> {
   const running = await startSession(browser, oneLongFile, false);
   try {
     await waitForProgram(running.page, startFadeMs + 1000, 30_000);
-    const playing = await cpuOver(running.page, cpuSeconds);
-    const level = await running.page.evaluate(() => window.__attuneDiagnostics?.outputLevelDb() ?? Number.NEGATIVE_INFINITY);
+    const reading = await cpuOver(running.page, seconds);
+    const levelDb = await running.page.evaluate(() => window.__attuneDiagnostics?.outputLevelDb() ?? Number.NEGATIVE_INFINITY);
     const problems = [...(await playbackProblems(running)).values()];
-    // The idle page gets a renderer of its own once the playing one is gone.
+    const file = await readFile(filePath);
+    // The host stays up for the idle screen; the playing page goes, so its renderer is gone before the next reading.
     await running.page.close();
-    const idlePage = await browser.newPage();
-    try {
-      await idlePage.goto(running.host.url);
-      await idlePage.getByRole('button', { name: 'Start session' }).waitFor();
-      const idle = await cpuOver(idlePage, cpuSeconds);
-      return [
-        `playback_cpu_percent: ${playing.processPercent.toFixed(1)} % of one core (renderer process CPU time, all threads, over ${cpuSeconds} s playing one mp3 through the limiter; output at ${level.toFixed(0)} dBFS${problems.length > 0 ? `; PLAYBACK PROBLEM ${problems.join('; ')}` : ''}; main thread ${playing.mainThreadPercent.toFixed(1)} %)`,
-        `reference_idle_cpu_percent: ${idle.processPercent.toFixed(1)} % (the same measure on the start screen, idle, ${cpuSeconds} s; main thread ${idle.mainThreadPercent.toFixed(1)} %)`,
-      ];
-    } finally {
-      await idlePage.close();
-    }
-  } finally {
+    return { reading, levelDb, problems, file, hostUrl: running.host.url, close: () => running.close() };
+  } catch (error) {
     await running.close();
+    throw error;
   }
 }
 
+interface Series {
+  readonly readings: CpuReading[];
+}
+
+const percents = (series: Series) => series.readings.map((reading) => reading.processPercent);
+const spread = (series: Series) => `median of ${series.readings.length}: ${percents(series).map((value) => value.toFixed(1)).join(', ')}`;
+const medianPercent = (series: Series) => median(percents(series));
+/** The reading nearest the median, for its thread breakdown. */
+const medianReading = (series: Series): CpuReading => {
+  const middle = medianPercent(series);
+  return series.readings.reduce((best, reading) => (Math.abs(reading.processPercent - middle) < Math.abs(best.processPercent - middle) ? reading : best));
+};
+const threadsOf = (series: Series) => {
+  const described = describeThreads(medianReading(series).threads);
+  return described === '' ? '' : `; by thread: ${described}`;
+};
+
+/**
+ * Playback and idle CPU of the renderer, each next to its reference, in rounds: every round
+ * plays the app's session, the same mp3 through a bare gain node, the same mp3 in a plain
+ * `<audio>` element, then reads the app's idle start screen and a blank page.
+ */
+export async function benchPlaybackCpu(browser: Browser): Promise<string[]> {
+  const playing: Series = { readings: [] };
+  const gain: Series = { readings: [] };
+  const plain: Series = { readings: [] };
+  const idle: Series = { readings: [] };
+  const blank: Series = { readings: [] };
+  const levels: number[] = [];
+  const problems: string[] = [];
+  for (let round = 0; round < cpuRounds; round += 1) {
+    const app = await appPlayback(browser, cpuSeconds);
+    try {
+      playing.readings.push(app.reading);
+      levels.push(app.levelDb);
+      problems.push(...app.problems);
+      gain.readings.push(await referencePlayback(browser, app.file, 'webaudio-gain', cpuSeconds));
+      plain.readings.push(await referencePlayback(browser, app.file, 'plain-audio', cpuSeconds));
+      idle.readings.push(await idleStartScreen(browser, app.hostUrl, cpuSeconds));
+      blank.readings.push(await blankPage(browser, cpuSeconds));
+    } finally {
+      await app.close();
+    }
+  }
+  const ratio = medianPercent(playing) / medianPercent(gain);
+  const idleSeconds = cpuSeconds * cpuRounds;
+  return [
+    `playback_cpu_percent: ${medianPercent(playing).toFixed(1)} % of one core (renderer process CPU time, all threads, over ${cpuSeconds} s playing one mp3 through the limiter, ${spread(playing)}; ${ratio.toFixed(2)}× the gain reference; output at ${median(levels).toFixed(0)} dBFS${problems.length > 0 ? `; PLAYBACK PROBLEM ${problems.join('; ')}` : ''}; main thread ${medianReading(playing).mainThreadPercent.toFixed(1)} %${threadsOf(playing)}; goal ≤ 8 and ≤ 1.5× the gain reference)`,
+    `reference_webaudio_gain_cpu_percent: ${medianPercent(gain).toFixed(1)} % (the same mp3 on a blank page, a media element through one GainNode to the destination, ${spread(gain)}${threadsOf(gain)})`,
+    `reference_plain_audio_cpu_percent: ${medianPercent(plain).toFixed(1)} % (the same mp3 in a plain <audio> element, no Web Audio, ${spread(plain)}${threadsOf(plain)})`,
+    `idle_cpu_percent: ${medianPercent(idle).toFixed(1)} % (the start screen, nothing played, ${idleSeconds} s in ${cpuRounds} readings, ${spread(idle)}; main thread ${medianReading(idle).mainThreadPercent.toFixed(1)} %${threadsOf(idle)}; goal ≤ 0.5 and ≤ the blank page + 0.5)`,
+    `reference_blank_page_cpu_percent: ${medianPercent(blank).toFixed(1)} % (a blank page, the same measure, ${spread(blank)})`,
+  ];
+}

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { chromium, type Browser } from 'playwright';
+import { soundscapePresets } from '../../core/playlist';
 import { chromiumLaunchOptions } from '../../playwright.config';
 import { benchGaplessJoins } from './gapless';
 import { benchJournalReplay } from './journal-replay';
@@ -27,7 +28,7 @@ interface BenchGroup {
   readonly run: (browser: () => Promise<Browser>) => Promise<string[]>;
 }
 
-const presets = ['breath', 'drone', 'earth', 'shimmer'];
+const presets = soundscapePresets;
 
 const groups: readonly BenchGroup[] = [
   { name: 'reference-fdatasync', figures: ['reference_fdatasync_ms_p50', 'reference_fdatasync_ms_p99', 'reference_fdatasync_spaced_ms_p50', 'reference_fdatasync_spaced_ms_p99'], run: () => benchReferenceFdatasync() },
@@ -86,7 +87,7 @@ const groups: readonly BenchGroup[] = [
   },
   {
     name: 'playback-cpu',
-    figures: ['playback_cpu_percent', 'reference_idle_cpu_percent'],
+    figures: ['playback_cpu_percent', 'reference_webaudio_gain_cpu_percent', 'reference_plain_audio_cpu_percent', 'idle_cpu_percent', 'reference_blank_page_cpu_percent'],
     needsAudioFixtures: true,
     run: async (browser) => benchPlaybackCpu(await browser()),
   },

@@ -5,6 +5,7 @@ import { bundleSoundscapeHarness } from '../support/bundle-soundscape-harness';
 import type { RealtimeSource } from '../support/soundscape-harness';
 import { median } from './stats';
 import { openHarnessPage } from '../support/harness-page';
+import { describeThreads, rendererThreadCpu } from './thread-cpu';
 
 const renderSeconds = 60;
 const renderSampleRate = 44_100;
@@ -44,7 +45,7 @@ async function renderSpeeds(browser: Browser, script: string): Promise<Map<Sound
 }
 
 /** Renderer process CPU (all threads, the audio thread included) over `seconds`, as % of one core. */
-async function processCpuPercent(page: Page, seconds: number): Promise<number> {
+async function processCpuPercent(page: Page, seconds: number): Promise<{ percent: number; threads: string }> {
   const cdp = await page.context().newCDPSession(page);
   try {
     await cdp.send('Performance.enable');
@@ -54,25 +55,26 @@ async function processCpuPercent(page: Page, seconds: number): Promise<number> {
       return { processSeconds: value('ProcessTime'), timestamp: value('Timestamp') };
     };
     const start = await reading();
-    await sleep(seconds * 1000);
+    const browser = page.context().browser();
+    const threads = browser === null ? (await sleep(seconds * 1000), []) : await rendererThreadCpu(browser, seconds);
     const end = await reading();
-    return ((end.processSeconds - start.processSeconds) / (end.timestamp - start.timestamp)) * 100;
+    return { percent: ((end.processSeconds - start.processSeconds) / (end.timestamp - start.timestamp)) * 100, threads: describeThreads(threads) };
   } finally {
     await cdp.detach();
   }
 }
 
 /** A fresh page (its own renderer process) with the app's AudioOutput playing `source` on its soundscape bus. */
-async function realtimeCpu(browser: Browser, script: string, source: RealtimeSource): Promise<{ percent: number; levelDb: number; sampleRate: number }> {
+async function realtimeCpu(browser: Browser, script: string, source: RealtimeSource): Promise<{ percent: number; threads: string; levelDb: number; sampleRate: number }> {
   const page = await harnessPage(browser, script);
   try {
     const { sampleRate } = await page.evaluate(() => window.attuneSoundscapeHarness.openRealtime());
     await page.evaluate((what) => window.attuneSoundscapeHarness.playRealtime(what, { intensity: 0.5, brightness: 0.5 }), source);
     await sleep(warmUpSeconds * 1000);
-    const percent = await processCpuPercent(page, cpuSeconds);
+    const { percent, threads } = await processCpuPercent(page, cpuSeconds);
     const levelDb = await page.evaluate(() => window.attuneSoundscapeHarness.realtimeLevelDb());
     await page.evaluate(() => window.attuneSoundscapeHarness.closeRealtime());
-    return { percent, levelDb, sampleRate };
+    return { percent, threads, levelDb, sampleRate };
   } finally {
     await page.close();
   }
@@ -94,9 +96,9 @@ export async function benchSoundscapes(browser: Browser): Promise<string[]> {
     `reference_oscillator_render_x_realtime: ${(speeds.get('oscillator') ?? Number.NaN).toFixed(0)}× real time (one Tone.Oscillator, rendered the same way)`,
     ...presets.map(
       ([preset, measured]) =>
-        `soundscape_cpu_percent_${preset}: ${measured.percent.toFixed(1)} % of one core (renderer process CPU, all threads, over ${cpuSeconds} s of the preset at default parameters on AudioOutput's soundscape bus at ${measured.sampleRate} Hz, limiter and shared reverb included; the preset's own share, over the oscillator reference: ${(measured.percent - oscillator.percent).toFixed(1)}; output at ${level(measured.levelDb)})`,
+        `soundscape_cpu_percent_${preset}: ${measured.percent.toFixed(1)} % of one core (renderer process CPU, all threads, over ${cpuSeconds} s of the preset at default parameters on AudioOutput's soundscape bus at ${measured.sampleRate} Hz, limiter and shared reverb included; the preset's own share, over the oscillator reference: ${(measured.percent - oscillator.percent).toFixed(1)}; output at ${level(measured.levelDb)}; by thread: ${measured.threads}; goal ≤ 10)`,
     ),
-    `reference_soundscape_idle_output_cpu_percent: ${idle.percent.toFixed(1)} % (the same AudioOutput with nothing on its bus, ${cpuSeconds} s)`,
-    `reference_oscillator_cpu_percent: ${oscillator.percent.toFixed(1)} % (one Tone.Oscillator on the same bus, ${cpuSeconds} s: the shared reverb and limiter at work on any sound; output at ${level(oscillator.levelDb)})`,
+    `reference_soundscape_idle_output_cpu_percent: ${idle.percent.toFixed(1)} % (the same AudioOutput with nothing on its bus, ${cpuSeconds} s; by thread: ${idle.threads})`,
+    `reference_oscillator_cpu_percent: ${oscillator.percent.toFixed(1)} % (one Tone.Oscillator on the same bus, ${cpuSeconds} s: the shared reverb and limiter at work on any sound; output at ${level(oscillator.levelDb)}; by thread: ${oscillator.threads})`,
   ];
 }

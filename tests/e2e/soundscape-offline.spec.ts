@@ -3,14 +3,15 @@ import { expect, test, type Browser, type Page } from '@playwright/test';
 import { soundscapePresets, type SoundscapeParams, type SoundscapePreset } from '../../core/playlist';
 import { bundleSoundscapeHarness } from '../support/bundle-soundscape-harness';
 import type { RenderOptions, SoundscapeAnalysis } from '../support/soundscape-harness';
-import { bandEdgesHz, clickThresholdRatio } from '../support/soundscape-measure';
+import { bandEdgesHz, chromaDistance, clickThresholdRatio } from '../support/soundscape-measure';
 import { openHarnessPage } from '../support/harness-page';
 
 /**
  * Every preset as the app builds it, rendered in an OfflineAudioContext. The long renders
- * run at 22,050 Hz so that 10 minutes of each of the four presets at two settings (80 minutes
- * of audio) render in well under a minute on two cores; the presets' content lies below
- * 8 kHz, and every measure here is relative to the render's own sample rate.
+ * run at 22,050 Hz so that 10 minutes of each of the nine presets at two settings (three hours
+ * of audio) render in a couple of minutes on two cores; the presets' content lies below
+ * 8 kHz, and every measure here is relative to the render's own sample rate. The hour-long
+ * renders that look for loops run at 4 kHz: they compare spectra below 2 kHz.
  */
 const sampleRate = 22_050;
 const longSeconds = 600;
@@ -37,12 +38,12 @@ function openHarness(page: Page): Promise<void> {
 
 const longOptions = (preset: SoundscapePreset, params: SoundscapeParams): RenderOptions => ({ preset, params, seconds: longSeconds, sampleRate, seed });
 
+/** The presets dealt to two lanes by turns. */
+const twoLanes = (): SoundscapePreset[][] => [soundscapePresets.filter((_, index) => index % 2 === 0), soundscapePresets.filter((_, index) => index % 2 === 1)];
+
 /** Two pages (two renderer processes, so two cores) share the long renders, about evenly. */
 async function renderLongOnTwoPages(browser: Browser): Promise<void> {
-  const lanes: SoundscapePreset[][] = [
-    ['breath', 'shimmer'],
-    ['drone', 'earth'],
-  ];
+  const lanes = twoLanes();
   await Promise.all(
     lanes.map(async (presets) => {
       const context = await browser.newContext();
@@ -73,6 +74,9 @@ function longRender(settingIndex: number, preset: SoundscapePreset): SoundscapeA
   return analysis;
 }
 
+/** Two presets are told apart by their spectra (octave bands) or by their harmony (pitch classes). */
+const distinctChroma = 0.3;
+
 /** RMS difference of the octave-band levels (each in dB re the total, floored at −60 dB). */
 function spectralDistanceDb(a: SoundscapeAnalysis, b: SoundscapeAnalysis): number {
   const floored = (values: number[]) => values.map((value) => Math.max(-60, value));
@@ -86,10 +90,11 @@ test.beforeAll(async () => {
 
 test.describe('10 minutes of each preset, rendered offline', () => {
   test.beforeAll(async ({ browser }) => {
-    test.setTimeout(150_000);
+    // Three hours of audio: a few minutes on two idle cores, longer on a shared machine.
+    test.setTimeout(900_000);
     const started = Date.now();
     await renderLongOnTwoPages(browser);
-    console.log(`soundscapes: 8 renders of ${longSeconds} s at ${sampleRate} Hz, rendered and analysed in ${((Date.now() - started) / 1000).toFixed(1)} s on two pages`);
+    console.log(`soundscapes: ${soundscapePresets.length * settings.length} renders of ${longSeconds} s at ${sampleRate} Hz, rendered and analysed in ${((Date.now() - started) / 1000).toFixed(1)} s on two pages`);
   });
 
   for (const [settingIndex, setting] of settings.entries()) {
@@ -115,19 +120,93 @@ test.describe('10 minutes of each preset, rendered offline', () => {
       });
     }
 
-    test(`the four presets have distinct spectra, ${setting.name}`, () => {
+    test(`every two presets differ in spectrum or in harmony, ${setting.name}`, () => {
       const described: string[] = [];
       for (const [index, first] of soundscapePresets.entries()) {
         for (const second of soundscapePresets.slice(index + 1)) {
-          const distance = spectralDistanceDb(longRender(settingIndex, first), longRender(settingIndex, second));
-          described.push(`${first}–${second} ${distance.toFixed(1)} dB`);
-          expect(distance, `${first} vs ${second}`).toBeGreaterThanOrEqual(distinctSpectraDb);
+          const [a, b] = [longRender(settingIndex, first), longRender(settingIndex, second)];
+          const spectral = spectralDistanceDb(a, b);
+          const harmonic = chromaDistance(a.spectrum.chroma, b.spectrum.chroma);
+          described.push(`${first}–${second} ${spectral.toFixed(1)} dB / ${harmonic.toFixed(2)}`);
+          expect(spectral >= distinctSpectraDb || harmonic >= distinctChroma, `${first} vs ${second}: ${spectral.toFixed(1)} dB, chroma ${harmonic.toFixed(2)}`).toBe(true);
         }
       }
       const centroids = soundscapePresets.map((preset) => `${preset} ${longRender(settingIndex, preset).spectrum.centroidHz.toFixed(0)} Hz`);
-      test.info().annotations.push({ type: 'measured', description: `octave-band distance (${bandEdgesHz.length} bands from ${bandEdgesHz[0]} Hz): ${described.join(', ')}; centroids ${centroids.join(', ')}` });
+      test.info().annotations.push({ type: 'measured', description: `octave-band distance (${bandEdgesHz.length} bands from ${bandEdgesHz[0]} Hz, goal ≥ ${distinctSpectraDb} dB) / pitch-class distance (cosine, goal ≥ ${distinctChroma}): ${described.join(', ')}; centroids ${centroids.join(', ')}` });
     });
   }
+});
+
+test.describe('an hour of each preset, rendered offline', () => {
+  const hourSampleRate = 4000;
+  /** A loop, of any length up to 5 minutes, measures 0 here (its control does); a bed that keeps moving stays well above. */
+  const loopBelowRatio = 0.05;
+
+  test('none repeats a loop shorter than 5 minutes; the same render looped every 2 minutes does', async ({ browser }) => {
+    test.setTimeout(600_000);
+    const reports: string[] = [];
+    await Promise.all(
+      twoLanes().map(async (presets) => {
+        const context = await browser.newContext();
+        const page = await context.newPage();
+        try {
+          await openHarness(page);
+          for (const preset of presets) {
+            const report = await page.evaluate(
+              (options) => window.attuneSoundscapeHarness.renderRepetition(options, 30, 300),
+              { preset, params: { intensity: 0.5, brightness: 0.5 }, seconds: 3600, sampleRate: hourSampleRate, seed },
+            );
+            reports.push(`${preset}: closest ${report.closestRatio.toFixed(3)} at ${report.closestLagSeconds} s (looped control ${report.controlRatio.toFixed(3)} at ${report.controlLagSeconds} s)`);
+            expect(report.seconds).toBeCloseTo(3600, 0);
+            expect(report.controlRatio, `${preset}'s looped control`).toBeLessThan(loopBelowRatio);
+            expect(report.closestRatio, `${preset} at ${report.closestLagSeconds} s`).toBeGreaterThan(loopBelowRatio);
+          }
+        } finally {
+          await context.close();
+        }
+      }),
+    );
+    test.info().annotations.push({ type: 'measured', description: `spectral self-similarity at lags 30–300 s over 60 minutes (0 = a loop): ${reports.join('; ')}` });
+  });
+});
+
+test.describe('the output at rest', () => {
+  test.beforeEach(async ({ page }) => openHarness(page));
+
+  test('rest() suspends the context, silent; start() resumes it and the bed sounds again', async ({ page }) => {
+    await page.evaluate(() => window.attuneSoundscapeHarness.openRealtime());
+    await page.evaluate(() => window.attuneSoundscapeHarness.playRealtime('hearth', { intensity: 0.8, brightness: 0.5 }));
+    await expect.poll(() => page.evaluate(() => window.attuneSoundscapeHarness.realtimeLevelDb()), { timeout: 10_000 }).toBeGreaterThan(-60);
+    expect(await page.evaluate(() => window.attuneSoundscapeHarness.restRealtime(true))).toBe('suspended');
+    const heldAt = await page.evaluate(() => window.attuneSoundscapeHarness.realtimeTime());
+    await sleep(500);
+    // A suspended context's clock stands still: the audio thread does no work.
+    expect(await page.evaluate(() => window.attuneSoundscapeHarness.realtimeTime())).toBe(heldAt);
+    expect(await page.evaluate(() => window.attuneSoundscapeHarness.restRealtime(false))).toBe('running');
+    await expect.poll(() => page.evaluate(() => window.attuneSoundscapeHarness.realtimeTime()), { timeout: 5_000 }).toBeGreaterThan(heldAt);
+    await page.evaluate(() => window.attuneSoundscapeHarness.closeRealtime());
+  });
+});
+
+test.describe('the musical presets replay from their seed', () => {
+  test.beforeEach(async ({ page }) => openHarness(page));
+
+  test('the same seed renders the same bed; another seed another', async ({ page }) => {
+    for (const preset of ['dawn', 'canopy'] as const) {
+      const render = (renderSeed: number) =>
+        page.evaluate(({ options, analyse }) => window.attuneSoundscapeHarness.renderAndAnalyse(options, analyse), {
+          options: { preset, params: { intensity: 0.5, brightness: 0.5 }, seconds: 150, sampleRate, seed: renderSeed },
+          analyse: { settledAt, windowSeconds, hopSeconds: 10 },
+        });
+      const [first, again, other] = [await render(5), await render(5), await render(6)];
+      // What a listener could tell apart: levels (dB) over time and per band, and the pitch classes (×100, so a 1 % shift counts as 1).
+      const heard = (analysis: SoundscapeAnalysis) => [analysis.rmsDb, ...analysis.windows.map((point) => point.db), ...analysis.spectrum.bandsDb, ...analysis.spectrum.chroma.map((share) => share * 100)];
+      const largestDifference = (a: SoundscapeAnalysis, b: SoundscapeAnalysis) => Math.max(...heard(a).map((value, index) => Math.abs(value - (heard(b)[index] as number))));
+      // The same seed: the same bed, up to the renderer's float rounding (~10⁻⁸ dB seen).
+      expect(largestDifference(again, first), preset).toBeLessThan(0.001);
+      expect(largestDifference(other, first), preset).toBeGreaterThan(0.1);
+    }
+  });
 });
 
 test.describe('soundscape presets rendered offline', () => {

@@ -2,11 +2,12 @@ import * as Tone from 'tone';
 import type { SoundscapeParams, SoundscapePreset } from '../../core/playlist';
 import { AudioOutput } from '../../renderer/audio/AudioOutput';
 import { createSoundscape, type Soundscape } from '../../renderer/audio/soundscapes/Soundscape';
+import { createReverbNode } from '../../renderer/audio/reverb/reverb-node';
 import { noiseBuffer, type NoiseColor } from '../../renderer/audio/soundscapes/noise-bank';
 import { soundscapeTicksPerBeat } from '../../renderer/audio/soundscapes/transport-resolution';
 import { dbToGain, type Decibels, type Seconds } from '../../renderer/audio/units';
 import { amplitudeToDb, rmsDb, samplePeakDb, shortTermLevels, type LevelPoint } from './audio-measure';
-import { detectClicks, spectrum, type ClickReport, type SpectrumSummary } from './soundscape-measure';
+import { detectClicks, fft, spectrum, type ClickReport, type SpectrumSummary } from './soundscape-measure';
 import { seededRandom } from './seeded-random';
 
 
@@ -31,19 +32,19 @@ async function fillNoiseBank(seed: number): Promise<void> {
 
 const channelsOf = (buffer: AudioBuffer): Float32Array[] => Array.from({ length: buffer.numberOfChannels }, (_, index) => buffer.getChannelData(index));
 
-/** AudioOutput's shared reverb (its constructor's settings) and send, rebuilt on an offline context. */
-const reverbSettings = { decay: 9, preDelay: 0.04, sendDb: AudioOutput.defaults.reverbSendDb } as const;
+/** AudioOutput's send level to its shared reverb. */
+const reverbSendDb = AudioOutput.defaults.reverbSendDb;
 
 export interface RenderOptions {
   readonly preset: SoundscapePreset;
   readonly params: SoundscapeParams;
   readonly seconds: Seconds;
   readonly sampleRate: number;
-  /** Seeds Math.random while the bed is built and its clock is rendered. */
+  /** The bed's seed (Math.random is seeded with it too while the bed is built and its clock is rendered). */
   readonly seed: number;
   readonly startAt?: Seconds;
   readonly fadeInSeconds?: Seconds;
-  /** Through a reverb like AudioOutput's (dry + send → Tone.Reverb), rendered in stereo. */
+  /** Through AudioOutput's reverb (dry + send → the reverb worklet), rendered in stereo. */
   readonly reverb?: boolean;
   readonly stopAt?: Seconds;
   /** dispose() while the render runs (the render suspends there). */
@@ -70,17 +71,18 @@ async function render(options: RenderOptions): Promise<Rendered> {
     await fillNoiseBank(options.seed);
     return await withSeed(options.seed, async () => {
       const started = performance.now();
-      const bed = createSoundscape(options.preset, options.params);
+      const bed = createSoundscape(options.preset, options.params, options.seed);
       soundscape = bed;
       if (options.reverb === true) {
         const bus = new Tone.Gain(1);
-        const send = new Tone.Gain(dbToGain(reverbSettings.sendDb));
-        const reverb = new Tone.Reverb({ decay: reverbSettings.decay, preDelay: reverbSettings.preDelay, wet: 1 });
-        held.push(bus, send, reverb);
+        const send = new Tone.Gain(dbToGain(reverbSendDb));
+        const reverb = await createReverbNode(raw);
+        held.push(bus, send, { dispose: () => reverb.disconnect() });
         bed.output.connect(bus);
         bus.connect(context.destination);
-        bus.chain(send, reverb, context.destination);
-        await reverb.ready;
+        bus.connect(send);
+        send.connect(reverb);
+        reverb.connect(raw.destination);
       } else {
         bed.output.connect(context.destination);
       }
@@ -150,6 +152,91 @@ function analyse(rendered: Rendered, sampleRate: number, options: AnalyseOptions
 
 async function renderAndAnalyse(options: RenderOptions, analyseOptions: AnalyseOptions): Promise<SoundscapeAnalysis> {
   return analyse(await render(options), options.sampleRate, analyseOptions);
+}
+
+export interface RepetitionReport {
+  readonly seconds: Seconds;
+  /**
+   * For the lag (≤ `maxLagSeconds`) at which the bed is most like itself: the mean squared
+   * distance between its spectral frames that far apart, over that between frames far apart
+   * in general. A loop of that period would give 0 (each frame like the one a loop earlier).
+   */
+  readonly closestRatio: number;
+  readonly closestLagSeconds: Seconds;
+  /** The control: the same measure on the render's own first `controlLoopSeconds` after the fade-in, looped over the same length. */
+  readonly controlRatio: number;
+  readonly controlLagSeconds: Seconds;
+}
+
+const controlLoopSeconds = 120;
+const settleSeconds = 10;
+
+/**
+ * Renders `seconds` of a preset and compares its spectrum, frame by frame (log power in
+ * 20 bands from 60 Hz, every half second), with itself `lag` later, for every lag from
+ * `minLagSeconds` to `maxLagSeconds`: does it repeat a loop? And the same for a copy that
+ * does loop, which must.
+ */
+async function renderRepetition(options: RenderOptions, minLagSeconds: Seconds, maxLagSeconds: Seconds): Promise<RepetitionReport> {
+  const { channels } = await render(options);
+  const samples = channels[0] ?? new Float32Array(0);
+  const settled = Math.round(settleSeconds * options.sampleRate);
+  const loopFrames = Math.round(controlLoopSeconds * options.sampleRate);
+  const looped = Float32Array.from(samples, (value, index) => (index < settled ? value : (samples[settled + ((index - settled) % loopFrames)] as number)));
+  const measured = selfSimilarity(samples, options.sampleRate, minLagSeconds, maxLagSeconds);
+  const control = selfSimilarity(looped, options.sampleRate, minLagSeconds, maxLagSeconds);
+  return {
+    seconds: samples.length / options.sampleRate,
+    closestRatio: measured.ratio,
+    closestLagSeconds: measured.lagSeconds,
+    controlRatio: control.ratio,
+    controlLagSeconds: control.lagSeconds,
+  };
+}
+
+function selfSimilarity(samples: Float32Array, sampleRate: number, minLagSeconds: Seconds, maxLagSeconds: Seconds): { ratio: number; lagSeconds: Seconds } {
+  const hop = Math.round(sampleRate / 2);
+  const size = 1024;
+  const edges = Array.from({ length: 21 }, (_, index) => 60 * 2 ** (index / 4.2));
+  const frames: Float64Array[] = [];
+  const real = new Float64Array(size);
+  const imaginary = new Float64Array(size);
+  const binHz = sampleRate / size;
+  // From the end of the fade-in.
+  for (let start = Math.round(settleSeconds * sampleRate); start + size <= samples.length; start += hop) {
+    for (let index = 0; index < size; index += 1) {
+      real[index] = (samples[start + index] as number) * (0.5 - 0.5 * Math.cos((2 * Math.PI * index) / size));
+      imaginary[index] = 0;
+    }
+    fft(real, imaginary);
+    const bands = new Float64Array(edges.length - 1);
+    for (let bin = 1; bin < size / 2; bin += 1) {
+      const hz = bin * binHz;
+      for (let band = 0; band < bands.length; band += 1) {
+        if (hz >= (edges[band] as number) && hz < (edges[band + 1] as number)) bands[band] = (bands[band] as number) + (real[bin] as number) ** 2 + (imaginary[bin] as number) ** 2;
+      }
+    }
+    frames.push(bands.map((value) => 10 * Math.log10(value + 1e-12)));
+  }
+  const distance = (a: Float64Array, b: Float64Array) => a.reduce((sum, value, index) => sum + (value - (b[index] as number)) ** 2, 0);
+  const meanDistanceAt = (lag: number) => {
+    let sum = 0;
+    for (let index = 0; index + lag < frames.length; index += 1) sum += distance(frames[index] as Float64Array, frames[index + lag] as Float64Array);
+    return sum / (frames.length - lag);
+  };
+  // Frames far apart in general: every lag from 10 to 20 minutes, sampled.
+  const farLags = Array.from({ length: 20 }, (_, index) => Math.round((600 + index * 30) * 2)).filter((lag) => lag < frames.length / 2);
+  const far = farLags.reduce((sum, lag) => sum + meanDistanceAt(lag), 0) / farLags.length;
+  let closestRatio = Number.POSITIVE_INFINITY;
+  let closestLag = 0;
+  for (let lag = minLagSeconds * 2; lag <= maxLagSeconds * 2; lag += 1) {
+    const ratio = meanDistanceAt(lag) / far;
+    if (ratio < closestRatio) {
+      closestRatio = ratio;
+      closestLag = lag;
+    }
+  }
+  return { ratio: closestRatio, lagSeconds: closestLag / 2 };
 }
 
 /**
@@ -317,6 +404,17 @@ function playRealtime(source: RealtimeSource, params: SoundscapeParams): void {
   }
 }
 
+/** The output at rest (its context suspended), or started again; answers the context's state. */
+async function restRealtime(rest: boolean): Promise<AudioContextState | 'closed'> {
+  if (live === undefined) return 'closed';
+  await (rest ? live.output.rest() : live.output.start());
+  return live.output.context.state;
+}
+
+function realtimeTime(): Seconds {
+  return live?.output.currentTime ?? Number.NaN;
+}
+
 function realtimeLevelDb(): Decibels {
   return live?.output.outputLevelDb() ?? Number.NEGATIVE_INFINITY;
 }
@@ -336,6 +434,7 @@ async function closeRealtime(): Promise<void> {
  */
 export const soundscapeHarness = {
   renderAndAnalyse,
+  renderRepetition,
   timeRender,
   renderPulseControl,
   renderStop,
@@ -343,6 +442,8 @@ export const soundscapeHarness = {
   openRealtime,
   playRealtime,
   realtimeLevelDb,
+  restRealtime,
+  realtimeTime,
   closeRealtime,
   glideLoopTimes,
 };

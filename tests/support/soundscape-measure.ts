@@ -122,7 +122,8 @@ export function detectClicks(channels: Channels, sampleRate: number, from: Secon
   return { events: events.slice(0, 20), worstRatio, worstAt };
 }
 
-function fftInPlace(real: Float64Array, imaginary: Float64Array): void {
+/** In-place radix-2 FFT (the length a power of two). */
+export function fft(real: Float64Array, imaginary: Float64Array): void {
   const size = real.length;
   for (let index = 1, reversed = 0; index < size; index += 1) {
     let bit = size >> 1;
@@ -159,6 +160,22 @@ export interface SpectrumSummary {
   readonly centroidHz: number;
   /** Power per octave band over the total, in dB (floored at −80). */
   readonly bandsDb: number[];
+  /** Power per pitch class (C, C♯, … B) from 50 Hz to 4 kHz, summing to 1: the harmony heard. */
+  readonly chroma: number[];
+}
+
+/** Cosine distance of two chroma vectors: 0 for the same pitch classes in the same proportions, 1 for none shared. */
+export function chromaDistance(a: readonly number[], b: readonly number[]): number {
+  let dot = 0;
+  let normA = 0;
+  let normB = 0;
+  a.forEach((value, index) => {
+    const other = b[index] ?? 0;
+    dot += value * other;
+    normA += value * value;
+    normB += other * other;
+  });
+  return normA === 0 || normB === 0 ? 1 : 1 - dot / Math.sqrt(normA * normB);
 }
 
 /** Welch-averaged power spectrum (4096-point Hann frames every `hopSeconds`) summarised as a centroid and octave bands. */
@@ -175,7 +192,7 @@ export function spectrum(channels: Channels, sampleRate: number, from: Seconds, 
         real[index] = (channel[start + index] as number) * (window[index] as number);
         imaginary[index] = 0;
       }
-      fftInPlace(real, imaginary);
+      fft(real, imaginary);
       for (let bin = 0; bin < size / 2; bin += 1) power[bin] = (power[bin] as number) + (real[bin] as number) ** 2 + (imaginary[bin] as number) ** 2;
     }
   }
@@ -183,9 +200,14 @@ export function spectrum(channels: Channels, sampleRate: number, from: Seconds, 
   let total = 0;
   let weighted = 0;
   const bands = new Float64Array(bandEdgesHz.length);
+  const chroma = new Float64Array(12);
   for (let bin = 1; bin < size / 2; bin += 1) {
     const hz = bin * binHz;
     const value = power[bin] as number;
+    if (hz >= 50 && hz <= 4000) {
+      const pitchClass = ((Math.round(12 * Math.log2(hz / 440)) % 12) + 12 + 9) % 12;
+      chroma[pitchClass] = (chroma[pitchClass] as number) + value;
+    }
     total += value;
     weighted += value * hz;
     for (let band = bandEdgesHz.length - 1; band >= 0; band -= 1) {
@@ -198,5 +220,11 @@ export function spectrum(channels: Channels, sampleRate: number, from: Seconds, 
   return {
     centroidHz: total > 0 ? weighted / total : 0,
     bandsDb: Array.from(bands, (value) => Math.max(-80, 10 * Math.log10(value / total))),
+    chroma: normalised(chroma),
   };
+}
+
+function normalised(values: Float64Array): number[] {
+  const sum = values.reduce((total, value) => total + value, 0);
+  return Array.from(values, (value) => (sum > 0 ? value / sum : 0));
 }

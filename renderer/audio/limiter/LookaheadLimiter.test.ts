@@ -117,4 +117,18 @@ describe('LookaheadLimiter', () => {
     expect(leftGain).toBeLessThan(0.5);
     expect(rightGain).toBeCloseTo(leftGain, 6);
   });
+
+  it('passes quiet blocks whole with exactly the output and gain reduction of measuring every frame', () => {
+    // Quiet music, a hot burst, its release, quiet again, a near-ceiling stretch and a mono-only input: every path and the switches between them.
+    const seconds = 3;
+    const left = Float32Array.from(seededNoise(4, 0.2, seconds), (value, n) => (n > sampleRate && n < sampleRate * 1.1 ? value * 8 : n > sampleRate * 2 && n < sampleRate * 2.3 ? value * 4.2 : value));
+    const right = sine(331, 0.25, seconds);
+    const measured = limit([left, right], { passQuietBlocks: false });
+    const passed = limit([left, right], { passQuietBlocks: true });
+    expect(passed.output).toEqual(measured.output);
+    expect(passed.limiter.takeGainReductionDb()).toBe(measured.limiter.takeGainReductionDb());
+    const monoMeasured = limit([left], { channels: 1, passQuietBlocks: false });
+    const monoPassed = limit([left], { channels: 1 });
+    expect(monoPassed.output).toEqual(monoMeasured.output);
+  });
 });

@@ -8,6 +8,8 @@ export interface LookaheadLimiterOptions {
   /** Time constant of the gain's recovery after a peak. */
   readonly releaseSeconds: Seconds;
   readonly channels: number;
+  /** Passes quiet blocks through whole instead of measuring each frame: the same output, bit for bit, for less work. Off only to test that. */
+  readonly passQuietBlocks: boolean;
 }
 
 /** Frames each side of an interval the interpolator reads: 48 taps per phase. */
@@ -49,14 +51,15 @@ function interpolatingPhases(): Float64Array[] {
  * Channels are linked: one gain for all, so the stereo image does not move.
  */
 export class LookaheadLimiter {
-  static readonly defaults: LookaheadLimiterOptions = { ceilingDb: -1, lookaheadSeconds: 0.005, releaseSeconds: 0.2, channels: 2 };
+  static readonly defaults: LookaheadLimiterOptions = { ceilingDb: -1, lookaheadSeconds: 0.005, releaseSeconds: 0.2, channels: 2, passQuietBlocks: true };
 
   /** Frames between an input frame and its output. */
   readonly latencyFrames: number;
   private readonly ceiling: number;
   private readonly window: number;
   private readonly releaseCoefficient: number;
-  private readonly phases: Float64Array[];
+  /** The three phases' taps interleaved, tap k of phase p at 3k + p. */
+  private readonly interleavedTaps: Float64Array;
   /** No interpolated value can exceed this times the largest frame the interpolator reads. */
   private readonly worstCaseGain: number;
   /** Monotonic deque of (frame, largest |sample|) over the interpolator's span, to skip it on quiet stretches. */
@@ -84,6 +87,9 @@ export class LookaheadLimiter {
   private smoothingAt = 0;
   private smoothingSum: number;
   private smallestGain = 1;
+  /** Frames in a row whose released gain was exactly 1: once a window's worth, the moving average is exactly 1 too. */
+  private framesAtUnity = 0;
+  private readonly passQuietBlocks: boolean;
 
   constructor(
     readonly sampleRate: number,
@@ -95,8 +101,11 @@ export class LookaheadLimiter {
     this.ceiling = 10 ** ((settings.ceilingDb - ceilingMarginDb) / 20);
     this.window = Math.max(1, Math.round(settings.lookaheadSeconds * sampleRate));
     this.releaseCoefficient = 1 - Math.exp(-1 / (settings.releaseSeconds * sampleRate));
-    this.phases = interpolatingPhases();
-    this.worstCaseGain = Math.max(...this.phases.map((taps) => taps.reduce((sum, tap) => sum + Math.abs(tap), 0)));
+    this.passQuietBlocks = settings.passQuietBlocks;
+    const phases = interpolatingPhases();
+    this.interleavedTaps = new Float64Array(phases.length * 2 * halfTaps);
+    phases.forEach((taps, phase) => taps.forEach((tap, k) => (this.interleavedTaps[k * phases.length + phase] = tap)));
+    this.worstCaseGain = Math.max(...phases.map((taps) => taps.reduce((sum, tap) => sum + Math.abs(tap), 0)));
     // The interpolator sees `halfTaps` frames past the interval it reports on.
     this.latencyFrames = this.window - 1 + halfTaps;
     this.history = Array.from({ length: settings.channels }, () => new Float64Array(4 * halfTaps));
@@ -121,6 +130,10 @@ export class LookaheadLimiter {
    * channel is silence). Inputs and outputs may be the same arrays.
    */
   process(inputs: readonly Float32Array[], outputs: readonly Float32Array[], frames: number): void {
+    if (this.passQuietBlocks && this.canPassThrough(inputs, frames)) {
+      this.passThrough(inputs, outputs, frames);
+      return;
+    }
     const channels = this.history.length;
     const span = 2 * halfTaps;
     const delayLength = this.latencyFrames + 1;
@@ -147,13 +160,19 @@ export class LookaheadLimiter {
           const history = this.history[channel] as Float64Array;
           const first = Math.abs(history[newest - halfTaps] as number);
           if (first > peak) peak = first;
-          for (let phase = 0; phase < this.phases.length; phase += 1) {
-            const taps = this.phases[phase] as Float64Array;
-            let value = 0;
-            for (let k = 0; k < span; k += 1) value += (taps[k] as number) * (history[newest - k] as number);
-            const magnitude = Math.abs(value);
-            if (magnitude > peak) peak = magnitude;
+          // The three phases in one pass over the history, each frame read once.
+          const taps = this.interleavedTaps;
+          let first3 = 0;
+          let second3 = 0;
+          let third3 = 0;
+          for (let k = 0, t = 0; k < span; k += 1, t += 3) {
+            const value = history[newest - k] as number;
+            first3 += (taps[t] as number) * value;
+            second3 += (taps[t + 1] as number) * value;
+            third3 += (taps[t + 2] as number) * value;
           }
+          const magnitude = Math.max(Math.abs(first3), Math.abs(second3), Math.abs(third3));
+          if (magnitude > peak) peak = magnitude;
         }
       }
       this.historyAt = (at + 1) % span;
@@ -166,6 +185,7 @@ export class LookaheadLimiter {
       this.released = held < this.released ? held : this.released + (held - this.released) * this.releaseCoefficient;
       // Recovered to within a part in 10^7: exactly unity again, so quiet music passes untouched.
       if (this.released > 1 - 1e-7) this.released = 1;
+      this.framesAtUnity = this.released === 1 ? this.framesAtUnity + 1 : 0;
 
       const leaving = this.smoothing[this.smoothingAt] as number;
       this.smoothing[this.smoothingAt] = this.released;
@@ -190,17 +210,96 @@ export class LookaheadLimiter {
     }
   }
 
-  /** The largest |sample| over the interpolator's span, the newest frame's included (a monotonic deque). */
-  private loudestOverSpan(newest: number): number {
+  /**
+   * Whether the whole block would pass at unity gain, without measuring each frame: the gain
+   * has been exactly 1 for a window (so the hold, release and average all stand at 1), and
+   * no sample in the block or in the interpolator's span before it is loud enough for any
+   * value between samples to reach the ceiling (a true peak is at most `worstCaseGain` times
+   * the largest sample the interpolator reads). The usual case for music under the ceiling.
+   */
+  private canPassThrough(inputs: readonly Float32Array[], frames: number): boolean {
+    if (this.framesAtUnity < this.window || this.previousIntervalNeed !== 1) return false;
+    const quietBelow = this.ceiling / this.worstCaseGain;
+    if (this.loudestHead !== this.loudestTail && (this.loudestValues[this.loudestHead] as number) > quietBelow) return false;
+    for (let channel = 0; channel < this.history.length; channel += 1) {
+      const input = inputs[channel];
+      if (input === undefined) continue;
+      for (let n = 0; n < frames; n += 1) {
+        const sample = input[n] as number;
+        if (sample > quietBelow || sample < -quietBelow) return false;
+      }
+    }
+    return true;
+  }
+
+  /** The block goes through the delay untouched; the rest of the state moves on as the frame-by-frame path would leave it. */
+  private passThrough(inputs: readonly Float32Array[], outputs: readonly Float32Array[], frames: number): void {
+    const channels = this.history.length;
+    const span = 2 * halfTaps;
+    const delayLength = this.latencyFrames + 1;
+    for (let channel = 0; channel < channels; channel += 1) {
+      const input = inputs[channel];
+      const history = this.history[channel] as Float64Array;
+      const delay = this.delay[channel] as Float32Array;
+      let historyAt = this.historyAt;
+      let delayAt = this.delayAt;
+      for (let n = 0; n < frames; n += 1) {
+        const sample = input === undefined ? 0 : (input[n] as number);
+        history[historyAt] = sample;
+        history[historyAt + span] = sample;
+        historyAt = historyAt + 1 === span ? 0 : historyAt + 1;
+        delay[delayAt] = sample;
+        delayAt = delayAt + 1 === delayLength ? 0 : delayAt + 1;
+        const output = outputs[channel];
+        if (output !== undefined) output[n] = delay[delayAt] as number;
+      }
+    }
+    for (let channel = channels; channel < outputs.length; channel += 1) {
+      const output = outputs[channel] as Float32Array;
+      const source = outputs[channels - 1] as Float32Array;
+      for (let n = 0; n < frames; n += 1) output[n] = source[n] as number;
+    }
+    this.historyAt = (this.historyAt + frames) % span;
+    this.delayAt = (this.delayAt + frames) % delayLength;
+    this.smoothingAt = (this.smoothingAt + frames) % this.window;
+    this.smoothingSum = this.window;
+    this.frame += frames;
+    this.framesAtUnity += frames;
+    // Every need in the block was 1: the hold's window holds 1 only, and the loudest-sample
+    // deque is rebuilt from the history for the span the next frame's check reads.
+    this.holdHead = 0;
+    this.holdTail = 1;
+    this.holdFrames[0] = this.frame - 1;
+    this.holdNeeds[0] = 1;
+    this.loudestHead = 0;
+    this.loudestTail = 0;
+    const newest = this.historyAt + span - 1;
+    for (let back = Math.min(span, this.frame) - 1; back >= 0; back -= 1) {
+      let loudest = 0;
+      for (let channel = 0; channel < channels; channel += 1) {
+        const magnitude = Math.abs((this.history[channel] as Float64Array)[newest - back] as number);
+        if (magnitude > loudest) loudest = magnitude;
+      }
+      this.pushLoudest(this.frame - 1 - back, loudest);
+    }
+  }
+
+  private pushLoudest(frame: number, value: number): void {
     const capacity = 2 * halfTaps + 1;
     while (this.loudestTail !== this.loudestHead) {
       const last = (this.loudestTail - 1 + capacity) % capacity;
-      if ((this.loudestValues[last] as number) > newest) break;
+      if ((this.loudestValues[last] as number) > value) break;
       this.loudestTail = last;
     }
-    this.loudestFrames[this.loudestTail] = this.frame;
-    this.loudestValues[this.loudestTail] = newest;
+    this.loudestFrames[this.loudestTail] = frame;
+    this.loudestValues[this.loudestTail] = value;
     this.loudestTail = (this.loudestTail + 1) % capacity;
+  }
+
+  /** The largest |sample| over the interpolator's span, the newest frame's included (a monotonic deque). */
+  private loudestOverSpan(newest: number): number {
+    const capacity = 2 * halfTaps + 1;
+    this.pushLoudest(this.frame, newest);
     while ((this.loudestFrames[this.loudestHead] as number) <= this.frame - 2 * halfTaps) this.loudestHead = (this.loudestHead + 1) % capacity;
     return this.loudestValues[this.loudestHead] as number;
   }

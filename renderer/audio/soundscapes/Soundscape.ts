@@ -1,7 +1,11 @@
 import * as Tone from 'tone';
 import type { SoundscapeParams, SoundscapePreset } from '../../../core/playlist';
+import { holdToneClock } from '../tone-context';
 import { dbToGain, type Seconds } from '../units';
+import { chordSemitones, leadVoices, nextChord, semitonesToRatio } from './harmony';
+import { musicalDesigns, type MusicalDesign, type MusicalPreset } from './musical-designs';
 import { noiseBuffer, type NoiseColor } from './noise-bank';
+import { seededRandom, seedFromText } from './seeded-random';
 
 interface Disposable {
   dispose(): unknown;
@@ -22,11 +26,17 @@ export abstract class Soundscape {
   private readonly startables: { start(time?: Seconds): unknown; stop(time?: Seconds): unknown }[] = [];
   private readonly constantSources: ConstantSourceNode[];
   private disposed = false;
+  private releaseClock: (() => void) | undefined;
+
+  /** Every random choice the bed makes comes from here, so the same seed replays the same bed. */
+  protected readonly random: () => number;
 
   protected constructor(
     readonly preset: SoundscapePreset,
     protected readonly params: SoundscapeParams,
+    seed: number,
   ) {
+    this.random = seededRandom(seed);
     this.output = new Tone.Gain(0);
     this.constantSources = collectConstantSources(this.output.context, () => this.build());
   }
@@ -47,20 +57,23 @@ export abstract class Soundscape {
   protected noise(color: NoiseColor): Tone.ToneBufferSource {
     const source = this.startable(new Tone.ToneBufferSource({ url: noiseBuffer(color), loop: true }));
     // Drifting the playback rate keeps the loop point wandering and slightly varies the colour.
-    const drift = this.startable(new Tone.LFO({ frequency: 0.011 + Math.random() * 0.006, min: 0.97, max: 1.03 }));
+    const drift = this.startable(new Tone.LFO({ frequency: 0.011 + this.random() * 0.006, min: 0.97, max: 1.03 }));
     drift.connect(source.playbackRate);
     return source;
   }
 
   protected lfo(frequency: number, min: number, max: number): Tone.LFO {
-    return this.startable(new Tone.LFO({ frequency, min, max, phase: Math.random() * 360 }));
+    return this.startable(new Tone.LFO({ frequency, min, max, phase: this.random() * 360 }));
   }
 
   /** Every `everySeconds`, glide `param` to a new random value in [min, max] over most of the interval. */
   protected wander(param: RampableParam, min: number, max: number, everySeconds: number): void {
-    const loop = new Tone.Loop((time) => {
-      param.linearRampTo(min + Math.random() * (max - min), everySeconds * 0.9, time);
-    }, everySeconds);
+    this.every(everySeconds, (time) => param.linearRampTo(min + this.random() * (max - min), everySeconds * 0.9, time));
+  }
+
+  /** Calls `callback` every `everySeconds` on Tone's transport while the bed plays, with the audio time it is due. */
+  protected every(everySeconds: number, callback: (time: Seconds) => void): void {
+    const loop = new Tone.Loop(callback, everySeconds);
     this.startables.push({ start: (time) => loop.start(time), stop: (time) => loop.stop(time) });
     this.track(loop);
   }
@@ -74,6 +87,7 @@ export abstract class Soundscape {
   }
 
   start(time: Seconds, fadeInSeconds: Seconds = 4): void {
+    this.releaseClock ??= holdToneClock(this.output.context);
     for (const node of this.startables) node.start(time);
     this.output.gain.setValueAtTime(0, time);
     this.output.gain.linearRampToValueAtTime(1, time + fadeInSeconds);
@@ -83,11 +97,14 @@ export abstract class Soundscape {
     this.output.gain.cancelScheduledValues(time);
     this.output.gain.setValueAtTime(0, time);
     for (const node of this.startables) node.stop(time);
+    this.releaseClock?.();
+    this.releaseClock = undefined;
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.releaseClock?.();
     for (const resource of this.resources.reverse()) resource.dispose();
     this.output.dispose();
     for (const source of this.constantSources) stopIfStarted(source);
@@ -130,8 +147,8 @@ function stopIfStarted(source: ConstantSourceNode): void {
 
 /** Slow filtered pink noise that swells and recedes like breathing (about 5–6 breaths a minute). */
 class Breath extends Soundscape {
-  constructor(params: SoundscapeParams) {
-    super('breath', params);
+  constructor(params: SoundscapeParams, seed: number) {
+    super('breath', params, seed);
   }
 
   protected build(): void {
@@ -139,7 +156,7 @@ class Breath extends Soundscape {
     const filter = this.track(new Tone.Filter({ type: 'lowpass', frequency: this.brightnessHz(300, 2200), Q: 0.6, rolloff: -24 }));
     const breathGain = this.track(new Tone.Gain(0.5));
     const level = this.track(new Tone.Gain(dbToGain(this.levelDb(-16, -2))));
-    const breathing = this.lfo(0.085 + Math.random() * 0.01, 0.15, 1);
+    const breathing = this.lfo(0.085 + this.random() * 0.01, 0.15, 1);
     breathing.connect(breathGain.gain);
     const filterSweep = this.lfo(0.085, this.brightnessHz(200, 1200), this.brightnessHz(500, 3000));
     filterSweep.connect(filter.frequency);
@@ -150,8 +167,8 @@ class Breath extends Soundscape {
 
 /** Detuned pads on a root, fifth and octave under a slowly moving low-pass filter. */
 class Drone extends Soundscape {
-  constructor(params: SoundscapeParams) {
-    super('drone', params);
+  constructor(params: SoundscapeParams, seed: number) {
+    super('drone', params, seed);
   }
 
   protected build(): void {
@@ -179,8 +196,8 @@ class Drone extends Soundscape {
 
 /** Brown noise, dark and low, with a slow beating drone underneath. */
 class Earth extends Soundscape {
-  constructor(params: SoundscapeParams) {
-    super('earth', params);
+  constructor(params: SoundscapeParams, seed: number) {
+    super('earth', params, seed);
   }
 
   protected build(): void {
@@ -203,8 +220,8 @@ class Earth extends Soundscape {
 
 /** Soft high partials fading in and out on their own slow cycles, with a little air. */
 class Shimmer extends Soundscape {
-  constructor(params: SoundscapeParams) {
-    super('shimmer', params);
+  constructor(params: SoundscapeParams, seed: number) {
+    super('shimmer', params, seed);
   }
 
   protected build(): void {
@@ -213,7 +230,7 @@ class Shimmer extends Soundscape {
     [4, 5, 6, 8, 9, 10].forEach((harmonic, index) => {
       const oscillator = this.startable(new Tone.Oscillator({ frequency: base * harmonic, type: 'sine', detune: (index % 2 === 0 ? 1 : -1) * 3 }));
       const partialGain = this.track(new Tone.Gain(0));
-      this.lfo(0.011 + index * 0.0067 + Math.random() * 0.003, 0, 0.12).connect(partialGain.gain);
+      this.lfo(0.011 + index * 0.0067 + this.random() * 0.003, 0, 0.12).connect(partialGain.gain);
       oscillator.chain(partialGain, level);
     });
     const air = this.noise('pink');
@@ -225,15 +242,128 @@ class Shimmer extends Soundscape {
   }
 }
 
-export function createSoundscape(preset: SoundscapePreset, params: SoundscapeParams): Soundscape {
+/**
+ * Harmony that moves: pad voices walk through a key's chords (a seeded walk, each chord held
+ * for a random while, the voices gliding to the nearest tones of the next), over an optional
+ * noise wash, with optional sparse bell-like notes from the chord sounding. Everything it
+ * decides comes from its seed, so a session replays it exactly; the walk never settles into
+ * a cycle, so an hour of it does not repeat.
+ */
+class MusicalBed extends Soundscape {
+  constructor(preset: MusicalPreset, params: SoundscapeParams, seed: number) {
+    super(preset, params, seed);
+  }
+
+  private get design(): MusicalDesign {
+    return musicalDesigns[this.preset as MusicalPreset];
+  }
+
+  protected build(): void {
+    const design = this.design;
+    const level = this.track(new Tone.Gain(dbToGain(this.levelDb(design.levelDb[0], design.levelDb[1]))));
+    const filter = this.track(new Tone.Filter({ type: 'lowpass', frequency: this.brightnessHz(design.filterHz[0], design.filterHz[1]), Q: 0.5, rolloff: -12 }));
+    filter.connect(level);
+    level.connect(this.output);
+    const hz = (semitones: number) => design.tonicHz * semitonesToRatio(semitones);
+
+    let chord = Math.floor(this.random() * design.progression.chords.length);
+    const registers = design.voices.map((voice) => voice.register);
+    let pitches = leadVoices(
+      design.voices.map((voice) => (voice.register[0] + voice.register[1]) / 2),
+      registers,
+      chordSemitones(design.progression, chord),
+    );
+    const oscillators = design.voices.map((voice, index) => {
+      const oscillator = this.startable(new Tone.Oscillator({ frequency: hz(pitches[index] as number), type: voice.type, detune: (this.random() - 0.5) * 8 }));
+      const voiceGain = this.track(new Tone.Gain(voice.level));
+      // Each voice breathes on its own slow cycle, so the texture thins and thickens.
+      this.lfo(0.007 + this.random() * 0.012, voice.level * 0.55, voice.level).connect(voiceGain.gain);
+      oscillator.chain(voiceGain, filter);
+      return oscillator;
+    });
+
+    // The walk: checked every few seconds, a new chord once the drawn duration has passed.
+    const checkSeconds = 4;
+    const drawDuration = () => design.chordSeconds[0] + this.random() * (design.chordSeconds[1] - design.chordSeconds[0]);
+    let untilChange = drawDuration();
+    this.every(checkSeconds, (time) => {
+      untilChange -= checkSeconds;
+      if (untilChange > 0) return;
+      untilChange = drawDuration();
+      chord = nextChord(design.progression, chord, this.random);
+      pitches = leadVoices(pitches, registers, chordSemitones(design.progression, chord));
+      oscillators.forEach((oscillator, index) => oscillator.frequency.exponentialRampTo(hz(pitches[index] as number), design.glideSeconds, time));
+    });
+
+    if (design.wash !== undefined) {
+      const wash = design.wash;
+      const noise = this.noise(wash.color);
+      const washFilter = this.track(new Tone.Filter({ type: 'lowpass', frequency: this.brightnessHz(wash.filterHz * 0.6, wash.filterHz * 1.6), Q: 0.5 }));
+      const washGain = this.track(new Tone.Gain(wash.level));
+      this.lfo(1 / wash.swellSeconds, wash.level * 0.35, wash.level).connect(washGain.gain);
+      noise.chain(washFilter, washGain, level);
+    }
+
+    if (design.bells !== undefined) this.buildBells(design.bells, level, () => chordSemitones(design.progression, chord), hz);
+  }
+
+  /** Three bell voices taking turns (each rings out long before its next turn), a partial a little over 2.7× up for the bell's colour. */
+  private buildBells(bells: NonNullable<MusicalDesign['bells']>, into: Tone.Gain, chordTones: () => number[], hz: (semitones: number) => number): void {
+    const voices = Array.from({ length: 3 }, () => {
+      const fundamental = this.startable(new Tone.Oscillator({ frequency: 440, type: 'sine' }));
+      const partial = this.startable(new Tone.Oscillator({ frequency: 440 * 2.76, type: 'sine' }));
+      const partialGain = this.track(new Tone.Gain(0.25));
+      const envelope = this.track(new Tone.Gain(0));
+      fundamental.connect(envelope);
+      partial.chain(partialGain, envelope);
+      envelope.connect(into);
+      return { fundamental, partial, envelope };
+    });
+    let turn = 0;
+    const drawWait = () => bells.everySeconds[0] + this.random() * (bells.everySeconds[1] - bells.everySeconds[0]);
+    let untilBell = drawWait();
+    const checkSeconds = 2;
+    this.every(checkSeconds, (time) => {
+      untilBell -= checkSeconds;
+      if (untilBell > 0) return;
+      untilBell = drawWait();
+      const tones = chordTones();
+      const tone = tones[Math.floor(this.random() * tones.length)] as number;
+      let pitch = tone;
+      while (pitch < bells.register[0]) pitch += 12;
+      while (pitch > bells.register[1]) pitch -= 12;
+      const voice = voices[turn % voices.length];
+      turn += 1;
+      if (voice === undefined) return;
+      // The voice is silent (its last note rang out a turn ago): its pitch can change at once.
+      voice.fundamental.frequency.setValueAtTime(hz(pitch), time);
+      voice.partial.frequency.setValueAtTime(hz(pitch) * 2.76, time);
+      const peak = bells.level * (0.6 + 0.4 * this.random());
+      const gain = voice.envelope.gain;
+      gain.cancelScheduledValues(time);
+      gain.setValueAtTime(0, time);
+      // A soft strike (80 ms), then an exponential ring-out.
+      gain.linearRampToValueAtTime(peak, time + 0.08);
+      gain.setTargetAtTime(0, time + 0.08, bells.ringSeconds / 5);
+    });
+  }
+}
+
+/**
+ * A bed of `preset`; `seed` (default: the params' seed, else one from the preset's name)
+ * fixes every random choice it makes, so a session replays exactly.
+ */
+export function createSoundscape(preset: SoundscapePreset, params: SoundscapeParams, seed: number = params.seed ?? seedFromText(preset)): Soundscape {
   switch (preset) {
     case 'breath':
-      return new Breath(params);
+      return new Breath(params, seed);
     case 'drone':
-      return new Drone(params);
+      return new Drone(params, seed);
     case 'earth':
-      return new Earth(params);
+      return new Earth(params, seed);
     case 'shimmer':
-      return new Shimmer(params);
+      return new Shimmer(params, seed);
+    default:
+      return new MusicalBed(preset, params, seed);
   }
 }

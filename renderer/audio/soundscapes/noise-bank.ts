@@ -1,4 +1,5 @@
 import * as Tone from 'tone';
+import { seededRandom } from './seeded-random';
 
 export type NoiseColor = 'pink' | 'brown';
 
@@ -11,14 +12,14 @@ export type NoiseColor = 'pink' | 'brown';
 const lengthsSeconds: Record<NoiseColor, number> = { pink: 37, brown: 43 };
 const cache = new Map<string, Tone.ToneAudioBuffer>();
 
-function pinkNoise(length: number): Float32Array {
+function pinkNoise(length: number, random: () => number): Float32Array {
   // Paul Kellet's economy pink filter over white noise.
   const samples = new Float32Array(length);
   let b0 = 0;
   let b1 = 0;
   let b2 = 0;
   for (let index = 0; index < length; index += 1) {
-    const white = Math.random() * 2 - 1;
+    const white = random() * 2 - 1;
     b0 = 0.99765 * b0 + white * 0.099046;
     b1 = 0.963 * b1 + white * 0.2965164;
     b2 = 0.57 * b2 + white * 1.0526913;
@@ -27,11 +28,11 @@ function pinkNoise(length: number): Float32Array {
   return samples;
 }
 
-function brownNoise(length: number): Float32Array {
+function brownNoise(length: number, random: () => number): Float32Array {
   const samples = new Float32Array(length);
   let last = 0;
   for (let index = 0; index < length; index += 1) {
-    last = (last + 0.02 * (Math.random() * 2 - 1)) / 1.02;
+    last = (last + 0.02 * (random() * 2 - 1)) / 1.02;
     samples[index] = last * 3.5;
   }
   return samples;
@@ -54,7 +55,8 @@ export function noiseBuffer(color: NoiseColor): Tone.ToneAudioBuffer {
   let buffer = cache.get(key);
   if (buffer === undefined) {
     const length = Math.round(lengthsSeconds[color] * sampleRate);
-    const samples = color === 'pink' ? pinkNoise(length) : brownNoise(length);
+    // Fixed seeds: the same noise in every session, so a bed replays exactly.
+    const samples = color === 'pink' ? pinkNoise(length, seededRandom(37)) : brownNoise(length, seededRandom(43));
     buffer = Tone.ToneAudioBuffer.fromArray(smoothSeam(samples, sampleRate));
     cache.set(key, buffer);
   }

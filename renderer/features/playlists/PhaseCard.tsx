@@ -1,6 +1,6 @@
 import { memo, useId, useState, type DragEvent, type KeyboardEvent } from 'react';
 import { phaseFit, type PhaseTotal } from '../../../core/curation-warnings';
-import { phaseKinds, soundscapePresets, type PhaseKind, type Segment, type SoundscapePreset } from '../../../core/playlist';
+import { phaseKinds, soundscapePresetInfo, soundscapePresets, type PhaseKind, type Segment, type SoundscapePreset } from '../../../core/playlist';
 import type { PhaseDraft, PhasePatch } from '../../../core/playlist-edit';
 import { fitWords, phaseTotalText, segmentLength, type DragItem, type DropTarget } from './editor-model';
 import { NumberField, TextField } from './fields';
@@ -36,7 +36,7 @@ interface PhaseCardProps {
   readonly actions: PhaseActions;
 }
 
-const presetNames: Record<SoundscapePreset, string> = { breath: 'Breath', drone: 'Drone', earth: 'Earth', shimmer: 'Shimmer' };
+const presetName = (preset: SoundscapePreset): string => soundscapePresetInfo[preset].name;
 
 /** One phase: its title and durations, its total against the target, and its music in order. */
 export const PhaseCard = memo(function PhaseCard({ phase, total, readOnly, canRemove, selectedSegmentId, phaseSelected, warningCounts, dropIndex, actions }: PhaseCardProps) {
@@ -322,7 +322,7 @@ function InsertSoundscapeForm({ phase, defaultIndex, onInsert, onCancel }: Inser
       <select id={presetId} className="curator-input" value={preset} onChange={(event) => setPreset(event.target.value as SoundscapePreset)}>
         {soundscapePresets.map((name) => (
           <option key={name} value={name}>
-            {presetNames[name]}
+            {presetName(name)}
           </option>
         ))}
       </select>

@@ -1,7 +1,7 @@
 import { useId } from 'react';
 import type { FileFacts } from '../../../core/curation-warnings';
 import { trackGain } from '../../../core/loudness';
-import { soundscapePresets, type Segment, type SoundscapePreset } from '../../../core/playlist';
+import { soundscapePresetInfo, soundscapePresets, type Segment, type SoundscapePreset } from '../../../core/playlist';
 import type { PlaylistDraft, SegmentPatch } from '../../../core/playlist-edit';
 import type { CuratorPreviewState } from '../../audio/CuratorPreview';
 import { isPreviewing } from '../library/curator-audio';
@@ -27,7 +27,7 @@ interface SegmentInspectorProps {
   readonly onStopPreview: () => void;
 }
 
-const presetNames: Record<SoundscapePreset, string> = { breath: 'Breath', drone: 'Drone', earth: 'Earth', shimmer: 'Shimmer' };
+const presetName = (preset: SoundscapePreset): string => soundscapePresetInfo[preset].name;
 
 /** The selected segment's settings: crossfade, gain trim, trims, flags and notes; and its previews. */
 export function SegmentInspector(props: SegmentInspectorProps) {
@@ -42,7 +42,7 @@ export function SegmentInspector(props: SegmentInspectorProps) {
     <section className="inspector panel" aria-labelledby="inspector-heading" data-segment-id={segment.id}>
       <h2 id="inspector-heading">{title}</h2>
       <p className="muted inspector-source">
-        {segment.type === 'file' ? <span className="root-path">{segment.path}</span> : `${presetNames[segment.preset]} soundscape`}
+        {segment.type === 'file' ? <span className="root-path">{segment.path}</span> : `${presetName(segment.preset)} soundscape`}
       </p>
       {segment.type === 'file' ? <LoudnessLine segment={segment} facts={facts} targetLufs={targetLufs} /> : null}
 
@@ -122,7 +122,7 @@ export function SegmentInspector(props: SegmentInspectorProps) {
               >
                 {soundscapePresets.map((name) => (
                   <option key={name} value={name}>
-                    {presetNames[name]}
+                    {presetName(name)}
                   </option>
                 ))}
               </select>

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { newMarkKindId, reservedKeys, type MarkKindDefinition } from '../../../core/mark-kinds';
+import { soundscapePresetInfo, soundscapePresets } from '../../../core/playlist';
 import type { Settings } from '../../../core/settings';
 import { useExternalState } from '../../use-external-state';
 import type { EncryptionClient } from '../encryption/EncryptionClient';
@@ -201,20 +202,14 @@ export function SettingsScreen({ client, encryption }: { readonly client: Settin
         <span>While the music is quiet (Q)</span>
         <select value={settings.quietBed} onChange={(event) => void client.update({ quietBed: event.target.value as Settings['quietBed'] })}>
           <option value="none">Silence</option>
-          <option value="breath">A soft breath soundscape</option>
-          <option value="earth">A soft earth soundscape</option>
-          <option value="drone">A soft drone soundscape</option>
-          <option value="shimmer">A soft shimmer soundscape</option>
+          <SoundscapeOptions />
         </select>
         <small>For quiet breaks: the music fades out and keeps its place; a bed can fade in instead of silence.</small>
       </label>
       <label className="field">
         <span>When the music has ended</span>
         <select value={settings.closingSound} onChange={(event) => void client.update({ closingSound: event.target.value as Settings['closingSound'] })}>
-          <option value="breath">A soft breath soundscape</option>
-          <option value="earth">A soft earth soundscape</option>
-          <option value="drone">A soft drone soundscape</option>
-          <option value="shimmer">A soft shimmer soundscape</option>
+          <SoundscapeOptions />
           <option value="none">Silence</option>
         </select>
         <small>The session goes on after the playlist: marks, vitals and notes continue until you end it.</small>
@@ -237,5 +232,18 @@ export function SettingsScreen({ client, encryption }: { readonly client: Settin
       </p>
       <EncryptionSettings client={encryption} />
     </section>
+  );
+}
+
+/** Every soundscape preset as an option, with what it sounds like. */
+function SoundscapeOptions() {
+  return (
+    <>
+      {soundscapePresets.map((preset) => (
+        <option key={preset} value={preset}>
+          {`A soft ${soundscapePresetInfo[preset].name.toLowerCase()} soundscape (${soundscapePresetInfo[preset].description})`}
+        </option>
+      ))}
+    </>
   );
 }

@@ -1,0 +1,1 @@
+export const reverbProcessorName = 'attune-soundscape-reverb';
