@@ -98,13 +98,13 @@ test('skip, hold, release and advance bend the plan as they say, and are journal
   await page.goto(host.url);
   await page.getByRole('radio', { name: /Short arc/ }).check();
   await startSessionFromHome(page);
-  await expect(page.getByTestId('now-playing')).toHaveText('onset A');
+  await expect(page.getByTestId('now-playing')).toHaveText('onset A (breath soundscape)');
   const sessionId = new URL(page.url()).hash.split('/').at(-1) as string;
   const phaseLabel = page.locator('.live-now .label');
   const meter = page.getByRole('meter', { name: 'Output level' });
 
   await page.keyboard.press('Shift+S');
-  await expect(page.getByTestId('now-playing')).toHaveText('onset B', { timeout: 3000 });
+  await expect(page.getByTestId('now-playing')).toHaveText('onset B (earth soundscape)', { timeout: 3000 });
 
   await page.keyboard.press('Shift+H');
   await expect(page.locator('[data-phase-id="onset"]')).toHaveAttribute('data-held', 'true');
