@@ -13,9 +13,9 @@ import { clearCodec, type SessionCodec } from './encryption/session-codec';
 import { readJournal } from './journal';
 import { journalLineDecoder, SessionStore, sessionFileNames } from './sessions';
 
-const kills = 200;
+const kills = 120;
 /** Fewer with encryption on: the same loop, to show encryption changes nothing it proves, in a reasonable time. */
-const encryptedKills = 60;
+const encryptedKills = 40;
 const crashPassphrase = 'a passphrase for the crash test';
 /** Every so many kills a torn line is left at the end too, as a power cut can leave one. */
 const tornTailEvery = 10;
