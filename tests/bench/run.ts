@@ -46,6 +46,7 @@ const groups: readonly BenchGroup[] = [
       'mark_ack_latency_ms_p99_after_20k_events',
       'reference_append_round_trip_ms_p50',
       'reference_append_round_trip_ms_p99',
+      'reference_append_round_trip_spaced_ms_p50',
       'reference_append_fetch_ms_p50',
     ],
     run: async (browser) => benchMarkAckLatency(await browser()),
