@@ -1,0 +1,29 @@
+const loadedModules = new WeakMap<BaseAudioContext, Map<string, Promise<void>>>();
+
+/**
+ * A stereo AudioWorkletNode of `processorName` on `context`, its module loaded once per
+ * context (a failed load may be retried by the next caller): the limiter and the reverb.
+ */
+export async function createStereoWorkletNode(context: BaseAudioContext, moduleUrl: string, processorName: string): Promise<AudioWorkletNode> {
+  let modules = loadedModules.get(context);
+  if (modules === undefined) {
+    modules = new Map();
+    loadedModules.set(context, modules);
+  }
+  let loading = modules.get(moduleUrl);
+  if (loading === undefined) {
+    loading = context.audioWorklet.addModule(moduleUrl);
+    modules.set(moduleUrl, loading);
+    const forget = modules;
+    loading.catch(() => forget.delete(moduleUrl));
+  }
+  await loading;
+  return new AudioWorkletNode(context, processorName, {
+    numberOfInputs: 1,
+    numberOfOutputs: 1,
+    outputChannelCount: [2],
+    channelCount: 2,
+    channelCountMode: 'explicit',
+    channelInterpretation: 'speakers',
+  });
+}
