@@ -3,7 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JournalEvent } from '../../core/events';
-import { parsePlaylist } from '../../core/playlist';
 import { sessionSetupSchema } from '../../core/session';
 import { bundleChildScript } from '../../tests/support/bundle-child';
 import { runAndKill, type KilledRun } from '../../tests/support/run-and-kill';
@@ -12,6 +11,7 @@ import { EncryptionService } from './encryption/encryption-service';
 import { clearCodec, type SessionCodec } from './encryption/session-codec';
 import { readJournal } from './journal';
 import { journalLineDecoder, SessionStore, sessionFileNames } from './sessions';
+import { droneOnlyPlaylist } from '../../tests/support/drone-playlist';
 
 const kills = 120;
 /** Fewer with encryption on: the same loop, to show encryption changes nothing it proves, in a reasonable time. */
@@ -64,15 +64,8 @@ async function killRepeatedly({ total, encrypted }: { total: number; encrypted: 
   const dataDir = path.join(workDir, encrypted ? 'data-encrypted' : 'data');
   const setupStore: SessionStore = new SessionStore(dataDir, { codec: () => encryption.codec() });
   const encryption = new EncryptionService({ dataDir, sessions: setupStore, sessionFiles: sessionFileNames, scryptCost: { N: 2 ** 14, r: 8, p: 1 } });
-  const playlist = parsePlaylist({
-    format: 'attune.playlist',
-    version: 1,
-    id: 'ocean',
-    title: 'Ocean',
-    phases: [{ id: 'peak', kind: 'peak', title: 'Peak', targetMinutes: 60, segments: [{ type: 'soundscape', id: 'peak-drone', preset: 'drone', durationSeconds: 600 }] }],
-  });
-  if (!playlist.ok) throw new Error(playlist.error.message);
-  const meta = await setupStore.start(playlist.value, sessionSetupSchema.parse({ clientCode: 'CRASH-1' }));
+  const playlist = droneOnlyPlaylist();
+  const meta = await setupStore.start(playlist, sessionSetupSchema.parse({ clientCode: 'CRASH-1' }));
   let codec: SessionCodec = clearCodec;
   if (encrypted) {
     await encryption.enable({ method: 'passphrase', passphrase: crashPassphrase });

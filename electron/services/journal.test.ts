@@ -5,13 +5,13 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { journalEventSchema, type JournalEvent, type JournalEventInput } from '../../core/events';
-import { parsePlaylist } from '../../core/playlist';
 import { ContractFailure } from '../../core/result';
 import { sessionSetupSchema } from '../../core/session';
 import { newDataKey } from './encryption/record-cipher';
 import { encryptedCodec } from './encryption/session-codec';
 import { JournalWriter, readJournal } from './journal';
 import { SessionStore } from './sessions';
+import { droneOnlyPlaylist } from '../../tests/support/drone-playlist';
 
 let directory: string;
 let journalPath: string;
@@ -506,22 +506,10 @@ describe('JournalWriter write failures', () => {
 });
 
 describe('SessionStore.append on a full disk', () => {
-  function playlist() {
-    const parsed = parsePlaylist({
-      format: 'attune.playlist',
-      version: 1,
-      id: 'ocean',
-      title: 'Ocean',
-      phases: [{ id: 'peak', kind: 'peak', title: 'Peak', targetMinutes: 60, segments: [{ type: 'soundscape', id: 'peak-drone', preset: 'drone', durationSeconds: 600 }] }],
-    });
-    if (!parsed.ok) throw new Error(parsed.error.message);
-    return parsed.value;
-  }
-
   it('answers write-failed naming ENOSPC, loses no earlier event, and saves the retry once space is back', async () => {
     const store = new SessionStore(directory);
     try {
-      const meta = await store.start(playlist(), sessionSetupSchema.parse({ clientCode: 'K-17' }));
+      const meta = await store.start(droneOnlyPlaylist(), sessionSetupSchema.parse({ clientCode: 'K-17' }));
       const sessionJournal = path.join(directory, 'sessions', meta.id, 'events.jsonl');
       const earlier = [mark(1000), mark(2000, 'distress'), mark(3000)];
       for (const input of earlier) await store.append(meta.id, input);

@@ -5,12 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { JournalEventInput } from '../../core/events';
-import { parsePlaylist, type Playlist } from '../../core/playlist';
 import { ContractFailure } from '../../core/result';
 import { sessionMetaSchema } from '../../core/session';
 import { readJournal } from './journal';
 import { SessionStore } from './sessions';
 import { sessionSetupSchema } from '../../core/session';
+import { droneOnlyPlaylist } from '../../tests/support/drone-playlist';
 
 const setup = (clientCode: string) => sessionSetupSchema.parse({ clientCode });
 
@@ -33,17 +33,6 @@ function newStore(wallClock?: () => Date): SessionStore {
   return store;
 }
 
-function playlist(): Playlist {
-  const parsed = parsePlaylist({
-    format: 'attune.playlist',
-    version: 1,
-    id: 'ocean',
-    title: 'Ocean',
-    phases: [{ id: 'peak', kind: 'peak', title: 'Peak', targetMinutes: 60, segments: [{ type: 'soundscape', id: 'peak-drone', preset: 'drone', durationSeconds: 600 }] }],
-  });
-  if (!parsed.ok) throw new Error(parsed.error.message);
-  return parsed.value;
-}
 
 function mark(sessionMs: number): JournalEventInput {
   return { id: randomUUID(), kind: 'mark', sessionMs, payload: { markKind: 'resonance', phaseId: 'peak', segmentId: 'peak-drone', positionMs: 1000, reactionOffsetMs: 0 } };
@@ -68,7 +57,7 @@ const journalPathOf = (sessionId: string) => path.join(dataDir, 'sessions', sess
 describe('SessionStore.start', () => {
   it('creates the session folder with its metadata and a journal that begins with session-started', async () => {
     const store = newStore(() => new Date('2026-11-21T09:30:00.000Z'));
-    const meta = await store.start(playlist(), setup('K-17'));
+    const meta = await store.start(droneOnlyPlaylist(), setup('K-17'));
 
     expect(meta).toMatchObject({ playlistId: 'ocean', playlistTitle: 'Ocean', clientCode: 'K-17', status: 'open', createdAt: '2026-11-21T09:30:00.000Z' });
     expect(sessionMetaSchema.safeParse(meta).success).toBe(true);
@@ -83,8 +72,8 @@ describe('SessionStore.start', () => {
 
   it('gives two sessions started at the same moment different ids', async () => {
     const store = newStore(() => new Date('2026-11-21T09:30:00.000Z'));
-    const first = await store.start(playlist(), setup(''));
-    const second = await store.start(playlist(), setup(''));
+    const first = await store.start(droneOnlyPlaylist(), setup(''));
+    const second = await store.start(droneOnlyPlaylist(), setup(''));
     expect(first.id).not.toBe(second.id);
   });
 });
@@ -92,7 +81,7 @@ describe('SessionStore.start', () => {
 describe('SessionStore.start is atomic', () => {
   it('builds the session aside and leaves nothing else in sessions/', async () => {
     const store = newStore();
-    const meta = await store.start(playlist(), setup(''));
+    const meta = await store.start(droneOnlyPlaylist(), setup(''));
     expect(await readdir(path.join(dataDir, 'sessions'))).toEqual([meta.id]);
     expect((await store.append(meta.id, mark(1000))).seq).toBe(1);
     expect((await readJournal(journalPathOf(meta.id), { repair: false })).events.map((event) => event.kind)).toEqual(['session-started', 'mark']);
@@ -104,7 +93,7 @@ describe('SessionStore.start is atomic', () => {
     await probe.close();
     const prototype = Object.getPrototypeOf(probe) as FileHandle;
     vi.spyOn(prototype, 'appendFile').mockRejectedValueOnce(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }));
-    await expect(store.start(playlist(), setup(''))).rejects.toMatchObject({ code: 'ENOSPC' });
+    await expect(store.start(droneOnlyPlaylist(), setup(''))).rejects.toMatchObject({ code: 'ENOSPC' });
     expect(await store.list()).toEqual([]);
 
     const lines: string[] = [];
@@ -120,7 +109,7 @@ describe('SessionStore.start is atomic', () => {
 
   it('sets aside at start-up every leftover of an interrupted start, keeps them, and reports each', async () => {
     const store = newStore();
-    const whole = await store.start(playlist(), setup('kept'));
+    const whole = await store.start(droneOnlyPlaylist(), setup('kept'));
     await store.append(whole.id, mark(1000));
     await store.close();
     const sessionsDir = path.join(dataDir, 'sessions');
@@ -169,7 +158,7 @@ describe('SessionStore.start is atomic', () => {
 describe('SessionStore journal', () => {
   it('appends marks and returns them when the session is opened', async () => {
     const store = newStore();
-    const meta = await store.start(playlist(), setup(''));
+    const meta = await store.start(droneOnlyPlaylist(), setup(''));
     const first = mark(60_000);
     const second = mark(120_000);
     expect(await store.append(meta.id, first)).toMatchObject({ seq: 1, duplicate: false });
@@ -188,7 +177,7 @@ describe('SessionStore journal', () => {
 
   it('answers a retried append as a duplicate', async () => {
     const store = newStore();
-    const meta = await store.start(playlist(), setup(''));
+    const meta = await store.start(droneOnlyPlaylist(), setup(''));
     const input = mark(1000);
     const first = await store.append(meta.id, input);
     expect(await store.append(meta.id, input)).toEqual({ ...first, duplicate: true });
@@ -197,7 +186,7 @@ describe('SessionStore journal', () => {
 
   it('refuses the same event id with other content as a conflict', async () => {
     const store = newStore();
-    const meta = await store.start(playlist(), setup(''));
+    const meta = await store.start(droneOnlyPlaylist(), setup(''));
     const input = mark(1000);
     await store.append(meta.id, input);
     const failure = await expectFailure(store.append(meta.id, { ...input, sessionMs: 5000 }), 'conflict');
@@ -207,7 +196,7 @@ describe('SessionStore journal', () => {
 
   it('refuses a second session-started, and takes a resend of the first as a duplicate', async () => {
     const store = newStore();
-    const meta = await store.start(playlist(), setup(''));
+    const meta = await store.start(droneOnlyPlaylist(), setup(''));
     const [started] = (await store.open(meta.id)).events;
     const second: JournalEventInput = { id: randomUUID(), kind: 'session-started', sessionMs: 9000, payload: { playlistId: 'ocean', playlistTitle: 'Ocean' } };
     const failure = await expectFailure(store.append(meta.id, second), 'conflict');
@@ -221,7 +210,7 @@ describe('SessionStore journal', () => {
 
   it('keeps everything across a restart and continues the numbering', async () => {
     const before = newStore();
-    const meta = await before.start(playlist(), setup('K-17'));
+    const meta = await before.start(droneOnlyPlaylist(), setup('K-17'));
     const input = mark(5000);
     await before.append(meta.id, input);
     await before.close();
@@ -238,7 +227,7 @@ describe('SessionStore journal', () => {
 
   it('repairs a torn last line when the session is opened after a crash and reports it', async () => {
     const before = newStore();
-    const meta = await before.start(playlist(), setup(''));
+    const meta = await before.start(droneOnlyPlaylist(), setup(''));
     await before.append(meta.id, mark(1000));
     await before.close();
     await appendFile(journalPathOf(meta.id), '{"id":"6c1f0a2e-1b2c-4d3e-8f4a-5b6c7d8e9f0a","seq":2,"kind":"ma');
@@ -257,7 +246,7 @@ describe('SessionStore journal', () => {
 
   it('repairs a torn tail before the first append after a restart', async () => {
     const before = newStore();
-    const meta = await before.start(playlist(), setup(''));
+    const meta = await before.start(droneOnlyPlaylist(), setup(''));
     await before.close();
     await appendFile(journalPathOf(meta.id), Buffer.from([0x7b, 0x22, 0xe2, 0x82]));
 
@@ -270,7 +259,7 @@ describe('SessionStore journal', () => {
 
   it('turns a failed write into a write-failed result that names the cause', async () => {
     const store = newStore();
-    const meta = await store.start(playlist(), setup(''));
+    const meta = await store.start(droneOnlyPlaylist(), setup(''));
     const probe = await open(journalPathOf(meta.id), 'r');
     await probe.close();
     const prototype = Object.getPrototypeOf(probe) as FileHandle;
@@ -285,7 +274,7 @@ describe('SessionStore journal', () => {
 describe('SessionStore.end', () => {
   it('marks the session ended, journals why, and refuses later marks', async () => {
     const store = newStore(() => new Date('2026-11-21T16:00:00.000Z'));
-    const meta = await store.start(playlist(), setup(''));
+    const meta = await store.start(droneOnlyPlaylist(), setup(''));
     const ended = await store.end(meta.id, ending(7 * 3_600_000));
 
     expect(ended).toEqual({ ...meta, status: 'ended', endedAt: '2026-11-21T16:00:00.000Z' });
@@ -300,7 +289,7 @@ describe('SessionStore.end', () => {
 
   it('refuses marks on an ended session after a restart too', async () => {
     const before = newStore();
-    const meta = await before.start(playlist(), setup(''));
+    const meta = await before.start(droneOnlyPlaylist(), setup(''));
     await before.end(meta.id, ending(1000));
     await before.close();
     await expectFailure(newStore().append(meta.id, mark(2000)), 'conflict');
@@ -308,7 +297,7 @@ describe('SessionStore.end', () => {
 
   it('ends only once', async () => {
     const store = newStore();
-    const meta = await store.start(playlist(), setup(''));
+    const meta = await store.start(droneOnlyPlaylist(), setup(''));
     const first = await store.end(meta.id, ending(1000));
     expect(await store.end(meta.id, ending(2000))).toEqual(first);
     const endings = (await store.open(meta.id)).events.filter((event) => event.kind === 'session-ended');
@@ -324,12 +313,12 @@ describe('SessionStore.list', () => {
   it('summarises sessions newest first with their mark counts, skipping junk', async () => {
     let now = new Date('2026-11-20T09:00:00.000Z');
     const store = newStore(() => now);
-    const older = await store.start(playlist(), setup('A-1'));
+    const older = await store.start(droneOnlyPlaylist(), setup('A-1'));
     await store.append(older.id, mark(1000));
     await store.append(older.id, mark(2_000_000));
     await store.append(older.id, { id: randomUUID(), kind: 'playback', sessionMs: 2_500_000, payload: { action: 'pause', programMs: 2_400_000 } });
     now = new Date('2026-11-21T09:00:00.000Z');
-    const newer = await store.start(playlist(), setup('B-2'));
+    const newer = await store.start(droneOnlyPlaylist(), setup('B-2'));
     await store.append(newer.id, mark(30_000));
 
     const sessionsDir = path.join(dataDir, 'sessions');
@@ -350,7 +339,7 @@ describe('SessionStore.list', () => {
 
   it('counts marks of sessions this store has open, including ones not yet reread from disk', async () => {
     const store = newStore();
-    const meta = await store.start(playlist(), setup(''));
+    const meta = await store.start(droneOnlyPlaylist(), setup(''));
     await store.append(meta.id, mark(1000));
     expect((await store.list())[0]).toMatchObject({ markCount: 1, lastSessionMs: 1000 });
     await store.append(meta.id, mark(4000));
@@ -363,7 +352,7 @@ describe('SessionStore with an unknown or damaged session', () => {
 
   it('answers not-found for open, append and end', async () => {
     const store = newStore();
-    await store.start(playlist(), setup(''));
+    await store.start(droneOnlyPlaylist(), setup(''));
     await expectFailure(store.open(unknownId), 'not-found');
     await expectFailure(store.append(unknownId, mark(0)), 'not-found');
     await expectFailure(store.end(unknownId, ending(0)), 'not-found');
@@ -372,14 +361,14 @@ describe('SessionStore with an unknown or damaged session', () => {
 
   it('answers invalid-data when the metadata is not valid JSON', async () => {
     const store = newStore();
-    const meta = await store.start(playlist(), setup(''));
+    const meta = await store.start(droneOnlyPlaylist(), setup(''));
     await writeFile(path.join(dataDir, 'sessions', meta.id, 'session.json'), '{"id": "');
     await expectFailure(newStore().open(meta.id), 'invalid-data');
   });
 
   it('answers invalid-data when the metadata belongs to another session', async () => {
     const store = newStore();
-    const meta = await store.start(playlist(), setup(''));
+    const meta = await store.start(droneOnlyPlaylist(), setup(''));
     await writeFile(path.join(dataDir, 'sessions', meta.id, 'session.json'), JSON.stringify({ ...meta, id: unknownId }));
     await expectFailure(newStore().open(meta.id), 'invalid-data');
   });
@@ -388,7 +377,7 @@ describe('SessionStore with an unknown or damaged session', () => {
 describe('the listed mark count', () => {
   it('is the live marks of the fold: an undone mark is not counted, edits and span closes are not marks', async () => {
     const store = newStore();
-    const meta = await store.start(playlist(), setup(''));
+    const meta = await store.start(droneOnlyPlaylist(), setup(''));
     const first = mark(1000);
     const undone = mark(2000);
     await store.append(meta.id, first);

@@ -1,6 +1,6 @@
-import { parsePlaylist } from '../../core/playlist';
 import { sessionSetupSchema } from '../../core/session';
 import { SessionStore } from '../../electron/services/sessions';
+import { droneOnlyPlaylist } from './drone-playlist';
 
 /**
  * Starts sessions one after another in a data folder, printing `started <id>` once each
@@ -18,18 +18,11 @@ if (dataDir === undefined) {
 // Never outlive a test that failed to kill it.
 setTimeout(() => process.exit(3), 20_000).unref();
 
-const playlist = parsePlaylist({
-  format: 'attune.playlist',
-  version: 1,
-  id: 'ocean',
-  title: 'Ocean',
-  phases: [{ id: 'peak', kind: 'peak', title: 'Peak', targetMinutes: 60, segments: [{ type: 'soundscape', id: 'peak-drone', preset: 'drone', durationSeconds: 600 }] }],
-});
-if (!playlist.ok) throw new Error(playlist.error.message);
+const playlist = droneOnlyPlaylist();
 
 const store = new SessionStore(dataDir, { log: () => undefined });
 process.stdout.write('ready\n');
 for (;;) {
-  const meta = await store.start(playlist.value, sessionSetupSchema.parse({ clientCode: 'CRASH-START' }));
+  const meta = await store.start(playlist, sessionSetupSchema.parse({ clientCode: 'CRASH-START' }));
   process.stdout.write(`started ${meta.id}\n`);
 }

@@ -5,13 +5,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JournalEventInput } from '../../../core/events';
-import { parsePlaylist } from '../../../core/playlist';
 import { sessionSetupSchema } from '../../../core/session';
 import { bundleChildScript } from '../../../tests/support/bundle-child';
 import { seededRandom } from '../../../tests/support/seeded-random';
 import { SessionStore } from '../sessions';
 import { keyFilePath, readKeyFile, unwrapWithPassphrase } from './key-file';
 import { encryptedCodec, isEncryptedRecord, type SessionCodec } from './session-codec';
+import { droneOnlyPlaylist } from '../../../tests/support/drone-playlist';
 
 const passphrase = 'interrupted but never lost';
 const sessionCount = 24;
@@ -42,16 +42,9 @@ beforeAll(async () => {
 
   clearFolder = path.join(workDir, 'clear');
   const store = new SessionStore(clearFolder);
-  const playlist = parsePlaylist({
-    format: 'attune.playlist',
-    version: 1,
-    id: 'ocean',
-    title: 'Ocean',
-    phases: [{ id: 'peak', kind: 'peak', title: 'Peak', targetMinutes: 60, segments: [{ type: 'soundscape', id: 'peak-drone', preset: 'drone', durationSeconds: 600 }] }],
-  });
-  if (!playlist.ok) throw new Error(playlist.error.message);
+  const playlist = droneOnlyPlaylist();
   for (let session = 0; session < sessionCount; session += 1) {
-    const meta = await store.start(playlist.value, sessionSetupSchema.parse({ clientCode: `C-${session}`, intention: `intention ${session}` }));
+    const meta = await store.start(playlist, sessionSetupSchema.parse({ clientCode: `C-${session}`, intention: `intention ${session}` }));
     const marks: JournalEventInput[] = Array.from({ length: marksPerSession }, (_, index) => ({
       id: randomUUID(),
       kind: 'mark',
