@@ -138,6 +138,38 @@ test('a tab reloaded while marks wait sends them when it loads again, and the re
   expectInOrderOnce(marksOf(await readJournalFile(host.dataDir, sessionId)), 6);
 });
 
+test('a mark the host saves at once costs the browser no flush to disk; one it does not answer is on disk in the browser within a moment', async ({ page }) => {
+  // Every read-write transaction on the outbox, with the durability it asked for.
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { outboxWrites: string[] }).outboxWrites = seen;
+    const open = IDBDatabase.prototype.transaction;
+    IDBDatabase.prototype.transaction = function (this: IDBDatabase, names: string | string[], mode?: IDBTransactionMode, options?: IDBTransactionOptions) {
+      if (mode === 'readwrite') seen.push(options?.durability ?? 'default');
+      return open.call(this, names, mode, options);
+    } as typeof open;
+  });
+  const outboxWrites = () => page.evaluate(() => [...(window as unknown as { outboxWrites: string[] }).outboxWrites]);
+  await startSession(page);
+  // The session's start (a busy moment for the page) is not what this looks at.
+  await expect(saveSummary(page)).toHaveText('Everything saved');
+  await page.waitForTimeout(1000);
+  await page.evaluate(() => ((window as unknown as { outboxWrites: string[] }).outboxWrites.length = 0));
+  for (const key of ['r', 'd', 'b']) {
+    await page.keyboard.press(key);
+    await expect(saveSummary(page)).toHaveText('Everything saved');
+  }
+  await page.waitForTimeout(1000);
+  const whileAnswered = await outboxWrites();
+  expect(whileAnswered.length, 'each mark is kept in the browser until the host has it').toBeGreaterThanOrEqual(3);
+  expect(whileAnswered.filter((durability) => durability === 'strict'), 'no flush to disk for marks the host saved').toEqual([]);
+
+  await host.stop('SIGKILL');
+  await page.keyboard.press('m');
+  await expect.poll(async () => (await outboxWrites()).slice(whileAnswered.length), { timeout: 5000 }).toContain('strict');
+  expect(await outboxCount(page)).toBe(1);
+});
+
 test('--new-key makes a new key: the old address and cookie are refused', async ({ page }) => {
   const oldUrl = host.url;
   await page.goto(oldUrl);

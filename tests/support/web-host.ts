@@ -53,7 +53,8 @@ export async function startWebHost(options: { dataDir?: string; port?: number; e
     dataDir,
     process: child,
     async stop(signal = 'SIGTERM') {
-      if (child.exitCode !== null) return child.exitCode;
+      // Already gone (exited, or killed by a signal): no exit event will come again.
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       child.kill(signal);
       const [code] = (await once(child, 'exit')) as [number | null];
       return code;
