@@ -1,7 +1,7 @@
 import { Howl } from 'howler';
-import type { Voice, VoiceFailure } from './SessionPlayer';
 import { createTrackGain } from './gain-chain';
 import type { Decibels, Milliseconds, Seconds } from './units';
+import type { Voice, VoiceFailure } from './Voice';
 
 /** What we need of howler's internals: the streamed <audio> element behind an html5 Howl. */
 interface HowlWithElement {

@@ -8,6 +8,7 @@ import { GaplessJoins } from './gapless/GaplessJoins';
 import { createSoundscape, type Soundscape } from './soundscapes/Soundscape';
 import { scheduleEqualPowerFade } from './gain-chain';
 import { equalPowerGain, type Decibels, type Milliseconds, type Seconds } from './units';
+import type { ProblemReason, Voice, VoiceFailure } from './Voice';
 
 export type PlayerStatus = 'ready' | 'starting' | 'playing' | 'paused' | 'quiet' | 'ended';
 
@@ -17,8 +18,6 @@ export interface PlayerState {
   readonly programMs: Milliseconds;
   readonly position: PlanPosition | null;
 }
-
-export type ProblemReason = 'missing' | 'unreadable' | 'not-audio' | 'stalled' | 'silence';
 
 export interface PlaybackProblem {
   readonly segmentId: string;
@@ -63,25 +62,6 @@ export interface SessionPlayerOptions {
   readonly speed: number;
   /** 0 s crossfades between files made sample-exact (the default); off, the media elements' timers make them, as a reference. */
   readonly gaplessJoins: boolean;
-}
-
-export interface VoiceFailure {
-  readonly reason: ProblemReason;
-  readonly detail: string;
-}
-
-/** Something that sounds for one plan entry; the deck owns its gain and crossfades. */
-export interface Voice {
-  connect(destination: AudioNode): void;
-  start(audioTime: Seconds, offsetMs: Milliseconds): void;
-  stop(audioTime: Seconds): void;
-  /** Media elements must really stop while the program clock stands still. */
-  pause?(): void;
-  resume?(offsetMs: Milliseconds): void;
-  positionSeconds?(): number | undefined;
-  /** True once a file has played to the end of its data. */
-  ended?(): boolean;
-  dispose(): void;
 }
 
 interface Deck {
