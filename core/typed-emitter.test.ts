@@ -93,7 +93,7 @@ describe('TypedEmitter', () => {
   it('stops calling a listener once unsubscribed, even during an emit', () => {
     const counter = new Counter(() => undefined);
     const heard: string[] = [];
-    let unsubscribeSecond = () => false;
+    let unsubscribeSecond: () => void = () => undefined;
     counter.on('count', () => {
       heard.push('first');
       unsubscribeSecond();

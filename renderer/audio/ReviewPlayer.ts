@@ -2,7 +2,7 @@ import type { SoundscapeParams, SoundscapePreset } from '../../core/playlist';
 import { TypedEmitter } from '../../core/typed-emitter';
 import type { AudioOutput } from './AudioOutput';
 import { fadeOutThenFree, loadFile, openMusicBus, type FileReadiness } from './audition';
-import { scheduleEqualPowerFade } from './gain-chain';
+import { rampTo, scheduleEqualPowerFade } from './gain-chain';
 import type { FileVoice } from './FileVoice';
 import { createSoundscape, type Soundscape } from './soundscapes/Soundscape';
 import { replayLayerGain, replayLayout, type ReplayLayer, type ReplayNeighbourTiming } from './transition-window';
@@ -225,11 +225,7 @@ export class ReviewPlayer extends TypedEmitter<ReviewPlayerEvents> {
 
   private begin(replay: Replay, output: AudioOutput): void {
     const now = output.currentTime;
-    for (const { gain } of replay.layers) {
-      gain.gain.cancelScheduledValues(now);
-      gain.gain.setValueAtTime(0, now);
-      gain.gain.linearRampToValueAtTime(1, now + this.options.fadeInSeconds);
-    }
+    for (const { gain } of replay.layers) rampTo(gain.gain, 1, { now, seconds: this.options.fadeInSeconds, from: 0 });
     const { request } = replay;
     this.setState({ status: 'playing', id: request.id, label: request.label, fromMs: request.fromMs });
   }

@@ -6,7 +6,7 @@ import { FileVoice } from './FileVoice';
 import { PlaybackWatchdog, type WatchedPlayhead } from './PlaybackWatchdog';
 import { GaplessJoins } from './gapless/GaplessJoins';
 import { createSoundscape, type Soundscape } from './soundscapes/Soundscape';
-import { scheduleEqualPowerFade } from './gain-chain';
+import { rampTo, scheduleEqualPowerFade } from './gain-chain';
 import { equalPowerGain, type Decibels, type Milliseconds, type Seconds } from './units';
 import type { ProblemReason, Voice, VoiceFailure } from './Voice';
 
@@ -190,10 +190,7 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     if (fromQuiet) this.stopBed(this.options.quietFadeSeconds);
     const now = this.output.currentTime;
     this.audioTimeAtAnchor = now;
-    const bus = this.output.musicBus.gain;
-    bus.cancelScheduledValues(now);
-    bus.setValueAtTime(bus.value, now);
-    bus.linearRampToValueAtTime(1, now + fadeSeconds);
+    rampTo(this.output.musicBus.gain, 1, { now, seconds: fadeSeconds });
     this.status = 'playing';
     for (const deck of this.decks.values()) {
       deck.voice.resume?.(Math.max(0, this.programAtAnchorMs - deck.entry.startMs));
@@ -237,10 +234,7 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     const bed = this.bed;
     if (bed === undefined) return;
     this.bed = undefined;
-    const now = this.output.currentTime;
-    bed.gain.gain.cancelScheduledValues(now);
-    bed.gain.gain.setValueAtTime(bed.gain.gain.value, now);
-    bed.gain.gain.linearRampToValueAtTime(0, now + fadeSeconds);
+    rampTo(bed.gain.gain, 0, { now: this.output.currentTime, seconds: fadeSeconds });
     setTimeout(() => {
       bed.soundscape.dispose();
       bed.gain.disconnect();
@@ -251,16 +245,10 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     if (this.status !== 'playing') return;
     const programMs = this.programNow();
     const now = this.output.currentTime;
-    const bus = this.output.musicBus.gain;
-    bus.cancelScheduledValues(now);
-    bus.setValueAtTime(bus.value, now);
-    bus.linearRampToValueAtTime(0, now + fadeSeconds);
+    rampTo(this.output.musicBus.gain, 0, { now, seconds: fadeSeconds });
     this.joins.unscheduleAll();
     // Freeze every deck where the program stopped; play() schedules the rest again.
-    for (const deck of this.decks.values()) {
-      deck.gain.gain.cancelScheduledValues(now);
-      deck.gain.gain.setValueAtTime(this.envelopeAt(deck.entry, programMs), now);
-    }
+    for (const deck of this.decks.values()) rampTo(deck.gain.gain, this.envelopeAt(deck.entry, programMs), { now, seconds: 0 });
     this.programAtAnchorMs = programMs;
     this.setStatus(status);
     const pausedAt = this.programAtAnchorMs;
@@ -300,8 +288,7 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     const { entry } = deck;
     const gain = deck.gain.gain;
     const now = this.output.currentTime;
-    gain.cancelScheduledValues(now);
-    gain.setValueAtTime(this.envelopeAt(entry, programMs), now);
+    rampTo(gain, this.envelopeAt(entry, programMs), { now, seconds: 0 });
 
     const fadeInEnd = entry.startMs + entry.fadeInMs;
     if (programMs < fadeInEnd) {
@@ -547,9 +534,7 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
         continue;
       }
       this.decks.delete(deck.entry.key);
-      deck.gain.gain.cancelScheduledValues(now);
-      deck.gain.gain.setValueAtTime(deck.gain.gain.value, now);
-      deck.gain.gain.linearRampToValueAtTime(0, now + 0.5);
+      rampTo(deck.gain.gain, 0, { now, seconds: 0.5 });
       setTimeout(() => this.disposeDeck(deck), 700);
     }
     if (this.status === 'playing') this.tick();

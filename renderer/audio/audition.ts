@@ -1,5 +1,6 @@
 import type { AudioOutput } from './AudioOutput';
 import { FileVoice } from './FileVoice';
+import { rampTo } from './gain-chain';
 import type { Decibels, Seconds } from './units';
 
 /*
@@ -14,10 +15,7 @@ import type { Decibels, Seconds } from './units';
 export function openMusicBus(output: AudioOutput, fadeSeconds: Seconds): void {
   const bus = output.musicBus.gain;
   if (bus.value >= 0.999) return;
-  const now = output.currentTime;
-  bus.cancelScheduledValues(now);
-  bus.setValueAtTime(bus.value, now);
-  bus.linearRampToValueAtTime(1, now + fadeSeconds);
+  rampTo(bus, 1, { now: output.currentTime, seconds: fadeSeconds });
 }
 
 export interface AuditionFile {
@@ -64,11 +62,7 @@ export function loadFile(context: AudioContext, file: AuditionFile, onEnded?: ()
  * (after the fade, even if its owner was disposed meanwhile: nothing outlives the fade).
  */
 export function fadeOutThenFree(gain: GainNode, fadeSeconds: Seconds, free: () => void): void {
-  const now = gain.context.currentTime;
-  const param = gain.gain;
-  param.cancelScheduledValues(now);
-  param.setValueAtTime(param.value, now);
-  param.linearRampToValueAtTime(0, now + fadeSeconds);
+  rampTo(gain.gain, 0, { now: gain.context.currentTime, seconds: fadeSeconds });
   setTimeout(() => {
     free();
     gain.disconnect();
