@@ -4,6 +4,7 @@ import { TypedEmitter } from '../../core/typed-emitter';
 import type { AudioOutput } from './AudioOutput';
 import { FileVoice } from './FileVoice';
 import { PlaybackWatchdog, type WatchedPlayhead } from './PlaybackWatchdog';
+import { Timers } from './Timers';
 import { GaplessJoins } from './gapless/GaplessJoins';
 import { createSoundscape, type Soundscape } from './soundscapes/Soundscape';
 import { rampTo, scheduleEqualPowerFade } from './gain-chain';
@@ -116,7 +117,8 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
   private status: PlayerStatus = 'ready';
   private programAtAnchorMs: Milliseconds;
   private audioTimeAtAnchor: Seconds = 0;
-  private timer: ReturnType<typeof setInterval> | undefined;
+  private readonly timers = new Timers();
+  private stopTicking: (() => void) | undefined;
   private lastEntryKey = '';
   private lastPhaseIndex = -1;
   private readonly watchdog: PlaybackWatchdog;
@@ -199,7 +201,7 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     // A playhead that stood still during a pause has not stalled: the watchdog starts afresh.
     this.watchdog.reset();
     this.tick();
-    this.timer ??= setInterval(() => this.tick(), this.options.tickMs);
+    this.stopTicking ??= this.timers.every(this.options.tickMs, () => this.tick());
   }
 
   /** A short fade, the music keeps its place. */
@@ -235,10 +237,10 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     if (bed === undefined) return;
     this.bed = undefined;
     rampTo(bed.gain.gain, 0, { now: this.output.currentTime, seconds: fadeSeconds });
-    setTimeout(() => {
+    this.timers.releaseAfter(fadeSeconds * 1000 + 100, () => {
       bed.soundscape.dispose();
       bed.gain.disconnect();
-    }, fadeSeconds * 1000 + 100);
+    });
   }
 
   private hold(status: 'paused' | 'quiet', fadeSeconds: Seconds): void {
@@ -252,11 +254,11 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     this.programAtAnchorMs = programMs;
     this.setStatus(status);
     const pausedAt = this.programAtAnchorMs;
-    setTimeout(() => {
+    this.timers.after(fadeSeconds * 1000 + 50, () => {
       // Media elements stop once the fade is over (if nothing resumed meanwhile).
       if (this.status !== status || this.programAtAnchorMs !== pausedAt) return;
       for (const deck of this.decks.values()) deck.voice.pause?.();
-    }, fadeSeconds * 1000 + 50);
+    });
   }
 
   private setStatus(status: PlayerStatus): void {
@@ -509,8 +511,8 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     this.status = 'ended';
     this.joins.dispose();
     for (const deck of [...this.decks.values()]) this.retireDeck(deck);
-    if (this.timer !== undefined) clearInterval(this.timer);
-    this.timer = undefined;
+    this.stopTicking?.();
+    this.stopTicking = undefined;
     this.publish();
   }
 
@@ -535,7 +537,7 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
       }
       this.decks.delete(deck.entry.key);
       rampTo(deck.gain.gain, 0, { now, seconds: 0.5 });
-      setTimeout(() => this.disposeDeck(deck), 700);
+      this.timers.releaseAfter(700, () => this.disposeDeck(deck));
     }
     if (this.status === 'playing') this.tick();
     else this.publish();
@@ -574,9 +576,10 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     this.disposed = true;
     this.watchdog.dispose();
     this.stopBed();
-    if (this.timer !== undefined) clearInterval(this.timer);
     this.joins.dispose();
     for (const deck of [...this.decks.values()]) this.retireDeck(deck);
+    // Last: the bed and the decks cut from the plan are freed now rather than after their fades.
+    this.timers.dispose();
     this.removeAllListeners();
   }
 }
