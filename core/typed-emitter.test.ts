@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { unhandledRejectionsDuring } from '../tests/support/unhandled-rejections';
 import { TypedEmitter, type ListenerErrorReporter } from './typed-emitter';
 
 interface CounterEvents extends Record<string, unknown> {
@@ -14,23 +15,6 @@ class Counter extends TypedEmitter<CounterEvents> {
     this.emit('count', this.value);
     this.emit('done', undefined);
   }
-}
-
-/** Collects unhandled rejections for a while, in place of Vitest's own handler (which would fail the run on the ones a test expects). */
-async function unhandledRejectionsDuring(action: () => void): Promise<unknown[]> {
-  const rejections: unknown[] = [];
-  const onRejection = (reason: unknown) => rejections.push(reason);
-  const vitestHandlers = process.listeners('unhandledRejection');
-  process.removeAllListeners('unhandledRejection');
-  process.on('unhandledRejection', onRejection);
-  try {
-    action();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  } finally {
-    process.off('unhandledRejection', onRejection);
-    for (const handler of vitestHandlers) process.on('unhandledRejection', handler);
-  }
-  return rejections;
 }
 
 describe('TypedEmitter', () => {
