@@ -41,34 +41,30 @@ describe('TypedEmitter', () => {
     ]);
   });
 
-  it('reports each throw by default as an unhandled rejection, after every listener has run', async () => {
+  /** A throwing listener, then one that records; what the later one heard and what reached the host as unhandled. */
+  async function emitPastAThrow(reporter?: ListenerErrorReporter): Promise<{ heard: number[]; rejections: unknown[]; failure: Error }> {
     const failure = new Error('listener bug');
     const heard: number[] = [];
     const rejections = await unhandledRejectionsDuring(() => {
-      const counter = new Counter();
+      const counter = reporter === undefined ? new Counter() : new Counter(reporter);
       counter.on('count', () => {
         throw failure;
       });
       counter.on('count', (value) => heard.push(value));
       counter.increment();
-      expect(heard).toEqual([1]);
     });
+    return { heard, rejections, failure };
+  }
+
+  it('reports each throw by default as an unhandled rejection, after every listener has run', async () => {
+    const { heard, rejections, failure } = await emitPastAThrow();
+    expect(heard).toEqual([1]);
     expect(rejections).toEqual([failure]);
   });
 
   it('goes on, and reports the listener’s error, when the reporter itself throws', async () => {
-    const throwingReporter: ListenerErrorReporter = () => {
+    const { heard, rejections, failure } = await emitPastAThrow(() => {
       throw new Error('reporter bug');
-    };
-    const failure = new Error('listener bug');
-    const heard: number[] = [];
-    const rejections = await unhandledRejectionsDuring(() => {
-      const counter = new Counter(throwingReporter);
-      counter.on('count', () => {
-        throw failure;
-      });
-      counter.on('count', (value) => heard.push(value));
-      counter.increment();
     });
     expect(heard).toEqual([1]);
     expect(rejections).toEqual([failure]);
