@@ -1,7 +1,7 @@
 import { Howler } from 'howler';
 import * as Tone from 'tone';
 import { TypedEmitter } from '../../core/typed-emitter';
-import { createOutputChain, type OutputLimiter } from './gain-chain';
+import { createOutputChain, rampTo, type OutputLimiter } from './gain-chain';
 import { readLimiterReport } from './limiter/limiter-node';
 import { createReverbNode } from './reverb/reverb-node';
 import { soundscapeTicksPerBeat } from './soundscapes/transport-resolution';
@@ -184,10 +184,7 @@ export class AudioOutput extends TypedEmitter<AudioOutputEvents> {
 
   setVolume(volume: number, rampSeconds: Seconds = 0.3): void {
     const target = Math.min(1, Math.max(0, volume));
-    const now = this.context.currentTime;
-    this.master.gain.cancelScheduledValues(now);
-    this.master.gain.setValueAtTime(this.master.gain.value, now);
-    this.master.gain.linearRampToValueAtTime(target, now + rampSeconds);
+    rampTo(this.master.gain, target, { now: this.context.currentTime, seconds: rampSeconds });
   }
 
   dispose(): void {

@@ -1,10 +1,7 @@
 import { playedSeconds, type Segment } from '../../core/playlist';
-import { TypedEmitter } from '../../core/typed-emitter';
 import type { AudioOutput } from './AudioOutput';
-import { fadeOutThenFree, loadFile, openMusicBus, type FileReadiness } from './audition';
-import type { FileVoice } from './FileVoice';
+import { AuditionPlayer, type AuditionEvents, type AuditionPart, type AuditionSource, type AuditionState, type FileReadiness, type Take } from './AuditionPlayer';
 import { scheduleEqualPowerFade } from './gain-chain';
-import { createSoundscape, type Soundscape } from './soundscapes/Soundscape';
 import { transitionWindow, type TransitionWindow } from './transition-window';
 import type { Decibels, Seconds } from './units';
 
@@ -37,14 +34,13 @@ export type PreviewRequest =
       readonly crossfadeSeconds: Seconds;
     };
 
-export type CuratorPreviewState =
-  | { readonly status: 'idle' }
-  | { readonly status: 'loading' | 'playing'; readonly id: string; readonly label: string; readonly kind: PreviewRequest['kind'] }
-  | { readonly status: 'failed'; readonly id: string; readonly label: string; readonly message: string };
-
-export interface CuratorPreviewEvents extends Record<string, unknown> {
-  state: CuratorPreviewState;
+interface PreviewDetail {
+  readonly kind: PreviewRequest['kind'];
 }
+
+export type CuratorPreviewState = AuditionState<PreviewDetail>;
+
+export type CuratorPreviewEvents = AuditionEvents<PreviewDetail>;
 
 export interface CuratorPreviewOptions {
   readonly fadeInSeconds: Seconds;
@@ -55,19 +51,6 @@ export interface CuratorPreviewOptions {
   readonly tailSeconds: Seconds;
 }
 
-interface Deck {
-  readonly gain: GainNode;
-  voice?: FileVoice;
-  soundscape?: Soundscape;
-}
-
-interface Preview {
-  readonly request: PreviewRequest;
-  readonly decks: Deck[];
-  readonly timers: Set<ReturnType<typeof setTimeout>>;
-}
-
-const idle: CuratorPreviewState = { status: 'idle' };
 /** Time to set both sides up before the first sound, so the crossfade lands where it is scheduled. */
 const prerollSeconds = 0.15;
 
@@ -79,26 +62,17 @@ export const sessionRunningMessage = 'A session is playing: previews wait until 
  * gains a session would use). One preview at a time; none while a session plays.
  * React-free; the UI reads `getState()` and the 'state' event.
  */
-export class CuratorPreview extends TypedEmitter<CuratorPreviewEvents> {
+export class CuratorPreview extends AuditionPlayer<PreviewRequest, PreviewDetail> {
   static readonly defaults: CuratorPreviewOptions = { fadeInSeconds: 0.3, fadeOutSeconds: 0.6, leadSeconds: 6, tailSeconds: 4 };
 
   private readonly options: CuratorPreviewOptions;
-  private current: Preview | undefined;
-  private state: CuratorPreviewState = idle;
   private blocked = false;
-  private disposed = false;
 
   /** `output` is asked for only when something plays, so the AudioContext starts on a user gesture. */
-  constructor(
-    private readonly output: () => AudioOutput,
-    options: Partial<CuratorPreviewOptions> = {},
-  ) {
-    super();
-    this.options = { ...CuratorPreview.defaults, ...options };
-  }
-
-  getState(): CuratorPreviewState {
-    return this.state;
+  constructor(output: () => AudioOutput, options: Partial<CuratorPreviewOptions> = {}) {
+    const settings = { ...CuratorPreview.defaults, ...options };
+    super(output, settings);
+    this.options = settings;
   }
 
   /** While a session plays the output is the session's: any preview stops and new ones are refused. */
@@ -108,76 +82,54 @@ export class CuratorPreview extends TypedEmitter<CuratorPreviewEvents> {
   }
 
   async play(request: PreviewRequest): Promise<void> {
-    if (this.disposed) return;
-    this.stop();
     if (this.blocked) {
-      this.setState({ status: 'failed', id: request.id, label: request.label, message: sessionRunningMessage });
+      this.refuse(request, sessionRunningMessage);
       return;
     }
-    const preview: Preview = { request, decks: [], timers: new Set() };
-    this.current = preview;
-    this.setState({ status: 'loading', id: request.id, label: request.label, kind: request.kind });
-    const output = this.output();
-    await output.start();
-    if (this.current !== preview) return;
-    openMusicBus(output, this.options.fadeInSeconds);
-    if (request.kind === 'track') await this.playTrack(preview, request, output);
-    else await this.playTransition(preview, request, output);
+    const begun = await this.begin(request);
+    if (begun === undefined) return;
+    if (request.kind === 'track') await this.playTrack(begun.take, request, begun.output);
+    else await this.playTransition(begun.take, request, begun.output);
   }
 
-  /** Fades out whatever plays; nothing happens when nothing does. */
-  stop(): void {
-    const preview = this.current;
-    this.current = undefined;
-    if (preview !== undefined) this.release(preview, this.options.fadeOutSeconds);
-    if (this.state.status !== 'idle') this.setState(idle);
+  protected detailOf(request: PreviewRequest): PreviewDetail {
+    return { kind: request.kind };
   }
 
-  dispose(): void {
-    if (this.disposed) return;
-    this.stop();
-    this.disposed = true;
-    this.removeAllListeners();
-  }
-
-  private async playTrack(preview: Preview, request: Extract<PreviewRequest, { kind: 'track' }>, output: AudioOutput): Promise<void> {
-    const deck = this.openDeck(preview, request.item, output, () => {
-      if (this.current === preview) this.stop();
+  private async playTrack(take: Take<PreviewRequest>, request: Extract<PreviewRequest, { kind: 'track' }>, output: AudioOutput): Promise<void> {
+    const part = this.openSide(take, request.item, output, () => {
+      if (this.isCurrent(take)) this.stop();
     });
-    const ready = await deck.ready;
-    if (this.current !== preview) return;
+    const ready = await part.ready;
+    if (!this.isCurrent(take)) return;
     if (!ready.ok) {
-      this.fail(preview, ready.message);
+      this.fail(take, ready.message);
       return;
     }
     const now = output.currentTime;
     const from = request.fromSeconds ?? 0;
-    if (deck.deck.voice !== undefined) deck.deck.voice.start(now, from * 1000);
-    if (deck.deck.soundscape !== undefined) {
-      deck.deck.soundscape.start(now, 0.05);
+    this.startPart(part, now, from);
+    if (part.soundscape !== undefined) {
       // A soundscape never ends by itself: the preview lasts as long as the segment would.
       const lengthSeconds = request.item.segment.durationSeconds ?? 60;
-      this.after(preview, Math.max(1, lengthSeconds - from), () => this.stop());
+      this.after(take, Math.max(1, lengthSeconds - from), () => this.stop());
     }
-    const gain = deck.deck.gain.gain;
-    gain.setValueAtTime(0, now);
-    gain.linearRampToValueAtTime(1, now + this.options.fadeInSeconds);
-    this.setState({ status: 'playing', id: request.id, label: request.label, kind: 'track' });
+    this.fadeInAndAnnounce(take, now);
   }
 
-  private async playTransition(preview: Preview, request: Extract<PreviewRequest, { kind: 'transition' }>, output: AudioOutput): Promise<void> {
-    const outgoing = this.openDeck(preview, request.from, output);
-    const incoming = this.openDeck(preview, request.to, output);
+  private async playTransition(take: Take<PreviewRequest>, request: Extract<PreviewRequest, { kind: 'transition' }>, output: AudioOutput): Promise<void> {
+    const outgoing = this.openSide(take, request.from, output);
+    const incoming = this.openSide(take, request.to, output);
     const [fromReady, toReady] = await Promise.all([outgoing.ready, incoming.ready]);
-    if (this.current !== preview) return;
+    if (!this.isCurrent(take)) return;
     if (!fromReady.ok || !toReady.ok) {
-      this.fail(preview, !fromReady.ok ? `The first piece cannot play. ${fromReady.message}` : `The next piece cannot play. ${(toReady as { message: string }).message}`);
+      this.fail(take, !fromReady.ok ? `The first piece cannot play. ${fromReady.message}` : `The next piece cannot play. ${(toReady as { message: string }).message}`);
       return;
     }
     const fromPlayed = soundingSeconds(request.from.segment, fromReady);
     const toPlayed = soundingSeconds(request.to.segment, toReady);
     if (fromPlayed === undefined || toPlayed === undefined) {
-      this.fail(preview, 'The length of one of the two pieces is unknown, so the crossfade cannot be placed.');
+      this.fail(take, 'The length of one of the two pieces is unknown, so the crossfade cannot be placed.');
       return;
     }
     const window = transitionWindow({
@@ -188,21 +140,20 @@ export class CuratorPreview extends TypedEmitter<CuratorPreviewEvents> {
       tailSeconds: this.options.tailSeconds,
     });
     const startAt = output.currentTime + prerollSeconds;
-    this.schedule(outgoing.deck, 'out', window, startAt, window.fromOffsetSeconds);
-    this.schedule(incoming.deck, 'in', window, startAt + window.crossfadeAtSeconds, 0);
-    this.after(preview, prerollSeconds + window.endAtSeconds, () => {
-      if (this.current === preview) this.stop();
+    this.schedule(outgoing, 'out', window, startAt, window.fromOffsetSeconds);
+    this.schedule(incoming, 'in', window, startAt + window.crossfadeAtSeconds, 0);
+    this.after(take, prerollSeconds + window.endAtSeconds, () => {
+      if (this.isCurrent(take)) this.stop();
     });
-    this.setState({ status: 'playing', id: request.id, label: request.label, kind: 'transition' });
+    this.announcePlaying(take);
   }
 
   /** Starts one side of a transition at `startAt` and lays its gain envelope on the audio thread. */
-  private schedule(deck: Deck, side: 'in' | 'out', window: TransitionWindow, startAt: Seconds, offsetSeconds: Seconds): void {
-    deck.voice?.start(startAt, offsetSeconds * 1000);
-    deck.soundscape?.start(startAt, 0.05);
-    const gain = deck.gain.gain;
+  private schedule(part: AuditionPart, side: 'in' | 'out', window: TransitionWindow, startAt: Seconds, offsetSeconds: Seconds): void {
+    this.startPart(part, startAt, offsetSeconds);
+    const gain = part.gain.gain;
     const crossfadeStart = startAt + (side === 'out' ? window.crossfadeAtSeconds : 0);
-    gain.setValueAtTime(0, deck.gain.context.currentTime);
+    gain.setValueAtTime(0, part.gain.context.currentTime);
     if (side === 'out') {
       // The outgoing piece starts part-way: a short fade-in, finished before the crossfade begins.
       const fadeIn = Math.min(this.options.fadeInSeconds, window.crossfadeAtSeconds - 0.01);
@@ -216,62 +167,19 @@ export class CuratorPreview extends TypedEmitter<CuratorPreviewEvents> {
     }
   }
 
-  private openDeck(preview: Preview, item: PreviewItem, output: AudioOutput, onEnded?: () => void): { deck: Deck; ready: Promise<FileReadiness> } {
-    const gain = output.context.createGain();
-    gain.gain.value = 0;
-    const deck: Deck = { gain };
-    preview.decks.push(deck);
-    const { segment } = item;
-    if (segment.type === 'soundscape') {
-      gain.connect(output.soundscapeBus.input);
-      deck.soundscape = createSoundscape(segment.preset, segment.params);
-      deck.soundscape.output.connect(gain);
-      return { deck, ready: Promise.resolve({ ok: true, durationSeconds: segment.durationSeconds }) };
-    }
-    gain.connect(output.musicBus);
-    if (item.url === undefined) return { deck, ready: Promise.resolve({ ok: false, message: 'Attune does not know where this file is served from.' }) };
-    const file = loadFile(output.context, { url: item.url, path: segment.path, gainDb: item.gainDb ?? 0, mediaStartSeconds: segment.trimStartSeconds ?? 0 }, onEnded);
-    deck.voice = file.voice;
-    file.voice.connect(gain);
-    // A failure while it plays (a stall, a decoding error) ends the preview with the reason.
-    void file.failure.then((message) => {
-      if (this.current === preview) this.fail(preview, message);
-    });
-    return { deck, ready: file.ready };
+  /** One side of a preview; a failure while it plays (a stall, a decoding error) ends the preview with the reason. */
+  private openSide(take: Take<PreviewRequest>, item: PreviewItem, output: AudioOutput, onEnded?: () => void): AuditionPart {
+    const part = this.openPart(take, sourceOf(item), output, onEnded === undefined ? {} : { onEnded });
+    this.failOnPlaybackFailure(take, part);
+    return part;
   }
+}
 
-  private after(preview: Preview, seconds: Seconds, action: () => void): void {
-    const timer = setTimeout(() => {
-      preview.timers.delete(timer);
-      action();
-    }, seconds * 1000);
-    preview.timers.add(timer);
-  }
-
-  private fail(preview: Preview, message: string): void {
-    if (this.current === preview) this.current = undefined;
-    this.release(preview, 0.05);
-    this.setState({ status: 'failed', id: preview.request.id, label: preview.request.label, message });
-  }
-
-  private release(preview: Preview, fadeSeconds: Seconds): void {
-    for (const timer of preview.timers) clearTimeout(timer);
-    preview.timers.clear();
-    for (const deck of preview.decks.splice(0)) {
-      fadeOutThenFree(deck.gain, fadeSeconds, () => {
-        const now = deck.gain.context.currentTime;
-        deck.voice?.stop(now);
-        deck.voice?.dispose();
-        deck.soundscape?.stop(now);
-        deck.soundscape?.dispose();
-      });
-    }
-  }
-
-  private setState(state: CuratorPreviewState): void {
-    this.state = state;
-    this.emit('state', state);
-  }
+function sourceOf(item: PreviewItem): AuditionSource {
+  const { segment } = item;
+  if (segment.type === 'soundscape') return { type: 'soundscape', preset: segment.preset, params: segment.params, durationSeconds: segment.durationSeconds };
+  if (item.url === undefined) return { type: 'unreachable', message: 'Attune does not know where this file is served from.' };
+  return { type: 'file', file: { url: item.url, path: segment.path, gainDb: item.gainDb ?? 0, mediaStartSeconds: segment.trimStartSeconds ?? 0 } };
 }
 
 /** How long a side sounds: a file's real length (as the element reports it) less its trims; a soundscape's own length. */

@@ -1,7 +1,8 @@
 import { Howl } from 'howler';
-import type { Voice, VoiceFailure } from './SessionPlayer';
 import { createTrackGain } from './gain-chain';
+import { Timers } from './Timers';
 import type { Decibels, Milliseconds, Seconds } from './units';
+import type { Voice, VoiceFailure } from './Voice';
 
 /** What we need of howler's internals: the streamed <audio> element behind an html5 Howl. */
 interface HowlWithElement {
@@ -77,7 +78,7 @@ export class FileVoice implements Voice {
   private readonly joinInGain: GainNode;
   private readonly joinOutGain: GainNode;
   private element: HTMLAudioElement | undefined;
-  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private readonly timers = new Timers();
   private failed = false;
   private disposed = false;
   private playing = false;
@@ -152,11 +153,7 @@ export class FileVoice implements Voice {
 
   private at(audioTime: Seconds, action: () => void): void {
     const delayMs = Math.max(0, (audioTime - this.options.context.currentTime) * 1000);
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      if (!this.disposed) action();
-    }, delayMs);
-    this.timers.add(timer);
+    this.timers.after(delayMs, action);
   }
 
   connect(destination: AudioNode): void {
@@ -201,8 +198,7 @@ export class FileVoice implements Voice {
   }
 
   pause(): void {
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
+    this.timers.cancelPending();
     this.pendingStart = undefined;
     this.howl?.pause();
     this.playing = false;
@@ -231,11 +227,9 @@ export class FileVoice implements Voice {
     const aheadSeconds = element.currentTime - (expectedSeconds + (this.options.mediaStartSeconds ?? 0));
     if (Math.abs(aheadSeconds) < 0.003) return;
     element.playbackRate = Math.min(1.25, Math.max(0.8, 1 - aheadSeconds / overSeconds));
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
+    this.timers.after(overSeconds * 1000, () => {
       element.playbackRate = 1;
-    }, overSeconds * 1000);
-    this.timers.add(timer);
+    });
   }
 
   /** Where the element's playhead is, for the stall watchdog. */
@@ -255,8 +249,7 @@ export class FileVoice implements Voice {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
+    this.timers.dispose();
     const element = this.element;
     this.howl?.unload();
     if (element !== undefined) sourceNodes.get(element)?.disconnect();

@@ -1,6 +1,7 @@
 import type { LoudnessEstimate } from '../../core/loudness';
 import { LoudnessMeter } from '../../core/loudness-meter';
 import { TypedEmitter } from '../../core/typed-emitter';
+import { Timers } from './Timers';
 
 export interface LoudnessEstimatorOptions {
   /** How much of each file's opening is read: 1.5 MB is about a minute of a 192 kb/s mp3, 10 s of a flac. */
@@ -34,6 +35,7 @@ export class LoudnessEstimator extends TypedEmitter<LoudnessEstimatorEvents> {
   private readonly options: LoudnessEstimatorOptions;
   private readonly estimates = new Map<string, LoudnessEstimate>();
   private readonly abort = new AbortController();
+  private readonly timers = new Timers();
 
   constructor(options: Partial<LoudnessEstimatorOptions> = {}) {
     super();
@@ -75,7 +77,7 @@ export class LoudnessEstimator extends TypedEmitter<LoudnessEstimatorEvents> {
       const to = Math.min(audio.length, from + this.options.framesPerSlice);
       meter.push(channels.map((channel) => channel.subarray(from, to)));
       // A minute of audio takes a while to meter: give the page its turn between seconds.
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      await this.timers.wait(0);
       if (signal.aborted) throw new Error('stopped');
     }
     const result = meter.result();
@@ -85,6 +87,7 @@ export class LoudnessEstimator extends TypedEmitter<LoudnessEstimatorEvents> {
 
   dispose(): void {
     this.abort.abort();
+    this.timers.dispose();
     this.removeAllListeners();
   }
 }

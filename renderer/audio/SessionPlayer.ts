@@ -4,10 +4,12 @@ import { TypedEmitter } from '../../core/typed-emitter';
 import type { AudioOutput } from './AudioOutput';
 import { FileVoice } from './FileVoice';
 import { PlaybackWatchdog, type WatchedPlayhead } from './PlaybackWatchdog';
+import { Timers } from './Timers';
 import { GaplessJoins } from './gapless/GaplessJoins';
 import { createSoundscape, type Soundscape } from './soundscapes/Soundscape';
-import { scheduleEqualPowerFade } from './gain-chain';
+import { rampTo, scheduleEqualPowerFade } from './gain-chain';
 import { equalPowerGain, type Decibels, type Milliseconds, type Seconds } from './units';
+import type { ProblemReason, Voice, VoiceFailure } from './Voice';
 
 export type PlayerStatus = 'ready' | 'starting' | 'playing' | 'paused' | 'quiet' | 'ended';
 
@@ -17,8 +19,6 @@ export interface PlayerState {
   readonly programMs: Milliseconds;
   readonly position: PlanPosition | null;
 }
-
-export type ProblemReason = 'missing' | 'unreadable' | 'not-audio' | 'stalled' | 'silence';
 
 export interface PlaybackProblem {
   readonly segmentId: string;
@@ -63,25 +63,6 @@ export interface SessionPlayerOptions {
   readonly speed: number;
   /** 0 s crossfades between files made sample-exact (the default); off, the media elements' timers make them, as a reference. */
   readonly gaplessJoins: boolean;
-}
-
-export interface VoiceFailure {
-  readonly reason: ProblemReason;
-  readonly detail: string;
-}
-
-/** Something that sounds for one plan entry; the deck owns its gain and crossfades. */
-export interface Voice {
-  connect(destination: AudioNode): void;
-  start(audioTime: Seconds, offsetMs: Milliseconds): void;
-  stop(audioTime: Seconds): void;
-  /** Media elements must really stop while the program clock stands still. */
-  pause?(): void;
-  resume?(offsetMs: Milliseconds): void;
-  positionSeconds?(): number | undefined;
-  /** True once a file has played to the end of its data. */
-  ended?(): boolean;
-  dispose(): void;
 }
 
 interface Deck {
@@ -136,7 +117,8 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
   private status: PlayerStatus = 'ready';
   private programAtAnchorMs: Milliseconds;
   private audioTimeAtAnchor: Seconds = 0;
-  private timer: ReturnType<typeof setInterval> | undefined;
+  private readonly timers = new Timers();
+  private stopTicking: (() => void) | undefined;
   private lastEntryKey = '';
   private lastPhaseIndex = -1;
   private readonly watchdog: PlaybackWatchdog;
@@ -210,10 +192,7 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     if (fromQuiet) this.stopBed(this.options.quietFadeSeconds);
     const now = this.output.currentTime;
     this.audioTimeAtAnchor = now;
-    const bus = this.output.musicBus.gain;
-    bus.cancelScheduledValues(now);
-    bus.setValueAtTime(bus.value, now);
-    bus.linearRampToValueAtTime(1, now + fadeSeconds);
+    rampTo(this.output.musicBus.gain, 1, { now, seconds: fadeSeconds });
     this.status = 'playing';
     for (const deck of this.decks.values()) {
       deck.voice.resume?.(Math.max(0, this.programAtAnchorMs - deck.entry.startMs));
@@ -222,7 +201,7 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     // A playhead that stood still during a pause has not stalled: the watchdog starts afresh.
     this.watchdog.reset();
     this.tick();
-    this.timer ??= setInterval(() => this.tick(), this.options.tickMs);
+    this.stopTicking ??= this.timers.every(this.options.tickMs, () => this.tick());
   }
 
   /** A short fade, the music keeps its place. */
@@ -257,38 +236,29 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     const bed = this.bed;
     if (bed === undefined) return;
     this.bed = undefined;
-    const now = this.output.currentTime;
-    bed.gain.gain.cancelScheduledValues(now);
-    bed.gain.gain.setValueAtTime(bed.gain.gain.value, now);
-    bed.gain.gain.linearRampToValueAtTime(0, now + fadeSeconds);
-    setTimeout(() => {
+    rampTo(bed.gain.gain, 0, { now: this.output.currentTime, seconds: fadeSeconds });
+    this.timers.releaseAfter(fadeSeconds * 1000 + 100, () => {
       bed.soundscape.dispose();
       bed.gain.disconnect();
-    }, fadeSeconds * 1000 + 100);
+    });
   }
 
   private hold(status: 'paused' | 'quiet', fadeSeconds: Seconds): void {
     if (this.status !== 'playing') return;
     const programMs = this.programNow();
     const now = this.output.currentTime;
-    const bus = this.output.musicBus.gain;
-    bus.cancelScheduledValues(now);
-    bus.setValueAtTime(bus.value, now);
-    bus.linearRampToValueAtTime(0, now + fadeSeconds);
+    rampTo(this.output.musicBus.gain, 0, { now, seconds: fadeSeconds });
     this.joins.unscheduleAll();
     // Freeze every deck where the program stopped; play() schedules the rest again.
-    for (const deck of this.decks.values()) {
-      deck.gain.gain.cancelScheduledValues(now);
-      deck.gain.gain.setValueAtTime(this.envelopeAt(deck.entry, programMs), now);
-    }
+    for (const deck of this.decks.values()) rampTo(deck.gain.gain, this.envelopeAt(deck.entry, programMs), { now, seconds: 0 });
     this.programAtAnchorMs = programMs;
     this.setStatus(status);
     const pausedAt = this.programAtAnchorMs;
-    setTimeout(() => {
+    this.timers.after(fadeSeconds * 1000 + 50, () => {
       // Media elements stop once the fade is over (if nothing resumed meanwhile).
       if (this.status !== status || this.programAtAnchorMs !== pausedAt) return;
       for (const deck of this.decks.values()) deck.voice.pause?.();
-    }, fadeSeconds * 1000 + 50);
+    });
   }
 
   private setStatus(status: PlayerStatus): void {
@@ -320,8 +290,7 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     const { entry } = deck;
     const gain = deck.gain.gain;
     const now = this.output.currentTime;
-    gain.cancelScheduledValues(now);
-    gain.setValueAtTime(this.envelopeAt(entry, programMs), now);
+    rampTo(gain, this.envelopeAt(entry, programMs), { now, seconds: 0 });
 
     const fadeInEnd = entry.startMs + entry.fadeInMs;
     if (programMs < fadeInEnd) {
@@ -542,8 +511,8 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     this.status = 'ended';
     this.joins.dispose();
     for (const deck of [...this.decks.values()]) this.retireDeck(deck);
-    if (this.timer !== undefined) clearInterval(this.timer);
-    this.timer = undefined;
+    this.stopTicking?.();
+    this.stopTicking = undefined;
     this.publish();
   }
 
@@ -567,10 +536,8 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
         continue;
       }
       this.decks.delete(deck.entry.key);
-      deck.gain.gain.cancelScheduledValues(now);
-      deck.gain.gain.setValueAtTime(deck.gain.gain.value, now);
-      deck.gain.gain.linearRampToValueAtTime(0, now + 0.5);
-      setTimeout(() => this.disposeDeck(deck), 700);
+      rampTo(deck.gain.gain, 0, { now, seconds: 0.5 });
+      this.timers.releaseAfter(700, () => this.disposeDeck(deck));
     }
     if (this.status === 'playing') this.tick();
     else this.publish();
@@ -609,9 +576,10 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     this.disposed = true;
     this.watchdog.dispose();
     this.stopBed();
-    if (this.timer !== undefined) clearInterval(this.timer);
     this.joins.dispose();
     for (const deck of [...this.decks.values()]) this.retireDeck(deck);
+    // Last: the bed and the decks cut from the plan are freed now rather than after their fades.
+    this.timers.dispose();
     this.removeAllListeners();
   }
 }

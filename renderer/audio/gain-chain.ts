@@ -75,3 +75,26 @@ export function scheduleEqualPowerFade(param: AudioParam, direction: 'in' | 'out
   if (duration <= 0) return;
   param.setValueCurveAtTime(equalPowerCurve(direction, fromFraction), startTime, duration);
 }
+
+export interface RampOptions {
+  /** The audio-clock time the ramp begins: whatever the param had scheduled from then on is dropped. */
+  readonly now: Seconds;
+  /** 0 s sets the target at `now` (no ramp). */
+  readonly seconds: Seconds;
+  /** Where the ramp starts; by default the param's value now, so a fade taken over part-way goes on from where it was. */
+  readonly from?: number;
+}
+
+/**
+ * Moves a param in a straight line to `target` over `seconds`, from its value now (or `from`),
+ * replacing what was scheduled: a new fade always starts from what is heard, never with a jump.
+ */
+export function rampTo(param: AudioParam, target: number, { now, seconds, from }: RampOptions): void {
+  param.cancelScheduledValues(now);
+  if (seconds <= 0) {
+    param.setValueAtTime(target, now);
+    return;
+  }
+  param.setValueAtTime(from ?? param.value, now);
+  param.linearRampToValueAtTime(target, now + seconds);
+}

@@ -1,3 +1,4 @@
+import { rampTo } from '../gain-chain';
 import { dbToGain, type Decibels, type Seconds } from '../units';
 import { decodeHead, decodeTail } from './edge-decoding';
 import { bridgeStartAt, defaultJoinShape, joinTimes, playsToItsEnd, type JoinShape, type JoinTimes } from './join-schedule';
@@ -153,14 +154,10 @@ export class GaplessJoin {
   unschedule(): void {
     if (this.currentStatus !== 'scheduled') return;
     const now = this.options.context.currentTime;
-    const rampTo = (param: AudioParam, value: number) => {
-      param.cancelScheduledValues(now);
-      param.setValueAtTime(param.value, now);
-      param.linearRampToValueAtTime(value, now + cancelRampSeconds);
-    };
-    rampTo(this.gain.gain, 0);
-    rampTo(this.options.outgoing.handover, 1);
-    rampTo(this.options.incoming.handover, 1);
+    const ramp = { now, seconds: cancelRampSeconds };
+    rampTo(this.gain.gain, 0, ramp);
+    rampTo(this.options.outgoing.handover, 1, ramp);
+    rampTo(this.options.incoming.handover, 1, ramp);
     this.source?.stop(now + cancelRampSeconds);
     this.source = undefined;
     this.times = undefined;
