@@ -177,6 +177,62 @@ test('a three-phase playlist built by drag and drop: reorder, warnings that appe
   for (const key of ['tone', 'pink', 'quiet', 'pinkOgg'] as const) expect(text).toContain(trackPath(key));
 });
 
+/** A step of `inOneTask`: text typed into a field, or Ctrl+Z pressed outside any field. */
+type TaskStep = readonly [Locator, string] | 'undo';
+
+/**
+ * Runs several edits within one task, the way an input method, autofill or assistive software
+ * can: the page gets no chance to draw between them, so each must be made on the draft the one
+ * before it left, not on the one last drawn.
+ */
+async function inOneTask(page: Page, steps: readonly TaskStep[]): Promise<void> {
+  const fields = await Promise.all(steps.map(async (step) => (step === 'undo' ? null : step[0].elementHandle())));
+  await page.evaluate(
+    ({ fields, values }) => {
+      const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set;
+      fields.forEach((field, index) => {
+        if (field === null) {
+          document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'z', ctrlKey: true, bubbles: true, cancelable: true }));
+          return;
+        }
+        if (!(field instanceof HTMLInputElement) || setValue === undefined) throw new Error('not a text input');
+        setValue.call(field, values[index]);
+        field.dispatchEvent(new Event('input', { bubbles: true }));
+      });
+    },
+    { fields, values: steps.map((step) => (step === 'undo' ? '' : step[1])) },
+  );
+}
+
+test('edits and an undo by key in one task all count: none is made on the draft of the last render', async ({ page }) => {
+  await page.goto(host.url);
+  await newPlaylist(page, 'Same tick', 'same-tick');
+  await rowsOf(page, 'onset').first().locator('.segment-select').click();
+  const phaseTitle = phase(page, 'onset').getByLabel('Title', { exact: true });
+  const crossfade = page.locator('.editor-details').getByLabel(/^Crossfade/);
+  const segmentTitle = page.locator('.inspector').getByLabel('Title', { exact: true });
+  await phase(page, 'peak').getByLabel('Title', { exact: true }).fill('Summit');
+  await blur(page);
+  await expect(page.getByRole('button', { name: 'Undo rename phase' })).toBeEnabled();
+
+  await inOneTask(page, ['undo', [phaseTitle, 'Arrival'], [crossfade, '12'], [segmentTitle, 'Opening breath'], [page.getByLabel('Playlist title'), 'Same tick, renamed']]);
+  await expect(phase(page, 'peak').locator('.phase-select')).toHaveText('Peak');
+  await expect(phase(page, 'onset').locator('.phase-select')).toHaveText('Arrival');
+  await expect(titlesOf(page, 'onset')).toHaveText([/^Opening breath/]);
+  await expect(crossfade).toHaveValue('12');
+  await expect(page.getByLabel('Playlist title')).toHaveValue('Same tick, renamed');
+  await expect(page.locator('.save-indicator')).toHaveText('Saved');
+  const saved = JSON.parse(await readFile(path.join(host.dataDir, 'playlists', 'same-tick.json'), 'utf8')) as {
+    title: string;
+    crossfadeSeconds: number;
+    phases: { title: string; segments: { title?: string }[] }[];
+  };
+  expect(saved.title).toBe('Same tick, renamed');
+  expect(saved.crossfadeSeconds).toBe(12);
+  expect(saved.phases.map((each) => each.title)).toEqual(['Arrival', 'Peak', 'Return']);
+  expect(saved.phases[0]?.segments[0]?.title).toBe('Opening breath');
+});
+
 test('a bundled playlist opens read-only until it is duplicated', async ({ page }) => {
   await page.goto(`${host.url}/#/playlists/generative-session`);
   await expect(page.locator('.save-indicator')).toHaveText('Bundled playlist: read-only');
