@@ -19,6 +19,7 @@ import { LibraryPicker } from './LibraryPicker';
 import { PhaseCard, type PhaseActions } from './PhaseCard';
 import { PlaylistExport } from './PlaylistExport';
 import { useEditorDrag } from './use-editor-drag';
+import { useSegmentInsights } from './use-segment-insights';
 import { useSegmentPreviews } from './use-segment-previews';
 import { useFlushOnPageHide, useUndoShortcuts } from './use-undo-shortcuts';
 import '../library/library.css';
@@ -142,6 +143,7 @@ function EditorView({ bundled: readOnly, library, hostFacts, audio, editor }: Ed
   }, [warnings]);
   const tracksByPath = useMemo(() => new Map((libraryView?.tracks ?? []).map((track) => [track.path, track])), [libraryView]);
   const drag = useEditorDrag(commands, tracksByPath);
+  const insights = useSegmentInsights(draft);
 
   const actions = useMemo<PhaseActions>(
     () => ({
@@ -179,6 +181,7 @@ function EditorView({ bundled: readOnly, library, hostFacts, audio, editor }: Ed
       <EditorHeader draft={draft} state={state} readOnly={readOnly} editor={editor} commands={commands} announcement={announcement} />
       {readOnly ? <ReadOnlyBanner playlistId={draft.id} /> : null}
       <SessionTotalLine totals={totals} />
+      {insights.status === 'error' ? <p className="muted">What the sessions say about each track could not be read: {insights.message}</p> : null}
       {state.refusal !== undefined ? (
         <p className="error pre" role="alert">
           That change was not made: {state.refusal}
@@ -227,6 +230,7 @@ function EditorView({ bundled: readOnly, library, hostFacts, audio, editor }: Ed
               selectedSegmentId={selected?.segment.id}
               phaseSelected={selection?.kind === 'phase' && selection.id === phase.id}
               warningCounts={warningCounts}
+              insights={insights.status === 'ready' ? insights.bySegment : undefined}
               dropIndex={drag.dropTarget?.phaseId === phase.id ? drag.dropTarget.index : undefined}
               actions={actions}
             />
