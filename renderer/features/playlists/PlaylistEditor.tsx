@@ -21,7 +21,8 @@ import { PlaylistExport } from './PlaylistExport';
 import { useEditorDrag } from './use-editor-drag';
 import { useSegmentInsights } from './use-segment-insights';
 import { useSegmentPreviews } from './use-segment-previews';
-import { useFlushOnPageHide, useUndoShortcuts } from './use-undo-shortcuts';
+import { useFlushOnPageHide } from './use-flush-on-page-hide';
+import { useUndoShortcuts } from './use-undo-shortcuts';
 import '../library/library.css';
 import './playlists.css';
 

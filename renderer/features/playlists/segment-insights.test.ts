@@ -58,6 +58,8 @@ describe('rowsBySegment', () => {
     expect(found.get('kashf')).toBe(rows[0]);
     expect(found.get('new-one')).toBe(rows[1]);
     expect(found.has('unknown')).toBe(false);
+    // Renamed since it was played: still the segment it was played as.
+    expect(rowsBySegment(draft([{ ...played, title: 'Kashf (radio edit)' }]), rows).get('kashf')).toBe(rows[0]);
   });
 
   it('does not take a recording of the same title whose length is beyond the tolerance', () => {

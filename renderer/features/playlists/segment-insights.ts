@@ -39,10 +39,11 @@ export type SegmentInsight =
 const roundedSeconds = /\u0000(\d+)s$/;
 
 /**
- * Finds the insights row of each segment of the draft: first by the playlist and segment it
- * was played as (the draft's own, saved segments); else by its recording (core's identity:
- * the same tags or file name within the duration tolerance, or the same soundscape), so a
- * track just added, or a copy never played, shows what the recording did in other playlists.
+ * Finds the insights row of each segment of the draft: by its recording as the draft has it
+ * now (core's identity: the same tags or file name within the duration tolerance, or the same
+ * soundscape), so a track just added, or a copy never played, shows what the recording did in
+ * other playlists; else by the playlist and segment it was played as (a segment renamed since,
+ * or one without a duration).
  */
 export function rowsBySegment(draft: PlaylistDraft, rows: readonly InsightRow[]): Map<string, InsightRow> {
   const byPlacement = new Map<string, InsightRow>();
@@ -57,7 +58,7 @@ export function rowsBySegment(draft: PlaylistDraft, rows: readonly InsightRow[])
   const found = new Map<string, InsightRow>();
   for (const phase of draft.phases) {
     for (const segment of phaseSegments(phase)) {
-      const row = byPlacement.get(`${draft.id}\u0000${segment.id}`) ?? sameRecording(segment, draft.id, byRecording);
+      const row = sameRecording(segment, draft.id, byRecording) ?? byPlacement.get(`${draft.id}\u0000${segment.id}`);
       if (row !== undefined) found.set(segment.id, row);
     }
   }
