@@ -177,6 +177,67 @@ test('a three-phase playlist built by drag and drop: reorder, warnings that appe
   for (const key of ['tone', 'pink', 'quiet', 'pinkOgg'] as const) expect(text).toContain(trackPath(key));
 });
 
+/** A step of `inOneTask`: text typed into a field, a button pressed, or Ctrl+Z outside any field. */
+type TaskStep = { readonly type: Locator; readonly text: string } | { readonly press: Locator } | 'undo';
+
+/**
+ * Runs several edits within one task, as a script, an input method or assistive software can:
+ * the page gets no chance to draw between them (React draws after a click or a key in a
+ * microtask, after typing at once), so each must be made on the draft the one before it left,
+ * not on the one last drawn.
+ */
+async function inOneTask(page: Page, steps: readonly TaskStep[]): Promise<void> {
+  const targets = await Promise.all(steps.map(async (step) => (step === 'undo' ? null : ('type' in step ? step.type : step.press).elementHandle())));
+  await page.evaluate(
+    ({ targets, texts }) => {
+      const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set;
+      targets.forEach((target, index) => {
+        const text = texts[index];
+        if (target === null) {
+          document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'z', ctrlKey: true, bubbles: true, cancelable: true }));
+        } else if (text === null || text === undefined) {
+          if (!(target instanceof HTMLElement)) throw new Error('not an element');
+          target.click();
+        } else {
+          if (!(target instanceof HTMLInputElement) || setValue === undefined) throw new Error('not a text input');
+          setValue.call(target, text);
+          target.dispatchEvent(new Event('input', { bubbles: true }));
+        }
+      });
+    },
+    { targets, texts: steps.map((step) => (step !== 'undo' && 'type' in step ? step.text : null)) },
+  );
+}
+
+test('edits, a button and an undo by key in one task all count: none is made on the draft of the last render', async ({ page }) => {
+  await page.goto(host.url);
+  await newPlaylist(page, 'Same tick', 'same-tick');
+  await rowsOf(page, 'onset').first().locator('.segment-select').click();
+  const phaseTitle = phase(page, 'onset').getByLabel('Title', { exact: true });
+  const crossfade = page.locator('.editor-details').getByLabel(/^Crossfade/);
+  const segmentTitle = page.locator('.inspector').getByLabel('Title', { exact: true });
+  await phase(page, 'peak').getByLabel('Title', { exact: true }).fill('Summit');
+  await blur(page);
+  await expect(page.getByRole('button', { name: 'Undo rename phase' })).toBeEnabled();
+
+  await inOneTask(page, [
+    'undo',
+    { press: page.getByRole('button', { name: 'Add a phase' }) },
+    { type: crossfade, text: '12' },
+    { press: page.getByRole('button', { name: 'Add a phase' }) },
+    { type: phaseTitle, text: 'Arrival' },
+    { type: segmentTitle, text: 'Opening breath' },
+    { type: page.getByLabel('Playlist title'), text: 'Same tick, renamed' },
+  ]);
+  await expect(page.locator('.phase-card .phase-select')).toHaveText(['Arrival', 'Peak', 'Return', 'New phase', 'New phase']);
+  await expect(titlesOf(page, 'onset')).toHaveText([/^Opening breath/]);
+  await expect(crossfade).toHaveValue('12');
+  await expect(page.getByLabel('Playlist title')).toHaveValue('Same tick, renamed');
+  await page.getByRole('button', { name: 'Undo rename playlist' }).click();
+  await expect(page.getByLabel('Playlist title')).toHaveValue('Same tick');
+  await expect(page.getByRole('button', { name: 'Undo rename', exact: true })).toBeEnabled();
+});
+
 test('a bundled playlist opens read-only until it is duplicated', async ({ page }) => {
   await page.goto(`${host.url}/#/playlists/generative-session`);
   await expect(page.locator('.save-indicator')).toHaveText('Bundled playlist: read-only');

@@ -42,7 +42,7 @@ function fakeHost(): FakeHost {
   };
 }
 
-const retitle = (editor: DraftEditor, title: string) => editor.edit(updatePlaylistDetails(editor.draft, { title }), 'rename', { coalesce: 'title' });
+const retitle = (editor: DraftEditor, title: string) => editor.change('rename', (draft) => updatePlaylistDetails(draft, { title }), { coalesce: 'title' });
 
 describe('DraftEditor autosave', () => {
   beforeEach(() => vi.useFakeTimers());
@@ -71,7 +71,7 @@ describe('DraftEditor autosave', () => {
   it('does not write a draft with a silent phase, and says why', async () => {
     const host = fakeHost();
     const editor = new DraftEditor(playlist, (value) => host.save(value));
-    editor.edit(removeSegment(editor.draft, 'bed'), 'remove soundscape');
+    editor.change('remove soundscape', (draft) => removeSegment(draft, 'bed'));
     await vi.advanceTimersByTimeAsync(600);
     expect(host.saved).toHaveLength(0);
     const status = editor.getState().save;
@@ -79,7 +79,7 @@ describe('DraftEditor autosave', () => {
     // Fixing it (here: undoing) is written as soon as the curator pauses again.
     editor.undo();
     expect(editor.getState().save.kind).toBe('saved');
-    editor.edit(insertSoundscape(editor.draft, { phaseId: 'onset', index: 1 }, { preset: 'drone', durationSeconds: 300 }), 'insert soundscape');
+    editor.change('insert soundscape', (draft) => insertSoundscape(draft, { phaseId: 'onset', index: 1 }, { preset: 'drone', durationSeconds: 300 }));
     await vi.advanceTimersByTimeAsync(600);
     expect(host.saved).toHaveLength(1);
   });
@@ -89,7 +89,7 @@ describe('DraftEditor autosave', () => {
     const editor = new DraftEditor(playlist, (value) => host.save(value));
     retitle(editor, 'First');
     await vi.advanceTimersByTimeAsync(600);
-    editor.edit(updatePlaylistDetails(editor.draft, { title: 'Second' }), 'rename again');
+    editor.change('rename again', (draft) => updatePlaylistDetails(draft, { title: 'Second' }));
     await vi.advanceTimersByTimeAsync(600);
     expect(host.waiting).toBe(1);
     await host.answer();
@@ -125,7 +125,7 @@ describe('DraftEditor autosave', () => {
   it('a read-only playlist takes no edits and writes nothing', async () => {
     const host = fakeHost();
     const editor = new DraftEditor(playlist, (value) => host.save(value), { readOnly: true });
-    expect(retitle(editor, 'Changed')).toBe(false);
+    expect(retitle(editor, 'Changed').ok).toBe(false);
     await vi.advanceTimersByTimeAsync(1000);
     expect(editor.draft.title).toBe('Evening');
     expect(host.saved).toHaveLength(0);
@@ -134,7 +134,7 @@ describe('DraftEditor autosave', () => {
 
   it('keeps the reason an edit was refused until an edit works', () => {
     const editor = new DraftEditor(playlist, () => Promise.resolve(ok(null)));
-    expect(editor.edit(removeSegment(editor.draft, 'nothing-here'), 'remove')).toBe(false);
+    expect(editor.change('remove', (draft) => removeSegment(draft, 'nothing-here')).ok).toBe(false);
     expect(editor.getState().refusal).toMatch(/no segment "nothing-here"/);
     retitle(editor, 'Works');
     expect(editor.getState().refusal).toBeUndefined();

@@ -1,7 +1,7 @@
 import type { Playlist } from '../../../core/playlist';
 import { EditHistory, type ApplyOptions, type EditHistoryState } from '../../../core/edit-history';
 import { toPlaylist, type PlaylistDraft } from '../../../core/playlist-edit';
-import type { Result } from '../../../core/result';
+import { fail, type Result } from '../../../core/result';
 import { TypedEmitter } from '../../../core/typed-emitter';
 
 /** Where the draft stands against the file on disk, for the editor's indicator. */
@@ -81,16 +81,21 @@ export class DraftEditor extends TypedEmitter<DraftEditorEvents> {
     return this.options.readOnly;
   }
 
-  /** Records an edit that worked; keeps the reason of one that was refused. True when it was applied. */
-  edit(result: Result<PlaylistDraft>, label: string, options: ApplyOptions = {}): boolean {
-    if (this.disposed || this.options.readOnly) return false;
+  /**
+   * Makes one edit on the draft as it is now (never on a copy read earlier: two edits in one
+   * tick, or an edit after an undo that has not been drawn yet, each build on the one before).
+   * Records it when it works; keeps the reason when it is refused.
+   */
+  change(label: string, make: (draft: PlaylistDraft) => Result<PlaylistDraft>, options: ApplyOptions = {}): Result<PlaylistDraft> {
+    if (this.disposed || this.options.readOnly) return fail('unsupported', 'This playlist cannot be changed here.');
+    const result = make(this.draft);
     if (!result.ok) {
       this.update({ refusal: result.error.message });
-      return false;
+      return result;
     }
     if (this.state.refusal !== undefined) this.update({ refusal: undefined });
     this.history.apply(result.value, label, options);
-    return true;
+    return result;
   }
 
   undo(): void {

@@ -4,6 +4,8 @@ import { phaseKinds, soundscapePresetInfo, soundscapePresets, type PhaseKind, ty
 import type { PhaseDraft, PhasePatch } from '../../../core/playlist-edit';
 import { fitWords, phaseTotalText, segmentLength, type DragItem, type DropTarget } from './editor-model';
 import { NumberField, TextField } from './fields';
+import { InsightBadge } from './InsightBadge';
+import type { SegmentInsight } from './segment-insights';
 import { segmentName } from '../../../core/segment-names';
 
 /** What a phase card can ask of the editor; every callback reads the editor's current draft. */
@@ -32,6 +34,8 @@ interface PhaseCardProps {
   readonly phaseSelected: boolean;
   /** Warnings per segment id, for a marker on the row. */
   readonly warningCounts: ReadonlyMap<string, number>;
+  /** What the sessions say about each segment's recording; undefined while it loads or when it cannot be read. */
+  readonly insights: ReadonlyMap<string, SegmentInsight> | undefined;
   readonly dropIndex: number | undefined;
   readonly actions: PhaseActions;
 }
@@ -39,7 +43,7 @@ interface PhaseCardProps {
 const presetName = (preset: SoundscapePreset): string => soundscapePresetInfo[preset].name;
 
 /** One phase: its title and durations, its total against the target, and its music in order. */
-export const PhaseCard = memo(function PhaseCard({ phase, total, readOnly, canRemove, selectedSegmentId, phaseSelected, warningCounts, dropIndex, actions }: PhaseCardProps) {
+export const PhaseCard = memo(function PhaseCard({ phase, total, readOnly, canRemove, selectedSegmentId, phaseSelected, warningCounts, insights, dropIndex, actions }: PhaseCardProps) {
   const [inserting, setInserting] = useState(false);
   const fit = total === undefined || phase.segments.length === 0 ? undefined : phaseFit(total);
   const headingId = `phase-heading-${phase.id}`;
@@ -134,6 +138,7 @@ export const PhaseCard = memo(function PhaseCard({ phase, total, readOnly, canRe
             readOnly={readOnly}
             selected={segment.id === selectedSegmentId}
             warnings={warningCounts.get(segment.id) ?? 0}
+            insight={insights?.get(segment.id)}
             dropBefore={dropIndex === index}
             onDragOver={over}
             onDrop={drop}
@@ -165,6 +170,7 @@ export const PhaseCard = memo(function PhaseCard({ phase, total, readOnly, canRe
                 extra
                 selected={segment.id === selectedSegmentId}
                 warnings={warningCounts.get(segment.id) ?? 0}
+                insight={insights?.get(segment.id)}
                 dropBefore={false}
                 onDragOver={() => undefined}
                 onDrop={() => undefined}
@@ -212,13 +218,14 @@ interface SegmentRowProps {
   readonly extra?: boolean;
   readonly selected: boolean;
   readonly warnings: number;
+  readonly insight: SegmentInsight | undefined;
   readonly dropBefore: boolean;
   readonly onDragOver: (event: DragEvent, index: number) => void;
   readonly onDrop: (event: DragEvent) => void;
   readonly actions: PhaseActions;
 }
 
-function SegmentRow({ segment, index, phaseTitle, readOnly, extra = false, selected, warnings, dropBefore, onDragOver, onDrop, actions }: SegmentRowProps) {
+function SegmentRow({ segment, index, phaseTitle, readOnly, extra = false, selected, warnings, insight, dropBefore, onDragOver, onDrop, actions }: SegmentRowProps) {
   const title = segmentName(segment);
   const movable = !readOnly && !extra;
   const keyDown = (event: KeyboardEvent) => {
@@ -272,6 +279,7 @@ function SegmentRow({ segment, index, phaseTitle, readOnly, extra = false, selec
           ) : null}
         </span>
       </button>
+      {insight !== undefined ? <InsightBadge insight={insight} segmentTitle={title} /> : null}
       {!readOnly ? (
         <span className="segment-actions">
           {movable ? (

@@ -1,7 +1,8 @@
 import { formatMinutes, formatPosition } from '../../../core/format';
 import type { PhaseFit } from '../../../core/curation-warnings';
 import { playedSeconds, type Segment } from '../../../core/playlist';
-import type { PlaylistDraft, SegmentSlot } from '../../../core/playlist-edit';
+import { locateSegment, type PlaylistDraft, type SegmentSlot } from '../../../core/playlist-edit';
+import { segmentName } from '../../../core/segment-names';
 
 /** What is being dragged in the editor: library tracks (by path) or one of the playlist's segments. */
 export type DragItem = { readonly kind: 'tracks'; readonly paths: readonly string[] } | { readonly kind: 'segment'; readonly segmentId: string };
@@ -11,7 +12,6 @@ export interface DropTarget {
   readonly phaseId: string;
   readonly index: number;
 }
-
 
 /** `7:05` as it plays (trims taken off), or `length unknown`. */
 export function segmentLength(segment: Segment): string {
@@ -44,3 +44,11 @@ export function phaseTotalText(plannedSeconds: number, targetSeconds: number): s
 }
 
 export const fitWords: Record<PhaseFit, string> = { short: 'short of its target', fits: 'fits its target', long: 'longer than its target' };
+
+/** Where a segment now is, in words for a screen reader: "Weightless: 2 of 5 in Peak". */
+export function placeOf(draft: PlaylistDraft, segmentId: string): string | undefined {
+  const at = locateSegment(draft, segmentId);
+  const phase = at === undefined ? undefined : draft.phases[at.phaseIndex];
+  if (at === undefined || phase === undefined) return undefined;
+  return `${segmentName(at.segment)}: ${at.index + 1} of ${phase[at.list]?.length ?? 0} in ${phase.title}${at.list === 'extras' ? ' (extras)' : ''}`;
+}

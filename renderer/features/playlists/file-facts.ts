@@ -1,7 +1,7 @@
 import type { PreflightHostFacts } from '../../../core/contract';
 import type { FileFacts } from '../../../core/curation-warnings';
 import { trackLoudness, type LibraryView } from '../../../core/library';
-import { phaseSegments } from '../../../core/playlist';
+import { phaseSegments, type Playlist } from '../../../core/playlist';
 import type { PlaylistDraft } from '../../../core/playlist-edit';
 
 /** What the host found for a saved segment, with the path it checked (the draft may have changed since). */
@@ -54,4 +54,18 @@ export function fileFactsFor(
     }
   }
   return facts;
+}
+
+/** The host's findings for the saved playlist's files, by segment id, with the path each was checked at. */
+export function hostFactsBySegment(playlist: Playlist, facts: PreflightHostFacts): Map<string, HostFileFact> {
+  const paths = new Map<string, string>();
+  for (const phase of playlist.phases) {
+    for (const segment of phaseSegments(phase)) if (segment.type === 'file') paths.set(segment.id, segment.path);
+  }
+  const bySegment = new Map<string, HostFileFact>();
+  for (const fact of facts.files) {
+    const path = paths.get(fact.segmentId);
+    if (path !== undefined) bySegment.set(fact.segmentId, { path, fact });
+  }
+  return bySegment;
 }
