@@ -1,4 +1,4 @@
-import { memo, useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type PointerEvent } from 'react';
+import { memo, useCallback, useId, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
 import { formatSessionTime } from '../../../core/exports/time';
 import type { Milliseconds } from '../../../core/units';
 import {
@@ -12,23 +12,10 @@ import {
   type TimelineModel,
   type TimelineRow,
 } from './timeline-model';
+import { fitLabel, truncateLabel } from './timeline-labels';
 import { countInView, drawsAsPath, pinPaths, pinTransform, type PinPath, type PinShape } from './timeline-pins';
-import {
-  axisTicks,
-  bucketItems,
-  centreView,
-  clampView,
-  isWellInside,
-  nearestItem,
-  panView,
-  spanOf,
-  timeToX,
-  wheelZoomFactor,
-  wholeView,
-  xToTime,
-  zoomView,
-  type TimeRange,
-} from './timeline-scale';
+import { axisTicks, bucketItems, nearestItem, spanOf, timeToX, xToTime, type TimeRange } from './timeline-scale';
+import { useTimelineViewport } from './use-timeline-viewport';
 
 interface SessionTimelineProps {
   readonly model: TimelineModel;
@@ -44,7 +31,6 @@ const gutterPx = 168;
 const bucketPx = 3;
 /** The pointer finds an item this close either way, however thin it is drawn: a 24 px wide target (WCAG 2.5.8). */
 const hitTolerancePx = 12;
-const keyboardZoomFactor = 2;
 
 export const timelineItemId = (key: string) => `timeline-item-${key}`;
 
@@ -64,13 +50,9 @@ export const SessionTimeline = memo(function SessionTimeline({ model, activeKey,
   // Unknown until the viewport is laid out: the drawing waits for it rather than being drawn twice.
   const [measuredWidth, setWidth] = useState<number | undefined>();
   const width = measuredWidth ?? 0;
-  const [view, setView] = useState<TimeRange>(() => wholeView(model.domain));
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
   const [hover, setHover] = useState<Hover | undefined>();
   const plotWidth = Math.max(50, width - gutterPx);
-
-  const domain = model.domain;
-  useEffect(() => setView((current) => clampView(current, domain)), [domain]);
 
   useLayoutEffect(() => {
     const element = viewportRef.current;
@@ -86,94 +68,45 @@ export const SessionTimeline = memo(function SessionTimeline({ model, activeKey,
   const navigable = useMemo(() => model.items.filter((item) => !hidden.has(item.rowKey)), [model, hidden]);
   const active = activeKey === undefined ? undefined : model.itemByKey.get(activeKey);
 
-  // The latest values, for the wheel listener (registered once, not passive).
-  const latest = useRef({ view, plotWidth, domain });
-  useLayoutEffect(() => {
-    latest.current = { view, plotWidth, domain };
-  }, [view, plotWidth, domain]);
-
-  useEffect(() => {
+  const pointAt = (clientX: number, clientY: number, view: TimeRange): Hover | undefined => {
     const element = viewportRef.current;
-    if (element === null) return;
-    const onWheel = (event: WheelEvent) => {
-      const { view: current, plotWidth: plot, domain: bounds } = latest.current;
-      const box = element.getBoundingClientRect();
-      const x = event.clientX - box.left - gutterPx;
-      const horizontal = Math.abs(event.deltaX) > Math.abs(event.deltaY);
-      if (!horizontal && !event.shiftKey && !event.ctrlKey && Math.abs(event.deltaY) < 0.5) return;
-      event.preventDefault();
-      if (horizontal || event.shiftKey) {
-        const pixels = horizontal ? event.deltaX : event.deltaY;
-        setView(panView(current, (pixels * (event.deltaMode === 1 ? 16 : 1) * spanOf(current)) / plot, bounds));
-      } else {
-        const anchor = xToTime(Math.min(plot, Math.max(0, x)), current, plot);
-        setView(zoomView(current, wheelZoomFactor(event.deltaY, event.deltaMode, event.ctrlKey), anchor, bounds));
-      }
-    };
-    element.addEventListener('wheel', onWheel, { passive: false });
-    return () => element.removeEventListener('wheel', onWheel);
-  }, []);
+    if (element === null) return undefined;
+    const box = element.getBoundingClientRect();
+    // The drawing starts inside the viewport's border: measured from there, as it is drawn,
+    // and from the drawing's top however far the rows are scrolled.
+    const x = clientX - box.left - element.clientLeft;
+    const y = clientY - box.top - element.clientTop + element.scrollTop;
+    // A pin at the very start of the view is still a 24 px target: its left half reaches into the gutter.
+    if (x < gutterPx - hitTolerancePx) return undefined;
+    const row = rows.find((candidate) => y >= candidate.y && y < candidate.y + candidate.height);
+    if (row === undefined || (row.kind !== 'marks' && row.kind !== 'protocol' && row.kind !== 'actions')) return undefined;
+    const inRow = itemsByRow.get(row.key);
+    if (inRow === undefined) return undefined;
+    const msPerPx = spanOf(view) / plotWidth;
+    const item = nearestItem(inRow.items, xToTime(x - gutterPx, view, plotWidth), hitTolerancePx * msPerPx, inRow.longestMs);
+    if (item === undefined) return undefined;
+    // The card sits under the item, not the pointer, so it holds still while the pointer wanders over it.
+    const itemX = gutterPx + Math.min(plotWidth, Math.max(0, timeToX(Math.max(item.startMs, view.startMs), view, plotWidth)));
+    return { item, x: itemX };
+  };
 
-  // An item chosen elsewhere (the marks table, the keyboard) is brought into view.
-  useEffect(() => {
-    if (active === undefined) return;
-    setView((current) => (isWellInside(current, active.startMs) ? current : centreView(current, active.startMs, domain)));
-  }, [active, domain]);
-
-  const pointAt = useCallback(
-    (clientX: number, clientY: number): Hover | undefined => {
-      const element = viewportRef.current;
-      if (element === null) return undefined;
-      const box = element.getBoundingClientRect();
-      // The drawing starts inside the viewport's border: measured from there, as it is drawn,
-      // and from the drawing's top however far the rows are scrolled.
-      const x = clientX - box.left - element.clientLeft;
-      const y = clientY - box.top - element.clientTop + element.scrollTop;
-      // A pin at the very start of the view is still a 24 px target: its left half reaches into the gutter.
-      if (x < gutterPx - hitTolerancePx) return undefined;
-      const row = rows.find((candidate) => y >= candidate.y && y < candidate.y + candidate.height);
-      if (row === undefined || (row.kind !== 'marks' && row.kind !== 'protocol' && row.kind !== 'actions')) return undefined;
-      const inRow = itemsByRow.get(row.key);
-      if (inRow === undefined) return undefined;
-      const msPerPx = spanOf(view) / plotWidth;
-      const item = nearestItem(inRow.items, xToTime(x - gutterPx, view, plotWidth), hitTolerancePx * msPerPx, inRow.longestMs);
-      if (item === undefined) return undefined;
-      // The card sits under the item, not the pointer, so it holds still while the pointer wanders over it.
-      const itemX = gutterPx + Math.min(plotWidth, Math.max(0, timeToX(Math.max(item.startMs, view.startMs), view, plotWidth)));
-      return { item, x: itemX };
+  const viewport = useTimelineViewport({
+    viewportRef,
+    domain: model.domain,
+    gutterPx,
+    plotWidth,
+    focus: active,
+    onPointAt: (clientX, clientY, view) => {
+      const found = pointAt(clientX, clientY, view);
+      setHover((current) => (found !== undefined && current?.item.key === found.item.key && current.x === found.x ? current : found));
     },
-    [rows, itemsByRow, view, plotWidth],
-  );
-
-  const drag = useRef<{ x: number; view: TimeRange; moved: boolean; pointerId: number } | undefined>(undefined);
-  const onPointerDown = (event: PointerEvent<HTMLDivElement>) => {
-    if (event.button !== 0) return;
-    viewportRef.current?.focus({ preventScroll: true });
-    drag.current = { x: event.clientX, view, moved: false, pointerId: event.pointerId };
-    event.currentTarget.setPointerCapture(event.pointerId);
-  };
-  const onPointerMove = (event: PointerEvent<HTMLDivElement>) => {
-    const dragging = drag.current;
-    if (dragging !== undefined) {
-      const dx = event.clientX - dragging.x;
-      if (Math.abs(dx) > 3) dragging.moved = true;
-      if (dragging.moved) {
-        setHover(undefined);
-        setView(panView(dragging.view, (-dx * spanOf(dragging.view)) / plotWidth, domain));
-        return;
-      }
-    }
-    const found = pointAt(event.clientX, event.clientY);
-    setHover((current) => (found !== undefined && current?.item.key === found.item.key && current.x === found.x ? current : found));
-  };
-  const onPointerUp = (event: PointerEvent<HTMLDivElement>) => {
-    const dragging = drag.current;
-    drag.current = undefined;
-    if (event.currentTarget.hasPointerCapture(event.pointerId)) event.currentTarget.releasePointerCapture(event.pointerId);
-    if (dragging === undefined || dragging.moved) return;
-    const found = pointAt(event.clientX, event.clientY);
-    if (found !== undefined) onActivate(found.item.key);
-  };
+    onClickAt: (clientX, clientY, view) => {
+      const found = pointAt(clientX, clientY, view);
+      if (found !== undefined) onActivate(found.item.key);
+    },
+    onDragStart: () => setHover(undefined),
+  });
+  const { view } = viewport;
 
   const step = (direction: 1 | -1) => {
     if (navigable.length === 0) return;
@@ -188,53 +121,28 @@ export const SessionTimeline = memo(function SessionTimeline({ model, activeKey,
     if (next !== undefined) onActivate(next.key);
   };
 
-  const zoomAnchor = () => (active !== undefined && active.startMs >= view.startMs && active.startMs <= view.endMs ? active.startMs : (view.startMs + view.endMs) / 2);
-  const zoomBy = (factor: number) => setView((current) => zoomView(current, factor, zoomAnchor(), domain));
-
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (event.altKey || event.metaKey || event.ctrlKey) return;
-    const span = spanOf(view);
-    switch (event.key) {
-      case '+':
-      case '=':
-        zoomBy(keyboardZoomFactor);
-        break;
-      case '-':
-      case '_':
-        zoomBy(1 / keyboardZoomFactor);
-        break;
-      case 'ArrowLeft':
-        setView(panView(view, -span * (event.shiftKey ? 0.9 : 0.25), domain));
-        break;
-      case 'ArrowRight':
-        setView(panView(view, span * (event.shiftKey ? 0.9 : 0.25), domain));
-        break;
-      case 'Home':
-        setView(panView(view, domain.startMs - view.startMs, domain));
-        break;
-      case 'End':
-        setView(panView(view, domain.endMs - view.endMs, domain));
-        break;
-      case '0':
-        setView(wholeView(domain));
-        break;
-      case '.':
-      case ']':
-        step(1);
-        break;
-      case ',':
-      case '[':
-        step(-1);
-        break;
-      case 'Enter':
-        if (active !== undefined && isReplayable(active)) onReplay(active);
-        else return;
-        break;
-      case 'Escape':
-        onStopReplay();
-        break;
-      default:
-        return;
+    if (!viewport.handleKey(event)) {
+      switch (event.key) {
+        case '.':
+        case ']':
+          step(1);
+          break;
+        case ',':
+        case '[':
+          step(-1);
+          break;
+        case 'Enter':
+          if (active !== undefined && isReplayable(active)) onReplay(active);
+          else return;
+          break;
+        case 'Escape':
+          onStopReplay();
+          break;
+        default:
+          return;
+      }
     }
     event.preventDefault();
   };
@@ -258,13 +166,13 @@ export const SessionTimeline = memo(function SessionTimeline({ model, activeKey,
       <div className="timeline-toolbar">
         <KindFilter rowKinds={model.rowKinds} hidden={hidden} onToggle={toggle} />
         <div className="timeline-zoom">
-          <button type="button" onClick={() => zoomBy(keyboardZoomFactor)} aria-label="Zoom in">
+          <button type="button" onClick={viewport.zoomIn} aria-label="Zoom in">
             +
           </button>
-          <button type="button" onClick={() => zoomBy(1 / keyboardZoomFactor)} aria-label="Zoom out">
+          <button type="button" onClick={viewport.zoomOut} aria-label="Zoom out">
             −
           </button>
-          <button type="button" onClick={() => setView(wholeView(domain))}>
+          <button type="button" onClick={viewport.showWhole}>
             Whole day
           </button>
           <span className="muted" data-testid="timeline-range" aria-live="polite">
@@ -284,10 +192,7 @@ export const SessionTimeline = memo(function SessionTimeline({ model, activeKey,
         data-view-start={Math.round(view.startMs)}
         data-view-end={Math.round(view.endMs)}
         onKeyDown={onKeyDown}
-        onPointerDown={onPointerDown}
-        onPointerMove={onPointerMove}
-        onPointerUp={onPointerUp}
-        onPointerCancel={() => (drag.current = undefined)}
+        {...viewport.pointerHandlers}
         onPointerLeave={() => setHover(undefined)}
       >
         {measuredWidth === undefined ? null : (
@@ -397,22 +302,17 @@ function ActiveHighlight({
 }
 
 const renderMeasure = 'attune:timeline-render';
-/** Redraws kept as User Timing entries before they are cleared, so hours of zooming do not grow the page's timeline without end. */
-const measuresKept = 1000;
 
-/** Each redraw's render and commit, as a User Timing entry (`attune:timeline-render`) the benchmarks read. */
-function useRenderMeasure(element: { readonly current: SVGGElement | null }): void {
+/**
+ * Each redraw's render and commit as a User Timing measure (`attune:timeline-render`), for the
+ * benchmarks and the browser's performance tools. Only the latest stays in the page's buffer, so
+ * hours of zooming do not grow it; a PerformanceObserver still sees every one.
+ */
+function useRenderMeasure(): void {
   const renderStartedAt = performance.now();
-  const recorded = useRef(0);
   useLayoutEffect(() => {
-    const renderMs = performance.now() - renderStartedAt;
-    if (element.current !== null) element.current.dataset.renderMs = renderMs.toFixed(2);
-    recorded.current += 1;
-    if (recorded.current > measuresKept) {
-      performance.clearMeasures(renderMeasure);
-      recorded.current = 1;
-    }
-    performance.measure(renderMeasure, { start: renderStartedAt, duration: renderMs });
+    performance.clearMeasures(renderMeasure);
+    performance.measure(renderMeasure, { start: renderStartedAt, end: performance.now() });
   });
 }
 
@@ -433,9 +333,9 @@ const pinShapeOf = (row: TimelineRow) => pinShapes[row.kind === 'actions' ? 'tic
 
 /** Everything but the hover and the selection, so moving the pointer does not redraw it. */
 const TimelineDrawing = memo(function TimelineDrawing({ model, rows, view, plotWidth, height }: DrawingProps) {
-  const drawingRef = useRef<SVGGElement>(null);
-  useRenderMeasure(drawingRef);
+  useRenderMeasure();
   const clipId = useId();
+  const blocks = useMemo(() => timelineBlocks(model), [model]);
   // Built once per session (and filter): a zoom or pan only changes each path's transform.
   const pathsByRow = useMemo(() => {
     const byRow = new Map<string, PinPath[]>();
@@ -450,7 +350,7 @@ const TimelineDrawing = memo(function TimelineDrawing({ model, rows, view, plotW
   const clipX = (ms: Milliseconds) => Math.min(gutterPx + plotWidth, Math.max(gutterPx, x(ms)));
   const axis = rows[0] as TimelineRow;
   return (
-    <g ref={drawingRef} className="timeline-drawing">
+    <g className="timeline-drawing">
       <clipPath id={clipId}>
         <rect x={gutterPx} y={0} width={plotWidth} height={height} />
       </clipPath>
@@ -466,33 +366,11 @@ const TimelineDrawing = memo(function TimelineDrawing({ model, rows, view, plotW
       {rows.map((row) => {
         switch (row.kind) {
           case 'planned':
-            return <PhaseBands key={row.key} bands={model.plannedPhases} row={row} view={view} clipX={clipX} className="tl-phase-planned" />;
+            return <Blocks key={row.key} blocks={blocks.planned} shape={phaseBlockShape} row={row} view={view} clipX={clipX} />;
           case 'actual':
-            return <PhaseBands key={row.key} bands={model.actualPhases} row={row} view={view} clipX={clipX} className="tl-phase-actual" />;
+            return <Blocks key={row.key} blocks={blocks.actual} shape={phaseBlockShape} row={row} view={view} clipX={clipX} />;
           case 'segments':
-            return (
-              <g key={row.key}>
-                {model.segments.map((segment, index) => {
-                  if (segment.endMs < view.startMs || segment.startMs > view.endMs) return null;
-                  const left = clipX(segment.startMs);
-                  const right = clipX(segment.endMs);
-                  const blockWidth = Math.max(1, right - left - 1);
-                  const characters = Math.floor((blockWidth - 10) / 6.6);
-                  const name = segment.name;
-                  return (
-                    <g key={`${segment.id}-${index}`} className={`tl-segment tl-segment-${segment.type}`} data-segment-id={segment.id}>
-                      <rect x={left} y={row.y + 2} width={blockWidth} height={row.height - 4} rx={3} />
-                      {characters >= 3 ? (
-                        <text x={left + 5} y={row.y + row.height / 2 + 4}>
-                          {name.length > characters ? `${name.slice(0, characters - 1)}…` : name}
-                        </text>
-                      ) : null}
-                      <title>{`${name} · ${formatSessionTime(segment.startMs)}–${formatSessionTime(segment.endMs)}`}</title>
-                    </g>
-                  );
-                })}
-              </g>
-            );
+            return <Blocks key={row.key} blocks={blocks.segments} shape={segmentBlockShape} row={row} view={view} clipX={clipX} />;
           case 'state':
             return (
               <g key={row.key} data-row={row.key} className="tl-states">
@@ -534,6 +412,9 @@ const TimelineDrawing = memo(function TimelineDrawing({ model, rows, view, plotW
   );
 });
 
+/** As many characters of a row's name as the gutter holds. */
+const rowLabelCharacters = 20;
+
 /** The row names in the gutter: the same at every zoom. */
 const RowLabels = memo(function RowLabels({ rows, plotWidth }: { readonly rows: readonly TimelineRow[]; readonly plotWidth: number }) {
   return (
@@ -544,7 +425,7 @@ const RowLabels = memo(function RowLabels({ rows, plotWidth }: { readonly rows: 
             {row.firstOfLane ? <line className="tl-separator" x1={0} x2={gutterPx + plotWidth} y1={row.y - 3} y2={row.y - 3} /> : null}
             {row.color !== undefined ? <circle cx={10} cy={row.y + row.height / 2} r={4} fill={row.color} /> : null}
             <text className="tl-row-label" x={row.color !== undefined ? 20 : 4} y={row.y + row.height / 2 + 4}>
-              {row.label.length > 20 ? `${row.label.slice(0, 19)}…` : row.label}
+              {truncateLabel(row.label, rowLabelCharacters)}
             </text>
           </g>
         ),
@@ -619,37 +500,87 @@ function RowShapes({
   );
 }
 
-function PhaseBands({
-  bands,
+/** How a row of blocks sits in its row: the gap between neighbours, the corner radius and where the label starts. */
+interface BlockShape {
+  readonly insetPx: number;
+  readonly gapPx: number;
+  readonly radius: number;
+  readonly labelInsetPx: number;
+}
+const phaseBlockShape: BlockShape = { insetPx: 1, gapPx: 2, radius: 4, labelInsetPx: 7 };
+const segmentBlockShape: BlockShape = { insetPx: 0, gapPx: 1, radius: 3, labelInsetPx: 5 };
+
+/** A stretch drawn as a labelled block: a phase (planned or played) or what sounded. */
+interface TimelineBlock {
+  readonly key: string;
+  readonly startMs: Milliseconds;
+  readonly endMs: Milliseconds;
+  readonly label: string;
+  /** The tooltip: name, any detail, and the stretch since the dose. */
+  readonly title: string;
+  readonly className: string;
+  /** Tests and styles find a phase or a segment by its id. */
+  readonly data: { readonly 'data-phase-id': string } | { readonly 'data-segment-id': string };
+}
+
+const stretchText = (startMs: Milliseconds, endMs: Milliseconds) => `${formatSessionTime(startMs)}–${formatSessionTime(endMs)}`;
+
+/** The blocks of the phase and music rows, built once per session: a zoom only places them. */
+function timelineBlocks(model: TimelineModel): { planned: TimelineBlock[]; actual: TimelineBlock[]; segments: TimelineBlock[] } {
+  const phaseBlock = (band: PhaseBand | ActualPhaseBand, className: string): TimelineBlock => ({
+    key: band.id,
+    startMs: band.startMs,
+    endMs: band.endMs,
+    label: band.title,
+    title: `${band.title}${'held' in band && band.held ? ' (held)' : ''} · ${stretchText(band.startMs, band.endMs)}`,
+    className: `tl-phase ${className}`,
+    data: { 'data-phase-id': band.id },
+  });
+  return {
+    planned: model.plannedPhases.map((band) => phaseBlock(band, 'tl-phase-planned')),
+    actual: model.actualPhases.map((band) => phaseBlock(band, 'tl-phase-actual')),
+    segments: model.segments.map((segment, index) => ({
+      key: `${segment.id}-${index}`,
+      startMs: segment.startMs,
+      endMs: segment.endMs,
+      label: segment.name,
+      title: `${segment.name} · ${stretchText(segment.startMs, segment.endMs)}`,
+      className: `tl-segment tl-segment-${segment.type}`,
+      data: { 'data-segment-id': segment.id },
+    })),
+  };
+}
+
+/** The blocks in view, each labelled as far as its width allows. */
+function Blocks({
+  blocks,
+  shape,
   row,
   view,
   clipX,
-  className,
 }: {
-  readonly bands: readonly (PhaseBand | ActualPhaseBand)[];
+  readonly blocks: readonly TimelineBlock[];
+  readonly shape: BlockShape;
   readonly row: TimelineRow;
   readonly view: TimeRange;
   readonly clipX: (ms: Milliseconds) => number;
-  readonly className: string;
 }) {
   return (
     <g>
-      {bands.map((band) => {
-        if (band.endMs < view.startMs || band.startMs > view.endMs) return null;
-        const left = clipX(band.startMs);
-        const right = clipX(band.endMs);
-        const bandWidth = Math.max(1, right - left - 2);
-        const characters = Math.floor((bandWidth - 10) / 6.6);
-        const detail = 'held' in band && band.held ? ' (held)' : '';
+      {blocks.map((block) => {
+        if (block.endMs < view.startMs || block.startMs > view.endMs) return null;
+        const left = clipX(block.startMs);
+        const blockWidth = Math.max(1, clipX(block.endMs) - left - shape.gapPx);
+        const label = fitLabel(block.label, blockWidth);
         return (
-          <g key={band.id} className={`tl-phase ${className}`} data-phase-id={band.id}>
-            <rect x={left + 1} y={row.y + 2} width={bandWidth} height={row.height - 4} rx={4} />
-            {characters >= 3 ? (
-              <text x={left + 7} y={row.y + row.height / 2 + 4}>
-                {band.title.length > characters ? `${band.title.slice(0, characters - 1)}…` : band.title}
+          <g key={block.key} className={block.className} {...block.data}>
+            <rect x={left + shape.insetPx} y={row.y + 2} width={blockWidth} height={row.height - 4} rx={shape.radius} />
+            {label === undefined ? null : (
+              <text x={left + shape.labelInsetPx} y={row.y + row.height / 2 + 4}>
+                {label}
               </text>
-            ) : null}
-            <title>{`${band.title}${detail} · ${formatSessionTime(band.startMs)}–${formatSessionTime(band.endMs)}`}</title>
+            )}
+            <title>{block.title}</title>
           </g>
         );
       })}
