@@ -96,6 +96,8 @@ test('a state stretch is corrected and one removed in review, with why and by wh
 
   await page.reload();
   await expect(stretchItems(page)).toHaveText([/^Within window 0:01:00–0:20:00/, /^Hypoaroused 0:20:00–0:45:00/, /^Within window 0:45:00–1:00:00/]);
+  // The state correction of the change that ended the first stretch belongs to the next one; the first has none.
+  await expect(stretchItems(page).nth(0).getByTestId('state-history')).toHaveCount(0);
   const history = stretchItems(page).nth(1).getByTestId('state-history');
   await expect(history).toContainText('in review by AB · Hyperaroused → Hypoaroused — “Keyed the wrong state; settled later”');
   await expect(history).toContainText('in review by AB · moved 0:40:00 → 0:45:00 — “Keyed the wrong state; settled later”');

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { correctStateChange, type StateChange, type StateCorrection, type StateCorrectionDraft, type StateSpan } from '../../../core/client-state-fold';
+import { correctStateChange, type StateCorrection, type StateCorrectionDraft, type StateSpan } from '../../../core/client-state-fold';
 import type { ClientStateDefinition } from '../../../core/client-states';
 import { formatSessionTime, formatWallTime } from '../../../core/exports/time';
 import type { SessionFold } from '../../../core/fold';
@@ -37,14 +37,15 @@ export function StateCorrections({ fold, spans, clientStates, t0OffsetMs, timeZo
   const labelOf = (stateId: string) => clientStates.find((state) => state.id === stateId)?.label ?? stateId;
   const sinceDose = (sessionMs: Milliseconds) => formatSessionTime(sessionMs + t0OffsetMs);
   const removed = fold.clientStates.deletedChanges();
-  const chosenSpan = spans.find((span) => spanKey(span) === chosen);
   return (
     <section className="panel state-corrections" aria-labelledby="state-corrections-heading">
       <h2 id="state-corrections-heading">Client state</h2>
       <ol className="state-spans">
         {spans.map((span) => {
           const label = `${labelOf(span.stateId)} ${sinceDose(span.startMs)}–${span.endMs === undefined ? 'still holding' : sinceDose(span.endMs)}`;
-          const history = [fold.clientStates.change(span.startedBy), span.endedBy === undefined ? undefined : fold.clientStates.change(span.endedBy)];
+          // Its own corrections, and the moves of the change that ended it (that change's other corrections belong to the next stretch).
+          const endMoves = (span.endedBy === undefined ? undefined : fold.clientStates.change(span.endedBy))?.history.filter((correction) => correction.move !== undefined) ?? [];
+          const history = [...(fold.clientStates.change(span.startedBy)?.history ?? []), ...endMoves];
           return (
             <li key={spanKey(span)} className="state-span" data-state={span.stateId} data-state-kind={span.kind}>
               <span className="state-span-label">
@@ -56,26 +57,25 @@ export function StateCorrections({ fold, spans, clientStates, t0OffsetMs, timeZo
               <button type="button" className="small" aria-expanded={chosen === spanKey(span)} aria-label={`Correct ${label}`} onClick={() => setChosen(chosen === spanKey(span) ? undefined : spanKey(span))}>
                 Correct
               </button>
-              <StateHistory changes={history} labelOf={labelOf} t0OffsetMs={t0OffsetMs} timeZone={timeZone} />
+              <StateHistory corrections={history} labelOf={labelOf} t0OffsetMs={t0OffsetMs} timeZone={timeZone} />
+              {chosen === spanKey(span) ? (
+                <CorrectStateSpan
+                  span={span}
+                  spans={spans}
+                  clientStates={clientStates}
+                  labelOf={labelOf}
+                  t0OffsetMs={t0OffsetMs}
+                  onSave={async (build, done) => {
+                    const failed = await onSave(build, done);
+                    if (failed === undefined) setChosen(undefined);
+                    return failed;
+                  }}
+                />
+              ) : null}
             </li>
           );
         })}
       </ol>
-      {chosenSpan !== undefined ? (
-        <CorrectStateSpan
-          key={chosen}
-          span={chosenSpan}
-          spans={spans}
-          clientStates={clientStates}
-          labelOf={labelOf}
-          t0OffsetMs={t0OffsetMs}
-          onSave={async (build, done) => {
-            const failed = await onSave(build, done);
-            if (failed === undefined) setChosen(undefined);
-            return failed;
-          }}
-        />
-      ) : null}
       {removed.length > 0 ? (
         <details className="deleted-marks" data-testid="removed-state-changes">
           <summary>Removed state changes ({removed.length}): kept in the journal</summary>
@@ -85,7 +85,7 @@ export function StateCorrections({ fold, spans, clientStates, t0OffsetMs, timeZo
                 <strong>
                   {labelOf(change.stateId)} {change.action === 'close' ? 'ended' : 'from'} {sinceDose(change.sessionMs)}
                 </strong>
-                <StateHistory changes={[change]} labelOf={labelOf} t0OffsetMs={t0OffsetMs} timeZone={timeZone} />
+                <StateHistory corrections={change.history} labelOf={labelOf} t0OffsetMs={t0OffsetMs} timeZone={timeZone} />
               </li>
             ))}
           </ul>
@@ -95,21 +95,19 @@ export function StateCorrections({ fold, spans, clientStates, t0OffsetMs, timeZo
   );
 }
 
-/** The corrections of the changes that began and ended a stretch, oldest first. */
+/** A stretch's corrections, oldest first. */
 function StateHistory({
-  changes,
+  corrections: unordered,
   labelOf,
   t0OffsetMs,
   timeZone,
 }: {
-  readonly changes: readonly (StateChange | undefined)[];
+  readonly corrections: readonly StateCorrection[];
   readonly labelOf: (stateId: string) => string;
   readonly t0OffsetMs: Milliseconds;
   readonly timeZone: string;
 }) {
-  const corrections = changes
-    .flatMap((change) => change?.history ?? [])
-    .sort((a, b) => a.wallTime.localeCompare(b.wallTime));
+  const corrections = [...unordered].sort((a, b) => a.wallTime.localeCompare(b.wallTime));
   if (corrections.length === 0) return null;
   return (
     <div className="mark-history" data-testid="state-history">
