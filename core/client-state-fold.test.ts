@@ -6,6 +6,7 @@ import { foldSession, SessionFold } from './fold';
 import { defaultMarkKinds } from './mark-kinds';
 import { defaultSettings, settingsSchema } from './settings';
 import { describeZodError } from './validation';
+import { exportStateSpans } from './exports/state-export';
 
 const minute = 60_000;
 const startWall = Date.parse('2026-12-01T09:00:00.000Z');
@@ -123,6 +124,81 @@ describe('the client state fold', () => {
     const folded = foldSession(journal.events);
     expect(folded.stateChanges).toHaveLength(2);
     expect(stretches(journal.events)).toEqual([{ stateId: 'hyperaroused', kind: 'band', startMs: 10 * minute, endMs: undefined, autoClosed: false }]);
+  });
+});
+
+describe('correcting a stretch of state in review', () => {
+  it('moves where a stretch ended through the change that ended it, and keeps each correction with its reason and signer', () => {
+    const journal = new Journal();
+    journal.state(0, 'within-window');
+    const hyper = journal.state(20 * minute, 'hyperaroused');
+    const calmer = journal.state(40 * minute, 'within-window');
+    const opened = journal.state(25 * minute, 'dissociated', 'open');
+    const closed = journal.state(30 * minute, 'dissociated', 'close');
+    let folded = foldSession(journal.events);
+    const hyperSpan = folded.stateSpans.find((span) => span.stateId === 'hyperaroused');
+    expect(hyperSpan).toMatchObject({ startedBy: hyper.id, endedBy: calmer.id });
+    expect(folded.stateSpans.find((span) => span.stateId === 'dissociated')).toMatchObject({ startedBy: opened.id, endedBy: closed.id });
+
+    journal.correct(50 * minute, calmer.id, { movedToSessionMs: 45 * minute, note: 'Settled later than keyed', by: 'AB' });
+    journal.correct(51 * minute, closed.id, { movedToSessionMs: 33 * minute });
+    journal.correct(52 * minute, hyper.id, { stateId: 'hypoaroused', note: 'Wrong key' });
+    journal.end(60 * minute);
+    folded = foldSession(journal.events);
+    expect(stretches(journal.events)).toEqual([
+      { stateId: 'within-window', kind: 'band', startMs: 0, endMs: 20 * minute, autoClosed: false },
+      { stateId: 'hypoaroused', kind: 'band', startMs: 20 * minute, endMs: 45 * minute, autoClosed: false },
+      { stateId: 'dissociated', kind: 'span', startMs: 25 * minute, endMs: 33 * minute, autoClosed: false },
+      { stateId: 'within-window', kind: 'band', startMs: 45 * minute, endMs: 60 * minute, autoClosed: true },
+    ]);
+    const changeOf = (id: string) => folded.stateChanges.find((change) => change.id === id);
+    expect(changeOf(calmer.id)?.history).toEqual([
+      expect.objectContaining({ from: 'review', by: 'AB', note: 'Settled later than keyed', move: { fromMs: 40 * minute, toMs: 45 * minute }, stateChange: undefined, deleted: false }),
+    ]);
+    expect(changeOf(hyper.id)?.history).toEqual([expect.objectContaining({ note: 'Wrong key', by: undefined, stateChange: { from: 'hyperaroused', to: 'hypoaroused' }, move: undefined })]);
+
+    // A stretch whose end was moved is corrected too, though the change that began it was not.
+    const exported = exportStateSpans(folded.stateSpans, folded.stateChanges, defaultClientStates, { offsetMs: 0, endMs: 60 * minute, ended: true, phases: [], segments: [] });
+    expect(exported.spans.map((span) => [span.stateId, span.corrected])).toEqual([
+      ['within-window', false],
+      ['hypoaroused', true],
+      ['dissociated', true],
+      ['within-window', true],
+    ]);
+  });
+
+  it('removes a span state by deleting its opening and closing: the band under it is untouched, and the removed changes stay listed', () => {
+    const journal = new Journal();
+    journal.state(0, 'hyperaroused');
+    const opened = journal.state(10 * minute, 'dissociated', 'open');
+    const closed = journal.state(12 * minute, 'dissociated', 'close');
+    const again = journal.state(30 * minute, 'dissociated', 'open');
+    journal.correct(40 * minute, opened.id, { deleted: true, note: 'Was sleeping, not numb' });
+    journal.correct(40 * minute, closed.id, { deleted: true, note: 'Was sleeping, not numb' });
+    expect(stretches(journal.events)).toEqual([
+      { stateId: 'hyperaroused', kind: 'band', startMs: 0, endMs: undefined, autoClosed: false },
+      { stateId: 'dissociated', kind: 'span', startMs: 30 * minute, endMs: undefined, autoClosed: false },
+    ]);
+    const fold = SessionFold.of(journal.events);
+    expect(fold.clientStates.deletedChanges().map((change) => [change.id, change.history.at(-1)?.note])).toEqual([
+      [opened.id, 'Was sleeping, not numb'],
+      [closed.id, 'Was sleeping, not numb'],
+    ]);
+    expect(fold.snapshot().stateSpans.at(-1)?.startedBy).toBe(again.id);
+  });
+
+  it('journals the reason given with a correction, drops a blank one, and refuses an empty reason in the journal', () => {
+    const journal = new Journal();
+    const keyed = journal.state(10 * minute, 'within-window');
+    const fold = SessionFold.of(journal.events);
+    const context = { states: fold.clientStates, formatTime: (ms: number) => `${ms} ms`, labelOf: (id: string) => id, lastSessionMs: 60 * minute };
+    const withReason = correctStateChange(context, { stateEventId: keyed.id, stateId: 'hypoaroused', note: '  Keyed the wrong state ', from: 'review' });
+    expect(withReason.ok && withReason.draft.payload.note).toBe('Keyed the wrong state');
+    const blank = correctStateChange(context, { stateEventId: keyed.id, stateId: 'hypoaroused', note: '   ', from: 'review' });
+    expect(blank.ok && 'note' in blank.draft.payload).toBe(false);
+    const event = (payload: object) => ({ id: crypto.randomUUID(), seq: 1, sessionMs: 0, wallTime: new Date().toISOString(), kind: 'client-state-corrected', payload });
+    expect(journalEventSchema.safeParse(event({ stateEventId: keyed.id, deleted: true, note: '', from: 'review' })).success).toBe(false);
+    expect(journalEventSchema.safeParse(event({ stateEventId: keyed.id, deleted: true, note: 'Pressed by mistake', from: 'review', by: 'AB' })).success).toBe(true);
   });
 });
 

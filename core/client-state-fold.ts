@@ -16,6 +16,22 @@ export interface StateChange {
   readonly originalSessionMs: Milliseconds | undefined;
   readonly deleted: boolean;
   readonly corrections: number;
+  /** Its corrections, in journal order. */
+  readonly history: readonly StateCorrection[];
+}
+
+/** One correction of a state change, as journaled: what it changed, where, by whom and why. */
+export interface StateCorrection {
+  readonly eventId: string;
+  readonly wallTime: string;
+  readonly from: 'live' | 'review';
+  readonly by: string | undefined;
+  readonly note: string | undefined;
+  /** The state before and after, when it changed the state. */
+  readonly stateChange: { readonly from: string; readonly to: string } | undefined;
+  /** The session times before and after, when it moved the change. */
+  readonly move: { readonly fromMs: Milliseconds; readonly toMs: Milliseconds } | undefined;
+  readonly deleted: boolean;
 }
 
 /** A stretch of one state: a band state until the next one, or a span state from its opening to its closing. */
@@ -29,6 +45,8 @@ export interface StateSpan {
   readonly autoClosed: boolean;
   /** The change that began it. */
   readonly startedBy: string;
+  /** The change that ended it (the next band state, or the span state's closing key); undefined while it holds. */
+  readonly endedBy: string | undefined;
 }
 
 type MutableChange = { -readonly [Key in keyof StateChange]: StateChange[Key] };
@@ -64,6 +82,7 @@ export class ClientStateFold {
         originalSessionMs: undefined,
         deleted: false,
         corrections: 0,
+        history: [],
       };
       const existing = this.placeOf.get(event.id);
       if (existing !== undefined) this.changeList[existing] = change;
@@ -79,13 +98,25 @@ export class ClientStateFold {
       this.orphans += 1;
       return;
     }
-    const { stateId, movedToSessionMs, deleted } = event.payload;
-    const next: MutableChange = { ...change, corrections: change.corrections + 1 };
-    if (stateId !== undefined && stateId !== change.stateId) {
+    const { stateId, movedToSessionMs, deleted, from, by, note } = event.payload;
+    const stateChanged = stateId !== undefined && stateId !== change.stateId;
+    const moved = movedToSessionMs !== undefined && movedToSessionMs !== change.sessionMs;
+    const correction: StateCorrection = {
+      eventId: event.id,
+      wallTime: event.wallTime,
+      from,
+      by,
+      note,
+      stateChange: stateChanged ? { from: change.stateId, to: stateId } : undefined,
+      move: moved ? { fromMs: change.sessionMs, toMs: movedToSessionMs } : undefined,
+      deleted: deleted === true,
+    };
+    const next: MutableChange = { ...change, corrections: change.corrections + 1, history: [...change.history, correction] };
+    if (stateChanged) {
       next.originalStateId = change.originalStateId ?? change.stateId;
       next.stateId = stateId;
     }
-    if (movedToSessionMs !== undefined && movedToSessionMs !== change.sessionMs) {
+    if (moved) {
       next.originalSessionMs = change.originalSessionMs ?? change.sessionMs;
       next.sessionMs = movedToSessionMs;
     }
@@ -102,6 +133,11 @@ export class ClientStateFold {
   changes(): readonly StateChange[] {
     this.cachedChanges ??= this.changeList.filter((change) => !change.deleted).sort(byTime);
     return this.cachedChanges;
+  }
+
+  /** Changes a correction deleted (kept in the journal), in session-time order. */
+  deletedChanges(): readonly StateChange[] {
+    return this.changeList.filter((change) => change.deleted).sort(byTime);
   }
 
   change(id: string): StateChange | undefined {
@@ -123,14 +159,14 @@ export class ClientStateFold {
     const spans: StateSpan[] = [];
     let band: { stateId: string; startMs: Milliseconds; startedBy: string } | undefined;
     const open = new Map<string, { startMs: Milliseconds; startedBy: string }>();
-    const push = (stateId: string, kind: StateSpan['kind'], started: { startMs: Milliseconds; startedBy: string }, endMs: Milliseconds | undefined) => {
-      if (endMs !== undefined && endMs <= started.startMs) return;
-      spans.push({ stateId, kind, startMs: started.startMs, endMs, autoClosed: false, startedBy: started.startedBy });
+    const push = (stateId: string, kind: StateSpan['kind'], started: { startMs: Milliseconds; startedBy: string }, ended: StateChange | undefined) => {
+      if (ended !== undefined && ended.sessionMs <= started.startMs) return;
+      spans.push({ stateId, kind, startMs: started.startMs, endMs: ended?.sessionMs, autoClosed: false, startedBy: started.startedBy, endedBy: ended?.id });
     };
     for (const change of this.changes()) {
       if (change.action === 'set') {
         if (band?.stateId === change.stateId) continue;
-        if (band !== undefined) push(band.stateId, 'band', band, change.sessionMs);
+        if (band !== undefined) push(band.stateId, 'band', band, change);
         band = { stateId: change.stateId, startMs: change.sessionMs, startedBy: change.id };
       } else if (change.action === 'open') {
         if (!open.has(change.stateId)) open.set(change.stateId, { startMs: change.sessionMs, startedBy: change.id });
@@ -138,7 +174,7 @@ export class ClientStateFold {
         const opened = open.get(change.stateId);
         if (opened === undefined) continue;
         open.delete(change.stateId);
-        push(change.stateId, 'span', opened, change.sessionMs);
+        push(change.stateId, 'span', opened, change);
       }
     }
     if (band !== undefined) push(band.stateId, 'band', band, undefined);
@@ -221,7 +257,16 @@ export type StateCorrectionDraft = { kind: 'client-state-corrected'; payload: Ex
  */
 export function correctStateChange(
   context: Pick<StateChangeContext, 'states' | 'formatTime' | 'labelOf'> & { readonly lastSessionMs: Milliseconds },
-  correction: { readonly stateEventId: string; readonly stateId?: string; readonly movedToSessionMs?: Milliseconds; readonly deleted?: true; readonly from: 'live' | 'review'; readonly by?: string },
+  correction: {
+    readonly stateEventId: string;
+    readonly stateId?: string;
+    readonly movedToSessionMs?: Milliseconds;
+    readonly deleted?: true;
+    /** Why; blank is left out. */
+    readonly note?: string;
+    readonly from: 'live' | 'review';
+    readonly by?: string;
+  },
 ): { ok: true; draft: StateCorrectionDraft } | { ok: false; error: string } {
   const change = context.states.change(correction.stateEventId);
   if (change === undefined || change.deleted) return { ok: false, error: 'That state change is not in this session (or was deleted already).' };
@@ -238,6 +283,7 @@ export function correctStateChange(
     }
   }
   const { stateEventId, stateId, movedToSessionMs, deleted, from, by } = correction;
+  const note = correction.note?.trim().slice(0, 500) ?? '';
   return {
     ok: true,
     draft: {
@@ -247,6 +293,7 @@ export function correctStateChange(
         ...(stateId === undefined ? {} : { stateId }),
         ...(movedToSessionMs === undefined ? {} : { movedToSessionMs }),
         ...(deleted === undefined ? {} : { deleted }),
+        ...(note === '' ? {} : { note }),
         from,
         ...(by === undefined ? {} : { by }),
       },

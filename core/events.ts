@@ -187,6 +187,8 @@ const clientStateCorrectedPayload = z
     stateId: slugId.optional(),
     movedToSessionMs: z.number().int().min(0).optional(),
     deleted: z.literal(true).optional(),
+    /** Why it was corrected, as the facilitator put it. */
+    note: deletionNoteSchema.optional(),
     from: correctionOriginSchema,
     by: correctionAuthorSchema.optional(),
   })

@@ -23,7 +23,7 @@ export interface ExportStateSpan {
   readonly phaseId: string | null;
   readonly phaseTitle: string | null;
   readonly segment: SegmentInfo | null;
-  /** Corrected since (another state, another time), so it may differ from what was keyed. */
+  /** Corrected since (another state, another start or end), so it may differ from what was keyed. */
   readonly corrected: boolean;
 }
 
@@ -77,7 +77,8 @@ export function exportStateSpans(
       phaseId: phase?.id ?? null,
       phaseTitle: phase?.title ?? null,
       segment: segment === undefined ? null : { id: segment.id, type: segment.type, title: segment.title, artist: segment.artist, preset: segment.preset, name: segment.name },
-      corrected: (change?.corrections ?? 0) > 0,
+      // Its end is the change that ended it: moved, it corrects this stretch too.
+      corrected: (change?.corrections ?? 0) > 0 || (span.endedBy !== undefined && changeById.get(span.endedBy)?.originalSessionMs !== undefined),
     };
   });
   const used = new Set(exported.map((span) => span.stateId));

@@ -7,6 +7,7 @@ import { InsightsService, type InsightsReport } from '../../electron/services/in
 import { PlaylistCatalog } from '../../electron/services/playlists';
 import { largeSessionId, writeLargeSession } from '../e2e/review-session-data';
 import { corpusSegmentIds, writeInsightsCorpus } from '../support/insights-corpus';
+import { recordTimelineRenders, type TimelineRendersWindow } from '../support/timeline-renders';
 import { removeDataDir, startWebHost, type RunningWebHost } from '../support/web-host';
 import { median, percentile } from './stats';
 
@@ -22,7 +23,7 @@ interface OpenTiming {
   readonly loadMs: number;
   /** From that last byte to the end of the first frame showing the timeline: parse, fold, model, render, commit, layout, paint. */
   readonly firstRenderMs: number;
-  /** The drawing component's own render and commit (its `attune:timeline-render` User Timing entries, summed). */
+  /** The drawing component's own render and commit (its `attune:timeline-render` User Timing measures, summed). */
   readonly drawingMs: number;
   /** Marks and events the drawn pins stand for. */
   readonly drawnCount: number;
@@ -73,6 +74,7 @@ export const recordSocketAnswers = `
 async function newPage(browser: Browser): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await page.addInitScript(recordSocketAnswers);
+  await page.addInitScript(recordTimelineRenders);
   return page;
 }
 
@@ -116,8 +118,8 @@ async function openTimeline(browser: Browser, host: RunningWebHost, sessionId: s
       const answers = [...overSocket, ...overHttp];
       if (answers.length < 2) throw new Error(`expected the answers to sessions:open and playlists:get, saw ${answers.length}`);
       const dataAt = Math.max(...answers);
-      const drawingMs = performance
-        .getEntriesByName('attune:timeline-render')
+      const drawingMs = (window as unknown as TimelineRendersWindow)
+        .__attuneTimelineRenders()
         .filter((entry) => entry.startTime >= started)
         .reduce((sum, entry) => sum + entry.duration, 0);
       const drawnCount = [...document.querySelectorAll('.tl-item')].reduce((sum, item) => sum + Number(item.getAttribute('data-count') ?? 1), 0);

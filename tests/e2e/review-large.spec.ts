@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { recordTimelineRenders, type TimelineRendersWindow } from '../support/timeline-renders';
 import { removeDataDir, startWebHost, type RunningWebHost } from '../support/web-host';
 import { largeSessionId, writeLargeSession } from './review-session-data';
 
@@ -20,6 +21,7 @@ const percentile = (values: readonly number[], p: number) => {
 };
 
 test('2,000 marks over eight hours: the timeline draws and zooms (timings printed, not asserted)', async ({ page }) => {
+  await page.addInitScript(recordTimelineRenders);
   await page.goto(`${host.url}/#/review/${largeSessionId}`);
   const viewport = page.locator('.timeline-viewport');
   await expect(viewport).toBeVisible();
@@ -30,9 +32,12 @@ test('2,000 marks over eight hours: the timeline draws and zooms (timings printe
   const drawnWhole = await page.locator('.tl-item').count();
 
   const firstRenderMs = await page.evaluate(() => {
-    const entries = performance.getEntriesByName('attune:timeline-render');
+    const entries = (window as unknown as TimelineRendersWindow).__attuneTimelineRenders();
     return entries.length === 0 ? Number.NaN : Math.max(...entries.map((entry) => entry.duration));
   });
+
+  // The bench reads these measures: the drawing must keep making them.
+  expect(firstRenderMs).toBeGreaterThan(0);
 
   // One zoom or pan step: the key press handled, React's render and commit, up to the next frame.
   const steps = await page.evaluate(async () => {
@@ -48,8 +53,12 @@ test('2,000 marks over eight hours: the timeline draws and zooms (timings printe
       await Promise.resolve();
       const committed = performance.now();
       const painted = await frame();
-      const drawing = element.querySelector<SVGGElement>('.timeline-drawing');
-      return { key, handledMs: committed - started, toFrameMs: painted - started, renderMs: Number(drawing?.dataset.renderMs) };
+      // The drawing's own render and commit for this step, from its User Timing measures.
+      const renderMs = (window as unknown as TimelineRendersWindow)
+        .__attuneTimelineRenders()
+        .filter((entry) => entry.startTime >= started)
+        .reduce((sum, entry) => sum + entry.duration, 0);
+      return { key, handledMs: committed - started, toFrameMs: painted - started, renderMs };
     };
     const results: { key: string; handledMs: number; toFrameMs: number; renderMs: number }[] = [];
     for (let round = 0; round < 3; round += 1) {

@@ -19,6 +19,7 @@ import { IntegrationNoteField, type UnsavedNote } from './IntegrationNoteField';
 import { IntensitySelect } from './IntensitySelect';
 import { localTimeZone } from './export-formats';
 import { AddFromMemory, MarkHistory, type BuildCorrection } from './MarkCorrections';
+import { StateCorrections, type BuildStateCorrection } from './StateCorrections';
 import { MarkDetails, type MarkEdit } from './MarkDetails';
 import { replayFromMs, replaySourceFor, replaySurroundingsFor } from './replay-source';
 import { SessionSummary } from './SessionSummary';
@@ -216,6 +217,19 @@ function SessionMarks({
     },
     [fold, sessionId, lastSessionMs, onChanged, initials],
   );
+  const saveStateCorrection = useCallback(
+    async (build: BuildStateCorrection, done: string): Promise<string | undefined> => {
+      const by = initials.trim().slice(0, 40);
+      const built = build(fold, lastSessionMs, by === '' ? undefined : by);
+      if (!built.ok) return built.error;
+      const result = await call('journal:append', { sessionId, events: built.drafts.map((draft) => ({ id: crypto.randomUUID(), sessionMs: lastSessionMs, ...draft })) });
+      if (!result.ok) return `Not saved: ${result.error.message}`;
+      setCorrectionNotice(done);
+      onChanged();
+      return undefined;
+    },
+    [fold, sessionId, lastSessionMs, onChanged, initials],
+  );
   const kindLabelOf = useCallback((id: string) => kinds.find((kind) => kind.id === id)?.label ?? id, [kinds]);
   const restore = async (mark: FoldedMark) => {
     const label = `${kindLabelOf(mark.markKind)} at ${formatClock(mark.sessionMs + offset)}`;
@@ -359,6 +373,9 @@ function SessionMarks({
         </div>
         <AddFromMemory kinds={kinds} origin="review" suggestedSinceDoseMs={activeItem?.startMs} onSave={saveCorrection} />
       </section>
+      {folded.stateSpans.length > 0 || fold.clientStates.deletedChanges().length > 0 ? (
+        <StateCorrections fold={fold} spans={folded.stateSpans} clientStates={clientStates} t0OffsetMs={offset} timeZone={timeZone} onSave={saveStateCorrection} />
+      ) : null}
       <ExportPanel model={exportModel} sessionId={session.meta.id} timeZone={timeZone} />
       <section className="panel marks-panel" aria-labelledby="marks-heading">
         <h2 id="marks-heading">Marks</h2>

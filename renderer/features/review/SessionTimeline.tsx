@@ -1,34 +1,9 @@
-import { memo, useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type PointerEvent } from 'react';
+import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
 import { formatSessionTime } from '../../../core/exports/time';
-import type { Milliseconds } from '../../../core/units';
-import {
-  describeItem,
-  isReplayable,
-  layoutRows,
-  type ActualPhaseBand,
-  type PhaseBand,
-  type RowItems,
-  type TimelineItem,
-  type TimelineModel,
-  type TimelineRow,
-} from './timeline-model';
-import { countInView, drawsAsPath, pinPaths, pinTransform, type PinPath, type PinShape } from './timeline-pins';
-import {
-  axisTicks,
-  bucketItems,
-  centreView,
-  clampView,
-  isWellInside,
-  nearestItem,
-  panView,
-  spanOf,
-  timeToX,
-  wheelZoomFactor,
-  wholeView,
-  xToTime,
-  zoomView,
-  type TimeRange,
-} from './timeline-scale';
+import { describeItem, isReplayable, layoutRows, type TimelineItem, type TimelineModel, type TimelineRow } from './timeline-model';
+import { nearestItem, spanOf, timeToX, xToTime, type TimeRange } from './timeline-scale';
+import { gutterPx, TimelineDrawing } from './TimelineDrawing';
+import { useTimelineViewport } from './use-timeline-viewport';
 
 interface SessionTimelineProps {
   readonly model: TimelineModel;
@@ -39,12 +14,8 @@ interface SessionTimelineProps {
   readonly timeZone: string;
 }
 
-const gutterPx = 168;
-/** Pins closer than this merge into one at the current zoom (the hover still finds each). */
-const bucketPx = 3;
 /** The pointer finds an item this close either way, however thin it is drawn: a 24 px wide target (WCAG 2.5.8). */
 const hitTolerancePx = 12;
-const keyboardZoomFactor = 2;
 
 export const timelineItemId = (key: string) => `timeline-item-${key}`;
 
@@ -64,13 +35,9 @@ export const SessionTimeline = memo(function SessionTimeline({ model, activeKey,
   // Unknown until the viewport is laid out: the drawing waits for it rather than being drawn twice.
   const [measuredWidth, setWidth] = useState<number | undefined>();
   const width = measuredWidth ?? 0;
-  const [view, setView] = useState<TimeRange>(() => wholeView(model.domain));
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
   const [hover, setHover] = useState<Hover | undefined>();
   const plotWidth = Math.max(50, width - gutterPx);
-
-  const domain = model.domain;
-  useEffect(() => setView((current) => clampView(current, domain)), [domain]);
 
   useLayoutEffect(() => {
     const element = viewportRef.current;
@@ -86,94 +53,45 @@ export const SessionTimeline = memo(function SessionTimeline({ model, activeKey,
   const navigable = useMemo(() => model.items.filter((item) => !hidden.has(item.rowKey)), [model, hidden]);
   const active = activeKey === undefined ? undefined : model.itemByKey.get(activeKey);
 
-  // The latest values, for the wheel listener (registered once, not passive).
-  const latest = useRef({ view, plotWidth, domain });
-  useLayoutEffect(() => {
-    latest.current = { view, plotWidth, domain };
-  }, [view, plotWidth, domain]);
-
-  useEffect(() => {
+  const pointAt = (clientX: number, clientY: number, view: TimeRange): Hover | undefined => {
     const element = viewportRef.current;
-    if (element === null) return;
-    const onWheel = (event: WheelEvent) => {
-      const { view: current, plotWidth: plot, domain: bounds } = latest.current;
-      const box = element.getBoundingClientRect();
-      const x = event.clientX - box.left - gutterPx;
-      const horizontal = Math.abs(event.deltaX) > Math.abs(event.deltaY);
-      if (!horizontal && !event.shiftKey && !event.ctrlKey && Math.abs(event.deltaY) < 0.5) return;
-      event.preventDefault();
-      if (horizontal || event.shiftKey) {
-        const pixels = horizontal ? event.deltaX : event.deltaY;
-        setView(panView(current, (pixels * (event.deltaMode === 1 ? 16 : 1) * spanOf(current)) / plot, bounds));
-      } else {
-        const anchor = xToTime(Math.min(plot, Math.max(0, x)), current, plot);
-        setView(zoomView(current, wheelZoomFactor(event.deltaY, event.deltaMode, event.ctrlKey), anchor, bounds));
-      }
-    };
-    element.addEventListener('wheel', onWheel, { passive: false });
-    return () => element.removeEventListener('wheel', onWheel);
-  }, []);
+    if (element === null) return undefined;
+    const box = element.getBoundingClientRect();
+    // The drawing starts inside the viewport's border: measured from there, as it is drawn,
+    // and from the drawing's top however far the rows are scrolled.
+    const x = clientX - box.left - element.clientLeft;
+    const y = clientY - box.top - element.clientTop + element.scrollTop;
+    // A pin at the very start of the view is still a 24 px target: its left half reaches into the gutter.
+    if (x < gutterPx - hitTolerancePx) return undefined;
+    const row = rows.find((candidate) => y >= candidate.y && y < candidate.y + candidate.height);
+    if (row === undefined || (row.kind !== 'marks' && row.kind !== 'protocol' && row.kind !== 'actions')) return undefined;
+    const inRow = itemsByRow.get(row.key);
+    if (inRow === undefined) return undefined;
+    const msPerPx = spanOf(view) / plotWidth;
+    const item = nearestItem(inRow.items, xToTime(x - gutterPx, view, plotWidth), hitTolerancePx * msPerPx, inRow.longestMs);
+    if (item === undefined) return undefined;
+    // The card sits under the item, not the pointer, so it holds still while the pointer wanders over it.
+    const itemX = gutterPx + Math.min(plotWidth, Math.max(0, timeToX(Math.max(item.startMs, view.startMs), view, plotWidth)));
+    return { item, x: itemX };
+  };
 
-  // An item chosen elsewhere (the marks table, the keyboard) is brought into view.
-  useEffect(() => {
-    if (active === undefined) return;
-    setView((current) => (isWellInside(current, active.startMs) ? current : centreView(current, active.startMs, domain)));
-  }, [active, domain]);
-
-  const pointAt = useCallback(
-    (clientX: number, clientY: number): Hover | undefined => {
-      const element = viewportRef.current;
-      if (element === null) return undefined;
-      const box = element.getBoundingClientRect();
-      // The drawing starts inside the viewport's border: measured from there, as it is drawn,
-      // and from the drawing's top however far the rows are scrolled.
-      const x = clientX - box.left - element.clientLeft;
-      const y = clientY - box.top - element.clientTop + element.scrollTop;
-      // A pin at the very start of the view is still a 24 px target: its left half reaches into the gutter.
-      if (x < gutterPx - hitTolerancePx) return undefined;
-      const row = rows.find((candidate) => y >= candidate.y && y < candidate.y + candidate.height);
-      if (row === undefined || (row.kind !== 'marks' && row.kind !== 'protocol' && row.kind !== 'actions')) return undefined;
-      const inRow = itemsByRow.get(row.key);
-      if (inRow === undefined) return undefined;
-      const msPerPx = spanOf(view) / plotWidth;
-      const item = nearestItem(inRow.items, xToTime(x - gutterPx, view, plotWidth), hitTolerancePx * msPerPx, inRow.longestMs);
-      if (item === undefined) return undefined;
-      // The card sits under the item, not the pointer, so it holds still while the pointer wanders over it.
-      const itemX = gutterPx + Math.min(plotWidth, Math.max(0, timeToX(Math.max(item.startMs, view.startMs), view, plotWidth)));
-      return { item, x: itemX };
+  const viewport = useTimelineViewport({
+    viewportRef,
+    domain: model.domain,
+    gutterPx,
+    plotWidth,
+    focus: active,
+    onPointAt: (clientX, clientY, view) => {
+      const found = pointAt(clientX, clientY, view);
+      setHover((current) => (found !== undefined && current?.item.key === found.item.key && current.x === found.x ? current : found));
     },
-    [rows, itemsByRow, view, plotWidth],
-  );
-
-  const drag = useRef<{ x: number; view: TimeRange; moved: boolean; pointerId: number } | undefined>(undefined);
-  const onPointerDown = (event: PointerEvent<HTMLDivElement>) => {
-    if (event.button !== 0) return;
-    viewportRef.current?.focus({ preventScroll: true });
-    drag.current = { x: event.clientX, view, moved: false, pointerId: event.pointerId };
-    event.currentTarget.setPointerCapture(event.pointerId);
-  };
-  const onPointerMove = (event: PointerEvent<HTMLDivElement>) => {
-    const dragging = drag.current;
-    if (dragging !== undefined) {
-      const dx = event.clientX - dragging.x;
-      if (Math.abs(dx) > 3) dragging.moved = true;
-      if (dragging.moved) {
-        setHover(undefined);
-        setView(panView(dragging.view, (-dx * spanOf(dragging.view)) / plotWidth, domain));
-        return;
-      }
-    }
-    const found = pointAt(event.clientX, event.clientY);
-    setHover((current) => (found !== undefined && current?.item.key === found.item.key && current.x === found.x ? current : found));
-  };
-  const onPointerUp = (event: PointerEvent<HTMLDivElement>) => {
-    const dragging = drag.current;
-    drag.current = undefined;
-    if (event.currentTarget.hasPointerCapture(event.pointerId)) event.currentTarget.releasePointerCapture(event.pointerId);
-    if (dragging === undefined || dragging.moved) return;
-    const found = pointAt(event.clientX, event.clientY);
-    if (found !== undefined) onActivate(found.item.key);
-  };
+    onClickAt: (clientX, clientY, view) => {
+      const found = pointAt(clientX, clientY, view);
+      if (found !== undefined) onActivate(found.item.key);
+    },
+    onDragStart: () => setHover(undefined),
+  });
+  const { view } = viewport;
 
   const step = (direction: 1 | -1) => {
     if (navigable.length === 0) return;
@@ -188,53 +106,28 @@ export const SessionTimeline = memo(function SessionTimeline({ model, activeKey,
     if (next !== undefined) onActivate(next.key);
   };
 
-  const zoomAnchor = () => (active !== undefined && active.startMs >= view.startMs && active.startMs <= view.endMs ? active.startMs : (view.startMs + view.endMs) / 2);
-  const zoomBy = (factor: number) => setView((current) => zoomView(current, factor, zoomAnchor(), domain));
-
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (event.altKey || event.metaKey || event.ctrlKey) return;
-    const span = spanOf(view);
-    switch (event.key) {
-      case '+':
-      case '=':
-        zoomBy(keyboardZoomFactor);
-        break;
-      case '-':
-      case '_':
-        zoomBy(1 / keyboardZoomFactor);
-        break;
-      case 'ArrowLeft':
-        setView(panView(view, -span * (event.shiftKey ? 0.9 : 0.25), domain));
-        break;
-      case 'ArrowRight':
-        setView(panView(view, span * (event.shiftKey ? 0.9 : 0.25), domain));
-        break;
-      case 'Home':
-        setView(panView(view, domain.startMs - view.startMs, domain));
-        break;
-      case 'End':
-        setView(panView(view, domain.endMs - view.endMs, domain));
-        break;
-      case '0':
-        setView(wholeView(domain));
-        break;
-      case '.':
-      case ']':
-        step(1);
-        break;
-      case ',':
-      case '[':
-        step(-1);
-        break;
-      case 'Enter':
-        if (active !== undefined && isReplayable(active)) onReplay(active);
-        else return;
-        break;
-      case 'Escape':
-        onStopReplay();
-        break;
-      default:
-        return;
+    if (!viewport.handleKey(event)) {
+      switch (event.key) {
+        case '.':
+        case ']':
+          step(1);
+          break;
+        case ',':
+        case '[':
+          step(-1);
+          break;
+        case 'Enter':
+          if (active !== undefined && isReplayable(active)) onReplay(active);
+          else return;
+          break;
+        case 'Escape':
+          onStopReplay();
+          break;
+        default:
+          return;
+      }
     }
     event.preventDefault();
   };
@@ -258,13 +151,13 @@ export const SessionTimeline = memo(function SessionTimeline({ model, activeKey,
       <div className="timeline-toolbar">
         <KindFilter rowKinds={model.rowKinds} hidden={hidden} onToggle={toggle} />
         <div className="timeline-zoom">
-          <button type="button" onClick={() => zoomBy(keyboardZoomFactor)} aria-label="Zoom in">
+          <button type="button" onClick={viewport.zoomIn} aria-label="Zoom in">
             +
           </button>
-          <button type="button" onClick={() => zoomBy(1 / keyboardZoomFactor)} aria-label="Zoom out">
+          <button type="button" onClick={viewport.zoomOut} aria-label="Zoom out">
             −
           </button>
-          <button type="button" onClick={() => setView(wholeView(domain))}>
+          <button type="button" onClick={viewport.showWhole}>
             Whole day
           </button>
           <span className="muted" data-testid="timeline-range" aria-live="polite">
@@ -284,10 +177,7 @@ export const SessionTimeline = memo(function SessionTimeline({ model, activeKey,
         data-view-start={Math.round(view.startMs)}
         data-view-end={Math.round(view.endMs)}
         onKeyDown={onKeyDown}
-        onPointerDown={onPointerDown}
-        onPointerMove={onPointerMove}
-        onPointerUp={onPointerUp}
-        onPointerCancel={() => (drag.current = undefined)}
+        {...viewport.pointerHandlers}
         onPointerLeave={() => setHover(undefined)}
       >
         {measuredWidth === undefined ? null : (
@@ -392,316 +282,6 @@ function ActiveHighlight({
       width={Math.max(10, x2 - x1 + 10)}
       height={row.height - 2}
       rx={4}
-    />
-  );
-}
-
-const renderMeasure = 'attune:timeline-render';
-/** Redraws kept as User Timing entries before they are cleared, so hours of zooming do not grow the page's timeline without end. */
-const measuresKept = 1000;
-
-/** Each redraw's render and commit, as a User Timing entry (`attune:timeline-render`) the benchmarks read. */
-function useRenderMeasure(element: { readonly current: SVGGElement | null }): void {
-  const renderStartedAt = performance.now();
-  const recorded = useRef(0);
-  useLayoutEffect(() => {
-    const renderMs = performance.now() - renderStartedAt;
-    if (element.current !== null) element.current.dataset.renderMs = renderMs.toFixed(2);
-    recorded.current += 1;
-    if (recorded.current > measuresKept) {
-      performance.clearMeasures(renderMeasure);
-      recorded.current = 1;
-    }
-    performance.measure(renderMeasure, { start: renderStartedAt, duration: renderMs });
-  });
-}
-
-interface DrawingProps {
-  readonly model: TimelineModel;
-  readonly rows: readonly TimelineRow[];
-  readonly view: TimeRange;
-  readonly plotWidth: number;
-  readonly height: number;
-}
-
-const pinShapes: Record<'pins' | 'ticks', (row: TimelineRow) => PinShape> = {
-  // As ItemShape draws one pin or tick.
-  pins: (row) => ({ top: 3, height: row.height - 6, widthPx: 4, rounded: true }),
-  ticks: (row) => ({ top: row.height / 2 - 6, height: 12, widthPx: 2, rounded: false }),
-};
-const pinShapeOf = (row: TimelineRow) => pinShapes[row.kind === 'actions' ? 'ticks' : 'pins'](row);
-
-/** Everything but the hover and the selection, so moving the pointer does not redraw it. */
-const TimelineDrawing = memo(function TimelineDrawing({ model, rows, view, plotWidth, height }: DrawingProps) {
-  const drawingRef = useRef<SVGGElement>(null);
-  useRenderMeasure(drawingRef);
-  const clipId = useId();
-  // Built once per session (and filter): a zoom or pan only changes each path's transform.
-  const pathsByRow = useMemo(() => {
-    const byRow = new Map<string, PinPath[]>();
-    for (const row of rows) {
-      const inRow = model.itemsByRow.get(row.key);
-      if (inRow !== undefined && drawsAsPath(inRow.items.length)) byRow.set(row.key, pinPaths(inRow.items, model.domain, pinShapeOf(row)));
-    }
-    return byRow;
-  }, [model, rows]);
-  const ticks = axisTicks(view, plotWidth);
-  const x = (ms: Milliseconds) => gutterPx + timeToX(ms, view, plotWidth);
-  const clipX = (ms: Milliseconds) => Math.min(gutterPx + plotWidth, Math.max(gutterPx, x(ms)));
-  const axis = rows[0] as TimelineRow;
-  return (
-    <g ref={drawingRef} className="timeline-drawing">
-      <clipPath id={clipId}>
-        <rect x={gutterPx} y={0} width={plotWidth} height={height} />
-      </clipPath>
-      <RowLabels rows={rows} plotWidth={plotWidth} />
-      {ticks.map((tick) => (
-        <g key={tick.ms}>
-          <line className="tl-grid" x1={x(tick.ms)} x2={x(tick.ms)} y1={axis.height - 6} y2={height} />
-          <text className="tl-axis-label" x={x(tick.ms) + 3} y={axis.height - 10}>
-            {tick.label}
-          </text>
-        </g>
-      ))}
-      {rows.map((row) => {
-        switch (row.kind) {
-          case 'planned':
-            return <PhaseBands key={row.key} bands={model.plannedPhases} row={row} view={view} clipX={clipX} className="tl-phase-planned" />;
-          case 'actual':
-            return <PhaseBands key={row.key} bands={model.actualPhases} row={row} view={view} clipX={clipX} className="tl-phase-actual" />;
-          case 'segments':
-            return (
-              <g key={row.key}>
-                {model.segments.map((segment, index) => {
-                  if (segment.endMs < view.startMs || segment.startMs > view.endMs) return null;
-                  const left = clipX(segment.startMs);
-                  const right = clipX(segment.endMs);
-                  const blockWidth = Math.max(1, right - left - 1);
-                  const characters = Math.floor((blockWidth - 10) / 6.6);
-                  const name = segment.name;
-                  return (
-                    <g key={`${segment.id}-${index}`} className={`tl-segment tl-segment-${segment.type}`} data-segment-id={segment.id}>
-                      <rect x={left} y={row.y + 2} width={blockWidth} height={row.height - 4} rx={3} />
-                      {characters >= 3 ? (
-                        <text x={left + 5} y={row.y + row.height / 2 + 4}>
-                          {name.length > characters ? `${name.slice(0, characters - 1)}…` : name}
-                        </text>
-                      ) : null}
-                      <title>{`${name} · ${formatSessionTime(segment.startMs)}–${formatSessionTime(segment.endMs)}`}</title>
-                    </g>
-                  );
-                })}
-              </g>
-            );
-          case 'state':
-            return (
-              <g key={row.key} data-row={row.key} className="tl-states">
-                {model.states.map((span) => {
-                  if (span.endMs < view.startMs || span.startMs > view.endMs) return null;
-                  const left = clipX(span.startMs);
-                  const width = Math.max(1, clipX(span.endMs) - left);
-                  // A span state (dissociation) is a stripe along the bottom, over the band it overlaps.
-                  const top = span.kind === 'band' ? row.y + 3 : row.y + row.height - 7;
-                  const height = span.kind === 'band' ? row.height - 6 : 5;
-                  return (
-                    <rect key={span.id} className={`tl-state tl-state-${span.kind}`} data-state={span.stateId} x={left} y={top} width={width} height={height} fill={span.color ?? '#6b7079'}>
-                      <title>{`${span.label} · ${formatSessionTime(span.startMs)}–${formatSessionTime(span.endMs)}${span.ended === 'open' ? ' (still holding)' : ''}`}</title>
-                    </rect>
-                  );
-                })}
-              </g>
-            );
-          case 'marks':
-          case 'protocol':
-          case 'actions': {
-            const inRow = model.itemsByRow.get(row.key);
-            if (inRow === undefined) return null;
-            const paths = pathsByRow.get(row.key);
-            return (
-              <g key={row.key} data-row={row.key}>
-                {paths === undefined ? null : (
-                  <PinPaths row={row} paths={paths} view={view} transform={pinTransform(view, model.domain, gutterPx, plotWidth, row.y)} clipId={clipId} />
-                )}
-                <RowShapes row={row} inRow={inRow} pointsToo={paths === undefined} view={view} plotWidth={plotWidth} x={x} clipX={clipX} />
-              </g>
-            );
-          }
-          default:
-            return null;
-        }
-      })}
-    </g>
-  );
-});
-
-/** The row names in the gutter: the same at every zoom. */
-const RowLabels = memo(function RowLabels({ rows, plotWidth }: { readonly rows: readonly TimelineRow[]; readonly plotWidth: number }) {
-  return (
-    <>
-      {rows.map((row) =>
-        row.kind === 'axis' ? null : (
-          <g key={`label-${row.key}`}>
-            {row.firstOfLane ? <line className="tl-separator" x1={0} x2={gutterPx + plotWidth} y1={row.y - 3} y2={row.y - 3} /> : null}
-            {row.color !== undefined ? <circle cx={10} cy={row.y + row.height / 2} r={4} fill={row.color} /> : null}
-            <text className="tl-row-label" x={row.color !== undefined ? 20 : 4} y={row.y + row.height / 2 + 4}>
-              {row.label.length > 20 ? `${row.label.slice(0, 19)}…` : row.label}
-            </text>
-          </g>
-        ),
-      )}
-    </>
-  );
-});
-
-/** A row's point pins as paths, clipped to the plot; `data-count` is how many of them the view shows. */
-function PinPaths({
-  row,
-  paths,
-  view,
-  transform,
-  clipId,
-}: {
-  readonly row: TimelineRow;
-  readonly paths: readonly PinPath[];
-  readonly view: TimeRange;
-  readonly transform: string;
-  readonly clipId: string;
-}) {
-  const tick = row.kind === 'actions';
-  const { widthPx, rounded } = pinShapeOf(row);
-  return (
-    <g clipPath={`url(#${clipId})`}>
-      {paths.map((path) => (
-        <path
-          key={path.colour}
-          className={`tl-item ${tick ? 'tl-ticks' : 'tl-pins'}`}
-          data-kind={row.key}
-          data-count={countInView(path.times, view)}
-          d={path.d}
-          transform={transform}
-          stroke={path.colour}
-          strokeWidth={widthPx}
-          strokeLinecap={rounded ? 'round' : 'butt'}
-          vectorEffect="non-scaling-stroke"
-          fill="none"
-        />
-      ))}
-    </g>
-  );
-}
-
-/** The row's spans (and its points too, in a row with few), one element each, only those in view. */
-function RowShapes({
-  row,
-  inRow,
-  pointsToo,
-  view,
-  plotWidth,
-  x,
-  clipX,
-}: {
-  readonly row: TimelineRow;
-  readonly inRow: RowItems;
-  readonly pointsToo: boolean;
-  readonly view: TimeRange;
-  readonly plotWidth: number;
-  readonly x: (ms: Milliseconds) => number;
-  readonly clipX: (ms: Milliseconds) => number;
-}) {
-  if (!pointsToo && inRow.longestMs === 0) return null;
-  const drawn = bucketItems(inRow.items, view, plotWidth, bucketPx, inRow.longestMs);
-  return (
-    <>
-      {drawn.map(({ item, count }) =>
-        pointsToo || item.endMs > item.startMs ? <ItemShape key={item.key} item={item} count={count} row={row} x={x} clipX={clipX} /> : null,
-      )}
-    </>
-  );
-}
-
-function PhaseBands({
-  bands,
-  row,
-  view,
-  clipX,
-  className,
-}: {
-  readonly bands: readonly (PhaseBand | ActualPhaseBand)[];
-  readonly row: TimelineRow;
-  readonly view: TimeRange;
-  readonly clipX: (ms: Milliseconds) => number;
-  readonly className: string;
-}) {
-  return (
-    <g>
-      {bands.map((band) => {
-        if (band.endMs < view.startMs || band.startMs > view.endMs) return null;
-        const left = clipX(band.startMs);
-        const right = clipX(band.endMs);
-        const bandWidth = Math.max(1, right - left - 2);
-        const characters = Math.floor((bandWidth - 10) / 6.6);
-        const detail = 'held' in band && band.held ? ' (held)' : '';
-        return (
-          <g key={band.id} className={`tl-phase ${className}`} data-phase-id={band.id}>
-            <rect x={left + 1} y={row.y + 2} width={bandWidth} height={row.height - 4} rx={4} />
-            {characters >= 3 ? (
-              <text x={left + 7} y={row.y + row.height / 2 + 4}>
-                {band.title.length > characters ? `${band.title.slice(0, characters - 1)}…` : band.title}
-              </text>
-            ) : null}
-            <title>{`${band.title}${detail} · ${formatSessionTime(band.startMs)}–${formatSessionTime(band.endMs)}`}</title>
-          </g>
-        );
-      })}
-    </g>
-  );
-}
-
-function ItemShape({
-  item,
-  count,
-  row,
-  x,
-  clipX,
-}: {
-  readonly item: TimelineItem;
-  readonly count: number;
-  readonly row: TimelineRow;
-  readonly x: (ms: Milliseconds) => number;
-  readonly clipX: (ms: Milliseconds) => number;
-}) {
-  const middle = row.y + row.height / 2;
-  if (item.endMs > item.startMs) {
-    const left = clipX(item.startMs);
-    const right = clipX(item.endMs);
-    return (
-      <g className="tl-item tl-span" data-kind={item.kind} data-key={item.key}>
-        <rect x={left} y={middle - 4} width={Math.max(4, right - left)} height={8} rx={3} fill={item.color} opacity={0.55} />
-        {x(item.startMs) >= left ? <rect x={left - 1.5} y={row.y + 3} width={3} height={row.height - 6} rx={1.5} fill={item.color} /> : null}
-      </g>
-    );
-  }
-  if (item.lane === 'actions') {
-    return <rect className="tl-item tl-tick" data-kind={item.kind} data-key={item.key} data-count={count} x={x(item.startMs) - 1} y={middle - 6} width={2} height={12} fill={item.color} />;
-  }
-  // A mark written afterwards from memory is drawn hollow: its time is remembered, not pressed.
-  const remembered = item.row.fromMemory;
-  return (
-    <rect
-      className="tl-item tl-pin"
-      data-kind={item.kind}
-      data-key={item.key}
-      data-count={count}
-      data-from-memory={remembered ? 'true' : undefined}
-      x={x(item.startMs) - 2}
-      y={row.y + 3}
-      width={4}
-      height={row.height - 6}
-      rx={2}
-      fill={item.color}
-      fillOpacity={remembered ? 0.2 : undefined}
-      stroke={remembered ? item.color : undefined}
-      strokeWidth={remembered ? 1.5 : undefined}
     />
   );
 }
