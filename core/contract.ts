@@ -88,6 +88,8 @@ const trackInsightSchema = z.strictObject({
   /** The recording (core/recording-identity.ts), whatever playlists it sat in. */
   recordingKey: z.string(),
   identifiedBy: z.enum(['tags', 'file-name', 'soundscape', 'segment']),
+  /** The file's duration as its first placement knows it; absent for a soundscape. */
+  durationSeconds: z.number().min(0).optional(),
   placements: z.array(z.strictObject({ playlistId: z.string(), playlistTitle: z.string(), segmentId: z.string() })).readonly(),
   playlistId: z.string(),
   playlistTitle: z.string(),

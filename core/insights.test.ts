@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { loadHostileSession } from '../tests/fixtures/sessions/hostile-session';
 import { parseCsvStrict } from '../tests/fixtures/sessions/rfc4180';
 import { journalEventSchema, type JournalEvent } from './events';
-import { buildInsights, computeInsights, digestSession, insightsKinds, insightsToCsv, markWeight, sortInsights, type SessionDigest, type TrackInsight } from './insights';
+import { buildInsights, computeInsights, digestSession, insightsKinds, insightsLookup, insightsToCsv, libraryTrackInsight, markWeight, sortInsights, type SessionDigest, type TrackInsight } from './insights';
+import { segmentFromTrack, type LibraryTrack } from './library';
 import { defaultMarkKinds } from './mark-kinds';
 import { playlistSchema, type Playlist } from './playlist';
 import { sessionMetaSchema, type SessionMeta } from './session';
@@ -252,6 +253,27 @@ describe('computeInsights', () => {
     };
     const [row] = computeInsights([digest], playlists);
     expect(row).toMatchObject({ weightedMarks: { resonance: 2 }, weightedPerHour: { resonance: 4 }, byState: { 'hyper-aroused': { weightedMarks: { resonance: 1 } } } });
+  });
+
+  it('finds the row of a library track by its recording: tags and a duration within 2 s, the nearest; a soundscape by its preset', () => {
+    const rows = buildInsights(sessions, playlists);
+    const lookup = insightsLookup(rows);
+    const track = (fields: Partial<LibraryTrack>): LibraryTrack => ({ path: '/music/elsewhere/song (re-encoded).mp3', root: '/music', size: 1, mtimeMs: 0, format: 'mp3', ...fields });
+    const song = rows.find((row) => row.playlistId === 'ocean' && row.segmentId === 'song');
+    expect(song?.durationSeconds).toBe(600);
+    expect(lookup(segmentFromTrack(track({ title: 'SONG live', artist: 'band', durationSeconds: 601.5 }), 'library'))).toBe(song);
+    expect(lookup(segmentFromTrack(track({ title: 'Song, "live"', artist: 'Band', durationSeconds: 603 }), 'library'))).toBeUndefined();
+    expect(lookup(segmentFromTrack(track({ title: 'Song, "live"', artist: 'Other band', durationSeconds: 600 }), 'library'))).toBeUndefined();
+    expect(lookup(segmentFromTrack(track({ durationSeconds: 600 }), 'library'))).toBeUndefined();
+    // Without a title tag: under its file name, whether the playlist took the name for the title or has none.
+    const untitledRows = computeInsights(
+      [{ sessionId: '20261101-090000-hhhhhh', playlistId: 'm3u', playlistTitle: 'Imported', createdAt: '2026-11-01T09:00:00.000Z', segments: [{ segmentId: 'n1', played: true, playedMs: minute, marks: { resonance: 1 } }] }],
+      new Map([['m3u', playlistSchema.parse({ format: 'attune.playlist', version: 1, id: 'm3u', title: 'Imported', phases: [{ id: 'onset', kind: 'onset', title: 'Onset', targetMinutes: 5, segments: [{ type: 'file', id: 'n1', path: '/old/disk/Night Song.flac', durationSeconds: 300 }] }] })]]),
+    );
+    expect(libraryTrackInsight(insightsLookup(untitledRows), track({ path: '/music/night song.mp3', durationSeconds: 299.2 }))?.segmentId).toBe('n1');
+    expect(libraryTrackInsight(lookup, track({ title: 'Song, "live"', artist: 'Band', durationSeconds: 600 }))).toBe(song);
+    const tide = playlist.phases[0]?.segments[0];
+    expect(tide === undefined ? undefined : lookup(tide)?.name).toBe('Tide (breath soundscape)');
   });
 
   it('gives a track with marks but no play time no rate', () => {

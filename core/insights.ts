@@ -9,8 +9,9 @@ import type { SessionMeta } from './session';
 import type { Milliseconds } from './units';
 import { statesAt } from './client-state-fold';
 import { windowStateId } from './client-states';
-import { RecordingIndex, recordingPlaces, type RecordingBasis } from './recording-identity';
+import { durationToleranceSeconds, RecordingIndex, recordingBasis, recordingPlaces, type RecordingBasis } from './recording-identity';
 import type { Segment } from './playlist';
+import { segmentFromTrack, type LibraryTrack } from './library';
 
 /** The intensity a mark without one is taken to have: the middle of the 1–5 scale. */
 export const unratedIntensity = 3;
@@ -251,6 +252,8 @@ export interface StateInsight {
 export interface TrackInsight extends SegmentInfo {
   readonly recordingKey: string;
   readonly identifiedBy: RecordingBasis;
+  /** The file's duration as its first placement knows it (absent for a soundscape or an unknown one): how a library track is matched to the row. */
+  readonly durationSeconds?: number;
   readonly placements: readonly RecordingPlacement[];
   readonly playlistId: string;
   /** Every playlist it sat in, by title, joined with " · ". */
@@ -376,10 +379,12 @@ export function computeInsights(
     const first = placements[0] as { playlistId: string; segmentId: string; segment: Segment | undefined };
     const info = first.segment === undefined ? segmentResolver(undefined)(first.segmentId) : segmentResolver(playlists.get(first.playlistId))(first.segmentId);
     const playlistIds = [...new Set(placements.map((placement) => placement.playlistId))];
+    const durationSeconds = first.segment?.type === 'file' ? first.segment.durationSeconds : undefined;
     return {
       ...info,
       recordingKey: total.key,
       identifiedBy: total.basis,
+      ...(durationSeconds === undefined ? {} : { durationSeconds }),
       placements: placements.map(({ playlistId, segmentId }) => ({ playlistId, playlistTitle: titleOf(playlistId), segmentId })),
       playlistId: first.playlistId,
       playlistTitle: playlistIds.map(titleOf).join(' · '),
@@ -399,6 +404,51 @@ export function computeInsights(
     };
   });
   return sortInsights(rows, 'name', 'asc');
+}
+
+/**
+ * Finds the row of the recording a segment holds (a library track made into a segment with
+ * segmentFromTrack, or a playlist's segment), as computeInsights recognised recordings: the
+ * same title and artist (or file name) and a duration within the tolerance, the nearest when
+ * several are; a soundscape by its preset and settings. undefined when no session played it.
+ */
+export function insightsLookup(rows: readonly TrackInsight[]): (segment: Segment) => TrackInsight | undefined {
+  const byBasis = new Map<string, TrackInsight[]>();
+  for (const row of rows) {
+    // The key is the basis, then the duration of the recording's first sighting (recording-identity.ts).
+    const basisKey = row.durationSeconds === undefined ? row.recordingKey : row.recordingKey.slice(0, row.recordingKey.lastIndexOf('\u0000'));
+    byBasis.set(basisKey, [...(byBasis.get(basisKey) ?? []), row]);
+  }
+  return (segment) => {
+    const { key, durationSeconds } = recordingBasis(segment, '', segment.id);
+    const candidates = byBasis.get(key) ?? [];
+    if (durationSeconds === undefined) return candidates.find((row) => row.durationSeconds === undefined);
+    let nearest: TrackInsight | undefined;
+    for (const row of candidates) {
+      if (row.durationSeconds === undefined) continue;
+      const apart = Math.abs(row.durationSeconds - durationSeconds);
+      if (apart <= durationToleranceSeconds && (nearest?.durationSeconds === undefined || apart < Math.abs(nearest.durationSeconds - durationSeconds))) nearest = row;
+    }
+    return nearest;
+  };
+}
+
+/**
+ * The row of a library track's recording. A track without a title tag sits in playlists
+ * either under its file name as the title (added from the library) or with no title at all
+ * (imported from M3U): both are tried.
+ */
+export function libraryTrackInsight(lookup: (segment: Segment) => TrackInsight | undefined, track: LibraryTrack): TrackInsight | undefined {
+  const asAdded = segmentFromTrack(track, 'library-track');
+  if (track.title !== undefined && track.title.trim() !== '') return lookup(asAdded);
+  const untitled: Segment = {
+    type: 'file',
+    id: asAdded.id,
+    path: asAdded.path,
+    ...(asAdded.artist === undefined ? {} : { artist: asAdded.artist }),
+    ...(asAdded.durationSeconds === undefined ? {} : { durationSeconds: asAdded.durationSeconds }),
+  };
+  return lookup(asAdded) ?? lookup(untitled);
 }
 
 function sortedRecord(record: Readonly<Record<string, number>>): Record<string, number> {
