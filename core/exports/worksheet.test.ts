@@ -1,3 +1,5 @@
+import { htmlDocumentHead } from './html-document';
+import { toHtml } from './html';
 import { describe, expect, it } from 'vitest';
 import { loadHostileSession } from '../../tests/fixtures/sessions/hostile-session';
 import { parseCsvStrict } from '../../tests/fixtures/sessions/rfc4180';
@@ -57,6 +59,16 @@ describe('the integration worksheet', () => {
     expect(html.match(/<div class="line"><\/div>/g)).toHaveLength(18);
     expect(html).toContain(`data-mark-id="${breakthroughId}"`);
     expect(html).toContain('<dt>Integration 1, 2026-11-24</dt><dd><bdi>the funeral &lt;again&gt;</bdi></dd>');
+  });
+
+  it('has the same printable head as the session summary (htmlDocumentHead), with its own rules after the shared ones', () => {
+    const worksheet = toWorksheetHtml([session], { clientCode: 'K-17 <b>' });
+    const summary = toHtml(model);
+    const headOf = (page: string) => page.slice(0, page.indexOf('<style>')).replace(/<title>.*<\/title>/, '<title></title>');
+    expect(headOf(worksheet)).toBe(headOf(summary));
+    expect(worksheet.startsWith(htmlDocumentHead('Integration worksheet: K-17 <b>', '').slice(0, 7).join('\n'))).toBe(true);
+    expect(worksheet).toContain('<title>Integration worksheet: K-17 &lt;b&gt;</title>');
+    for (const page of [worksheet, summary]) expect(page.match(/color-scheme: light/g)).toHaveLength(1);
   });
 });
 
