@@ -37,6 +37,11 @@ class Journal {
     return this.add('span-closed', sessionMs, { markId, phaseId: 'peak', segmentId: 'drone', positionMs: 0, autoClosed: false });
   }
 
+  promptAnswered(sessionMs: number, stateEvent: JournalEvent, answer: 'hold-phase' | 'calm-bridge' | 'dismissed') {
+    const payload = stateEvent.kind === 'client-state' ? { stateId: stateEvent.payload.stateId, stateEventId: stateEvent.id, sinceMs: stateEvent.sessionMs, answer } : undefined;
+    return this.add('state-prompt-answered', sessionMs, payload ?? {});
+  }
+
   end(sessionMs: number) {
     return this.add('session-ended', sessionMs, { reason: 'facilitator' });
   }
@@ -276,6 +281,22 @@ describe('the prolonged-state prompt', () => {
     expect(prolongedStates(fold.clientStates, defaultClientStates, 25 * minute).map((prompt) => prompt.state.id)).toEqual(['hyperaroused', 'dissociated']);
     fold.apply(journal.state(26 * minute, 'within-window'));
     expect(prolongedStates(fold.clientStates, defaultClientStates, 27 * minute).map((prompt) => prompt.state.id)).toEqual(['dissociated']);
+  });
+
+  it('folds what was done with each prompt, and when, in journal order; a bad answer is refused by the schema', () => {
+    const journal = new Journal();
+    const hyper = journal.state(0, 'hyperaroused');
+    journal.promptAnswered(20 * minute, hyper, 'hold-phase');
+    journal.promptAnswered(21 * minute, hyper, 'dismissed');
+    const folded = foldSession(journal.events);
+    expect(folded.statePromptAnswers.map(({ sessionMs, wallTime, stateId, stateEventId, sinceMs, answer }) => ({ sessionMs, wallTime, stateId, stateEventId, sinceMs, answer }))).toEqual([
+      { sessionMs: 20 * minute, wallTime: new Date(startWall + 20 * minute).toISOString(), stateId: 'hyperaroused', stateEventId: hyper.id, sinceMs: 0, answer: 'hold-phase' },
+      { sessionMs: 21 * minute, wallTime: new Date(startWall + 21 * minute).toISOString(), stateId: 'hyperaroused', stateEventId: hyper.id, sinceMs: 0, answer: 'dismissed' },
+    ]);
+    // The live fold keeps them as they come.
+    expect(SessionFold.of(journal.events).statePromptAnswers.map((answer) => answer.answer)).toEqual(['hold-phase', 'dismissed']);
+    const refused = journalEventSchema.safeParse({ ...journal.events[1], payload: { stateId: 'hyperaroused', stateEventId: hyper.id, sinceMs: 0, answer: 'ignored' } });
+    expect(refused.success).toBe(false);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { ClientStateDefinition } from './client-states';
-import type { ClientStateEvent, JournalEvent } from './events';
+import type { ClientStateEvent, JournalEvent, StatePromptAnsweredEvent } from './events';
 import type { Milliseconds } from './units';
 
 /** One key press that changed (or meant to change) the client's state, as corrected since. */
@@ -47,6 +47,22 @@ export interface StateSpan {
   readonly startedBy: string;
   /** The change that ended it (the next band state, or the span state's closing key); undefined while it holds. */
   readonly endedBy: string | undefined;
+}
+
+/** What the facilitators did with a prolonged-state prompt, and when (journal `state-prompt-answered`). */
+export interface StatePromptAnswer {
+  readonly id: string;
+  readonly sessionMs: Milliseconds;
+  readonly wallTime: string;
+  readonly stateId: string;
+  /** The state change that began the stretch the prompt was about. */
+  readonly stateEventId: string;
+  readonly sinceMs: Milliseconds;
+  readonly answer: StatePromptAnsweredEvent['payload']['answer'];
+}
+
+export function statePromptAnswer(event: StatePromptAnsweredEvent): StatePromptAnswer {
+  return { id: event.id, sessionMs: event.sessionMs, wallTime: event.wallTime, ...event.payload };
 }
 
 type MutableChange = { -readonly [Key in keyof StateChange]: StateChange[Key] };

@@ -88,6 +88,8 @@ const trackInsightSchema = z.strictObject({
   /** The recording (core/recording-identity.ts), whatever playlists it sat in. */
   recordingKey: z.string(),
   identifiedBy: z.enum(['tags', 'file-name', 'soundscape', 'segment']),
+  /** The file's duration as its first placement knows it; absent for a soundscape. */
+  durationSeconds: z.number().min(0).optional(),
   placements: z.array(z.strictObject({ playlistId: z.string(), playlistTitle: z.string(), segmentId: z.string() })).readonly(),
   playlistId: z.string(),
   playlistTitle: z.string(),
@@ -99,8 +101,11 @@ const trackInsightSchema = z.strictObject({
   marks: z.record(z.string(), z.number().int().min(0)),
   /** null for a track that never played. */
   marksPerHour: z.record(z.string(), z.number().min(0).nullable()),
-  byPhase: z.record(z.string(), z.strictObject({ playedMs: z.number().min(0), marks: z.record(z.string(), z.number().int().min(0)) })),
-  byState: z.record(z.string(), z.strictObject({ ms: z.number().min(0), marks: z.record(z.string(), z.number().int().min(0)) })),
+  /** Marks weighed by intensity (core/insights.ts markWeight). */
+  weightedMarks: z.record(z.string(), z.number().min(0)),
+  weightedPerHour: z.record(z.string(), z.number().min(0).nullable()),
+  byPhase: z.record(z.string(), z.strictObject({ playedMs: z.number().min(0), marks: z.record(z.string(), z.number().int().min(0)), weightedMarks: z.record(z.string(), z.number().min(0)) })),
+  byState: z.record(z.string(), z.strictObject({ ms: z.number().min(0), marks: z.record(z.string(), z.number().int().min(0)), weightedMarks: z.record(z.string(), z.number().min(0)) })),
   movesIntoWindow: z.number().int().min(0),
   movesOutOfWindow: z.number().int().min(0),
 });

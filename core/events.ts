@@ -196,6 +196,20 @@ const clientStateCorrectedPayload = z
     message: 'a state correction changes the state, moves it or deletes it',
   });
 
+/**
+ * What the facilitators did with the quiet prompt after a prolonged state: held the phase,
+ * bridged to a calm soundscape, or dismissed it (it stays away for that stretch). The prompt
+ * is named by the state change that began the stretch, so the record reads on its own.
+ */
+export const statePromptAnswers = ['hold-phase', 'calm-bridge', 'dismissed'] as const;
+const statePromptAnsweredPayload = z.strictObject({
+  stateId: slugId,
+  stateEventId: z.uuid(),
+  /** Session time the state began. */
+  sinceMs: z.number().int().min(0),
+  answer: z.enum(statePromptAnswers),
+});
+
 const sessionStartedPayload = z.strictObject({ playlistId: slugId, playlistTitle: z.string() });
 const playbackPayload = z.strictObject({ action: z.enum(['play', 'pause']), programMs });
 const segmentStartedPayload = z.strictObject({ phaseId: slugId, segmentId: slugId, programMs });
@@ -242,6 +256,7 @@ function eventUnion<Shape extends z.ZodRawShape>(base: Shape) {
     z.strictObject({ ...base, kind: z.literal('preflight-confirmed'), payload: preflightConfirmedPayload }),
     z.strictObject({ ...base, kind: z.literal('client-state'), payload: clientStatePayload }),
     z.strictObject({ ...base, kind: z.literal('client-state-corrected'), payload: clientStateCorrectedPayload }),
+    z.strictObject({ ...base, kind: z.literal('state-prompt-answered'), payload: statePromptAnsweredPayload }),
   ]);
 }
 
@@ -254,6 +269,7 @@ export type MarkEvent = Extract<JournalEvent, { kind: 'mark' }>;
 
 export type MarkFromMemoryEvent = Extract<JournalEvent, { kind: 'mark-from-memory' }>;
 export type ClientStateEvent = Extract<JournalEvent, { kind: 'client-state' | 'client-state-corrected' }>;
+export type StatePromptAnsweredEvent = Extract<JournalEvent, { kind: 'state-prompt-answered' }>;
 
 export const isMark = (event: JournalEvent): event is MarkEvent => event.kind === 'mark';
 

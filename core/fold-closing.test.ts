@@ -64,6 +64,6 @@ describe('insights after the music', () => {
       { kind: 'mark', sessionMs: 900_000, payload: { markKind: 'distress', phaseId: 'return', segmentId: 'tide', positionMs: 600_000 } },
       { kind: 'session-ended', sessionMs: 3_600_000, payload: { reason: 'facilitator' } },
     ]);
-    expect(digestSession(meta, events).segments).toEqual([{ segmentId: 'tide', phaseId: 'return', played: true, playedMs: 600_000, marks: { resonance: 1 } }]);
+    expect(digestSession(meta, events).segments).toEqual([{ segmentId: 'tide', phaseId: 'return', played: true, playedMs: 600_000, marks: { resonance: 1 }, weightedMarks: { resonance: 1 } }]);
   });
 });

@@ -1,6 +1,6 @@
 import type { CorrectionOrigin, JournalEvent, MarkEvent, MarkFromMemoryEvent, PlanAction, Vitals } from './events';
 import type { Milliseconds } from './units';
-import { ClientStateFold, closeStateSpansAt, type StateChange, type StateSpan } from './client-state-fold';
+import { ClientStateFold, closeStateSpansAt, statePromptAnswer, type StateChange, type StatePromptAnswer, type StateSpan } from './client-state-fold';
 
 export interface SpanEnd {
   readonly sessionMs: Milliseconds;
@@ -113,6 +113,8 @@ export interface FoldedSession {
   readonly stateChanges: readonly StateChange[];
   /** The client's state over the day; in an ended session whatever held ends at the end (auto-closed). */
   readonly stateSpans: readonly StateSpan[];
+  /** What was done with each prolonged-state prompt (held, bridged, dismissed), in journal order. */
+  readonly statePromptAnswers: readonly StatePromptAnswer[];
 }
 
 export type ClosingSound = Extract<JournalEvent, { kind: 'closing-started' }>['payload']['sound'];
@@ -286,6 +288,7 @@ export class SessionFold {
   private highestSeq = -1;
   private cached: FoldedSession | undefined;
   private readonly states = new ClientStateFold();
+  private readonly promptAnswers: StatePromptAnswer[] = [];
 
   /** Events must come in journal order (by seq); a full fold sorts them first. */
   static of(events: readonly JournalEvent[]): SessionFold {
@@ -298,6 +301,10 @@ export class SessionFold {
   /** The client's state over the day, kept up to date one event at a time. */
   get clientStates(): ClientStateFold {
     return this.states;
+  }
+
+  get statePromptAnswers(): readonly StatePromptAnswer[] {
+    return this.promptAnswers;
   }
 
   get lastSeq(): number {
@@ -576,6 +583,9 @@ export class SessionFold {
       case 'client-state-corrected':
         this.states.apply(event);
         break;
+      case 'state-prompt-answered':
+        this.promptAnswers.push(statePromptAnswer(event));
+        break;
       case 'session-started':
         break;
       default:
@@ -613,6 +623,7 @@ export class SessionFold {
       integrationNote: this.sessionNote,
       stateChanges: this.states.changes(),
       stateSpans: this.endedAt === undefined ? this.states.spans() : closeStateSpansAt(this.states.spans(), this.endedAt.sessionMs),
+      statePromptAnswers: [...this.promptAnswers],
     };
     return this.cached;
   }

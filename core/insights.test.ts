@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { loadHostileSession } from '../tests/fixtures/sessions/hostile-session';
 import { parseCsvStrict } from '../tests/fixtures/sessions/rfc4180';
 import { journalEventSchema, type JournalEvent } from './events';
-import { buildInsights, computeInsights, digestSession, insightsKinds, insightsToCsv, sortInsights, type SessionDigest, type TrackInsight } from './insights';
+import { buildInsights, computeInsights, digestSession, insightsKinds, insightsLookup, insightsToCsv, libraryTrackInsight, markWeight, sortInsights, type SessionDigest, type TrackInsight } from './insights';
+import { segmentFromTrack, type LibraryTrack } from './library';
 import { defaultMarkKinds } from './mark-kinds';
 import { playlistSchema, type Playlist } from './playlist';
 import { sessionMetaSchema, type SessionMeta } from './session';
@@ -30,7 +31,7 @@ const playlist: Playlist = playlistSchema.parse({
 });
 
 /** A session that plays `tide` for 10 minutes, then `song` for 20, with marks as given (minutes into the session). */
-function session(id: string, createdAt: string, marks: readonly { atMinute: number; kind: string }[], playlistId = 'ocean') {
+function session(id: string, createdAt: string, marks: readonly { atMinute: number; kind: string; intensity?: number }[], playlistId = 'ocean') {
   let seq = 0;
   const events: JournalEvent[] = [];
   const add = (kind: string, sessionMs: number, payload: object) => {
@@ -52,7 +53,7 @@ function session(id: string, createdAt: string, marks: readonly { atMinute: numb
   add('segment-started', 10 * minute, { phaseId: 'onset', segmentId: 'song', programMs: 10 * minute });
   for (const mark of marks) {
     const segmentId = mark.atMinute < 10 ? 'tide' : 'song';
-    add('mark', mark.atMinute * minute, { markKind: mark.kind, phaseId: 'onset', segmentId, positionMs: 0 });
+    add('mark', mark.atMinute * minute, { markKind: mark.kind, phaseId: 'onset', segmentId, positionMs: 0, ...(mark.intensity === undefined ? {} : { intensity: mark.intensity }) });
   }
   add('session-ended', 30 * minute, { reason: 'plan-finished' });
   const meta: SessionMeta = sessionMetaSchema.parse({
@@ -177,10 +178,13 @@ describe('computeInsights', () => {
       'minutes_played',
       'resonance_marks',
       'resonance_per_hour',
+      'resonance_weighted_per_hour',
       'distress_marks',
       'distress_per_hour',
+      'distress_weighted_per_hour',
       'chills_marks',
       'chills_per_hour',
+      'chills_weighted_per_hour',
       'moves_into_window',
       'moves_out_of_window',
       'by_phase',
@@ -201,8 +205,11 @@ describe('computeInsights', () => {
       '40',
       '2',
       '3',
+      '3',
       '1',
       '1.5',
+      '1.5',
+      '0',
       '0',
       '0',
       '0',
@@ -211,6 +218,62 @@ describe('computeInsights', () => {
       '',
     ]);
     expect(records).toHaveLength(rows.length);
+  });
+
+  it('weighs each mark by its intensity over the middle of the scale: 3 or none counts 1, 5 counts 5/3, 1 counts 1/3', () => {
+    expect([markWeight(undefined), markWeight(3), markWeight(5), markWeight(1)]).toEqual([1, 1, 5 / 3, 1 / 3]);
+    const weighed = [
+      session('20261101-090000-eeeeee', '2026-11-01T09:00:00.000Z', [
+        { atMinute: 12, kind: 'resonance', intensity: 5 },
+        { atMinute: 14, kind: 'resonance', intensity: 5 },
+        { atMinute: 16, kind: 'distress', intensity: 1 },
+      ]),
+      session('20261102-090000-ffffff', '2026-11-02T09:00:00.000Z', [
+        { atMinute: 12, kind: 'resonance' },
+        { atMinute: 18, kind: 'distress', intensity: 1 },
+      ]),
+    ];
+    const song = byName(buildInsights(weighed, playlists), 'song');
+    // Counted, three resonance marks and two distress; weighed, resonance 5/3 + 5/3 + 1 and distress 1/3 + 1/3.
+    expect(song?.marks).toEqual({ distress: 2, resonance: 3 });
+    expect(song?.weightedMarks.resonance).toBeCloseTo(13 / 3, 10);
+    expect(song?.weightedMarks.distress).toBeCloseTo(2 / 3, 10);
+    // 40 minutes of play: per hour, weighed.
+    expect(song?.weightedPerHour.resonance).toBeCloseTo(6.5, 10);
+    expect(song?.byPhase.onset?.weightedMarks.distress).toBeCloseTo(2 / 3, 10);
+  });
+
+  it('weighs marks in a digest without weights (made before they were kept) as unrated', () => {
+    const digest: SessionDigest = {
+      sessionId: '20261101-090000-gggggg',
+      playlistId: 'ocean',
+      playlistTitle: 'Ocean',
+      createdAt: '2026-11-01T09:00:00.000Z',
+      segments: [{ segmentId: 'song', played: true, playedMs: 30 * minute, marks: { resonance: 2 }, byState: { 'hyper-aroused': { ms: minute, marks: { resonance: 1 } } } }],
+    };
+    const [row] = computeInsights([digest], playlists);
+    expect(row).toMatchObject({ weightedMarks: { resonance: 2 }, weightedPerHour: { resonance: 4 }, byState: { 'hyper-aroused': { weightedMarks: { resonance: 1 } } } });
+  });
+
+  it('finds the row of a library track by its recording: tags and a duration within 2 s, the nearest; a soundscape by its preset', () => {
+    const rows = buildInsights(sessions, playlists);
+    const lookup = insightsLookup(rows);
+    const track = (fields: Partial<LibraryTrack>): LibraryTrack => ({ path: '/music/elsewhere/song (re-encoded).mp3', root: '/music', size: 1, mtimeMs: 0, format: 'mp3', ...fields });
+    const song = rows.find((row) => row.playlistId === 'ocean' && row.segmentId === 'song');
+    expect(song?.durationSeconds).toBe(600);
+    expect(lookup(segmentFromTrack(track({ title: 'SONG live', artist: 'band', durationSeconds: 601.5 }), 'library'))).toBe(song);
+    expect(lookup(segmentFromTrack(track({ title: 'Song, "live"', artist: 'Band', durationSeconds: 603 }), 'library'))).toBeUndefined();
+    expect(lookup(segmentFromTrack(track({ title: 'Song, "live"', artist: 'Other band', durationSeconds: 600 }), 'library'))).toBeUndefined();
+    expect(lookup(segmentFromTrack(track({ durationSeconds: 600 }), 'library'))).toBeUndefined();
+    // Without a title tag: under its file name, whether the playlist took the name for the title or has none.
+    const untitledRows = computeInsights(
+      [{ sessionId: '20261101-090000-hhhhhh', playlistId: 'm3u', playlistTitle: 'Imported', createdAt: '2026-11-01T09:00:00.000Z', segments: [{ segmentId: 'n1', played: true, playedMs: minute, marks: { resonance: 1 } }] }],
+      new Map([['m3u', playlistSchema.parse({ format: 'attune.playlist', version: 1, id: 'm3u', title: 'Imported', phases: [{ id: 'onset', kind: 'onset', title: 'Onset', targetMinutes: 5, segments: [{ type: 'file', id: 'n1', path: '/old/disk/Night Song.flac', durationSeconds: 300 }] }] })]]),
+    );
+    expect(libraryTrackInsight(insightsLookup(untitledRows), track({ path: '/music/night song.mp3', durationSeconds: 299.2 }))?.segmentId).toBe('n1');
+    expect(libraryTrackInsight(lookup, track({ title: 'Song, "live"', artist: 'Band', durationSeconds: 600 }))).toBe(song);
+    const tide = playlist.phases[0]?.segments[0];
+    expect(tide === undefined ? undefined : lookup(tide)?.name).toBe('Tide (breath soundscape)');
   });
 
   it('gives a track with marks but no play time no rate', () => {
@@ -223,6 +286,6 @@ describe('computeInsights', () => {
     };
     const [row] = computeInsights([digest], playlists);
     expect(row).toMatchObject({ sessions: 0, marks: { resonance: 2 }, marksPerHour: { resonance: null } });
-    expect(parseCsvStrict(insightsToCsv([row as TrackInsight]))[1]?.slice(9, 14)).toEqual(['0', '0', '0', '2', '']);
+    expect(parseCsvStrict(insightsToCsv([row as TrackInsight]))[1]?.slice(9, 15)).toEqual(['0', '0', '0', '2', '', '']);
   });
 });

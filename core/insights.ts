@@ -9,8 +9,22 @@ import type { SessionMeta } from './session';
 import type { Milliseconds } from './units';
 import { statesAt } from './client-state-fold';
 import { windowStateId } from './client-states';
-import { RecordingIndex, recordingPlaces, type RecordingBasis } from './recording-identity';
+import { durationToleranceSeconds, RecordingIndex, recordingBasis, recordingPlaces, type RecordingBasis } from './recording-identity';
 import type { Segment } from './playlist';
+import { segmentFromTrack, type LibraryTrack } from './library';
+
+/** The intensity a mark without one is taken to have: the middle of the 1–5 scale. */
+export const unratedIntensity = 3;
+
+/**
+ * How much one mark weighs in the insights: its intensity over the middle of the scale, so a
+ * mark of intensity 3 (or without one) counts 1, intensity 5 counts 5/3 and intensity 1
+ * counts 1/3. Five faint marks weigh what one strong mark and two middle ones do; an unrated
+ * mark is not taken for faint.
+ */
+export function markWeight(intensity: number | undefined): number {
+  return (intensity ?? unratedIntensity) / unratedIntensity;
+}
 
 /** What one session contributes to the insights: small, so a service can keep one per session. */
 export interface SessionDigest {
@@ -28,6 +42,8 @@ export interface StateDigest {
   /** Session time the segment sounded while the state held (pauses included: the client's state does not pause). */
   readonly ms: Milliseconds;
   readonly marks: Readonly<Record<string, number>>;
+  /** The marks by kind, each weighed by its intensity (markWeight); absent in older digests, where each mark weighs 1. */
+  readonly weightedMarks?: Readonly<Record<string, number>>;
 }
 
 export interface SegmentDigest {
@@ -40,6 +56,8 @@ export interface SegmentDigest {
   readonly playedMs: Milliseconds;
   /** Current marks taken while it played, by kind. */
   readonly marks: Readonly<Record<string, number>>;
+  /** The same marks weighed by their intensity (markWeight); absent in older digests, where each mark weighs 1. */
+  readonly weightedMarks?: Readonly<Record<string, number>>;
   /** By client state (band and span states alike): time under it and marks taken in it. */
   readonly byState?: Readonly<Record<string, StateDigest>>;
   /** Band changes into the window of tolerance, and out of it, while it sounded. */
@@ -52,7 +70,8 @@ interface MutableSegment {
   played: boolean;
   playedMs: Milliseconds;
   marks: Record<string, number>;
-  byState: Record<string, { ms: Milliseconds; marks: Record<string, number> }>;
+  weightedMarks: Record<string, number>;
+  byState: Record<string, { ms: Milliseconds; marks: Record<string, number>; weightedMarks: Record<string, number> }>;
   movesIntoWindow: number;
   movesOutOfWindow: number;
 }
@@ -92,7 +111,7 @@ export function digestSession(meta: SessionMeta, events: readonly JournalEvent[]
   const segment = (segmentId: string) => {
     let found = bySegment.get(segmentId);
     if (found === undefined) {
-      found = { phaseId: undefined, played: false, playedMs: 0, marks: {}, byState: {}, movesIntoWindow: 0, movesOutOfWindow: 0 };
+      found = { phaseId: undefined, played: false, playedMs: 0, marks: {}, weightedMarks: {}, byState: {}, movesIntoWindow: 0, movesOutOfWindow: 0 };
       bySegment.set(segmentId, found);
     }
     return found;
@@ -130,10 +149,13 @@ export function digestSession(meta: SessionMeta, events: readonly JournalEvent[]
     if (mark.sessionMs >= musicEndedAtMs) continue;
     const inSegment = segment(mark.segmentId);
     inSegment.phaseId ??= mark.phaseId;
+    const weight = markWeight(mark.intensity);
     inSegment.marks[mark.markKind] = (inSegment.marks[mark.markKind] ?? 0) + 1;
+    inSegment.weightedMarks[mark.markKind] = (inSegment.weightedMarks[mark.markKind] ?? 0) + weight;
     for (const state of statesAt(states, mark.sessionMs)) {
-      const under = (inSegment.byState[state.stateId] ??= { ms: 0, marks: {} });
+      const under = (inSegment.byState[state.stateId] ??= { ms: 0, marks: {}, weightedMarks: {} });
       under.marks[mark.markKind] = (under.marks[mark.markKind] ?? 0) + 1;
+      under.weightedMarks[mark.markKind] = (under.weightedMarks[mark.markKind] ?? 0) + weight;
     }
   }
   if (states.length > 0) {
@@ -143,7 +165,7 @@ export function digestSession(meta: SessionMeta, events: readonly JournalEvent[]
         if (sounding.startMs >= stateEnd) break;
         const overlap = Math.min(stateEnd, sounding.endMs) - Math.max(state.startMs, sounding.startMs);
         if (overlap <= 0) continue;
-        const under = (segment(sounding.segmentId).byState[state.stateId] ??= { ms: 0, marks: {} });
+        const under = (segment(sounding.segmentId).byState[state.stateId] ??= { ms: 0, marks: {}, weightedMarks: {} });
         under.ms += overlap;
       }
     }
@@ -173,6 +195,7 @@ export function digestSession(meta: SessionMeta, events: readonly JournalEvent[]
         played: found.played,
         playedMs: found.playedMs,
         marks: found.marks,
+        weightedMarks: found.weightedMarks,
         ...(Object.keys(found.byState).length === 0 ? {} : { byState: found.byState }),
         ...(found.movesIntoWindow === 0 ? {} : { movesIntoWindow: found.movesIntoWindow }),
         ...(found.movesOutOfWindow === 0 ? {} : { movesOutOfWindow: found.movesOutOfWindow }),
@@ -210,12 +233,16 @@ export interface RecordingPlacement {
 export interface PhaseInsight {
   readonly playedMs: Milliseconds;
   readonly marks: Readonly<Record<string, number>>;
+  /** The marks weighed by intensity (markWeight). */
+  readonly weightedMarks: Readonly<Record<string, number>>;
 }
 
 export interface StateInsight {
   /** Session time it sounded while the client was in this state. */
   readonly ms: Milliseconds;
   readonly marks: Readonly<Record<string, number>>;
+  /** The marks weighed by intensity (markWeight). */
+  readonly weightedMarks: Readonly<Record<string, number>>;
 }
 
 /**
@@ -225,6 +252,8 @@ export interface StateInsight {
 export interface TrackInsight extends SegmentInfo {
   readonly recordingKey: string;
   readonly identifiedBy: RecordingBasis;
+  /** The file's duration as its first placement knows it (absent for a soundscape or an unknown one): how a library track is matched to the row. */
+  readonly durationSeconds?: number;
   readonly placements: readonly RecordingPlacement[];
   readonly playlistId: string;
   /** Every playlist it sat in, by title, joined with " · ". */
@@ -239,6 +268,10 @@ export interface TrackInsight extends SegmentInfo {
   readonly marks: Readonly<Record<string, number>>;
   /** Marks of each kind per hour it played; null when it never played. */
   readonly marksPerHour: Readonly<Record<string, number | null>>;
+  /** The marks of each kind weighed by their intensity (markWeight: intensity 3 or none counts 1, 5 counts 5/3, 1 counts 1/3). */
+  readonly weightedMarks: Readonly<Record<string, number>>;
+  /** Weighed marks per hour it played; null when it never played. */
+  readonly weightedPerHour: Readonly<Record<string, number | null>>;
   /** By the kind of phase it played in (onset, peak, return; a phase id when the playlist is gone). */
   readonly byPhase: Readonly<Record<string, PhaseInsight>>;
   /** By the client's state while it sounded. */
@@ -255,8 +288,9 @@ interface RecordingTotal {
   clients: Set<string>;
   playedMs: number;
   marks: Record<string, number>;
-  byPhase: Record<string, { playedMs: number; marks: Record<string, number> }>;
-  byState: Record<string, { ms: number; marks: Record<string, number> }>;
+  weightedMarks: Record<string, number>;
+  byPhase: Record<string, { playedMs: number; marks: Record<string, number>; weightedMarks: Record<string, number> }>;
+  byState: Record<string, { ms: number; marks: Record<string, number>; weightedMarks: Record<string, number> }>;
   movesIntoWindow: number;
   movesOutOfWindow: number;
 }
@@ -310,7 +344,7 @@ export function computeInsights(
       if (recording === undefined) continue;
       let total = totals.get(recording.key);
       if (total === undefined) {
-        total = { key: recording.key, basis: recording.basis, placements: new Map(), sessionIds: new Set(), clients: new Set(), playedMs: 0, marks: {}, byPhase: {}, byState: {}, movesIntoWindow: 0, movesOutOfWindow: 0 };
+        total = { key: recording.key, basis: recording.basis, placements: new Map(), sessionIds: new Set(), clients: new Set(), playedMs: 0, marks: {}, weightedMarks: {}, byPhase: {}, byState: {}, movesIntoWindow: 0, movesOutOfWindow: 0 };
         totals.set(recording.key, total);
       }
       if (!total.placements.has(pair)) total.placements.set(pair, { playlistId: digest.playlistId, segmentId: segment.segmentId, segment: recording.segment });
@@ -320,14 +354,18 @@ export function computeInsights(
       }
       total.playedMs += segment.playedMs;
       addCounts(total.marks, segment.marks);
+      const weighted = segment.weightedMarks ?? segment.marks;
+      addCounts(total.weightedMarks, weighted);
       const phase = recording.phaseKind ?? segment.phaseId ?? 'unknown';
-      const inPhase = (total.byPhase[phase] ??= { playedMs: 0, marks: {} });
+      const inPhase = (total.byPhase[phase] ??= { playedMs: 0, marks: {}, weightedMarks: {} });
       inPhase.playedMs += segment.playedMs;
       addCounts(inPhase.marks, segment.marks);
+      addCounts(inPhase.weightedMarks, weighted);
       for (const [stateId, under] of Object.entries(segment.byState ?? {})) {
-        const inState = (total.byState[stateId] ??= { ms: 0, marks: {} });
+        const inState = (total.byState[stateId] ??= { ms: 0, marks: {}, weightedMarks: {} });
         inState.ms += under.ms;
         addCounts(inState.marks, under.marks);
+        addCounts(inState.weightedMarks, under.weightedMarks ?? under.marks);
       }
       total.movesIntoWindow += segment.movesIntoWindow ?? 0;
       total.movesOutOfWindow += segment.movesOutOfWindow ?? 0;
@@ -341,10 +379,12 @@ export function computeInsights(
     const first = placements[0] as { playlistId: string; segmentId: string; segment: Segment | undefined };
     const info = first.segment === undefined ? segmentResolver(undefined)(first.segmentId) : segmentResolver(playlists.get(first.playlistId))(first.segmentId);
     const playlistIds = [...new Set(placements.map((placement) => placement.playlistId))];
+    const durationSeconds = first.segment?.type === 'file' ? first.segment.durationSeconds : undefined;
     return {
       ...info,
       recordingKey: total.key,
       identifiedBy: total.basis,
+      ...(durationSeconds === undefined ? {} : { durationSeconds }),
       placements: placements.map(({ playlistId, segmentId }) => ({ playlistId, playlistTitle: titleOf(playlistId), segmentId })),
       playlistId: first.playlistId,
       playlistTitle: playlistIds.map(titleOf).join(' · '),
@@ -355,6 +395,8 @@ export function computeInsights(
       minutesPlayed: total.playedMs / 60_000,
       marks: sortedRecord(total.marks),
       marksPerHour: Object.fromEntries(Object.entries(sortedRecord(total.marks)).map(([kind, count]) => [kind, hours > 0 ? count / hours : null])),
+      weightedMarks: sortedRecord(total.weightedMarks),
+      weightedPerHour: Object.fromEntries(Object.entries(sortedRecord(total.weightedMarks)).map(([kind, weight]) => [kind, hours > 0 ? weight / hours : null])),
       byPhase: total.byPhase,
       byState: total.byState,
       movesIntoWindow: total.movesIntoWindow,
@@ -362,6 +404,51 @@ export function computeInsights(
     };
   });
   return sortInsights(rows, 'name', 'asc');
+}
+
+/**
+ * Finds the row of the recording a segment holds (a library track made into a segment with
+ * segmentFromTrack, or a playlist's segment), as computeInsights recognised recordings: the
+ * same title and artist (or file name) and a duration within the tolerance, the nearest when
+ * several are; a soundscape by its preset and settings. undefined when no session played it.
+ */
+export function insightsLookup(rows: readonly TrackInsight[]): (segment: Segment) => TrackInsight | undefined {
+  const byBasis = new Map<string, TrackInsight[]>();
+  for (const row of rows) {
+    // The key is the basis, then the duration of the recording's first sighting (recording-identity.ts).
+    const basisKey = row.durationSeconds === undefined ? row.recordingKey : row.recordingKey.slice(0, row.recordingKey.lastIndexOf('\u0000'));
+    byBasis.set(basisKey, [...(byBasis.get(basisKey) ?? []), row]);
+  }
+  return (segment) => {
+    const { key, durationSeconds } = recordingBasis(segment, '', segment.id);
+    const candidates = byBasis.get(key) ?? [];
+    if (durationSeconds === undefined) return candidates.find((row) => row.durationSeconds === undefined);
+    let nearest: TrackInsight | undefined;
+    for (const row of candidates) {
+      if (row.durationSeconds === undefined) continue;
+      const apart = Math.abs(row.durationSeconds - durationSeconds);
+      if (apart <= durationToleranceSeconds && (nearest?.durationSeconds === undefined || apart < Math.abs(nearest.durationSeconds - durationSeconds))) nearest = row;
+    }
+    return nearest;
+  };
+}
+
+/**
+ * The row of a library track's recording. A track without a title tag sits in playlists
+ * either under its file name as the title (added from the library) or with no title at all
+ * (imported from M3U): both are tried.
+ */
+export function libraryTrackInsight(lookup: (segment: Segment) => TrackInsight | undefined, track: LibraryTrack): TrackInsight | undefined {
+  const asAdded = segmentFromTrack(track, 'library-track');
+  if (track.title !== undefined && track.title.trim() !== '') return lookup(asAdded);
+  const untitled: Segment = {
+    type: 'file',
+    id: asAdded.id,
+    path: asAdded.path,
+    ...(asAdded.artist === undefined ? {} : { artist: asAdded.artist }),
+    ...(asAdded.durationSeconds === undefined ? {} : { durationSeconds: asAdded.durationSeconds }),
+  };
+  return lookup(asAdded) ?? lookup(untitled);
 }
 
 function sortedRecord(record: Readonly<Record<string, number>>): Record<string, number> {
@@ -389,7 +476,7 @@ export type InsightsSortKey =
   | 'playlist'
   | 'sessions'
   | 'minutes'
-  | { readonly kind: string; readonly measure: 'count' | 'perHour' };
+  | { readonly kind: string; readonly measure: 'count' | 'perHour' | 'weightedPerHour' };
 
 const compareText = (a: string, b: string) => a.localeCompare(b, 'en', { sensitivity: 'base', numeric: true }) || (a < b ? -1 : a > b ? 1 : 0);
 const tieBreak = (a: TrackInsight, b: TrackInsight) => compareText(a.playlistId, b.playlistId) || compareText(a.segmentId, b.segmentId);
@@ -409,7 +496,8 @@ export function sortInsights(rows: readonly TrackInsight[], key: InsightsSortKey
   else if (key === 'sessions') compare = numeric((row) => row.sessions);
   else if (key === 'minutes') compare = numeric((row) => row.playedMs);
   else if (key.measure === 'count') compare = numeric((row) => row.marks[key.kind] ?? 0);
-  else compare = numeric((row) => (row.playedMs > 0 ? (row.marksPerHour[key.kind] ?? 0) : null));
+  else if (key.measure === 'perHour') compare = numeric((row) => (row.playedMs > 0 ? (row.marksPerHour[key.kind] ?? 0) : null));
+  else compare = numeric((row) => (row.playedMs > 0 ? (row.weightedPerHour[key.kind] ?? 0) : null));
   return [...rows].sort((a, b) => compare(a, b) || tieBreak(a, b));
 }
 
@@ -430,7 +518,8 @@ const describeCounts = (record: Readonly<Record<string, number>>) =>
 
 /**
  * RFC 4180, one record per recording: how it was identified, every playlist and segment it
- * sat in (`;`-separated), `<kind>_marks` and `<kind>_per_hour` for each kind in `kindOrder`
+ * sat in (`;`-separated), `<kind>_marks`, `<kind>_per_hour` and `<kind>_weighted_per_hour`
+ * (marks weighed by intensity, markWeight) for each kind in `kindOrder`
  * (by default every kind the rows use), then the breakdowns as text: minutes and marks by
  * phase (`peak: 12.0 min (resonance 2); …`) and by client state. Minutes have one decimal,
  * rates two; a rate is empty for a recording that never played.
@@ -449,7 +538,7 @@ export function insightsToCsv(rows: readonly TrackInsight[], kindOrder: readonly
     'sessions',
     'clients',
     'minutes_played',
-    ...kindOrder.flatMap((kind) => [`${kind}_marks`, `${kind}_per_hour`]),
+    ...kindOrder.flatMap((kind) => [`${kind}_marks`, `${kind}_per_hour`, `${kind}_weighted_per_hour`]),
     'moves_into_window',
     'moves_out_of_window',
     'by_phase',
@@ -480,7 +569,8 @@ export function insightsToCsv(rows: readonly TrackInsight[], kindOrder: readonly
       round(row.minutesPlayed, 1),
       ...kindOrder.flatMap((kind) => {
         const perHour = row.playedMs > 0 ? (row.marksPerHour[kind] ?? 0) : null;
-        return [row.marks[kind] ?? 0, perHour === null ? null : round(perHour, 2)];
+        const weightedPerHour = row.playedMs > 0 ? (row.weightedPerHour[kind] ?? 0) : null;
+        return [row.marks[kind] ?? 0, perHour === null ? null : round(perHour, 2), weightedPerHour === null ? null : round(weightedPerHour, 2)];
       }),
       row.movesIntoWindow,
       row.movesOutOfWindow,

@@ -134,11 +134,11 @@ describe('recording identity', () => {
     expect(row?.movesOutOfWindow).toBe(1);
     expect(row?.movesIntoWindow).toBe(1);
     expect(row?.byState).toEqual({
-      'within-window': { ms: 4 * minute + 8 * minute, marks: {} },
-      hyperaroused: { ms: 8 * minute, marks: { distress: 2 } },
-      dissociated: { ms: 6 * minute, marks: { distress: 1 } },
+      'within-window': { ms: 4 * minute + 8 * minute, marks: {}, weightedMarks: {} },
+      hyperaroused: { ms: 8 * minute, marks: { distress: 2 }, weightedMarks: { distress: 2 } },
+      dissociated: { ms: 6 * minute, marks: { distress: 1 }, weightedMarks: { distress: 1 } },
     });
     const tide = computeInsights([digest], playlists).find((candidate) => candidate.segmentId === 'tide');
-    expect(tide?.byState).toEqual({ 'within-window': { ms: 5 * minute, marks: {} } });
+    expect(tide?.byState).toEqual({ 'within-window': { ms: 5 * minute, marks: {}, weightedMarks: {} } });
   });
 });

@@ -225,7 +225,7 @@ export function App() {
           {route.screen === 'review' && reviewAudio !== undefined ? <ReviewScreen sessionId={route.sessionId} kinds={settingsState.settings.markKinds} clientStates={settingsState.settings.clientStates} audio={reviewAudio} /> : null}
           {route.screen === 'insights' ? <InsightsScreen kinds={settingsState.settings.markKinds} clientStates={settingsState.settings.clientStates} /> : null}
           {route.screen === 'settings' ? <SettingsScreen client={settingsClient} encryption={encryptionClient} /> : null}
-          {route.screen === 'library' && curatorAudio !== undefined ? <LibraryScreen audio={curatorAudio} /> : null}
+          {route.screen === 'library' && curatorAudio !== undefined ? <LibraryScreen audio={curatorAudio} kinds={settingsState.settings.markKinds} /> : null}
           {route.screen === 'playlists' ? <PlaylistsScreen /> : null}
           {route.screen === 'clients' || route.screen === 'client' ? (
             <ClientsRoute clientId={route.screen === 'client' ? route.clientId : undefined} kinds={settingsState.settings.markKinds} />

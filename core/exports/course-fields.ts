@@ -35,14 +35,14 @@ export function toCourseCsv(model: SessionExport, course: CourseExportFacts): st
   );
 }
 
-/** The JSON version that carries the course: version 2's keys unchanged (the session JSON's), plus `course` and each row's `courseMomentNotes`. */
-export const courseJsonVersion = 3;
+/** The JSON version that carries the course: the session JSON's keys unchanged (its version 3), plus `course` and each row's `courseMomentNotes` (3 was the same over the session JSON's version 2). */
+export const courseJsonVersion = 4;
 
 interface JsonRow {
   readonly id: string;
 }
 
-/** The session JSON as version 3: the same document with the course facts beside the session's and the integration notes on each row. */
+/** The session JSON as course version 4: the same document with the course facts beside the session's and the integration notes on each row. */
 export function toCourseJson(model: SessionExport, course: CourseExportFacts): string {
   const document = JSON.parse(toJson(model)) as { format: string; version: number; session: unknown; rows: JsonRow[]; deletedMarks: JsonRow[] } & Record<string, unknown>;
   const withNotes = (row: JsonRow) => ({ ...row, courseMomentNotes: (course.momentNotes.get(row.id) ?? []).map(({ from, note }) => ({ from, note })) });

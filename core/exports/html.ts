@@ -1,15 +1,13 @@
 import type { SessionExport } from './session-export';
 import { deletionDetails, durationOrDash, groupByPhase, phaseRemarks, playing, rowDetails, summaryFacts, type SummaryOptions } from './summary';
+import { htmlDocumentHead } from './html-document';
 import { escapeHtml } from './text';
 import { formatSessionTime, formatWallTime } from './time';
 
-const style = `
-  :root { color-scheme: light; }
-  body { font: 11pt/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1d1d1b; margin: 2rem auto; max-width: 52rem; padding: 0 1rem; }
-  h1 { font-size: 1.5rem; margin: 0 0 .25rem; }
-  h2 { font-size: 1.15rem; margin: 1.75rem 0 .5rem; border-bottom: 1px solid #bbb; padding-bottom: .2rem; }
+const pageStyle = `
+  h1 { margin: 0 0 .25rem; }
+  h2 { font-size: 1.15rem; margin: 1.75rem 0 .5rem; }
   h3 { font-size: 1rem; margin: 1.25rem 0 .4rem; }
-  .muted { color: #5c5c57; }
   dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: 0; }
   dl.facts dt { font-weight: 600; }
   dl.facts dd { margin: 0; }
@@ -30,10 +28,7 @@ const style = `
   tr.event td { color: #5c5c57; font-size: .92em; }
   .kind { font-weight: 600; }
   .swatch { display: inline-block; width: .7em; height: .7em; border-radius: 50%; margin-inline-end: .35em; vertical-align: baseline; }
-  @page { margin: 16mm 14mm; }
   @media print {
-    body { margin: 0; max-width: none; font-size: 10pt; }
-    h2, h3 { break-after: avoid; }
     tr, blockquote, dl.facts { break-inside: avoid; }
     thead { display: table-header-group; }
   }
@@ -52,16 +47,7 @@ export function toHtml(model: SessionExport, options: SummaryOptions = {}): stri
   const out: string[] = [];
   const title = `Session summary: ${facts.clientCode === '' ? 'no client code' : facts.clientCode}`;
   out.push(
-    '<!doctype html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${text(title)}</title>`,
-    `<style>${style}</style>`,
-    '</head>',
-    '<body>',
+    ...htmlDocumentHead(title, pageStyle),
     `<h1>${bidi(title)}</h1>`,
     '<p class="muted">Times are since the dose (h:mm:ss); positions are inside the track or soundscape playing.</p>',
     '<h2>Session</h2>',

@@ -10,7 +10,7 @@ import { fileNameOf, segmentResolver, type SegmentInfo } from '../segment-names'
 import type { Milliseconds } from '../units';
 import { ProgramClock } from './program-clock';
 import { defaultClientStates, type ClientStateDefinition } from '../client-states';
-import { exportStateSpans, type ExportStateKind, type ExportStateSpan } from './state-export';
+import { exportStatePrompts, exportStateSpans, type ExportStateKind, type ExportStatePrompt, type ExportStateSpan } from './state-export';
 
 /**
  * One session, normalised for export: every time is session time since the dose (the T0
@@ -33,6 +33,8 @@ export interface SessionExport {
   /** The client's state over the day (band and span states), by start. */
   readonly states: readonly ExportStateSpan[];
   readonly stateKinds: readonly ExportStateKind[];
+  /** What was done with each prolonged-state prompt (held, bridged, dismissed), in time order. */
+  readonly statePrompts: readonly ExportStatePrompt[];
 }
 
 export interface ExportFacts {
@@ -500,6 +502,7 @@ export function buildSessionExport(
     segments,
     states: states.spans,
     stateKinds: states.kinds,
+    statePrompts: exportStatePrompts(folded.statePromptAnswers, clientStates, offset),
     kinds: kindList,
     rows,
     // A therapist's note on a mark that was taken back stays in the journal, not in what is shared.

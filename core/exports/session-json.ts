@@ -49,6 +49,9 @@ function rowJson(row: ExportRow) {
   };
 }
 
+/** The session JSON's version: 3 added `statePrompts`. */
+export const sessionJsonVersion = 3;
+
 /**
  * The session facts, the phase arc, what sounded and every row, as pretty JSON with a
  * fixed key order and every key present (null when absent), so two exports of the same
@@ -58,8 +61,8 @@ export function toJson(model: SessionExport): string {
   const { facts } = model;
   const document = {
     format: sessionJsonFormat,
-    /** 2: adds `stateKinds` and `stateSpans` (the client's state); everything else as in 1. */
-    version: 2,
+    /** 2: adds `stateKinds` and `stateSpans` (the client's state); 3: adds `statePrompts` (what was done with each prolonged-state prompt); everything else as before. */
+    version: sessionJsonVersion,
     session: {
       sessionId: facts.sessionId,
       clientCode: facts.clientCode,
@@ -130,6 +133,17 @@ export function toJson(model: SessionExport): string {
       segmentId: span.segment?.id ?? null,
       segmentName: span.segment?.name ?? null,
       corrected: span.corrected,
+    })),
+    statePrompts: model.statePrompts.map((prompt) => ({
+      id: prompt.id,
+      stateId: prompt.stateId,
+      label: prompt.label,
+      sinceMs: prompt.sinceMs,
+      sinceTime: formatSessionTime(prompt.sinceMs),
+      atMs: prompt.atMs,
+      atTime: formatSessionTime(prompt.atMs),
+      wallTime: prompt.wallTime,
+      answer: prompt.answer,
     })),
   };
   return `${JSON.stringify(document, null, 2)}\n`;

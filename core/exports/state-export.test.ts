@@ -9,6 +9,7 @@ import { toEaf } from './eaf';
 import { buildSessionExport } from './session-export';
 import { sessionCsvColumns, toCsv } from './session-csv';
 import { toJson } from './session-json';
+import { toMarkdown } from './markdown';
 
 const { opened, playlist } = loadHostileSession();
 const minute = 60_000;
@@ -66,9 +67,9 @@ describe('state spans in the exports', () => {
     expect(records.filter((record) => !record[kindColumn]?.startsWith('state:'))).toEqual(withoutStates);
   });
 
-  it('are JSON stateSpans (version 2), with the rest unchanged', () => {
+  it('are JSON stateSpans (since version 2), with the rest unchanged', () => {
     const json = JSON.parse(toJson(model)) as { version: number; stateSpans: { stateId: string; ended: string }[]; rows: unknown[] };
-    expect(json.version).toBe(2);
+    expect(json.version).toBe(3);
     expect(json.stateSpans.map((span) => `${span.stateId}:${span.ended}`)).toEqual(['within-window:key', 'hyperaroused:session-end', 'dissociated:key']);
     const before = JSON.parse(toJson(buildSessionExport(opened, playlist, defaultMarkKinds))) as { rows: unknown[]; stateSpans: unknown[] };
     expect(json.rows).toEqual(before.rows);
@@ -85,5 +86,37 @@ describe('state spans in the exports', () => {
     expect(values('client state: Dissociated / numb')).toEqual(['Dissociated / numb']);
     const plain = toEaf(buildSessionExport(opened, playlist, defaultMarkKinds));
     expect(plain).not.toContain('client state');
+  });
+});
+
+describe('prolonged-state prompts in the exports', () => {
+  const hyperarousedId = '00000000-0000-4000-8000-000000abc001';
+  const answered = (index: number, sessionMs: number, answer: 'hold-phase' | 'calm-bridge' | 'dismissed'): JournalEvent =>
+    journalEventSchema.parse({
+      id: `00000000-0000-4000-8000-${(0xdef000 + index).toString(16).padStart(12, '0')}`,
+      seq: lastSeq + 10 + index,
+      sessionMs,
+      wallTime: new Date(Date.parse(opened.meta.createdAt) + sessionMs).toISOString(),
+      kind: 'state-prompt-answered',
+      payload: { stateId: 'hyperaroused', stateEventId: hyperarousedId, sinceMs: 10 * minute, answer },
+    });
+  const prompted = buildSessionExport({ ...withStates, events: [...withStates.events, answered(1, 31 * minute, 'dismissed'), answered(0, 30 * minute, 'hold-phase')] }, playlist, defaultMarkKinds);
+
+  it('are in the model since the dose, in time order, with the state named', () => {
+    expect(prompted.statePrompts.map(({ atMs, sinceMs, label, answer }) => ({ atMs, sinceMs, label, answer }))).toEqual([
+      { atMs: 30 * minute + offset, sinceMs: 10 * minute + offset, label: 'Hyperaroused', answer: 'hold-phase' },
+      { atMs: 31 * minute + offset, sinceMs: 10 * minute + offset, label: 'Hyperaroused', answer: 'dismissed' },
+    ]);
+    expect(model.statePrompts).toEqual([]);
+  });
+
+  it('are JSON statePrompts (version 3) and a line of the Markdown summary', () => {
+    const json = JSON.parse(toJson(prompted)) as { version: number; statePrompts: { answer: string; stateId: string; atMs: number; wallTime: string }[] };
+    expect(json.version).toBe(3);
+    expect(json.statePrompts.map((prompt) => `${prompt.stateId}:${prompt.answer}`)).toEqual(['hyperaroused:hold-phase', 'hyperaroused:dismissed']);
+    expect(json.statePrompts[1]?.wallTime).toBe(new Date(Date.parse(opened.meta.createdAt) + 31 * minute).toISOString());
+    const markdown = toMarkdown(prompted);
+    expect(markdown).toMatch(/Prompts after a prolonged state.*Hyperaroused \(since [\d:]+\): held the phase; [\d:]+ Hyperaroused \(since [\d:]+\): dismissed/);
+    expect(toMarkdown(model)).not.toContain('Prompts after a prolonged state');
   });
 });

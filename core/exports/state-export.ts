@@ -1,4 +1,4 @@
-import type { StateChange, StateSpan } from '../client-state-fold';
+import type { StateChange, StatePromptAnswer, StateSpan } from '../client-state-fold';
 import type { ClientStateDefinition } from '../client-states';
 import type { Milliseconds } from '../units';
 import type { ExportPhase, ExportSegment } from './session-export';
@@ -89,4 +89,40 @@ export function exportStateSpans(
     if (!kinds.some((kind) => kind.id === span.stateId)) kinds.push({ id: span.stateId, label: span.stateId, kind: span.kind, color: null });
   }
   return { spans: exported, kinds };
+}
+
+/** What the facilitators did with a prolonged-state prompt, since the dose. */
+export interface ExportStatePrompt {
+  /** The journal event that answered it. */
+  readonly id: string;
+  /** When it was answered. */
+  readonly atMs: Milliseconds;
+  /** When the answer was saved (ISO 8601, UTC). */
+  readonly wallTime: string;
+  readonly stateId: string;
+  readonly label: string;
+  /** When the state that held too long began. */
+  readonly sinceMs: Milliseconds;
+  readonly answer: StatePromptAnswer['answer'];
+}
+
+/** How an answer reads in the human-readable exports. */
+export const statePromptAnswerText: Readonly<Record<StatePromptAnswer['answer'], string>> = {
+  'hold-phase': 'held the phase',
+  'calm-bridge': 'bridged to a calm soundscape',
+  dismissed: 'dismissed',
+};
+
+export function exportStatePrompts(answers: readonly StatePromptAnswer[], definitions: readonly ClientStateDefinition[], offsetMs: Milliseconds): ExportStatePrompt[] {
+  return answers
+    .map((answer) => ({
+      id: answer.id,
+      atMs: answer.sessionMs + offsetMs,
+      wallTime: answer.wallTime,
+      stateId: answer.stateId,
+      label: definitions.find((definition) => definition.id === answer.stateId)?.label ?? answer.stateId,
+      sinceMs: answer.sinceMs + offsetMs,
+      answer: answer.answer,
+    }))
+    .sort((a, b) => a.atMs - b.atMs);
 }

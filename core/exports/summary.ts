@@ -1,4 +1,5 @@
 import type { ExportPhase, ExportRow, SessionExport } from './session-export';
+import { statePromptAnswerText } from './state-export';
 import { formatPosition, formatSessionTime, formatWallTime } from './time';
 
 /** For the human-readable exports (Markdown, HTML). */
@@ -38,6 +39,14 @@ export function summaryFacts(model: SessionExport, options: SummaryOptions = {})
     facts.playbackProblems > 0 ? { label: 'Playback problems', value: String(facts.playbackProblems) } : undefined,
     facts.journalRepairs.length > 0 ? { label: 'Journal repairs', value: facts.journalRepairs.join('; ') } : undefined,
     facts.preflightConfirmed.length > 0 ? { label: 'Started past the pre-flight check', value: facts.preflightConfirmed.join('; ') } : undefined,
+    model.statePrompts.length > 0
+      ? {
+          label: 'Prompts after a prolonged state',
+          value: model.statePrompts
+            .map((prompt) => `${formatSessionTime(prompt.atMs)} ${prompt.label} (since ${formatSessionTime(prompt.sinceMs)}): ${statePromptAnswerText[prompt.answer]}`)
+            .join('; '),
+        }
+      : undefined,
   ];
   return list.filter((fact): fact is Fact => fact !== undefined);
 }

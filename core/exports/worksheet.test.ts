@@ -1,3 +1,5 @@
+import { htmlDocumentHead } from './html-document';
+import { toHtml } from './html';
 import { describe, expect, it } from 'vitest';
 import { loadHostileSession } from '../../tests/fixtures/sessions/hostile-session';
 import { parseCsvStrict } from '../../tests/fixtures/sessions/rfc4180';
@@ -58,6 +60,16 @@ describe('the integration worksheet', () => {
     expect(html).toContain(`data-mark-id="${breakthroughId}"`);
     expect(html).toContain('<dt>Integration 1, 2026-11-24</dt><dd><bdi>the funeral &lt;again&gt;</bdi></dd>');
   });
+
+  it('has the same printable head as the session summary (htmlDocumentHead), with its own rules after the shared ones', () => {
+    const worksheet = toWorksheetHtml([session], { clientCode: 'K-17 <b>' });
+    const summary = toHtml(model);
+    const headOf = (page: string) => page.slice(0, page.indexOf('<style>')).replace(/<title>.*<\/title>/, '<title></title>');
+    expect(headOf(worksheet)).toBe(headOf(summary));
+    expect(worksheet.startsWith(htmlDocumentHead('Integration worksheet: K-17 <b>', '').slice(0, 7).join('\n'))).toBe(true);
+    expect(worksheet).toContain('<title>Integration worksheet: K-17 &lt;b&gt;</title>');
+    for (const page of [worksheet, summary]) expect(page.match(/color-scheme: light/g)).toHaveLength(1);
+  });
 });
 
 describe('the take-home playlist', () => {
@@ -110,11 +122,11 @@ describe('CSV and JSON with the course', () => {
     expect(distress?.slice(sessionCsvColumns.length)).toEqual(['client-abcd1234', 'K-17', '2', 'Integration 1, 2026-11-24: the funeral']);
   });
 
-  it('JSON version 3: the session JSON’s (version 2) keys and values kept, the course and each row’s integration notes added', () => {
+  it('JSON version 4: the session JSON’s (version 3) keys and values kept, the course and each row’s integration notes added', () => {
     const v1 = JSON.parse(toJson(model)) as Record<string, unknown> & { rows: Record<string, unknown>[] };
     const v2 = JSON.parse(toCourseJson(model, course)) as Record<string, unknown> & { rows: Record<string, unknown>[] };
-    expect(v1.version).toBe(2);
-    expect(v2.version).toBe(3);
+    expect(v1.version).toBe(3);
+    expect(v2.version).toBe(4);
     const sessionKeys = Object.keys(v1).filter((key) => key !== 'format' && key !== 'version' && key !== 'session');
     expect(Object.keys(v2)).toEqual(['format', 'version', 'session', 'course', ...sessionKeys]);
     for (const key of sessionKeys.filter((key) => key !== 'rows' && key !== 'deletedMarks')) expect(v2[key]).toEqual(v1[key]);

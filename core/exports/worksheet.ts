@@ -1,3 +1,4 @@
+import { htmlDocumentHead } from './html-document';
 import type { Milliseconds } from '../units';
 import type { ExportRow, SessionExport } from './session-export';
 import { playing, rowDetails } from './summary';
@@ -121,21 +122,18 @@ export function toWorksheetMarkdown(sessions: readonly WorksheetSession[], optio
   return `${lines.join('\n').replace(/\n+$/, '')}\n`;
 }
 
-const style = `
-  :root { color-scheme: light; }
-  body { font: 11pt/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1d1d1b; margin: 2rem auto; max-width: 48rem; padding: 0 1rem; }
-  h1 { font-size: 1.5rem; margin: 0 0 .5rem; }
-  h2 { font-size: 1.2rem; margin: 2rem 0 .5rem; border-bottom: 1px solid #bbb; padding-bottom: .2rem; }
+const pageStyle = `
+  body { max-width: 48rem; }
+  h1 { margin: 0 0 .5rem; }
+  h2 { font-size: 1.2rem; margin: 2rem 0 .5rem; }
   h3 { font-size: 1rem; margin: 0 0 .3rem; }
-  .muted { color: #5c5c57; }
   section.moment { border: 1px solid #ccc; border-radius: 4px; padding: .6rem .8rem; margin: .8rem 0; }
   dl { display: grid; grid-template-columns: max-content 1fr; gap: .15rem .8rem; margin: 0 0 .5rem; }
   dt { font-weight: 600; }
   dd { margin: 0; overflow-wrap: anywhere; white-space: pre-wrap; }
   .words { font-weight: 600; margin: .4rem 0 0; }
   .line { border-bottom: 1px solid #999; height: 1.9rem; }
-  @page { margin: 16mm 14mm; }
-  @media print { body { margin: 0; max-width: none; font-size: 10pt; } section.moment { break-inside: avoid; } h2 { break-after: avoid; } }
+  @media print { body { max-width: none; } section.moment { break-inside: avoid; } }
 `;
 
 const bidi = (value: string) => `<bdi>${escapeHtml(value)}</bdi>`;
@@ -145,16 +143,7 @@ export function toWorksheetHtml(sessions: readonly WorksheetSession[], options: 
   const title = worksheetTitle(options);
   const answerLines = options.answerLines ?? 4;
   const out: string[] = [
-    '<!doctype html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(title)}</title>`,
-    `<style>${style}</style>`,
-    '</head>',
-    '<body>',
+    ...htmlDocumentHead(title, pageStyle),
     `<h1>${bidi(title)}</h1>`,
     `<p class="muted">${escapeHtml(introduction)}</p>`,
   ];

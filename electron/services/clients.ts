@@ -22,6 +22,7 @@ import type { SessionMeta } from '../../core/session';
 import { fsyncDirectory } from './durable-fs';
 import { nodeErrorCode } from './error-code';
 import { clearCodec, type SessionCodec } from './encryption/session-codec';
+import { SessionSummaryCache } from './clients-session-summaries';
 
 /** A client's record: `clients/<client id>/events.jsonl`, append-only, one event a line (encrypted like a session journal when encryption is on). */
 export const clientRecordFileName = 'events.jsonl';
@@ -117,6 +118,7 @@ async function appendDurably(filePath: string, text: string, sizeBefore: number)
 export class ClientStore {
   readonly clientsDir: string;
   private readonly sessions: DosingSessions;
+  private readonly summaries: SessionSummaryCache;
   private readonly codec: () => Promise<SessionCodec>;
   private readonly wallClock: () => Date;
   private readonly locks = new Map<string, Promise<void>>();
@@ -126,6 +128,7 @@ export class ClientStore {
   constructor(dataDir: string, options: ClientStoreOptions) {
     this.clientsDir = path.join(dataDir, 'clients');
     this.sessions = options.sessions;
+    this.summaries = new SessionSummaryCache(path.join(dataDir, 'sessions'), (sessionIds) => this.sessions.summariesOf(sessionIds));
     this.codec = options.codec ?? (() => Promise.resolve(clearCodec));
     this.wallClock = options.wallClock ?? (() => new Date());
   }
@@ -337,7 +340,8 @@ export class ClientStore {
 
   async course(clientId: string): Promise<CourseView> {
     const { course } = await this.withClient(clientId, () => this.read(clientId));
-    const [metas, linked] = await Promise.all([this.sessions.listMetas(), this.sessions.summariesOf(course.dosingSessionIds)]);
+    // read() asked the codec first: while locked this refuses before any cached summary is used.
+    const [metas, linked] = await Promise.all([this.sessions.listMetas(), this.summaries.summariesOf(course.dosingSessionIds)]);
     const readable = new Set(linked.map((summary) => summary.meta.id));
     // Sessions already in another client's course are not offered here; only the record read here is known, so they are told apart by the other records' links.
     const others = (await this.courses()).filter((other) => other.clientId !== clientId);

@@ -101,7 +101,7 @@ describe('InsightsService', () => {
     expect(none).toMatchObject({ sessionCount: 0, rows: [] });
   });
 
-  it('re-reads a session whose journal changed, and keeps the digest of one whose size and time did not', async () => {
+  it('re-reads a session whose journal changed, keeps the digest of one whose size and time did not, and weighs a mark by its edited intensity', async () => {
     const { meta, events } = sessionFiles(0);
     const journalPath = path.join(dataDir, 'sessions', meta.id, 'events.jsonl');
     const original = await readFile(journalPath, 'utf8');
@@ -132,7 +132,22 @@ describe('InsightsService', () => {
       await appendFile(journalPath, `${JSON.stringify(mark)}\n`);
       const after = await service.compute();
       expect(after.rows.find((row) => row.segmentId === 'seg-0')?.marks.chills).toBe(1);
+      expect(after.rows.find((row) => row.segmentId === 'seg-0')?.weightedMarks.chills).toBe(1);
       expect(after.kinds).toContain('chills');
+
+      // Its intensity set to 5 afterwards (an edit, journaled later): it weighs 5/3 from then on, still one mark.
+      const edit = {
+        id: '00000000-0000-4000-8000-fffffffffffe',
+        seq: events.length + 1,
+        kind: 'mark-edited',
+        sessionMs: 3 * minute,
+        wallTime: '2026-01-01T09:03:00.000Z',
+        payload: { markId: mark.id, intensity: 5, from: 'review' },
+      };
+      await appendFile(journalPath, `${JSON.stringify(edit)}\n`);
+      const edited = (await service.compute()).rows.find((row) => row.segmentId === 'seg-0');
+      expect(edited?.marks.chills).toBe(1);
+      expect(edited?.weightedMarks.chills).toBeCloseTo(5 / 3, 10);
     } finally {
       await writeFile(journalPath, original);
     }

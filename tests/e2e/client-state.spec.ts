@@ -108,4 +108,11 @@ test('a prolonged state shows a quiet prompt with the plan’s options (accelera
   expect(events.filter((event) => event.kind === 'plan-changed').map((event) => `${String(event.payload.kind)}:${String(event.payload.phaseId)}`)).toEqual([
     `hold:${(phase ?? '').toLowerCase()}`,
   ]);
+  // What was done with the prompt is journaled, with the stretch it answered and when.
+  const stateKey = events.find((event) => event.kind === 'client-state');
+  const answersOnDisk = async () => (await readJournalFile(host.dataDir, sessionId)).filter((event) => event.kind === 'state-prompt-answered');
+  await expect.poll(async () => (await answersOnDisk()).map((event) => event.payload)).toEqual(
+    ['hold-phase', 'dismissed'].map((answer) => ({ stateId: 'hyperaroused', stateEventId: stateKey?.id, sinceMs: stateKey?.sessionMs, answer })),
+  );
+  expect((await answersOnDisk()).every((event) => event.sessionMs > (stateKey?.sessionMs ?? Number.POSITIVE_INFINITY))).toBe(true);
 });

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { insightsKinds, insightsToCsv, sortInsights, trendMinimumSessions, type InsightsSortKey, type TrackInsight } from '../../../core/insights';
+import { insightsKinds, insightsToCsv, sortInsights, trendMinimumSessions, unratedIntensity, type InsightsSortKey, type TrackInsight } from '../../../core/insights';
 import type { ClientStateDefinition } from '../../../core/client-states';
 import type { MarkKindDefinition } from '../../../core/mark-kinds';
 import { call } from '../../bridge/attune-bridge';
@@ -14,6 +14,8 @@ interface InsightsScreenProps {
 }
 
 type Direction = 'asc' | 'desc';
+/** Whether a kind's column counts marks or weighs them by intensity. */
+type RateMeasure = 'perHour' | 'weightedPerHour';
 
 const sortId = (key: InsightsSortKey) => (typeof key === 'string' ? key : `${key.kind}:${key.measure}`);
 
@@ -23,6 +25,7 @@ export function InsightsScreen({ kinds, clientStates }: InsightsScreenProps) {
   const [fromDate, setFromDate] = useState('');
   const [toDate, setToDate] = useState('');
   const [sort, setSort] = useState<{ key: InsightsSortKey; direction: Direction }>({ key: 'name', direction: 'asc' });
+  const [measure, setMeasure] = useState<RateMeasure>('perHour');
   const query = useMemo(() => insightsQueryFrom({ playlistIds, fromDate, toDate }), [playlistIds, fromDate, toDate]);
   const [playlists] = useHostData(() => call('playlists:list', {}), []);
   const [report] = useHostData(() => call('insights:query', query), [query]);
@@ -71,6 +74,11 @@ export function InsightsScreen({ kinds, clientStates }: InsightsScreenProps) {
           sat — in several playlists or in a copy — recognised by its title, artist and duration (a soundscape by its preset and settings). Rates
           from fewer than {trendMinimumSessions} sessions are shown faint: too few to be a trend.
         </p>
+        <p className="muted" id="insights-weighting">
+          Weighed by intensity, each mark counts its intensity divided by {unratedIntensity}: a mark of intensity {unratedIntensity} — or one without an
+          intensity — counts 1, intensity 5 counts 1.67 and intensity 1 counts 0.33. So one strong mark can outweigh several faint ones, and a mark
+          nobody rated is not taken for faint. An intensity corrected later counts as corrected.
+        </p>
         <div className="insights-filter">
           <fieldset>
             <legend className="label">Playlists</legend>
@@ -99,6 +107,22 @@ export function InsightsScreen({ kinds, clientStates }: InsightsScreenProps) {
       <section className="panel" aria-labelledby="tracks-heading">
         <div className="insights-heading-row">
           <h2 id="tracks-heading">Tracks</h2>
+          <label className="field inline-field">
+            <span className="label">Marks per hour</span>
+            <select
+              name="insights-measure"
+              aria-describedby="insights-weighting"
+              value={measure}
+              onChange={(event) => {
+                const next: RateMeasure = event.target.value === 'weightedPerHour' ? 'weightedPerHour' : 'perHour';
+                setMeasure(next);
+                setSort((current) => (typeof current.key === 'object' && current.key.measure !== 'count' ? { ...current, key: { kind: current.key.kind, measure: next } } : current));
+              }}
+            >
+              <option value="perHour">counted</option>
+              <option value="weightedPerHour">weighed by intensity</option>
+            </select>
+          </label>
           <button type="button" onClick={downloadCsv} disabled={report.status !== 'ready' || rows.length === 0}>
             Download CSV
           </button>
@@ -125,7 +149,7 @@ export function InsightsScreen({ kinds, clientStates }: InsightsScreenProps) {
                         Clients
                       </th>
                       {header('minutes', 'Minutes played', true)}
-                      {kindOrder.map((kind) => header({ kind, measure: 'perHour' }, `${kindLabel(kind)} / h`, true))}
+                      {kindOrder.map((kind) => header({ kind, measure }, `${kindLabel(kind)} / h${measure === 'weightedPerHour' ? ' (weighed)' : ''}`, true))}
                       <th scope="col">Breakdown</th>
                     </tr>
                   </thead>
@@ -135,6 +159,7 @@ export function InsightsScreen({ kinds, clientStates }: InsightsScreenProps) {
                         key={row.recordingKey}
                         row={row}
                         kindOrder={kindOrder}
+                        measure={measure}
                         kindColour={kindColour}
                         kindLabel={kindLabel}
                         stateLabel={(id) => clientStates.find((state) => state.id === id)?.label ?? id}
@@ -173,12 +198,14 @@ function describeMarks(marks: Readonly<Record<string, number>>, kindLabel: (id: 
 function InsightRow({
   row,
   kindOrder,
+  measure,
   kindColour,
   kindLabel,
   stateLabel,
 }: {
   readonly row: TrackInsight;
   readonly kindOrder: readonly string[];
+  readonly measure: RateMeasure;
   readonly kindColour: (id: string) => string | undefined;
   readonly kindLabel: (id: string) => string;
   readonly stateLabel: (id: string) => string;
@@ -198,7 +225,7 @@ function InsightRow({
       <td className="numeric">{row.minutesPlayed.toFixed(1)}</td>
       {kindOrder.map((kind) => {
         const count = row.marks[kind] ?? 0;
-        const perHour = row.playedMs > 0 ? (row.marksPerHour[kind] ?? 0) : null;
+        const perHour = row.playedMs > 0 ? ((measure === 'weightedPerHour' ? row.weightedPerHour[kind] : row.marksPerHour[kind]) ?? 0) : null;
         return (
           <td
             key={kind}

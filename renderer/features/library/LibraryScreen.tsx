@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { LibraryTrack, LibraryView } from '../../../core/library';
+import type { MarkKindDefinition } from '../../../core/mark-kinds';
 import { useExternalState } from '../../use-external-state';
 import type { CuratorAudio } from './curator-audio';
 import { JobProgress } from './JobProgress';
@@ -13,10 +14,12 @@ import './library.css';
 
 interface LibraryScreenProps {
   readonly audio: CuratorAudio;
+  /** The mark kinds, to name them in the tracks' insights. */
+  readonly kinds?: readonly MarkKindDefinition[];
 }
 
 /** The music folders, their scan and loudness analysis, every track found and every file that could not be read. */
-export function LibraryScreen({ audio }: LibraryScreenProps) {
+export function LibraryScreen({ audio, kinds }: LibraryScreenProps) {
   const client = useDisposable(
     () => {
       const created = new LibraryClient();
@@ -27,10 +30,10 @@ export function LibraryScreen({ audio }: LibraryScreenProps) {
     [],
   );
   useEffect(() => () => audio.preview.stop(), [audio.preview]);
-  return client === undefined ? null : <Library client={client} audio={audio} />;
+  return client === undefined ? null : <Library client={client} audio={audio} kinds={kinds} />;
 }
 
-function Library({ client, audio }: { readonly client: LibraryClient; readonly audio: CuratorAudio }) {
+function Library({ client, audio, kinds }: { readonly client: LibraryClient; readonly audio: CuratorAudio; readonly kinds: readonly MarkKindDefinition[] | undefined }) {
   const { view, job, jobProblem } = useExternalState(client);
   const [actionError, setActionError] = useState<string | undefined>();
   const running = job?.state === 'running';
@@ -80,7 +83,7 @@ function Library({ client, audio }: { readonly client: LibraryClient; readonly a
               </p>
             ) : null}
           </section>
-          <TracksPanel tracks={view.value.tracks} audio={audio} busy={running || audio.liveRunning} onAnalyse={(paths) => void act(() => client.analyse(paths))} />
+          <TracksPanel tracks={view.value.tracks} audio={audio} kinds={kinds} busy={running || audio.liveRunning} onAnalyse={(paths) => void act(() => client.analyse(paths))} />
           <UnreadablePanel view={view.value} />
         </>
       ) : null}
@@ -131,11 +134,13 @@ function RootsPanel({ view, client, busy }: { readonly view: LibraryView; readon
 function TracksPanel({
   tracks,
   audio,
+  kinds,
   busy,
   onAnalyse,
 }: {
   readonly tracks: readonly LibraryTrack[];
   readonly audio: CuratorAudio;
+  readonly kinds: readonly MarkKindDefinition[] | undefined;
   readonly busy: boolean;
   readonly onAnalyse: (paths: readonly string[]) => void;
 }) {
@@ -154,7 +159,7 @@ function TracksPanel({
           </button>
         ) : null}
       </div>
-      <TrackTable tracks={tracks} audio={audio} />
+      <TrackTable tracks={tracks} audio={audio} kinds={kinds} />
     </section>
   );
 }

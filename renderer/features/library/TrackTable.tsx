@@ -1,8 +1,13 @@
+import { insightsLookup, libraryTrackInsight } from '../../../core/insights';
 import type { LibraryTrack } from '../../../core/library';
+import type { MarkKindDefinition } from '../../../core/mark-kinds';
 import { useMemo } from 'react';
+import { call } from '../../bridge/attune-bridge';
+import { useHostData } from '../../use-host-data';
 import { useExternalState } from '../../use-external-state';
 import { isPreviewing, trackPreviewItem, type CuratorAudio } from './curator-audio';
 import { Pager } from './Pager';
+import { TrackInsightCell } from './TrackInsightCell';
 import { loudnessText, namesForRepeatedTitles, trackDuration, trackTitle } from './track-format';
 import { useTrackSearch } from './use-track-search';
 
@@ -11,13 +16,19 @@ const pageSize = 100;
 interface TrackTableProps {
   readonly tracks: readonly LibraryTrack[];
   readonly audio: CuratorAudio;
+  /** For the insights' labels; kind ids are shown without them. */
+  readonly kinds?: readonly MarkKindDefinition[];
 }
 
 /** Every library track, filtered by a query and shown a page at a time (a library can hold thousands). */
-export function TrackTable({ tracks, audio }: TrackTableProps) {
+export function TrackTable({ tracks, audio, kinds = [] }: TrackTableProps) {
   const { query, setQuery, shown, setPage } = useTrackSearch(tracks, pageSize);
   const preview = useExternalState(audio.preview);
   const repeatedTitleNames = useMemo(() => namesForRepeatedTitles(tracks), [tracks]);
+  // Every session, every playlist: a recording's history wherever it sat (the same channel as the insights screen).
+  const [insights] = useHostData(() => call('insights:query', {}), []);
+  const insightOf = useMemo(() => (insights.status === 'ready' ? insightsLookup(insights.value.rows) : () => undefined), [insights]);
+  const kindLabel = (id: string) => kinds.find((kind) => kind.id === id)?.label ?? id;
 
   return (
     <div className="track-table-wrap">
@@ -48,6 +59,7 @@ export function TrackTable({ tracks, audio }: TrackTableProps) {
           <col className="col-length" />
           <col className="col-format" />
           <col className="col-loudness" />
+          <col className="col-insight" />
         </colgroup>
         <thead>
           <tr>
@@ -60,6 +72,9 @@ export function TrackTable({ tracks, audio }: TrackTableProps) {
             <th scope="col">Length</th>
             <th scope="col">Format</th>
             <th scope="col">Loudness</th>
+            <th scope="col" title="In how many sessions it played; the marks taken while it did on hover, focus or press">
+              In sessions
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -99,6 +114,7 @@ export function TrackTable({ tracks, audio }: TrackTableProps) {
                 <td className="numeric">{trackDuration(track)}</td>
                 <td>{track.format}</td>
                 <td className={loudness === 'not analysed' ? 'muted' : track.measured === undefined && track.analysisProblem !== undefined ? 'notice' : ''}>{loudness}</td>
+                <TrackInsightCell insight={libraryTrackInsight(insightOf, track)} kindLabel={kindLabel} />
               </tr>
             );
           })}

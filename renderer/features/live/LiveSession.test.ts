@@ -544,17 +544,33 @@ describe('LiveSession: the client state', () => {
     live.monotonicMs = 20 * 60_000;
     await vi.advanceTimersByTimeAsync(1000);
     const [prompt] = live.session.getState().statePrompts;
-    expect(prompt?.state.id).toBe('hyperaroused');
-    // Hold never toggles into a release from the prompt.
-    expect(live.session.holdPhaseIfNotHeld()).toBe(true);
-    expect(live.session.holdPhaseIfNotHeld()).toBe(false);
+    if (prompt === undefined) throw new Error('no prompt after 20 minutes hyperaroused');
+    expect(prompt.state.id).toBe('hyperaroused');
+    // Hold never toggles into a release from the prompt; a hold that did nothing is not journaled as an answer.
+    expect(live.session.answerStatePrompt(prompt, 'hold-phase')).toBe(true);
+    expect(live.session.answerStatePrompt(prompt, 'hold-phase')).toBe(false);
     expect(live.session.getState().notice).toMatch(/already held/);
     expect(live.session.plan.phases.find((phase) => phase.id === 'onset')?.held).toBe(true);
-    expect(live.session.bridgeToCalmSoundscape()).toBe(true);
+    expect(live.session.answerStatePrompt(prompt, 'calm-bridge')).toBe(true);
     expect(live.player().getState().status).toBe('quiet');
-    live.session.dismissStatePrompt(prompt?.startedBy ?? '');
+    live.monotonicMs = 21 * 60_000;
+    expect(live.session.answerStatePrompt(prompt, 'dismissed')).toBe(true);
     await vi.advanceTimersByTimeAsync(1000);
     expect(live.session.getState().statePrompts).toEqual([]);
+    // Each answer journaled with the stretch it answered and when.
+    const answers = live.host.saved.filter((event) => event.kind === 'state-prompt-answered');
+    expect(answers.map((event) => event.kind === 'state-prompt-answered' && event.payload)).toEqual(
+      ['hold-phase', 'calm-bridge', 'dismissed'].map((answer) => ({ stateId: 'hyperaroused', stateEventId: prompt.startedBy, sinceMs: prompt.sinceMs, answer })),
+    );
+    expect(answers.at(-1)?.sessionMs).toBe(21 * 60_000);
+
+    // Resumed after a crash, the dismissed stretch does not prompt again.
+    const events = live.host.saved.map((input, seq) => journalEventSchema.parse({ ...input, seq, wallTime: '2026-12-02T10:40:00.000Z' }));
     live.session.dispose();
+    const resumed = start({ resume: { events, sessionMs: 30 * 60_000, programMs: 20 * 60_000, playing: false } });
+    resumed.monotonicMs = 30 * 60_000;
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(resumed.session.getState().statePrompts).toEqual([]);
+    resumed.session.dispose();
   });
 });

@@ -3,7 +3,7 @@ import type { JournalEvent, JournalEventInput, PlanAction, Vitals } from '../../
 import { SessionFold, type ClosingSound, type FoldedMark, type FoldedSession } from '../../../core/fold';
 import type { CorrectionResult } from '../../../core/mark-corrections';
 import type { MarkKindDefinition } from '../../../core/mark-kinds';
-import { prolongedStates, stateAction, stateChangeProblem, type ProlongedState, type StateSpan } from '../../../core/client-state-fold';
+import { prolongedStates, stateAction, stateChangeProblem, type ProlongedState, type StatePromptAnswer, type StateSpan } from '../../../core/client-state-fold';
 import type { ClientStateDefinition } from '../../../core/client-states';
 import { formatClock } from '../../../core/format';
 import { buildElasticPlan } from '../../../core/elastic-plan';
@@ -166,7 +166,6 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
   /** When each unacknowledged mark's key was pressed, for the acknowledgement-latency measure. */
   private readonly pressedAt = new Map<string, number>();
   /** State prompts dismissed, by the change that began the stretch (a new stretch may prompt again). */
-  private readonly dismissedStatePrompts = new Set<string>();
 
   constructor(
     readonly meta: SessionMeta,
@@ -312,7 +311,9 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
 
   private statePrompts(): ProlongedState[] {
     if (this.ended) return [];
-    return prolongedStates(this.fold.clientStates, this.settings.clientStates, this.clock.now()).filter((prompt) => !this.dismissedStatePrompts.has(prompt.startedBy));
+    // Dismissed is journaled: a resumed session does not ask again about the same stretch.
+    const dismissed = new Set(this.fold.statePromptAnswers.filter((answer) => answer.answer === 'dismissed').map((answer) => answer.stateEventId));
+    return prolongedStates(this.fold.clientStates, this.settings.clientStates, this.clock.now()).filter((prompt) => !dismissed.has(prompt.startedBy));
   }
 
   clientStates(): readonly ClientStateDefinition[] {
@@ -348,9 +349,15 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
     return this.journal({ kind: 'client-state', payload: { stateId, action, reactionOffsetMs: offsetMs } }, sessionMs);
   }
 
-  dismissStatePrompt(startedBy: string): void {
-    this.dismissedStatePrompts.add(startedBy);
-    this.changed();
+  /**
+   * One of the prolonged-state prompt's options, journaled with the stretch it answered (for
+   * review and the exports): hold the phase, bridge to a calm soundscape, or dismiss (the
+   * prompt stays away for that stretch). Only an option that took effect is journaled.
+   */
+  answerStatePrompt(prompt: ProlongedState, answer: StatePromptAnswer['answer']): boolean {
+    const done = answer === 'hold-phase' ? this.holdPhaseIfNotHeld() : answer === 'calm-bridge' ? this.bridgeToCalmSoundscape() : true;
+    if (done) this.journal({ kind: 'state-prompt-answered', payload: { stateId: prompt.state.id, stateEventId: prompt.startedBy, sinceMs: Math.round(prompt.sinceMs), answer } });
+    return done;
   }
 
   /**

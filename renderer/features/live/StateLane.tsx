@@ -84,13 +84,13 @@ export const StateLane = memo(function StateLane({
                 {prompt.state.label} for {formatMinutes(Math.floor((bandNow - prompt.sinceMs) / 60_000))} (since {formatClock(prompt.sinceMs + t0OffsetMs)}). The plan
                 can wait:
               </span>
-              <button type="button" disabled={phaseHeld} onClick={() => session.holdPhaseIfNotHeld()}>
+              <button type="button" disabled={phaseHeld} onClick={() => session.answerStatePrompt(prompt, 'hold-phase')}>
                 {phaseHeld ? 'The phase is held' : 'Hold the phase'} <kbd>Shift H</kbd>
               </button>
-              <button type="button" onClick={() => session.bridgeToCalmSoundscape()}>
+              <button type="button" onClick={() => session.answerStatePrompt(prompt, 'calm-bridge')}>
                 Bridge to a calm soundscape
               </button>
-              <button type="button" onClick={() => session.dismissStatePrompt(prompt.startedBy)}>
+              <button type="button" onClick={() => session.answerStatePrompt(prompt, 'dismissed')}>
                 Dismiss
               </button>
             </li>

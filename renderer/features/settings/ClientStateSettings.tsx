@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { ClientStateDefinition } from '../../../core/client-states';
+import { KeyedKindRow } from './KeyedKindRow';
 import type { SettingsClient } from './SettingsClient';
 
 /**
@@ -29,32 +30,26 @@ export function ClientStateSettings({ client, states }: { readonly client: Setti
             <th scope="col">State</th>
             <th scope="col">Key</th>
             <th scope="col">Colour</th>
-            <th scope="col">Span</th>
             <th scope="col">Prompt after (min)</th>
+            <th scope="col">Span</th>
             <th scope="col">Hidden</th>
           </tr>
         </thead>
         <tbody>
           {draft.map((state, index) => (
-            <tr key={state.id} data-state-id={state.id}>
-              <td>
-                <input aria-label={`Label of the state ${state.id}`} value={state.label} maxLength={40} onChange={(event) => change(index, { label: event.target.value })} />
-              </td>
-              <td>
-                <input
-                  aria-label={`Key for the state ${state.label}`}
-                  className="key-input"
-                  value={state.key.toUpperCase()}
-                  maxLength={1}
-                  onChange={(event) => change(index, { key: event.target.value.slice(-1).toLowerCase() })}
-                />
-              </td>
-              <td>
-                <input aria-label={`Colour of the state ${state.label}`} type="color" value={state.color} onChange={(event) => change(index, { color: event.target.value })} />
-              </td>
-              <td>
-                <input aria-label={`The state ${state.label} is a span`} type="checkbox" checked={state.span} onChange={(event) => change(index, { span: event.target.checked })} />
-              </td>
+            <KeyedKindRow
+              key={state.id}
+              definition={state}
+              rowOf="state"
+              names={{
+                label: `Label of the state ${state.id}`,
+                key: `Key for the state ${state.label}`,
+                color: `Colour of the state ${state.label}`,
+                span: `The state ${state.label} is a span`,
+                hidden: `Hide the state ${state.label}`,
+              }}
+              onChange={(patch) => change(index, patch)}
+            >
               <td>
                 <input
                   aria-label={`Prompt after the state ${state.label} held (minutes)`}
@@ -65,10 +60,7 @@ export function ClientStateSettings({ client, states }: { readonly client: Setti
                   onChange={(event) => change(index, { promptAfterMinutes: event.target.value.trim() === '' ? null : Math.round(Number(event.target.value)) })}
                 />
               </td>
-              <td>
-                <input aria-label={`Hide the state ${state.label}`} type="checkbox" checked={state.hidden} onChange={(event) => change(index, { hidden: event.target.checked })} />
-              </td>
-            </tr>
+            </KeyedKindRow>
           ))}
         </tbody>
       </table>

@@ -7,6 +7,7 @@ import type { EncryptionClient } from '../encryption/EncryptionClient';
 import { EncryptionSettings } from '../encryption/EncryptionSettings';
 import type { SettingsClient } from './SettingsClient';
 import { ClientStateSettings } from './ClientStateSettings';
+import { KeyedKindRow } from './KeyedKindRow';
 
 function ReminderSettings({ client, reminders }: { readonly client: SettingsClient; readonly reminders: Settings['reminders'] }) {
   const [draft, setDraft] = useState(reminders);
@@ -154,22 +155,13 @@ export function SettingsScreen({ client, encryption }: { readonly client: Settin
         </thead>
         <tbody>
           {kinds.map((kind, index) => (
-            <tr key={kind.id} data-kind-id={kind.id}>
-              <td>
-                <input aria-label={`Label of ${kind.id}`} value={kind.label} maxLength={40} onChange={(event) => change(index, { label: event.target.value })} />
-              </td>
-              <td>
-                <input
-                  aria-label={`Key for ${kind.label}`}
-                  className="key-input"
-                  value={kind.key.toUpperCase()}
-                  maxLength={1}
-                  onChange={(event) => change(index, { key: event.target.value.slice(-1).toLowerCase() })}
-                />
-              </td>
-              <td>
-                <input aria-label={`Colour of ${kind.label}`} type="color" value={kind.color} onChange={(event) => change(index, { color: event.target.value })} />
-              </td>
+            <KeyedKindRow
+              key={kind.id}
+              definition={kind}
+              rowOf="kind"
+              names={{ label: `Label of ${kind.id}`, key: `Key for ${kind.label}`, color: `Colour of ${kind.label}`, span: `${kind.label} is a span`, hidden: `Hide ${kind.label}` }}
+              onChange={(patch) => change(index, patch)}
+            >
               <td>
                 <select
                   aria-label={`Group of ${kind.label}`}
@@ -180,13 +172,7 @@ export function SettingsScreen({ client, encryption }: { readonly client: Settin
                   <option value="protocol">protocol</option>
                 </select>
               </td>
-              <td>
-                <input aria-label={`${kind.label} is a span`} type="checkbox" checked={kind.span} onChange={(event) => change(index, { span: event.target.checked })} />
-              </td>
-              <td>
-                <input aria-label={`Hide ${kind.label}`} type="checkbox" checked={kind.hidden} onChange={(event) => change(index, { hidden: event.target.checked })} />
-              </td>
-            </tr>
+            </KeyedKindRow>
           ))}
         </tbody>
       </table>
