@@ -31,6 +31,8 @@ function row(segment: Segment, playlistId: string, figures: Partial<Row> = {}): 
     minutesPlayed: 0,
     marks: {},
     marksPerHour: {},
+    weightedMarks: {},
+    weightedPerHour: {},
     byPhase: {},
     byState: {},
     movesIntoWindow: 0,
