@@ -3,11 +3,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parsePlaylist, type Playlist } from '../../core/playlist';
 import { sessionSetupSchema } from '../../core/session';
 import { ClientStore } from './clients';
 import { SessionSummaryCache } from './clients-session-summaries';
 import { SessionStore } from './sessions';
+import { droneOnlyPlaylist } from '../../tests/support/drone-playlist';
 
 let dataDir: string;
 let sessions: SessionStore;
@@ -22,24 +22,12 @@ afterEach(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-function playlist(): Playlist {
-  const parsed = parsePlaylist({
-    format: 'attune.playlist',
-    version: 1,
-    id: 'ocean',
-    title: 'Ocean',
-    phases: [{ id: 'peak', kind: 'peak', title: 'Peak', targetMinutes: 60, segments: [{ type: 'soundscape', id: 'peak-drone', preset: 'drone', durationSeconds: 600 }] }],
-  });
-  if (!parsed.ok) throw new Error(parsed.error.message);
-  return parsed.value;
-}
-
 const mark = (sessionMs: number) => ({ id: randomUUID(), kind: 'mark' as const, sessionMs, payload: { markKind: 'resonance', phaseId: 'peak', segmentId: 'peak-drone', positionMs: sessionMs, reactionOffsetMs: 0 } });
 
 describe('SessionSummaryCache', () => {
   it('reads a session again only when its journal or metadata changed, and leaves out one that is gone', async () => {
-    const first = await sessions.start(playlist(), sessionSetupSchema.parse({ clientCode: 'C-1' }));
-    const second = await sessions.start(playlist(), sessionSetupSchema.parse({ clientCode: 'C-1' }));
+    const first = await sessions.start(droneOnlyPlaylist(), sessionSetupSchema.parse({ clientCode: 'C-1' }));
+    const second = await sessions.start(droneOnlyPlaylist(), sessionSetupSchema.parse({ clientCode: 'C-1' }));
     const asked: string[][] = [];
     const cache = new SessionSummaryCache(sessions.sessionsDir, (sessionIds) => {
       asked.push([...sessionIds]);
@@ -59,7 +47,7 @@ describe('SessionSummaryCache', () => {
   });
 
   it('the course page counts a mark taken after it was first shown', async () => {
-    const meta = await sessions.start(playlist(), sessionSetupSchema.parse({ clientCode: 'C-2' }));
+    const meta = await sessions.start(droneOnlyPlaylist(), sessionSetupSchema.parse({ clientCode: 'C-2' }));
     const clients = new ClientStore(dataDir, { sessions });
     const client = await clients.linkOffered('C-2', [meta.id], 'start');
     const markCount = async () => {

@@ -3,12 +3,12 @@ import { mkdtemp, readFile, readdir, rm, appendFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parsePlaylist, type Playlist } from '../../core/playlist';
 import { ContractFailure } from '../../core/result';
 import { sessionSetupSchema } from '../../core/session';
 import { ClientStore, clientRecordFileName } from './clients';
 import { encryptedCodec } from './encryption/session-codec';
 import { SessionStore } from './sessions';
+import { droneOnlyPlaylist } from '../../tests/support/drone-playlist';
 
 let dataDir: string;
 let sessions: SessionStore;
@@ -23,20 +23,8 @@ afterEach(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-function playlist(): Playlist {
-  const parsed = parsePlaylist({
-    format: 'attune.playlist',
-    version: 1,
-    id: 'ocean',
-    title: 'Ocean',
-    phases: [{ id: 'peak', kind: 'peak', title: 'Peak', targetMinutes: 60, segments: [{ type: 'soundscape', id: 'peak-drone', preset: 'drone', durationSeconds: 600 }] }],
-  });
-  if (!parsed.ok) throw new Error(parsed.error.message);
-  return parsed.value;
-}
-
 async function dosingSession(clientCode: string): Promise<{ sessionId: string; markId: string }> {
-  const meta = await sessions.start(playlist(), sessionSetupSchema.parse({ clientCode }));
+  const meta = await sessions.start(droneOnlyPlaylist(), sessionSetupSchema.parse({ clientCode }));
   const markId = randomUUID();
   await sessions.append(meta.id, { id: markId, kind: 'mark', sessionMs: 5000, payload: { markKind: 'resonance', phaseId: 'peak', segmentId: 'peak-drone', positionMs: 5000, reactionOffsetMs: 0 } });
   return { sessionId: meta.id, markId };
