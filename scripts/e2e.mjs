@@ -1,6 +1,7 @@
 // The end-to-end tests in two runs (playwright.config.ts names the projects): the specs that
-// drive screens and files only, one per core, then the specs that listen to the output or time
-// key presses, one at a time with the machine to themselves. Both runs always happen; the exit
+// render audio offline and those that drive screens and files only, one per core, then the
+// specs that listen to the live output or time key presses, one at a time with the machine to
+// themselves. Both runs always happen; the exit
 // code fails if either failed. Arguments (a spec file, --grep …) go to both runs.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -19,6 +20,6 @@ function playwright(args) {
   });
 }
 
-const screens = await playwright(['--project=screens', `--workers=${availableParallelism()}`, '--pass-with-no-tests']);
+const screens = await playwright(['--project=offline', '--project=screens', `--workers=${availableParallelism()}`, '--pass-with-no-tests']);
 const sound = await playwright(['--project=sound', '--pass-with-no-tests']);
 process.exit(screens !== 0 ? screens : sound);
