@@ -237,10 +237,8 @@ export class LibraryService {
     this.platformClaims.delete(task.path);
     const key = { size: task.size, mtimeMs: task.mtimeMs };
     const stored =
-      outcome.kind === 'measured'
-        ? index.setMeasurement(task.path, key, outcome.measurement)
-        : index.setAnalysisProblem(task.path, key, outcome.reason);
-    await index.save();
+      outcome.kind === 'measured' ? index.setMeasurement(task.path, key, outcome.measurement) : index.setAnalysisProblem(task.path, key, outcome.reason);
+    // Counted before the save: the job must not take the time the disk needs for the app's silence.
     const drain = this.platformDrain;
     if (drain !== undefined) {
       drain.done += 1;
@@ -248,8 +246,10 @@ export class LibraryService {
       drain.lastActivity = Date.now();
       drain.currentPath = undefined;
       drain.control.report({ done: drain.done });
-      drain.wake();
     }
+    await index.save();
+    if (drain !== undefined) drain.lastActivity = Date.now();
+    drain?.wake();
     await this.announcePlatformWork();
     return stored;
   }
