@@ -70,7 +70,7 @@ describe('tracks only the platform decoder can read', () => {
     await library.addRoot(musicDir);
     library.scan(true);
     const job = await until(() => library.jobs.status(), inPlatformStage);
-    expect(job.total).toBe(2);
+    expect(job?.total).toBe(2);
     expect(pendingTold.at(-1)).toBe(2);
     const waiting = (await library.view()).tracks.filter((track) => track.awaitsPlatformDecode === true).map((track) => path.basename(track.path));
     expect(waiting.sort()).toEqual(['pink.m4a', 'tone.m4a']);
