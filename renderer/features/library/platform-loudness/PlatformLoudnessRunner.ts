@@ -45,11 +45,14 @@ export class PlatformLoudnessRunner extends TypedEmitter<PlatformLoudnessEvents>
   private askAgain = false;
   private paused = false;
   private disposed = false;
+  private startTimer: ReturnType<typeof setTimeout> | undefined;
 
+  /** `firstAskDelayMs`: the first question waits until the app has started (the host reads the library index to answer it). */
   constructor(
     private readonly call: HostCall,
     private readonly events: PlatformWorkEvents,
     private readonly measure: MeasureFile,
+    private readonly firstAskDelayMs = 5000,
   ) {
     super();
   }
@@ -68,7 +71,7 @@ export class PlatformLoudnessRunner extends TypedEmitter<PlatformLoudnessEvents>
         if (job !== null && job.state !== 'running') this.kick();
       }),
     );
-    this.kick();
+    this.startTimer = setTimeout(() => this.kick(), this.firstAskDelayMs);
   }
 
   /** Paused, the file in hand is given up (the host offers it again later) and nothing new is taken. */
@@ -82,12 +85,14 @@ export class PlatformLoudnessRunner extends TypedEmitter<PlatformLoudnessEvents>
 
   dispose(): void {
     this.disposed = true;
+    clearTimeout(this.startTimer);
     this.running?.abort();
     for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe();
     this.removeAllListeners();
   }
 
   private kick(): void {
+    if (this.disposed) return;
     if (this.pumping) {
       this.askAgain = true;
       return;
