@@ -40,7 +40,7 @@ export interface LibraryServiceOptions {
 /** The job's stage while the app measures with the platform's decoder. */
 export const platformStage = 'Measuring loudness in the app';
 
-/** A job stage that waits for the app: results come through `platformResult`, each one wakes it. */
+/** A job stage that waits for the app: results come through `storePlatformResult`, each one wakes it. */
 interface PlatformDrain {
   readonly control: JobControl;
   done: number;
@@ -276,14 +276,15 @@ export class LibraryService {
         // A long file keeps its claim while the app decodes it; with none in hand, a silent app has gone.
         if (!pending.some((track) => this.isClaimed(track.path, now)) && now - drain.lastActivity > idleMs) break;
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, idleMs / 4);
-          const onAbort = () => resolve();
-          control.signal.addEventListener('abort', onAbort, { once: true });
-          drain.wake = () => {
+          const done = () => {
             clearTimeout(timer);
-            control.signal.removeEventListener('abort', onAbort);
+            control.signal.removeEventListener('abort', done);
+            drain.wake = () => {};
             resolve();
           };
+          const timer = setTimeout(done, idleMs / 4);
+          control.signal.addEventListener('abort', done, { once: true });
+          drain.wake = done;
         });
       }
     } finally {
