@@ -113,6 +113,8 @@ const groups: readonly BenchGroup[] = [
       'loudness_max_abs_diff_lu_aac',
       'loudness_max_abs_diff_lu_aac_ffmpeg',
       'loudness_aac_platform_x_realtime',
+      'loudness_platform_peak_rss_mb_60min_aac',
+      'reference_platform_peak_rss_mb_3min_aac',
     ],
     run: (browser) => benchLoudness(browser),
   },
