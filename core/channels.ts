@@ -23,6 +23,8 @@ export const channels = [
   'library:analyse',
   'library:job',
   'library:cancel',
+  'library:platform-take',
+  'library:platform-result',
   'dialog:choose',
   'playlists:save',
   'playlists:create',
@@ -55,7 +57,7 @@ export const isChannel = (name: unknown): name is Channel =>
  * payload schemas are in host-events.ts. Sent over IPC in the desktop host and as
  * Server-Sent Events in the web host, from the same table.
  */
-export const hostEventNames = ['library:job', 'encryption:progress'] as const;
+export const hostEventNames = ['library:job', 'encryption:progress', 'library:platform-work'] as const;
 export type HostEventName = (typeof hostEventNames)[number];
 
 /** The web host's Server-Sent Events stream of host events, under the page's own address. */

@@ -9,7 +9,7 @@ import {
 } from './encryption';
 import { journalEventInputSchema, journalEventSchema } from './events';
 import { courseContract } from './course-contract';
-import { libraryJobSchema, libraryViewSchema } from './library';
+import { libraryJobSchema, libraryViewSchema, loudnessMeasurementSchema } from './library';
 import { playlistFileFormats } from './playlist-formats/file-formats';
 import { fileSegmentSchema, playlistSchema, slugId } from './playlist';
 import { errorCodes, type Result } from './result';
@@ -120,6 +120,21 @@ export type InsightsReportResponse = z.infer<typeof insightsReportSchema>;
 
 const absolutePath = z.string().min(1).max(4096);
 
+/** A file version the host asks the app to measure: the result is stored only if the file is still this version. */
+export const platformDecodeTaskSchema = z.strictObject({
+  path: z.string().min(1).max(4096),
+  size: z.number().int().min(0),
+  mtimeMs: z.number(),
+});
+export type PlatformDecodeTask = z.infer<typeof platformDecodeTaskSchema>;
+
+/** What the app's decoder made of a task: a measurement, or why the platform could not decode the file. */
+export const platformDecodeOutcomeSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('measured'), measurement: loudnessMeasurementSchema }),
+  z.strictObject({ kind: z.literal('failed'), reason: z.string().min(1).max(1000) }),
+]);
+export type PlatformDecodeOutcome = z.infer<typeof platformDecodeOutcomeSchema>;
+
 export const playlistImportSchema = z.strictObject({
   title: z.string(),
   format: z.enum(playlistFileFormats),
@@ -200,6 +215,17 @@ export const contract = {
   'library:analyse': { request: z.strictObject({ paths: z.array(absolutePath).min(1).max(100_000) }), response: libraryJobSchema },
   'library:job': { request: noArguments, response: libraryJobSchema.nullable() },
   'library:cancel': { request: noArguments, response: libraryJobSchema.nullable() },
+  /**
+   * The next track only the platform's decoder can read (AAC/M4A without ffmpeg), for the app to
+   * measure and answer with `library:platform-result`; null when there is none or the library is
+   * busy with other work (the `library:platform-work` event says when to ask again).
+   */
+  'library:platform-take': { request: noArguments, response: platformDecodeTaskSchema.nullable() },
+  /** Stores the app's measurement (or its reason for failing); `stored` is false when the file changed meanwhile. */
+  'library:platform-result': {
+    request: z.strictObject({ task: platformDecodeTaskSchema, outcome: platformDecodeOutcomeSchema }),
+    response: z.strictObject({ stored: z.boolean() }),
+  },
   /** A native picker in the desktop app; the web host answers "unsupported" (the path is typed). */
   'dialog:choose': {
     request: z.strictObject({ purpose: choosePurposeSchema }),

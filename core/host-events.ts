@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { hostEventNames, type HostEventName } from './channels';
 import { encryptionStatusSchema } from './encryption';
 import { libraryJobSchema } from './library';
@@ -12,6 +12,8 @@ export const hostEvents = {
   'library:job': libraryJobSchema.nullable(),
   /** How far encrypting or decrypting the existing sessions is; null once it is over. */
   'encryption:progress': encryptionStatusSchema.shape.progress.unwrap().nullable(),
+  /** How many tracks wait for the app's own decoder; the app takes them with `library:platform-take`. */
+  'library:platform-work': z.strictObject({ pending: z.number().int().min(0) }),
 } as const satisfies Record<HostEventName, z.ZodType>;
 
 export type HostEventPayload<Name extends HostEventName> = z.infer<(typeof hostEvents)[Name]>;

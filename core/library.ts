@@ -46,6 +46,11 @@ export const libraryTrackSchema = z.strictObject({
   measured: loudnessMeasurementSchema.optional(),
   /** Why the last analysis failed (the file could still be read for its tags). */
   analysisProblem: z.string().optional(),
+  /**
+   * The host has no decoder for this file (AAC/M4A without ffmpeg): the app measures it with the
+   * platform's own decoder (WebCodecs) while it is open, and the result replaces this mark.
+   */
+  awaitsPlatformDecode: z.literal(true).optional(),
 });
 export type LibraryTrack = z.infer<typeof libraryTrackSchema>;
 

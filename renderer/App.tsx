@@ -9,6 +9,7 @@ import { HomeScreen } from './features/home/HomeScreen';
 import { requestStartScreenLists } from './features/home/start-screen-lists';
 import type { LiveSession } from './features/live/LiveSession';
 import { browserJournalOutbox, sendWaitingEvents } from './features/live/journal-outbox';
+import { startPlatformLoudness } from './features/library/platform-loudness/platform-loudness';
 import { SettingsClient } from './features/settings/SettingsClient';
 import { diagnosticSpeed, exposeDiagnostics } from './diagnostics';
 import { hrefFor, navigate, parseRoute, useRoute, type Route } from './routes';
@@ -41,6 +42,9 @@ let encryptionAskedAtLoad = true;
 
 /** Events an earlier page could not get saved (the host was down) go now, with their own ids and times. */
 void sendWaitingEvents(call, browserJournalOutbox(), { timeoutMs: 0 });
+/** Files the host cannot decode (AAC/M4A without ffmpeg) are measured here, by the platform's decoder, while the app is open. */
+const platformLoudness = startPlatformLoudness();
+
 /** How long a resume waits for them, so the journal it opens holds them. */
 const resumeWaitsForWaitingEventsMs = 5000;
 
@@ -170,6 +174,7 @@ export function App() {
     void loadedAudioEngine()?.existingOutput()?.rest();
   }, [replaceLive]);
   const liveRunning = live !== undefined && !live.getState().ended;
+  useEffect(() => platformLoudness.setPaused(liveRunning), [liveRunning]);
   const targetLufs = settingsState.settings.targetLoudnessLufs;
   const engine = useAudioEngine(playsSound(route));
   const reviewAudio = useMemo(() => engine && { output: engine.audioOutput, liveRunning, targetLufs }, [engine, liveRunning, targetLufs]);

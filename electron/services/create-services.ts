@@ -78,6 +78,7 @@ export function createServices({ dataDir, bundledPlaylistsDir, openSettingsStore
     settings,
     createAnalyzer: () => new LoudnessAnalyzer(analysisWorkers === undefined ? {} : { workerCount: analysisWorkers }),
     onJobChange: (job) => events.publish('library:job', job),
+    onPlatformWork: (pending) => events.publish('library:platform-work', { pending }),
   });
   const services: Services = {
     settings,

@@ -14,5 +14,7 @@ export function createLibraryHandlers(library: LibraryService): Pick<Handlers, L
     'library:analyse': async ({ paths }) => library.analyse(paths),
     'library:job': async () => library.jobs.status(),
     'library:cancel': async () => library.jobs.cancel(),
+    'library:platform-take': () => library.takePlatformTask(),
+    'library:platform-result': async ({ task, outcome }) => ({ stored: await library.storePlatformResult(task, outcome) }),
   };
 }

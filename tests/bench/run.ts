@@ -105,8 +105,18 @@ const groups: readonly BenchGroup[] = [
   },
   {
     name: 'loudness',
-    figures: ['loudness_x_realtime', 'loudness_vs_loudgain_ratio', 'loudness_max_abs_diff_lu', 'loudness_peak_rss_mb_60min_track'],
-    run: () => benchLoudness(),
+    figures: [
+      'loudness_x_realtime',
+      'loudness_vs_loudgain_ratio',
+      'loudness_max_abs_diff_lu',
+      'loudness_peak_rss_mb_60min_track',
+      'loudness_max_abs_diff_lu_aac',
+      'loudness_max_abs_diff_lu_aac_ffmpeg',
+      'loudness_aac_platform_x_realtime',
+      'loudness_platform_peak_rss_mb_60min_aac',
+      'reference_platform_peak_rss_mb_3min_aac',
+    ],
+    run: (browser) => benchLoudness(browser),
   },
 ];
 

@@ -22,12 +22,15 @@ const repoRoot = path.resolve(import.meta.dirname, '..', '..');
  * Starts the built web host (`dist/web/main.js`) as `npm run web` would: by default with
  * `--port 0`, a free port the first time and the same one again on the same data folder.
  */
-export async function startWebHost(options: { dataDir?: string; port?: number; extraArgs?: readonly string[] } = {}): Promise<RunningWebHost> {
+export async function startWebHost(
+  options: { dataDir?: string; port?: number; extraArgs?: readonly string[]; /** The host's environment (e.g. a PATH without ffmpeg); this process's by default. */ env?: NodeJS.ProcessEnv } = {},
+): Promise<RunningWebHost> {
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'attune-e2e-')));
   const args = [path.join(repoRoot, 'dist', 'web', 'main.js'), '--port', String(options.port ?? 0), '--data-dir', dataDir, ...(options.extraArgs ?? [])];
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.env === undefined ? {} : { env: options.env }),
   });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {

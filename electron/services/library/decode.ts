@@ -21,7 +21,8 @@ type Decoder =
  * the file or its decoded signal in memory. The format is read from the content (via
  * music-metadata), not the extension. MP3, FLAC, Ogg Vorbis/FLAC and Opus decode in wasm,
  * WAV in a small reader of our own; AAC/M4A and other formats go through ffmpeg when it is
- * installed. Every chunk has the same sample rate and channel count. Fails with an
+ * installed (without it they fail as `needs-ffmpeg`, and the library hands them to the app,
+ * which measures them with the platform's decoder). Every chunk has the same sample rate and channel count. Fails with an
  * `AudioDecodeError` whose message says why in plain words, or with the signal's reason when
  * aborted.
  */

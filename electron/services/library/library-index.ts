@@ -37,6 +37,7 @@ function withoutAnalysis(track: LibraryTrack): LibraryTrack {
   const copy = { ...track };
   delete copy.measured;
   delete copy.analysisProblem;
+  delete copy.awaitsPlatformDecode;
   return copy;
 }
 
@@ -161,6 +162,7 @@ export class LibraryIndex {
       ...read,
       ...(keep && previous.measured !== undefined ? { measured: previous.measured } : {}),
       ...(keep && previous.analysisProblem !== undefined ? { analysisProblem: previous.analysisProblem } : {}),
+      ...(keep && previous.awaitsPlatformDecode === true ? { awaitsPlatformDecode: true as const } : {}),
     });
     this.unreadableByPath.delete(parsed.path);
     this.dirty = true;
@@ -209,6 +211,16 @@ export class LibraryIndex {
     const track = this.byPath.get(filePath);
     if (track === undefined || !sameStat(track, stat)) return false;
     this.byPath.set(filePath, { ...withoutAnalysis(track), analysisProblem: reason });
+    this.dirty = true;
+    return true;
+  }
+
+  /** Marks the file version `stat` describes for the app's own decoder (the host has none for it); false when unknown or changed. */
+  setAwaitsPlatformDecode(filePath: string, stat: FileStatKey): boolean {
+    const track = this.byPath.get(filePath);
+    if (track === undefined || !sameStat(track, stat)) return false;
+    if (track.awaitsPlatformDecode === true && track.measured === undefined && track.analysisProblem === undefined) return true;
+    this.byPath.set(filePath, { ...withoutAnalysis(track), awaitsPlatformDecode: true });
     this.dirty = true;
     return true;
   }

@@ -2,12 +2,14 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { hasTrustworthyTags, type LibraryJob, type LibraryTrack, type LibraryView, type LoudnessMeasurement } from '../../../core/library';
 import type { ScanSummary } from '../../../core/library-scan';
+import type { PlatformDecodeOutcome, PlatformDecodeTask } from '../../../core/contract';
 import { ContractFailure } from '../../../core/result';
 import type { SettingsService } from '../settings';
 import { isInsideFolder } from '../inside-folder';
 import { checkLibraryRoots } from '../library-roots';
 import { JobRunner, type JobControl } from './jobs';
 import { LibraryIndex } from './library-index';
+import { LoudnessAnalysisError } from './loudness-analyzer';
 import { scanLibrary } from './scanner';
 
 /** What the library needs of the loudness analyser (a worker pool in the hosts, a fake in some tests). */
@@ -24,6 +26,29 @@ export interface LibraryServiceOptions {
   readonly settings: SettingsService;
   /** Created on first use: worker threads cost memory, and most launches never analyse. */
   readonly createAnalyzer: () => LoudnessAnalysis;
+  /** Told how many tracks wait for the app's own decoder, whenever that may have changed (the `library:platform-work` event). */
+  readonly onPlatformWork?: (pending: number) => void;
+  /**
+   * How long a job waits for the app to take the next track before it ends and leaves the rest
+   * waiting (no window open: the web host with no tab); also how long one track may take.
+   */
+  readonly platformIdleMs?: number;
+  /** How long a track the app took stays its own; after that (the window closed mid-file) it is offered again. */
+  readonly platformClaimMs?: number;
+}
+
+/** The job's stage while the app measures with the platform's decoder. */
+export const platformStage = 'Measuring loudness in the app';
+
+/** A job stage that waits for the app: results come through `storePlatformResult`, each one wakes it. */
+interface PlatformDrain {
+  readonly control: JobControl;
+  done: number;
+  failed: number;
+  lastActivity: number;
+  /** The track the app measures now, for the bar. */
+  currentPath: string | undefined;
+  wake: () => void;
 }
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
@@ -41,6 +66,9 @@ export class LibraryService {
   private indexLoading: Promise<LibraryIndex> | undefined;
   private analyzer: LoudnessAnalysis | undefined;
   private rootProblems: { root: string; reason: string }[] = [];
+  /** Tracks the app has taken and not answered yet, with when it took them. */
+  private readonly platformClaims = new Map<string, number>();
+  private platformDrain: PlatformDrain | undefined;
   readonly jobs: JobRunner;
 
   constructor(private readonly options: LibraryServiceOptions) {
@@ -124,6 +152,7 @@ export class LibraryService {
     const analyzer = this.analyzer;
     let done = 0;
     let failed = 0;
+    let forPlatform = 0;
     let next = 0;
     let lastSave = Date.now();
     control.report({ stage: 'Measuring loudness', done: 0, total: tracks.length });
@@ -137,8 +166,14 @@ export class LibraryService {
           index.setMeasurement(track.path, key, await analyzer.analyze(track.path, control.signal));
         } catch (error) {
           if (control.signal.aborted) break;
-          failed += 1;
-          index.setAnalysisProblem(track.path, key, error instanceof Error ? error.message : String(error));
+          if (error instanceof LoudnessAnalysisError && error.problem === 'needs-ffmpeg') {
+            // No host decoder for it (AAC/M4A without ffmpeg): the app's own decoder measures it below.
+            forPlatform += 1;
+            index.setAwaitsPlatformDecode(track.path, key);
+          } else {
+            failed += 1;
+            index.setAnalysisProblem(track.path, key, error instanceof Error ? error.message : String(error));
+          }
         }
         done += 1;
         control.report({ done });
@@ -150,7 +185,119 @@ export class LibraryService {
     };
     await Promise.all(Array.from({ length: Math.max(1, analyzer.workerCount) }, worker));
     await index.save();
-    return `Measured ${plural(done - failed, 'track')}${failed > 0 ? `; ${failed} could not be measured (see the list)` : ''}.`;
+    const measured = `Measured ${plural(done - failed - forPlatform, 'track')}${failed > 0 ? `; ${failed} could not be measured (see the list)` : ''}.`;
+    if (forPlatform === 0 || control.signal.aborted) return measured;
+    return `${measured} ${await this.drainPlatform(control)}`;
+  }
+
+  private platformIdleMs(): number {
+    return this.options.platformIdleMs ?? 20_000;
+  }
+
+  private isClaimed(filePath: string, now: number): boolean {
+    return now - (this.platformClaims.get(filePath) ?? Number.NEGATIVE_INFINITY) < (this.options.platformClaimMs ?? 10 * 60_000);
+  }
+
+  private async platformPending(): Promise<LibraryTrack[]> {
+    const index = await this.index();
+    const roots = this.roots();
+    return index.tracks().filter((track) => track.awaitsPlatformDecode === true && roots.includes(track.root));
+  }
+
+  private async announcePlatformWork(): Promise<void> {
+    this.options.onPlatformWork?.((await this.platformPending()).length);
+  }
+
+  /**
+   * The next track for the app's decoder, claimed so a second window does not take it too. With
+   * no job running this starts one, so the library screen shows the work like a scan; while
+   * another job runs (a scan still reading tags) it answers null and the app asks again later.
+   */
+  async takePlatformTask(): Promise<PlatformDecodeTask | null> {
+    const now = Date.now();
+    const free = (await this.platformPending()).filter((track) => !this.isClaimed(track.path, now));
+    const track = free[0];
+    if (track === undefined) return null;
+    if (this.platformDrain === undefined) {
+      if (this.jobs.isRunning()) return null;
+      this.jobs.start('analyse', platformStage, (control) => this.drainPlatform(control));
+    }
+    const drain = this.platformDrain as PlatformDrain | undefined;
+    if (drain === undefined) return null;
+    this.platformClaims.set(track.path, now);
+    drain.lastActivity = now;
+    drain.currentPath = track.path;
+    drain.control.report({ currentPath: track.path });
+    return { path: track.path, size: track.size, mtimeMs: track.mtimeMs };
+  }
+
+  /** Stores what the app's decoder found for a task; false when the file has changed (or gone) since it was taken. */
+  async storePlatformResult(task: PlatformDecodeTask, outcome: PlatformDecodeOutcome): Promise<boolean> {
+    const index = await this.index();
+    this.platformClaims.delete(task.path);
+    const key = { size: task.size, mtimeMs: task.mtimeMs };
+    const stored =
+      outcome.kind === 'measured' ? index.setMeasurement(task.path, key, outcome.measurement) : index.setAnalysisProblem(task.path, key, outcome.reason);
+    // Counted before the save: the job must not take the time the disk needs for the app's silence.
+    const drain = this.platformDrain;
+    if (drain !== undefined) {
+      drain.done += 1;
+      if (outcome.kind === 'failed') drain.failed += 1;
+      drain.lastActivity = Date.now();
+      drain.currentPath = undefined;
+      drain.control.report({ done: drain.done });
+    }
+    await index.save();
+    if (drain !== undefined) drain.lastActivity = Date.now();
+    drain?.wake();
+    await this.announcePlatformWork();
+    return stored;
+  }
+
+  /**
+   * The job's last stage when tracks wait for the app's decoder: tells the app, then waits while
+   * it takes them one at a time. Ends when none are left, when cancelled, or when the app has
+   * not asked for a while (no window open); what is left waits for the next time.
+   */
+  private async drainPlatform(control: JobControl): Promise<string> {
+    // Set before the first await: the take that started this job claims its track at once.
+    const drain: PlatformDrain = { control, done: 0, failed: 0, lastActivity: Date.now(), currentPath: undefined, wake: () => {} };
+    this.platformDrain = drain;
+    try {
+      control.report({ stage: platformStage, done: 0 });
+      control.report({ total: (await this.platformPending()).length, currentPath: drain.currentPath });
+      await this.announcePlatformWork();
+      for (;;) {
+        if (control.signal.aborted) break;
+        const pending = await this.platformPending();
+        if (pending.length === 0) break;
+        const idleMs = this.platformIdleMs();
+        const now = Date.now();
+        // A long file keeps its claim while the app decodes it; with none in hand, a silent app has gone.
+        if (!pending.some((track) => this.isClaimed(track.path, now)) && now - drain.lastActivity > idleMs) break;
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            clearTimeout(timer);
+            control.signal.removeEventListener('abort', done);
+            drain.wake = () => {};
+            resolve();
+          };
+          const timer = setTimeout(done, idleMs / 4);
+          control.signal.addEventListener('abort', done, { once: true });
+          drain.wake = done;
+        });
+      }
+    } finally {
+      this.platformDrain = undefined;
+    }
+    const left = (await this.platformPending()).length;
+    const measured = drain.done - drain.failed;
+    return [
+      `Measured ${plural(measured, 'track')} with the app's decoder${drain.failed > 0 ? `; ${drain.failed} it could not decode (see the list)` : ''}.`,
+      left > 0 ? `${plural(left, 'track')} (AAC/M4A) wait for the app's decoder; they are measured while Attune is open.` : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
   }
 
   async dispose(): Promise<void> {

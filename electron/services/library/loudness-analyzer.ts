@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { loudnessMeasurementSchema, type LoudnessMeasurement } from '../../../core/library';
+import type { AudioDecodeProblem } from './decode';
 import type { WorkerReply, WorkerRequest } from './loudness-worker';
 
 export interface LoudnessAnalyzerOptions {
@@ -34,6 +35,18 @@ interface PoolWorker {
   /** Set while the worker finishes a job its caller cancelled; the worker is not free until it answers. */
   cancelling: Job | undefined;
   timer: NodeJS.Timeout | undefined;
+}
+
+/** A file the analysis could not measure; `problem` says why in a form code can act on (e.g. only ffmpeg could decode it). */
+export class LoudnessAnalysisError extends Error {
+  override readonly name = 'LoudnessAnalysisError';
+
+  constructor(
+    message: string,
+    readonly problem: AudioDecodeProblem | undefined,
+  ) {
+    super(message);
+  }
 }
 
 const runningFromSource = import.meta.url.endsWith('.ts');
@@ -144,7 +157,7 @@ export class LoudnessAnalyzer {
       if (parsed.success) this.settle(job, parsed.data);
       else this.settle(job, new Error('The loudness analysis returned an impossible measurement.'));
     } else if (reply.type === 'failed') {
-      this.settle(job, new Error(reply.reason));
+      this.settle(job, new LoudnessAnalysisError(reply.reason, reply.problem));
     } else {
       this.settle(job, cancelledError());
     }

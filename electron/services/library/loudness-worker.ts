@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { LoudnessMeter } from '../../../core/loudness-meter';
 import type { LoudnessMeasurement } from '../../../core/library';
-import { AudioDecodeError, decodeAudioFile } from './decode';
+import { AudioDecodeError, decodeAudioFile, type AudioDecodeProblem } from './decode';
 
 /**
  * A loudness-analysis worker thread: decodes one file at a time as a stream and meters it,
@@ -12,7 +12,7 @@ export type WorkerRequest = { readonly type: 'analyze'; readonly id: number; rea
 
 export type WorkerReply =
   | { readonly type: 'result'; readonly id: number; readonly measurement: LoudnessMeasurement }
-  | { readonly type: 'failed'; readonly id: number; readonly reason: string }
+  | { readonly type: 'failed'; readonly id: number; readonly reason: string; readonly problem: AudioDecodeProblem | undefined }
   | { readonly type: 'cancelled'; readonly id: number };
 
 const port = parentPort;
@@ -41,7 +41,9 @@ async function analyze(id: number, filePath: string): Promise<void> {
     if (meter === undefined) throw new AudioDecodeError('corrupt', 'No audio could be decoded from this file.');
     reply = { type: 'result', id, measurement: meter.result() };
   } catch (error) {
-    reply = controller.signal.aborted ? { type: 'cancelled', id } : { type: 'failed', id, reason: reasonOf(error) };
+    reply = controller.signal.aborted
+      ? { type: 'cancelled', id }
+      : { type: 'failed', id, reason: reasonOf(error), problem: error instanceof AudioDecodeError ? error.problem : undefined };
   } finally {
     running.delete(id);
   }

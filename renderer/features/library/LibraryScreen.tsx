@@ -6,6 +6,7 @@ import type { CuratorAudio } from './curator-audio';
 import { JobProgress } from './JobProgress';
 import { LibraryClient } from './LibraryClient';
 import { PathChooser } from './PathChooser';
+import { PlatformLoudnessProgress } from './platform-loudness/PlatformLoudnessProgress';
 import { TrackTable } from './TrackTable';
 import { useDisposable } from './use-disposable';
 import { Pager } from './Pager';
@@ -77,6 +78,7 @@ function Library({ client, audio, kinds }: { readonly client: LibraryClient; rea
               </button>
             </div>
             {job !== null ? <JobProgress job={job} label="Library progress" problem={jobProblem} onCancel={() => void act(() => client.cancel())} /> : null}
+            <PlatformLoudnessProgress />
             {actionError !== undefined ? (
               <p className="error" role="alert">
                 {actionError}

@@ -8,7 +8,7 @@ export type AudioDecodeProblem =
   | 'unsupported'
   /** A known format whose data is damaged or empty. */
   | 'corrupt'
-  /** An AAC/M4A (or other) file that only ffmpeg can decode here, and ffmpeg is not installed. */
+  /** An AAC/M4A (or other) file that only ffmpeg can decode here, and ffmpeg is not installed: the library hands it to the app's platform decoder. */
   | 'needs-ffmpeg';
 
 export class AudioDecodeError extends Error {
