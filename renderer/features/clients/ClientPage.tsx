@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { useAfterFirstFrame } from '../../use-after-first-frame';
 import { dosingHeading, recordSessionHeading, type CourseEventInput, type CourseTimelineEntry } from '../../../core/course';
 import type { CourseView } from '../../../core/course-contract';
 import { formatClock } from '../../../core/format';
@@ -34,6 +35,9 @@ function entryHeading(entry: CourseTimelineEntry, timeline: readonly CourseTimel
 export function ClientPage({ clientId, kinds }: ClientPageProps) {
   const [loaded, reload] = useHostData(() => call('clients:course', { clientId }), [clientId]);
   const [openNotes, setOpenNotes] = useState<string | undefined>();
+  // The add-a-session form (below the course) comes a frame after it: its date field alone
+  // cost ~20 ms to set up, which the course itself need not wait for.
+  const formsShown = useAfterFirstFrame(loaded.status === 'ready');
   if (loaded.status === 'loading') return <p className="muted">Loading the course…</p>;
   if (loaded.status === 'error') {
     return (
@@ -101,7 +105,7 @@ export function ClientPage({ clientId, kinds }: ClientPageProps) {
       </section>
 
       {openEntry === undefined ? null : <MomentNotes key={openEntry.id} view={view} entry={openEntry} kinds={kinds} onSaved={reload} />}
-      <AddSession view={view} onAdded={reload} />
+      {formsShown ? <AddSession view={view} onAdded={reload} /> : null}
       <CourseExports view={view} kinds={kinds} />
     </div>
   );

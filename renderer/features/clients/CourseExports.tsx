@@ -24,7 +24,6 @@ export function CourseExports({ view, kinds }: CourseExportsProps) {
   if (dosing.length === 0) return null;
   const sessionIds = scope === wholeCourse ? dosing.map((entry) => entry.id) : [scope];
   const base = `attune-${view.client.code.replace(/[^\w-]+/g, '_') || 'client'}-${scope === wholeCourse ? 'course' : scope}`;
-  const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
   const run = async (work: () => Promise<string | undefined>) => {
     setBusy(true);
@@ -37,7 +36,9 @@ export function CourseExports({ view, kinds }: CourseExportsProps) {
     }
   };
   const worksheet = async () => worksheetSessions(view, await loadDosingModels(call, sessionIds, kinds));
-  const options = { clientCode: view.client.code, timeZone };
+  // Asked when an export is made, not at each render: the first use of Intl in a page costs
+  // ~25 ms (the date and time data loading), most of what opening the course page took.
+  const options = () => ({ clientCode: view.client.code, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone });
   const takeHome = (folder?: string) => call('clients:take-home', { clientId: view.client.id, sessionIds, ...(folder === undefined ? {} : { destination: folder }) });
   const saved = (fileName: string) => `${fileName} handed to the browser to save.`;
 
@@ -67,7 +68,7 @@ export function CourseExports({ view, kinds }: CourseExportsProps) {
           onClick={() =>
             void run(async () => {
               const fileName = `${base}-worksheet.md`;
-              downloadText(fileName, toWorksheetMarkdown(await worksheet(), options), 'text/markdown;charset=utf-8');
+              downloadText(fileName, toWorksheetMarkdown(await worksheet(), options()), 'text/markdown;charset=utf-8');
               return saved(fileName);
             })
           }
@@ -81,7 +82,7 @@ export function CourseExports({ view, kinds }: CourseExportsProps) {
           onClick={() =>
             void run(async () => {
               const fileName = `${base}-worksheet.html`;
-              downloadText(fileName, toWorksheetHtml(await worksheet(), options), 'text/html;charset=utf-8');
+              downloadText(fileName, toWorksheetHtml(await worksheet(), options()), 'text/html;charset=utf-8');
               return `${saved(fileName)} Open it in a browser and print it (or save it as PDF).`;
             })
           }
@@ -96,7 +97,7 @@ export function CourseExports({ view, kinds }: CourseExportsProps) {
             onClick={() =>
               void run(async () => {
                 const fileName = `${base}-worksheet.pdf`;
-                const result = await call('export:pdf', { html: toWorksheetHtml(await worksheet(), options), fileName });
+                const result = await call('export:pdf', { html: toWorksheetHtml(await worksheet(), options()), fileName });
                 if (!result.ok) return `PDF not written: ${result.error.message}`;
                 return result.value.saved ? `${fileName} saved.` : undefined;
               })
