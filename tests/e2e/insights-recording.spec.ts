@@ -2,10 +2,9 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { Playlist } from '../../core/playlist';
-import type { SessionMeta } from '../../core/session';
 import { installFixturePlaylist } from '../support/fixture-playlist';
 import { removeDataDir, startWebHost, type RunningWebHost } from '../support/web-host';
-import { JournalDraft, writeSession } from './review-session-data';
+import { JournalDraft, metaFor, writeSession } from './review-session-data';
 
 let host: RunningWebHost;
 
@@ -21,20 +20,7 @@ async function sessionOn(dataDir: string, playlist: Playlist, segmentId: string,
   draft.add('segment-started', 0, { phaseId: 'onset', segmentId, programMs: 0 });
   draft.add('mark', 5000, { markKind: 'resonance', phaseId: 'onset', segmentId, positionMs: 5000, reactionOffsetMs: 0 });
   draft.add('session-ended', 60_000, { reason: 'facilitator' });
-  const meta: SessionMeta = {
-    id,
-    playlistId: playlist.id,
-    playlistTitle: playlist.title,
-    clientCode: 'R-02',
-    facilitators: '',
-    intention: '',
-    substance: '',
-    dose: '',
-    supplementalDosePlan: '',
-    createdAt: new Date(startWallMs).toISOString(),
-    status: 'ended',
-    endedAt: new Date(startWallMs + 60_000).toISOString(),
-  };
+  const meta = metaFor(id, playlist, new Date(startWallMs).toISOString(), new Date(startWallMs + 60_000).toISOString(), 'R-02', { facilitators: '', substance: '', dose: '' });
   await writeSession(dataDir, meta, draft);
 }
 

@@ -3,10 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { playlistSchema, type Playlist } from '../../core/playlist';
-import type { SessionMeta } from '../../core/session';
 import { generatedDir } from '../support/fixture-playlist';
 import { removeDataDir, startWebHost, type RunningWebHost } from '../support/web-host';
-import { JournalDraft, writeSession } from './review-session-data';
+import { JournalDraft, metaFor, writeSession } from './review-session-data';
 
 let host: RunningWebHost;
 let folder: string;
@@ -27,20 +26,7 @@ async function sessionOn(playlist: Playlist, segmentId: string, index: number, m
     draft.add('mark', sessionMs, { markKind: mark.kind, phaseId: 'onset', segmentId, positionMs: sessionMs, reactionOffsetMs: 0, ...(mark.intensity === undefined ? {} : { intensity: mark.intensity }) });
   });
   draft.add('session-ended', 60_000, { reason: 'facilitator' });
-  const meta: SessionMeta = {
-    id: `${day.replaceAll('-', '')}-090000-lib${String(index).padStart(3, '0')}`,
-    playlistId: playlist.id,
-    playlistTitle: playlist.title,
-    clientCode: `L-${index % 2}`,
-    facilitators: '',
-    intention: '',
-    substance: '',
-    dose: '',
-    supplementalDosePlan: '',
-    createdAt: new Date(startWallMs).toISOString(),
-    status: 'ended',
-    endedAt: new Date(startWallMs + 60_000).toISOString(),
-  };
+  const meta = metaFor(`${day.replaceAll('-', '')}-090000-lib${String(index).padStart(3, '0')}`, playlist, new Date(startWallMs).toISOString(), new Date(startWallMs + 60_000).toISOString(), `L-${index % 2}`, { facilitators: '', substance: '', dose: '' });
   await writeSession(host.dataDir, meta, draft);
 }
 

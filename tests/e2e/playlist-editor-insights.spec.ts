@@ -2,10 +2,9 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import type { Playlist } from '../../core/playlist';
-import type { SessionMeta } from '../../core/session';
 import { installFixturePlaylist } from '../support/fixture-playlist';
 import { removeDataDir, startWebHost, type RunningWebHost } from '../support/web-host';
-import { JournalDraft, writeSession } from './review-session-data';
+import { JournalDraft, metaFor, writeSession } from './review-session-data';
 
 let host: RunningWebHost;
 
@@ -31,20 +30,7 @@ async function sessionOn(playlist: Playlist, played: readonly PlayedSegment[], s
   });
   const endMs = played.length * 60_000;
   draft.add('session-ended', endMs, { reason: 'facilitator' });
-  const meta: SessionMeta = {
-    id: session.id,
-    playlistId: playlist.id,
-    playlistTitle: playlist.title,
-    clientCode: session.clientCode,
-    facilitators: '',
-    intention: '',
-    substance: '',
-    dose: '',
-    supplementalDosePlan: '',
-    createdAt: new Date(startWallMs).toISOString(),
-    status: 'ended',
-    endedAt: new Date(startWallMs + endMs).toISOString(),
-  };
+  const meta = metaFor(session.id, playlist, new Date(startWallMs).toISOString(), new Date(startWallMs + endMs).toISOString(), session.clientCode, { facilitators: '', substance: '', dose: '' });
   await writeSession(host.dataDir, meta, draft);
 }
 

@@ -54,7 +54,8 @@ export async function writeSession(dataDir: string, meta: SessionMeta, draft: Jo
   await writeFile(path.join(directory, 'events.jsonl'), draft.toJsonl());
 }
 
-function metaFor(id: string, playlist: Playlist, createdAt: string, endedAt: string, clientCode: string): SessionMeta {
+/** An ended session's metadata, as the host writes it; `details` replaces the facilitators, substance and the like. */
+export function metaFor(id: string, playlist: Playlist, createdAt: string, endedAt: string, clientCode: string, details: Partial<SessionMeta> = {}): SessionMeta {
   return {
     id,
     playlistId: playlist.id,
@@ -68,6 +69,7 @@ function metaFor(id: string, playlist: Playlist, createdAt: string, endedAt: str
     createdAt,
     status: 'ended',
     endedAt,
+    ...details,
   };
 }
 
