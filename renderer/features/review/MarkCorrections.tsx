@@ -14,6 +14,7 @@ import {
 } from '../../../core/mark-corrections';
 import type { MarkKindDefinition } from '../../../core/mark-kinds';
 import './corrections.css';
+import { ChoiceField } from './ChoiceField';
 
 /** Builds a correction from the session as it stands; `latestSessionMs` is its end, or now while it runs. */
 export type BuildCorrection = (fold: SessionFold, latestSessionMs: number) => CorrectionResult;
@@ -66,16 +67,7 @@ export function CorrectMark({
     <fieldset className="mark-corrections" aria-label={`Correct ${label}`}>
       <legend className="label">Correct this mark (nothing is erased: each change is kept)</legend>
       <div className="correction-row">
-        <label>
-          <span className="label">Kind</span>
-          <select aria-label={`Kind of ${label}`} value={kind} onChange={(event) => setKind(event.target.value)}>
-            {kindChoices(kinds, mark.markKind).map((choice) => (
-              <option key={choice.id} value={choice.id}>
-                {choice.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ChoiceField label="Kind" ariaLabel={`Kind of ${label}`} value={kind} choices={kindChoices(kinds, mark.markKind)} onChange={setKind} />
         <button type="button" disabled={kind === mark.markKind} onClick={() => void save((fold) => changeKind(fold, mark.id, kind, origin), `${label} is now ${kinds.find((choice) => choice.id === kind)?.label ?? kind}.`)}>
           Change kind
         </button>
@@ -159,16 +151,7 @@ export function AddFromMemory({
     <fieldset className="mark-corrections add-from-memory">
       <legend className="label">Add a mark from memory</legend>
       <div className="correction-row">
-        <label>
-          <span className="label">Kind</span>
-          <select aria-label="Kind of the mark from memory" value={kind} onChange={(event) => setKind(event.target.value)}>
-            {choices.map((choice) => (
-              <option key={choice.id} value={choice.id}>
-                {choice.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ChoiceField label="Kind" ariaLabel="Kind of the mark from memory" value={kind} choices={choices} onChange={setKind} />
         <label>
           <span className="label">At (since the dose)</span>
           <input

@@ -6,6 +6,7 @@ import type { SessionFold } from '../../../core/fold';
 import { parseTimeSinceDose } from '../../../core/mark-corrections';
 import type { Milliseconds } from '../../../core/units';
 import './corrections.css';
+import { ChoiceField } from './ChoiceField';
 
 export type StateCorrectionResult = { readonly ok: true; readonly drafts: readonly StateCorrectionDraft[] } | { readonly ok: false; readonly error: string };
 
@@ -233,16 +234,7 @@ function CorrectStateSpan({
     <fieldset className="mark-corrections" aria-label={`Correct ${spanLabel}`}>
       <legend className="label">Correct {spanLabel} (nothing is erased: each change is kept)</legend>
       <div className="correction-row">
-        <label>
-          <span className="label">State</span>
-          <select aria-label={`State of ${spanLabel}`} value={stateId} onChange={(event) => setStateId(event.target.value)}>
-            {choices.map((choice) => (
-              <option key={choice.id} value={choice.id}>
-                {choice.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ChoiceField label="State" ariaLabel={`State of ${spanLabel}`} value={stateId} choices={choices} onChange={setStateId} />
         <label>
           <span className="label">Start (since the dose)</span>
           <input aria-label={`Start of ${spanLabel}`} value={start} inputMode="numeric" size={9} onChange={(event) => setStart(event.target.value)} />
