@@ -110,7 +110,11 @@ function useReviewPlayer(output: () => AudioOutput): [ReviewPlayer | undefined, 
   useEffect(() => {
     const created = new ReviewPlayer(output);
     setPlayer(created);
-    return () => created.dispose();
+    return () => {
+      // Leaving mid-replay fades it out as Stop does (dispose() would cut it); the player is freed once the fade is over.
+      created.stop();
+      window.setTimeout(() => created.dispose(), ReviewPlayer.defaults.fadeOutSeconds * 1000 + 100);
+    };
   }, [output]);
   const subscribe = useCallback((notify: () => void) => player?.on('state', notify) ?? (() => undefined), [player]);
   const state = useSyncExternalStore(subscribe, () => player?.getState() ?? idleReplay);
