@@ -118,7 +118,7 @@ export function App() {
   const replaceLive = useCallback((next: LiveSession | undefined) => {
     currentLive = next;
     setLive((previous) => {
-      previous?.dispose();
+      previous?.retire();
       return next;
     });
   }, []);

@@ -104,7 +104,9 @@ class FakePlayer extends TypedEmitter<SessionPlayerEvents> implements LivePlayer
     return 0;
   }
 
+  disposed = false;
   dispose(): void {
+    this.disposed = true;
     this.removeAllListeners();
   }
 }
@@ -453,6 +455,24 @@ describe('LiveSession after the music', () => {
     expect(live.session.getState()).toMatchObject({ ended: true, closing: undefined });
     expect(live.player().closingStopped).toBe(true);
     live.session.dispose();
+  });
+
+  it('retired for the next session, an ended one lets its closing sound finish fading first; one still running is freed at once', async () => {
+    const ended = start({ settings: { closingSound: 'breath' } });
+    await ended.session.play();
+    ended.player().runOut();
+    await vi.advanceTimersByTimeAsync(0);
+    await ended.session.end();
+    ended.session.retire();
+    await vi.advanceTimersByTimeAsync(4000);
+    expect(ended.player().disposed, 'still fading after 4 s of the 5 s fade').toBe(false);
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(ended.player().disposed).toBe(true);
+
+    const running = start();
+    await running.session.play();
+    running.session.retire();
+    expect(running.player().disposed).toBe(true);
   });
 
   it('comes back to the closing sound after a crash, without starting the music again or journaling the closing twice', async () => {

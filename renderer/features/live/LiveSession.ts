@@ -126,6 +126,8 @@ const renderHoldMs = 32;
  * acknowledgements up.
  */
 const minRenderIntervalMs = 100;
+/** The closing sound's fade when a session ends (the player's quietFadeSeconds, 5 s), and a little more. */
+const closingFadeOutMs = 5_500;
 
 type EventDraft = { [Kind in JournalEventInput['kind']]: { kind: Kind; payload: Extract<JournalEventInput, { kind: Kind }>['payload'] } }[JournalEventInput['kind']];
 
@@ -777,7 +779,20 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
     return estimate === undefined ? trackGain(segment, target).gainDb : estimatedTrackGain(segment, estimate, target).gainDb;
   }
 
+  /**
+   * Frees the session when another takes its place. An ended one first lets its closing sound
+   * finish the fade that end() began (dispose() frees the player at once and would cut it).
+   */
+  retire(): void {
+    if (!this.ended) {
+      this.dispose();
+      return;
+    }
+    setTimeout(() => this.dispose(), closingFadeOutMs);
+  }
+
   dispose(): void {
+    if (this.disposed) return;
     this.loudnessEstimates?.dispose();
     clearInterval(this.watchTimer);
     this.disposed = true;
