@@ -46,6 +46,10 @@ export const channels = [
   'clients:append',
   'clients:link-offered',
   'clients:take-home',
+  'pairing:invite',
+  'pairing:cancel-invite',
+  'pairing:status',
+  'pairing:remove',
 ] as const;
 export type Channel = (typeof channels)[number];
 
@@ -57,7 +61,7 @@ export const isChannel = (name: unknown): name is Channel =>
  * payload schemas are in host-events.ts. Sent over IPC in the desktop host and as
  * Server-Sent Events in the web host, from the same table.
  */
-export const hostEventNames = ['library:job', 'encryption:progress', 'library:platform-work'] as const;
+export const hostEventNames = ['library:job', 'encryption:progress', 'library:platform-work', 'pairing:status', 'journal:remote-events'] as const;
 export type HostEventName = (typeof hostEventNames)[number];
 
 /** The web host's Server-Sent Events stream of host events, under the page's own address. */

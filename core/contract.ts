@@ -9,6 +9,7 @@ import {
 } from './encryption';
 import { journalEventInputSchema, journalEventSchema } from './events';
 import { courseContract } from './course-contract';
+import { pairingContract } from './pairing-contract';
 import { libraryJobSchema, libraryViewSchema, loudnessMeasurementSchema } from './library';
 import { playlistFileFormats } from './playlist-formats/file-formats';
 import { fileSegmentSchema, playlistSchema, slugId } from './playlist';
@@ -269,6 +270,7 @@ export const contract = {
   /** Decrypts every session and removes the key. */
   'encryption:disable': { request: disableEncryptionSchema, response: encryptionStatusSchema },
   ...courseContract,
+  ...pairingContract,
 } as const satisfies Record<Channel, { request: z.ZodType; response: z.ZodType }>;
 
 export type Contract = typeof contract;

@@ -7,6 +7,8 @@ export type MarkKind = z.infer<typeof markKindSchema>;
 const programMs = z.number().int().min(0);
 const intensitySchema = z.number().int().min(1).max(5);
 export const markNoteSchema = z.string().max(5000);
+/** A facilitator as they sign (initials); Attune has no accounts. */
+export const facilitatorInitialsSchema = z.string().trim().min(1).max(40);
 
 export const vitalsSchema = z.strictObject({
   systolic: z.number().int().min(40).max(300).optional(),
@@ -33,13 +35,23 @@ const markPayload = z.strictObject({
   intensity: intensitySchema.optional(),
   note: markNoteSchema.optional(),
   vitals: vitalsSchema.optional(),
+  /**
+   * Who made the mark, as they signed in (initials): present once a co-facilitator has paired
+   * (core/pairing-contract.ts); absent in a one-facilitator session.
+   */
+  by: facilitatorInitialsSchema.optional(),
+  /**
+   * Made on a paired device while its link was down and journaled when it returned: sessionMs is
+   * still when it was made (the device's clock, corrected by the offset measured at pairing).
+   */
+  late: z.literal(true).optional(),
 });
 
 /** Where a correction was made: on the live screen during the session, or in review afterwards. */
 export const correctionOriginSchema = z.enum(['live', 'review']);
 export type CorrectionOrigin = z.infer<typeof correctionOriginSchema>;
-/** Who made a correction, as they sign it (initials); Attune has no accounts. */
-export const correctionAuthorSchema = z.string().trim().min(1).max(40);
+/** Who made a correction, as they sign it (initials). */
+export const correctionAuthorSchema = facilitatorInitialsSchema;
 
 /** A mark moved to another session time, with the music's place at that time (from the journal's record of what sounded). */
 const movedToSchema = z.strictObject({ sessionMs: z.number().int().min(0), ...musicPlace });
@@ -210,6 +222,18 @@ const statePromptAnsweredPayload = z.strictObject({
   answer: z.enum(statePromptAnswers),
 });
 
+/**
+ * A facilitator joined or left the session's marking: the main screen's facilitator signs in
+ * when they first invite a co-facilitator (device 'main'); a paired device joins with its own
+ * initials and leaves when it is removed or the session ends.
+ */
+const coFacilitatorPayload = z.strictObject({
+  action: z.enum(['joined', 'left']),
+  device: z.union([z.literal('main'), z.uuid()]),
+  by: facilitatorInitialsSchema,
+  reason: z.enum(['removed', 'session-ended']).optional(),
+});
+
 const sessionStartedPayload = z.strictObject({ playlistId: slugId, playlistTitle: z.string() });
 const playbackPayload = z.strictObject({ action: z.enum(['play', 'pause']), programMs });
 const segmentStartedPayload = z.strictObject({ phaseId: slugId, segmentId: slugId, programMs });
@@ -257,6 +281,7 @@ function eventUnion<Shape extends z.ZodRawShape>(base: Shape) {
     z.strictObject({ ...base, kind: z.literal('client-state'), payload: clientStatePayload }),
     z.strictObject({ ...base, kind: z.literal('client-state-corrected'), payload: clientStateCorrectedPayload }),
     z.strictObject({ ...base, kind: z.literal('state-prompt-answered'), payload: statePromptAnsweredPayload }),
+    z.strictObject({ ...base, kind: z.literal('co-facilitator'), payload: coFacilitatorPayload }),
   ]);
 }
 

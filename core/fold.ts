@@ -587,6 +587,7 @@ export class SessionFold {
         this.promptAnswers.push(statePromptAnswer(event));
         break;
       case 'session-started':
+      case 'co-facilitator':
         break;
       default:
         event satisfies never;

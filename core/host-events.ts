@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { hostEventNames, type HostEventName } from './channels';
 import { encryptionStatusSchema } from './encryption';
 import { libraryJobSchema } from './library';
+import { pairingHostEvents } from './pairing-contract';
 
 /**
  * Host → renderer events: each name's payload, checked by the host before it sends and by the
@@ -14,6 +15,7 @@ export const hostEvents = {
   'encryption:progress': encryptionStatusSchema.shape.progress.unwrap().nullable(),
   /** How many tracks wait for the app's own decoder; the app takes them with `library:platform-take`. */
   'library:platform-work': z.strictObject({ pending: z.number().int().min(0) }),
+  ...pairingHostEvents,
 } as const satisfies Record<HostEventName, z.ZodType>;
 
 export type HostEventPayload<Name extends HostEventName> = z.infer<(typeof hostEvents)[Name]>;

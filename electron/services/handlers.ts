@@ -53,6 +53,19 @@ export function createHandlers({ playlists, sessions, clients, settings, insight
     'sessions:end': ({ sessionId, eventId, sessionMs, reason }) =>
       sessions.end(sessionId, { id: eventId, kind: 'session-ended', sessionMs, payload: { reason } }),
     'journal:append': ({ sessionId, events }) => sessions.appendMany(sessionId, events),
+    // Co-facilitation lands in steps: until the pairing service is wired, the channels say so plainly.
+    'pairing:invite': async () => {
+      throw new ContractFailure('unsupported', 'inviting a co-facilitator is not available in this build yet');
+    },
+    'pairing:cancel-invite': async () => {
+      throw new ContractFailure('unsupported', 'inviting a co-facilitator is not available in this build yet');
+    },
+    'pairing:status': async () => {
+      throw new ContractFailure('unsupported', 'inviting a co-facilitator is not available in this build yet');
+    },
+    'pairing:remove': async () => {
+      throw new ContractFailure('unsupported', 'inviting a co-facilitator is not available in this build yet');
+    },
     'insights:query': async (filter) => {
       const report = await insights.compute(filter);
       return { ...report, skipped: [...report.skipped] };
