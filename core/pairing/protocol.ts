@@ -119,6 +119,8 @@ export type FeedMark = z.infer<typeof feedMarkSchema>;
 
 export const feedSchema = z.strictObject({
   revision: z.number().int().min(0),
+  /** The session time at one instant of the host's clock: lets the device place its unacknowledged marks. */
+  clock: z.strictObject({ hostTime: hostMs, sessionMs: z.number().int().min(0) }),
   session: feedSessionSchema,
   /** Every author's marks (deleted ones left out), in session-time order. */
   marks: z.array(feedMarkSchema),
