@@ -179,7 +179,13 @@ export class LanServer {
     if (!isPage && !urlPath.startsWith('/assets/')) throw new RequestFailure(404, { error: 'not-found', message: `nothing is at ${urlPath}` });
     let filePath: string | undefined;
     if (root !== undefined) {
-      filePath = path.resolve(root, isPage ? 'device.html' : `.${decodeURIComponent(urlPath)}`);
+      let decoded: string;
+      try {
+        decoded = decodeURIComponent(urlPath);
+      } catch {
+        throw new RequestFailure(400, { error: 'bad-request', message: 'the path is not valid percent-encoding' });
+      }
+      filePath = path.resolve(root, isPage ? 'device.html' : `.${decoded}`);
       if (!isInsideFolder(path.resolve(root), filePath)) throw new RequestFailure(404, { error: 'not-found', message: `nothing is at ${urlPath}` });
     }
     let contents: Buffer | undefined;

@@ -46,7 +46,6 @@ function pairingService(options: Partial<PairingServiceOptions> = {}): PairingSe
     playlists: services.playlists,
     deviceAppDir: undefined,
     feedWaitMs: 1500,
-    lateAfterMs: 300,
     log: () => undefined,
     ...options,
   });
@@ -199,7 +198,8 @@ describe('co-facilitation, device and host end to end', () => {
   });
 
   it('a device offline for a while keeps its marks and delivers each once, in session-time order, flagged late', async () => {
-    const service = pairingService();
+    // Late after 300 ms instead of 5 s, so the test need not wait that long offline.
+    const service = pairingService({ lateAfterMs: 300 });
     const status = await service.invite(meta.id, 'MA');
     const { client, transport } = await device(service);
     await client.pair(status.invitation?.code ?? '', 'CO');
@@ -223,6 +223,37 @@ describe('co-facilitation, device and host end to end', () => {
     await until(() => client.view().marks.length === 4, 'all marks on the device');
     expect(client.view().marks.map((mark) => mark.by)).toEqual(['MA', 'CO', 'CO', 'CO']);
     expect(client.view().marks.filter((mark) => mark.by === 'CO').every((mark) => mark.late)).toBe(true);
+  });
+});
+
+describe('co-facilitation, a device that reloads or goes quiet', () => {
+  it('a reloaded device page resumes its pairing and sends the marks it kept', async () => {
+    const service = pairingService();
+    const status = await service.invite(meta.id, 'MA');
+    const first = await device(service);
+    await first.client.pair(status.invitation?.code ?? '', 'CO');
+    first.transport.down = true;
+    const kept = await first.client.mark('breakthrough', { note: 'made before the reload' });
+    // mark() resolved: the mark is in the device's durable store before anything was sent.
+    expect(first.store.value?.pendingMarks.map((mark) => mark.id)).toEqual([kept]);
+    first.client.dispose();
+    const reloaded = await device(service, new SwitchableTransport(() => service.listeningPort ?? 0), first.store);
+    expect(reloaded.client.view()).toMatchObject({ initials: 'CO', pending: 1 });
+    await until(() => reloaded.client.view().pending === 0 && reloaded.client.view().link === 'online', 'the kept mark to be sent');
+    expect((await journal()).filter((event) => event.id === kept)).toHaveLength(1);
+  });
+
+  it('shows the main screen a device that went quiet, and that it is back', async () => {
+    const service = pairingService({ quietAfterMs: 300, feedWaitMs: 200 });
+    const statuses: PairingStatus[] = [];
+    service.on('status', (status) => statuses.push(status));
+    const status = await service.invite(meta.id, 'MA');
+    const { client, transport } = await device(service);
+    await client.pair(status.invitation?.code ?? '', 'CO');
+    transport.down = true;
+    await until(() => statuses.at(-1)?.devices[0]?.quiet === true, 'the device to show as quiet', 5000);
+    transport.down = false;
+    await until(() => statuses.at(-1)?.devices[0]?.quiet === false, 'the device to show as back', 15_000);
   });
 });
 
@@ -259,6 +290,21 @@ describe('co-facilitation security', () => {
     const events = await journal();
     expect(events.filter((event) => event.kind === 'co-facilitator').at(-1)).toMatchObject({ payload: { action: 'left', device: deviceId, by: 'CO', reason: 'removed' } });
     expect(events.filter((event) => event.kind === 'mark')).toHaveLength(1);
+  });
+
+  it('refuses a device that cannot prove the code, and counts the try', async () => {
+    const service = pairingService();
+    await service.invite(meta.id, 'MA');
+    const port = service.listeningPort ?? 0;
+    const hello = JSON.parse((await rawRequest(port, pairingPaths.hello, { body: '{}' })).text) as { invitationId: string; hostId: string };
+    const deviceId = randomUUID();
+    const { share } = cpaceShare({ code: 'ZZZZ ZZZZ', invitationId: hello.invitationId, deviceId, hostId: hello.hostId });
+    expect((await rawRequest(port, pairingPaths.start, { body: JSON.stringify({ invitationId: hello.invitationId, deviceId, share: toHex(share) }) })).status).toBe(200);
+    const box = seal(new Uint8Array(32), { deviceId, counter: 0, direction: 'device-to-host', path: pairingPaths.finish }, { initials: 'EV' });
+    const finish = await rawRequest(port, pairingPaths.finish, { body: JSON.stringify({ invitationId: hello.invitationId, deviceId, deviceConfirm: '11'.repeat(64), box }) });
+    expect(finish.status).toBe(403);
+    expect(JSON.parse(finish.text)).toMatchObject({ error: 'wrong-code' });
+    expect(await service.status(meta.id)).toMatchObject({ devices: [], invitation: { failedAttempts: 1, locked: false } });
   });
 
   it('refuses a replayed request', async () => {
