@@ -526,7 +526,9 @@ export class DeviceClient extends TypedEmitter<{ changed: DeviceView }> {
       );
       return response.data;
     }
-    if (response.data.feed !== null) this.state = { ...this.state, feed: response.data.feed };
+    // A long-poll answer built before a later mark's answer may arrive after it: the older feed is not taken.
+    const feed = response.data.feed;
+    if (feed !== null && feed.revision >= (this.state.feed?.revision ?? 0)) this.state = { ...this.state, feed };
     if (this.link !== 'online' || response.data.feed !== null) this.setLink('online', this.link === 'online' ? this.problem : null);
     return response.data;
   }

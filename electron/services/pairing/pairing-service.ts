@@ -406,10 +406,11 @@ export class PairingService extends TypedEmitter<PairingEvents> {
     device.markCount += freshMarks;
     if (fresh.length > 0) this.emit('remote-events', { sessionId: pairing.sessionId, events: fresh });
     if (freshMarks > 0) this.publishStatus();
+    // The answer carries the feed with these items in it, so the device never shows an acknowledged mark missing.
     return this.ok(
       inputs.map((input) => input.id),
       rejected,
-      null,
+      this.feed(pairing),
     );
   }
 
