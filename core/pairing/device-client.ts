@@ -12,6 +12,7 @@ import {
   feedSchema,
   finishResponsePlaintextSchema,
   helloResponseSchema,
+  MAX_PAIRING_BODY_BYTES,
   pairingErrorSchema,
   pairingPaths,
   sealedResponseSchema,
@@ -131,6 +132,21 @@ function requestItemIds(request: DeviceRequest): string[] {
     case 'feed':
       return [];
   }
+}
+
+/** Plaintext characters per request: sealed as hex it doubles, and stays well under the host's body cap. */
+const BATCH_CHARACTERS = Math.floor(MAX_PAIRING_BODY_BYTES / 4);
+
+/** The oldest items that fit one request (always at least one: a single item is far below the cap). */
+function withinBatch<Item>(items: readonly Item[], maxItems: number): Item[] {
+  const batch: Item[] = [];
+  let characters = 0;
+  for (const item of items) {
+    characters += JSON.stringify(item).length;
+    if (batch.length > 0 && (batch.length >= maxItems || characters > BATCH_CHARACTERS)) break;
+    batch.push(item);
+  }
+  return batch;
 }
 
 function emptyState(): StoredDevice {
@@ -447,9 +463,9 @@ export class DeviceClient extends TypedEmitter<{ changed: DeviceView }> {
   private nextPendingRequest(): DeviceRequest | undefined {
     const { pendingMarks, pendingEdits, pendingStates } = this.state;
     // Marks before details, so details on a mark just made never reach the host before it.
-    if (pendingMarks.length > 0) return { op: 'mark', marks: pendingMarks.slice(0, 500) };
-    if (pendingEdits.length > 0) return { op: 'details', edits: pendingEdits.slice(0, 500) };
-    if (pendingStates.length > 0) return { op: 'state', states: pendingStates.slice(0, 100) };
+    if (pendingMarks.length > 0) return { op: 'mark', marks: withinBatch(pendingMarks, 500) };
+    if (pendingEdits.length > 0) return { op: 'details', edits: withinBatch(pendingEdits, 500) };
+    if (pendingStates.length > 0) return { op: 'state', states: withinBatch(pendingStates, 100) };
     return undefined;
   }
 

@@ -228,21 +228,21 @@ export class PairingService extends TypedEmitter<PairingEvents> {
   }
 
   private async hello(): Promise<PostAnswer> {
-    const open = this.openInvitation();
-    if (open === undefined) return error(404, { error: 'no-invitation', message: 'no invitation is open on the main screen' });
-    if (open.invitation.expired(this.options.now())) return error(410, { error: 'expired', message: 'the invitation has expired' });
+    const invited = this.openInvitation();
+    if (invited === undefined) return error(404, { error: 'no-invitation', message: 'no invitation is open on the main screen' });
+    if (invited.invitation.expired(this.options.now())) return error(410, { error: 'expired', message: 'the invitation has expired' });
     const certificate = await this.hostCertificate();
-    return { status: 200, body: { invitationId: open.invitation.id, hostId: certificate.fingerprint, hostTime: this.options.now() } };
+    return { status: 200, body: { invitationId: invited.invitation.id, hostId: certificate.fingerprint, hostTime: this.options.now() } };
   }
 
   private async start(body: unknown): Promise<PostAnswer> {
     const request = startRequestSchema.safeParse(body);
     if (!request.success) return error(400, { error: 'bad-request', message: 'a pairing start needs invitationId, deviceId and a 32-byte share' });
-    const open = this.openInvitation();
-    if (open === undefined || open.invitation.id !== request.data.invitationId) {
+    const invited = this.openInvitation();
+    if (invited === undefined || invited.invitation.id !== request.data.invitationId) {
       return error(404, { error: 'no-invitation', message: 'this invitation is not open (ask for a new code on the main screen)' });
     }
-    const verdict = open.invitation.beginAttempt(this.options.now());
+    const verdict = invited.invitation.beginAttempt(this.options.now());
     if (!verdict.ok) {
       const messages = { expired: 'the invitation has expired or was used', locked: 'too many wrong codes: the invitation is locked', 'slow-down': 'too many wrong codes: wait before trying again' };
       this.publishStatus();
@@ -254,7 +254,7 @@ export class PairingService extends TypedEmitter<PairingEvents> {
     }
     this.publishStatus();
     const certificate = await this.hostCertificate();
-    const context: CpaceContext = { code: open.invitation.code, invitationId: open.invitation.id, deviceId: request.data.deviceId, hostId: certificate.fingerprint };
+    const context: CpaceContext = { code: invited.invitation.code, invitationId: invited.invitation.id, deviceId: request.data.deviceId, hostId: certificate.fingerprint };
     const own = cpaceShare(context);
     let keys;
     try {
@@ -262,19 +262,19 @@ export class PairingService extends TypedEmitter<PairingEvents> {
     } catch {
       return error(400, { error: 'bad-request', message: 'the share is not a valid group element' });
     }
-    open.pairing.runs.set(request.data.deviceId, { invitation: open.invitation, context, deviceConfirm: keys.deviceConfirm, deviceToHost: keys.deviceToHost, hostToDevice: keys.hostToDevice });
+    invited.pairing.runs.set(request.data.deviceId, { invitation: invited.invitation, context, deviceConfirm: keys.deviceConfirm, deviceToHost: keys.deviceToHost, hostToDevice: keys.hostToDevice });
     return { status: 200, body: { share: toHex(own.share), hostConfirm: toHex(keys.hostConfirm), hostTime: this.options.now() } };
   }
 
   private async finish(body: unknown): Promise<PostAnswer> {
     const request = finishRequestSchema.safeParse(body);
     if (!request.success) return error(400, { error: 'bad-request', message: 'a pairing finish needs invitationId, deviceId, deviceConfirm and a box' });
-    const open = this.openInvitation();
-    const run = open?.pairing.runs.get(request.data.deviceId);
-    if (open === undefined || run === undefined || run.invitation !== open.invitation || open.invitation.id !== request.data.invitationId) {
+    const invited = this.openInvitation();
+    const run = invited?.pairing.runs.get(request.data.deviceId);
+    if (invited === undefined || run === undefined || run.invitation !== invited.invitation || invited.invitation.id !== request.data.invitationId) {
       return error(404, { error: 'no-invitation', message: 'no pairing of this device is under way' });
     }
-    const { pairing, invitation } = open;
+    const { pairing, invitation } = invited;
     pairing.runs.delete(request.data.deviceId);
     if (invitation.consumed || invitation.expired(this.options.now())) return error(410, { error: 'expired', message: 'the invitation has expired or was used' });
     if (!sameTag(run.deviceConfirm, fromHex(request.data.deviceConfirm))) {

@@ -247,6 +247,24 @@ describe('co-facilitation, a device that reloads or goes quiet', () => {
     expect((await journal()).filter((event) => event.id === kept)).toHaveLength(1);
   });
 
+  it('sends a long backlog of long notes in requests under the body cap', async () => {
+    const service = pairingService();
+    const status = await service.invite(meta.id, 'MA');
+    const { client, transport } = await device(service);
+    await client.pair(status.invitation?.code ?? '', 'CO');
+    transport.down = true;
+    const made: string[] = [];
+    for (let index = 0; index < 80; index += 1) made.push(await client.mark('note', { note: `${index} `.padEnd(5000, 'x') }));
+    transport.down = false;
+    await until(() => client.view().pending === 0, 'the backlog to be delivered', 20_000);
+    const journaled = (await journal()).filter((event) => event.kind === 'mark').map((event) => event.id);
+    expect(journaled).toEqual(made);
+    const markRequests = transport.sent.filter((sent) => sent.path === pairingPaths.device && JSON.stringify(sent.body).length > 100_000);
+    expect(markRequests.length).toBeGreaterThan(1);
+    for (const request of markRequests) expect(JSON.stringify(request.body).length).toBeLessThan(MAX_PAIRING_BODY_BYTES);
+    expect(transport.answers.every((answer) => answer.status !== 413)).toBe(true);
+  });
+
   it('shows the main screen a device that went quiet, and that it is back', async () => {
     const service = pairingService({ quietAfterMs: 300, feedWaitMs: 200 });
     const statuses: PairingStatus[] = [];
