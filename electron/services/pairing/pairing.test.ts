@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
@@ -74,6 +74,18 @@ function rawRequest(port: number, urlPath: string, options: { method?: string; b
     );
     request.on('error', reject);
     request.end(options.body);
+  });
+}
+
+function rawGet(port: number, urlPath: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
+  return new Promise((resolve, reject) => {
+    https
+      .get({ host: '127.0.0.1', port, path: urlPath, rejectUnauthorized: false }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') }));
+      })
+      .on('error', reject);
   });
 }
 
@@ -464,6 +476,45 @@ describe('the co-facilitation server', () => {
     await until(async () => (await listeningAddresses(pairedPort)).length === 0, 'the server to stop');
     expect(service.listeningPort).toBeUndefined();
     await expect(service.invite(meta.id, 'MA')).rejects.toThrow(/ended/);
+  });
+
+  it('serves the built device page and its assets with a strict policy, and nothing else of the build', async () => {
+    const appDir = path.join(dataDir, 'app');
+    await mkdir(path.join(appDir, 'assets'), { recursive: true });
+    await writeFile(path.join(appDir, 'device.html'), '<!doctype html><title>device</title>');
+    await writeFile(path.join(appDir, 'index.html'), '<!doctype html><title>main screen</title>');
+    await writeFile(path.join(appDir, 'assets', 'device-1234.js'), 'console.log(1)');
+    const service = pairingService({ deviceAppDir: appDir });
+    await service.invite(meta.id, 'MA');
+    const port = service.listeningPort ?? 0;
+    const page = await rawGet(port, '/');
+    expect(page).toMatchObject({ status: 200, text: expect.stringContaining('device') });
+    expect(page.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.headers['content-security-policy']).not.toContain('unsafe-eval');
+    expect(await rawGet(port, '/assets/device-1234.js')).toMatchObject({ status: 200, headers: { 'content-type': expect.stringContaining('javascript') } });
+    expect((await rawGet(port, '/index.html')).status).toBe(404);
+    expect((await rawGet(port, '/assets/%2e%2e/index.html')).status).toBe(404);
+  });
+
+  it('reaches the main screen through the contract: handlers answer, host events carry status and device marks', async () => {
+    const heard: string[] = [];
+    const remoteIds: string[] = [];
+    services.events.subscribe((event) => {
+      heard.push(event.name);
+      if (event.name === 'journal:remote-events') remoteIds.push(...event.payload.events.map((journaled) => journaled.id));
+    });
+    const status = await services.handlers['pairing:invite']({ sessionId: meta.id, hostInitials: 'MA' });
+    const { client } = await device(services.pairing);
+    await client.pair(status.invitation?.code ?? '', 'CO');
+    const id = await client.mark('resonance');
+    await until(() => remoteIds.includes(id), 'the device mark as a host event');
+    expect(heard).toContain('pairing:status');
+    const listed = await services.handlers['pairing:status']({ sessionId: meta.id });
+    expect(listed.devices).toMatchObject([{ initials: 'CO' }]);
+    const removed = await services.handlers['pairing:remove']({ sessionId: meta.id, deviceId: listed.devices[0]?.deviceId ?? '' });
+    expect(removed.devices).toEqual([]);
+    expect(removed.listening).toBeNull();
   });
 
   it('answers bad input with clear errors', async () => {
