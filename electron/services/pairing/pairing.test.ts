@@ -259,6 +259,27 @@ describe('co-facilitation, a device that reloads or goes quiet', () => {
     expect((await journal()).filter((event) => event.id === kept)).toHaveLength(1);
   });
 
+  it('after a host restart the device asks to pair again and then sends the marks it kept', async () => {
+    const before = pairingService();
+    const first = await before.invite(meta.id, 'MA');
+    let port = before.listeningPort ?? 0;
+    const transport = new SwitchableTransport(() => port);
+    const { client } = await device(before, transport);
+    await client.pair(first.invitation?.code ?? '', 'CO');
+    transport.down = true;
+    const kept = await client.mark('resonance', { note: 'made while the host restarted' });
+    await before.dispose();
+    const after = pairingService();
+    const second = await after.invite(meta.id, 'MA');
+    port = after.listeningPort ?? 0;
+    transport.down = false;
+    await until(() => client.view().link === 'unpaired', 'the device to learn the host forgot it');
+    expect(client.view()).toMatchObject({ pending: 1, problem: expect.stringMatching(/Pair again/) });
+    await client.pair(second.invitation?.code ?? '', 'CO');
+    await until(() => client.view().pending === 0 && client.view().link === 'online', 'the kept mark to reach the restarted host');
+    expect((await journal()).filter((event) => event.id === kept)).toHaveLength(1);
+  });
+
   it('sends a long backlog of long notes in requests under the body cap', async () => {
     const service = pairingService();
     const status = await service.invite(meta.id, 'MA');
