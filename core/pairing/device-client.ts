@@ -265,6 +265,8 @@ export class DeviceClient extends TypedEmitter<{ changed: DeviceView }> {
    * Marks still waiting from an earlier pairing are kept and sent to the new one.
    */
   async pair(code: string, initials: string, expectedHostId?: string): Promise<void> {
+    // A second tap while one pairing runs would spend a second guess of the invitation.
+    if (this.link === 'pairing') return;
     const normalised = normalisePairingCode(code);
     const signature = initials.trim();
     if (normalised === undefined) return this.failPairing('A code is 8 characters (letters and digits, as shown on the main screen).');
