@@ -242,6 +242,10 @@ export class PairingService extends TypedEmitter<PairingEvents> {
     if (invited === undefined || invited.invitation.id !== request.data.invitationId) {
       return error(404, { error: 'no-invitation', message: 'this invitation is not open (ask for a new code on the main screen)' });
     }
+    if (invited.pairing.devices.has(request.data.deviceId) || invited.pairing.tombstones.has(request.data.deviceId)) {
+      // A device id is the device's for good: another pairing under it must not take its place.
+      return error(400, { error: 'bad-request', message: 'this device id is already used; a new pairing uses a new one' });
+    }
     const verdict = invited.invitation.beginAttempt(this.options.now());
     if (!verdict.ok) {
       const messages = { expired: 'the invitation has expired or was used', locked: 'too many wrong codes: the invitation is locked', 'slow-down': 'too many wrong codes: wait before trying again' };

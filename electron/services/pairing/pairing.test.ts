@@ -362,6 +362,22 @@ describe('co-facilitation security', () => {
     expect(await service.status(meta.id)).toMatchObject({ devices: [], invitation: { failedAttempts: 1, locked: false } });
   });
 
+  it('a pairing cannot take over the id of a device already paired', async () => {
+    const service = pairingService();
+    const status = await service.invite(meta.id, 'MA');
+    const { client, transport } = await device(service);
+    await client.pair(status.invitation?.code ?? '', 'CO');
+    const pairedId = (transport.sent.find((sent) => sent.path === pairingPaths.start)?.body as { deviceId: string }).deviceId;
+    await service.invite(meta.id, 'MA');
+    const port = service.listeningPort ?? 0;
+    const hello = JSON.parse((await rawRequest(port, pairingPaths.hello, { body: '{}' })).text) as { invitationId: string; hostId: string };
+    const { share } = cpaceShare({ code: 'ZZZZ ZZZZ', invitationId: hello.invitationId, deviceId: pairedId, hostId: hello.hostId });
+    const answer = await rawRequest(port, pairingPaths.start, { body: JSON.stringify({ invitationId: hello.invitationId, deviceId: pairedId, share: toHex(share) }) });
+    expect(answer.status).toBe(400);
+    await client.mark('resonance');
+    await until(() => client.view().pending === 0, 'the paired device to go on marking');
+  });
+
   it('refuses a replayed request', async () => {
     const service = pairingService();
     const status = await service.invite(meta.id, 'MA');
