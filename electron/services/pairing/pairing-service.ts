@@ -3,7 +3,9 @@ import { networkInterfaces } from 'node:os';
 import path from 'node:path';
 import QRCode from 'qrcode';
 import type { JournalEvent, JournalEventInput } from '../../../core/events';
+import { stateChangeProblem } from '../../../core/client-state-fold';
 import { SessionFold } from '../../../core/fold';
+import { formatClock } from '../../../core/format';
 import { open, seal, fromHex, toHex, type BoxBinding } from '../../../core/pairing/channel';
 import { cpaceKeys, cpaceShare, formatPairingCode, sameTag, type CpaceContext } from '../../../core/pairing/cpace';
 import {
@@ -426,7 +428,10 @@ export class PairingService extends TypedEmitter<PairingEvents> {
     const definition = this.options.settings.current().markKinds.find((kind) => kind.id === mark.markKind);
     if (definition === undefined) return `no mark kind "${mark.markKind}" in the host's settings`;
     if (definition.span) return `${definition.label} opens and closes a span: make it on the main screen`;
-    const sessionMs = this.sessionMsAt(pairing, mark.madeAtHostMs);
+    // The same reaction time as the main screen's keys: the mark is placed where the facilitator noticed.
+    const madeAtSessionMs = this.sessionMsAt(pairing, mark.madeAtHostMs);
+    const reactionOffsetMs = Math.min(this.options.settings.current().reactionOffsetMs, madeAtSessionMs);
+    const sessionMs = madeAtSessionMs - reactionOffsetMs;
     const place = pairing.fold.musicPlaceAt(sessionMs) ?? firstPlace(pairing.playlist);
     const late = this.options.now() - mark.madeAtHostMs > this.options.lateAfterMs;
     pairing.deviceOfMark.set(mark.id, device.deviceId);
@@ -437,7 +442,7 @@ export class PairingService extends TypedEmitter<PairingEvents> {
       payload: {
         markKind: mark.markKind,
         ...place,
-        reactionOffsetMs: 0,
+        reactionOffsetMs,
         by: device.initials,
         ...(mark.intensity === undefined ? {} : { intensity: mark.intensity }),
         ...(mark.note === undefined ? {} : { note: mark.note }),
@@ -467,7 +472,23 @@ export class PairingService extends TypedEmitter<PairingEvents> {
     const definition = this.options.settings.current().clientStates.find((candidate) => candidate.id === state.stateId);
     if (definition === undefined) return `no client state "${state.stateId}" in the host's settings`;
     if (definition.span) return `${definition.label} opens and closes a span: set it on the main screen`;
-    return { id: state.id, kind: 'client-state', sessionMs: this.sessionMsAt(pairing, state.madeAtHostMs), payload: { stateId: state.stateId, action: 'set', reactionOffsetMs: 0 } };
+    const settings = this.options.settings.current();
+    const madeAtSessionMs = this.sessionMsAt(pairing, state.madeAtHostMs);
+    const reactionOffsetMs = Math.min(settings.reactionOffsetMs, madeAtSessionMs);
+    const sessionMs = madeAtSessionMs - reactionOffsetMs;
+    // The main screen's rules for the state band hold for the device's changes too.
+    const problem = stateChangeProblem(
+      {
+        ended: pairing.ended,
+        breakOpen: pairing.fold.openSpans().some((span) => span.markKind === 'break'),
+        states: pairing.fold.clientStates,
+        formatTime: (ms) => formatClock(ms + pairing.fold.t0OffsetMs),
+        labelOf: (id) => settings.clientStates.find((candidate) => candidate.id === id)?.label ?? id,
+      },
+      sessionMs,
+    );
+    if (problem !== undefined) return problem;
+    return { id: state.id, kind: 'client-state', sessionMs, payload: { stateId: state.stateId, action: 'set', reactionOffsetMs } };
   }
 
   // ---- the session's journal ----

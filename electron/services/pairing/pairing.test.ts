@@ -209,6 +209,31 @@ describe('co-facilitation, device and host end to end', () => {
     expect((await stat(path.join(dataDir, pairingCertificateFileName))).mode & 0o077).toBe(0);
   });
 
+  it("sets the client state from the device under the main screen's rules, with the reaction time subtracted", async () => {
+    services.settings.update({ reactionOffsetMs: 2000 });
+    const service = pairingService();
+    const status = await service.invite(meta.id, 'MA');
+    const { client } = await device(service);
+    await client.pair(status.invitation?.code ?? '', 'CO');
+    await client.setState('hyperaroused');
+    await until(() => client.view().session?.currentStateId === 'hyperaroused' && client.view().pending === 0, 'the state on the device');
+    const stateEvent = (await journal()).find((event) => event.kind === 'client-state');
+    expect(stateEvent).toMatchObject({ payload: { stateId: 'hyperaroused', action: 'set' } });
+    const markId = await client.mark('resonance');
+    await until(() => client.view().pending === 0, 'the mark acknowledged');
+    const markEvent = (await journal()).find((event) => event.id === markId);
+    expect(markEvent?.kind === 'mark' && markEvent.payload.reactionOffsetMs).toBeGreaterThan(0);
+    // A span state, a span mark, and any state during a break are refused with the reason, and not retried.
+    await client.setState('dissociated');
+    await until(() => client.view().pending === 0, 'the span state answered');
+    expect(client.view().problem).toMatch(/span/);
+    await services.sessions.append(meta.id, { id: randomUUID(), kind: 'mark', sessionMs: 1, payload: { markKind: 'break', phaseId: 'onset', segmentId: 'onset-breath', positionMs: 0, reactionOffsetMs: 0, span: 'open' } });
+    await client.setState('within-window');
+    await until(() => client.view().pending === 0, 'the state during a break answered');
+    expect(client.view().problem).toMatch(/break is open/);
+    expect((await journal()).filter((event) => event.kind === 'client-state')).toHaveLength(1);
+  });
+
   it('a device offline for a while keeps its marks and delivers each once, in session-time order, flagged late', async () => {
     // Late after 300 ms instead of 5 s, so the test need not wait that long offline.
     const service = pairingService({ lateAfterMs: 300 });
