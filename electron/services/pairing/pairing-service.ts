@@ -104,8 +104,14 @@ interface Pairing {
   readonly authors: Map<string, { by: string | null; device: 'main' | string | null; late: boolean }>;
   /** The device that sent a mark, by mark id: set before its event is journaled, read when the fold hears of it. */
   readonly deviceOfMark: Map<string, string>;
-  /** The event latest in session time, to turn a host-clock time into session time. */
+  /**
+   * The main screen's event latest in session time, to turn a host-clock time into session
+   * time. Never one of ours: their session time was derived from the anchor (a late mark's
+   * even lies in the past), so their journal time would skew it.
+   */
   anchor: { sessionMs: number; wallMs: number };
+  /** Ids of the events this service journaled for devices. */
+  readonly ownEventIds: Set<string>;
   revision: number;
   readonly feedWaiters: Set<() => void>;
   ended: boolean;
@@ -504,6 +510,7 @@ export class PairingService extends TypedEmitter<PairingEvents> {
 
   /** Saves through the session store (the same group commit as the main screen's marks); the fold follows through observe(). */
   private async journal(pairing: Pairing, inputs: JournalEventInput[]): Promise<{ event: JournalEvent; duplicate: boolean }[]> {
+    for (const input of inputs) pairing.ownEventIds.add(input.id);
     const acks = await this.options.sessions.appendMany(pairing.sessionId, inputs);
     const byId = new Map(inputs.map((input) => [input.id, input]));
     // A duplicate's stored event is the first one's: the fold has it; this copy only counts it as done.
@@ -522,7 +529,7 @@ export class PairingService extends TypedEmitter<PairingEvents> {
     if (event.seq <= pairing.fold.lastSeq) return;
     pairing.fold.apply(event);
     const wallMs = Date.parse(event.wallTime);
-    if (event.sessionMs >= pairing.anchor.sessionMs && Number.isFinite(wallMs)) pairing.anchor = { sessionMs: event.sessionMs, wallMs };
+    if (!pairing.ownEventIds.has(event.id) && event.sessionMs >= pairing.anchor.sessionMs && Number.isFinite(wallMs)) pairing.anchor = { sessionMs: event.sessionMs, wallMs };
     if (event.kind === 'mark') {
       const device = event.payload.by === undefined ? null : (pairing.deviceOfMark.get(event.id) ?? 'main');
       pairing.authors.set(event.id, { by: event.payload.by ?? null, device, late: event.payload.late === true });
@@ -616,6 +623,7 @@ export class PairingService extends TypedEmitter<PairingEvents> {
       tombstones: new Map(),
       authors: new Map(),
       deviceOfMark: new Map(),
+      ownEventIds: new Set(),
       anchor: { sessionMs: 0, wallMs: Date.parse(opened.meta.createdAt) },
       revision: 1,
       feedWaiters: new Set(),

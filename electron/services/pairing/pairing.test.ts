@@ -265,6 +265,35 @@ describe('co-facilitation, device and host end to end', () => {
     expect(shown.filter((mark) => mark.by === 'MA')).toHaveLength(1);
     expect(client.view().marks.filter((mark) => mark.by === 'CO').every((mark) => mark.late)).toBe(true);
   });
+
+  it('a late mark does not shift the session time of the marks after it', async () => {
+    const service = pairingService({ lateAfterMs: 300 });
+    const status = await service.invite(meta.id, 'MA');
+    const { client, transport } = await device(service);
+    await client.pair(status.invitation?.code ?? '', 'CO');
+    // The main screen's mark sets where session time stands; the device's marks follow it.
+    await services.sessions.append(meta.id, mainMark(60_000));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    transport.down = true;
+    const madeOffline = Date.now();
+    const lateId = await client.mark('distress');
+    await until(() => client.view().link === 'offline', 'the device to see the link down');
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    transport.down = false;
+    await until(() => client.view().pending === 0 && client.view().link === 'online', 'the late mark to be delivered');
+    const madeOnline = Date.now();
+    const onTimeId = await client.mark('resonance');
+    await until(() => client.view().pending === 0, 'the on-time mark to be saved');
+    const stored = await journal();
+    const late = stored.find((event) => event.id === lateId);
+    const onTime = stored.find((event) => event.id === onTimeId);
+    expect(late?.kind === 'mark' && late.payload.late).toBe(true);
+    expect(onTime?.kind === 'mark' && onTime.payload.late).toBeUndefined();
+    // As far apart in session time as they were made (give or take the clock offset's and the
+    // journal's few milliseconds), not 1.2 s closer as if the late mark's arrival anchored time.
+    const apart = (onTime?.sessionMs ?? 0) - (late?.sessionMs ?? 0);
+    expect(Math.abs(apart - (madeOnline - madeOffline))).toBeLessThan(250);
+  });
 });
 
 describe('co-facilitation, a device that reloads or goes quiet', () => {
