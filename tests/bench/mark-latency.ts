@@ -14,7 +14,7 @@ const eventsBefore = 20_000;
 const referenceAppends = 300;
 
 /** Starts a session in the page's web host, with encryption at rest turned on first if asked; answers the session id. */
-async function startSession(page: Page, host: RunningWebHost, { encrypted }: { encrypted: boolean }): Promise<string> {
+export async function startSession(page: Page, host: RunningWebHost, { encrypted }: { encrypted: boolean }): Promise<string> {
   await page.goto(host.url);
   if (encrypted) {
     const enabled = await page.evaluate(async () => {
@@ -29,7 +29,7 @@ async function startSession(page: Page, host: RunningWebHost, { encrypted }: { e
 }
 
 /** Each key press to its acknowledgement, from the renderer's own `attune:mark-ack` User Timing entries. */
-async function markAckLatencies(page: Page, count: number): Promise<number[]> {
+export async function markAckLatencies(page: Page, count: number): Promise<number[]> {
   await page.waitForFunction((wanted) => performance.getEntriesByName('attune:mark-ack').length >= wanted, count, { timeout: 120_000 });
   return page.evaluate(() => performance.getEntriesByName('attune:mark-ack').map((entry) => entry.duration));
 }

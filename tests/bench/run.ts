@@ -54,8 +54,8 @@ const groups: readonly BenchGroup[] = [
   },
   {
     name: 'remote-mark',
-    figures: ['remote_mark_ack_latency_ms_p50', 'remote_mark_ack_latency_ms_p99', 'remote_mark_visible_on_main_ms_p50', 'remote_mark_visible_on_main_ms_p99', 'reference_local_append_ms_p99'],
-    run: () => benchRemoteMarks(path.join(repoRoot, 'playlists')),
+    figures: ['remote_mark_ack_latency_ms_p50', 'remote_mark_ack_latency_ms_p99', 'remote_mark_visible_on_main_ms_p50', 'remote_mark_visible_on_main_ms_p99', 'reference_local_mark_ack_latency_ms_p99'],
+    run: async (browser) => benchRemoteMarks(await browser()),
   },
   { name: 'live-memory', figures: ['live_heap_growth_mb_per_hour'], run: async (browser) => benchLiveMemory(await browser()) },
   { name: 'journal-replay', figures: ['journal_replay_ms_10k_events', 'reference_json_parse_ms_10k_lines'], run: () => benchJournalReplay() },
