@@ -21,7 +21,7 @@ export interface LiveKeyHandlers {
 
 /**
  * One key, one mark: no modifier, no auto-repeat, never while typing in a field.
- * Digits 1–5 set the intensity of the newest mark; Ctrl/Cmd+Z undoes it; Space plays/pauses;
+ * Digits 1–5 set the intensity of the newest mark made here; Ctrl/Cmd+Z undoes it; Space plays/pauses;
  * Q goes quiet and back; ↑/↓ change the volume; Shift+H/E/N/R/S hold, extend, advance,
  * go to return and skip. The client-state keys (W, U, L, X by default) set the state band.
  */
@@ -79,7 +79,8 @@ export function useLiveKeys(session: LiveSession, { onMarked }: LiveKeyHandlers)
         return;
       }
       if (/^[1-5]$/.test(event.key)) {
-        const newest = session.getState().recentMarks[0];
+        // This screen's own newest mark: a co-facilitator's that just arrived is not what the key meant.
+        const newest = session.getState().newestOwnMark;
         if (newest !== undefined) {
           event.preventDefault();
           session.editMark(newest.id, { intensity: Number(event.key) });
