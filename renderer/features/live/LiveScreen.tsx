@@ -6,12 +6,15 @@ import { hrefFor } from '../../routes';
 import { useExternalState } from '../../use-external-state';
 import type { DueReminder } from '../../../core/reminders';
 import { SessionSummary } from '../review/SessionSummary';
+import type { CoFacilitation } from './CoFacilitation';
+import { createCoFacilitation } from './create-co-facilitation';
+import { InvitePanel } from './InvitePanel';
 import { LiveCorrections } from './LiveCorrections';
 import { undoWindowMs, type LiveMark, type LiveSession } from './LiveSession';
 import { useLiveKeys } from './mark-keys';
 import { StateLane } from './StateLane';
 import { useMediaSession } from './media-session';
-import { livePollClock } from './poll-clock';
+import { usePolled } from './use-polled';
 import { describeWaiting } from './waiting-text';
 import { segmentName } from '../../../core/segment-names';
 
@@ -42,20 +45,6 @@ export function LiveScreen({ session, sessionId, onLeave }: LiveScreenProps) {
     );
   }
   return <RunningSession session={session} onLeave={onLeave} />;
-}
-
-/**
- * A fresh reading every `intervalMs`, on the screen's one shared poll tick; for clocks and
- * meters. Read what is shown (a formatted string, a rounded number): an unchanged reading does
- * not re-render.
- */
-function usePolled<T>(read: () => T, intervalMs: number): T {
-  const [value, setValue] = useState(read);
-  // The latest reader, so re-renders do not restart the subscription (and starve it).
-  const reader = useRef(read);
-  reader.current = read;
-  useEffect(() => livePollClock.every(intervalMs, () => setValue(reader.current())), [intervalMs]);
-  return value;
 }
 
 function signedMinutes(ms: number): string {
@@ -311,8 +300,28 @@ const RecentMarkRow = memo(function RecentMarkRow({
   const phase = plan.phases.find((candidate) => candidate.id === mark.phaseId);
   const label = mark.kind?.label ?? mark.markKind;
   return (
-    <li className="recent-mark" style={kindStyle(mark.kind)} data-saved={mark.saved} data-mark-kind={mark.markKind}>
-      <span className="recent-mark-kind">{label}</span>
+    <li
+      className="recent-mark"
+      style={kindStyle(mark.kind)}
+      data-saved={mark.saved}
+      data-mark-kind={mark.markKind}
+      data-mark-id={mark.id}
+      data-author={mark.author}
+      data-late={mark.sentLate}
+    >
+      <span className="recent-mark-kind">
+        {label}
+        {mark.author !== undefined ? (
+          <span className="mark-author" data-testid="mark-author">
+            {mark.author}
+          </span>
+        ) : null}
+        {mark.sentLate ? (
+          <span className="late-tag" title="Made on the co-facilitator's device while its link was down; sent when it came back">
+            late
+          </span>
+        ) : null}
+      </span>
       <span>{formatClock(mark.sessionMs + t0OffsetMs)}</span>
       <span className="muted recent-mark-place">
         {phase?.title ?? mark.phaseId} · {entry === undefined ? mark.segmentId : segmentName(entry.segment)} at {formatPosition(mark.positionMs)}
@@ -365,8 +374,36 @@ const T0Correction = memo(function T0Correction({ session, t0OffsetMs }: { reado
   );
 });
 
+/** One per running session, for as long as its screen shows: it hears the host's pairing news even while the panel is closed. */
+function useCoFacilitation(session: LiveSession): CoFacilitation | undefined {
+  const [coFacilitation, setCoFacilitation] = useState<CoFacilitation | undefined>();
+  useEffect(() => {
+    const made = createCoFacilitation(session);
+    setCoFacilitation(made);
+    return () => made.dispose();
+  }, [session]);
+  return coFacilitation;
+}
+
+/** The panel's toggle: says who is paired, and which device has gone quiet, while the panel is closed. */
+function InviteToggle({ coFacilitation, open, onToggle }: { readonly coFacilitation: CoFacilitation; readonly open: boolean; readonly onToggle: () => void }) {
+  const { status } = useExternalState(coFacilitation);
+  const devices = status?.devices ?? [];
+  const quiet = devices.filter((device) => device.quiet);
+  return (
+    <button type="button" className="invite-toggle" aria-expanded={open} aria-controls="invite-panel" onClick={onToggle} data-testid="invite-toggle">
+      {devices.length === 0 ? 'Invite a co-facilitator' : `Co-facilitators: ${devices.map((device) => device.initials).join(', ')}`}
+      {quiet.length > 0 ? <span className="notice">{quiet.map((device) => device.initials).join(', ')} quiet</span> : null}
+      <kbd>⇧I</kbd>
+    </button>
+  );
+}
+
 function RunningSession({ session, onLeave }: { readonly session: LiveSession; readonly onLeave: () => void }) {
   const state = useExternalState(session);
+  const coFacilitation = useCoFacilitation(session);
+  const [inviteOpen, setInviteOpen] = useState(false);
+  const toggleInvite = useCallback(() => setInviteOpen((open) => !open), []);
   const [confirmEnd, setConfirmEnd] = useState(false);
   const [endError, setEndError] = useState<string | undefined>();
   const [noteFocus, setNoteFocus] = useState<string | undefined>();
@@ -377,7 +414,7 @@ function RunningSession({ session, onLeave }: { readonly session: LiveSession; r
   const onMarked = useCallback((markId: string, markKind: string) => {
     if (markKind === 'note') setNoteFocus(markId);
   }, []);
-  useLiveKeys(session, { onMarked });
+  useLiveKeys(session, { onMarked, onToggleInvite: toggleInvite });
   useMediaSession(session, state.player);
 
   useEffect(() => {
@@ -518,10 +555,16 @@ function RunningSession({ session, onLeave }: { readonly session: LiveSession; r
         <button type="button" disabled={state.undoable === undefined} onClick={() => session.undoLastMark()}>
           {state.undoable === undefined ? 'Undo' : `Undo ${state.undoable.kind?.label ?? state.undoable.markKind}`} <kbd>Ctrl Z</kbd>
         </button>
+        {coFacilitation !== undefined ? <InviteToggle coFacilitation={coFacilitation} open={inviteOpen} onToggle={toggleInvite} /> : null}
         <button type="button" className={confirmEnd ? 'danger' : ''} onClick={() => void endSession()}>
           {confirmEnd ? 'Press again to end the session' : 'End session'}
         </button>
       </div>
+      {inviteOpen && coFacilitation !== undefined ? (
+        <div id="invite-panel">
+          <InvitePanel coFacilitation={coFacilitation} onClose={() => setInviteOpen(false)} />
+        </div>
+      ) : null}
       {endError !== undefined ? <p className="error">{endError}</p> : null}
       {state.notice !== undefined ? <p className="notice">{state.notice}</p> : null}
 
