@@ -11,6 +11,7 @@ import { CourseExports } from './CourseExports';
 import { MomentNotes } from './MomentNotes';
 import { localToday } from './course-exports';
 import './clients.css';
+import { ErrorLine } from '../../ErrorLine';
 
 interface ClientPageProps {
   readonly clientId: string;
@@ -147,11 +148,7 @@ function OfferedSessions({ view, onLinked }: { readonly view: CourseView; readon
       >
         Link {view.offeredSessionIds.length} session{view.offeredSessionIds.length === 1 ? '' : 's'} into the course
       </button>
-      {problem === undefined ? null : (
-        <p className="error" role="alert">
-          {problem}
-        </p>
-      )}
+      <ErrorLine message={problem} />
     </section>
   );
 }
@@ -229,11 +226,7 @@ function AddSession({ view, onAdded }: { readonly view: CourseView; readonly onA
         <button type="submit" className="primary" disabled={busy}>
           Add session
         </button>
-        {problem === undefined ? null : (
-          <p className="error" role="alert">
-            {problem}
-          </p>
-        )}
+        <ErrorLine message={problem} />
       </form>
     </section>
   );

@@ -3,6 +3,7 @@ import { call } from '../../bridge/attune-bridge';
 import { hrefFor, navigate } from '../../routes';
 import { useHostData } from '../../use-host-data';
 import './clients.css';
+import { ErrorLine } from '../../ErrorLine';
 
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
@@ -63,11 +64,7 @@ export function ClientsScreen() {
             Create client
           </button>
         </form>
-        {problem === undefined ? null : (
-          <p className="error" role="alert">
-            {problem}
-          </p>
-        )}
+        <ErrorLine message={problem} />
       </section>
 
       {listed.status === 'error' ? (

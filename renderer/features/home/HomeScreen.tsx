@@ -7,6 +7,7 @@ import { PreflightPanel } from './PreflightPanel';
 import { runPreflight } from './preflight-facts';
 import { playlistsAnswer, sessionsAnswer } from './start-screen-lists';
 import { useHostData } from '../../use-host-data';
+import { ErrorLine } from '../../ErrorLine';
 
 interface HomeScreenProps {
   /** `confirmed`: the pre-flight lines that were failing when the facilitator chose to start anyway. */
@@ -181,11 +182,7 @@ export function HomeScreen({ onStart, onResume, outputDeviceId, onShown }: HomeS
             <textarea {...field('intention')} maxLength={2000} rows={2} />
           </label>
         </div>
-        {error !== undefined ? (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <ErrorLine message={error} />
         <p className="muted">
           Start at the moment of the dose: the session clock counts from it (it can be corrected later). Starting runs the pre-flight check
           first; anything it finds is shown before the music begins.

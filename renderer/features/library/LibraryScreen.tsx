@@ -12,6 +12,7 @@ import { useDisposable } from './use-disposable';
 import { Pager } from './Pager';
 import { awaitsAnalysis, pageOf } from './track-format';
 import './library.css';
+import { ErrorLine } from '../../ErrorLine';
 
 interface LibraryScreenProps {
   readonly audio: CuratorAudio;
@@ -79,11 +80,7 @@ function Library({ client, audio, kinds }: { readonly client: LibraryClient; rea
             </div>
             {job !== null ? <JobProgress job={job} label="Library progress" problem={jobProblem} onCancel={() => void act(() => client.cancel())} /> : null}
             <PlatformLoudnessProgress />
-            {actionError !== undefined ? (
-              <p className="error" role="alert">
-                {actionError}
-              </p>
-            ) : null}
+            <ErrorLine message={actionError} />
           </section>
           <TracksPanel tracks={view.value.tracks} audio={audio} kinds={kinds} busy={running || audio.liveRunning} onAnalyse={(paths) => void act(() => client.analyse(paths))} />
           <UnreadablePanel view={view.value} />
@@ -117,11 +114,7 @@ function RootsPanel({ view, client, busy }: { readonly view: LibraryView; readon
           </li>
         ))}
       </ul>
-      {removeError !== undefined ? (
-        <p className="error" role="alert">
-          {removeError}
-        </p>
-      ) : null}
+      <ErrorLine message={removeError} />
       <PathChooser
         purpose="library-folder"
         label="Music folder to add (full path)"

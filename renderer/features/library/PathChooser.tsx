@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { call, hostKind } from '../../bridge/attune-bridge';
+import { ErrorLine } from '../../ErrorLine';
 
 interface PathChooserProps {
   readonly purpose: 'library-folder' | 'playlist-file' | 'export-folder' | 'portable-folder';
@@ -91,11 +92,7 @@ export function PathChooser({ purpose, label, chooseLabel, submitLabel, placehol
           </button>
         </div>
       )}
-      {error !== undefined ? (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorLine message={error} />
     </div>
   );
 }

@@ -3,6 +3,7 @@ import { sessionLengthBoundsSeconds, type PlaylistTotals } from '../../../core/c
 import { formatMinutes } from '../../../core/format';
 import { call } from '../../bridge/attune-bridge';
 import { navigate } from '../../routes';
+import { ErrorLine } from '../../ErrorLine';
 
 /** The music's length against the phases' targets, flagged when the session would run outside 6–8 h. */
 export function SessionTotalLine({ totals }: { readonly totals: PlaylistTotals }) {
@@ -30,11 +31,7 @@ export function ReadOnlyBanner({ playlistId }: { readonly playlistId: string }) 
       <button type="button" className="primary" onClick={() => void duplicate()}>
         Duplicate to edit
       </button>
-      {error !== undefined ? (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorLine message={error} />
     </div>
   );
 }

@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import type { PlaylistImport } from '../../../core/contract';
 import { call } from '../../bridge/attune-bridge';
 import { PathChooser } from '../library/PathChooser';
+import { ErrorLine } from '../../ErrorLine';
 
 export interface PhaseOption {
   readonly value: string;
@@ -103,11 +104,7 @@ export function ImportPanel({ phases, acceptLabel, onAccept, disabled = false }:
           </div>
         </div>
       ) : null}
-      {error !== undefined ? (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorLine message={error} />
     </div>
   );
 }

@@ -7,6 +7,7 @@ import { NumberField, TextField } from './fields';
 import { InsightBadge } from './InsightBadge';
 import type { SegmentInsight } from './segment-insights';
 import { segmentName } from '../../../core/segment-names';
+import { ErrorLine } from '../../ErrorLine';
 
 /** What a phase card can ask of the editor; every callback reads the editor's current draft. */
 export interface PhaseActions {
@@ -351,11 +352,7 @@ function InsertSoundscapeForm({ phase, defaultIndex, onInsert, onCancel }: Inser
       <button type="button" className="small" onClick={onCancel}>
         Cancel
       </button>
-      {error !== undefined ? (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorLine message={error} />
     </div>
   );
 }

@@ -10,6 +10,7 @@ import { PathChooser } from '../library/PathChooser';
 import { ImportPanel } from './ImportPanel';
 import '../library/library.css';
 import './playlists.css';
+import { ErrorLine } from '../../ErrorLine';
 
 const kindTitles = { onset: 'Onset', peak: 'Peak', return: 'Return' } as const;
 
@@ -57,11 +58,7 @@ export function PlaylistsScreen() {
     <div className="playlists">
       <h1>Playlists</h1>
       <NewPlaylistPanel />
-      {error !== undefined ? (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorLine message={error} />
       {list.status === 'loading' ? <p className="muted">Loading playlists…</p> : null}
       {list.status === 'error' ? (
         <p className="error" role="alert">
@@ -147,11 +144,7 @@ function NewPlaylistPanel() {
           New playlist
         </button>
       </div>
-      {error !== undefined ? (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorLine message={error} />
     </form>
   );
 }
