@@ -295,6 +295,11 @@ const RecentMarkRow = memo(function RecentMarkRow({
   useEffect(() => {
     if (focusNote) noteRef.current?.focus();
   }, [focusNote]);
+  // A note written elsewhere (the co-facilitator's device, a correction) shows, unless this field is being typed in.
+  useEffect(() => {
+    const input = noteRef.current;
+    if (input !== null && document.activeElement !== input) input.value = mark.note ?? '';
+  }, [mark.note]);
   const plan = session.plan;
   const entry = plan.entries.find((candidate) => candidate.segment.id === mark.segmentId);
   const phase = plan.phases.find((candidate) => candidate.id === mark.phaseId);
