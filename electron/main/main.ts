@@ -122,6 +122,8 @@ async function start(): Promise<void> {
     choosePath,
     // Keeps the encryption key in the system keychain; the services refuse Linux's basic_text store.
     keyProtector: safeStorage,
+    // The co-facilitator's page (device.html) is served from the same build to the paired device.
+    deviceAppDir: rendererDir,
   });
   serveAppProtocol({ rendererDir, playlists: services.playlists, libraryRoots: services.libraryRoots });
   for (const channel of channels) {

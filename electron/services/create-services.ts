@@ -14,6 +14,7 @@ import { LibraryService } from './library/library-service';
 import { LoudnessAnalyzer } from './library/loudness-analyzer';
 import { PlaylistStore } from './playlist-store';
 import { InsightsService } from './insights';
+import { PairingService } from './pairing/pairing-service';
 import { PlaylistCatalog } from './playlists';
 import { SessionStore, sessionFileNames } from './sessions';
 import { SettingsService, type KeyValueStore } from './settings';
@@ -45,9 +46,13 @@ export interface ServiceLocations {
   readonly choosePath?: (purpose: ChoosePurpose) => Promise<string | null>;
   /** Loudness analysis workers; by default one per core. */
   readonly analysisWorkers?: number;
+  /** The built renderer, whose device.html the co-facilitator's device loads; without it that page answers 503. */
+  readonly deviceAppDir?: string;
+  /** Where the co-facilitation server listens while it is needed (every IPv4 interface unless a test says otherwise). */
+  readonly pairingListenHost?: string;
 }
 
-export function createServices({ dataDir, bundledPlaylistsDir, openSettingsStore, keepAwake = noKeepAwake, savePdf, keyProtector, passphraseCost, choosePath, analysisWorkers }: ServiceLocations) {
+export function createServices({ dataDir, bundledPlaylistsDir, openSettingsStore, keepAwake = noKeepAwake, savePdf, keyProtector, passphraseCost, choosePath, analysisWorkers, deviceAppDir, pairingListenHost }: ServiceLocations) {
   const openStore = openSettingsStore ?? (() => new Conf<Record<string, unknown>>({ cwd: dataDir, configName: 'settings' }));
   const playlists = new PlaylistCatalog([
     { kind: 'bundled', directory: bundledPlaylistsDir },
@@ -80,6 +85,17 @@ export function createServices({ dataDir, bundledPlaylistsDir, openSettingsStore
     onJobChange: (job) => events.publish('library:job', job),
     onPlatformWork: (pending) => events.publish('library:platform-work', { pending }),
   });
+  const pairing = new PairingService({
+    dataDir,
+    sessions,
+    settings,
+    playlists,
+    deviceAppDir,
+    ...(pairingListenHost === undefined ? {} : { listenHost: pairingListenHost }),
+  });
+  // Both screens of a session hear of pairing as the contract's host events.
+  pairing.on('status', (status) => events.publish('pairing:status', status));
+  pairing.on('remote-events', ({ sessionId, events: journaled }) => events.publish('journal:remote-events', { sessionId, events: journaled }));
   const services: Services = {
     settings,
     playlists,
@@ -91,6 +107,7 @@ export function createServices({ dataDir, bundledPlaylistsDir, openSettingsStore
     savePdf,
     choosePath,
     preflight: { library, playlists, dataDir, keepAwakeAvailable: keepAwake !== noKeepAwake },
+    pairing,
   };
   const playlistStore = new PlaylistStore(playlists, path.join(dataDir, 'playlists'));
   return {
@@ -104,6 +121,7 @@ export function createServices({ dataDir, bundledPlaylistsDir, openSettingsStore
     libraryRoots: async () => [...services.settings.current().libraryRoots, bundledPlaylistsDir],
     handlers: { ...createHandlers(services), ...createLibraryHandlers(library), ...createPlaylistHandlers({ playlists, playlistStore, library }) } satisfies Handlers,
     close: async () => {
+      await pairing.dispose();
       events.dispose();
       await library.dispose();
       await encryption.dispose();

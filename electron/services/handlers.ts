@@ -7,6 +7,7 @@ import type { PlaylistChannel } from './playlist-handlers';
 import { preflightFacts, type PreflightFactsSources } from './preflight';
 import type { EncryptionService } from './encryption/encryption-service';
 import type { InsightsService } from './insights';
+import type { PairingService } from './pairing/pairing-service';
 import type { PlaylistCatalog } from './playlists';
 import type { SessionStore } from './sessions';
 import type { SettingsService } from './settings';
@@ -26,13 +27,14 @@ export interface Services {
   /** The desktop host's native pickers; the web host has none (the path is typed). */
   readonly choosePath: ((purpose: ChoosePurpose) => Promise<string | null>) | undefined;
   readonly preflight: PreflightFactsSources;
+  readonly pairing: PairingService;
 }
 
 /**
  * Every channel but the library's (library-handlers.ts) and the playlists' (playlist-handlers.ts),
  * shared by the desktop host and the web host.
  */
-export function createHandlers({ playlists, sessions, clients, settings, insights, encryption, keepAwake, savePdf, choosePath, preflight }: Services): Omit<Handlers, LibraryChannel | PlaylistChannel> {
+export function createHandlers({ playlists, sessions, clients, settings, insights, encryption, keepAwake, savePdf, choosePath, preflight, pairing }: Services): Omit<Handlers, LibraryChannel | PlaylistChannel> {
   return {
     'power:keep-awake': async ({ active }) => ({ held: keepAwake(active) }),
     'export:pdf': async ({ html, fileName }) => {
@@ -53,19 +55,10 @@ export function createHandlers({ playlists, sessions, clients, settings, insight
     'sessions:end': ({ sessionId, eventId, sessionMs, reason }) =>
       sessions.end(sessionId, { id: eventId, kind: 'session-ended', sessionMs, payload: { reason } }),
     'journal:append': ({ sessionId, events }) => sessions.appendMany(sessionId, events),
-    // Co-facilitation lands in steps: until the pairing service is wired, the channels say so plainly.
-    'pairing:invite': async () => {
-      throw new ContractFailure('unsupported', 'inviting a co-facilitator is not available in this build yet');
-    },
-    'pairing:cancel-invite': async () => {
-      throw new ContractFailure('unsupported', 'inviting a co-facilitator is not available in this build yet');
-    },
-    'pairing:status': async () => {
-      throw new ContractFailure('unsupported', 'inviting a co-facilitator is not available in this build yet');
-    },
-    'pairing:remove': async () => {
-      throw new ContractFailure('unsupported', 'inviting a co-facilitator is not available in this build yet');
-    },
+    'pairing:invite': ({ sessionId, hostInitials }) => pairing.invite(sessionId, hostInitials),
+    'pairing:cancel-invite': ({ sessionId }) => pairing.cancelInvite(sessionId),
+    'pairing:status': ({ sessionId }) => pairing.status(sessionId),
+    'pairing:remove': ({ sessionId, deviceId }) => pairing.remove(sessionId, deviceId),
     'insights:query': async (filter) => {
       const report = await insights.compute(filter);
       return { ...report, skipped: [...report.skipped] };

@@ -3,6 +3,12 @@ import { hostEvents, type HostEvent, type HostEventPayload } from '../../core/ho
 
 export type HostEventListener = (event: HostEvent) => void;
 
+/**
+ * Names whose every event matters (each carries different journal events): sent at once, never
+ * folded into the latest, and not replayed to a late subscriber (the journal has them).
+ */
+const deliveredEach: ReadonlySet<HostEventName> = new Set<HostEventName>(['journal:remote-events']);
+
 export interface HostEventHubOptions {
   /**
    * A name's events go out at most this often; what came between is folded into the latest
@@ -40,7 +46,12 @@ export class HostEventHub {
       this.options.log(`attune: host event ${name} does not match the contract and was not sent: ${parsed.error.message.slice(0, 300)}`);
       return;
     }
-    this.latestByName.set(name, { name, payload: parsed.data } as HostEvent);
+    const event = { name, payload: parsed.data } as HostEvent;
+    if (deliveredEach.has(name)) {
+      this.deliver(event);
+      return;
+    }
+    this.latestByName.set(name, event);
     if (this.held.has(name)) return;
     const waitMs = (this.lastSentAt.get(name) ?? Number.NEGATIVE_INFINITY) + this.options.minIntervalMs - performance.now();
     if (waitMs <= 0) {
@@ -78,6 +89,10 @@ export class HostEventHub {
     const event = this.latestByName.get(name);
     if (event === undefined) return;
     this.lastSentAt.set(name, performance.now());
+    this.deliver(event);
+  }
+
+  private deliver(event: HostEvent): void {
     for (const listener of [...this.listeners]) {
       try {
         listener(event);

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { lstat, mkdir, open as openFile, readdir, readFile, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { AppendAck, OpenedSession, SessionSummary } from '../../core/contract';
-import { kindsAllowedAfterEnd, type JournalEventInput } from '../../core/events';
+import { kindsAllowedAfterEnd, type JournalEvent, type JournalEventInput } from '../../core/events';
 import { foldSession, liveMarkCount, programMsAt } from '../../core/fold';
 import type { Playlist } from '../../core/playlist';
 import { ContractFailure } from '../../core/result';
@@ -94,7 +94,11 @@ function refuseSecondStart(startedId: string | undefined, inputs: readonly Journ
 }
 
 /** Session folders under `<dataDir>/sessions/<id>/`: `session.json` and `events.jsonl`. */
+/** Told of the events each append saved (not the duplicates a retry sent again), in journal order. */
+export type AppendObserver = (sessionId: SessionId, events: readonly JournalEvent[]) => void;
+
 export class SessionStore {
+  private readonly appendObservers = new Set<AppendObserver>();
   private readonly writers = new Map<SessionId, Promise<JournalWriter>>();
   /**
    * Each session's metadata as this store last wrote or read it: only this store writes
@@ -316,11 +320,30 @@ export class SessionStore {
     refuseSecondStart(writer.sessionStartedId(), inputs);
     try {
       const results = await writer.appendMany(inputs);
+      this.tellObservers(sessionId, results.filter((result) => !result.duplicate).map((result) => result.event));
       return results.map(({ event, duplicate }) => ({ id: event.id, seq: event.seq, wallTime: event.wallTime, duplicate }));
     } catch (error) {
       if (error instanceof ContractFailure) throw error;
       const reason = error instanceof Error && 'code' in error ? String(error.code) : 'unknown error';
       throw new ContractFailure('write-failed', `the event could not be saved (${reason}); it will be retried`);
+    }
+  }
+
+  /** `observer` hears every saved event from now on (the pairing service keeps its fold this way); answers its unsubscribe. */
+  observeAppends(observer: AppendObserver): () => void {
+    this.appendObservers.add(observer);
+    return () => this.appendObservers.delete(observer);
+  }
+
+  private tellObservers(sessionId: SessionId, events: readonly JournalEvent[]): void {
+    if (events.length === 0) return;
+    for (const observer of [...this.appendObservers]) {
+      try {
+        observer(sessionId, events);
+      } catch (error) {
+        // The events are saved: an observer's failure must not turn the append into an error.
+        this.log(`attune: an append observer failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
     }
   }
 

@@ -54,14 +54,16 @@ async function main() {
     process.exit(2);
   }
   const appRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-  const services = createServices({ dataDir: options.dataDir, bundledPlaylistsDir: path.join(appRoot, 'playlists') });
+  const rendererDir = path.join(appRoot, 'dist', 'renderer');
+  // The co-facilitator's page (device.html) comes from the same build; its server listens only while an invitation is open or a device is paired.
+  const services = createServices({ dataDir: options.dataDir, bundledPlaylistsDir: path.join(appRoot, 'playlists'), deviceAppDir: rendererDir });
   // The key and (for --port 0) the port are the data folder's, so a restarted host is the same address to an open tab.
   const identity = await loadHostIdentity(options.dataDir);
   for (const note of identity.notes) console.log(note);
   const token = options.newKey || identity.stored === undefined ? newHostKey() : identity.stored.key;
   const server = createWebServer({
     handlers: services.handlers,
-    rendererDir: path.join(appRoot, 'dist', 'renderer'),
+    rendererDir,
     playlists: services.playlists,
     libraryRoots: services.libraryRoots,
     token,
