@@ -121,8 +121,25 @@ function markLabel(view: DeviceView, mark: DeviceMarkView): string {
   return view.session?.markKinds.find((kind) => kind.id === mark.markKind)?.label ?? mark.markKind;
 }
 
-function MarkDetails({ client, view, mark, enabled }: { readonly client: DeviceClient; readonly view: DeviceView; readonly mark: DeviceMarkView; readonly enabled: boolean }) {
+function MarkDetails({
+  client,
+  view,
+  mark,
+  enabled,
+  focusNote,
+}: {
+  readonly client: DeviceClient;
+  readonly view: DeviceView;
+  readonly mark: DeviceMarkView;
+  readonly enabled: boolean;
+  /** The Note kind was just tapped: its field is what comes next. */
+  readonly focusNote: boolean;
+}) {
   const [note, setNote] = useState(mark.note ?? '');
+  const noteRef = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (focusNote) noteRef.current?.focus();
+  }, [focusNote]);
   const saveNote = (event: FormEvent) => {
     event.preventDefault();
     const trimmed = note.trim();
@@ -150,7 +167,7 @@ function MarkDetails({ client, view, mark, enabled }: { readonly client: DeviceC
         ))}
       </div>
       <form className="device-note" onSubmit={saveNote}>
-        <input aria-label={`Note for ${label}`} value={note} maxLength={5000} placeholder="short note…" disabled={!enabled} onChange={(event) => setNote(event.target.value)} />
+        <input ref={noteRef} aria-label={`Note for ${label}`} value={note} maxLength={5000} placeholder="short note…" disabled={!enabled} onChange={(event) => setNote(event.target.value)} />
         <button type="submit" disabled={!enabled || note.trim() === (mark.note ?? '')}>
           Save note
         </button>
@@ -180,6 +197,7 @@ function MarkRow({ view, mark, selected, onSelect }: { readonly view: DeviceView
 function Marking({ client, view }: { readonly client: DeviceClient; readonly view: DeviceView }) {
   const [selectedId, setSelectedId] = useState<string | undefined>();
   const [said, setSaid] = useState<string | undefined>();
+  const [noteFor, setNoteFor] = useState<string | undefined>();
   const enabled = canMark(view);
   const session = view.session;
   const newestFirst = [...view.marks].reverse();
@@ -194,6 +212,7 @@ function Marking({ client, view }: { readonly client: DeviceClient; readonly vie
     try {
       const id = await client.mark(markKind);
       setSelectedId(id);
+      setNoteFor(markKind === 'note' ? id : undefined);
       setSaid(`${label} marked`);
     } catch (error) {
       setSaid(`Not marked: ${error instanceof Error ? error.message : String(error)}`);
@@ -254,7 +273,7 @@ function Marking({ client, view }: { readonly client: DeviceClient; readonly vie
       <p className="device-said" role="status" aria-live="polite" data-testid="device-said">
         {said ?? ' '}
       </p>
-      {selected !== undefined ? <MarkDetails key={selected.id} client={client} view={view} mark={selected} enabled={enabled} /> : null}
+      {selected !== undefined ? <MarkDetails key={selected.id} client={client} view={view} mark={selected} enabled={enabled} focusNote={noteFor === selected.id} /> : null}
       <section aria-labelledby="device-marks-heading">
         <h2 id="device-marks-heading">Marks · both facilitators</h2>
         {newestFirst.length === 0 ? <p className="device-muted">None yet.</p> : null}
@@ -287,7 +306,8 @@ export function DeviceScreen({ client, fragment }: { readonly client: DeviceClie
         {view.initials !== null && paired ? <p className="device-muted">You sign as {view.initials}</p> : null}
       </header>
       {paired && view.problem !== null ? (
-        <p className="device-problem" role="alert">
+        // A dropped link is expected and nothing is lost: said quietly, not as an alarm.
+        <p className={view.link === 'offline' ? 'device-muted' : 'device-problem'} role={view.link === 'offline' ? 'status' : 'alert'}>
           {view.problem}
         </p>
       ) : null}

@@ -396,9 +396,22 @@ function InviteToggle({ coFacilitation, open, onToggle }: { readonly coFacilitat
   const devices = status?.devices ?? [];
   const quiet = devices.filter((device) => device.quiet);
   return (
-    <button type="button" className="invite-toggle" aria-expanded={open} aria-controls="invite-panel" onClick={onToggle} data-testid="invite-toggle">
-      {devices.length === 0 ? 'Invite a co-facilitator' : `Co-facilitators: ${devices.map((device) => device.initials).join(', ')}`}
-      {quiet.length > 0 ? <span className="notice">{quiet.map((device) => device.initials).join(', ')} quiet</span> : null}
+    <button
+      type="button"
+      className="invite-toggle"
+      aria-expanded={open}
+      aria-controls="invite-panel"
+      aria-keyshortcuts="Shift+I"
+      aria-label={
+        devices.length === 0
+          ? 'Invite a co-facilitator'
+          : `Co-facilitators: ${devices.map((device) => `${device.initials}${device.quiet ? ' (quiet)' : ''}`).join(', ')}`
+      }
+      onClick={onToggle}
+      data-testid="invite-toggle"
+    >
+      {devices.length === 0 ? 'Invite' : devices.map((device) => device.initials).join(', ')}
+      {quiet.length > 0 ? <span className="notice">quiet</span> : null}
       <kbd>⇧I</kbd>
     </button>
   );
@@ -502,9 +515,12 @@ function RunningSession({ session, onLeave }: { readonly session: LiveSession; r
         </div>
         <div className="live-side">
           <LevelMeter session={session} />
-          <span className="muted save-summary" data-testid="save-summary">
-            {state.unsavedCount === 0 ? 'Everything saved' : `Saving ${state.unsavedCount}…`}
-          </span>
+          <div className="live-side-row">
+            <span className="muted save-summary" data-testid="save-summary">
+              {state.unsavedCount === 0 ? 'Everything saved' : `Saving ${state.unsavedCount}…`}
+            </span>
+            {coFacilitation !== undefined ? <InviteToggle coFacilitation={coFacilitation} open={inviteOpen} onToggle={toggleInvite} /> : null}
+          </div>
         </div>
       </header>
 
@@ -560,7 +576,6 @@ function RunningSession({ session, onLeave }: { readonly session: LiveSession; r
         <button type="button" disabled={state.undoable === undefined} onClick={() => session.undoLastMark()}>
           {state.undoable === undefined ? 'Undo' : `Undo ${state.undoable.kind?.label ?? state.undoable.markKind}`} <kbd>Ctrl Z</kbd>
         </button>
-        {coFacilitation !== undefined ? <InviteToggle coFacilitation={coFacilitation} open={inviteOpen} onToggle={toggleInvite} /> : null}
         <button type="button" className={confirmEnd ? 'danger' : ''} onClick={() => void endSession()}>
           {confirmEnd ? 'Press again to end the session' : 'End session'}
         </button>
