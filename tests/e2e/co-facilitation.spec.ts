@@ -181,7 +181,9 @@ test('a paired device and the main screen mark into one journal, see each other,
   await expect(device.locator('.device-mark')).toHaveCount(5);
   await expect(device.locator('.device-mark[data-pending="true"]')).toHaveCount(0);
   await expect(device.locator('.device-mark[data-late="true"]')).toHaveCount(2);
-  await device.screenshot({ path: testInfo.outputPath('device-screen.png'), fullPage: true });
+  // Portrait on a phone: docs/device-screen.png is this picture.
+  await device.screenshot({ path: testInfo.outputPath('device-screen.png') });
+  await device.screenshot({ path: testInfo.outputPath('device-screen-full.png'), fullPage: true });
   await page.screenshot({ path: testInfo.outputPath('main-screen.png'), fullPage: true });
 
   // The journal: each mark once, in session-time order, with its author; the dropped ones late.
