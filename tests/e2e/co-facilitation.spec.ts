@@ -159,10 +159,14 @@ test('a paired device and the main screen mark into one journal, see each other,
   await page.waitForTimeout(Math.max(0, droppedAt + 18_000 - Date.now()));
   await device.getByRole('button', { name: 'Resonance', exact: true }).click();
   await expect(device.getByTestId('device-link')).toHaveText('Offline — 2 marks waiting, they will be sent');
+  // The main screen shows the device went quiet, in the panel and on its toggle.
+  await expect(panel.getByTestId('device-quiet')).toHaveText(/^quiet for \d+ s$/, { timeout: Math.max(1000, droppedAt + 29_000 - Date.now()) });
+  await expect(page.getByTestId('invite-toggle')).toHaveAccessibleName('Co-facilitators: CD (quiet)');
   await device.screenshot({ path: testInfo.outputPath('device-offline.png') });
   await page.waitForTimeout(Math.max(0, droppedAt + 30_000 - Date.now()));
   await deviceContext.setOffline(false);
   await expect(device.getByTestId('device-link')).toHaveText('Connected — everything sent', { timeout: 20_000 });
+  await expect(panel.getByTestId('device-quiet')).toHaveCount(0);
 
   // The main screen: every mark once, newest arrival first, the late ones flagged, each with its author.
   const rows = page.locator('.recent-mark');

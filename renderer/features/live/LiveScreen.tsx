@@ -590,7 +590,7 @@ function RunningSession({ session, onLeave }: { readonly session: LiveSession; r
 
       <section aria-labelledby="recent-marks-heading">
         <h2 id="recent-marks-heading" className="label">
-          Recent marks <span className="muted">· 1–5 sets the newest mark's intensity · undo within {undoWindowMs / 1000} s</span>
+          Recent marks <span className="muted">· 1–5 sets the intensity of your newest mark · undo within {undoWindowMs / 1000} s</span>
         </h2>
         <ol className="recent-marks">
           {state.recentMarks.map((mark) => (
