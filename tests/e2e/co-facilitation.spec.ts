@@ -106,6 +106,7 @@ async function openedMarks(page: Page, sessionId: string): Promise<OpenedEvent[]
 test('a paired device and the main screen mark into one journal, see each other, survive a 30 s drop, and a removed device is told', async ({ page }, testInfo) => {
   test.setTimeout(240_000);
   const { sessionId, invitation } = await startAndInvite(page, 'AB');
+  await page.getByTestId('invite-panel').screenshot({ path: testInfo.outputPath('invite-panel.png') });
   const spki = await presentedSpki(invitation.url);
   // What the main screen shows to compare is the key the host presents.
   expect(invitation.fingerprint.replace(/[\s:]/g, '').toLowerCase()).toBe(Buffer.from(spki, 'base64').toString('hex'));

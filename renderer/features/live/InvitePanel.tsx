@@ -1,7 +1,9 @@
 import { memo, useEffect, useState } from 'react';
 import type { Invitation, PairedDevice } from '../../../core/pairing-contract';
+import { ErrorLine } from '../../ErrorLine';
 import { useExternalState } from '../../use-external-state';
 import type { CoFacilitation } from './CoFacilitation';
+import { qrRuns } from './qr-runs';
 import { usePolled } from './use-polled';
 import './co-facilitation.css';
 
@@ -14,17 +16,7 @@ const quietZoneModules = 4;
  */
 const QrCode = memo(function QrCode({ rows, label }: { readonly rows: readonly (readonly boolean[])[]; readonly label: string }) {
   const size = (rows[0]?.length ?? 0) + 2 * quietZoneModules;
-  const runs: { x: number; y: number; width: number }[] = [];
-  rows.forEach((row, y) => {
-    let start = -1;
-    row.forEach((dark, x) => {
-      if (dark && start < 0) start = x;
-      if ((!dark || x === row.length - 1) && start >= 0) {
-        runs.push({ x: start, y, width: (dark ? x + 1 : x) - start });
-        start = -1;
-      }
-    });
-  });
+  const runs = qrRuns(rows);
   return (
     <svg className="qr-code" viewBox={`0 0 ${size} ${size}`} role="img" aria-label={label} shapeRendering="crispEdges" data-testid="invitation-qr">
       <rect width={size} height={size} fill="#e6e8eb" />
@@ -208,11 +200,7 @@ export function InvitePanel({ coFacilitation, onClose }: { readonly coFacilitati
           ) : null}
         </p>
       )}
-      {problem !== undefined ? (
-        <p className="error" role="alert">
-          {problem}
-        </p>
-      ) : null}
+      <ErrorLine message={problem} />
       {invitation !== null ? <InvitationView invitation={invitation} busy={busy} onCancel={() => void coFacilitation.cancelInvitation()} onRenew={invite} /> : null}
       <h3 className="label">Paired devices</h3>
       {devices.length === 0 ? (
