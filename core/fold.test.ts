@@ -79,6 +79,10 @@ class JournalBuilder {
     return this.add({ kind: 'session-ended', sessionMs, payload: { reason } });
   }
 
+  coFacilitator(sessionMs: number, action: 'joined' | 'left', by: string, device = 'main', reason?: 'removed' | 'session-ended') {
+    return this.add({ kind: 'co-facilitator', sessionMs, payload: { action, device, by, ...(reason === undefined ? {} : { reason }) } });
+  }
+
   at(wallMs: number, input: { kind: string; sessionMs: number; payload: object }) {
     return this.add(input, wallMs);
   }
@@ -628,6 +632,89 @@ describe('sessionMsFromJournal', () => {
     journal.at(sessionStartWall - hour, { kind: 'session-started', sessionMs: 0, payload: { playlistId: 'ocean', playlistTitle: 'Ocean' } });
     journal.mark(3 * hour);
     expect(sessionMsFromJournal(journal.events, sessionStartWall + 3 * hour + 600_000)).toBe(3 * hour + 600_000);
+  });
+});
+
+describe('co-facilitated sessions', () => {
+  const tablet = '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b';
+
+  it('gives each mark its author and late flag, and lists the facilitators in order of joining', () => {
+    const journal = new JournalBuilder();
+    journal.started();
+    journal.mark(60_000);
+    journal.coFacilitator(120_000, 'joined', 'MK');
+    journal.coFacilitator(150_000, 'joined', 'JS', tablet);
+    const byMk = journal.mark(200_000, 'distress', { by: 'MK' });
+    const byJs = journal.mark(260_000, 'resonance', { by: 'JS', late: true });
+    journal.mark(300_000, 'resonance', { by: 'JS' });
+    journal.coFacilitator(400_000, 'left', 'JS', tablet, 'removed');
+
+    const folded = foldSession(journal.events);
+    expect(folded.marks.find((mark) => mark.id === byMk.id)).toMatchObject({ by: 'MK', late: false });
+    expect(folded.marks.find((mark) => mark.id === byJs.id)).toMatchObject({ by: 'JS', late: true });
+    expect(folded.marks[0]).toMatchObject({ by: undefined, late: false });
+    expect(folded.facilitators).toEqual([
+      { by: 'MK', presence: [{ device: 'main', joinedAtSessionMs: 120_000, left: undefined }], marks: 1 },
+      { by: 'JS', presence: [{ device: tablet, joinedAtSessionMs: 150_000, left: { sessionMs: 400_000, reason: 'removed' } }], marks: 2 },
+    ]);
+    expect(folded.unsignedMarks).toBe(1);
+  });
+
+  it('has no facilitators and counts every mark unsigned in a one-facilitator session', () => {
+    const journal = new JournalBuilder();
+    journal.started();
+    journal.mark(60_000);
+    journal.mark(90_000, 'distress');
+    const folded = foldSession(journal.events);
+    expect(folded.facilitators).toEqual([]);
+    expect(folded.unsignedMarks).toBe(2);
+  });
+
+  it('sorts a late mark by the session time it was made, not when it arrived', () => {
+    const journal = new JournalBuilder();
+    journal.started();
+    const early = journal.mark(100_000, 'resonance', { by: 'MK' });
+    const after = journal.mark(400_000, 'distress', { by: 'MK' });
+    // Made on the tablet at 0:05, journaled at 0:07 when its link came back.
+    const late = journal.at(sessionStartWall + 420_000, { kind: 'mark', sessionMs: 300_000, payload: { markKind: 'resonance', phaseId: 'peak', segmentId: 'drone', positionMs: 1000, by: 'JS', late: true } });
+    const folded = foldSession(journal.events);
+    expect(folded.marks.map((mark) => mark.id)).toEqual([early.id, late.id, after.id]);
+    expect(folded.lastSessionMs).toBe(400_000);
+  });
+
+  it('counts only current marks per author, a rejoin adds a second presence, and an author who never joined is listed after', () => {
+    const journal = new JournalBuilder();
+    journal.started();
+    journal.coFacilitator(1000, 'joined', 'JS', tablet);
+    const taken = journal.mark(2000, 'resonance', { by: 'JS' });
+    journal.remove(3000, taken.id, 'deleted');
+    journal.mark(4000, 'resonance', { by: 'AB' });
+    journal.fromMemory(9000, 5000, 'distress', { by: 'JS' });
+    journal.coFacilitator(6000, 'left', 'JS', tablet, 'removed');
+    journal.coFacilitator(7000, 'joined', 'JS', tablet);
+    journal.coFacilitator(8000, 'left', 'JS', tablet, 'session-ended');
+    const folded = foldSession(journal.events);
+    expect(folded.facilitators).toEqual([
+      {
+        by: 'JS',
+        presence: [
+          { device: tablet, joinedAtSessionMs: 1000, left: { sessionMs: 6000, reason: 'removed' } },
+          { device: tablet, joinedAtSessionMs: 7000, left: { sessionMs: 8000, reason: 'session-ended' } },
+        ],
+        marks: 1,
+      },
+      { by: 'AB', presence: [], marks: 1 },
+    ]);
+    expect(folded.unsignedMarks).toBe(0);
+  });
+
+  it('does not let a late mark anchor the session time after a reload', () => {
+    const journal = new JournalBuilder();
+    journal.started();
+    journal.mark(2 * hour);
+    // Made at 1:00 on the device, arrived at 2:00 (wall time) when the link came back.
+    journal.at(sessionStartWall + 2 * hour, { kind: 'mark', sessionMs: hour, payload: { markKind: 'resonance', phaseId: 'peak', segmentId: 'drone', positionMs: 1000, by: 'JS', late: true } });
+    expect(sessionMsFromJournal(journal.events, sessionStartWall + 2 * hour + 60_000)).toBe(2 * hour + 60_000);
   });
 });
 

@@ -62,6 +62,27 @@ export interface FoldedMark {
   readonly originalSessionMs: Milliseconds | undefined;
   /** Every correction, oldest first (integration notes are not corrections and are not listed). */
   readonly history: readonly MarkChange[];
+  /** Who made it (initials): a co-facilitated session signs its marks; undefined when unsigned. */
+  readonly by: string | undefined;
+  /** Sent from a paired device after its link came back: `sessionMs` is still when it was made. */
+  readonly late: boolean;
+}
+
+/** A facilitator who joined the session's marking (co-facilitation), by their initials. */
+export interface Facilitator {
+  readonly by: string;
+  /** Each time they joined, in order: a removed device may pair again. */
+  readonly presence: readonly FacilitatorPresence[];
+  /** Their current marks. */
+  readonly marks: number;
+}
+
+export interface FacilitatorPresence {
+  /** 'main' for the main screen, or the paired device's id. */
+  readonly device: string;
+  readonly joinedAtSessionMs: Milliseconds;
+  /** Undefined while they are still in the session. */
+  readonly left: { readonly sessionMs: Milliseconds; readonly reason: 'removed' | 'session-ended' | undefined } | undefined;
 }
 
 export interface MarkDeletion {
@@ -115,6 +136,13 @@ export interface FoldedSession {
   readonly stateSpans: readonly StateSpan[];
   /** What was done with each prolonged-state prompt (held, bridged, dismissed), in journal order. */
   readonly statePromptAnswers: readonly StatePromptAnswer[];
+  /**
+   * Everyone who joined or signed a mark, in order of joining (then authors who never joined, by
+   * their first mark in session time): empty in a one-facilitator session.
+   */
+  readonly facilitators: readonly Facilitator[];
+  /** Current marks no one signed (made before co-facilitation began, or in a session without it). */
+  readonly unsignedMarks: number;
 }
 
 export type ClosingSound = Extract<JournalEvent, { kind: 'closing-started' }>['payload']['sound'];
@@ -144,6 +172,8 @@ function fromMarkEvent(event: MarkEvent): FoldedMark {
     originalKind: undefined,
     originalSessionMs: undefined,
     history: [],
+    by: payload.by,
+    late: payload.late === true,
   };
 }
 
@@ -170,6 +200,9 @@ function fromMemoryEvent(event: MarkFromMemoryEvent): FoldedMark {
     originalKind: undefined,
     originalSessionMs: undefined,
     history: [],
+    // Whoever wrote it from memory is its author.
+    by,
+    late: false,
   };
 }
 
@@ -289,6 +322,8 @@ export class SessionFold {
   private cached: FoldedSession | undefined;
   private readonly states = new ClientStateFold();
   private readonly promptAnswers: StatePromptAnswer[] = [];
+  /** Presence by initials, in order of first joining. */
+  private readonly joined = new Map<string, FacilitatorPresence[]>();
 
   /** Events must come in journal order (by seq); a full fold sorts them first. */
   static of(events: readonly JournalEvent[]): SessionFold {
@@ -586,12 +621,41 @@ export class SessionFold {
       case 'state-prompt-answered':
         this.promptAnswers.push(statePromptAnswer(event));
         break;
-      case 'session-started':
       case 'co-facilitator':
+        this.noteFacilitator(event);
+        break;
+      case 'session-started':
         break;
       default:
         event satisfies never;
     }
+  }
+
+  private noteFacilitator(event: Extract<JournalEvent, { kind: 'co-facilitator' }>): void {
+    const { action, device, by, reason } = event.payload;
+    const presence = this.joined.get(by) ?? [];
+    this.joined.set(by, presence);
+    if (action === 'joined') {
+      presence.push({ device, joinedAtSessionMs: event.sessionMs, left: undefined });
+      return;
+    }
+    const place = presence.findLastIndex((stay) => stay.device === device && stay.left === undefined);
+    const left = { sessionMs: event.sessionMs, reason };
+    // A leave without its join (a journal cut short) still says they were there until then.
+    if (place < 0) presence.push({ device, joinedAtSessionMs: event.sessionMs, left });
+    else presence[place] = { ...(presence[place] as FacilitatorPresence), left };
+  }
+
+  /** Facilitators with their marks counted, from the current marks (in session-time order). */
+  private facilitatorsOf(current: readonly FoldedMark[]): { facilitators: Facilitator[]; unsigned: number } {
+    const counts = new Map<string, number>([...this.joined.keys()].map((by) => [by, 0]));
+    let unsigned = 0;
+    for (const mark of current) {
+      if (mark.by === undefined) unsigned += 1;
+      else counts.set(mark.by, (counts.get(mark.by) ?? 0) + 1);
+    }
+    const facilitators = [...counts].map(([by, marks]): Facilitator => ({ by, presence: [...(this.joined.get(by) ?? [])], marks }));
+    return { facilitators, unsigned };
   }
 
   /** The whole fold as review and exports read it; built once per change, on demand. */
@@ -601,6 +665,7 @@ export class SessionFold {
     const current = all.filter((mark) => mark.deleted === undefined);
     const countsByKind: Record<string, number> = {};
     for (const mark of current) countsByKind[mark.markKind] = (countsByKind[mark.markKind] ?? 0) + 1;
+    const { facilitators, unsigned } = this.facilitatorsOf(current);
     this.cached = {
       marks: current,
       deletedMarks: all.filter((mark) => mark.deleted !== undefined),
@@ -625,6 +690,8 @@ export class SessionFold {
       stateChanges: this.states.changes(),
       stateSpans: this.endedAt === undefined ? this.states.spans() : closeStateSpansAt(this.states.spans(), this.endedAt.sessionMs),
       statePromptAnswers: [...this.promptAnswers],
+      facilitators,
+      unsignedMarks: unsigned,
     };
     return this.cached;
   }
@@ -648,6 +715,8 @@ export function programMsAt(playback: PlaybackCheckpoint | undefined, sessionMsN
   return playback.programMs + Math.max(0, sessionMsNow - playback.sessionMs);
 }
 
+const isLateMark = (event: JournalEvent) => event.kind === 'mark' && event.payload.late === true;
+
 /**
  * Session time now, re-anchored from the journal after a reload or restart: the latest
  * event's session time plus the wall-clock time since it was acknowledged. (Used once,
@@ -655,8 +724,12 @@ export function programMsAt(playback: PlaybackCheckpoint | undefined, sessionMsN
  */
 export function sessionMsFromJournal(events: readonly JournalEvent[], nowWallMs: number): Milliseconds {
   // Only the latest event anchors: an earlier wall time taken before the computer's clock
-  // was corrected would stretch or shrink the whole gap since then.
-  const latest = events.reduce<JournalEvent | undefined>((found, event) => (found === undefined || event.seq > found.seq ? event : found), undefined);
+  // was corrected would stretch or shrink the whole gap since then. A late mark does not: its
+  // session time is when it was made on the device, its wall time when it arrived.
+  const latest = events.reduce<JournalEvent | undefined>(
+    (found, event) => (isLateMark(event) || (found !== undefined && event.seq < found.seq) ? found : event),
+    undefined,
+  );
   if (latest === undefined) return 0;
   const elapsed = nowWallMs - Date.parse(latest.wallTime);
   return Math.round(latest.sessionMs + Math.max(0, elapsed));

@@ -9,6 +9,8 @@ export interface AttuneDiagnostics {
   programMs(): number;
   /** The page's screen wake lock: idle, held, waiting-for-page or refused. */
   screenWakeLock(): string;
+  /** Whether the soundscapes' shared reverb is in the audio graph (only while one sounds, and its tail after). */
+  reverbRunning(): boolean;
 }
 
 declare global {
@@ -42,6 +44,7 @@ export function exposeDiagnostics({ output, audioElementCount, live }: Diagnosti
   if (!new URLSearchParams(window.location.search).has('diagnostics')) return;
   window.__attuneDiagnostics = {
     outputLevelDb: () => output()?.outputLevelDb() ?? Number.NEGATIVE_INFINITY,
+    reverbRunning: () => output()?.reverbRunning() ?? false,
     audioElementCount,
     deckCount: () => live()?.player.deckCount() ?? 0,
     programMs: () => live()?.player.programNow() ?? 0,

@@ -1,7 +1,7 @@
 import { csvDocument } from './csv';
 import { sessionCsvColumns, sessionCsvRecord } from './session-csv';
 import type { SessionExport } from './session-export';
-import { toJson } from './session-json';
+import { sessionJsonVersion, toJson } from './session-json';
 import type { WorksheetMomentNote } from './worksheet';
 
 /** Where a dosing session sits in its client's course, for the exports. */
@@ -35,14 +35,18 @@ export function toCourseCsv(model: SessionExport, course: CourseExportFacts): st
   );
 }
 
-/** The JSON version that carries the course: the session JSON's keys unchanged (its version 3), plus `course` and each row's `courseMomentNotes` (3 was the same over the session JSON's version 2). */
-export const courseJsonVersion = 4;
+/**
+ * The JSON version that carries the course: the session JSON's keys unchanged (its version 5), plus `course` and
+ * each row's `courseMomentNotes`. Always one ahead of the session JSON it extends (4 was the same over version 3,
+ * 3 over version 2), so a version number names one shape.
+ */
+export const courseJsonVersion = sessionJsonVersion + 1;
 
 interface JsonRow {
   readonly id: string;
 }
 
-/** The session JSON as course version 4: the same document with the course facts beside the session's and the integration notes on each row. */
+/** The session JSON as the course version: the same document with the course facts beside the session's and the integration notes on each row. */
 export function toCourseJson(model: SessionExport, course: CourseExportFacts): string {
   const document = JSON.parse(toJson(model)) as { format: string; version: number; session: unknown; rows: JsonRow[]; deletedMarks: JsonRow[] } & Record<string, unknown>;
   const withNotes = (row: JsonRow) => ({ ...row, courseMomentNotes: (course.momentNotes.get(row.id) ?? []).map(({ from, note }) => ({ from, note })) });

@@ -14,7 +14,16 @@ interface Annotation {
 
 interface Tier {
   readonly id: string;
+  /** ELAN's PARTICIPANT: whose tier it is (a facilitator's initials). */
+  readonly participant?: string;
   readonly annotations: readonly Annotation[];
+}
+
+/** The facilitators who signed marks, in the order the summary counts them (joining), then any other author. */
+function authorsOf(model: SessionExport): string[] {
+  const authors = model.facts.markCountsByAuthor.flatMap((count) => (count.by === null ? [] : [count.by]));
+  for (const row of model.rows) if (row.author !== null && !authors.includes(row.author)) authors.push(row.author);
+  return authors;
 }
 
 /** Point annotations end at most `eafPointMs` later, and before the next one on the tier starts. */
@@ -27,16 +36,28 @@ function placePoints(items: readonly { startMs: Milliseconds; endMs: Millisecond
   });
 }
 
-function markValue(row: ExportRow): string {
+/** Details and note ('' when there are none). */
+function markText(row: ExportRow): string {
   const details = rowDetails(row).join(' · ');
-  const value = [details, row.note ?? ''].filter((part) => part !== '').join(' — ');
-  return value === '' ? row.kindLabel : value;
+  return [details, row.note ?? ''].filter((part) => part !== '').join(' — ');
+}
+
+function markValue(row: ExportRow): string {
+  return markText(row) || row.kindLabel;
+}
+
+/** On a facilitator's tier, marks of every kind: led by the kind. */
+function authoredMarkValue(row: ExportRow): string {
+  const text = markText(row);
+  return text === '' ? row.kindLabel : `${row.kindLabel}: ${text}`;
 }
 
 /**
  * ELAN's annotation format (EAF 3.0): a "phases" tier, a "segments" tier (what sounded),
  * one tier per mark kind (a point mark lasts up to a second, a span runs to its end; an
- * open span to the end of the session), a "session events" tier, when state keys were used a
+ * open span to the end of the session), in a co-facilitated session one "marks by <initials>"
+ * tier per facilitator (its PARTICIPANT; each value led by the mark's kind) holding the marks
+ * they signed while the kind tiers keep the unsigned ones, a "session events" tier, when state keys were used a
  * "client state" tier (the band) and a tier per span state (e.g. dissociation), and, when review added
  * any, an "integration" tier (marks' integration notes, as points at their marks) and an
  * "integration (session)" tier (the session's own note, from the dose to the end). Times are
@@ -63,8 +84,9 @@ export function toEaf(model: SessionExport): string {
     usedIds.add(id);
     return id;
   };
+  // A signed mark goes on its author's tier; the kind tiers keep the marks no one signed.
   for (const kind of model.kinds) {
-    const rows = model.rows.filter((row) => row.source === 'mark' && row.kind === kind.id);
+    const rows = model.rows.filter((row) => row.source === 'mark' && row.kind === kind.id && row.author === null);
     tiers.push({
       id: tierId(kind.label, kind.id),
       annotations: placePoints(
@@ -72,6 +94,20 @@ export function toEaf(model: SessionExport): string {
           startMs: row.sessionMs,
           endMs: row.span === null ? undefined : (row.spanEndMs ?? Math.max(row.sessionMs, sessionEndMs)),
           value: markValue(row),
+        })),
+      ),
+    });
+  }
+  for (const author of authorsOf(model)) {
+    const rows = model.rows.filter((row) => row.source === 'mark' && row.author === author);
+    tiers.push({
+      id: tierId(`marks by ${author}`, `author-${author}`),
+      participant: author,
+      annotations: placePoints(
+        rows.map((row) => ({
+          startMs: row.sessionMs,
+          endMs: row.span === null ? undefined : (row.spanEndMs ?? Math.max(row.sessionMs, sessionEndMs)),
+          value: authoredMarkValue(row),
         })),
       ),
     });
@@ -147,11 +183,13 @@ export function toEaf(model: SessionExport): string {
   out.push('    </TIME_ORDER>');
   let annotationId = 0;
   tiers.forEach((tier, tierIndex) => {
+    const participant = tier.participant === undefined ? '' : ` PARTICIPANT="${escapeXmlAttribute(tier.participant)}"`;
+    const opening = `    <TIER LINGUISTIC_TYPE_REF="default-lt"${participant} TIER_ID="${escapeXmlAttribute(tier.id)}"`;
     if (tier.annotations.length === 0) {
-      out.push(`    <TIER LINGUISTIC_TYPE_REF="default-lt" TIER_ID="${escapeXmlAttribute(tier.id)}"/>`);
+      out.push(`${opening}/>`);
       return;
     }
-    out.push(`    <TIER LINGUISTIC_TYPE_REF="default-lt" TIER_ID="${escapeXmlAttribute(tier.id)}">`);
+    out.push(`${opening}>`);
     tier.annotations.forEach((annotation, index) => {
       annotationId += 1;
       const [start, end] = slotRefs[tierIndex]?.[index] as readonly [number, number];

@@ -1,5 +1,5 @@
 import type { SessionExport } from './session-export';
-import { deletionDetails, durationOrDash, groupByPhase, phaseRemarks, playing, rowDetails, summaryFacts, type SummaryOptions } from './summary';
+import { authorDetails, deletionDetails, durationOrDash, groupByPhase, phaseRemarks, playing, rowDetails, summaryFacts, type SummaryOptions } from './summary';
 import { htmlDocumentHead } from './html-document';
 import { escapeHtml } from './text';
 import { formatSessionTime, formatWallTime } from './time';
@@ -92,7 +92,7 @@ export function toHtml(model: SessionExport, options: SummaryOptions = {}): stri
       const color = colorOf.get(row.kind);
       // Colours come from settings, which only allow #rrggbb; checked again so nothing else reaches the style attribute.
       const swatch = color !== undefined && color !== null && /^#[0-9a-f]{6}$/i.test(color) ? `<span class="swatch" style="background:${color}"></span>` : '';
-      const details = rowDetails(row, options).map(text).join(' · ');
+      const details = [...authorDetails(row), ...rowDetails(row, options)].map(text).join(' · ');
       const sounding = playing(row);
       const where = sounding === null ? '' : `${bidi(sounding.name)}${sounding.position === null ? '' : ` <span class="muted">at ${sounding.position}</span>`}`;
       const note = row.note === null ? '' : `<div class="note" dir="auto">${text(row.note)}</div>`;

@@ -1,6 +1,6 @@
 export { buildSessionExport, describeVitals } from './session-export';
 export { segmentResolver, type SegmentInfo } from '../segment-names';
-export type { ExportFacts, ExportKind, ExportPhase, ExportRow, ExportSegment, SessionExport } from './session-export';
+export type { ExportAuthorCount, ExportFacilitatorPresence, ExportFacts, ExportKind, ExportPhase, ExportRow, ExportSegment, SessionExport } from './session-export';
 export { toMarkdown } from './markdown';
 export { toHtml } from './html';
 export { toCsv, sessionCsvColumns } from './session-csv';

@@ -1,5 +1,5 @@
 import type { SessionExport } from './session-export';
-import { deletionDetails, durationOrDash, groupByPhase, phaseRemarks, playing, rowDetails, summaryFacts, type SummaryOptions } from './summary';
+import { authorDetails, deletionDetails, durationOrDash, groupByPhase, phaseRemarks, playing, rowDetails, summaryFacts, type SummaryOptions } from './summary';
 import { escapeMarkdown, isolateDirection } from './text';
 import { formatSessionTime } from './time';
 
@@ -74,7 +74,7 @@ export function toMarkdown(model: SessionExport, options: SummaryOptions = {}): 
         lines.push(`- ${time} · ${inline(row.kindLabel)}${row.note === null ? '' : `: ${inline(row.note)}`}${where}`);
         continue;
       }
-      const details = rowDetails(row, options).map((detail) => ` · ${inline(detail)}`).join('');
+      const details = [...authorDetails(row), ...rowDetails(row, options)].map((detail) => ` · ${inline(detail)}`).join('');
       lines.push(`- **${time} · ${inline(row.kindLabel)}**${details}${where}`);
       if (row.note !== null) lines.push(...quote(row.note, '  '));
       if (row.integrationNote !== null) lines.push(...integrationQuote(row.integrationNote, '  ', row.note !== null));

@@ -22,6 +22,8 @@ export const sessionCsvColumns = [
   'written_at',
   'moved_from_ms',
   'original_kind',
+  'author',
+  'sent_late',
 ] as const;
 
 /**
@@ -31,7 +33,10 @@ export const sessionCsvColumns = [
  * `integration_note` is a mark's note written in review (the session's own one is not a row: see the JSON).
  * Corrections: `from_memory` (true for a mark added afterwards: its time is the moment it
  * refers to, `written_at` when it was written), `moved_from_ms` (the time a moved mark was
- * made at) and `original_kind` (the kind it was made with). Deleted marks are not rows (the
+ * made at) and `original_kind` (the kind it was made with). Co-facilitation: `author` (the
+ * initials a mark was signed with; empty when unsigned) and `sent_late` (true for a mark a
+ * paired device sent after its link came back; its time is still when it was made). Last, so
+ * the columns before them stay where they were. Deleted marks are not rows (the
  * JSON, Markdown and HTML list them with why). The client's state: one record per stretch, kind
  * `state:<id>` (never a mark kind id), from its start to `span_end_ms`, among the rows by time;
  * `note` says how it ended. A session without state keys has no such records (the same file
@@ -70,6 +75,8 @@ export function sessionCsvRecord(row: ExportRow): CsvValue[] {
     row.writtenAt,
     row.movedFromMs,
     row.originalKind,
+    row.author,
+    row.source === 'mark' ? String(row.late) : null,
   ];
 }
 
@@ -94,6 +101,8 @@ function stateRecord(span: ExportStateSpan): CsvValue[] {
     `${span.kind === 'span' ? 'span state' : 'state'}, ${endedNotes[span.ended]}${span.corrected ? ', corrected' : ''}`,
     '',
     span.endMs,
+    null,
+    null,
     null,
     null,
     null,

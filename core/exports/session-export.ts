@@ -1,7 +1,7 @@
 import type { OpenedSession } from '../contract';
 import { buildElasticPlan, ElasticPlanner } from '../elastic-plan';
 import type { JournalEvent, PlanAction, Vitals } from '../events';
-import { foldSession, takenBackMarkCount, type FoldedMark } from '../fold';
+import { foldSession, takenBackMarkCount, type FoldedMark, type FoldedSession } from '../fold';
 import { musicPlaceAt } from '../music-place';
 import type { MarkKindDefinition } from '../mark-kinds';
 import type { SessionPlan } from '../plan';
@@ -64,12 +64,35 @@ export interface ExportFacts {
   /** The therapist's note on the session as a whole, written in review; null when there is none. */
   readonly integrationNote: string | null;
   readonly markCounts: readonly { readonly kind: string; readonly label: string; readonly count: number }[];
+  /**
+   * Marks per author (co-facilitation): the facilitators in order of joining, then marks no one
+   * signed (by: null) if any. Empty in a session no facilitator joined and no mark was signed.
+   */
+  readonly markCountsByAuthor: readonly ExportAuthorCount[];
+  /** Each time a facilitator joined the marking, in order; empty without co-facilitation. */
+  readonly facilitatorsJoined: readonly ExportFacilitatorPresence[];
   readonly marksTakenBack: number;
   readonly playbackProblems: number;
   /** What was repaired or skipped when the journal was read. */
   readonly journalRepairs: readonly string[];
   /** Pre-flight lines that were failing when the facilitator confirmed and started anyway ("label: detail"). */
   readonly preflightConfirmed: readonly string[];
+}
+
+export interface ExportAuthorCount {
+  /** Initials; null for the marks no one signed. */
+  readonly by: string | null;
+  readonly count: number;
+}
+
+export interface ExportFacilitatorPresence {
+  readonly by: string;
+  /** The main screen, or a paired device (its id is not exported: it says nothing to a reader). */
+  readonly device: 'main' | 'paired device';
+  readonly joinedMs: Milliseconds;
+  /** Null while they were still in the session. */
+  readonly leftMs: Milliseconds | null;
+  readonly leftReason: 'removed' | 'session-ended' | null;
 }
 
 export interface ExportPhase {
@@ -125,6 +148,10 @@ export interface ExportRow {
   readonly kind: string;
   readonly kindLabel: string;
   readonly category: ExportRowCategory;
+  /** Who made the mark (initials); null when unsigned, and for events. */
+  readonly author: string | null;
+  /** Sent from a paired device after its link came back (`sessionMs` is still when it was made). */
+  readonly late: boolean;
   readonly intensity: number | null;
   /** The facilitator's note; for an event, what happened. */
   readonly note: string | null;
@@ -240,6 +267,12 @@ class PlanAsItStood {
   }
 }
 
+function markCountsByAuthor(folded: Pick<FoldedSession, 'facilitators' | 'unsignedMarks'>): ExportAuthorCount[] {
+  if (folded.facilitators.length === 0) return [];
+  const counts: ExportAuthorCount[] = folded.facilitators.map((facilitator) => ({ by: facilitator.by, count: facilitator.marks }));
+  return folded.unsignedMarks > 0 ? [...counts, { by: null, count: folded.unsignedMarks }] : counts;
+}
+
 export function buildSessionExport(
   opened: OpenedSession,
   playlist: Playlist | undefined,
@@ -335,6 +368,8 @@ export function buildSessionExport(
       kind: mark.markKind,
       kindLabel: kind?.label ?? mark.markKind,
       category: kind?.category ?? 'observation',
+      author: mark.by ?? null,
+      late: mark.late,
       intensity: mark.intensity ?? null,
       note: mark.note ?? null,
       vitals: mark.vitals ?? null,
@@ -382,6 +417,8 @@ export function buildSessionExport(
       kind,
       kindLabel: eventLabels[kind],
       category: 'session',
+      author: null,
+      late: false,
       intensity: null,
       note,
       vitals: null,
@@ -483,6 +520,18 @@ export function buildSessionExport(
     markCounts: kindList
       .filter((kind) => folded.countsByKind[kind.id] !== undefined)
       .map((kind) => ({ kind: kind.id, label: kind.label, count: folded.countsByKind[kind.id] as number })),
+    markCountsByAuthor: markCountsByAuthor(folded),
+    facilitatorsJoined: folded.facilitators.flatMap((facilitator) =>
+      facilitator.presence.map(
+        (stay): ExportFacilitatorPresence => ({
+          by: facilitator.by,
+          device: stay.device === 'main' ? 'main' : 'paired device',
+          joinedMs: stay.joinedAtSessionMs + offset,
+          leftMs: stay.left === undefined ? null : stay.left.sessionMs + offset,
+          leftReason: stay.left?.reason ?? null,
+        }),
+      ),
+    ),
     marksTakenBack: takenBackMarkCount(folded),
     playbackProblems: folded.problems.length,
     journalRepairs: opened.repairs,

@@ -20,7 +20,7 @@ describe('toJson', () => {
   it('carries every row and note exactly, with every key present', () => {
     const parsed = JSON.parse(toJson(model)) as { format: string; version: number; session: { clientCode: string }; rows: Record<string, unknown>[] };
     expect(parsed.format).toBe('attune.session-export');
-    expect(parsed.version).toBe(3);
+    expect(parsed.version).toBe(5);
     expect(parsed.session.clientCode).toBe('K-17 "Ω"');
     expect(parsed.rows.map((row) => row.note)).toEqual(model.rows.map((row) => row.note));
     expect(parsed.rows.map((row) => row.integrationNote)).toEqual(model.rows.map((row) => row.integrationNote));

@@ -32,6 +32,8 @@ function rowJson(row: ExportRow) {
     kind: row.kind,
     kindLabel: row.kindLabel,
     category: row.category,
+    author: row.author,
+    late: row.late,
     intensity: row.intensity,
     note: row.note,
     integrationNote: row.integrationNote,
@@ -49,8 +51,11 @@ function rowJson(row: ExportRow) {
   };
 }
 
-/** The session JSON's version: 3 added `statePrompts`. */
-export const sessionJsonVersion = 3;
+/**
+ * The session JSON's version: 5 added the authors (`author` and `late` on rows, `markCountsByAuthor` and
+ * `facilitatorsJoined`). 4 was taken by the course JSON (course-fields.ts), which is always one ahead.
+ */
+export const sessionJsonVersion = 5;
 
 /**
  * The session facts, the phase arc, what sounded and every row, as pretty JSON with a
@@ -61,7 +66,11 @@ export function toJson(model: SessionExport): string {
   const { facts } = model;
   const document = {
     format: sessionJsonFormat,
-    /** 2: adds `stateKinds` and `stateSpans` (the client's state); 3: adds `statePrompts` (what was done with each prolonged-state prompt); everything else as before. */
+    /**
+     * 2: adds `stateKinds` and `stateSpans` (the client's state); 3: adds `statePrompts` (what was done with each
+     * prolonged-state prompt); 4: the course JSON of version 3; 5: adds `author` and `late` on rows,
+     * `markCountsByAuthor` and `facilitatorsJoined` (co-facilitation); everything else as before.
+     */
     version: sessionJsonVersion,
     session: {
       sessionId: facts.sessionId,
@@ -83,6 +92,8 @@ export function toJson(model: SessionExport): string {
       intention: facts.intention,
       integrationNote: facts.integrationNote,
       markCounts: facts.markCounts.map(({ kind, label, count }) => ({ kind, label, count })),
+      markCountsByAuthor: facts.markCountsByAuthor.map(({ by, count }) => ({ by, count })),
+      facilitatorsJoined: facts.facilitatorsJoined.map(({ by, device, joinedMs, leftMs, leftReason }) => ({ by, device, joinedMs, leftMs, leftReason })),
       marksTakenBack: facts.marksTakenBack,
       playbackProblems: facts.playbackProblems,
       journalRepairs: [...facts.journalRepairs],

@@ -69,7 +69,7 @@ describe('state spans in the exports', () => {
 
   it('are JSON stateSpans (since version 2), with the rest unchanged', () => {
     const json = JSON.parse(toJson(model)) as { version: number; stateSpans: { stateId: string; ended: string }[]; rows: unknown[] };
-    expect(json.version).toBe(3);
+    expect(json.version).toBe(5);
     expect(json.stateSpans.map((span) => `${span.stateId}:${span.ended}`)).toEqual(['within-window:key', 'hyperaroused:session-end', 'dissociated:key']);
     const before = JSON.parse(toJson(buildSessionExport(opened, playlist, defaultMarkKinds))) as { rows: unknown[]; stateSpans: unknown[] };
     expect(json.rows).toEqual(before.rows);
@@ -110,9 +110,9 @@ describe('prolonged-state prompts in the exports', () => {
     expect(model.statePrompts).toEqual([]);
   });
 
-  it('are JSON statePrompts (version 3) and a line of the Markdown summary', () => {
+  it('are JSON statePrompts (since version 3) and a line of the Markdown summary', () => {
     const json = JSON.parse(toJson(prompted)) as { version: number; statePrompts: { answer: string; stateId: string; atMs: number; wallTime: string }[] };
-    expect(json.version).toBe(3);
+    expect(json.version).toBe(5);
     expect(json.statePrompts.map((prompt) => `${prompt.stateId}:${prompt.answer}`)).toEqual(['hyperaroused:hold-phase', 'hyperaroused:dismissed']);
     expect(json.statePrompts[1]?.wallTime).toBe(new Date(Date.parse(opened.meta.createdAt) + 31 * minute).toISOString());
     const markdown = toMarkdown(prompted);

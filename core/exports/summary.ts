@@ -1,4 +1,4 @@
-import type { ExportPhase, ExportRow, SessionExport } from './session-export';
+import type { ExportFacilitatorPresence, ExportPhase, ExportRow, SessionExport } from './session-export';
 import { statePromptAnswerText } from './state-export';
 import { formatPosition, formatSessionTime, formatWallTime } from './time';
 
@@ -35,6 +35,10 @@ export function summaryFacts(model: SessionExport, options: SummaryOptions = {})
       label: 'Marks',
       value: facts.markCounts.length === 0 ? 'none' : facts.markCounts.map((count) => `${count.label} ${count.count}`).join(' · '),
     },
+    facts.markCountsByAuthor.length > 0
+      ? { label: 'Marks by facilitator', value: facts.markCountsByAuthor.map((count) => `${count.by ?? 'not signed'} ${count.count}`).join(' · ') }
+      : undefined,
+    facts.facilitatorsJoined.length > 0 ? { label: 'Co-facilitation', value: facts.facilitatorsJoined.map(describePresence).join('; ') } : undefined,
     facts.marksTakenBack > 0 ? { label: 'Marks taken back', value: String(facts.marksTakenBack) } : undefined,
     facts.playbackProblems > 0 ? { label: 'Playback problems', value: String(facts.playbackProblems) } : undefined,
     facts.journalRepairs.length > 0 ? { label: 'Journal repairs', value: facts.journalRepairs.join('; ') } : undefined,
@@ -49,6 +53,16 @@ export function summaryFacts(model: SessionExport, options: SummaryOptions = {})
       : undefined,
   ];
   return list.filter((fact): fact is Fact => fact !== undefined);
+}
+
+const leftReasons = { removed: 'removed', 'session-ended': 'until the end', none: 'left' } as const;
+
+/** "JS on a paired device 0:02:30–0:06:40 (removed)". */
+function describePresence(presence: ExportFacilitatorPresence): string {
+  const where = presence.device === 'main' ? 'on the main screen' : 'on a paired device';
+  const until = presence.leftMs === null ? 'on' : formatSessionTime(presence.leftMs);
+  const why = presence.leftMs === null ? '' : ` (${leftReasons[presence.leftReason ?? 'none']})`;
+  return `${presence.by} ${where} ${formatSessionTime(presence.joinedMs)}–${until}${why}`;
 }
 
 export function phaseRemarks(phase: ExportPhase): string {
@@ -92,9 +106,15 @@ export function playing(row: ExportRow): { readonly name: string; readonly posit
   return { name: row.segment.name, position: row.positionMs === null ? null : formatPosition(row.positionMs) };
 }
 
-/** Intensity, vitals, span and corrections, as short phrases. */
+/** Who made a mark, as a short phrase ("by JS"); empty for an unsigned mark or an event. */
+export function authorDetails(row: ExportRow): string[] {
+  return row.author === null ? [] : [`by ${row.author}`];
+}
+
+/** Intensity, vitals, span, lateness and corrections, as short phrases. */
 export function rowDetails(row: ExportRow, options: SummaryOptions = {}): string[] {
   const details: string[] = [];
+  if (row.late) details.push('sent late');
   if (row.intensity !== null) details.push(`intensity ${row.intensity}`);
   if (row.vitalsText !== '') details.push(row.vitalsText);
   if (row.span === 'open') details.push('still open');

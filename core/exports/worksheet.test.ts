@@ -122,11 +122,11 @@ describe('CSV and JSON with the course', () => {
     expect(distress?.slice(sessionCsvColumns.length)).toEqual(['client-abcd1234', 'K-17', '2', 'Integration 1, 2026-11-24: the funeral']);
   });
 
-  it('JSON version 4: the session JSON’s (version 3) keys and values kept, the course and each row’s integration notes added', () => {
+  it('JSON version 6: the session JSON’s (version 5) keys and values kept, the course and each row’s integration notes added', () => {
     const v1 = JSON.parse(toJson(model)) as Record<string, unknown> & { rows: Record<string, unknown>[] };
     const v2 = JSON.parse(toCourseJson(model, course)) as Record<string, unknown> & { rows: Record<string, unknown>[] };
-    expect(v1.version).toBe(3);
-    expect(v2.version).toBe(4);
+    expect(v1.version).toBe(5);
+    expect(v2.version).toBe(6);
     const sessionKeys = Object.keys(v1).filter((key) => key !== 'format' && key !== 'version' && key !== 'session');
     expect(Object.keys(v2)).toEqual(['format', 'version', 'session', 'course', ...sessionKeys]);
     for (const key of sessionKeys.filter((key) => key !== 'rows' && key !== 'deletedMarks')) expect(v2[key]).toEqual(v1[key]);

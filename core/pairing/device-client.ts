@@ -12,6 +12,7 @@ import {
   feedSchema,
   finishResponsePlaintextSchema,
   helloResponseSchema,
+  MAX_PAIRING_BODY_BYTES,
   pairingErrorSchema,
   pairingPaths,
   sealedResponseSchema,
@@ -133,6 +134,21 @@ function requestItemIds(request: DeviceRequest): string[] {
   }
 }
 
+/** Plaintext characters per request: sealed as hex it doubles, and stays well under the host's body cap. */
+const BATCH_CHARACTERS = Math.floor(MAX_PAIRING_BODY_BYTES / 4);
+
+/** The oldest items that fit one request (always at least one: a single item is far below the cap). */
+function withinBatch<Item>(items: readonly Item[], maxItems: number): Item[] {
+  const batch: Item[] = [];
+  let characters = 0;
+  for (const item of items) {
+    characters += JSON.stringify(item).length;
+    if (batch.length > 0 && (batch.length >= maxItems || characters > BATCH_CHARACTERS)) break;
+    batch.push(item);
+  }
+  return batch;
+}
+
 function emptyState(): StoredDevice {
   return {
     version: 1,
@@ -249,6 +265,8 @@ export class DeviceClient extends TypedEmitter<{ changed: DeviceView }> {
    * Marks still waiting from an earlier pairing are kept and sent to the new one.
    */
   async pair(code: string, initials: string, expectedHostId?: string): Promise<void> {
+    // A second tap while one pairing runs would spend a second guess of the invitation.
+    if (this.link === 'pairing') return;
     const normalised = normalisePairingCode(code);
     const signature = initials.trim();
     if (normalised === undefined) return this.failPairing('A code is 8 characters (letters and digits, as shown on the main screen).');
@@ -447,9 +465,9 @@ export class DeviceClient extends TypedEmitter<{ changed: DeviceView }> {
   private nextPendingRequest(): DeviceRequest | undefined {
     const { pendingMarks, pendingEdits, pendingStates } = this.state;
     // Marks before details, so details on a mark just made never reach the host before it.
-    if (pendingMarks.length > 0) return { op: 'mark', marks: pendingMarks.slice(0, 500) };
-    if (pendingEdits.length > 0) return { op: 'details', edits: pendingEdits.slice(0, 500) };
-    if (pendingStates.length > 0) return { op: 'state', states: pendingStates.slice(0, 100) };
+    if (pendingMarks.length > 0) return { op: 'mark', marks: withinBatch(pendingMarks, 500) };
+    if (pendingEdits.length > 0) return { op: 'details', edits: withinBatch(pendingEdits, 500) };
+    if (pendingStates.length > 0) return { op: 'state', states: withinBatch(pendingStates, 100) };
     return undefined;
   }
 
@@ -526,7 +544,9 @@ export class DeviceClient extends TypedEmitter<{ changed: DeviceView }> {
       );
       return response.data;
     }
-    if (response.data.feed !== null) this.state = { ...this.state, feed: response.data.feed };
+    // A long-poll answer built before a later mark's answer may arrive after it: the older feed is not taken.
+    const feed = response.data.feed;
+    if (feed !== null && feed.revision >= (this.state.feed?.revision ?? 0)) this.state = { ...this.state, feed };
     if (this.link !== 'online' || response.data.feed !== null) this.setLink('online', this.link === 'online' ? this.problem : null);
     return response.data;
   }

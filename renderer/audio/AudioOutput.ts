@@ -3,9 +3,9 @@ import * as Tone from 'tone';
 import { TypedEmitter } from '../../core/typed-emitter';
 import { createOutputChain, rampTo, type OutputLimiter } from './gain-chain';
 import { readLimiterReport } from './limiter/limiter-node';
-import { createReverbNode } from './reverb/reverb-node';
+import { createReverbNode, loadReverbModule, retireReverbNode } from './reverb/reverb-node';
 import { soundscapeTicksPerBeat } from './soundscapes/transport-resolution';
-import { restToneClock, retireToneContext, shareContextWithHowler } from './tone-context';
+import { restToneClock, retireToneContext, shareContextWithHowler, watchToneClock } from './tone-context';
 import { dbToGain, gainToDb, type Decibels, type Seconds } from './units';
 
 interface AudioContextWithSink {
@@ -24,11 +24,14 @@ export interface AudioOutputOptions {
   readonly reverbSendDb: Decibels;
 }
 
+/** How long the reverb stays after the last soundscape stopped: its tail (a few seconds) rings out whole. */
+const reverbRetireAfterMs = 30_000;
+
 /**
  * The one AudioContext and the gain chain every sound passes through:
  * decks → music bus (pause/quiet fades) → safety limiter → master (volume) → output,
  * with an analyser on the master so the app can see what actually reaches the listener.
- * Soundscape decks go through a soundscape bus that feeds the one shared reverb.
+ * Soundscape decks go through a soundscape bus that feeds the one shared reverb while any sounds.
  */
 export class AudioOutput extends TypedEmitter<AudioOutputEvents> {
   static readonly defaults: AudioOutputOptions = { volume: 0.8, reverbSendDb: -6 };
@@ -44,8 +47,17 @@ export class AudioOutput extends TypedEmitter<AudioOutputEvents> {
   private readonly analyser: AnalyserNode;
   /** The programme before the facilitator's volume: what the silence watchdog reads. */
   private readonly programAnalyser: AnalyserNode;
-  /** The shared reverb (a worklet); undefined where it cannot load: the beds then play dry. */
-  private readonly reverb: Promise<AudioWorkletNode | undefined>;
+  /**
+   * The soundscapes' shared reverb (a worklet), only while a soundscape sounds and for its
+   * tail after: a live worklet node costs the audio thread work 375 times a second even with
+   * nothing to do (1.5–2 % of a core during a file-only set). Undefined while none sounds;
+   * resolves to undefined where it cannot load (the beds then play dry).
+   */
+  private reverb: Promise<AudioWorkletNode | undefined> | undefined;
+  /** Whether the reverb's module loaded; the first soundscape then gets its reverb at once. */
+  private readonly reverbModule: Promise<boolean>;
+  private reverbRetireTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly stopWatchingSoundscapes: () => void;
   private readonly reverbSend: Tone.Gain;
   private readonly levelBuffer: Float32Array<ArrayBuffer>;
   private disposed = false;
@@ -86,17 +98,14 @@ export class AudioOutput extends TypedEmitter<AudioOutputEvents> {
     this.reverbSend = new Tone.Gain(dbToGain(settings.reverbSendDb));
     this.soundscapeBus.connect(this.musicBus);
     this.soundscapeBus.connect(this.reverbSend);
-    this.reverb = createReverbNode(this.context).then(
-      (reverb) => {
-        this.reverbSend.connect(reverb);
-        reverb.connect(this.musicBus);
-        return reverb;
-      },
+    this.reverbModule = loadReverbModule(this.context).then(
+      () => true,
       (error: unknown) => {
         console.error(`Attune: the soundscape reverb could not load (${error instanceof Error ? error.message : String(error)}); soundscapes play dry`);
-        return undefined;
+        return false;
       },
     );
+    this.stopWatchingSoundscapes = watchToneClock(Tone.getContext(), (sounding) => (sounding ? this.wakeReverb() : this.retireReverbLater()));
     Tone.getTransport().PPQ = soundscapeTicksPerBeat;
     Tone.getTransport().start();
     navigator.mediaDevices?.addEventListener('devicechange', this.onDeviceChange);
@@ -135,7 +144,44 @@ export class AudioOutput extends TypedEmitter<AudioOutputEvents> {
       this.limiterFallbackReported = true;
       console.error(`Attune: the true-peak limiter could not load (${limiter.reason}); a compressor guards the output instead`);
     }
-    await this.reverb;
+    await this.reverbModule;
+  }
+
+  /** Whether the soundscapes' reverb is in the graph now (diagnostics and tests). */
+  reverbRunning(): boolean {
+    return this.reverb !== undefined;
+  }
+
+  private wakeReverb(): void {
+    clearTimeout(this.reverbRetireTimer);
+    this.reverbRetireTimer = undefined;
+    if (this.reverb !== undefined || this.disposed) return;
+    this.reverb = this.reverbModule.then(async (loaded) => {
+      if (!loaded) return undefined;
+      const reverb = await createReverbNode(this.context);
+      this.reverbSend.connect(reverb);
+      reverb.connect(this.musicBus);
+      return reverb;
+    });
+  }
+
+  /** The last soundscape stopped: its fade and the reverb's tail ring out first. */
+  private retireReverbLater(): void {
+    clearTimeout(this.reverbRetireTimer);
+    this.reverbRetireTimer = setTimeout(() => this.retireReverb(), reverbRetireAfterMs);
+  }
+
+  private retireReverb(): void {
+    clearTimeout(this.reverbRetireTimer);
+    this.reverbRetireTimer = undefined;
+    const reverb = this.reverb;
+    this.reverb = undefined;
+    void reverb?.then((node) => {
+      if (node === undefined) return;
+      // After dispose() the send is gone already (disposing disconnected it).
+      if (!this.disposed) this.reverbSend.disconnect(node);
+      retireReverbNode(node);
+    });
   }
 
   /**
@@ -193,7 +239,8 @@ export class AudioOutput extends TypedEmitter<AudioOutputEvents> {
     navigator.mediaDevices?.removeEventListener('devicechange', this.onDeviceChange);
     this.removeAllListeners();
     Tone.getTransport().stop();
-    void this.reverb.then((reverb) => reverb?.disconnect());
+    this.stopWatchingSoundscapes();
+    this.retireReverb();
     this.reverbSend.dispose();
     this.soundscapeBus.dispose();
     this.bedBus.disconnect();

@@ -32,6 +32,32 @@ export function shareContextWithHowler(context: AudioContext): void {
 const restingUpdateSeconds: Seconds = 1;
 const playingUpdateSeconds: Seconds = 0.05;
 const clockHolders = new WeakMap<Tone.Context, number>();
+type ClockWatcher = (held: boolean) => void;
+const clockWatchers = new WeakMap<Tone.Context, Set<ClockWatcher>>();
+
+function tellWatchers(context: Tone.Context, held: boolean): void {
+  for (const watcher of [...(clockWatchers.get(context) ?? [])]) watcher(held);
+}
+
+/**
+ * Calls `watcher` with true when the first soundscape holds the live context's clock and with
+ * false when the last lets it go (what else is shared by the soundscapes follows them: the
+ * reverb); answers the unsubscribe.
+ */
+export function watchToneClock(toneContext: Tone.BaseContext, watcher: ClockWatcher): () => void {
+  const context = liveClock(toneContext);
+  if (context === undefined) return () => undefined;
+  let watchers = clockWatchers.get(context);
+  if (watchers === undefined) {
+    watchers = new Set();
+    clockWatchers.set(context, watchers);
+  }
+  watchers.add(watcher);
+  const registered = watchers;
+  return () => {
+    registered.delete(watcher);
+  };
+}
 
 /** The live context's clock at rest, until something holds it. */
 export function restToneClock(toneContext: Tone.BaseContext): void {
@@ -47,13 +73,19 @@ export function holdToneClock(toneContext: Tone.BaseContext): () => void {
   if (context === undefined) return () => undefined;
   const holders = (clockHolders.get(context) ?? 0) + 1;
   clockHolders.set(context, holders);
-  if (holders === 1) context.updateInterval = playingUpdateSeconds;
+  if (holders === 1) {
+    context.updateInterval = playingUpdateSeconds;
+    tellWatchers(context, true);
+  }
   let released = false;
   return () => {
     if (released) return;
     released = true;
     const left = Math.max(0, (clockHolders.get(context) ?? 1) - 1);
     clockHolders.set(context, left);
-    if (left === 0) context.updateInterval = restingUpdateSeconds;
+    if (left === 0) {
+      context.updateInterval = restingUpdateSeconds;
+      tellWatchers(context, false);
+    }
   };
 }

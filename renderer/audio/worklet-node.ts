@@ -1,10 +1,7 @@
 const loadedModules = new WeakMap<BaseAudioContext, Map<string, Promise<void>>>();
 
-/**
- * A stereo AudioWorkletNode of `processorName` on `context`, its module loaded once per
- * context (a failed load may be retried by the next caller): the limiter and the reverb.
- */
-export async function createStereoWorkletNode(context: BaseAudioContext, moduleUrl: string, processorName: string): Promise<AudioWorkletNode> {
+/** Loads a worklet module into `context` once (a failed load may be retried by the next caller). */
+export function loadWorkletModule(context: BaseAudioContext, moduleUrl: string): Promise<void> {
   let modules = loadedModules.get(context);
   if (modules === undefined) {
     modules = new Map();
@@ -17,7 +14,12 @@ export async function createStereoWorkletNode(context: BaseAudioContext, moduleU
     const forget = modules;
     loading.catch(() => forget.delete(moduleUrl));
   }
-  await loading;
+  return loading;
+}
+
+/** A stereo AudioWorkletNode of `processorName` on `context`, its module loaded once per context: the limiter and the reverb. */
+export async function createStereoWorkletNode(context: BaseAudioContext, moduleUrl: string, processorName: string): Promise<AudioWorkletNode> {
+  await loadWorkletModule(context, moduleUrl);
   return new AudioWorkletNode(context, processorName, {
     numberOfInputs: 1,
     numberOfOutputs: 1,

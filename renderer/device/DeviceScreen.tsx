@@ -243,7 +243,8 @@ function Marking({ client, view }: { readonly client: DeviceClient; readonly vie
         </p>
       </section>
       <div className="device-mark-buttons" role="group" aria-label="Marks">
-        {session?.markKinds.map((kind) => (
+        {/* A span (a break) opens and closes on the main screen only: the host refuses it from a device. */}
+        {session?.markKinds.filter((kind) => !kind.span).map((kind) => (
           <button key={kind.id} type="button" className="device-mark-button" data-mark-kind={kind.id} disabled={!enabled} onClick={() => void mark(kind.id, kind.label)}>
             {kind.label}
           </button>

@@ -13,6 +13,7 @@ import { benchMarkAckLatency } from './mark-latency';
 import { benchLongRun, benchPlaybackCpu, benchTransitions } from './playback';
 import { benchPlanProjection } from './projection';
 import { benchReferenceFdatasync } from './reference-fdatasync';
+import { benchRemoteMarks } from './remote-mark';
 import { benchCoursePage } from './course';
 import { benchInsights, benchReview } from './review';
 import { benchScan } from './scan';
@@ -50,6 +51,11 @@ const groups: readonly BenchGroup[] = [
       'reference_append_fetch_ms_p50',
     ],
     run: async (browser) => benchMarkAckLatency(await browser()),
+  },
+  {
+    name: 'remote-mark',
+    figures: ['remote_mark_ack_latency_ms_p50', 'remote_mark_ack_latency_ms_p99', 'remote_mark_visible_on_main_ms_p50', 'remote_mark_visible_on_main_ms_p99', 'reference_local_append_ms_p99'],
+    run: () => benchRemoteMarks(path.join(repoRoot, 'playlists')),
   },
   { name: 'live-memory', figures: ['live_heap_growth_mb_per_hour'], run: async (browser) => benchLiveMemory(await browser()) },
   { name: 'journal-replay', figures: ['journal_replay_ms_10k_events', 'reference_json_parse_ms_10k_lines'], run: () => benchJournalReplay() },

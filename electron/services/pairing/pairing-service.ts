@@ -3,7 +3,9 @@ import { networkInterfaces } from 'node:os';
 import path from 'node:path';
 import QRCode from 'qrcode';
 import type { JournalEvent, JournalEventInput } from '../../../core/events';
+import { stateChangeProblem } from '../../../core/client-state-fold';
 import { SessionFold } from '../../../core/fold';
+import { formatClock } from '../../../core/format';
 import { open, seal, fromHex, toHex, type BoxBinding } from '../../../core/pairing/channel';
 import { cpaceKeys, cpaceShare, formatPairingCode, sameTag, type CpaceContext } from '../../../core/pairing/cpace';
 import {
@@ -102,8 +104,14 @@ interface Pairing {
   readonly authors: Map<string, { by: string | null; device: 'main' | string | null; late: boolean }>;
   /** The device that sent a mark, by mark id: set before its event is journaled, read when the fold hears of it. */
   readonly deviceOfMark: Map<string, string>;
-  /** The event latest in session time, to turn a host-clock time into session time. */
+  /**
+   * The main screen's event latest in session time, to turn a host-clock time into session
+   * time. Never one of ours: their session time was derived from the anchor (a late mark's
+   * even lies in the past), so their journal time would skew it.
+   */
   anchor: { sessionMs: number; wallMs: number };
+  /** Ids of the events this service journaled for devices. */
+  readonly ownEventIds: Set<string>;
   revision: number;
   readonly feedWaiters: Set<() => void>;
   ended: boolean;
@@ -228,21 +236,25 @@ export class PairingService extends TypedEmitter<PairingEvents> {
   }
 
   private async hello(): Promise<PostAnswer> {
-    const open = this.openInvitation();
-    if (open === undefined) return error(404, { error: 'no-invitation', message: 'no invitation is open on the main screen' });
-    if (open.invitation.expired(this.options.now())) return error(410, { error: 'expired', message: 'the invitation has expired' });
+    const invited = this.openInvitation();
+    if (invited === undefined) return error(404, { error: 'no-invitation', message: 'no invitation is open on the main screen' });
+    if (invited.invitation.expired(this.options.now())) return error(410, { error: 'expired', message: 'the invitation has expired' });
     const certificate = await this.hostCertificate();
-    return { status: 200, body: { invitationId: open.invitation.id, hostId: certificate.fingerprint, hostTime: this.options.now() } };
+    return { status: 200, body: { invitationId: invited.invitation.id, hostId: certificate.fingerprint, hostTime: this.options.now() } };
   }
 
   private async start(body: unknown): Promise<PostAnswer> {
     const request = startRequestSchema.safeParse(body);
     if (!request.success) return error(400, { error: 'bad-request', message: 'a pairing start needs invitationId, deviceId and a 32-byte share' });
-    const open = this.openInvitation();
-    if (open === undefined || open.invitation.id !== request.data.invitationId) {
+    const invited = this.openInvitation();
+    if (invited === undefined || invited.invitation.id !== request.data.invitationId) {
       return error(404, { error: 'no-invitation', message: 'this invitation is not open (ask for a new code on the main screen)' });
     }
-    const verdict = open.invitation.beginAttempt(this.options.now());
+    if (invited.pairing.devices.has(request.data.deviceId) || invited.pairing.tombstones.has(request.data.deviceId)) {
+      // A device id is the device's for good: another pairing under it must not take its place.
+      return error(400, { error: 'bad-request', message: 'this device id is already used; a new pairing uses a new one' });
+    }
+    const verdict = invited.invitation.beginAttempt(this.options.now());
     if (!verdict.ok) {
       const messages = { expired: 'the invitation has expired or was used', locked: 'too many wrong codes: the invitation is locked', 'slow-down': 'too many wrong codes: wait before trying again' };
       this.publishStatus();
@@ -254,7 +266,7 @@ export class PairingService extends TypedEmitter<PairingEvents> {
     }
     this.publishStatus();
     const certificate = await this.hostCertificate();
-    const context: CpaceContext = { code: open.invitation.code, invitationId: open.invitation.id, deviceId: request.data.deviceId, hostId: certificate.fingerprint };
+    const context: CpaceContext = { code: invited.invitation.code, invitationId: invited.invitation.id, deviceId: request.data.deviceId, hostId: certificate.fingerprint };
     const own = cpaceShare(context);
     let keys;
     try {
@@ -262,19 +274,19 @@ export class PairingService extends TypedEmitter<PairingEvents> {
     } catch {
       return error(400, { error: 'bad-request', message: 'the share is not a valid group element' });
     }
-    open.pairing.runs.set(request.data.deviceId, { invitation: open.invitation, context, deviceConfirm: keys.deviceConfirm, deviceToHost: keys.deviceToHost, hostToDevice: keys.hostToDevice });
+    invited.pairing.runs.set(request.data.deviceId, { invitation: invited.invitation, context, deviceConfirm: keys.deviceConfirm, deviceToHost: keys.deviceToHost, hostToDevice: keys.hostToDevice });
     return { status: 200, body: { share: toHex(own.share), hostConfirm: toHex(keys.hostConfirm), hostTime: this.options.now() } };
   }
 
   private async finish(body: unknown): Promise<PostAnswer> {
     const request = finishRequestSchema.safeParse(body);
     if (!request.success) return error(400, { error: 'bad-request', message: 'a pairing finish needs invitationId, deviceId, deviceConfirm and a box' });
-    const open = this.openInvitation();
-    const run = open?.pairing.runs.get(request.data.deviceId);
-    if (open === undefined || run === undefined || run.invitation !== open.invitation || open.invitation.id !== request.data.invitationId) {
+    const invited = this.openInvitation();
+    const run = invited?.pairing.runs.get(request.data.deviceId);
+    if (invited === undefined || run === undefined || run.invitation !== invited.invitation || invited.invitation.id !== request.data.invitationId) {
       return error(404, { error: 'no-invitation', message: 'no pairing of this device is under way' });
     }
-    const { pairing, invitation } = open;
+    const { pairing, invitation } = invited;
     pairing.runs.delete(request.data.deviceId);
     if (invitation.consumed || invitation.expired(this.options.now())) return error(410, { error: 'expired', message: 'the invitation has expired or was used' });
     if (!sameTag(run.deviceConfirm, fromHex(request.data.deviceConfirm))) {
@@ -406,10 +418,11 @@ export class PairingService extends TypedEmitter<PairingEvents> {
     device.markCount += freshMarks;
     if (fresh.length > 0) this.emit('remote-events', { sessionId: pairing.sessionId, events: fresh });
     if (freshMarks > 0) this.publishStatus();
+    // The answer carries the feed with these items in it, so the device never shows an acknowledged mark missing.
     return this.ok(
       inputs.map((input) => input.id),
       rejected,
-      null,
+      this.feed(pairing),
     );
   }
 
@@ -421,7 +434,10 @@ export class PairingService extends TypedEmitter<PairingEvents> {
     const definition = this.options.settings.current().markKinds.find((kind) => kind.id === mark.markKind);
     if (definition === undefined) return `no mark kind "${mark.markKind}" in the host's settings`;
     if (definition.span) return `${definition.label} opens and closes a span: make it on the main screen`;
-    const sessionMs = this.sessionMsAt(pairing, mark.madeAtHostMs);
+    // The same reaction time as the main screen's keys: the mark is placed where the facilitator noticed.
+    const madeAtSessionMs = this.sessionMsAt(pairing, mark.madeAtHostMs);
+    const reactionOffsetMs = Math.min(this.options.settings.current().reactionOffsetMs, madeAtSessionMs);
+    const sessionMs = madeAtSessionMs - reactionOffsetMs;
     const place = pairing.fold.musicPlaceAt(sessionMs) ?? firstPlace(pairing.playlist);
     const late = this.options.now() - mark.madeAtHostMs > this.options.lateAfterMs;
     pairing.deviceOfMark.set(mark.id, device.deviceId);
@@ -432,7 +448,7 @@ export class PairingService extends TypedEmitter<PairingEvents> {
       payload: {
         markKind: mark.markKind,
         ...place,
-        reactionOffsetMs: 0,
+        reactionOffsetMs,
         by: device.initials,
         ...(mark.intensity === undefined ? {} : { intensity: mark.intensity }),
         ...(mark.note === undefined ? {} : { note: mark.note }),
@@ -462,7 +478,23 @@ export class PairingService extends TypedEmitter<PairingEvents> {
     const definition = this.options.settings.current().clientStates.find((candidate) => candidate.id === state.stateId);
     if (definition === undefined) return `no client state "${state.stateId}" in the host's settings`;
     if (definition.span) return `${definition.label} opens and closes a span: set it on the main screen`;
-    return { id: state.id, kind: 'client-state', sessionMs: this.sessionMsAt(pairing, state.madeAtHostMs), payload: { stateId: state.stateId, action: 'set', reactionOffsetMs: 0 } };
+    const settings = this.options.settings.current();
+    const madeAtSessionMs = this.sessionMsAt(pairing, state.madeAtHostMs);
+    const reactionOffsetMs = Math.min(settings.reactionOffsetMs, madeAtSessionMs);
+    const sessionMs = madeAtSessionMs - reactionOffsetMs;
+    // The main screen's rules for the state band hold for the device's changes too.
+    const problem = stateChangeProblem(
+      {
+        ended: pairing.ended,
+        breakOpen: pairing.fold.openSpans().some((span) => span.markKind === 'break'),
+        states: pairing.fold.clientStates,
+        formatTime: (ms) => formatClock(ms + pairing.fold.t0OffsetMs),
+        labelOf: (id) => settings.clientStates.find((candidate) => candidate.id === id)?.label ?? id,
+      },
+      sessionMs,
+    );
+    if (problem !== undefined) return problem;
+    return { id: state.id, kind: 'client-state', sessionMs, payload: { stateId: state.stateId, action: 'set', reactionOffsetMs } };
   }
 
   // ---- the session's journal ----
@@ -478,6 +510,7 @@ export class PairingService extends TypedEmitter<PairingEvents> {
 
   /** Saves through the session store (the same group commit as the main screen's marks); the fold follows through observe(). */
   private async journal(pairing: Pairing, inputs: JournalEventInput[]): Promise<{ event: JournalEvent; duplicate: boolean }[]> {
+    for (const input of inputs) pairing.ownEventIds.add(input.id);
     const acks = await this.options.sessions.appendMany(pairing.sessionId, inputs);
     const byId = new Map(inputs.map((input) => [input.id, input]));
     // A duplicate's stored event is the first one's: the fold has it; this copy only counts it as done.
@@ -496,7 +529,7 @@ export class PairingService extends TypedEmitter<PairingEvents> {
     if (event.seq <= pairing.fold.lastSeq) return;
     pairing.fold.apply(event);
     const wallMs = Date.parse(event.wallTime);
-    if (event.sessionMs >= pairing.anchor.sessionMs && Number.isFinite(wallMs)) pairing.anchor = { sessionMs: event.sessionMs, wallMs };
+    if (!pairing.ownEventIds.has(event.id) && event.sessionMs >= pairing.anchor.sessionMs && Number.isFinite(wallMs)) pairing.anchor = { sessionMs: event.sessionMs, wallMs };
     if (event.kind === 'mark') {
       const device = event.payload.by === undefined ? null : (pairing.deviceOfMark.get(event.id) ?? 'main');
       pairing.authors.set(event.id, { by: event.payload.by ?? null, device, late: event.payload.late === true });
@@ -590,6 +623,7 @@ export class PairingService extends TypedEmitter<PairingEvents> {
       tombstones: new Map(),
       authors: new Map(),
       deviceOfMark: new Map(),
+      ownEventIds: new Set(),
       anchor: { sessionMs: 0, wallMs: Date.parse(opened.meta.createdAt) },
       revision: 1,
       feedWaiters: new Set(),

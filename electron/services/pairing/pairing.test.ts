@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
@@ -74,6 +74,18 @@ function rawRequest(port: number, urlPath: string, options: { method?: string; b
     );
     request.on('error', reject);
     request.end(options.body);
+  });
+}
+
+function rawGet(port: number, urlPath: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
+  return new Promise((resolve, reject) => {
+    https
+      .get({ host: '127.0.0.1', port, path: urlPath, rejectUnauthorized: false }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') }));
+      })
+      .on('error', reject);
   });
 }
 
@@ -197,6 +209,31 @@ describe('co-facilitation, device and host end to end', () => {
     expect((await stat(path.join(dataDir, pairingCertificateFileName))).mode & 0o077).toBe(0);
   });
 
+  it("sets the client state from the device under the main screen's rules, with the reaction time subtracted", async () => {
+    services.settings.update({ reactionOffsetMs: 2000 });
+    const service = pairingService();
+    const status = await service.invite(meta.id, 'MA');
+    const { client } = await device(service);
+    await client.pair(status.invitation?.code ?? '', 'CO');
+    await client.setState('hyperaroused');
+    await until(() => client.view().session?.currentStateId === 'hyperaroused' && client.view().pending === 0, 'the state on the device');
+    const stateEvent = (await journal()).find((event) => event.kind === 'client-state');
+    expect(stateEvent).toMatchObject({ payload: { stateId: 'hyperaroused', action: 'set' } });
+    const markId = await client.mark('resonance');
+    await until(() => client.view().pending === 0, 'the mark acknowledged');
+    const markEvent = (await journal()).find((event) => event.id === markId);
+    expect(markEvent?.kind === 'mark' && markEvent.payload.reactionOffsetMs).toBeGreaterThan(0);
+    // A span state, a span mark, and any state during a break are refused with the reason, and not retried.
+    await client.setState('dissociated');
+    await until(() => client.view().pending === 0, 'the span state answered');
+    expect(client.view().problem).toMatch(/span/);
+    await services.sessions.append(meta.id, { id: randomUUID(), kind: 'mark', sessionMs: 1, payload: { markKind: 'break', phaseId: 'onset', segmentId: 'onset-breath', positionMs: 0, reactionOffsetMs: 0, span: 'open' } });
+    await client.setState('within-window');
+    await until(() => client.view().pending === 0, 'the state during a break answered');
+    expect(client.view().problem).toMatch(/break is open/);
+    expect((await journal()).filter((event) => event.kind === 'client-state')).toHaveLength(1);
+  });
+
   it('a device offline for a while keeps its marks and delivers each once, in session-time order, flagged late', async () => {
     // Late after 300 ms instead of 5 s, so the test need not wait that long offline.
     const service = pairingService({ lateAfterMs: 300 });
@@ -221,8 +258,41 @@ describe('co-facilitation, device and host end to end', () => {
     const times = deviceMarks.map((event) => event.sessionMs);
     expect([...times].sort((a, b) => a - b)).toEqual(times);
     await until(() => client.view().marks.length === 4, 'all marks on the device');
-    expect(client.view().marks.map((mark) => mark.by)).toEqual(['MA', 'CO', 'CO', 'CO']);
+    // Both authors' marks, in session-time order (the device's times carry the clock offset's uncertainty, so no fixed interleaving is asserted).
+    const shown = client.view().marks;
+    expect(shown.map((mark) => mark.sessionMs)).toEqual([...shown.map((mark) => mark.sessionMs)].sort((a, b) => a - b));
+    expect(shown.filter((mark) => mark.by === 'CO').map((mark) => mark.id)).toEqual(made);
+    expect(shown.filter((mark) => mark.by === 'MA')).toHaveLength(1);
     expect(client.view().marks.filter((mark) => mark.by === 'CO').every((mark) => mark.late)).toBe(true);
+  });
+
+  it('a late mark does not shift the session time of the marks after it', async () => {
+    const service = pairingService({ lateAfterMs: 300 });
+    const status = await service.invite(meta.id, 'MA');
+    const { client, transport } = await device(service);
+    await client.pair(status.invitation?.code ?? '', 'CO');
+    // The main screen's mark sets where session time stands; the device's marks follow it.
+    await services.sessions.append(meta.id, mainMark(60_000));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    transport.down = true;
+    const madeOffline = Date.now();
+    const lateId = await client.mark('distress');
+    await until(() => client.view().link === 'offline', 'the device to see the link down');
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    transport.down = false;
+    await until(() => client.view().pending === 0 && client.view().link === 'online', 'the late mark to be delivered');
+    const madeOnline = Date.now();
+    const onTimeId = await client.mark('resonance');
+    await until(() => client.view().pending === 0, 'the on-time mark to be saved');
+    const stored = await journal();
+    const late = stored.find((event) => event.id === lateId);
+    const onTime = stored.find((event) => event.id === onTimeId);
+    expect(late?.kind === 'mark' && late.payload.late).toBe(true);
+    expect(onTime?.kind === 'mark' && onTime.payload.late).toBeUndefined();
+    // As far apart in session time as they were made (give or take the clock offset's and the
+    // journal's few milliseconds), not 1.2 s closer as if the late mark's arrival anchored time.
+    const apart = (onTime?.sessionMs ?? 0) - (late?.sessionMs ?? 0);
+    expect(Math.abs(apart - (madeOnline - madeOffline))).toBeLessThan(250);
   });
 });
 
@@ -241,6 +311,45 @@ describe('co-facilitation, a device that reloads or goes quiet', () => {
     expect(reloaded.client.view()).toMatchObject({ initials: 'CO', pending: 1 });
     await until(() => reloaded.client.view().pending === 0 && reloaded.client.view().link === 'online', 'the kept mark to be sent');
     expect((await journal()).filter((event) => event.id === kept)).toHaveLength(1);
+  });
+
+  it('after a host restart the device asks to pair again and then sends the marks it kept', async () => {
+    const before = pairingService();
+    const first = await before.invite(meta.id, 'MA');
+    let port = before.listeningPort ?? 0;
+    const transport = new SwitchableTransport(() => port);
+    const { client } = await device(before, transport);
+    await client.pair(first.invitation?.code ?? '', 'CO');
+    transport.down = true;
+    const kept = await client.mark('resonance', { note: 'made while the host restarted' });
+    await before.dispose();
+    const after = pairingService();
+    const second = await after.invite(meta.id, 'MA');
+    port = after.listeningPort ?? 0;
+    transport.down = false;
+    await until(() => client.view().link === 'unpaired', 'the device to learn the host forgot it');
+    expect(client.view()).toMatchObject({ pending: 1, problem: expect.stringMatching(/Pair again/) });
+    await client.pair(second.invitation?.code ?? '', 'CO');
+    await until(() => client.view().pending === 0 && client.view().link === 'online', 'the kept mark to reach the restarted host');
+    expect((await journal()).filter((event) => event.id === kept)).toHaveLength(1);
+  });
+
+  it('sends a long backlog of long notes in requests under the body cap', async () => {
+    const service = pairingService();
+    const status = await service.invite(meta.id, 'MA');
+    const { client, transport } = await device(service);
+    await client.pair(status.invitation?.code ?? '', 'CO');
+    transport.down = true;
+    const made: string[] = [];
+    for (let index = 0; index < 80; index += 1) made.push(await client.mark('note', { note: `${index} `.padEnd(5000, 'x') }));
+    transport.down = false;
+    await until(() => client.view().pending === 0, 'the backlog to be delivered', 20_000);
+    const journaled = (await journal()).filter((event) => event.kind === 'mark').map((event) => event.id);
+    expect(journaled).toEqual(made);
+    const markRequests = transport.sent.filter((sent) => sent.path === pairingPaths.device && JSON.stringify(sent.body).length > 100_000);
+    expect(markRequests.length).toBeGreaterThan(1);
+    for (const request of markRequests) expect(JSON.stringify(request.body).length).toBeLessThan(MAX_PAIRING_BODY_BYTES);
+    expect(transport.answers.every((answer) => answer.status !== 413)).toBe(true);
   });
 
   it('shows the main screen a device that went quiet, and that it is back', async () => {
@@ -305,6 +414,22 @@ describe('co-facilitation security', () => {
     expect(finish.status).toBe(403);
     expect(JSON.parse(finish.text)).toMatchObject({ error: 'wrong-code' });
     expect(await service.status(meta.id)).toMatchObject({ devices: [], invitation: { failedAttempts: 1, locked: false } });
+  });
+
+  it('a pairing cannot take over the id of a device already paired', async () => {
+    const service = pairingService();
+    const status = await service.invite(meta.id, 'MA');
+    const { client, transport } = await device(service);
+    await client.pair(status.invitation?.code ?? '', 'CO');
+    const pairedId = (transport.sent.find((sent) => sent.path === pairingPaths.start)?.body as { deviceId: string }).deviceId;
+    await service.invite(meta.id, 'MA');
+    const port = service.listeningPort ?? 0;
+    const hello = JSON.parse((await rawRequest(port, pairingPaths.hello, { body: '{}' })).text) as { invitationId: string; hostId: string };
+    const { share } = cpaceShare({ code: 'ZZZZ ZZZZ', invitationId: hello.invitationId, deviceId: pairedId, hostId: hello.hostId });
+    const answer = await rawRequest(port, pairingPaths.start, { body: JSON.stringify({ invitationId: hello.invitationId, deviceId: pairedId, share: toHex(share) }) });
+    expect(answer.status).toBe(400);
+    await client.mark('resonance');
+    await until(() => client.view().pending === 0, 'the paired device to go on marking');
   });
 
   it('refuses a replayed request', async () => {
@@ -442,6 +567,45 @@ describe('the co-facilitation server', () => {
     await until(async () => (await listeningAddresses(pairedPort)).length === 0, 'the server to stop');
     expect(service.listeningPort).toBeUndefined();
     await expect(service.invite(meta.id, 'MA')).rejects.toThrow(/ended/);
+  });
+
+  it('serves the built device page and its assets with a strict policy, and nothing else of the build', async () => {
+    const appDir = path.join(dataDir, 'app');
+    await mkdir(path.join(appDir, 'assets'), { recursive: true });
+    await writeFile(path.join(appDir, 'device.html'), '<!doctype html><title>device</title>');
+    await writeFile(path.join(appDir, 'index.html'), '<!doctype html><title>main screen</title>');
+    await writeFile(path.join(appDir, 'assets', 'device-1234.js'), 'console.log(1)');
+    const service = pairingService({ deviceAppDir: appDir });
+    await service.invite(meta.id, 'MA');
+    const port = service.listeningPort ?? 0;
+    const page = await rawGet(port, '/');
+    expect(page).toMatchObject({ status: 200, text: expect.stringContaining('device') });
+    expect(page.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.headers['content-security-policy']).not.toContain('unsafe-eval');
+    expect(await rawGet(port, '/assets/device-1234.js')).toMatchObject({ status: 200, headers: { 'content-type': expect.stringContaining('javascript') } });
+    expect((await rawGet(port, '/index.html')).status).toBe(404);
+    expect((await rawGet(port, '/assets/%2e%2e/index.html')).status).toBe(404);
+  });
+
+  it('reaches the main screen through the contract: handlers answer, host events carry status and device marks', async () => {
+    const heard: string[] = [];
+    const remoteIds: string[] = [];
+    services.events.subscribe((event) => {
+      heard.push(event.name);
+      if (event.name === 'journal:remote-events') remoteIds.push(...event.payload.events.map((journaled) => journaled.id));
+    });
+    const status = await services.handlers['pairing:invite']({ sessionId: meta.id, hostInitials: 'MA' });
+    const { client } = await device(services.pairing);
+    await client.pair(status.invitation?.code ?? '', 'CO');
+    const id = await client.mark('resonance');
+    await until(() => remoteIds.includes(id), 'the device mark as a host event');
+    expect(heard).toContain('pairing:status');
+    const listed = await services.handlers['pairing:status']({ sessionId: meta.id });
+    expect(listed.devices).toMatchObject([{ initials: 'CO' }]);
+    const removed = await services.handlers['pairing:remove']({ sessionId: meta.id, deviceId: listed.devices[0]?.deviceId ?? '' });
+    expect(removed.devices).toEqual([]);
+    expect(removed.listening).toBeNull();
   });
 
   it('answers bad input with clear errors', async () => {

@@ -14,6 +14,7 @@ import { undoWindowMs, type LiveMark, type LiveSession } from './LiveSession';
 import { useLiveKeys } from './mark-keys';
 import { StateLane } from './StateLane';
 import { useMediaSession } from './media-session';
+import { LevelMeter } from './LevelMeter';
 import { usePolled } from './use-polled';
 import { describeWaiting } from './waiting-text';
 import { segmentName } from '../../../core/segment-names';
@@ -172,56 +173,6 @@ const SegmentRemaining = memo(function SegmentRemaining({ session }: { readonly 
   return <div className="segment-remaining">{shown}</div>;
 });
 
-const levelFloorDb = -60;
-const levelTicksDb = [-60, -40, -20, -10, 0];
-
-/** Big enough to read from across the room: a wide bar on a dB scale, and the level in figures. */
-const LevelMeter = memo(function LevelMeter({ session }: { readonly session: LiveSession }) {
-  // Tenths of a dB, as shown: a steady or silent output does not re-render.
-  const levelDb = usePolled(() => {
-    const level = session.outputLevelDb();
-    return Number.isFinite(level) ? Math.round(level * 10) / 10 : level;
-  }, 250);
-  const shown = Number.isFinite(levelDb) ? Math.max(levelFloorDb, levelDb) : levelFloorDb;
-  const at = (db: number) => ((db - levelFloorDb) / -levelFloorDb) * 100;
-  const silent = shown <= -50;
-  const reading = silent ? 'silent' : `${Math.round(shown) === 0 ? '0' : `\u2212${Math.abs(Math.round(shown))}`} dB`;
-  return (
-    <div className="level">
-      <span className="label">Output</span>
-      <span className="level-reading" data-testid="level-reading">
-        {reading}
-      </span>
-      <div
-        className="level-meter"
-        role="meter"
-        aria-label="Output level"
-        aria-valuemin={levelFloorDb}
-        aria-valuemax={0}
-        aria-valuenow={Math.round(shown)}
-        aria-valuetext={silent ? 'silent' : `${Math.round(shown)} dBFS`}
-        data-level-db={Number.isFinite(levelDb) ? levelDb.toFixed(1) : '-Infinity'}
-        data-zone={silent ? 'silent' : shown > -3 ? 'hot' : 'normal'}
-        title={Number.isFinite(levelDb) ? `${levelDb.toFixed(0)} dBFS` : 'silent'}
-      >
-        <div className="level-meter-fill" style={{ width: `${at(shown)}%` }} />
-        <div className="level-scale" aria-hidden="true">
-          {levelTicksDb.slice(1, -1).map((db) => (
-            <span key={db} style={{ left: `${at(db)}%` }} />
-          ))}
-        </div>
-      </div>
-      <div className="level-ticks" aria-hidden="true">
-        {levelTicksDb.map((db) => (
-          <span key={db} style={{ left: `${at(db)}%` }}>
-            {db === 0 ? '0' : `\u2212${-db}`}
-          </span>
-        ))}
-      </div>
-    </div>
-  );
-});
-
 const kindStyle = (kind: MarkKindDefinition | undefined): CSSProperties => ({ '--kind-color': kind?.color ?? '#7b8794' }) as CSSProperties;
 
 const MarkButton = memo(function MarkButton({ kind, session, openSince }: { readonly kind: MarkKindDefinition; readonly session: LiveSession; readonly openSince: number | undefined }) {
@@ -311,17 +262,17 @@ const RecentMarkRow = memo(function RecentMarkRow({
       data-saved={mark.saved}
       data-mark-kind={mark.markKind}
       data-mark-id={mark.id}
-      data-author={mark.author}
-      data-late={mark.sentLate}
+      data-author={mark.by}
+      data-late={mark.late}
     >
       <span className="recent-mark-kind">
         {label}
-        {mark.author !== undefined ? (
+        {mark.by !== undefined ? (
           <span className="mark-author" data-testid="mark-author">
-            {mark.author}
+            {mark.by}
           </span>
         ) : null}
-        {mark.sentLate ? (
+        {mark.late ? (
           <span className="late-tag" title="Made on the co-facilitator's device while its link was down; sent when it came back">
             late
           </span>

@@ -637,7 +637,7 @@ describe('LiveSession with a co-facilitator', () => {
     expect(states.at(-1)).toBe(3);
 
     const recent = live.session.getState().recentMarks;
-    expect(recent.map((mark) => [mark.markKind, mark.author, mark.sentLate, mark.remote])).toEqual([
+    expect(recent.map((mark) => [mark.markKind, mark.by, mark.late, mark.remote])).toEqual([
       ['breakthrough', 'CD', true, true],
       ['distress', 'CD', true, true],
       ['resonance', 'AB', false, false],
@@ -669,8 +669,8 @@ describe('LiveSession with a co-facilitator', () => {
     ]);
     await vi.advanceTimersByTimeAsync(200);
     const marks = live.session.getState().recentMarks;
-    expect(marks.find((mark) => mark.id === own)).toMatchObject({ note: 'tears', author: 'AB', remote: false });
-    expect(marks.find((mark) => mark.id === markId(3))).toMatchObject({ intensity: 4, note: 'held her hand', author: 'CD', remote: true });
+    expect(marks.find((mark) => mark.id === own)).toMatchObject({ note: 'tears', by: 'AB', remote: false });
+    expect(marks.find((mark) => mark.id === markId(3))).toMatchObject({ intensity: 4, note: 'held her hand', by: 'CD', remote: true });
     live.session.dispose();
   });
 
@@ -683,7 +683,7 @@ describe('LiveSession with a co-facilitator', () => {
     ];
     const live = start({ resume: { events, sessionMs: 30_000, programMs: 30_000, playing: false } });
     expect(live.session.getState().facilitatorInitials).toBe('AB');
-    expect(live.session.getState().recentMarks.map((mark) => [mark.author, mark.sentLate, mark.remote])).toEqual([
+    expect(live.session.getState().recentMarks.map((mark) => [mark.by, mark.late, mark.remote])).toEqual([
       ['CD', true, true],
       ['AB', false, false],
     ]);
@@ -701,7 +701,7 @@ describe('LiveSession with a co-facilitator', () => {
     const id = live.session.mark('resonance');
     await vi.advanceTimersByTimeAsync(0);
     expect(live.host.saved.find((event) => event.id === id)?.payload).not.toHaveProperty('by');
-    expect(live.session.getState().recentMarks[0]).toMatchObject({ author: undefined, sentLate: false, remote: false });
+    expect(live.session.getState().recentMarks[0]).toMatchObject({ by: undefined, late: false, remote: false });
     live.session.dispose();
   });
 });

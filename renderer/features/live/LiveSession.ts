@@ -29,18 +29,7 @@ import { journaledVolume, volumeAfterSteps } from './volume-steps';
 export interface LiveMark extends FoldedMark {
   readonly saved: boolean;
   readonly kind: MarkKindDefinition | undefined;
-  /** Who made it (initials): present once a co-facilitator was invited; undefined in a one-facilitator session. */
-  readonly author: string | undefined;
-  /** Made on a paired device while its link was down, journaled when it came back. */
-  readonly sentLate: boolean;
   /** Made on a paired device, not on this screen: undo and the digit keys leave it alone. */
-  readonly remote: boolean;
-}
-
-/** What the journal says of a mark's author; kept only for signed marks (a one-facilitator session keeps none). */
-interface MarkAuthor {
-  readonly by: string | undefined;
-  readonly late: boolean;
   readonly remote: boolean;
 }
 
@@ -189,8 +178,8 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
   private readonly watchTimer: ReturnType<typeof setInterval>;
   /** When each unacknowledged mark's key was pressed, for the acknowledgement-latency measure. */
   private readonly pressedAt = new Map<string, number>();
-  /** Signed marks by id: their author, and whether a device made them (late or not). */
-  private readonly markAuthors = new Map<string, MarkAuthor>();
+  /** Marks a paired device made (none in a one-facilitator session). */
+  private readonly remoteMarkIds = new Set<string>();
   /** Events a device made, by id: the host's stream may deliver a batch again (a reconnect replays the latest). */
   private readonly remoteEventIds = new Set<string>();
   private facilitatorInitials: string | undefined;
@@ -333,24 +322,22 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
       if (this.remoteEventIds.has(event.id)) continue;
       if (event.kind === 'mark' && this.fold.mark(event.id) !== undefined) continue;
       this.remoteEventIds.add(event.id);
-      if (event.kind === 'mark') this.markAuthors.set(event.id, { by: event.payload.by, late: event.payload.late === true, remote: true });
+      if (event.kind === 'mark') this.remoteMarkIds.add(event.id);
       this.fold.apply(event);
       folded = true;
     }
     if (folded) this.changed();
   }
 
-  /** A resumed session: who signed in on this screen, and who made each signed mark. */
+  /** A resumed session: who signed in on this screen, and which marks a device made. */
   private learnAuthors(events: readonly JournalEvent[]): void {
     for (const event of events) {
       if (event.kind === 'co-facilitator' && event.payload.device === 'main' && event.payload.action === 'joined') this.facilitatorInitials = event.payload.by;
     }
     for (const event of events) {
       if (event.kind !== 'mark' || (event.payload.by === undefined && event.payload.late === undefined)) continue;
-      const late = event.payload.late === true;
       // Initials other than this screen's are a device's (the host keeps each device's own).
-      const remote = late || event.payload.by !== this.facilitatorInitials;
-      this.markAuthors.set(event.id, { by: event.payload.by, late, remote });
+      if (event.payload.late === true || event.payload.by !== this.facilitatorInitials) this.remoteMarkIds.add(event.id);
     }
   }
 
@@ -581,8 +568,7 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
     const kind = this.kindOf(mark.markKind);
     const known = this.liveMarks.get(mark);
     if (known !== undefined && known.saved === saved && known.kind === kind) return known;
-    const author = this.markAuthors.get(mark.id);
-    const made: LiveMark = { ...mark, saved, kind, author: author?.by, sentLate: author?.late === true, remote: author?.remote === true };
+    const made: LiveMark = { ...mark, saved, kind, remote: this.remoteMarkIds.has(mark.id) };
     this.liveMarks.set(mark, made);
     return made;
   }
@@ -590,7 +576,7 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
   private computeState(): LiveSessionState {
     const senderState = this.sender.getState();
     const recent = this.fold.recentMarks(recentMarkLimit);
-    const newest = recent.find((mark) => this.markAuthors.get(mark.id)?.remote !== true);
+    const newest = recent.find((mark) => !this.remoteMarkIds.has(mark.id));
     const undoable =
       newest !== undefined && !this.ended && this.clock.now() - newest.sessionMs - newest.reactionOffsetMs <= undoWindowMs ? newest : undefined;
     return {
@@ -746,7 +732,6 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
       },
       sessionMs,
     );
-    if (by !== undefined) this.markAuthors.set(id, { by, late: false, remote: false });
     this.pressedAt.set(id, pressedAt);
     for (const reminder of dueBefore) {
       this.journal({ kind: 'reminder', payload: { reminder: reminder.reminder, action: 'logged', dueSessionMs: reminder.dueSessionMs } });

@@ -508,6 +508,7 @@ const MarkRow = memo(function MarkRow({
         {kindLabel}
         {mark.fromMemory !== undefined ? <div className="muted">from memory</div> : null}
         {mark.originalSessionMs !== undefined ? <div className="muted">moved</div> : null}
+        {mark.by !== undefined ? <div className="muted mark-author">by {mark.by}{mark.late ? ', sent late' : ''}</div> : null}
       </td>
       <td>{phaseTitle}</td>
       <td>{segmentName}</td>

@@ -13,7 +13,7 @@ interface SessionSummaryProps {
 }
 
 /**
- * Duration, phases reached and marks by kind: shown when a session ends and at the top of review.
+ * Duration, phases reached, marks by kind and (co-facilitated) by facilitator: shown when a session ends and at the top of review.
  * Memoised: the screens around it re-render on every selection and replay change, its inputs do not.
  */
 export const SessionSummary = memo(function SessionSummary({ meta, folded, plan, kinds }: SessionSummaryProps) {
@@ -62,6 +62,23 @@ export const SessionSummary = memo(function SessionSummary({ meta, folded, plan,
           ))}
         </ul>
       )}
+      {folded.facilitators.length > 0 ? (
+        <>
+          <h2>Marks by facilitator</h2>
+          <ul className="counts" data-testid="summary-author-counts">
+            {folded.facilitators.map((facilitator) => (
+              <li key={facilitator.by} data-author={facilitator.by}>
+                <span>{facilitator.by}</span> <strong>{facilitator.marks}</strong>
+              </li>
+            ))}
+            {folded.unsignedMarks > 0 ? (
+              <li data-author="">
+                <span>not signed</span> <strong>{folded.unsignedMarks}</strong>
+              </li>
+            ) : null}
+          </ul>
+        </>
+      ) : null}
       {folded.preflightConfirmed.length > 0 ? (
         <div className="preflight-confirmed" data-testid="preflight-confirmed">
           <h2>Started past the pre-flight check</h2>

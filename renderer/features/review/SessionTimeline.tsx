@@ -1,6 +1,6 @@
 import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
 import { formatSessionTime } from '../../../core/exports/time';
-import { describeItem, isReplayable, layoutRows, type TimelineItem, type TimelineModel, type TimelineRow } from './timeline-model';
+import { describeItem, isReplayable, layoutRows, withoutAuthors, type TimelineAuthor, type TimelineItem, type TimelineModel, type TimelineRow } from './timeline-model';
 import { nearestItem, spanOf, timeToX, xToTime, type TimeRange } from './timeline-scale';
 import { gutterPx, TimelineDrawing } from './TimelineDrawing';
 import { useTimelineViewport } from './use-timeline-viewport';
@@ -30,12 +30,15 @@ interface Hover {
  * is in view. A row with many pins draws them as one path per colour, built once per
  * session, that a zoom or pan only moves (its transform), so two thousand marks stay smooth.
  */
-export const SessionTimeline = memo(function SessionTimeline({ model, activeKey, onActivate, onReplay, onStopReplay, timeZone }: SessionTimelineProps) {
+export const SessionTimeline = memo(function SessionTimeline({ model: wholeModel, activeKey, onActivate, onReplay, onStopReplay, timeZone }: SessionTimelineProps) {
   const viewportRef = useRef<HTMLDivElement>(null);
   // Unknown until the viewport is laid out: the drawing waits for it rather than being drawn twice.
   const [measuredWidth, setWidth] = useState<number | undefined>();
   const width = measuredWidth ?? 0;
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
+  // Whose marks are hidden (null: the unsigned ones); everything below sees only what is shown.
+  const [hiddenAuthors, setHiddenAuthors] = useState<ReadonlySet<string | null>>(new Set());
+  const model = useMemo(() => withoutAuthors(wholeModel, hiddenAuthors), [wholeModel, hiddenAuthors]);
   const [hover, setHover] = useState<Hover | undefined>();
   const plotWidth = Math.max(50, width - gutterPx);
 
@@ -143,6 +146,17 @@ export const SessionTimeline = memo(function SessionTimeline({ model, activeKey,
     [],
   );
 
+  const toggleAuthor = useCallback(
+    (by: string | null) =>
+      setHiddenAuthors((current) => {
+        const next = new Set(current);
+        if (next.has(by)) next.delete(by);
+        else next.add(by);
+        return next;
+      }),
+    [],
+  );
+
   const activeInView = active !== undefined && !hidden.has(active.rowKey) && active.endMs >= view.startMs && active.startMs <= view.endMs;
   const shown = `${formatSessionTime(Math.max(0, view.startMs))}–${formatSessionTime(view.endMs)}`;
 
@@ -150,6 +164,8 @@ export const SessionTimeline = memo(function SessionTimeline({ model, activeKey,
     <div className="timeline">
       <div className="timeline-toolbar">
         <KindFilter rowKinds={model.rowKinds} hidden={hidden} onToggle={toggle} />
+        {/* One author has nothing to filter: the control appears once a second one has marked. */}
+        {wholeModel.authors.length > 1 ? <AuthorFilter authors={wholeModel.authors} hidden={hiddenAuthors} onToggle={toggleAuthor} /> : null}
         <div className="timeline-zoom">
           <button type="button" onClick={viewport.zoomIn} aria-label="Zoom in">
             +
@@ -221,6 +237,35 @@ const KindFilter = memo(function KindFilter({
         >
           <span className="swatch" aria-hidden="true" />
           {kind.label} <span className="muted">{kind.count}</span>
+        </button>
+      ))}
+    </fieldset>
+  );
+});
+
+/** Whose marks to show, like the kind filters: each facilitator, and the marks no one signed. */
+const AuthorFilter = memo(function AuthorFilter({
+  authors,
+  hidden,
+  onToggle,
+}: {
+  readonly authors: readonly TimelineAuthor[];
+  readonly hidden: ReadonlySet<string | null>;
+  readonly onToggle: (by: string | null) => void;
+}) {
+  return (
+    <fieldset className="timeline-filter author-filter">
+      <legend className="label">Marks by</legend>
+      {authors.map((author) => (
+        <button
+          key={author.by ?? ''}
+          type="button"
+          className="filter-toggle"
+          aria-pressed={!hidden.has(author.by)}
+          data-filter-author={author.by ?? ''}
+          onClick={() => onToggle(author.by)}
+        >
+          {author.label} <span className="muted">{author.count}</span>
         </button>
       ))}
     </fieldset>

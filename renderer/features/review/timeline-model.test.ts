@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { buildSessionExport } from '../../../core/exports';
 import { defaultMarkKinds } from '../../../core/mark-kinds';
 import { loadHostileSession } from '../../../tests/fixtures/sessions/hostile-session';
-import { actionsKey, buildTimeline, describeItem, isReplayable, layoutRows } from './timeline-model';
+import { journalEventSchema } from '../../../core/events';
+import { actionsKey, buildTimeline, describeItem, isReplayable, layoutRows, withoutAuthors } from './timeline-model';
 
 const { opened, playlist } = loadHostileSession();
 const model = buildSessionExport(opened, playlist, defaultMarkKinds);
@@ -115,5 +116,59 @@ describe('describeItem', () => {
     const unknown = timeline.items.find((item) => item.row.source === 'mark');
     expect(isReplayable({ ...unknown!, row: { ...unknown!.row, segment: { ...unknown!.row.segment!, type: 'unknown' } } })).toBe(false);
     expect(isReplayable({ ...unknown!, row: { ...unknown!.row, positionMs: null } })).toBe(false);
+  });
+});
+
+describe('authors on the timeline', () => {
+  const lastSeq = Math.max(...opened.events.map((event) => event.seq));
+  const place = { phaseId: 'onset', segmentId: 'track-a', positionMs: 1000 };
+  const signed = [
+    { kind: 'co-facilitator', sessionMs: 60_000, payload: { action: 'joined', device: 'main', by: 'MK' } },
+    { kind: 'co-facilitator', sessionMs: 90_000, payload: { action: 'joined', device: '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b', by: 'JS' } },
+    { kind: 'mark', sessionMs: 120_000, payload: { markKind: 'resonance', ...place, by: 'MK' } },
+    { kind: 'mark', sessionMs: 150_000, payload: { markKind: 'resonance', ...place, by: 'JS', late: true } },
+  ].map((event, index) =>
+    journalEventSchema.parse({
+      ...event,
+      id: `00000000-0000-4000-8000-${(0xa0700 + index).toString(16).padStart(12, '0')}`,
+      seq: lastSeq + 1 + index,
+      wallTime: new Date(Date.parse(opened.meta.createdAt) + event.sessionMs).toISOString(),
+    }),
+  );
+  const coFacilitated = buildTimeline(buildSessionExport({ ...opened, events: [...opened.events, ...signed] }, playlist, defaultMarkKinds));
+  const unsignedMarks = timeline.items.filter((item) => item.row.source === 'mark').length;
+
+  it('lists the authors for the filter, only in a co-facilitated session', () => {
+    expect(coFacilitated.authors).toEqual([
+      { by: 'MK', label: 'MK', count: 1 },
+      { by: 'JS', label: 'JS', count: 1 },
+      { by: null, label: 'not signed', count: unsignedMarks },
+    ]);
+    expect(timeline.authors).toEqual([]);
+  });
+
+  it('hides the marks of the authors filtered out, keeps every event, and counts what is left per kind', () => {
+    const onlyJs = withoutAuthors(coFacilitated, new Set(['MK', null]));
+    const marks = onlyJs.items.filter((item) => item.row.source === 'mark');
+    expect(marks.map((item) => item.row.author)).toEqual(['JS']);
+    expect(onlyJs.items.filter((item) => item.row.source === 'event')).toHaveLength(coFacilitated.items.filter((item) => item.row.source === 'event').length);
+    expect(onlyJs.rowKinds.find((kind) => kind.key === 'resonance')?.count).toBe(1);
+    expect(onlyJs.itemsByRow.get('resonance')?.items.map((item) => item.row.author)).toEqual(['JS']);
+    expect(onlyJs.rowKinds.map((kind) => kind.key)).toEqual(coFacilitated.rowKinds.map((kind) => kind.key));
+    expect(onlyJs.domain).toEqual(coFacilitated.domain);
+    const unsignedOnly = withoutAuthors(coFacilitated, new Set(['MK', 'JS']));
+    expect(unsignedOnly.items.filter((item) => item.row.source === 'mark')).toHaveLength(unsignedMarks);
+    expect(withoutAuthors(coFacilitated, new Set())).toBe(coFacilitated);
+  });
+
+  it('says who made a mark and that it was sent late', () => {
+    const late = coFacilitated.items.find((item) => item.row.author === 'JS');
+    const lines = describeItem(late!, 'UTC');
+    expect(lines.find((line) => line.label === 'By')?.value).toBe('JS');
+    expect(lines.map((line) => line.label)).toContain('Sent late');
+    const onTime = coFacilitated.items.find((item) => item.row.author === 'MK');
+    expect(describeItem(onTime!, 'UTC').map((line) => line.label)).not.toContain('Sent late');
+    const unsigned = timeline.items.find((item) => item.row.source === 'mark');
+    expect(describeItem(unsigned!, 'UTC').map((line) => line.label)).not.toContain('By');
   });
 });

@@ -58,6 +58,13 @@ export interface RowItems {
   readonly longestMs: Milliseconds;
 }
 
+/** Whose marks a filter toggle shows: a facilitator's initials, or null for the marks no one signed. */
+export interface TimelineAuthor {
+  readonly by: string | null;
+  readonly label: string;
+  readonly count: number;
+}
+
 export interface TimelineModel {
   /** From the dose (or the earliest event, if that was before it) to the end of the session. */
   readonly domain: TimeRange;
@@ -71,6 +78,8 @@ export interface TimelineModel {
   /** Sorted by start. */
   readonly items: readonly TimelineItem[];
   readonly rowKinds: readonly TimelineRowKind[];
+  /** Who made the marks, facilitators in order of joining then the unsigned marks; empty without co-facilitation. */
+  readonly authors: readonly TimelineAuthor[];
   /** The longest item, for clipping spans that start before the view. */
   readonly longestMs: Milliseconds;
   /** The items of each row, by its key (a mark kind, or `actions`). */
@@ -117,16 +126,7 @@ export function buildTimeline(model: SessionExport): TimelineModel {
     })
     .sort((a, b) => a.startMs - b.startMs);
 
-  const itemsByRow = new Map<string, { items: TimelineItem[]; longestMs: Milliseconds }>();
-  for (const item of items) {
-    let row = itemsByRow.get(item.rowKey);
-    if (row === undefined) {
-      row = { items: [], longestMs: 0 };
-      itemsByRow.set(item.rowKey, row);
-    }
-    row.items.push(item);
-    row.longestMs = Math.max(row.longestMs, item.endMs - item.startMs);
-  }
+  const itemsByRow = rowsOf(items);
   const counts = new Map([...itemsByRow].map(([key, row]) => [key, row.items.length]));
   const rowKinds: TimelineRowKind[] = [];
   for (const lane of ['marks', 'protocol'] as const) {
@@ -164,9 +164,44 @@ export function buildTimeline(model: SessionExport): TimelineModel {
     states: model.states,
     items,
     rowKinds,
+    authors: facts.markCountsByAuthor.map((count) => ({ by: count.by, label: count.by ?? 'not signed', count: count.count })),
     longestMs: items.reduce((longest, item) => Math.max(longest, item.endMs - item.startMs), 0),
     itemsByRow,
     itemByKey: new Map(items.map((item) => [item.key, item])),
+  };
+}
+
+/** Items by row key, each row's in start order (items come sorted). */
+function rowsOf(items: readonly TimelineItem[]): Map<string, RowItems> {
+  const itemsByRow = new Map<string, { items: TimelineItem[]; longestMs: Milliseconds }>();
+  for (const item of items) {
+    let row = itemsByRow.get(item.rowKey);
+    if (row === undefined) {
+      row = { items: [], longestMs: 0 };
+      itemsByRow.set(item.rowKey, row);
+    }
+    row.items.push(item);
+    row.longestMs = Math.max(row.longestMs, item.endMs - item.startMs);
+  }
+  return itemsByRow;
+}
+
+/**
+ * The timeline without the marks of some authors (null: the unsigned marks). Events stay: they
+ * are nobody's marks. Rows and the time span stay as they were, so the drawing does not jump;
+ * each kind's count says how many marks are left on it.
+ */
+export function withoutAuthors(model: TimelineModel, hidden: ReadonlySet<string | null>): TimelineModel {
+  if (hidden.size === 0) return model;
+  const items = model.items.filter((item) => item.row.source !== 'mark' || !hidden.has(item.row.author));
+  const itemsByRow = rowsOf(items);
+  return {
+    ...model,
+    items,
+    rowKinds: model.rowKinds.map((kind) => ({ ...kind, count: itemsByRow.get(kind.key)?.items.length ?? 0 })),
+    itemsByRow,
+    itemByKey: new Map(items.map((item) => [item.key, item])),
+    longestMs: items.reduce((longest, item) => Math.max(longest, item.endMs - item.startMs), 0),
   };
 }
 
@@ -187,6 +222,8 @@ export function describeItem(item: TimelineItem, timeZone?: string): DetailLine[
     },
     { label: row.source === 'mark' ? 'Mark' : 'Event', value: row.kindLabel },
   ];
+  if (row.author !== null) lines.push({ label: 'By', value: row.author });
+  if (row.late) lines.push({ label: 'Sent late', value: 'from a paired device when its link came back; shown at the time it was made' });
   if (row.phaseTitle !== null) lines.push({ label: 'Phase', value: row.phaseTitle });
   if (row.segment !== null) lines.push({ label: 'Playing', value: row.segment.name });
   if (row.positionMs !== null) lines.push({ label: 'Position', value: formatPosition(row.positionMs) });
