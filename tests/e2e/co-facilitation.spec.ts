@@ -138,6 +138,11 @@ test('a paired device and the main screen mark into one journal, see each other,
   await expect(remoteDistress).toHaveCount(1);
   await expect(remoteDistress.getByTestId('mark-author')).toHaveText('CD');
 
+  // A reload keeps the pairing and the marks (the device's IndexedDB), and asks for no code again.
+  await device.reload();
+  await expect(device.getByTestId('device-link')).toHaveText(/^Connected/);
+  await expect(device.locator('.device-mark')).toHaveCount(2);
+
   // Either adds details to the other's mark.
   await remoteDistress.getByRole('button', { name: '4', exact: true }).click();
   await expect(device.locator('.device-mark[data-author="CD"]').first()).toContainText('4/5');
