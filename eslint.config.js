@@ -63,6 +63,22 @@ export default tseslint.config(
     },
   },
   {
+    // The co-facilitator's page: no audio code (it never makes a sound) and no host contract (it speaks only core/pairing).
+    files: ['renderer/device/**/*.ts', 'renderer/device/**/*.tsx'],
+    ignores: ['renderer/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': forbid({
+        modules: ['node:*', ...nodeBuiltins, 'electron', 'electron-store', 'tone', 'howler'],
+        layers: [
+          ['electron', 'the device page reaches the host only through core/pairing'],
+          ['audio', 'the device page makes no sound'],
+          ['bridge', 'the device page reaches the host only through core/pairing'],
+          ['features', 'the device page is its own small entry'],
+        ],
+      }),
+    },
+  },
+  {
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
     ignores: ['renderer/bridge/**'],
     rules: {

@@ -19,6 +19,7 @@ export const chromiumLaunchOptions = {
  */
 const screenSpecs = [
   'bad-input',
+  'co-facilitation',
   'courses',
   'insights',
   'insights-recording',

@@ -1,5 +1,8 @@
+import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+
+const entry = (page: string) => fileURLToPath(new URL(`./renderer/${page}`, import.meta.url));
 
 export default defineConfig({
   root: 'renderer',
@@ -12,5 +15,12 @@ export default defineConfig({
     outDir: '../dist/renderer',
     emptyOutDir: true,
     chunkSizeWarningLimit: 1500,
+    rollupOptions: {
+      input: {
+        // The app, and the co-facilitator's page the host serves on the local network (no audio code in it).
+        main: entry('index.html'),
+        device: entry('device.html'),
+      },
+    },
   },
 });

@@ -6,6 +6,9 @@ import { hrefFor } from '../../routes';
 import { useExternalState } from '../../use-external-state';
 import type { DueReminder } from '../../../core/reminders';
 import { SessionSummary } from '../review/SessionSummary';
+import type { CoFacilitation } from './CoFacilitation';
+import { createCoFacilitation } from './create-co-facilitation';
+import { InvitePanel } from './InvitePanel';
 import { LiveCorrections } from './LiveCorrections';
 import { undoWindowMs, type LiveMark, type LiveSession } from './LiveSession';
 import { useLiveKeys } from './mark-keys';
@@ -243,13 +246,38 @@ const RecentMarkRow = memo(function RecentMarkRow({
   useEffect(() => {
     if (focusNote) noteRef.current?.focus();
   }, [focusNote]);
+  // A note written elsewhere (the co-facilitator's device, a correction) shows, unless this field is being typed in.
+  useEffect(() => {
+    const input = noteRef.current;
+    if (input !== null && document.activeElement !== input) input.value = mark.note ?? '';
+  }, [mark.note]);
   const plan = session.plan;
   const entry = plan.entries.find((candidate) => candidate.segment.id === mark.segmentId);
   const phase = plan.phases.find((candidate) => candidate.id === mark.phaseId);
   const label = mark.kind?.label ?? mark.markKind;
   return (
-    <li className="recent-mark" style={kindStyle(mark.kind)} data-saved={mark.saved} data-mark-kind={mark.markKind}>
-      <span className="recent-mark-kind">{label}</span>
+    <li
+      className="recent-mark"
+      style={kindStyle(mark.kind)}
+      data-saved={mark.saved}
+      data-mark-kind={mark.markKind}
+      data-mark-id={mark.id}
+      data-author={mark.by}
+      data-late={mark.late}
+    >
+      <span className="recent-mark-kind">
+        {label}
+        {mark.by !== undefined ? (
+          <span className="mark-author" data-testid="mark-author">
+            {mark.by}
+          </span>
+        ) : null}
+        {mark.late ? (
+          <span className="late-tag" title="Made on the co-facilitator's device while its link was down; sent when it came back">
+            late
+          </span>
+        ) : null}
+      </span>
       <span>{formatClock(mark.sessionMs + t0OffsetMs)}</span>
       <span className="muted recent-mark-place">
         {phase?.title ?? mark.phaseId} · {entry === undefined ? mark.segmentId : segmentName(entry.segment)} at {formatPosition(mark.positionMs)}
@@ -302,8 +330,49 @@ const T0Correction = memo(function T0Correction({ session, t0OffsetMs }: { reado
   );
 });
 
+/** One per running session, for as long as its screen shows: it hears the host's pairing news even while the panel is closed. */
+function useCoFacilitation(session: LiveSession): CoFacilitation | undefined {
+  const [coFacilitation, setCoFacilitation] = useState<CoFacilitation | undefined>();
+  useEffect(() => {
+    const made = createCoFacilitation(session);
+    setCoFacilitation(made);
+    return () => made.dispose();
+  }, [session]);
+  return coFacilitation;
+}
+
+/** The panel's toggle: says who is paired, and which device has gone quiet, while the panel is closed. */
+function InviteToggle({ coFacilitation, open, onToggle }: { readonly coFacilitation: CoFacilitation; readonly open: boolean; readonly onToggle: () => void }) {
+  const { status } = useExternalState(coFacilitation);
+  const devices = status?.devices ?? [];
+  const quiet = devices.filter((device) => device.quiet);
+  return (
+    <button
+      type="button"
+      className="invite-toggle"
+      aria-expanded={open}
+      aria-controls="invite-panel"
+      aria-keyshortcuts="Shift+I"
+      aria-label={
+        devices.length === 0
+          ? 'Invite a co-facilitator'
+          : `Co-facilitators: ${devices.map((device) => `${device.initials}${device.quiet ? ' (quiet)' : ''}`).join(', ')}`
+      }
+      onClick={onToggle}
+      data-testid="invite-toggle"
+    >
+      {devices.length === 0 ? 'Invite' : devices.map((device) => device.initials).join(', ')}
+      {quiet.length > 0 ? <span className="notice">quiet</span> : null}
+      <kbd>⇧I</kbd>
+    </button>
+  );
+}
+
 function RunningSession({ session, onLeave }: { readonly session: LiveSession; readonly onLeave: () => void }) {
   const state = useExternalState(session);
+  const coFacilitation = useCoFacilitation(session);
+  const [inviteOpen, setInviteOpen] = useState(false);
+  const toggleInvite = useCallback(() => setInviteOpen((open) => !open), []);
   const [confirmEnd, setConfirmEnd] = useState(false);
   const [endError, setEndError] = useState<string | undefined>();
   const [noteFocus, setNoteFocus] = useState<string | undefined>();
@@ -314,7 +383,7 @@ function RunningSession({ session, onLeave }: { readonly session: LiveSession; r
   const onMarked = useCallback((markId: string, markKind: string) => {
     if (markKind === 'note') setNoteFocus(markId);
   }, []);
-  useLiveKeys(session, { onMarked });
+  useLiveKeys(session, { onMarked, onToggleInvite: toggleInvite });
   useMediaSession(session, state.player);
 
   useEffect(() => {
@@ -397,9 +466,12 @@ function RunningSession({ session, onLeave }: { readonly session: LiveSession; r
         </div>
         <div className="live-side">
           <LevelMeter session={session} />
-          <span className="muted save-summary" data-testid="save-summary">
-            {state.unsavedCount === 0 ? 'Everything saved' : `Saving ${state.unsavedCount}…`}
-          </span>
+          <div className="live-side-row">
+            <span className="muted save-summary" data-testid="save-summary">
+              {state.unsavedCount === 0 ? 'Everything saved' : `Saving ${state.unsavedCount}…`}
+            </span>
+            {coFacilitation !== undefined ? <InviteToggle coFacilitation={coFacilitation} open={inviteOpen} onToggle={toggleInvite} /> : null}
+          </div>
         </div>
       </header>
 
@@ -459,12 +531,17 @@ function RunningSession({ session, onLeave }: { readonly session: LiveSession; r
           {confirmEnd ? 'Press again to end the session' : 'End session'}
         </button>
       </div>
+      {inviteOpen && coFacilitation !== undefined ? (
+        <div id="invite-panel">
+          <InvitePanel coFacilitation={coFacilitation} onClose={() => setInviteOpen(false)} />
+        </div>
+      ) : null}
       {endError !== undefined ? <p className="error">{endError}</p> : null}
       {state.notice !== undefined ? <p className="notice">{state.notice}</p> : null}
 
       <section aria-labelledby="recent-marks-heading">
         <h2 id="recent-marks-heading" className="label">
-          Recent marks <span className="muted">· 1–5 sets the newest mark's intensity · undo within {undoWindowMs / 1000} s</span>
+          Recent marks <span className="muted">· 1–5 sets the intensity of your newest mark · undo within {undoWindowMs / 1000} s</span>
         </h2>
         <ol className="recent-marks">
           {state.recentMarks.map((mark) => (

@@ -153,13 +153,19 @@ interface Harness {
   readonly player: () => FakePlayer;
   readonly output: FakeOutput;
   monotonicMs: number;
+  /** The host's `journal:remote-events` for this session, as a paired device's events are journaled. */
+  readonly deliverRemote: (events: readonly JournalEvent[]) => void;
 }
 
 function start(options: { settings?: Partial<Settings>; resume?: ResumePoint } = {}): Harness {
   const host = new FakeHost();
   const output = new FakeOutput();
   let player: FakePlayer | undefined;
-  const harness = { host, output, monotonicMs: 0 } as Harness & { session: LiveSession };
+  const remoteListeners = new Set<(events: readonly JournalEvent[]) => void>();
+  const deliverRemote = (events: readonly JournalEvent[]) => {
+    for (const listener of remoteListeners) listener(events);
+  };
+  const harness = { host, output, monotonicMs: 0, deliverRemote } as Harness & { session: LiveSession };
   const liveHost: LiveSessionHost = {
     call: host.call,
     output,
@@ -167,6 +173,10 @@ function start(options: { settings?: Partial<Settings>; resume?: ResumePoint } =
     createPlayer: (plan, startAtProgramMs) => (player = new FakePlayer(plan, startAtProgramMs)),
     monotonicNow: () => harness.monotonicMs,
     wallNow: () => Date.parse('2026-12-02T10:00:00.000Z') + harness.monotonicMs,
+    remoteEvents: (listener) => {
+      remoteListeners.add(listener);
+      return () => remoteListeners.delete(listener);
+    },
   };
   const session = new LiveSession(meta, playlist, { ...defaultSettings, ...options.settings }, liveHost, options.resume);
   return Object.assign(harness, { session, player: () => player as FakePlayer });
@@ -592,5 +602,106 @@ describe('LiveSession: the client state', () => {
     await vi.advanceTimersByTimeAsync(1000);
     expect(resumed.session.getState().statePrompts).toEqual([]);
     resumed.session.dispose();
+  });
+});
+
+describe('LiveSession with a co-facilitator', () => {
+  /** A device's mark as the host journals it: its author, its own id, the host's seq. */
+  const deviceMark = (id: string, seq: number, sessionMs: number, markKind: string, extra: Record<string, unknown> = {}): JournalEvent =>
+    journalEventSchema.parse({
+      id,
+      seq,
+      sessionMs,
+      wallTime: '2026-12-02T10:05:00.000Z',
+      kind: 'mark',
+      payload: { markKind, phaseId: 'onset', segmentId: 'tide', positionMs: sessionMs, reactionOffsetMs: 0, by: 'CD', ...extra },
+    });
+  const markId = (n: number) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+
+  it('folds a device’s marks in once, with their author and late flag, and leaves them out of undo and the digit keys', async () => {
+    const live = start();
+    await live.session.play();
+    live.monotonicMs = 60_000;
+    live.player().programMs = 60_000;
+    live.session.signIn('AB');
+    const own = live.session.mark('resonance');
+    await vi.advanceTimersByTimeAsync(0);
+    const states: number[] = [];
+    live.session.on('state', (state) => states.push(state.recentMarks.length));
+
+    const batch = [deviceMark(markId(1), 5, 30_000, 'distress', { late: true }), deviceMark(markId(2), 6, 50_000, 'breakthrough', { late: true })];
+    live.deliverRemote(batch);
+    // A reconnecting event stream hands the latest batch over again: nothing is folded twice.
+    live.deliverRemote(batch);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(states.at(-1)).toBe(3);
+
+    const recent = live.session.getState().recentMarks;
+    expect(recent.map((mark) => [mark.markKind, mark.by, mark.late, mark.remote])).toEqual([
+      ['breakthrough', 'CD', true, true],
+      ['distress', 'CD', true, true],
+      ['resonance', 'AB', false, false],
+    ]);
+    // The screen's own mark stays the one undo and the digit keys act on.
+    expect(live.session.getState().undoable?.id).toBe(own);
+    expect(live.session.getState().newestOwnMark?.id).toBe(own);
+    // Folded only: the device's marks are the host's already, never sent back.
+    expect(live.host.saved.filter((event) => event.kind === 'mark').map((event) => event.id)).toEqual([own]);
+    expect(live.host.saved.find((event) => event.id === own)?.payload).toMatchObject({ by: 'AB' });
+    live.session.dispose();
+  });
+
+  it('adds details to a device’s mark, signed by the main facilitator, and takes the device’s details on its own marks', async () => {
+    const live = start();
+    await live.session.play();
+    live.monotonicMs = 60_000;
+    live.session.signIn('AB');
+    const own = live.session.mark('resonance');
+    if (own === undefined) throw new Error('no mark');
+    live.deliverRemote([deviceMark(markId(3), 4, 40_000, 'distress')]);
+    live.session.editMark(markId(3), { intensity: 4, note: 'held her hand' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(live.host.saved.find((event) => event.kind === 'mark-edited')?.payload).toEqual({ markId: markId(3), intensity: 4, note: 'held her hand', by: 'AB' });
+
+    // The device adds a note to the main screen's mark.
+    live.deliverRemote([
+      journalEventSchema.parse({ id: markId(9), seq: 8, sessionMs: 61_000, wallTime: '2026-12-02T10:05:00.000Z', kind: 'mark-edited', payload: { markId: own, note: 'tears', by: 'CD' } }),
+    ]);
+    await vi.advanceTimersByTimeAsync(200);
+    const marks = live.session.getState().recentMarks;
+    expect(marks.find((mark) => mark.id === own)).toMatchObject({ note: 'tears', by: 'AB', remote: false });
+    expect(marks.find((mark) => mark.id === markId(3))).toMatchObject({ intensity: 4, note: 'held her hand', by: 'CD', remote: true });
+    live.session.dispose();
+  });
+
+  it('resumed after a reload, knows who signed in here and which marks were a device’s', async () => {
+    const events = [
+      journalEventSchema.parse({ id: markId(20), seq: 0, sessionMs: 0, wallTime: '2026-12-02T10:00:00.000Z', kind: 'session-started', payload: { playlistId: 'ocean', playlistTitle: 'Ocean' } }),
+      journalEventSchema.parse({ id: markId(21), seq: 1, sessionMs: 10, wallTime: '2026-12-02T10:00:00.000Z', kind: 'co-facilitator', payload: { action: 'joined', device: 'main', by: 'AB' } }),
+      journalEventSchema.parse({ id: markId(22), seq: 2, sessionMs: 20_000, wallTime: '2026-12-02T10:00:20.000Z', kind: 'mark', payload: { markKind: 'resonance', phaseId: 'onset', segmentId: 'tide', positionMs: 20_000, reactionOffsetMs: 0, by: 'AB' } }),
+      deviceMark(markId(23), 3, 25_000, 'distress', { late: true }),
+    ];
+    const live = start({ resume: { events, sessionMs: 30_000, programMs: 30_000, playing: false } });
+    expect(live.session.getState().facilitatorInitials).toBe('AB');
+    expect(live.session.getState().recentMarks.map((mark) => [mark.by, mark.late, mark.remote])).toEqual([
+      ['CD', true, true],
+      ['AB', false, false],
+    ]);
+    live.monotonicMs = 40_000;
+    await live.session.play();
+    const next = live.session.mark('breakthrough');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(live.host.saved.find((event) => event.id === next)?.payload).toMatchObject({ by: 'AB' });
+    live.session.dispose();
+  });
+
+  it('in a session no one signed into, marks carry no author', async () => {
+    const live = start();
+    await live.session.play();
+    const id = live.session.mark('resonance');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(live.host.saved.find((event) => event.id === id)?.payload).not.toHaveProperty('by');
+    expect(live.session.getState().recentMarks[0]).toMatchObject({ by: undefined, late: false, remote: false });
+    live.session.dispose();
   });
 });

@@ -29,6 +29,8 @@ import { journaledVolume, volumeAfterSteps } from './volume-steps';
 export interface LiveMark extends FoldedMark {
   readonly saved: boolean;
   readonly kind: MarkKindDefinition | undefined;
+  /** Made on a paired device, not on this screen: undo and the digit keys leave it alone. */
+  readonly remote: boolean;
 }
 
 export interface LiveSessionState {
@@ -38,8 +40,12 @@ export interface LiveSessionState {
   /** Newest first. */
   readonly recentMarks: readonly LiveMark[];
   readonly openSpans: readonly LiveMark[];
-  /** The mark that undo would take back, while it still can. */
+  /** The mark that undo would take back, while it still can (this screen's own, never a device's). */
   readonly undoable: LiveMark | undefined;
+  /** The newest mark made on this screen: the digit keys set its intensity. */
+  readonly newestOwnMark: LiveMark | undefined;
+  /** The main facilitator's initials, once they signed in to invite a co-facilitator; their marks carry them. */
+  readonly facilitatorInitials: string | undefined;
   /** Shown until every event has been acknowledged again. */
   readonly saveWarning: string | undefined;
   /** Events the host refused outright, with the reason; kept on screen. */
@@ -101,6 +107,11 @@ export interface LiveSessionHost {
   readonly keepAwake?: (active: boolean) => void;
   /** Quick estimates for files without stored loudness; without it they play at the blind guess. */
   readonly loudnessEstimates?: () => LiveLoudnessEstimates;
+  /**
+   * Events the host journaled for this session from a paired device (already saved, in journal
+   * order); answers the unsubscribe. Without it the session hears of no device.
+   */
+  readonly remoteEvents?: (listener: (events: readonly JournalEvent[]) => void) => () => void;
 }
 
 /** What the session needs of renderer/audio/LoudnessEstimator. */
@@ -167,6 +178,11 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
   private readonly watchTimer: ReturnType<typeof setInterval>;
   /** When each unacknowledged mark's key was pressed, for the acknowledgement-latency measure. */
   private readonly pressedAt = new Map<string, number>();
+  /** Marks a paired device made (none in a one-facilitator session). */
+  private readonly remoteMarkIds = new Set<string>();
+  /** Events a device made, by id: the host's stream may deliver a batch again (a reconnect replays the latest). */
+  private readonly remoteEventIds = new Set<string>();
+  private facilitatorInitials: string | undefined;
   /** State prompts dismissed, by the change that began the stretch (a new stretch may prompt again). */
 
   constructor(
@@ -182,6 +198,7 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
     this.monotonicNow = host.monotonicNow ?? (() => performance.now() * speed);
     this.wallNow = host.wallNow ?? (() => Date.now() * speed);
     this.fold = SessionFold.of(resume?.events ?? []);
+    this.learnAuthors(resume?.events ?? []);
     this.reminderWatch = new ReminderWatch(this.fold.shownReminders);
     this.planActions = [...this.fold.planActions];
     // A resumed session's plan is rebuilt from its journaled holds, advances and skips.
@@ -253,6 +270,7 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
         performance.measure('attune:mark-ack', { start: pressedAt, end: performance.now() });
       }),
     );
+    if (host.remoteEvents !== undefined) this.unsubscribers.push(host.remoteEvents((events) => this.ingestRemote(events)));
     this.watchTimer = setInterval(() => this.watch(), 1000);
     if (this.fold.closing !== undefined && !this.ended) this.playClosing(this.fold.closing);
     if (resume !== undefined) {
@@ -280,6 +298,47 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
   getState(): LiveSessionState {
     this.state ??= this.computeState();
     return this.state;
+  }
+
+  /**
+   * The main facilitator signed in (to invite a co-facilitator): from now on their marks and
+   * edits carry these initials. The host journals their joining when it opens the invitation.
+   */
+  signIn(initials: string): void {
+    const trimmed = initials.trim();
+    if (trimmed === '' || trimmed === this.facilitatorInitials) return;
+    this.facilitatorInitials = trimmed;
+    this.changed();
+  }
+
+  /**
+   * Events the host journaled for a paired device (its marks, its details on any mark, its
+   * state changes), folded in as they came; an event already folded is skipped, so a batch
+   * delivered twice changes nothing.
+   */
+  ingestRemote(events: readonly JournalEvent[]): void {
+    let folded = false;
+    for (const event of [...events].sort((a, b) => a.seq - b.seq)) {
+      if (this.remoteEventIds.has(event.id)) continue;
+      if (event.kind === 'mark' && this.fold.mark(event.id) !== undefined) continue;
+      this.remoteEventIds.add(event.id);
+      if (event.kind === 'mark') this.remoteMarkIds.add(event.id);
+      this.fold.apply(event);
+      folded = true;
+    }
+    if (folded) this.changed();
+  }
+
+  /** A resumed session: who signed in on this screen, and which marks a device made. */
+  private learnAuthors(events: readonly JournalEvent[]): void {
+    for (const event of events) {
+      if (event.kind === 'co-facilitator' && event.payload.device === 'main' && event.payload.action === 'joined') this.facilitatorInitials = event.payload.by;
+    }
+    for (const event of events) {
+      if (event.kind !== 'mark' || (event.payload.by === undefined && event.payload.late === undefined)) continue;
+      // Initials other than this screen's are a device's (the host keeps each device's own).
+      if (event.payload.late === true || event.payload.by !== this.facilitatorInitials) this.remoteMarkIds.add(event.id);
+    }
   }
 
   /** The whole fold, as review reads it (built on demand: the end-of-session summary). */
@@ -509,7 +568,7 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
     const kind = this.kindOf(mark.markKind);
     const known = this.liveMarks.get(mark);
     if (known !== undefined && known.saved === saved && known.kind === kind) return known;
-    const made: LiveMark = { ...mark, saved, kind };
+    const made: LiveMark = { ...mark, saved, kind, remote: this.remoteMarkIds.has(mark.id) };
     this.liveMarks.set(mark, made);
     return made;
   }
@@ -517,7 +576,7 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
   private computeState(): LiveSessionState {
     const senderState = this.sender.getState();
     const recent = this.fold.recentMarks(recentMarkLimit);
-    const newest = recent[0];
+    const newest = recent.find((mark) => !this.remoteMarkIds.has(mark.id));
     const undoable =
       newest !== undefined && !this.ended && this.clock.now() - newest.sessionMs - newest.reactionOffsetMs <= undoWindowMs ? newest : undefined;
     return {
@@ -526,6 +585,8 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
       recentMarks: recent.map((mark) => this.live(mark)),
       openSpans: this.fold.openSpans().map((mark) => this.live(mark)),
       undoable: undoable === undefined ? undefined : this.live(undoable),
+      newestOwnMark: newest === undefined ? undefined : this.live(newest),
+      facilitatorInitials: this.facilitatorInitials,
       saveWarning: senderState.lastError,
       refusedEvents: senderState.refused.map(({ input, reason }) => ({ kind: input.kind, reason })),
       unsavedCount: senderState.pending.length,
@@ -663,8 +724,12 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
       }
     }
     const dueBefore = this.getState().reminders.filter((reminder) => reminder.logsAs === markKind);
+    const by = this.facilitatorInitials;
     const id = this.journal(
-      { kind: 'mark', payload: { markKind, ...place, reactionOffsetMs: offsetMs, ...(kind?.span === true ? { span: 'open' as const } : {}) } },
+      {
+        kind: 'mark',
+        payload: { markKind, ...place, reactionOffsetMs: offsetMs, ...(kind?.span === true ? { span: 'open' as const } : {}), ...(by === undefined ? {} : { by }) },
+      },
       sessionMs,
     );
     this.pressedAt.set(id, pressedAt);
@@ -679,11 +744,15 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
     return id;
   }
 
-  /** Intensity, note or vitals, any time later; an edit is a new event, the history stays. */
+  /**
+   * Intensity, note or vitals, any time later, on any facilitator's mark; an edit is a new
+   * event, the history stays. Signed by the main facilitator once they signed in.
+   */
   editMark(markId: string, changes: { intensity?: number | null; note?: string | null; vitals?: Vitals | null }): void {
     const mark = this.fold.mark(markId);
     if (mark === undefined || mark.deleted !== undefined) return;
     const payload: Extract<EventDraft, { kind: 'mark-edited' }>['payload'] = { markId };
+    if (this.facilitatorInitials !== undefined) payload.by = this.facilitatorInitials;
     if (changes.intensity !== undefined && changes.intensity !== (mark.intensity ?? null)) payload.intensity = changes.intensity;
     if (changes.note !== undefined && (changes.note ?? '') !== (mark.note ?? '')) payload.note = changes.note;
     if (changes.vitals !== undefined) payload.vitals = changes.vitals;

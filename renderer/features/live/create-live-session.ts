@@ -5,6 +5,7 @@ import type { AudioOutput } from '../../audio/AudioOutput';
 import { LoudnessEstimator } from '../../audio/LoudnessEstimator';
 import { SessionPlayer } from '../../audio/SessionPlayer';
 import { call, mediaUrl } from '../../bridge/attune-bridge';
+import { onHostEvent } from '../../bridge/host-events';
 import { browserJournalOutbox } from './journal-outbox';
 import { LiveSession, type ResumePoint } from './LiveSession';
 import { screenWakeLock, sessionKeepAwake } from './ScreenWakeLock';
@@ -34,6 +35,10 @@ export function createLiveSession(
       createPlayer: (plan, startAtProgramMs, options) => new SessionPlayer(output, plan, startAtProgramMs, options),
       outbox: browserJournalOutbox(),
       loudnessEstimates: () => new LoudnessEstimator(),
+      remoteEvents: (listener) =>
+        onHostEvent('journal:remote-events', ({ sessionId, events }) => {
+          if (sessionId === meta.id) listener(events);
+        }),
     },
     resume,
     speed,

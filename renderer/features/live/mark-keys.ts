@@ -17,15 +17,17 @@ const phaseShortcuts: Record<string, (session: LiveSession) => void> = {
 export interface LiveKeyHandlers {
   /** A mark was just taken with a key; e.g. a note kind wants its note field focused. */
   readonly onMarked: (markId: string, markKind: string) => void;
+  /** Shift+I opens or closes the co-facilitation panel. */
+  readonly onToggleInvite?: () => void;
 }
 
 /**
  * One key, one mark: no modifier, no auto-repeat, never while typing in a field.
- * Digits 1–5 set the intensity of the newest mark; Ctrl/Cmd+Z undoes it; Space plays/pauses;
+ * Digits 1–5 set the intensity of the newest mark made here; Ctrl/Cmd+Z undoes it; Space plays/pauses;
  * Q goes quiet and back; ↑/↓ change the volume; Shift+H/E/N/R/S hold, extend, advance,
- * go to return and skip. The client-state keys (W, U, L, X by default) set the state band.
+ * go to return and skip; Shift+I opens the co-facilitation panel. The client-state keys (W, U, L, X by default) set the state band.
  */
-export function useLiveKeys(session: LiveSession, { onMarked }: LiveKeyHandlers): void {
+export function useLiveKeys(session: LiveSession, { onMarked, onToggleInvite }: LiveKeyHandlers): void {
   // Listening from the commit that first shows the live screen, not from a passive effect after
   // it: the browser handles input before React's deferred effects, so a key pressed the moment
   // the screen appears (the dose, right after Start) would otherwise reach no one.
@@ -39,6 +41,11 @@ export function useLiveKeys(session: LiveSession, { onMarked }: LiveKeyHandlers)
       }
       if (event.ctrlKey || event.metaKey || event.altKey) return;
       if (event.shiftKey) {
+        if (event.key.toLowerCase() === 'i' && onToggleInvite !== undefined) {
+          event.preventDefault();
+          onToggleInvite();
+          return;
+        }
         // Shift + letter bends the plan; never a mark, so a held Shift cannot mark by accident.
         const action = phaseShortcuts[event.key.toLowerCase()];
         if (action !== undefined) {
@@ -79,7 +86,8 @@ export function useLiveKeys(session: LiveSession, { onMarked }: LiveKeyHandlers)
         return;
       }
       if (/^[1-5]$/.test(event.key)) {
-        const newest = session.getState().recentMarks[0];
+        // This screen's own newest mark: a co-facilitator's that just arrived is not what the key meant.
+        const newest = session.getState().newestOwnMark;
         if (newest !== undefined) {
           event.preventDefault();
           session.editMark(newest.id, { intensity: Number(event.key) });
@@ -100,5 +108,5 @@ export function useLiveKeys(session: LiveSession, { onMarked }: LiveKeyHandlers)
     };
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
-  }, [session, onMarked]);
+  }, [session, onMarked, onToggleInvite]);
 }
