@@ -30,6 +30,7 @@ const screenSpecs = [
   'playlist-editor',
   'playlist-editor-insights',
   'review',
+  'review-authors',
   'review-corrections',
   'review-exports',
   'review-integration',
