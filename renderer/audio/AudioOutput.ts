@@ -22,10 +22,9 @@ export interface AudioOutputOptions {
   readonly volume: number;
   /** Feeds the shared reverb from the soundscape bus. */
   readonly reverbSendDb: Decibels;
+  /** How long the reverb stays after the last soundscape stopped: its tail (a few seconds) rings out whole. */
+  readonly reverbLingerMs: number;
 }
-
-/** How long the reverb stays after the last soundscape stopped: its tail (a few seconds) rings out whole. */
-const reverbRetireAfterMs = 30_000;
 
 /**
  * The one AudioContext and the gain chain every sound passes through:
@@ -34,7 +33,7 @@ const reverbRetireAfterMs = 30_000;
  * Soundscape decks go through a soundscape bus that feeds the one shared reverb while any sounds.
  */
 export class AudioOutput extends TypedEmitter<AudioOutputEvents> {
-  static readonly defaults: AudioOutputOptions = { volume: 0.8, reverbSendDb: -6 };
+  static readonly defaults: AudioOutputOptions = { volume: 0.8, reverbSendDb: -6, reverbLingerMs: 30_000 };
 
   readonly context: AudioContext;
   readonly musicBus: GainNode;
@@ -57,6 +56,7 @@ export class AudioOutput extends TypedEmitter<AudioOutputEvents> {
   /** Whether the reverb's module loaded; the first soundscape then gets its reverb at once. */
   private readonly reverbModule: Promise<boolean>;
   private reverbRetireTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly reverbLingerMs: number;
   private readonly stopWatchingSoundscapes: () => void;
   private readonly reverbSend: Tone.Gain;
   private readonly levelBuffer: Float32Array<ArrayBuffer>;
@@ -69,6 +69,7 @@ export class AudioOutput extends TypedEmitter<AudioOutputEvents> {
   constructor(options: Partial<AudioOutputOptions> = {}) {
     super();
     const settings = { ...AudioOutput.defaults, ...options };
+    this.reverbLingerMs = settings.reverbLingerMs;
     this.context = new AudioContext({ latencyHint: 'playback' });
     retireToneContext();
     Tone.setContext(this.context);
@@ -168,7 +169,7 @@ export class AudioOutput extends TypedEmitter<AudioOutputEvents> {
   /** The last soundscape stopped: its fade and the reverb's tail ring out first. */
   private retireReverbLater(): void {
     clearTimeout(this.reverbRetireTimer);
-    this.reverbRetireTimer = setTimeout(() => this.retireReverb(), reverbRetireAfterMs);
+    this.reverbRetireTimer = setTimeout(() => this.retireReverb(), this.reverbLingerMs);
   }
 
   private retireReverb(): void {

@@ -3,6 +3,7 @@ import type { SoundscapeParams, SoundscapePreset } from '../../core/playlist';
 import { AudioOutput } from '../../renderer/audio/AudioOutput';
 import { createSoundscape, type Soundscape } from '../../renderer/audio/soundscapes/Soundscape';
 import { createReverbNode } from '../../renderer/audio/reverb/reverb-node';
+import { holdToneClock } from '../../renderer/audio/tone-context';
 import { noiseBuffer, type NoiseColor } from '../../renderer/audio/soundscapes/noise-bank';
 import { soundscapeTicksPerBeat } from '../../renderer/audio/soundscapes/transport-resolution';
 import { dbToGain, type Decibels, type Seconds } from '../../renderer/audio/units';
@@ -376,14 +377,15 @@ async function renderNoiseLoop(options: NoiseLoopOptions): Promise<NoiseLoopResu
 
 export type RealtimeSource = SoundscapePreset | 'oscillator' | 'none';
 
-let live: { output: AudioOutput; source: Soundscape | Tone.Oscillator | undefined } | undefined;
+let live: { output: AudioOutput; source: Soundscape | Tone.Oscillator | undefined; releaseReverb: (() => void) | undefined } | undefined;
 
 /** Real time, as the app runs: the app's AudioOutput (its context, limiter and shared reverb), started. */
 async function openRealtime(): Promise<{ sampleRate: number }> {
   await closeRealtime();
-  const output = new AudioOutput({ volume: 0.8 });
+  // The reverb leaves a second after the last soundscape (the app keeps it 30 s for the tail), so a test sees the graph at rest soon.
+  const output = new AudioOutput({ volume: 0.8, reverbLingerMs: 1000 });
   await output.start();
-  live = { output, source: undefined };
+  live = { output, source: undefined, releaseReverb: undefined };
   return { sampleRate: output.context.sampleRate };
 }
 
@@ -394,8 +396,12 @@ function playRealtime(source: RealtimeSource, params: SoundscapeParams): void {
   live.source?.stop(output.currentTime);
   live.source?.dispose();
   live.source = undefined;
+  live.releaseReverb?.();
+  live.releaseReverb = undefined;
   if (source === 'oscillator') {
     live.source = new Tone.Oscillator({ frequency: 220, type: 'sine', volume: -20 }).connect(output.soundscapeBus).start();
+    // As a soundscape would: the bus's reverb (and Tone's clock) run for it, so it is the bus's cost on any sound.
+    live.releaseReverb = holdToneClock(Tone.getContext());
   } else if (source !== 'none') {
     const soundscape = createSoundscape(source, params);
     soundscape.output.connect(output.soundscapeBus);
@@ -421,8 +427,9 @@ function realtimeLevelDb(): Decibels {
 
 async function closeRealtime(): Promise<void> {
   if (live === undefined) return;
-  const { output, source } = live;
+  const { output, source, releaseReverb } = live;
   live = undefined;
+  releaseReverb?.();
   source?.dispose();
   output.dispose();
   await output.context.close().catch(() => undefined);
