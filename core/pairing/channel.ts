@@ -1,6 +1,6 @@
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { bytesToHex, bytesToUtf8, hexToBytes, randomBytes, utf8ToBytes } from '@noble/ciphers/utils.js';
-import { z } from 'zod';
+import { NONCE_BYTES, type SealedBox } from './sealed-box';
 
 /**
  * The paired channel: every request and response after pairing is one AEAD box
@@ -19,15 +19,6 @@ export interface BoxBinding {
   path: string;
 }
 
-const NONCE_BYTES = 24;
-const hexSchema = z.string().regex(/^(?:[0-9a-f]{2})*$/, 'lower-case hex');
-
-export const sealedBoxSchema = z.strictObject({
-  nonce: hexSchema.length(NONCE_BYTES * 2),
-  /** Ciphertext and its 16-byte tag. */
-  data: hexSchema.min(32),
-});
-export type SealedBox = z.infer<typeof sealedBoxSchema>;
 
 function associatedData(binding: BoxBinding): Uint8Array {
   return utf8ToBytes(JSON.stringify(['attune-pairing-v1', binding.deviceId, binding.counter, binding.direction, binding.path]));

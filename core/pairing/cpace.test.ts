@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cpaceKeys, cpaceShare, formatPairingCode, newPairingCode, normalisePairingCode, PAIRING_CODE_ALPHABET, sameTag, type CpaceContext } from './cpace';
+import { cpaceKeys, cpaceShare, sameTag, type CpaceContext } from './cpace';
+import { formatPairingCode, newPairingCode, normalisePairingCode, PAIRING_CODE_ALPHABET } from './pairing-code';
 
 const context: CpaceContext = {
   code: 'K7QM 4XTP',

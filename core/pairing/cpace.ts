@@ -4,6 +4,7 @@ import { hkdf } from '@noble/hashes/hkdf.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { concatBytes, randomBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { normalisePairingCode } from './pairing-code';
 
 /**
  * CPace (draft-irtf-cfrg-cpace) on ristretto255 with SHA-512: a balanced PAKE from the short
@@ -15,9 +16,6 @@ import { concatBytes, randomBytes, utf8ToBytes } from '@noble/hashes/utils.js';
  * channel keys come from HKDF over the ISK.
  */
 
-/** Characters of a pairing code: no 0/O, 1/I/L, U (read aloud without confusion). */
-export const PAIRING_CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTVWXYZ';
-export const PAIRING_CODE_LENGTH = 8;
 
 const DSI = utf8ToBytes('CPaceRistretto255');
 const DSI_ISK = utf8ToBytes('CPaceRistretto255_ISK');
@@ -50,31 +48,6 @@ export interface CpaceShare {
   secret: bigint;
   /** The public share (32 bytes) sent to the other side. */
   share: Uint8Array;
-}
-
-/** Upper-case, without separators; undefined when it is not a well-formed code. */
-export function normalisePairingCode(code: string): string | undefined {
-  const compact = code.replace(/[\s-]/g, '').toUpperCase();
-  if (compact.length !== PAIRING_CODE_LENGTH) return undefined;
-  for (const character of compact) if (!PAIRING_CODE_ALPHABET.includes(character)) return undefined;
-  return compact;
-}
-
-/** A fresh code; the alphabet has 30 characters, so rejection sampling keeps every character equally likely. */
-export function newPairingCode(): string {
-  let code = '';
-  while (code.length < PAIRING_CODE_LENGTH) {
-    for (const byte of randomBytes(16)) {
-      if (byte >= 240 || code.length === PAIRING_CODE_LENGTH) continue;
-      code += PAIRING_CODE_ALPHABET[byte % PAIRING_CODE_ALPHABET.length];
-    }
-  }
-  return code;
-}
-
-/** The code as shown: two groups of four. */
-export function formatPairingCode(code: string): string {
-  return `${code.slice(0, 4)} ${code.slice(4)}`;
 }
 
 function lengthValue(...fields: Uint8Array[]): Uint8Array {

@@ -2,7 +2,8 @@ import { randomBytes } from '@noble/hashes/utils.js';
 import { z } from 'zod';
 import { TypedEmitter } from '../typed-emitter';
 import { fromHex, open, seal, toHex, type BoxBinding } from './channel';
-import { cpaceKeys, cpaceShare, normalisePairingCode, sameTag, type CpaceContext } from './cpace';
+import { cpaceKeys, cpaceShare, sameTag, type CpaceContext } from './cpace';
+import { normalisePairingCode } from './pairing-code';
 import {
   deviceDetailsSchema,
   deviceMarkSchema,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { facilitatorInitialsSchema, markKindSchema, markNoteSchema } from '../events';
 import { slugId } from '../playlist';
-import { sealedBoxSchema } from './channel';
+import { sealedBoxSchema } from './sealed-box';
 
 /**
  * What a paired device and the host exchange over the local network. The pairing messages are

@@ -1,7 +1,6 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { generate } from 'selfsigned';
 import { z } from 'zod';
 import { writeFileAtomically } from '../durable-fs';
 import { nodeErrorCode } from '../error-code';
@@ -48,6 +47,8 @@ export async function loadOrCreateHostCertificate(dataDir: string, log: (line: s
     if (nodeErrorCode(error) !== 'ENOENT') log(`${filePath} could not be used (${nodeErrorCode(error) ?? String(error)}); a new certificate is made.`);
   }
   const now = Date.now();
+  // Loaded only to make a certificate (once per data folder): its X.509 libraries cost every host start ~60 ms otherwise.
+  const { generate } = await import('selfsigned');
   const made = await generate([{ name: 'commonName', value: 'Attune co-facilitation' }], {
     keyType: 'ec',
     curve: 'P-256',

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { newPairingCode } from '../../../core/pairing/cpace';
+import { newPairingCode } from '../../../core/pairing/pairing-code';
 
 export interface InvitationPolicy {
   readonly lifetimeMs: number;

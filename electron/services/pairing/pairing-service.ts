@@ -1,13 +1,16 @@
+import type * as QRCodeModule from 'qrcode';
 import { randomUUID } from 'node:crypto';
 import { networkInterfaces } from 'node:os';
 import path from 'node:path';
-import QRCode from 'qrcode';
 import type { JournalEvent, JournalEventInput } from '../../../core/events';
 import { stateChangeProblem } from '../../../core/client-state-fold';
 import { SessionFold } from '../../../core/fold';
 import { formatClock } from '../../../core/format';
-import { open, seal, fromHex, toHex, type BoxBinding } from '../../../core/pairing/channel';
-import { cpaceKeys, cpaceShare, formatPairingCode, sameTag, type CpaceContext } from '../../../core/pairing/cpace';
+import type * as Channel from '../../../core/pairing/channel';
+import type { BoxBinding } from '../../../core/pairing/channel';
+import type * as Cpace from '../../../core/pairing/cpace';
+import type { CpaceContext } from '../../../core/pairing/cpace';
+import { formatPairingCode } from '../../../core/pairing/pairing-code';
 import {
   deviceEnvelopeSchema,
   deviceRequestSchema,
@@ -36,6 +39,28 @@ import type { SettingsService } from '../settings';
 import { loadOrCreateHostCertificate, type HostCertificate } from './host-certificate';
 import { defaultInvitationPolicy, Invitation, type InvitationPolicy } from './invitation';
 import { LanServer, type PostAnswer } from './lan-server';
+
+interface PairingCrypto {
+  readonly cpace: typeof Cpace;
+  readonly channel: typeof Channel;
+}
+/** The PAKE and the cipher, loaded when the server first listens: their curve arithmetic cost every host start ~25 ms. */
+let pairingCrypto: PairingCrypto | undefined;
+
+async function loadPairingCrypto(): Promise<PairingCrypto> {
+  pairingCrypto ??= { cpace: await import('../../../core/pairing/cpace'), channel: await import('../../../core/pairing/channel') };
+  return pairingCrypto;
+}
+
+/** The crypto, which every request handler may take as loaded: requests only come while the server listens. */
+function loadedCrypto(): PairingCrypto {
+  if (pairingCrypto === undefined) throw new Error('the pairing crypto is loaded before the server listens');
+  return pairingCrypto;
+}
+
+type QrCodes = Pick<typeof QRCodeModule, 'create'>;
+/** The QR encoder, loaded with the first invitation rather than at every host start. */
+let qrCodes: QrCodes | undefined;
 
 export interface PairingServiceOptions {
   readonly dataDir: string;
@@ -161,6 +186,7 @@ export class PairingService extends TypedEmitter<PairingEvents> {
         await this.journal(pairing, [this.coFacilitatorEvent(pairing, 'joined', 'main', hostInitials)]);
       }
       pairing.hostInitials = hostInitials;
+      qrCodes ??= (await import('qrcode')).default;
       pairing.invitation = new Invitation(this.options.now(), this.options.invitationPolicy);
       await this.ensureListening();
       this.watch();
@@ -267,15 +293,16 @@ export class PairingService extends TypedEmitter<PairingEvents> {
     this.publishStatus();
     const certificate = await this.hostCertificate();
     const context: CpaceContext = { code: invited.invitation.code, invitationId: invited.invitation.id, deviceId: request.data.deviceId, hostId: certificate.fingerprint };
-    const own = cpaceShare(context);
+    const { cpace, channel } = loadedCrypto();
+    const own = cpace.cpaceShare(context);
     let keys;
     try {
-      keys = cpaceKeys(context, 'host', own, fromHex(request.data.share));
+      keys = cpace.cpaceKeys(context, 'host', own, channel.fromHex(request.data.share));
     } catch {
       return error(400, { error: 'bad-request', message: 'the share is not a valid group element' });
     }
     invited.pairing.runs.set(request.data.deviceId, { invitation: invited.invitation, context, deviceConfirm: keys.deviceConfirm, deviceToHost: keys.deviceToHost, hostToDevice: keys.hostToDevice });
-    return { status: 200, body: { share: toHex(own.share), hostConfirm: toHex(keys.hostConfirm), hostTime: this.options.now() } };
+    return { status: 200, body: { share: channel.toHex(own.share), hostConfirm: channel.toHex(keys.hostConfirm), hostTime: this.options.now() } };
   }
 
   private async finish(body: unknown): Promise<PostAnswer> {
@@ -289,7 +316,8 @@ export class PairingService extends TypedEmitter<PairingEvents> {
     const { pairing, invitation } = invited;
     pairing.runs.delete(request.data.deviceId);
     if (invitation.consumed || invitation.expired(this.options.now())) return error(410, { error: 'expired', message: 'the invitation has expired or was used' });
-    if (!sameTag(run.deviceConfirm, fromHex(request.data.deviceConfirm))) {
+    const { cpace, channel } = loadedCrypto();
+    if (!cpace.sameTag(run.deviceConfirm, channel.fromHex(request.data.deviceConfirm))) {
       return error(403, { error: 'wrong-code', message: 'the code did not match' });
     }
     const binding: BoxBinding = { deviceId: request.data.deviceId, counter: 0, direction: 'device-to-host', path: pairingPaths.finish };
@@ -313,7 +341,7 @@ export class PairingService extends TypedEmitter<PairingEvents> {
     pairing.devices.set(device.deviceId, device);
     await this.journal(pairing, [this.coFacilitatorEvent(pairing, 'joined', device.deviceId, device.initials)]);
     this.publishStatus();
-    const box = seal(device.hostToDevice, { ...binding, direction: 'host-to-device' }, { hostTime: this.options.now(), feed: this.feed(pairing) });
+    const box = channel.seal(device.hostToDevice, { ...binding, direction: 'host-to-device' }, { hostTime: this.options.now(), feed: this.feed(pairing) });
     return { status: 200, body: { box } };
   }
 
@@ -323,7 +351,7 @@ export class PairingService extends TypedEmitter<PairingEvents> {
     const { deviceId, counter, box } = envelope.data;
     const pairing = this.pairing;
     const binding: BoxBinding = { deviceId, counter, direction: 'device-to-host', path: pairingPaths.device };
-    const reply = (key: Uint8Array, response: DeviceResponse): PostAnswer => ({ status: 200, body: { box: seal(key, { ...binding, direction: 'host-to-device' }, response) } });
+    const reply = (key: Uint8Array, response: DeviceResponse): PostAnswer => ({ status: 200, body: { box: loadedCrypto().channel.seal(key, { ...binding, direction: 'host-to-device' }, response) } });
     const tombstone = pairing?.tombstones.get(deviceId);
     if (pairing !== undefined && tombstone !== undefined) {
       // Its request is not read (the key to open it is gone); the answer only proves to the device that its host says so.
@@ -645,6 +673,7 @@ export class PairingService extends TypedEmitter<PairingEvents> {
 
   private async ensureListening(): Promise<void> {
     if (this.disposed || this.server?.listening === true) return;
+    await loadPairingCrypto();
     this.server = new LanServer({
       certificate: await this.hostCertificate(),
       deviceAppDir: this.options.deviceAppDir,
@@ -723,7 +752,8 @@ export class PairingService extends TypedEmitter<PairingEvents> {
     if (invitation !== null && certificate !== undefined && port !== undefined && !invitation.expired(this.options.now())) {
       const host = listening?.addresses[0] ?? '127.0.0.1';
       const url = `https://${host}:${port}/#c=${invitation.code}&f=${certificate.fingerprint}`;
-      const qr = QRCode.create(url, { errorCorrectionLevel: 'M' });
+      // Loaded by invite(), the only place an invitation is made.
+      const qr = (qrCodes as QrCodes).create(url, { errorCorrectionLevel: 'M' });
       const size = qr.modules.size;
       invitationView = {
         url,
@@ -749,8 +779,8 @@ export class PairingService extends TypedEmitter<PairingEvents> {
   }
 }
 
-function openBox(key: Uint8Array, binding: BoxBinding, box: Parameters<typeof open>[2]): unknown {
-  return open(key, binding, box)?.value;
+function openBox(key: Uint8Array, binding: BoxBinding, box: Parameters<typeof Channel.open>[2]): unknown {
+  return loadedCrypto().channel.open(key, binding, box)?.value;
 }
 
 function firstPlace(playlist: Playlist): { phaseId: string; segmentId: string; positionMs: number } {
