@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { fromHex, open, seal, toHex } from './channel';
 import { cpaceKeys, cpaceShare, type CpaceKeys } from './cpace';
-import { DeviceClient, type DeviceStore, type DeviceTransport, type StoredDevice } from './device-client';
+import { DeviceClient, type DeviceTransport, type StoredDevice } from './device-client';
 import { deviceEnvelopeSchema, deviceRequestSchema, finishRequestSchema, pairingPaths, startRequestSchema, type DeviceMark, type Feed } from './protocol';
+import { MemoryDeviceStore } from '../../tests/support/memory-device-store';
 
 const code = 'K7QM4XTP';
 const invitationId = '3f0c6a58-7a53-4c2e-9d1b-8d4d3f0a2b11';
@@ -73,18 +74,6 @@ class FakeHost implements DeviceTransport {
   }
 }
 
-class MemoryStore implements DeviceStore {
-  value: StoredDevice | undefined;
-  async load() {
-    return this.value;
-  }
-  async save(state: StoredDevice) {
-    this.value = structuredClone(state);
-  }
-  async clear() {
-    this.value = undefined;
-  }
-}
 
 /** Lets the client's loops run between steps; the fake `wait` never lets a feed time out. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
@@ -97,7 +86,7 @@ describe('DeviceClient clock', () => {
       [5, 5],
       [390, 10],
     ];
-    const client = await DeviceClient.open({ transport: host, store: new MemoryStore(), now: () => host.now, wait: () => new Promise(() => undefined) });
+    const client = await DeviceClient.open({ transport: host, store: new MemoryDeviceStore(), now: () => host.now, wait: () => new Promise(() => undefined) });
     await client.pair(code, 'CO');
     expect(client.view().link).toBe('online');
     await settle();
@@ -122,7 +111,7 @@ describe('DeviceClient clock', () => {
 
   it('resolves mark() only once the mark is in the durable store', async () => {
     const host = new FakeHost();
-    const store = new MemoryStore();
+    const store = new MemoryDeviceStore();
     const client = await DeviceClient.open({ transport: host, store, now: () => host.now, wait: () => new Promise(() => undefined) });
     await client.pair(code, 'CO');
     const saves: StoredDevice[] = [];

@@ -1,11 +1,12 @@
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import type { Browser } from 'playwright';
-import { DeviceClient, type DeviceStore, type DeviceTransport, type StoredDevice } from '../../core/pairing/device-client';
+import { DeviceClient, type DeviceTransport } from '../../core/pairing/device-client';
 import type { PairingStatus } from '../../core/pairing-contract';
 import { removeDataDir, startWebHost } from '../support/web-host';
 import { markAckLatencies, startSession } from './mark-latency';
 import { percentile } from './stats';
+import { MemoryDeviceStore } from '../support/memory-device-store';
 
 const marks = 200;
 const intervalMs = 100;
@@ -27,18 +28,6 @@ function httpsTransport(port: () => number): DeviceTransport {
   };
 }
 
-class MemoryStore implements DeviceStore {
-  private value: StoredDevice | undefined;
-  async load() {
-    return this.value;
-  }
-  async save(state: StoredDevice) {
-    this.value = structuredClone(state);
-  }
-  async clear() {
-    this.value = undefined;
-  }
-}
 
 declare global {
   interface Window {
@@ -72,7 +61,7 @@ export async function benchRemoteMarks(browser: Browser): Promise<string[]> {
     const port = invited.value?.listening?.port;
     if (!invited.ok || invitation === null || invitation === undefined || port === undefined) throw new Error(`no invitation: ${JSON.stringify(invited)}`);
     const fragment = new URLSearchParams(new URL(invitation.url).hash.slice(1));
-    client = await DeviceClient.open({ transport: httpsTransport(() => port), store: new MemoryStore(), now: () => Date.now() });
+    client = await DeviceClient.open({ transport: httpsTransport(() => port), store: new MemoryDeviceStore(), now: () => Date.now() });
     await client.pair(fragment.get('c') ?? '', 'CO', fragment.get('f') ?? undefined);
     if (client.view().link !== 'online') throw new Error(`the bench device could not pair: ${client.view().problem ?? client.view().link}`);
 

@@ -9,7 +9,7 @@ import type { JournalEvent } from '../../../core/events';
 import { seal, toHex } from '../../../core/pairing/channel';
 import { cpaceShare } from '../../../core/pairing/cpace';
 import { formatPairingCode } from '../../../core/pairing/pairing-code';
-import { DeviceClient, type DeviceStore, type DeviceTransport, type StoredDevice } from '../../../core/pairing/device-client';
+import { DeviceClient, type DeviceTransport } from '../../../core/pairing/device-client';
 import { pairingPaths, MAX_PAIRING_BODY_BYTES } from '../../../core/pairing/protocol';
 import type { PairingStatus } from '../../../core/pairing-contract';
 import { sessionSetupSchema, type SessionMeta } from '../../../core/session';
@@ -17,6 +17,7 @@ import { createServices } from '../create-services';
 import { pairingCertificateFileName } from './host-certificate';
 import { defaultInvitationPolicy } from './invitation';
 import { PairingService, type PairingServiceOptions } from './pairing-service';
+import { MemoryDeviceStore } from '../../../tests/support/memory-device-store';
 
 const bundledPlaylistsDir = fileURLToPath(new URL('../../../playlists/', import.meta.url));
 const secretNote = 'client cried at the cello, spoke of her father';
@@ -110,18 +111,6 @@ class SwitchableTransport implements DeviceTransport {
   }
 }
 
-class MemoryStore implements DeviceStore {
-  value: StoredDevice | undefined;
-  async load() {
-    return this.value === undefined ? undefined : structuredClone(this.value);
-  }
-  async save(state: StoredDevice) {
-    this.value = structuredClone(state);
-  }
-  async clear() {
-    this.value = undefined;
-  }
-}
 
 async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 8000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -131,7 +120,7 @@ async function until(condition: () => boolean | Promise<boolean>, what: string, 
   }
 }
 
-async function device(service: PairingService, transport = new SwitchableTransport(() => service.listeningPort ?? 0), store = new MemoryStore()) {
+async function device(service: PairingService, transport = new SwitchableTransport(() => service.listeningPort ?? 0), store = new MemoryDeviceStore()) {
   const client = await DeviceClient.open({ transport, store, now: () => Date.now() });
   cleanups.push(() => client.dispose());
   return { client, transport, store };
