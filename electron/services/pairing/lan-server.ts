@@ -6,6 +6,7 @@ import path from 'node:path';
 import { MAX_PAIRING_BODY_BYTES, pairingPaths, type PairingError } from '../../../core/pairing/protocol';
 import { isInsideFolder } from '../inside-folder';
 import type { HostCertificate } from './host-certificate';
+import { securityPolicyAllowing } from '../content-security-policy';
 
 export interface PostAnswer {
   readonly status: number;
@@ -22,20 +23,8 @@ export interface LanServerOptions {
   readonly host: string;
 }
 
-/** The device page's policy: its own scripts and styles, its own origin to talk to, nothing else. */
-export const devicePageSecurityPolicy = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "manifest-src 'self'",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-  "object-src 'none'",
-].join('; ');
+/** The device page's policy: its own scripts, styles and manifest, its own origin to talk to, nothing else. */
+export const devicePageSecurityPolicy = securityPolicyAllowing("script-src 'self'", "manifest-src 'self'");
 
 const commonHeaders = {
   'x-content-type-options': 'nosniff',
