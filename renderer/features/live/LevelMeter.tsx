@@ -9,6 +9,9 @@ const levelTicksDb = [-60, -40, -20, -10, 0];
 const barPeriodMs = 250;
 const wordsPeriodMs = 1000;
 
+/** A level rounded to tenths of a dB (−Infinity stays): what the meter shows. */
+const tenthsOfDb = (levelDb: number) => (Number.isFinite(levelDb) ? Math.round(levelDb * 10) / 10 : levelDb);
+
 const at = (db: number) => ((db - levelFloorDb) / -levelFloorDb) * 100;
 
 interface LevelWords {
@@ -39,25 +42,22 @@ function levelWords(levelDb: number): LevelWords {
 export const LevelMeter = memo(function LevelMeter({ session }: { readonly session: LiveSession }) {
   const meterRef = useRef<HTMLDivElement>(null);
   const fillRef = useRef<HTMLDivElement>(null);
-  const words = usePolled(() => {
-    const { reading, zone, wholeDb } = levelWords(session.outputLevelDb());
-    return `${reading}|${zone}|${wholeDb}`;
-  }, wordsPeriodMs);
-  const [reading, zone, wholeDb] = words.split('|') as [string, LevelWords['zone'], string];
+  // Tenths of a dB, as the bar reads them: an unchanged reading does not re-render.
+  const levelDb = usePolled(() => tenthsOfDb(session.outputLevelDb()), wordsPeriodMs);
+  const { reading, zone, wholeDb } = levelWords(levelDb);
 
   useEffect(() => {
-    let lastTenths = Number.NaN;
+    let lastLevel = Number.NaN;
     const moveBar = () => {
-      const level = session.outputLevelDb();
-      // Tenths of a dB, as the data attribute shows: a steady or silent output touches nothing.
-      const tenths = Number.isFinite(level) ? Math.round(level * 10) : Number.NEGATIVE_INFINITY;
-      if (tenths === lastTenths) return;
-      lastTenths = tenths;
-      const shown = Number.isFinite(level) ? Math.max(levelFloorDb, tenths / 10) : levelFloorDb;
+      // As the data attribute shows it: a steady or silent output touches nothing.
+      const level = tenthsOfDb(session.outputLevelDb());
+      if (level === lastLevel) return;
+      lastLevel = level;
+      const shown = Number.isFinite(level) ? Math.max(levelFloorDb, level) : levelFloorDb;
       if (fillRef.current !== null) fillRef.current.style.transform = `scaleX(${(at(shown) / 100).toFixed(4)})`;
       if (meterRef.current !== null) {
-        meterRef.current.dataset['levelDb'] = Number.isFinite(tenths) ? (tenths / 10).toFixed(1) : '-Infinity';
-        meterRef.current.title = Number.isFinite(tenths) ? `${(tenths / 10).toFixed(0)} dBFS` : 'silent';
+        meterRef.current.dataset['levelDb'] = Number.isFinite(level) ? level.toFixed(1) : '-Infinity';
+        meterRef.current.title = Number.isFinite(level) ? `${level.toFixed(0)} dBFS` : 'silent';
       }
     };
     moveBar();
@@ -77,7 +77,7 @@ export const LevelMeter = memo(function LevelMeter({ session }: { readonly sessi
         aria-label="Output level"
         aria-valuemin={levelFloorDb}
         aria-valuemax={0}
-        aria-valuenow={Number(wholeDb)}
+        aria-valuenow={wholeDb}
         aria-valuetext={zone === 'silent' ? 'silent' : `${wholeDb} dBFS`}
         data-zone={zone}
       >
