@@ -251,6 +251,27 @@ describe('LiveSession without a browser', () => {
     live.session.dispose();
   });
 
+  it('holds the render that waited out the cooldown until the append in flight is answered', async () => {
+    const live = start();
+    await live.session.play();
+    await vi.advanceTimersByTimeAsync(100);
+    live.host.delayMs = 8;
+    const rendered: { marks: number; saved: number }[] = [];
+    live.session.on('state', (state) => rendered.push({ marks: state.recentMarks.length, saved: state.recentMarks.filter((mark) => mark.saved).length }));
+    live.session.mark('resonance');
+    await vi.advanceTimersByTimeAsync(8);
+    expect(rendered).toEqual([{ marks: 1, saved: 1 }]);
+    // The next mark goes out 4 ms before the cooldown ends and is answered 4 ms after: a render
+    // started at the cooldown's end would stand in front of its acknowledgement.
+    await vi.advanceTimersByTimeAsync(96);
+    live.session.mark('distress');
+    await vi.advanceTimersByTimeAsync(7);
+    expect(rendered).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(rendered).toEqual([{ marks: 1, saved: 1 }, { marks: 2, saved: 2 }]);
+    live.session.dispose();
+  });
+
   it('renders within a frame even when the host is slow to answer', async () => {
     const live = start();
     await live.session.play();

@@ -611,7 +611,12 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
     this.stateEmitQueued = true;
     // Inside the cooldown the state goes out when it ends.
     if (this.renderCooldown !== undefined) return;
-    if (this.sender.isSending()) this.stateEmitTimer = setTimeout(() => this.emitState(), renderHoldMs);
+    this.emitWhenNoAppendWaits();
+  }
+
+  /** Renders now, or, while an append is on its way, once it is answered (at most `renderHoldMs` later). */
+  private emitWhenNoAppendWaits(): void {
+    if (this.sender.isSending()) this.stateEmitTimer ??= setTimeout(() => this.emitState(), renderHoldMs);
     else queueMicrotask(() => this.emitState());
   }
 
@@ -622,7 +627,8 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
     this.stateEmitTimer = undefined;
     this.renderCooldown = setTimeout(() => {
       this.renderCooldown = undefined;
-      this.emitState();
+      // A burst's marks keep coming: the render that was waiting out the cooldown waits for the answer in flight too.
+      if (this.stateEmitQueued) this.emitWhenNoAppendWaits();
     }, minRenderIntervalMs);
     this.emit('state', this.getState());
   }
