@@ -2,19 +2,12 @@ import { segmentResolver } from './segment-names';
 import { formatMinutes } from './format';
 import { trackGain } from './loudness';
 import { createLayout, materialize, planSource, targetSpans, type PlanSource, type SessionPlan } from './plan';
-import { phaseSegments, type Loudness, type Playlist, type Segment } from './playlist';
+import type { FileFacts } from './file-facts';
+import { phaseSegments, type Playlist, type Segment } from './playlist';
 import type { PhaseDraft, PlaylistDraft } from './playlist-edit';
 import { secondsToMs, type Milliseconds, type Seconds } from './units';
 
-/** What the library knows about the file behind one file segment. */
-export interface FileFacts {
-  readonly status: 'ok' | 'missing' | 'unreadable';
-  /** Why it is missing or unreadable, in words (e.g. "not an audio file"). */
-  readonly reason?: string;
-  readonly durationSeconds?: number;
-  /** Undefined: not analysed yet. */
-  readonly loudness?: Loudness;
-}
+export type { FileFacts } from './file-facts';
 
 export interface CurationFacts {
   /**

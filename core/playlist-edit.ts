@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FileFacts } from './curation-warnings';
+import type { FileFacts } from './file-facts';
 import { formatPosition } from './format';
 import type { LibraryTrack } from './library';
 import { segmentFromTrack } from './library';

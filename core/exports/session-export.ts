@@ -5,12 +5,15 @@ import { foldSession, takenBackMarkCount, type FoldedMark, type FoldedSession } 
 import { musicPlaceAt } from '../music-place';
 import type { MarkKindDefinition } from '../mark-kinds';
 import type { SessionPlan } from '../plan';
-import type { PhaseKind, Playlist } from '../playlist';
+import type { Playlist } from '../playlist';
 import { fileNameOf, segmentResolver, type SegmentInfo } from '../segment-names';
 import type { Milliseconds } from '../units';
 import { ProgramClock } from './program-clock';
 import { defaultClientStates, type ClientStateDefinition } from '../client-states';
+import type { ExportPhase, ExportSegment } from './export-places';
 import { exportStatePrompts, exportStateSpans, type ExportStateKind, type ExportStatePrompt, type ExportStateSpan } from './state-export';
+
+export type { ExportPhase, ExportSegment } from './export-places';
 
 /**
  * One session, normalised for export: every time is session time since the dose (the T0
@@ -93,33 +96,6 @@ export interface ExportFacilitatorPresence {
   /** Null while they were still in the session. */
   readonly leftMs: Milliseconds | null;
   readonly leftReason: 'removed' | 'session-ended' | null;
-}
-
-export interface ExportPhase {
-  readonly id: string;
-  readonly title: string;
-  readonly kind: PhaseKind | null;
-  readonly reached: boolean;
-  /** Advanced past without sounding. */
-  readonly skipped: boolean;
-  /** Still held when the session ended. */
-  readonly held: boolean;
-  readonly startMs: Milliseconds | null;
-  readonly endMs: Milliseconds | null;
-  /** The playlist's target; null when the playlist is not available. */
-  readonly targetMs: Milliseconds | null;
-  /** Added to the target by the facilitators' extensions. */
-  readonly extendedByMs: Milliseconds;
-  /** endMs - startMs: pauses and quiet passages inside the phase count. */
-  readonly actualMs: Milliseconds | null;
-  /** Music time the phase played (pauses and quiet passages left out). */
-  readonly playedMs: Milliseconds | null;
-}
-
-export interface ExportSegment extends SegmentInfo {
-  readonly phaseId: string;
-  readonly startMs: Milliseconds;
-  readonly endMs: Milliseconds;
 }
 
 export interface ExportKind {

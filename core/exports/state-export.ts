@@ -1,7 +1,7 @@
 import type { StateChange, StatePromptAnswer, StateSpan } from '../client-state-fold';
 import type { ClientStateDefinition } from '../client-states';
 import type { Milliseconds } from '../units';
-import type { ExportPhase, ExportSegment } from './session-export';
+import type { ExportPhase, ExportSegment } from './export-places';
 import type { SegmentInfo } from '../segment-names';
 
 /** One stretch of the client's state, since the dose, for every export. */

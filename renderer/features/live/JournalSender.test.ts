@@ -3,8 +3,8 @@ import type { Channel } from '../../../core/channels';
 import type { AppendAck, HostCall } from '../../../core/contract';
 import type { JournalEventInput } from '../../../core/events';
 import { fail, ok, type Result } from '../../../core/result';
-import { JournalSender } from './JournalSender';
-import { MemoryJournalOutbox, sendWaitingEvents } from './journal-outbox';
+import { JournalSender, sendWaitingEvents } from './JournalSender';
+import { MemoryJournalOutbox } from './journal-outbox';
 
 type Answer = 'save' | 'fail' | 'unreachable' | 'hang';
 

@@ -268,3 +268,27 @@ export class JournalSender extends TypedEmitter<JournalSenderEvents> {
     this.removeAllListeners();
   }
 }
+
+/**
+ * Sends what earlier pages left waiting (a reload, a closed tab, the host down meanwhile):
+ * for one session, or for every session with anything waiting. Each event keeps its id and
+ * its session time, so one the host already has is answered as a duplicate. Resolves true
+ * once everything is acknowledged (or refused, and kept), false after `timeoutMs`; the
+ * sending goes on in the background until it is done.
+ */
+export async function sendWaitingEvents(call: HostCall, outbox: JournalOutbox, options: { readonly sessionId?: SessionId; readonly timeoutMs: Milliseconds }): Promise<boolean> {
+  const sessionIds = options.sessionId === undefined ? await outbox.sessionsWaiting().catch(() => []) : [options.sessionId];
+  const flushed = sessionIds.map((sessionId) => {
+    const sender = new JournalSender(sessionId, call, {}, outbox);
+    const done = (async () => {
+      while (!(await sender.flush(60_000))) {
+        // The host is still away; the sender keeps trying with back-off.
+      }
+      sender.dispose();
+    })();
+    return done;
+  });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), options.timeoutMs)));
+  return Promise.race([Promise.all(flushed).then(() => true), timedOut]).finally(() => clearTimeout(timer));
+}

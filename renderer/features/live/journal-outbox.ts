@@ -1,8 +1,6 @@
-import type { HostCall } from '../../../core/contract';
 import { journalEventInputSchema, type JournalEventInput } from '../../../core/events';
 import type { SessionId } from '../../../core/session';
 import type { Milliseconds } from '../../../core/units';
-import { JournalSender } from './JournalSender';
 
 /**
  * Journal events the host has not acknowledged yet, kept where a closed or reloaded tab
@@ -206,28 +204,4 @@ let pageOutbox: JournalOutbox | undefined;
 export function browserJournalOutbox(): JournalOutbox {
   pageOutbox ??= typeof indexedDB === 'undefined' ? new MemoryJournalOutbox() : new IndexedDbJournalOutbox();
   return pageOutbox;
-}
-
-/**
- * Sends what earlier pages left waiting (a reload, a closed tab, the host down meanwhile):
- * for one session, or for every session with anything waiting. Each event keeps its id and
- * its session time, so one the host already has is answered as a duplicate. Resolves true
- * once everything is acknowledged (or refused, and kept), false after `timeoutMs`; the
- * sending goes on in the background until it is done.
- */
-export async function sendWaitingEvents(call: HostCall, outbox: JournalOutbox, options: { readonly sessionId?: SessionId; readonly timeoutMs: Milliseconds }): Promise<boolean> {
-  const sessionIds = options.sessionId === undefined ? await outbox.sessionsWaiting().catch(() => []) : [options.sessionId];
-  const flushed = sessionIds.map((sessionId) => {
-    const sender = new JournalSender(sessionId, call, {}, outbox);
-    const done = (async () => {
-      while (!(await sender.flush(60_000))) {
-        // The host is still away; the sender keeps trying with back-off.
-      }
-      sender.dispose();
-    })();
-    return done;
-  });
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), options.timeoutMs)));
-  return Promise.race([Promise.all(flushed).then(() => true), timedOut]).finally(() => clearTimeout(timer));
 }
