@@ -42,9 +42,7 @@ export function ClientPage({ clientId, kinds }: ClientPageProps) {
   if (loaded.status === 'loading') return <p className="muted">Loading the course…</p>;
   if (loaded.status === 'error') {
     return (
-      <p className="error" role="alert">
-        {loaded.message}
-      </p>
+      <ErrorLine message={loaded.message} />
     );
   }
   const view = loaded.value;

@@ -67,11 +67,7 @@ export function ClientsScreen() {
         <ErrorLine message={problem} />
       </section>
 
-      {listed.status === 'error' ? (
-        <p className="error" role="alert">
-          {listed.message}
-        </p>
-      ) : null}
+      <ErrorLine message={listed.status === 'error' ? listed.message : undefined} />
       {listed.status === 'ready' && listed.value.offers.length > 0 ? (
         <section className="panel" aria-labelledby="offers-heading">
           <h2 id="offers-heading">Sessions saved under a client code, not yet in a course</h2>

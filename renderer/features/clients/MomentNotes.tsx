@@ -6,6 +6,7 @@ import type { MarkKindDefinition } from '../../../core/mark-kinds';
 import { call } from '../../bridge/attune-bridge';
 import { useHostData } from '../../use-host-data';
 import { loadDosingModels } from './course-exports';
+import { ErrorLine } from '../../ErrorLine';
 
 interface MomentNotesProps {
   readonly view: CourseView;
@@ -32,11 +33,7 @@ export function MomentNotes({ view, entry, kinds, onSaved }: MomentNotesProps) {
         {heading}: notes on the moments of {sessionId === null ? 'no dosing session' : dosingHeading(sessionId, view.timeline)}
       </h2>
       {models.status === 'loading' ? <p className="muted">Loading the dosing session…</p> : null}
-      {models.status === 'error' ? (
-        <p className="error" role="alert">
-          {models.message}
-        </p>
-      ) : null}
+      <ErrorLine message={models.status === 'error' ? models.message : undefined} />
       {models.status === 'ready' && sessionId !== null
         ? models.value.map(({ model }) => {
             const moments = worksheetMoments({ model, heading: '' });

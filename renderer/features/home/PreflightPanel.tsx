@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { canStart, type PreflightLine } from '../../../core/preflight';
+import { ErrorLine } from '../../ErrorLine';
 
 interface PreflightPanelProps {
   readonly lines: readonly PreflightLine[];
@@ -45,11 +46,7 @@ export function PreflightPanel({ lines, busy, onStart, onClose }: PreflightPanel
           </li>
         ))}
       </ul>
-      {blocked ? (
-        <p className="error" role="alert">
-          This playlist cannot start: none of its music can play. Choose another playlist, or fix the files first.
-        </p>
-      ) : null}
+      <ErrorLine message={blocked ? 'This playlist cannot start: none of its music can play. Choose another playlist, or fix the files first.' : undefined} />
       {failing.length > 0 && !blocked ? (
         <label className="confirm-row">
           <input type="checkbox" checked={confirmed} onChange={(event) => setConfirmed(event.target.checked)} />

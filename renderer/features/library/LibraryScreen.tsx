@@ -51,11 +51,7 @@ function Library({ client, audio, kinds }: { readonly client: LibraryClient; rea
           {view.value.notice}
         </p>
       ) : null}
-      {view.status === 'error' ? (
-        <p className="error" role="alert">
-          The library could not be read: {view.message}
-        </p>
-      ) : null}
+      <ErrorLine message={view.status === 'error' ? `The library could not be read: ${view.message}` : undefined} />
       {view.status === 'ready' ? (
         <>
           <RootsPanel view={view.value} client={client} busy={running} />

@@ -10,6 +10,7 @@ import { Pager } from './Pager';
 import { TrackInsightCell } from './TrackInsightCell';
 import { loudnessText, namesForRepeatedTitles, trackDuration, trackTitle } from './track-format';
 import { useTrackSearch } from './use-track-search';
+import { ErrorLine } from '../../ErrorLine';
 
 const pageSize = 100;
 
@@ -45,11 +46,7 @@ export function TrackTable({ tracks, audio, kinds = [] }: TrackTableProps) {
         <Pager page={shown} noun="tracks" onPage={setPage} />
       </div>
       {audio.liveRunning ? <p className="notice">A session is playing: previews wait until it has ended.</p> : null}
-      {preview.status === 'failed' ? (
-        <p className="error" role="alert">
-          {preview.label}: {preview.message}
-        </p>
-      ) : null}
+      <ErrorLine message={preview.status === 'failed' ? `${preview.label}: ${preview.message}` : undefined} />
       <table className="track-table">
         <colgroup>
           <col className="col-preview" />

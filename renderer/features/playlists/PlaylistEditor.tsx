@@ -25,6 +25,7 @@ import { useFlushOnPageHide } from './use-flush-on-page-hide';
 import { useUndoShortcuts } from './use-undo-shortcuts';
 import '../library/library.css';
 import './playlists.css';
+import { ErrorLine } from '../../ErrorLine';
 
 interface PlaylistEditorProps {
   readonly playlistId: string;
@@ -66,9 +67,7 @@ export function PlaylistEditor({ playlistId, audio }: PlaylistEditorProps) {
   if ('error' in loaded) {
     return (
       <div className="panel">
-        <p className="error" role="alert">
-          The playlist could not be opened: {loaded.error}
-        </p>
+        <ErrorLine message={`The playlist could not be opened: ${loaded.error}`} />
         <a href={hrefFor({ screen: 'playlists' })}>Back to the playlists</a>
       </div>
     );

@@ -60,11 +60,7 @@ export function PlaylistsScreen() {
       <NewPlaylistPanel />
       <ErrorLine message={error} />
       {list.status === 'loading' ? <p className="muted">Loading playlists…</p> : null}
-      {list.status === 'error' ? (
-        <p className="error" role="alert">
-          Playlists could not be loaded: {list.message}
-        </p>
-      ) : null}
+      <ErrorLine message={list.status === 'error' ? `Playlists could not be loaded: ${list.message}` : undefined} />
       <section className="panel" aria-labelledby="own-playlists-heading">
         <h2 id="own-playlists-heading">Your playlists</h2>
         {list.status === 'ready' && own.length === 0 ? <p className="muted">None yet: start a new one, import a playlist file, or duplicate a bundled one.</p> : null}

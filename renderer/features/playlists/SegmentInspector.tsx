@@ -9,6 +9,7 @@ import { loudnessFigures, signedDecimal } from '../library/track-format';
 import { NumberField, TextField } from './fields';
 import { IntensitySelect } from '../review/IntensitySelect';
 import { segmentName } from '../../../core/segment-names';
+import { ErrorLine } from '../../ErrorLine';
 
 interface SegmentInspectorProps {
   readonly draft: PlaylistDraft;
@@ -60,11 +61,7 @@ export function SegmentInspector(props: SegmentInspectorProps) {
         >
           {transitionPlaying ? 'Stop transition' : next === undefined ? 'No transition (last)' : 'Preview transition into next'}
         </button>
-        {preview.status === 'failed' && (preview.id === `track:${segment.id}` || preview.id === `transition:${segment.id}`) ? (
-          <p className="error" role="alert">
-            {preview.message}
-          </p>
-        ) : null}
+        <ErrorLine message={preview.status === 'failed' && (preview.id === `track:${segment.id}` || preview.id === `transition:${segment.id}`) ? preview.message : undefined} />
       </div>
 
       <fieldset className="inspector-fields" disabled={readOnly}>
