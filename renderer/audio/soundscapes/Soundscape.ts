@@ -185,7 +185,7 @@ export abstract class Soundscape {
 
   start(time: Seconds, fadeInSeconds: Seconds = 4): void {
     this.releaseClock ??= holdToneClock(this.output.context);
-    // Native sources start once: a bed that is started again only fades in again.
+    // Native sources start once: a bed is started once, and stop() ends it for good.
     if (!this.started) for (const source of this.sources) source.start(time);
     this.started = true;
     for (const loop of this.loopStarts) loop.start(time);
