@@ -1,9 +1,9 @@
 import { playedSeconds, type Segment } from '../../core/playlist';
 import type { AudioOutput } from './AudioOutput';
 import { AuditionPlayer, type AuditionEvents, type AuditionPart, type AuditionSource, type AuditionState, type FileReadiness, type Take } from './AuditionPlayer';
-import { scheduleEqualPowerFade } from './gain-chain';
+import { drawEnvelope, type Span } from './gain-chain';
 import { transitionWindow, type TransitionWindow } from './transition-window';
-import type { Decibels, Seconds } from './units';
+import { equalPowerGain, type Decibels, type Seconds } from './units';
 
 /** One side of a preview: a segment as the playlist has it (a library track becomes one through segmentFromTrack). */
 export interface PreviewItem {
@@ -151,20 +151,26 @@ export class CuratorPreview extends AuditionPlayer<PreviewRequest, PreviewDetail
   /** Starts one side of a transition at `startAt` and lays its gain envelope on the audio thread. */
   private schedule(part: AuditionPart, side: 'in' | 'out', window: TransitionWindow, startAt: Seconds, offsetSeconds: Seconds): void {
     this.startPart(part, startAt, offsetSeconds);
-    const gain = part.gain.gain;
     const crossfadeStart = startAt + (side === 'out' ? window.crossfadeAtSeconds : 0);
-    gain.setValueAtTime(0, part.gain.context.currentTime);
+    // The outgoing piece starts part-way: a short fade-in, finished before the crossfade begins.
+    const fadeIn = side === 'out' ? Math.min(this.options.fadeInSeconds, window.crossfadeAtSeconds - 0.01) : 0;
+    const fadeInGain = (time: Seconds) => (fadeIn > 0 ? Math.min(1, Math.max(0, (time - startAt) / fadeIn)) : time >= startAt ? 1 : 0);
+    const crossfadeGain = (time: Seconds) =>
+      window.crossfadeSeconds > 0 ? equalPowerGain(side, (time - crossfadeStart) / window.crossfadeSeconds) : (time >= crossfadeStart) === (side === 'in') ? 1 : 0;
+    const moving: Span[] = [];
+    const stepsAt: Seconds[] = [];
     if (side === 'out') {
-      // The outgoing piece starts part-way: a short fade-in, finished before the crossfade begins.
-      const fadeIn = Math.min(this.options.fadeInSeconds, window.crossfadeAtSeconds - 0.01);
-      if (fadeIn > 0) gain.linearRampToValueAtTime(1, startAt + fadeIn);
-      else gain.setValueAtTime(1, startAt);
+      if (fadeIn > 0) moving.push([startAt, startAt + fadeIn]);
+      else stepsAt.push(startAt);
     }
-    if (window.crossfadeSeconds > 0) {
-      scheduleEqualPowerFade(gain, side, crossfadeStart, window.crossfadeSeconds);
-    } else {
-      gain.setValueAtTime(side === 'out' ? 0 : 1, crossfadeStart);
-    }
+    if (window.crossfadeSeconds > 0) moving.push([crossfadeStart, crossfadeStart + window.crossfadeSeconds]);
+    else stepsAt.push(crossfadeStart);
+    drawEnvelope(part.gain.gain, {
+      now: part.gain.context.currentTime,
+      gainAt: (time) => (side === 'out' ? fadeInGain(time) : 1) * crossfadeGain(time),
+      moving,
+      stepsAt,
+    });
   }
 
   /** One side of a preview; a failure while it plays (a stall, a decoding error) ends the preview with the reason. */

@@ -1,7 +1,7 @@
 import type { SoundscapeParams, SoundscapePreset } from '../../core/playlist';
 import type { AudioOutput } from './AudioOutput';
 import { AuditionPlayer, type AuditionEvents, type AuditionFades, type AuditionPart, type AuditionSource, type AuditionState } from './AuditionPlayer';
-import { scheduleEqualPowerFade } from './gain-chain';
+import { drawEnvelope, type Span } from './gain-chain';
 import { replayLayerGain, replayLayout, type ReplayLayer, type ReplayNeighbourTiming } from './transition-window';
 import type { Decibels, Milliseconds, Seconds } from './units';
 
@@ -56,8 +56,6 @@ interface Layer {
 
 /** Lets every file of a layered replay be started together on the audio clock. */
 const prerollSeconds = 0.1;
-/** Guards against back-to-back automation curves touching, which Web Audio rejects as overlap. */
-const curveMarginSeconds = 0.002;
 
 /**
  * Plays back the moment a mark was taken, on the app's shared output: one replay at a
@@ -136,22 +134,25 @@ export class ReviewPlayer extends AuditionPlayer<ReplayRequest, ReplayDetail> {
   }
 }
 
-/** The crossfades of one segment of a replay, as the session's deck had them. */
+/**
+ * The crossfades of one segment of a replay, as the session's deck had them. Before the replay
+ * starts (its preroll) the envelope holds its gain at the start; a replay started without a
+ * preroll, a little after `startAt`, takes up the envelope where it is by then.
+ */
 function scheduleEnvelope(envelope: GainNode, layout: ReplayLayer, startAt: Seconds): void {
-  const param = envelope.gain;
-  param.cancelScheduledValues(0);
-  param.setValueAtTime(replayLayerGain(layout, 0), envelope.context.currentTime);
+  const moving: Span[] = [];
+  const stepsAt: Seconds[] = [];
   for (const fade of layout.fades) {
-    const endsAt = fade.startsAtSeconds + fade.seconds;
-    if (endsAt <= 0) continue;
-    if (fade.seconds === 0) {
-      param.setValueAtTime(fade.direction === 'in' ? 1 : 0, startAt + fade.startsAtSeconds);
-      continue;
-    }
-    const fromFraction = Math.max(0, -fade.startsAtSeconds / fade.seconds);
-    const begins = startAt + Math.max(0, fade.startsAtSeconds);
-    scheduleEqualPowerFade(param, fade.direction, begins + curveMarginSeconds, endsAt + startAt - begins - 2 * curveMarginSeconds, fromFraction);
+    const begins = startAt + fade.startsAtSeconds;
+    if (fade.seconds > 0) moving.push([begins, begins + fade.seconds]);
+    else stepsAt.push(begins);
   }
+  drawEnvelope(envelope.gain, {
+    now: envelope.context.currentTime,
+    gainAt: (audioTime) => replayLayerGain(layout, Math.max(0, audioTime - startAt)),
+    moving,
+    stepsAt,
+  });
 }
 
 function auditionSource(source: ReplaySource): AuditionSource {

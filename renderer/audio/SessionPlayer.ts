@@ -7,8 +7,9 @@ import { PlaybackWatchdog, type WatchedPlayhead } from './PlaybackWatchdog';
 import { Timers } from './Timers';
 import { GaplessJoins } from './gapless/GaplessJoins';
 import { createSoundscape, type Soundscape } from './soundscapes/Soundscape';
-import { rampTo, scheduleEqualPowerFade } from './gain-chain';
-import { equalPowerGain, type Decibels, type Milliseconds, type Seconds } from './units';
+import { deckEnvelopeAt, deckEnvelopeShape } from './deck-envelope';
+import { drawEnvelope, rampTo } from './gain-chain';
+import type { Decibels, Milliseconds, Seconds } from './units';
 import type { ProblemReason, Voice, VoiceFailure } from './Voice';
 
 export type PlayerStatus = 'ready' | 'starting' | 'playing' | 'paused' | 'quiet' | 'ended';
@@ -75,8 +76,6 @@ interface Deck {
   failed: boolean;
 }
 
-/** Guards against back-to-back automation curves touching, which Web Audio rejects as overlap. */
-const curveMarginSeconds = 0.002;
 const fillFadeSeconds = 1.5;
 const elementEndToleranceMs = 250;
 const abruptFillFadeSeconds = 0.2;
@@ -173,7 +172,11 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
 
   programNow(): Milliseconds {
     if (this.status !== 'playing') return this.programAtAnchorMs;
-    return this.programAtAnchorMs + (this.output.currentTime - this.audioTimeAtAnchor) * 1000 * this.options.speed;
+    return this.programAt(this.output.currentTime);
+  }
+
+  private programAt(audioTime: Seconds): Milliseconds {
+    return this.programAtAnchorMs + (audioTime - this.audioTimeAtAnchor) * 1000 * this.options.speed;
   }
 
   private audioTimeAt(programMs: Milliseconds): Seconds {
@@ -196,7 +199,7 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     this.status = 'playing';
     for (const deck of this.decks.values()) {
       deck.voice.resume?.(Math.max(0, this.programAtAnchorMs - deck.entry.startMs));
-      this.scheduleEnvelope(deck, this.programAtAnchorMs);
+      this.scheduleEnvelope(deck, true);
     }
     // A playhead that stood still during a pause has not stalled: the watchdog starts afresh.
     this.watchdog.reset();
@@ -245,12 +248,12 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
 
   private hold(status: 'paused' | 'quiet', fadeSeconds: Seconds): void {
     if (this.status !== 'playing') return;
-    const programMs = this.programNow();
     const now = this.output.currentTime;
+    const programMs = this.programAt(now);
     rampTo(this.output.musicBus.gain, 0, { now, seconds: fadeSeconds });
     this.joins.unscheduleAll();
     // Freeze every deck where the program stopped; play() schedules the rest again.
-    for (const deck of this.decks.values()) rampTo(deck.gain.gain, this.envelopeAt(deck.entry, programMs), { now, seconds: 0 });
+    for (const deck of this.decks.values()) rampTo(deck.gain.gain, deckEnvelopeAt(deck.entry, programMs), { now, seconds: 0 });
     this.programAtAnchorMs = programMs;
     this.setStatus(status);
     const pausedAt = this.programAtAnchorMs;
@@ -272,47 +275,23 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     this.emit('state', this.state);
   }
 
-  /** Deck gain for an entry at a program time: equal-power in, full, equal-power out. */
-  private envelopeAt(entry: PlannedEntry, programMs: Milliseconds): number {
-    if (programMs < entry.startMs || programMs >= entry.endMs) return 0;
-    if (entry.fadeInMs > 0 && programMs < entry.startMs + entry.fadeInMs) {
-      return equalPowerGain('in', (programMs - entry.startMs) / entry.fadeInMs);
-    }
-    const fadeOutStart = entry.endMs - entry.fadeOutMs;
-    if (entry.fadeOutMs > 0 && programMs >= fadeOutStart) {
-      return equalPowerGain('out', (programMs - fadeOutStart) / entry.fadeOutMs);
-    }
-    return 1;
-  }
-
-  /** Schedules the rest of an entry's envelope on the audio thread, from `programMs` on. */
-  private scheduleEnvelope(deck: Deck, programMs: Milliseconds): void {
+  /**
+   * Schedules the rest of a deck's envelope on the audio thread from now on. A deck that already
+   * sounds is taken over from the gain heard (`takeOver`): its fade may be replaced part-way, by a
+   * new plan or after a pause, without a jump and without a curve Web Audio would refuse.
+   */
+  private scheduleEnvelope(deck: Deck, takeOver: boolean): void {
     const { entry } = deck;
     const gain = deck.gain.gain;
     const now = this.output.currentTime;
-    rampTo(gain, this.envelopeAt(entry, programMs), { now, seconds: 0 });
-
-    const fadeInEnd = entry.startMs + entry.fadeInMs;
-    if (programMs < fadeInEnd) {
-      if (entry.fadeInMs === 0) {
-        gain.setValueAtTime(1, this.audioTimeAt(entry.startMs));
-      } else {
-        const from = Math.max(programMs, entry.startMs);
-        const fraction = (from - entry.startMs) / entry.fadeInMs;
-        const duration = (fadeInEnd - from) / 1000 / this.options.speed - curveMarginSeconds;
-        scheduleEqualPowerFade(gain, 'in', Math.max(now, this.audioTimeAt(from)), duration, fraction);
-      }
-    }
-    if (!Number.isFinite(entry.endMs)) return;
-    const fadeOutStart = entry.endMs - entry.fadeOutMs;
-    if (programMs < entry.endMs && entry.fadeOutMs > 0) {
-      const from = Math.max(programMs, fadeOutStart, fadeInEnd);
-      const fraction = (from - fadeOutStart) / entry.fadeOutMs;
-      const duration = (entry.endMs - from) / 1000 / this.options.speed - curveMarginSeconds;
-      scheduleEqualPowerFade(gain, 'out', Math.max(now, this.audioTimeAt(from)) + curveMarginSeconds, duration, fraction);
-    } else if (programMs < entry.endMs) {
-      gain.setValueAtTime(0, this.audioTimeAt(entry.endMs));
-    }
+    const { moving, stepsAt } = deckEnvelopeShape(entry, (programMs) => this.audioTimeAt(programMs));
+    drawEnvelope(gain, {
+      now,
+      gainAt: (audioTime) => deckEnvelopeAt(entry, this.programAt(audioTime)),
+      moving,
+      stepsAt,
+      ...(takeOver ? { heard: gain.value } : {}),
+    });
   }
 
   private soundscapeVoice(soundscape: Soundscape): Voice {
@@ -412,7 +391,7 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     this.decks.set(entry.key, deck);
     const startAt = Math.max(this.output.currentTime, this.audioTimeAt(entry.startMs));
     voice.start(startAt, Math.max(0, programMs - entry.startMs));
-    this.scheduleEnvelope(deck, programMs);
+    this.scheduleEnvelope(deck, false);
   }
 
   private retireDeck(deck: Deck): void {
@@ -525,14 +504,13 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
     this.plan = plan;
     // Scheduled again from the new plan's times on the tick below.
     this.joins.unscheduleAll();
-    const programMs = this.programNow();
     const entries = new Map(plan.entries.map((entry) => [entry.key, entry]));
     const now = this.output.currentTime;
     for (const deck of [...this.decks.values()]) {
       const updated = entries.get(deck.entry.key);
       if (updated !== undefined) {
         deck.entry = updated;
-        if (this.status === 'playing') this.scheduleEnvelope(deck, programMs);
+        if (this.status === 'playing') this.scheduleEnvelope(deck, true);
         continue;
       }
       this.decks.delete(deck.entry.key);

@@ -98,3 +98,86 @@ export function rampTo(param: AudioParam, target: number, { now, seconds, from }
   param.setValueAtTime(from ?? param.value, now);
   param.linearRampToValueAtTime(target, now + seconds);
 }
+
+/** An audio-clock interval, [from, to]. */
+export type Span = readonly [from: Seconds, to: Seconds];
+
+export interface EnvelopeDrawing {
+  /** The audio-clock time the drawing takes over: whatever the param had scheduled from then on is dropped. */
+  readonly now: Seconds;
+  /** The envelope's gain at an audio-clock time. */
+  readonly gainAt: (audioTime: Seconds) => number;
+  /** Where it moves (its fades): drawn as value curves sampled from `gainAt`. */
+  readonly moving: readonly Span[];
+  /** Where it changes at once (a 0 s fade): `gainAt` says the gain from then on. */
+  readonly stepsAt: readonly Seconds[];
+  /**
+   * The gain heard now, on a param that already sounds: where it differs from the envelope (the
+   * envelope changed under it), the difference dies away over `takeOverSeconds` instead of jumping.
+   */
+  readonly heard?: number;
+}
+
+/** How long a taken-over envelope takes to reach its new shape from the gain that was heard. */
+export const takeOverSeconds = 0.5;
+/** Fades closer together than this are drawn as one curve: no two curves ever touch. */
+const joinGapSeconds = 0.01;
+const curvePointsPerSecond = 64;
+const smallestCurvePoints = 16;
+const largestCurvePoints = 4096;
+
+/**
+ * Replaces what a param has scheduled from `now` on with an envelope, drawn so that Web Audio
+ * never refuses it: everything is scheduled at or after `now`, after dropping whatever was
+ * scheduled there (a curve still under way at `now` goes too), the fades are sampled into curves
+ * that never overlap each other or a step, and the first value is the one heard now, so taking
+ * over part-way (a crossfade, fade-in or end fade replaced by another) never jumps in gain.
+ */
+export function drawEnvelope(param: AudioParam, { now, gainAt, moving, stepsAt, heard }: EnvelopeDrawing): void {
+  const steps = stepsAt.filter((time) => time > now).sort((a, b) => a - b);
+  const firstStep = steps[0] ?? Number.POSITIVE_INFINITY;
+  const startGain = gainAt(now);
+  // The difference between what is heard and the new envelope fades out before anything steps.
+  const settleUntil = Math.min(now + takeOverSeconds, firstStep - joinGapSeconds);
+  const offset = heard === undefined || Math.abs(heard - startGain) < 0.001 || settleUntil <= now ? 0 : heard - startGain;
+  const drawnGainAt = (time: Seconds) => gainAt(time) + (offset === 0 ? 0 : offset * Math.max(0, 1 - (time - now) / (settleUntil - now)));
+
+  const spans: Span[] = moving.map(([from, to]): Span => [Math.max(now, from), to]).filter(([from, to]) => to > from);
+  if (offset !== 0) spans.push([now, settleUntil]);
+  spans.sort((a, b) => a[0] - b[0]);
+  const merged: [Seconds, Seconds][] = [];
+  for (const [from, to] of spans) {
+    const last = merged.at(-1);
+    if (last !== undefined && from - last[1] < joinGapSeconds) last[1] = Math.max(last[1], to);
+    else merged.push([from, to]);
+  }
+  // A step is never inside a curve (Web Audio refuses it): a curve that would hold one ends just before it and goes on from it.
+  const curves = merged.flatMap(([from, to]) => {
+    const pieces: Span[] = [];
+    let start = from;
+    for (const step of steps) {
+      if (step <= start || step >= to) continue;
+      pieces.push([start, step - joinGapSeconds]);
+      start = step;
+    }
+    pieces.push([start, to]);
+    return pieces.filter(([pieceFrom, pieceTo]) => pieceTo > pieceFrom);
+  });
+
+  param.cancelScheduledValues(now);
+  param.setValueAtTime(drawnGainAt(now), now);
+  // Steps before curves: a step at the very start of a curve is refused once the curve is there.
+  for (const step of steps) param.setValueAtTime(gainAt(step), step);
+  for (const [from, to] of curves) {
+    const seconds = to - from;
+    if (seconds < 0.001) {
+      param.setValueAtTime(drawnGainAt(to), from);
+      continue;
+    }
+    const points = Math.min(largestCurvePoints, Math.max(smallestCurvePoints, Math.ceil(seconds * curvePointsPerSecond)));
+    const curve = new Float32Array(points);
+    for (let index = 0; index < points; index += 1) curve[index] = drawnGainAt(from + (seconds * index) / (points - 1));
+    param.setValueCurveAtTime(curve, from, seconds);
+  }
+}
+
