@@ -1,6 +1,7 @@
 import type { OpenedSession } from '../contract';
 import { buildElasticPlan, ElasticPlanner } from '../elastic-plan';
 import type { JournalEvent, PlanAction, Vitals } from '../events';
+import { inJournalOrder } from '../journal-order';
 import { foldSession, takenBackMarkCount, type FoldedMark, type FoldedSession } from '../fold';
 import { musicPlaceAt } from '../music-place';
 import type { MarkKindDefinition } from '../mark-kinds';
@@ -273,15 +274,19 @@ function markCountsByAuthor(folded: Pick<FoldedSession, 'facilitators' | 'unsign
   return folded.unsignedMarks > 0 ? [...counts, { by: null, count: folded.unsignedMarks }] : counts;
 }
 
+/**
+ * `folded` is the fold of these same events when the caller already has it (review folds once
+ * for the screen and the export alike); without it the events are folded here.
+ */
 export function buildSessionExport(
   opened: OpenedSession,
   playlist: Playlist | undefined,
   kinds: readonly MarkKindDefinition[],
   clientStates: readonly ClientStateDefinition[] = defaultClientStates,
+  folded: FoldedSession = foldSession(opened.events),
 ): SessionExport {
-  const { meta, events } = opened;
-  const ordered = [...events].sort((a, b) => a.seq - b.seq);
-  const folded = foldSession(ordered);
+  const { meta } = opened;
+  const ordered = inJournalOrder(opened.events);
   const offset = folded.t0OffsetMs;
   const clock = new ProgramClock(ordered);
   const endSessionMs = folded.ended?.sessionMs ?? folded.lastSessionMs;

@@ -6,7 +6,6 @@ import { restoreMark, signedBy } from '../../../core/mark-corrections';
 import { formatClock, formatMarkCount, formatPosition } from '../../../core/format';
 import type { MarkKindDefinition } from '../../../core/mark-kinds';
 import type { ClientStateDefinition } from '../../../core/client-states';
-import { buildPlan } from '../../../core/plan';
 import type { Playlist } from '../../../core/playlist';
 import { ok } from '../../../core/result';
 import type { AudioOutput } from '../../audio/AudioOutput';
@@ -138,8 +137,8 @@ function SessionMarks({
 }) {
   const fold = useMemo(() => SessionFold.of(session.events), [session.events]);
   const folded = useMemo(() => fold.snapshot(), [fold]);
-  const plan = useMemo(() => (playlist === undefined ? undefined : buildPlan(playlist)), [playlist]);
-  const exportModel = useMemo(() => buildSessionExport(session, playlist, kinds, clientStates), [session, playlist, kinds, clientStates]);
+  // Folded once: the screen, its timeline and the exports read the same fold.
+  const exportModel = useMemo(() => buildSessionExport(session, playlist, kinds, clientStates, folded), [session, playlist, kinds, clientStates, folded]);
   const timeline = useMemo(() => buildTimeline(exportModel), [exportModel]);
   const timeZone = useMemo(localTimeZone, []);
   const [activeKey, setActiveKey] = useState<string | undefined>();
@@ -284,7 +283,7 @@ function SessionMarks({
       <p>
         <a href={hrefFor({ screen: 'review' })}>← All sessions</a>
       </p>
-      <SessionSummary meta={session.meta} folded={folded} plan={plan} kinds={kinds} />
+      <SessionSummary meta={session.meta} folded={folded} plan={playlist} kinds={kinds} />
       <section className="panel" aria-labelledby="session-heading">
         <h1 id="session-heading">
           {session.meta.playlistTitle} · {session.meta.clientCode || 'no client code'}
