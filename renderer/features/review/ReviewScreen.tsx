@@ -89,8 +89,13 @@ function SessionDetail({
     const opened = await call('sessions:open', { sessionId });
     if (!opened.ok) return opened;
     // The playlist may have been edited or removed since; ids are shown if so.
-    const playlist = await call('playlists:get', { playlistId: opened.value.meta.playlistId });
-    return ok({ session: opened.value, playlist: playlist.ok ? playlist.value : undefined });
+    const playlistAnswer = call('playlists:get', { playlistId: opened.value.meta.playlistId });
+    // Folded while the host looks the playlist up: the screen needs both, and the fold does not need the playlist.
+    const fold = SessionFold.of(opened.value.events);
+    // Built now too (the fold keeps it): the screen reads this snapshot.
+    fold.snapshot();
+    const playlist = await playlistAnswer;
+    return ok({ session: opened.value, fold, playlist: playlist.ok ? playlist.value : undefined });
   }, [sessionId]);
   const [timelineWidth, setTimelineWidth] = useState<number | undefined>();
   // Until the new session arrives, the previous one's data is still at hand: it is not shown.
@@ -110,6 +115,7 @@ function SessionDetail({
     <SessionMarks
       key={loaded.value.session.meta.id}
       session={loaded.value.session}
+      fold={loaded.value.fold}
       playlist={loaded.value.playlist}
       kinds={kinds}
       clientStates={clientStates}
@@ -143,6 +149,7 @@ function useReviewPlayer(output: () => AudioOutput): [ReviewPlayer | undefined, 
 
 function SessionMarks({
   session,
+  fold,
   playlist,
   kinds,
   clientStates,
@@ -151,6 +158,8 @@ function SessionMarks({
   timelineWidth,
 }: {
   readonly session: OpenedSession;
+  /** The session's events folded (SessionFold keeps its snapshot until another event is applied, and none is here). */
+  readonly fold: SessionFold;
   readonly playlist: Playlist | undefined;
   readonly kinds: readonly MarkKindDefinition[];
   readonly clientStates: readonly ClientStateDefinition[];
@@ -159,7 +168,6 @@ function SessionMarks({
   /** Measured while the session loaded; the timeline is drawn at it at once. */
   readonly timelineWidth: number | undefined;
 }) {
-  const fold = useMemo(() => SessionFold.of(session.events), [session.events]);
   const folded = useMemo(() => fold.snapshot(), [fold]);
   // Folded once: the screen, its timeline and the exports read the same fold.
   const exportModel = useMemo(() => buildSessionExport(session, playlist, kinds, clientStates, folded), [session, playlist, kinds, clientStates, folded]);
