@@ -1,11 +1,10 @@
 import type { OpenedSession } from '../contract';
-import { buildElasticPlan, ElasticPlanner } from '../elastic-plan';
+import { ElasticPlanner, type ElasticSessionPlan } from '../elastic-plan';
 import type { JournalEvent, PlanAction, Vitals } from '../events';
 import { inJournalOrder } from '../journal-order';
 import { foldSession, takenBackMarkCount, type FoldedMark, type FoldedSession } from '../fold';
 import { musicPlaceAt } from '../music-place';
 import type { MarkKindDefinition } from '../mark-kinds';
-import type { SessionPlan } from '../plan';
 import type { PhaseKind, Playlist } from '../playlist';
 import { fileNameOf, segmentResolver, type SegmentInfo } from '../segment-names';
 import type { Milliseconds } from '../units';
@@ -249,7 +248,7 @@ function at<T extends Timed>(items: readonly T[], ms: Milliseconds): T | undefin
  */
 class PlanAsItStood {
   private readonly planner: ElasticPlanner | undefined;
-  private current: SessionPlan | undefined;
+  private current: ElasticSessionPlan | undefined;
 
   constructor(playlist: Playlist | undefined) {
     this.planner = playlist === undefined ? undefined : new ElasticPlanner(playlist);
@@ -262,9 +261,15 @@ class PlanAsItStood {
   }
 
   placeAt(programMs: Milliseconds, segmentId: string | undefined) {
+    const plan = this.plan();
+    return plan === undefined ? undefined : musicPlaceAt(plan, programMs, segmentId);
+  }
+
+  /** The plan bent by every action applied so far: after the walk, the plan as the session ended. */
+  plan(): ElasticSessionPlan | undefined {
     if (this.planner === undefined) return undefined;
     this.current ??= this.planner.plan();
-    return musicPlaceAt(this.current, programMs, segmentId);
+    return this.current;
   }
 }
 
@@ -291,7 +296,6 @@ export function buildSessionExport(
   const clock = new ProgramClock(ordered);
   const endSessionMs = folded.ended?.sessionMs ?? folded.lastSessionMs;
   const resolveSegment = segmentResolver(playlist);
-  const plan = playlist === undefined ? undefined : buildElasticPlan(playlist, folded.planActions);
 
   const phaseTitle = (id: string) => playlist?.phases.find((phase) => phase.id === id)?.title ?? id;
 
@@ -309,28 +313,6 @@ export function buildSessionExport(
   const phaseIds = [...(playlist?.phases.map((phase) => phase.id) ?? []), ...starts.map((start) => start.id)].filter(
     (id, index, all) => all.indexOf(id) === index,
   );
-  const phases = phaseIds.map((id): ExportPhase => {
-    const start = starts.find((candidate) => candidate.id === id);
-    const end = ends.get(id);
-    const playlistPhase = playlist?.phases.find((phase) => phase.id === id);
-    const planned = plan?.phases.find((phase) => phase.id === id);
-    const reached = start !== undefined && end !== undefined;
-    return {
-      id,
-      title: phaseTitle(id),
-      kind: playlistPhase?.kind ?? null,
-      reached,
-      skipped: !reached && planned?.skipped === true,
-      held: planned?.held === true && planned.endMs === Number.POSITIVE_INFINITY,
-      startMs: reached ? start.sessionMs + offset : null,
-      endMs: reached ? end.sessionMs + offset : null,
-      targetMs: planned?.targetMs ?? null,
-      extendedByMs: planned?.extendedByMs ?? 0,
-      actualMs: reached ? Math.max(0, end.sessionMs - start.sessionMs) : null,
-      playedMs: reached ? Math.max(0, end.programMs - start.programMs) : null,
-    };
-  });
-
   // What sounded: segment starts, a resume's repeat of the same segment merged into it.
   const segmentStarts: { segmentId: string; phaseId: string; sessionMs: Milliseconds; programMs: Milliseconds }[] = [];
   for (const event of ordered) {
@@ -357,7 +339,11 @@ export function buildSessionExport(
   }
   const kindOf = (id: string) => kindList.find((kind) => kind.id === id);
 
-  const phaseStartsSinceDose = phases.flatMap((phase) => (phase.startMs === null ? [] : [{ id: phase.id, startMs: phase.startMs }]));
+  // Reached phases by id order, as `phases` lists them below.
+  const phaseStartsSinceDose = phaseIds.flatMap((id) => {
+    const start = starts.find((candidate) => candidate.id === id);
+    return start === undefined ? [] : [{ id, startMs: start.sessionMs + offset }];
+  });
   const markRow = (mark: FoldedMark): ExportRow => {
     const kind = kindOf(mark.markKind);
     const spanEnd = mark.span?.end;
@@ -496,6 +482,30 @@ export function buildSessionExport(
         break;
     }
   }
+
+  // Walked through every plan change above: the plan as the session ended.
+  const plan = planAsItStood.plan();
+  const phases = phaseIds.map((id): ExportPhase => {
+    const start = starts.find((candidate) => candidate.id === id);
+    const end = ends.get(id);
+    const playlistPhase = playlist?.phases.find((phase) => phase.id === id);
+    const planned = plan?.phases.find((phase) => phase.id === id);
+    const reached = start !== undefined && end !== undefined;
+    return {
+      id,
+      title: phaseTitle(id),
+      kind: playlistPhase?.kind ?? null,
+      reached,
+      skipped: !reached && planned?.skipped === true,
+      held: planned?.held === true && planned.endMs === Number.POSITIVE_INFINITY,
+      startMs: reached ? start.sessionMs + offset : null,
+      endMs: reached ? end.sessionMs + offset : null,
+      targetMs: planned?.targetMs ?? null,
+      extendedByMs: planned?.extendedByMs ?? 0,
+      actualMs: reached ? Math.max(0, end.sessionMs - start.sessionMs) : null,
+      playedMs: reached ? Math.max(0, end.programMs - start.programMs) : null,
+    };
+  });
 
   const seqOf = new Map(ordered.map((event) => [event.id, event.seq]));
   const rows = [...folded.marks.map(markRow), ...eventRows].sort(
