@@ -1,5 +1,6 @@
 import type { CorrectionOrigin, JournalEvent, MarkEvent, MarkFromMemoryEvent, PlanAction, Vitals } from './events';
 import type { Milliseconds } from './units';
+import { inJournalOrder } from './journal-order';
 import { ClientStateFold, closeStateSpansAt, statePromptAnswer, type StateChange, type StatePromptAnswer, type StateSpan } from './client-state-fold';
 
 export interface SpanEnd {
@@ -328,8 +329,7 @@ export class SessionFold {
   /** Events must come in journal order (by seq); a full fold sorts them first. */
   static of(events: readonly JournalEvent[]): SessionFold {
     const fold = new SessionFold();
-    const inOrder = events.every((event, index) => index === 0 || (events[index - 1] as JournalEvent).seq < event.seq);
-    for (const event of inOrder ? events : [...events].sort((a, b) => a.seq - b.seq)) fold.apply(event);
+    for (const event of inJournalOrder(events)) fold.apply(event);
     return fold;
   }
 

@@ -1,4 +1,5 @@
 import type { JournalEvent } from '../events';
+import { inJournalOrder } from '../journal-order';
 import type { Milliseconds } from '../units';
 
 interface Checkpoint {
@@ -24,7 +25,7 @@ export class ProgramClock {
       last = { sessionMs: Math.max(sessionMs, last?.sessionMs ?? 0), programMs, playing };
       checkpoints.push(last);
     };
-    for (const event of [...events].sort((a, b) => a.seq - b.seq)) {
+    for (const event of inJournalOrder(events)) {
       switch (event.kind) {
         case 'phase-started':
         case 'segment-started':

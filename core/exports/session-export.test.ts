@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadHostileSession } from '../../tests/fixtures/sessions/hostile-session';
 import { parseCsvStrict } from '../../tests/fixtures/sessions/rfc4180';
+import { defaultClientStates } from '../client-states';
 import { journalEventSchema } from '../events';
+import { SessionFold } from '../fold';
 import { defaultMarkKinds } from '../mark-kinds';
 import { toEaf, toHtml, toMarkdown } from './index';
 import { toCsv } from './session-csv';
@@ -154,6 +156,12 @@ describe('buildSessionExport', () => {
   it('does not depend on the order events arrive in', () => {
     const shuffled = { ...opened, events: [...opened.events].reverse() };
     expect(buildSessionExport(shuffled, playlist, defaultMarkKinds)).toEqual(model);
+  });
+
+  it('builds the same export from a fold the caller already made (review folds once for the screen and the export)', () => {
+    const shuffled = [...opened.events].reverse();
+    const folded = SessionFold.of(shuffled).snapshot();
+    expect(buildSessionExport({ ...opened, events: shuffled }, playlist, defaultMarkKinds, defaultClientStates, folded)).toEqual(model);
   });
 
   it('still exports without the playlist, with ids for names', () => {

@@ -1,10 +1,10 @@
 import type { OpenedSession } from '../contract';
-import { buildElasticPlan, ElasticPlanner } from '../elastic-plan';
+import { ElasticPlanner, type ElasticSessionPlan } from '../elastic-plan';
 import type { JournalEvent, PlanAction, Vitals } from '../events';
+import { inJournalOrder } from '../journal-order';
 import { foldSession, takenBackMarkCount, type FoldedMark, type FoldedSession } from '../fold';
 import { musicPlaceAt } from '../music-place';
 import type { MarkKindDefinition } from '../mark-kinds';
-import type { SessionPlan } from '../plan';
 import type { Playlist } from '../playlist';
 import { fileNameOf, segmentResolver, type SegmentInfo } from '../segment-names';
 import type { Milliseconds } from '../units';
@@ -224,7 +224,7 @@ function at<T extends Timed>(items: readonly T[], ms: Milliseconds): T | undefin
  */
 class PlanAsItStood {
   private readonly planner: ElasticPlanner | undefined;
-  private current: SessionPlan | undefined;
+  private current: ElasticSessionPlan | undefined;
 
   constructor(playlist: Playlist | undefined) {
     this.planner = playlist === undefined ? undefined : new ElasticPlanner(playlist);
@@ -237,9 +237,15 @@ class PlanAsItStood {
   }
 
   placeAt(programMs: Milliseconds, segmentId: string | undefined) {
+    const plan = this.plan();
+    return plan === undefined ? undefined : musicPlaceAt(plan, programMs, segmentId);
+  }
+
+  /** The plan bent by every action applied so far: after the walk, the plan as the session ended. */
+  plan(): ElasticSessionPlan | undefined {
     if (this.planner === undefined) return undefined;
     this.current ??= this.planner.plan();
-    return musicPlaceAt(this.current, programMs, segmentId);
+    return this.current;
   }
 }
 
@@ -249,20 +255,23 @@ function markCountsByAuthor(folded: Pick<FoldedSession, 'facilitators' | 'unsign
   return folded.unsignedMarks > 0 ? [...counts, { by: null, count: folded.unsignedMarks }] : counts;
 }
 
+/**
+ * `folded` is the fold of these same events when the caller already has it (review folds once
+ * for the screen and the export alike); without it the events are folded here.
+ */
 export function buildSessionExport(
   opened: OpenedSession,
   playlist: Playlist | undefined,
   kinds: readonly MarkKindDefinition[],
   clientStates: readonly ClientStateDefinition[] = defaultClientStates,
+  folded: FoldedSession = foldSession(opened.events),
 ): SessionExport {
-  const { meta, events } = opened;
-  const ordered = [...events].sort((a, b) => a.seq - b.seq);
-  const folded = foldSession(ordered);
+  const { meta } = opened;
+  const ordered = inJournalOrder(opened.events);
   const offset = folded.t0OffsetMs;
   const clock = new ProgramClock(ordered);
   const endSessionMs = folded.ended?.sessionMs ?? folded.lastSessionMs;
   const resolveSegment = segmentResolver(playlist);
-  const plan = playlist === undefined ? undefined : buildElasticPlan(playlist, folded.planActions);
 
   const phaseTitle = (id: string) => playlist?.phases.find((phase) => phase.id === id)?.title ?? id;
 
@@ -280,28 +289,6 @@ export function buildSessionExport(
   const phaseIds = [...(playlist?.phases.map((phase) => phase.id) ?? []), ...starts.map((start) => start.id)].filter(
     (id, index, all) => all.indexOf(id) === index,
   );
-  const phases = phaseIds.map((id): ExportPhase => {
-    const start = starts.find((candidate) => candidate.id === id);
-    const end = ends.get(id);
-    const playlistPhase = playlist?.phases.find((phase) => phase.id === id);
-    const planned = plan?.phases.find((phase) => phase.id === id);
-    const reached = start !== undefined && end !== undefined;
-    return {
-      id,
-      title: phaseTitle(id),
-      kind: playlistPhase?.kind ?? null,
-      reached,
-      skipped: !reached && planned?.skipped === true,
-      held: planned?.held === true && planned.endMs === Number.POSITIVE_INFINITY,
-      startMs: reached ? start.sessionMs + offset : null,
-      endMs: reached ? end.sessionMs + offset : null,
-      targetMs: planned?.targetMs ?? null,
-      extendedByMs: planned?.extendedByMs ?? 0,
-      actualMs: reached ? Math.max(0, end.sessionMs - start.sessionMs) : null,
-      playedMs: reached ? Math.max(0, end.programMs - start.programMs) : null,
-    };
-  });
-
   // What sounded: segment starts, a resume's repeat of the same segment merged into it.
   const segmentStarts: { segmentId: string; phaseId: string; sessionMs: Milliseconds; programMs: Milliseconds }[] = [];
   for (const event of ordered) {
@@ -328,7 +315,11 @@ export function buildSessionExport(
   }
   const kindOf = (id: string) => kindList.find((kind) => kind.id === id);
 
-  const phaseStartsSinceDose = phases.flatMap((phase) => (phase.startMs === null ? [] : [{ id: phase.id, startMs: phase.startMs }]));
+  // Reached phases by id order, as `phases` lists them below.
+  const phaseStartsSinceDose = phaseIds.flatMap((id) => {
+    const start = starts.find((candidate) => candidate.id === id);
+    return start === undefined ? [] : [{ id, startMs: start.sessionMs + offset }];
+  });
   const markRow = (mark: FoldedMark): ExportRow => {
     const kind = kindOf(mark.markKind);
     const spanEnd = mark.span?.end;
@@ -467,6 +458,30 @@ export function buildSessionExport(
         break;
     }
   }
+
+  // Walked through every plan change above: the plan as the session ended.
+  const plan = planAsItStood.plan();
+  const phases = phaseIds.map((id): ExportPhase => {
+    const start = starts.find((candidate) => candidate.id === id);
+    const end = ends.get(id);
+    const playlistPhase = playlist?.phases.find((phase) => phase.id === id);
+    const planned = plan?.phases.find((phase) => phase.id === id);
+    const reached = start !== undefined && end !== undefined;
+    return {
+      id,
+      title: phaseTitle(id),
+      kind: playlistPhase?.kind ?? null,
+      reached,
+      skipped: !reached && planned?.skipped === true,
+      held: planned?.held === true && planned.endMs === Number.POSITIVE_INFINITY,
+      startMs: reached ? start.sessionMs + offset : null,
+      endMs: reached ? end.sessionMs + offset : null,
+      targetMs: planned?.targetMs ?? null,
+      extendedByMs: planned?.extendedByMs ?? 0,
+      actualMs: reached ? Math.max(0, end.sessionMs - start.sessionMs) : null,
+      playedMs: reached ? Math.max(0, end.programMs - start.programMs) : null,
+    };
+  });
 
   const seqOf = new Map(ordered.map((event) => [event.id, event.seq]));
   const rows = [...folded.marks.map(markRow), ...eventRows].sort(

@@ -79,3 +79,42 @@ test('2,000 marks over eight hours: the timeline draws and zooms (timings printe
   console.log(`timeline key press to next animation frame: p50 ${percentile(toFrame, 50).toFixed(2)} ms, p95 ${percentile(toFrame, 95).toFixed(2)} ms (a frame is 16.7 ms at 60 Hz)`);
   expect(await viewport.getAttribute('data-view-end')).toBe(String(8 * 3_600_000));
 });
+
+test('opened from the list, the timeline is drawn at its frame\'s width in its first commit, follows a resized window, and the rest of the screen follows it', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(`${host.url}/#/review`);
+  await page.locator(`a[href="#/review/${largeSessionId}"]`).first().waitFor({ state: 'visible' });
+  const first = await page.evaluate(async (hash) => {
+    const drawn = new Promise<{ drawingWidth: string | null; frameWidth: number }>((resolve) => {
+      const observer = new MutationObserver(() => {
+        const svg = document.querySelector('.timeline-svg');
+        const frame = document.querySelector<HTMLElement>('.timeline-viewport');
+        if (svg === null || frame === null || svg.querySelector('.tl-item') === null) return;
+        observer.disconnect();
+        // Read as the drawing is committed, before any later render could correct it.
+        resolve({ drawingWidth: svg.getAttribute('width'), frameWidth: frame.clientWidth });
+      });
+      observer.observe(document.body, { childList: true, subtree: true });
+    });
+    location.hash = hash;
+    return drawn;
+  }, `#/review/${largeSessionId}`);
+  expect(first.frameWidth).toBeGreaterThan(600);
+  expect(first.drawingWidth).toBe(String(first.frameWidth));
+
+  // The chosen mark's details, the exports and the marks table come right after the timeline.
+  await expect(page.getByRole('button', { name: 'Add from memory' })).toBeVisible();
+  await expect(page.locator('[data-export="csv"]')).toBeVisible();
+  await expect(page.locator('.marks-table tbody tr')).toHaveCount(200);
+
+  // A narrower window: the drawing is made again at the frame's new width.
+  await page.setViewportSize({ width: 900, height: 800 });
+  const widths = () =>
+    page.evaluate(() => ({
+      drawing: Number(document.querySelector('.timeline-svg')?.getAttribute('width')),
+      frame: document.querySelector<HTMLElement>('.timeline-viewport')?.clientWidth ?? Number.NaN,
+    }));
+  await expect.poll(async () => (await widths()).frame).toBeLessThan(first.frameWidth);
+  const resized = await widths();
+  expect(resized.drawing).toBe(resized.frame);
+});

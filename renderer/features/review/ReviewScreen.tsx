@@ -1,29 +1,29 @@
-import { memo, useCallback, useDeferredValue, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { OpenedSession } from '../../../core/contract';
-import { buildSessionExport, describeVitals, segmentResolver } from '../../../core/exports';
+import { buildSessionExport } from '../../../core/exports';
 import { SessionFold, liveMarkCount, takenBackMarkCount, type FoldedMark } from '../../../core/fold';
 import { restoreMark, signedBy } from '../../../core/mark-corrections';
-import { formatClock, formatMarkCount, formatPosition } from '../../../core/format';
+import { formatClock, formatMarkCount } from '../../../core/format';
 import type { MarkKindDefinition } from '../../../core/mark-kinds';
 import type { ClientStateDefinition } from '../../../core/client-states';
-import { buildPlan } from '../../../core/plan';
 import type { Playlist } from '../../../core/playlist';
 import { ok } from '../../../core/result';
 import type { AudioOutput } from '../../audio/AudioOutput';
 import { ReviewPlayer, type ReviewPlayerState } from '../../audio/ReviewPlayer';
 import { call, mediaUrl } from '../../bridge/attune-bridge';
 import { hrefFor } from '../../routes';
+import { useAfterFirstFrame } from '../../use-after-first-frame';
 import { useHostData } from '../../use-host-data';
 import { ExportPanel } from './ExportPanel';
 import { IntegrationNoteField, type UnsavedNote } from './IntegrationNoteField';
-import { IntensitySelect } from './IntensitySelect';
 import { localTimeZone } from './export-formats';
-import { AddFromMemory, MarkHistory, type BuildCorrection } from './MarkCorrections';
+import { AddFromMemory, type BuildCorrection } from './MarkCorrections';
 import { StateCorrections, type BuildStateCorrection } from './StateCorrections';
 import { MarkDetails, type MarkEdit } from './MarkDetails';
 import { replayFromMs, replaySourceFor, replaySurroundingsFor } from './replay-source';
+import { MarksTable } from './MarksTable';
 import { SessionSummary } from './SessionSummary';
-import { SessionTimeline } from './SessionTimeline';
+import { SessionTimeline, TimelineWidthProbe } from './SessionTimeline';
 import { buildTimeline, isReplayable, type TimelineItem } from './timeline-model';
 import './review.css';
 
@@ -89,20 +89,46 @@ function SessionDetail({
     const opened = await call('sessions:open', { sessionId });
     if (!opened.ok) return opened;
     // The playlist may have been edited or removed since; ids are shown if so.
-    const playlist = await call('playlists:get', { playlistId: opened.value.meta.playlistId });
-    return ok({ session: opened.value, playlist: playlist.ok ? playlist.value : undefined });
+    const playlistAnswer = call('playlists:get', { playlistId: opened.value.meta.playlistId });
+    // Folded while the host looks the playlist up: the screen needs both, and the fold does not need the playlist.
+    const fold = SessionFold.of(opened.value.events);
+    // Built now too (the fold keeps it): the screen reads this snapshot.
+    fold.snapshot();
+    const playlist = await playlistAnswer;
+    return ok({ session: opened.value, fold, playlist: playlist.ok ? playlist.value : undefined });
   }, [sessionId]);
+  const [timelineWidth, setTimelineWidth] = useState<number | undefined>();
   // Until the new session arrives, the previous one's data is still at hand: it is not shown.
-  if (loaded.status === 'loading' || (loaded.status === 'ready' && loaded.value.session.meta.id !== sessionId)) return <p className="muted">Opening the session…</p>;
+  if (loaded.status === 'loading' || (loaded.status === 'ready' && loaded.value.session.meta.id !== sessionId)) {
+    return (
+      <div>
+        <section className="panel">
+          <p className="muted">Opening the session…</p>
+          <TimelineWidthProbe onWidth={setTimelineWidth} />
+        </section>
+      </div>
+    );
+  }
   if (loaded.status === 'error') return <p className="error">The session could not be opened: {loaded.message}</p>;
   // Keyed, so another session starts with its own view, selection and replay.
-  return <SessionMarks key={loaded.value.session.meta.id} session={loaded.value.session} playlist={loaded.value.playlist} kinds={kinds} clientStates={clientStates} audio={audio} onChanged={reload} />;
+  return (
+    <SessionMarks
+      key={loaded.value.session.meta.id}
+      session={loaded.value.session}
+      fold={loaded.value.fold}
+      playlist={loaded.value.playlist}
+      kinds={kinds}
+      clientStates={clientStates}
+      audio={audio}
+      onChanged={reload}
+      timelineWidth={timelineWidth}
+    />
+  );
 }
 
 const idleReplay: ReviewPlayerState = { status: 'idle' };
 /** The key of the session's own integration note among the unsaved ones (mark ids are uuids). */
 const sessionNoteKey = 'session';
-const tablePageSize = 200;
 
 /** One replay at a time for the screen; it stops when the screen goes. */
 function useReviewPlayer(output: () => AudioOutput): [ReviewPlayer | undefined, ReviewPlayerState] {
@@ -123,23 +149,28 @@ function useReviewPlayer(output: () => AudioOutput): [ReviewPlayer | undefined, 
 
 function SessionMarks({
   session,
+  fold,
   playlist,
   kinds,
   clientStates,
   audio,
   onChanged,
+  timelineWidth,
 }: {
   readonly session: OpenedSession;
+  /** The session's events folded (SessionFold keeps its snapshot until another event is applied, and none is here). */
+  readonly fold: SessionFold;
   readonly playlist: Playlist | undefined;
   readonly kinds: readonly MarkKindDefinition[];
   readonly clientStates: readonly ClientStateDefinition[];
   readonly audio: ReviewAudio;
   readonly onChanged: () => void;
+  /** Measured while the session loaded; the timeline is drawn at it at once. */
+  readonly timelineWidth: number | undefined;
 }) {
-  const fold = useMemo(() => SessionFold.of(session.events), [session.events]);
   const folded = useMemo(() => fold.snapshot(), [fold]);
-  const plan = useMemo(() => (playlist === undefined ? undefined : buildPlan(playlist)), [playlist]);
-  const exportModel = useMemo(() => buildSessionExport(session, playlist, kinds, clientStates), [session, playlist, kinds, clientStates]);
+  // Folded once: the screen, its timeline and the exports read the same fold.
+  const exportModel = useMemo(() => buildSessionExport(session, playlist, kinds, clientStates, folded), [session, playlist, kinds, clientStates, folded]);
   const timeline = useMemo(() => buildTimeline(exportModel), [exportModel]);
   const timeZone = useMemo(localTimeZone, []);
   const [activeKey, setActiveKey] = useState<string | undefined>();
@@ -150,17 +181,9 @@ function SessionMarks({
   const [correctionNotice, setCorrectionNotice] = useState<string | undefined>();
   // Who signs the corrections made on this screen; Attune has no accounts, so initials as typed.
   const [initials, setInitials] = useState('');
-  // A long table costs more to build than the whole timeline: it grows on request.
-  const [rowLimit, setRowLimit] = useState(tablePageSize);
-  // The table is built after the timeline has been drawn, so the timeline comes first.
-  const listedRows = useDeferredValue(rowLimit, 0);
+  // What lies below the timeline (the chosen mark's details, corrections, exports, the marks table) is built after the first frame: the timeline comes first.
+  const restShown = useAfterFirstFrame();
   const offset = folded.t0OffsetMs;
-  const phaseTitle = (id: string) => playlist?.phases.find((phase) => phase.id === id)?.title ?? id;
-  const kindLabel = (id: string) => kinds.find((kind) => kind.id === id)?.label ?? id;
-  const segmentNameOf = useMemo(() => {
-    const resolve = segmentResolver(playlist);
-    return (segmentId: string) => resolve(segmentId).name;
-  }, [playlist]);
 
   useEffect(() => {
     if (audio.liveRunning) player?.stop();
@@ -284,7 +307,7 @@ function SessionMarks({
       <p>
         <a href={hrefFor({ screen: 'review' })}>← All sessions</a>
       </p>
-      <SessionSummary meta={session.meta} folded={folded} plan={plan} kinds={kinds} />
+      <SessionSummary meta={session.meta} folded={folded} plan={playlist} kinds={kinds} />
       <section className="panel" aria-labelledby="session-heading">
         <h1 id="session-heading">
           {session.meta.playlistTitle} · {session.meta.clientCode || 'no client code'}
@@ -352,212 +375,58 @@ function SessionMarks({
           onReplay={startReplay}
           onStopReplay={stopReplay}
           timeZone={timeZone}
+          widthHint={timelineWidth}
         />
-        <MarkDetails
-          item={activeItem}
-          timeZone={timeZone}
-          replay={replay}
-          replayUnavailable={activeItem === undefined ? undefined : replayUnavailable(activeItem)}
-          onReplay={startReplay}
-          onStop={stopReplay}
-          onEdit={(markId, changes) => void saveEdit(markId, changes)}
-          onSaveIntegrationNote={saveIntegrationNote}
-          unsavedIntegrationNotes={unsavedNotes}
-          mark={activeItem?.row.source === 'mark' ? fold.mark(activeItem.key) : undefined}
-          corrections={{ kinds, kindLabel: kindLabelOf, t0OffsetMs: offset, onSave: saveCorrection }}
-        />
-        <div className="correction-bar">
-          <label>
-            <span className="label">Corrections signed by</span>
-            <input aria-label="Initials to sign corrections with" placeholder="initials (optional)" value={initials} maxLength={40} size={14} onChange={(event) => setInitials(event.target.value)} />
-          </label>
-          <p className="muted correction-notice" role="status" data-testid="correction-notice">
-            {correctionNotice}
-          </p>
-        </div>
-        <AddFromMemory kinds={kinds} origin="review" suggestedSinceDoseMs={activeItem?.startMs} onSave={saveCorrection} />
+        {restShown ? (
+          <>
+            <MarkDetails
+              item={activeItem}
+              timeZone={timeZone}
+              replay={replay}
+              replayUnavailable={activeItem === undefined ? undefined : replayUnavailable(activeItem)}
+              onReplay={startReplay}
+              onStop={stopReplay}
+              onEdit={(markId, changes) => void saveEdit(markId, changes)}
+              onSaveIntegrationNote={saveIntegrationNote}
+              unsavedIntegrationNotes={unsavedNotes}
+              mark={activeItem?.row.source === 'mark' ? fold.mark(activeItem.key) : undefined}
+              corrections={{ kinds, kindLabel: kindLabelOf, t0OffsetMs: offset, onSave: saveCorrection }}
+            />
+            <div className="correction-bar">
+              <label>
+                <span className="label">Corrections signed by</span>
+                <input aria-label="Initials to sign corrections with" placeholder="initials (optional)" value={initials} maxLength={40} size={14} onChange={(event) => setInitials(event.target.value)} />
+              </label>
+              <p className="muted correction-notice" role="status" data-testid="correction-notice">
+                {correctionNotice}
+              </p>
+            </div>
+            <AddFromMemory kinds={kinds} origin="review" suggestedSinceDoseMs={activeItem?.startMs} onSave={saveCorrection} />
+          </>
+        ) : null}
       </section>
-      {folded.stateSpans.length > 0 || fold.clientStates.deletedChanges().length > 0 ? (
+      {restShown && (folded.stateSpans.length > 0 || fold.clientStates.deletedChanges().length > 0) ? (
         <StateCorrections fold={fold} spans={folded.stateSpans} clientStates={clientStates} t0OffsetMs={offset} timeZone={timeZone} onSave={saveStateCorrection} />
       ) : null}
-      <ExportPanel model={exportModel} sessionId={session.meta.id} timeZone={timeZone} />
-      <section className="panel marks-panel" aria-labelledby="marks-heading">
-        <h2 id="marks-heading">Marks</h2>
-        <table className="marks-table">
-          <thead>
-            <tr>
-              <th scope="col">Since the dose</th>
-              <th scope="col">Mark</th>
-              <th scope="col">Phase</th>
-              <th scope="col">Playing</th>
-              <th scope="col">Position</th>
-              <th scope="col">Intensity</th>
-              <th scope="col">Note</th>
-              <th scope="col">Clock time</th>
-              <th scope="col">
-                <span className="visually-hidden">Replay</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {folded.marks.slice(0, listedRows).map((mark) => {
-              const item = timeline.itemByKey.get(mark.id);
-              return (
-                <MarkRow
-                  key={mark.id}
-                  mark={mark}
-                  kindLabel={kindLabel(mark.markKind)}
-                  kindColour={kinds.find((kind) => kind.id === mark.markKind)?.color}
-                  phaseTitle={phaseTitle(mark.phaseId)}
-                  segmentName={segmentNameOf(mark.segmentId)}
-                  offsetMs={offset}
-                  item={item}
-                  playing={item !== undefined && replay.status !== 'idle' && replay.status !== 'failed' && replay.id === item.key}
-                  unavailable={replayUnavailable}
-                  onShow={setActiveKey}
-                  onEdit={saveEdit}
-                  onReplay={startReplay}
-                  onStop={stopReplay}
-                />
-              );
-            })}
-          </tbody>
-        </table>
-        {folded.marks.length === 0 ? <p className="muted">No marks in this session.</p> : null}
-        {folded.deletedMarks.length > 0 ? (
-          <details className="deleted-marks" data-testid="deleted-marks">
-            <summary>
-              Deleted marks ({folded.deletedMarks.length}): kept in the journal, not counted
-            </summary>
-            <ul>
-              {folded.deletedMarks.map((mark) => (
-                <li key={mark.id} data-mark-kind={mark.markKind}>
-                  <strong>
-                    {kindLabelOf(mark.markKind)} at {formatClock(mark.sessionMs + offset)}
-                  </strong>{' '}
-                  <button
-                    type="button"
-                    className="small"
-                    onClick={() => void restore(mark)}
-                    aria-label={`Restore ${kindLabelOf(mark.markKind)} at ${formatClock(mark.sessionMs + offset)}`}
-                  >
-                    Restore
-                  </button>
-                  <MarkHistory mark={mark} kindLabel={kindLabelOf} t0OffsetMs={offset} timeZone={timeZone} />
-                </li>
-              ))}
-            </ul>
-          </details>
-        ) : null}
-        {folded.marks.length > rowLimit ? (
-          <p>
-            <span className="muted">
-              {rowLimit} of {folded.marks.length} marks listed.{' '}
-            </span>
-            <button type="button" onClick={() => setRowLimit((limit) => limit + tablePageSize)}>
-              List {Math.min(tablePageSize, folded.marks.length - rowLimit)} more
-            </button>
-          </p>
-        ) : null}
-      </section>
-    </div>
-  );
-}
-
-/** One row of the marks table; memoised, as a long table costs more to redraw than the timeline. */
-const MarkRow = memo(function MarkRow({
-  mark,
-  kindLabel,
-  kindColour,
-  phaseTitle,
-  segmentName,
-  offsetMs,
-  item,
-  playing,
-  unavailable,
-  onShow,
-  onEdit,
-  onReplay,
-  onStop,
-}: {
-  readonly mark: FoldedMark;
-  readonly kindLabel: string;
-  readonly kindColour: string | undefined;
-  readonly phaseTitle: string;
-  readonly segmentName: string;
-  readonly offsetMs: number;
-  readonly item: TimelineItem | undefined;
-  readonly playing: boolean;
-  readonly unavailable: (item: TimelineItem) => string | undefined;
-  readonly onShow: (markId: string) => void;
-  readonly onEdit: (markId: string, changes: MarkEdit) => Promise<void>;
-  readonly onReplay: (item: TimelineItem) => void;
-  readonly onStop: () => void;
-}) {
-  const time = formatClock(mark.sessionMs + offsetMs);
-  return (
-    <tr className="mark-row" data-mark-kind={mark.markKind}>
-      <td>
-        <button type="button" className="link-button" onClick={() => onShow(mark.id)} aria-label={`Show ${kindLabel} at ${time} on the timeline`}>
-          {time}
-        </button>
-        {mark.span?.end !== undefined ? `–${formatClock(mark.span.end.sessionMs + offsetMs)}` : mark.span !== undefined ? '– open' : ''}
-        {mark.span?.end?.autoClosed === true ? <span className="muted"> (closed at end)</span> : null}
-      </td>
-      <td style={{ color: kindColour }}>
-        {kindLabel}
-        {mark.fromMemory !== undefined ? <div className="muted">from memory</div> : null}
-        {mark.originalSessionMs !== undefined ? <div className="muted">moved</div> : null}
-        {mark.by !== undefined ? <div className="muted mark-author">by {mark.by}{mark.late ? ', sent late' : ''}</div> : null}
-      </td>
-      <td>{phaseTitle}</td>
-      <td>{segmentName}</td>
-      <td>{formatPosition(mark.positionMs)}</td>
-      <td>
-        <IntensitySelect label={`Intensity of ${kindLabel} at ${time}`} value={mark.intensity} onChange={(intensity) => void onEdit(mark.id, { intensity })} />
-      </td>
-      <td>
-        <input
-          className="note-input"
-          aria-label={`Note for ${kindLabel} at ${time}`}
-          defaultValue={mark.note ?? ''}
-          maxLength={5000}
-          onBlur={(event) => {
-            const note = event.target.value.trim();
-            if (note !== (mark.note ?? '')) void onEdit(mark.id, { note: note === '' ? null : note });
-          }}
+      {restShown ? <ExportPanel model={exportModel} sessionId={session.meta.id} timeZone={timeZone} /> : null}
+      {restShown ? (
+        <MarksTable
+          folded={folded}
+          itemByKey={timeline.itemByKey}
+          kinds={kinds}
+          playlist={playlist}
+          offsetMs={offset}
+          timeZone={timeZone}
+          replay={replay}
+          replayUnavailable={replayUnavailable}
+          kindLabelOf={kindLabelOf}
+          onShow={setActiveKey}
+          onEdit={saveEdit}
+          onReplay={startReplay}
+          onStop={stopReplay}
+          onRestore={(mark) => void restore(mark)}
         />
-        {mark.vitals !== undefined ? <div className="muted">{describeVitals(mark.vitals)}</div> : null}
-        {mark.integrationNote !== undefined ? <div className="muted integration-text">Integration: {mark.integrationNote}</div> : null}
-      </td>
-      <td>{new Date(mark.wallTime).toLocaleTimeString()}</td>
-      <td>{item === undefined ? null : <MarkReplayButton item={item} playing={playing} unavailable={unavailable} onReplay={onReplay} onStop={onStop} />}</td>
-    </tr>
-  );
-});
-
-function MarkReplayButton({
-  item,
-  playing,
-  unavailable,
-  onReplay,
-  onStop,
-}: {
-  readonly item: TimelineItem;
-  readonly playing: boolean;
-  readonly unavailable: (item: TimelineItem) => string | undefined;
-  readonly onReplay: (item: TimelineItem) => void;
-  readonly onStop: () => void;
-}) {
-  const reason = unavailable(item);
-  const time = formatClock(item.startMs);
-  return playing ? (
-    <button type="button" className="small" onClick={onStop} aria-label={`Stop the replay of ${item.label} at ${time}`}>
-      Stop
-    </button>
-  ) : (
-    <button type="button" className="small" disabled={reason !== undefined} title={reason} onClick={() => onReplay(item)} aria-label={`Replay ${item.label} at ${time}`}>
-      Replay
-    </button>
+      ) : null}
+    </div>
   );
 }

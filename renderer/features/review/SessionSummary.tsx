@@ -2,13 +2,13 @@ import { memo } from 'react';
 import type { FoldedSession } from '../../../core/fold';
 import { formatClock } from '../../../core/format';
 import type { MarkKindDefinition } from '../../../core/mark-kinds';
-import type { SessionPlan } from '../../../core/plan';
 import type { SessionMeta } from '../../../core/session';
 
 interface SessionSummaryProps {
   readonly meta: SessionMeta;
   readonly folded: FoldedSession;
-  readonly plan: SessionPlan | undefined;
+  /** Where the phases' titles come from: the live session's plan, or in review the playlist (no plan need be built for a title). */
+  readonly plan: { readonly phases: readonly { readonly id: string; readonly title: string }[] } | undefined;
   readonly kinds: readonly MarkKindDefinition[];
 }
 

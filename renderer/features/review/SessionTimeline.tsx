@@ -1,4 +1,5 @@
 import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
+import { flushSync } from 'react-dom';
 import { formatSessionTime } from '../../../core/exports/time';
 import { describeItem, isReplayable, layoutRows, withoutAuthors, type TimelineAuthor, type TimelineItem, type TimelineModel, type TimelineRow } from './timeline-model';
 import { nearestItem, spanOf, timeToX, xToTime, type TimeRange } from './timeline-scale';
@@ -12,6 +13,8 @@ interface SessionTimelineProps {
   readonly onReplay: (item: TimelineItem) => void;
   readonly onStopReplay: () => void;
   readonly timeZone: string;
+  /** The viewport's width measured before the session arrived (TimelineWidthProbe): the drawing is made in the first render, not after a layout. */
+  readonly widthHint?: number;
 }
 
 /** The pointer finds an item this close either way, however thin it is drawn: a 24 px wide target (WCAG 2.5.8). */
@@ -30,10 +33,10 @@ interface Hover {
  * is in view. A row with many pins draws them as one path per colour, built once per
  * session, that a zoom or pan only moves (its transform), so two thousand marks stay smooth.
  */
-export const SessionTimeline = memo(function SessionTimeline({ model: wholeModel, activeKey, onActivate, onReplay, onStopReplay, timeZone }: SessionTimelineProps) {
+export const SessionTimeline = memo(function SessionTimeline({ model: wholeModel, activeKey, onActivate, onReplay, onStopReplay, timeZone, widthHint }: SessionTimelineProps) {
   const viewportRef = useRef<HTMLDivElement>(null);
-  // Unknown until the viewport is laid out: the drawing waits for it rather than being drawn twice.
-  const [measuredWidth, setWidth] = useState<number | undefined>();
+  // Without a hint, unknown until the viewport is laid out: the drawing waits for it rather than being drawn twice.
+  const [measuredWidth, setWidth] = useState<number | undefined>(widthHint);
   const width = measuredWidth ?? 0;
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
   // Whose marks are hidden (null: the unsigned ones); everything below sees only what is shown.
@@ -42,12 +45,19 @@ export const SessionTimeline = memo(function SessionTimeline({ model: wholeModel
   const [hover, setHover] = useState<Hover | undefined>();
   const plotWidth = Math.max(50, width - gutterPx);
 
+  // Once, on mount: from then on the observer follows the width.
   useLayoutEffect(() => {
     const element = viewportRef.current;
     if (element === null) return;
-    const observer = new ResizeObserver(() => setWidth(element.clientWidth));
+    // Called after a layout that sized the viewport and before that frame is painted: a hint that was
+    // off (a scroll bar came with the session) or a resized window is redrawn before anyone sees it.
+    const observer = new ResizeObserver(() => {
+      const width = element.clientWidth;
+      flushSync(() => setWidth(width));
+    });
     observer.observe(element);
-    setWidth(element.clientWidth);
+    // No hint: measured now, a layout of the whole screen before the drawing can be made.
+    if (widthHint === undefined) setWidth(element.clientWidth);
     return () => observer.disconnect();
   }, []);
 
@@ -211,6 +221,23 @@ export const SessionTimeline = memo(function SessionTimeline({ model: wholeModel
     </div>
   );
 });
+
+/**
+ * The timeline's frame, empty and unseen, for a screen still waiting for its session: laid out
+ * as the timeline will be, it measures the width the drawing will have (`SessionTimeline`'s
+ * `widthHint`), while the screen is small and cheap to lay out.
+ */
+export function TimelineWidthProbe({ onWidth }: { readonly onWidth: (width: number) => void }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    if (ref.current !== null) onWidth(ref.current.clientWidth);
+  }, [onWidth]);
+  return (
+    <div className="timeline timeline-probe" aria-hidden="true">
+      <div ref={ref} className="timeline-viewport" />
+    </div>
+  );
+}
 
 /** The kind filters; they do not change while the view moves, so a zoom does not redraw them. */
 const KindFilter = memo(function KindFilter({

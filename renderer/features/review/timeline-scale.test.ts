@@ -34,6 +34,13 @@ describe('view math', () => {
     expect(spanOf(clampView({ startMs: hour, endMs: hour + 10 }, day))).toBe(minimumSpanMs);
   });
 
+  it('hands back the very view that already fits, so setting it again does not redraw the timeline', () => {
+    const fits = { startMs: hour, endMs: 3 * hour };
+    expect(clampView(fits, day)).toBe(fits);
+    const whole = wholeView(day);
+    expect(clampView(whole, day)).toBe(whole);
+  });
+
   it('zooms around the anchor, which stays where it was on screen', () => {
     const view = { startMs: 0, endMs: 4 * hour };
     const anchor = hour;

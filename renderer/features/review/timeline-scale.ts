@@ -21,6 +21,8 @@ export function clampView(view: TimeRange, domain: TimeRange, minSpanMs: Millise
   const domainSpan = Math.max(spanOf(domain), minSpanMs);
   const span = clamp(spanOf(view), minSpanMs, domainSpan);
   const startMs = clamp(view.startMs, domain.startMs, domain.startMs + domainSpan - span);
+  // The same view when it already fits: a state setter handed it back does not redraw the timeline.
+  if (startMs === view.startMs && startMs + span === view.endMs) return view;
   return { startMs, endMs: startMs + span };
 }
 
