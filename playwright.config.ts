@@ -20,6 +20,8 @@ export const chromiumLaunchOptions = {
  * - host-restart: marks kept while the host is down, saved once and in order; the session
  *   times it checks are pressed a second apart and compared to within seconds, not timed.
  *   Its one test that needs the host to answer a mark within 250 ms is tagged `@sound`.
+ * - marking: every kind by key, a failing disk, a new kind's key, a key at the first paint:
+ *   which marks are saved and what they say, never how soon.
  * - platform-loudness: a library scan measured by the browser's decoder, compared with
  *   loudgain; it takes as long as it takes (no deadline short of the test's timeout).
  * - reminders: the page's clock is Playwright's fake one, moved by the test.
@@ -36,6 +38,7 @@ const screenSpecs = [
   'library-insights',
   'live-corrections',
   'mark-counts',
+  'marking',
   'playlist-editor',
   'playlist-editor-insights',
   'platform-loudness',
