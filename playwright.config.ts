@@ -14,8 +14,8 @@ export const chromiumLaunchOptions = {
 /**
  * Specs that drive screens and files only: none of them times sound, a level or a key press, so
  * `scripts/e2e.mjs` runs them (with the offline renders) first, one per core. The others
- * listen to the live output or time presses, and run one at a time with the machine to
- * themselves. Some here do start sessions that play, but assert nothing of what is heard:
+ * listen to the live output or time presses, and run one at a time (in `npm test`, the unit
+ * tests run beside them at the lowest CPU priority, on what they leave idle). Some here do start sessions that play, but assert nothing of what is heard:
  * - encryption, preflight: settings, the pre-flight list, the journal and the data folder.
  * - host-restart: marks kept while the host is down, saved once and in order; the session
  *   times it checks are pressed a second apart and compared to within seconds, not timed.
