@@ -11,11 +11,14 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { availableParallelism, constants, setPriority } from 'node:os';
+import path from 'node:path';
 
 const require = createRequire(import.meta.url);
 // Playwright's and Vitest's own command lines, run by this Node without a shell (arguments pass as they are).
 const playwrightCli = require.resolve('@playwright/test/cli');
-const vitestCli = require.resolve('vitest/vitest.mjs');
+// Vitest exports no path to its command line: its package.json names it as the `vitest` bin.
+const vitestPackage = require.resolve('vitest/package.json');
+const vitestCli = path.join(path.dirname(vitestPackage), require(vitestPackage).bin.vitest);
 
 const unitTestsFlag = '--unit-tests-beside-sound';
 const withUnitTests = process.argv.includes(unitTestsFlag);
