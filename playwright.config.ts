@@ -14,9 +14,9 @@ export const chromiumLaunchOptions = {
 /**
  * Specs that drive screens and files only: none of them times sound, a level or a key press, so
  * `scripts/e2e.mjs` runs them (with the offline renders) first, one per core. The others
- * listen to the live output or time presses, and run one at a time (in `npm test`, the unit
- * tests run beside them at the lowest CPU priority, on what they leave idle). Some here do start sessions that play, but assert nothing of what is heard:
- * - encryption, preflight: settings, the pre-flight list, the journal and the data folder.
+ * listen to the live output or time presses, and run one at a time with the machine to
+ * themselves. Some here do start sessions that play, but assert nothing of what is heard:
+ * - preflight: the pre-flight list, the wake lock's state, the journal.
  * - host-restart: marks kept while the host is down, saved once and in order; the session
  *   times it checks are pressed a second apart and compared to within seconds, not timed.
  *   Its one test that needs the host to answer a mark within 250 ms is tagged `@sound`.
@@ -25,12 +25,13 @@ export const chromiumLaunchOptions = {
  * - platform-loudness: a library scan measured by the browser's decoder, compared with
  *   loudgain; it takes as long as it takes (no deadline short of the test's timeout).
  * - reminders: the page's clock is Playwright's fake one, moved by the test.
+ * Not encryption: after each passphrase step it expects the answer within the default 5 s, and
+ * each step is an scrypt of 128 MB that a busy second worker slows past that (seen: 5 s missed).
  */
 const screenSpecs = [
   'bad-input',
   'co-facilitation',
   'courses',
-  'encryption',
   'host-restart',
   'insights',
   'insights-recording',
