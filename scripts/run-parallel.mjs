@@ -1,7 +1,9 @@
 // Runs the npm scripts named on the command line side by side, as many at a time as the machine
-// has cores, and fails if any of them fails. The type checks of the four layers, the linter and
-// the build each use one core for most of their time: one after another they were minutes of
-// CI on a two-core machine with one core idle.
+// has cores, and fails if any of them fails, in the order named (name the longest first: the
+// last one started decides when all are done). The type checks of the four layers, the linter,
+// the build and the audio fixtures (sox and ffmpeg, one file after another) each use one core for
+// most of their time: one after another they were minutes of CI on a two-core machine with one
+// core idle.
 // Each script's output is held and printed whole when it ends, so two never interleave.
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
