@@ -4,7 +4,7 @@ import { buildElasticPlan } from '../../core/elastic-plan';
 import type { PlanAction } from '../../core/events';
 import { buildPlan, type PlannedEntry, type SessionPlan } from '../../core/plan';
 import type { Playlist } from '../../core/playlist';
-import { fakeAudioOutput, type FakeAudioContext } from '../../tests/support/fake-audio-output';
+import { fakeAudioOutput, fakeAudioOutputOn, type FakeAudioContext } from '../../tests/support/fake-audio-output';
 import { unhandledRejectionsDuring } from '../../tests/support/unhandled-rejections';
 import type { AudioOutput } from './AudioOutput';
 import { SessionPlayer } from './SessionPlayer';
@@ -185,19 +185,8 @@ class JitteryAudioContext {
 
 function strictOutput(): { readonly output: AudioOutput; readonly context: JitteryAudioContext; readonly musicBus: StrictGainNode } {
   const context = new JitteryAudioContext();
-  const musicBus = context.createGain();
-  const fake = {
-    context,
-    musicBus,
-    bedBus: context.createGain(),
-    soundscapeBus: { input: context.createGain() },
-    get currentTime() {
-      return context.currentTime;
-    },
-    start: () => Promise.resolve(),
-    programLevelDb: () => -20,
-  };
-  return { output: fake as unknown as AudioOutput, context, musicBus };
+  const { output, musicBus } = fakeAudioOutputOn(context);
+  return { output, context, musicBus };
 }
 
 function playlistOf(crossfadeSeconds: number, segments: readonly { readonly id: string; readonly seconds: number }[]): Playlist {

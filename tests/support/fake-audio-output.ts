@@ -56,14 +56,16 @@ export class FakeAudioContext {
 }
 
 /**
- * An AudioOutput for unit tests of the players: the same buses, on a fake context, with a
- * programme that always sounds. Files never load (give `fetch` a promise that never settles).
+ * The AudioOutput the players use, on any fake context that makes gains: the same buses, with
+ * a programme that always sounds.
  */
-export function fakeAudioOutput(): { readonly output: AudioOutput; readonly context: FakeAudioContext } {
-  const context = new FakeAudioContext();
+export function fakeAudioOutputOn<Context extends { createGain(): unknown; readonly currentTime: number }>(
+  context: Context,
+): { readonly output: AudioOutput; readonly musicBus: ReturnType<Context['createGain']> } {
+  const musicBus = context.createGain() as ReturnType<Context['createGain']>;
   const fake = {
     context,
-    musicBus: context.createGain(),
+    musicBus,
     bedBus: context.createGain(),
     soundscapeBus: { input: context.createGain() },
     get currentTime() {
@@ -72,5 +74,14 @@ export function fakeAudioOutput(): { readonly output: AudioOutput; readonly cont
     start: () => Promise.resolve(),
     programLevelDb: () => -20,
   };
-  return { output: fake as unknown as AudioOutput, context };
+  return { output: fake as unknown as AudioOutput, musicBus };
+}
+
+/**
+ * An AudioOutput for unit tests of the players, on a fake context. Files never load (give
+ * `fetch` a promise that never settles).
+ */
+export function fakeAudioOutput(): { readonly output: AudioOutput; readonly context: FakeAudioContext } {
+  const context = new FakeAudioContext();
+  return { output: fakeAudioOutputOn(context).output, context };
 }
