@@ -12,6 +12,7 @@ import { windowStateId } from './client-states';
 import { durationToleranceSeconds, RecordingIndex, recordingBasis, recordingPlaces, type RecordingBasis } from './recording-identity';
 import type { Segment } from './playlist';
 import { segmentFromTrack, type LibraryTrack } from './library';
+import { inJournalOrder } from './journal-order';
 
 /** The intensity a mark without one is taken to have: the middle of the 1–5 scale. */
 export const unratedIntensity = 3;
@@ -105,7 +106,7 @@ function soundingAt(soundings: readonly Sounding[], sessionMs: Milliseconds): So
  * and the band's moves into and out of the window while it sounded.
  */
 export function digestSession(meta: SessionMeta, events: readonly JournalEvent[], folded: FoldedSession = foldSession(events)): SessionDigest {
-  const ordered = [...events].sort((a, b) => a.seq - b.seq);
+  const ordered = inJournalOrder(events);
   const clock = new ProgramClock(ordered);
   const bySegment = new Map<string, MutableSegment>();
   const segment = (segmentId: string) => {

@@ -25,6 +25,7 @@ import { musicPlaceAt } from '../../../core/music-place';
 import { planRequest, type PlanKey } from './plan-requests';
 import { ReminderWatch, sameReminders } from './reminder-watch';
 import { journaledVolume, volumeAfterSteps } from './volume-steps';
+import { inJournalOrder } from '../../../core/journal-order';
 
 export interface LiveMark extends FoldedMark {
   readonly saved: boolean;
@@ -318,7 +319,7 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
    */
   ingestRemote(events: readonly JournalEvent[]): void {
     let folded = false;
-    for (const event of [...events].sort((a, b) => a.seq - b.seq)) {
+    for (const event of inJournalOrder(events)) {
       if (this.remoteEventIds.has(event.id)) continue;
       if (event.kind === 'mark' && this.fold.mark(event.id) !== undefined) continue;
       this.remoteEventIds.add(event.id);
