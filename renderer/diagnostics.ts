@@ -7,6 +7,8 @@ export interface AttuneDiagnostics {
   audioElementCount(): number;
   deckCount(): number;
   programMs(): number;
+  /** Each sample-exact bridge (a 0 s join, or the start of a crossfade) and its state, by entry keys. */
+  joinStatuses(): Record<string, string>;
   /** The page's screen wake lock: idle, held, waiting-for-page or refused. */
   screenWakeLock(): string;
   /** Whether the soundscapes' shared reverb is in the audio graph (only while one sounds, and its tail after). */
@@ -48,6 +50,7 @@ export function exposeDiagnostics({ output, audioElementCount, live }: Diagnosti
     audioElementCount,
     deckCount: () => live()?.player.deckCount() ?? 0,
     programMs: () => live()?.player.programNow() ?? 0,
+    joinStatuses: () => live()?.player.joinStatuses() ?? {},
     screenWakeLock: () => screenWakeLock().getStatus().state,
   };
 }

@@ -158,6 +158,7 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
         const deck = this.decks.get(entry.key);
         return deck !== undefined && !deck.failed && deck.voice instanceof FileVoice ? deck.voice : undefined;
       },
+      deckInputFor: (entry) => this.decks.get(entry.key)?.gain,
       audioTimeAt: (programMs) => this.audioTimeAt(programMs),
     });
   }

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright';
 import { buildPlan, type PlannedEntry } from '../../core/plan';
+import { defaultJoinShape } from '../../renderer/audio/gapless/join-schedule';
 import type { FileSegment, Playlist } from '../../core/playlist';
 import type { AttuneDiagnostics } from '../../renderer/diagnostics';
 import { bundleAudioHarness } from '../support/bundle-audio-harness';
@@ -16,14 +17,70 @@ import { median } from './stats';
 import { openHarnessPage } from '../support/harness-page';
 import { describeThreads, rendererThreadCpu } from './thread-cpu';
 
-/** [performance.now(), programMs, outputLevelDb] every ~10 ms, collected in the page. */
-type LevelSample = [number, number, number];
-
+/** What reaches the destination, one mean square (both channels) per 128-frame render quantum, collected in the page. */
 declare global {
   interface Window {
-    __benchLevelSamples?: LevelSample[];
+    __benchOutput?: { context: BaseAudioContext | undefined; frames: number[]; powers: number[] };
   }
 }
+
+/**
+ * Added to the page before its scripts run: whatever the engine connects to a destination is also
+ * connected to a worklet that measures each render quantum exactly (the engine's own chain is left
+ * as it is). Every sample is counted, on the audio clock, where an AnalyserNode polled from the
+ * main thread reads a 46 ms window at whatever moment a timer fires. Plain JavaScript: the bench
+ * runs under tsx, whose transform adds helpers that a serialised function would lack in the page.
+ */
+const tapOutputPower = `(() => {
+  const processor = \`
+    class BenchPower extends AudioWorkletProcessor {
+      constructor() { super(); this.frames = []; this.powers = []; }
+      process(inputs) {
+        const input = inputs[0];
+        let sum = 0;
+        let count = 1;
+        if (input !== undefined && input.length > 0) {
+          for (const channel of input) for (let i = 0; i < channel.length; i += 1) sum += channel[i] * channel[i];
+          count = input.length * input[0].length;
+        }
+        this.frames.push(currentFrame);
+        this.powers.push(sum / count);
+        if (this.frames.length >= 64) {
+          this.port.postMessage({ frames: this.frames, powers: this.powers });
+          this.frames = [];
+          this.powers = [];
+        }
+        return true;
+      }
+    }
+    registerProcessor('bench-output-power', BenchPower);\`;
+  const state = { context: undefined, frames: [], powers: [] };
+  window.__benchOutput = state;
+  const original = AudioNode.prototype.connect;
+  const taps = new Map();
+  const tapFor = (context) => {
+    let tap = taps.get(context);
+    if (tap === undefined) {
+      tap = context.audioWorklet.addModule(URL.createObjectURL(new Blob([processor], { type: 'text/javascript' }))).then(() => {
+        const node = new AudioWorkletNode(context, 'bench-output-power', { numberOfInputs: 1, numberOfOutputs: 0, channelCount: 2, channelCountMode: 'explicit' });
+        node.port.onmessage = (message) => {
+          for (const frame of message.data.frames) state.frames.push(frame);
+          for (const power of message.data.powers) state.powers.push(power);
+        };
+        return node;
+      });
+      taps.set(context, tap);
+    }
+    return tap;
+  };
+  AudioNode.prototype.connect = function (...args) {
+    if (args[0] instanceof AudioDestinationNode && this.context instanceof AudioContext) {
+      state.context = this.context;
+      tapFor(this.context).then((tap) => Reflect.apply(original, this, [tap]));
+    }
+    return Reflect.apply(original, this, args);
+  };
+})();`;
 
 const silenceDb = -60;
 /** SessionPlayer's startFadeSeconds: the music bus fades in over the first 2 s. */
@@ -77,11 +134,11 @@ interface Running {
   close(): Promise<void>;
 }
 
-/** Starts a session of `playlist` in the web host opened with `?diagnostics`, sampling the output level from before the start. */
+/** Starts a session of `playlist` in the web host opened with `?diagnostics`, measuring the output from before the start. */
 async function startSession(
   browser: Browser,
   change: (dataDir: string) => Promise<(playlist: Playlist) => Playlist>,
-  sampleLevels: boolean,
+  measureOutput: boolean,
 ): Promise<Running> {
   const host = await startWebHost();
   const page = await browser.newPage();
@@ -92,16 +149,8 @@ async function startSession(
   };
   try {
     const playlist = await installFixturePlaylist(host.dataDir, await change(host.dataDir));
+    if (measureOutput) await page.addInitScript({ content: tapOutputPower });
     await page.goto(`${host.url}/?diagnostics`);
-    if (sampleLevels) {
-      await page.evaluate(() => {
-        const diagnostics: AttuneDiagnostics | undefined = window.__attuneDiagnostics;
-        if (diagnostics === undefined) throw new Error('the page exposes no diagnostics');
-        const samples: LevelSample[] = [];
-        window.__benchLevelSamples = samples;
-        setInterval(() => samples.push([performance.now(), diagnostics.programMs(), diagnostics.outputLevelDb()]), 10);
-      });
-    }
     await page.getByRole('radio', { name: playlist.title }).check();
     await startSessionFromHome(page);
     await page.getByTestId('now-playing').waitFor();
@@ -135,56 +184,74 @@ async function playbackProblems(running: Running): Promise<Map<string, string>> 
   );
 }
 
-const toPower = (db: number) => (Number.isFinite(db) ? 10 ** (db / 10) : 0);
-const toDb = (power: number) => (power > 0 ? 10 * Math.log10(power) : Number.NEGATIVE_INFINITY);
+/** The output's power per quantum, each placed on the program clock (ms). */
+interface PowerOnProgram {
+  readonly programMs: Float64Array;
+  readonly powers: readonly number[];
+  readonly quantumMs: number;
+}
 
 /**
- * The program clock is read from AudioContext.currentTime, which moves in steps of one
- * audio callback (~23 ms here); the page's own clock is smooth and runs at the same rate
- * while nothing pauses. So each sample is placed at its wall-clock time plus the largest
- * program-minus-wall offset seen (the moment just after a step).
+ * Reads the tap and places each quantum on the program clock. SessionPlayer computes program
+ * time from the same AudioContext's currentTime, so one reading of both, while playing, fixes
+ * the offset for the whole run (the bench never pauses).
  */
-function onProgramClock(samples: readonly LevelSample[]): LevelSample[] {
-  const playing = samples.filter(([, program]) => program > 0);
-  const offset = Math.max(...playing.map(([at, program]) => program - at));
-  return playing.map(([at, , db]) => [at, at + offset, db]);
+async function outputOnProgramClock(page: Page): Promise<PowerOnProgram> {
+  const { sampleRate, frames, powers, offsetMs } = await page.evaluate(() => {
+    const tap = window.__benchOutput;
+    const context = tap?.context;
+    const diagnostics: AttuneDiagnostics | undefined = window.__attuneDiagnostics;
+    if (tap === undefined || context === undefined || diagnostics === undefined) throw new Error('the output tap or the diagnostics are missing');
+    return { sampleRate: context.sampleRate, frames: tap.frames, powers: tap.powers, offsetMs: diagnostics.programMs() - context.currentTime * 1000 };
+  });
+  const quantumMs = (128 / sampleRate) * 1000;
+  // Each quantum at its middle.
+  const programMs = Float64Array.from(frames, (frame) => (frame / sampleRate) * 1000 + offsetMs + quantumMs / 2);
+  return { programMs, powers, quantumMs };
 }
 
-/** Power mean of the samples whose program time falls in [fromMs, toMs); NaN when there are none. */
-function levelOver(samples: readonly LevelSample[], fromMs: number, toMs: number): number {
-  const inside = samples.filter(([, program]) => program >= fromMs && program < toMs);
-  if (inside.length === 0) return Number.NaN;
-  return toDb(inside.reduce((sum, [, , db]) => sum + toPower(db), 0) / inside.length);
-}
+const toDb = (power: number) => (power > 0 ? 10 * Math.log10(power) : Number.NEGATIVE_INFINITY);
 
-/** Longest run of consecutive samples under −60 dBFS with program time in [fromMs, toMs), in wall-clock ms. */
-function longestSilence(samples: readonly LevelSample[], fromMs: number, toMs: number, intervalMs: number): number {
-  let longest = 0;
-  let runStart: number | undefined;
-  let runEnd = 0;
-  for (const [at, program, db] of samples) {
-    if (program < fromMs || program >= toMs) continue;
-    if (db < silenceDb) {
-      runStart ??= at;
-      runEnd = at;
-      longest = Math.max(longest, runEnd - runStart + intervalMs);
-    } else {
-      runStart = undefined;
-    }
+/** Mean power of the quanta whose program time falls in [fromMs, toMs), in dB; NaN when there are none. */
+function levelOver(output: PowerOnProgram, fromMs: number, toMs: number): number {
+  let sum = 0;
+  let count = 0;
+  for (let index = 0; index < output.powers.length; index += 1) {
+    const at = output.programMs[index] ?? Number.NaN;
+    if (at < fromMs || at >= toMs) continue;
+    sum += output.powers[index] ?? 0;
+    count += 1;
   }
-  return longest;
+  return count === 0 ? Number.NaN : toDb(sum / count);
 }
 
-/** Worst 100 ms level (power mean) in [fromMs, toMs) under the quieter of the two steady levels beside it, in dB. */
-function dipBelow(samples: readonly LevelSample[], fromMs: number, toMs: number, before: [number, number], after: [number, number]): number {
-  const steady = Math.min(levelOver(samples, ...before), levelOver(samples, ...after));
+/** Longest run of consecutive quanta under −60 dBFS with program time in [fromMs, toMs), in ms. */
+function longestSilence(output: PowerOnProgram, fromMs: number, toMs: number): number {
+  const silentPower = 10 ** (silenceDb / 10);
+  let longest = 0;
+  let run = 0;
+  for (let index = 0; index < output.powers.length; index += 1) {
+    const at = output.programMs[index] ?? Number.NaN;
+    if (at < fromMs || at >= toMs) continue;
+    run = (output.powers[index] ?? 0) < silentPower ? run + 1 : 0;
+    longest = Math.max(longest, run);
+  }
+  return longest * output.quantumMs;
+}
+
+/** Worst short-term level (`dipWindowMs`, every 5 ms) in [fromMs, toMs] under the quieter of the two steady levels beside it, in dB. */
+function dipBelow(output: PowerOnProgram, fromMs: number, toMs: number, before: [number, number], after: [number, number]): number {
+  const steady = Math.min(levelOver(output, ...before), levelOver(output, ...after));
   let lowest = Number.POSITIVE_INFINITY;
-  for (let centre = fromMs; centre <= toMs; centre += 10) lowest = Math.min(lowest, levelOver(samples, centre - 50, centre + 50));
+  for (let centre = fromMs; centre <= toMs; centre += 5) lowest = Math.min(lowest, levelOver(output, centre - dipWindowMs / 2, centre + dipWindowMs / 2));
   return steady - lowest;
 }
 
-/** The analyser behind outputLevelDb() reads the last 2048 frames (46 ms at 44.1 kHz), so a ±50 ms mean of its readings spans about 150 ms. */
-const liveWindowSeconds = 0.146;
+/**
+ * The short-term window of the dip, live and offline: 146 ms, as the figure has been measured
+ * from the start (then an analyser's 46 ms readings averaged over ±50 ms).
+ */
+const dipWindowMs = 146;
 
 /**
  * The same transitions (same files, positions and track gains) rendered offline through the
@@ -214,8 +281,9 @@ async function offlineDips(browser: Browser, pairs: readonly (readonly [FileSegm
         outgoingFrom: outgoingPositionSeconds - 0.5,
         fadeAt: 0.5,
         fadeSeconds: 0.5,
+        steadyAfter: steadyAfterMs(500).map((ms) => ms / 1000) as [number, number],
         totalSeconds: 1.5,
-        windowSeconds: liveWindowSeconds,
+        windowSeconds: dipWindowMs / 1000,
       };
       const result = await page.evaluate((renderOptions) => window.attuneAudioHarness.renderFileCrossfade(renderOptions), options);
       dips.set(key, Math.min(result.steadyBeforeDb, result.steadyAfterDb) - result.lowestDb);
@@ -224,6 +292,22 @@ async function offlineDips(browser: Browser, pairs: readonly (readonly [FileSegm
   } finally {
     await page.close();
   }
+}
+
+/**
+ * The start of a crossfade is played from a decoded buffer that hands back to the incoming media
+ * element 0.72–0.75 s in, by a 30 ms crossfade of the same music a little out of line (a tone can
+ * dip there for a moment). The steady level after the fade is measured before that handover, live
+ * and offline alike, so it does not lower the level the dip is counted from; a gap there still counts.
+ */
+const handoverStartMs = (defaultJoinShape.headSeconds - defaultJoinShape.edgeMarginSeconds - defaultJoinShape.handoverSeconds) * 1000;
+const handoverEndMs = handoverStartMs + defaultJoinShape.handoverSeconds * 1000;
+
+/** Where the steady level after a fade of `fadeMs` is measured, from the incoming file's start: 50–250 ms after the fade, short of the handover. */
+function steadyAfterMs(fadeMs: number): [number, number] {
+  const from = fadeMs + 50;
+  const to = from + 150 <= handoverStartMs ? Math.min(fadeMs + 250, handoverStartMs) : fadeMs + 250;
+  return [from, to];
 }
 
 const pairKey = (outgoing: FileSegment, incoming: FileSegment) => `${outgoing.path}\n${incoming.path}`;
@@ -239,7 +323,7 @@ interface TransitionFigures {
   /** The largest amount by which a live dip was deeper than the offline render of the same transition. */
   readonly excessWorstDb: number;
   readonly steadyGapMaxMs: number;
-  readonly samplingMs: number;
+  readonly quantumMs: number;
 }
 
 function countedTransitions(entries: readonly PlannedEntry[], problems: ReadonlyMap<string, string>): { counted: [PlannedEntry, PlannedEntry][]; excluded: number } {
@@ -257,14 +341,7 @@ const fileOf = (entry: PlannedEntry): FileSegment => {
   return entry.segment;
 };
 
-function transitionFigures(
-  rawSamples: readonly LevelSample[],
-  transitions: { counted: readonly [PlannedEntry, PlannedEntry][]; excluded: number },
-  offline: ReadonlyMap<string, number>,
-): TransitionFigures {
-  const samples = onProgramClock(rawSamples);
-  const intervals = samples.slice(1).map(([at], index) => at - (samples[index] as LevelSample)[0]);
-  const samplingMs = median(intervals);
+function transitionFigures(output: PowerOnProgram, transitions: { counted: readonly [PlannedEntry, PlannedEntry][]; excluded: number }, offline: ReadonlyMap<string, number>): TransitionFigures {
   const gaps: number[] = [];
   const dips: number[] = [];
   const offlineDipsSeen: number[] = [];
@@ -272,15 +349,16 @@ function transitionFigures(
   const steadyGaps: number[] = [];
   for (const [previous, entry] of transitions.counted) {
     const fadeEnd = entry.startMs + entry.fadeInMs;
-    gaps.push(longestSilence(samples, entry.startMs - 250, fadeEnd + 250, samplingMs));
-    const dip = dipBelow(samples, entry.startMs, fadeEnd, [entry.startMs - 250, entry.startMs - 50], [fadeEnd + 50, fadeEnd + 250]);
+    gaps.push(longestSilence(output, entry.startMs - 250, entry.startMs + Math.max(entry.fadeInMs, handoverEndMs) + 250));
+    const [afterFrom, afterTo] = steadyAfterMs(entry.fadeInMs);
+    const dip = dipBelow(output, entry.startMs, fadeEnd, [entry.startMs - 250, entry.startMs - 50], [entry.startMs + afterFrom, entry.startMs + afterTo]);
     const offlineDip = offline.get(pairKey(fileOf(previous), fileOf(entry)));
     if (Number.isFinite(dip)) dips.push(dip);
     if (offlineDip !== undefined) offlineDipsSeen.push(offlineDip);
     if (Number.isFinite(dip) && offlineDip !== undefined) excess.push(dip - offlineDip);
     // The same gap measure in the middle of the segment, where one file plays alone.
     const middle = entry.startMs + entry.fadeInMs + (entry.endMs - entry.fadeOutMs - entry.startMs - entry.fadeInMs) / 2;
-    steadyGaps.push(longestSilence(samples, middle - 250, middle + 250, samplingMs));
+    steadyGaps.push(longestSilence(output, middle - 250, middle + 250));
   }
   return {
     counted: transitions.counted.length,
@@ -292,30 +370,39 @@ function transitionFigures(
     offlineDipWorstDb: Math.max(...offlineDipsSeen),
     excessWorstDb: Math.max(...excess),
     steadyGapMaxMs: Math.max(0, ...steadyGaps),
-    samplingMs,
+    quantumMs: output.quantumMs,
   };
 }
 
-/** 56 two-second segments with 0.5 s crossfades: 54 transitions after the start fade, sampled every ~10 ms. */
+/** 56 two-second segments with 0.5 s crossfades: 54 transitions after the start fade, every sample of the output measured. */
 export async function benchTransitions(browser: Browser): Promise<string[]> {
   const running = await startSession(browser, () => shortSegmentSet('bench-transitions', 56, 2, 0.5), true);
   try {
     const plan = buildPlan(running.playlist);
     const last = plan.entries.at(-1);
     if (last === undefined) throw new Error('the bench plan is empty');
+    // Which crossfade starts played from a decoded bridge (formats without one start on their element's timing).
+    const bridges = new Map<string, string>();
+    const watchBridges = setInterval(() => {
+      void running.page
+        .evaluate(() => window.__attuneDiagnostics?.joinStatuses() ?? {})
+        .then((statuses) => Object.entries(statuses).forEach(([key, status]) => bridges.set(key, status)))
+        .catch(() => undefined);
+    }, 500);
     // To the end of the last segment's fade to silence (the program clock stops there).
-    await waitForProgram(running.page, plan.totalMs - 100, plan.totalMs + 60_000);
-    const samples = await running.page.evaluate(() => window.__benchLevelSamples ?? []);
+    await waitForProgram(running.page, plan.totalMs - 100, plan.totalMs + 60_000).finally(() => clearInterval(watchBridges));
+    const bridged = [...bridges.values()].filter((status) => status === 'scheduled').length;
+    const output = await outputOnProgramClock(running.page);
     const transitions = countedTransitions(plan.entries, await playbackProblems(running));
     const offline = await offlineDips(
       browser,
       transitions.counted.map(([previous, entry]) => [fileOf(previous), fileOf(entry), (entry.startMs - previous.startMs) / 1000] as const),
     );
-    const figures = transitionFigures(samples, transitions, offline);
+    const figures = transitionFigures(output, transitions, offline);
     return [
-      `transition_gap_max_ms: ${figures.gapMaxMs.toFixed(0)} ms (longest run under −60 dBFS within 250 ms of ${figures.counted} crossfades of 0.5 s; ${figures.silentTransitions} had any; ${figures.excluded} excluded for a playback problem; level sampled every ${figures.samplingMs.toFixed(1)} ms)`,
+      `transition_gap_max_ms: ${figures.gapMaxMs.toFixed(0)} ms (longest run under −60 dBFS within 250 ms of ${figures.counted} crossfades of 0.5 s; ${figures.silentTransitions} had any; ${figures.excluded} excluded for a playback problem; the output measured per ${figures.quantumMs.toFixed(1)} ms render quantum)`,
       `reference_steady_gap_max_ms: ${figures.steadyGapMaxMs.toFixed(0)} ms (the same measure mid-segment, one file playing alone)`,
-      `crossfade_dip_db: ${figures.dipWorstDb.toFixed(2)} dB (worst short-term level through a crossfade under the quieter 200 ms steady level beside it, from the live samples; median ${figures.dipMedianDb.toFixed(2)} dB; at most ${figures.excessWorstDb.toFixed(2)} dB deeper than the offline render of the same transition)`,
+      `crossfade_dip_db: ${figures.dipWorstDb.toFixed(2)} dB (worst ${dipWindowMs} ms level through a crossfade under the quieter 200 ms steady level beside it, from every sample of the live output; median ${figures.dipMedianDb.toFixed(2)} dB; at most ${figures.excessWorstDb.toFixed(2)} dB deeper than the offline render of the same transition; ${bridged} of ${bridges.size} incoming files started from a decoded bridge, the m4a and opus ones on their media element's timing)`,
       `reference_offline_dip_db: ${figures.offlineDipWorstDb.toFixed(2)} dB (the same transitions, files and track gains rendered offline through the engine's fade and chain code: the dip the content makes by itself)`,
     ];
   } finally {

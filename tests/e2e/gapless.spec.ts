@@ -52,3 +52,29 @@ test('zero-crossfade joins in the live output: no silence over 5 ms, no click, t
     expect(join.rebuildError).toBeLessThan(0.001);
   }
 });
+
+test('a crossfade’s incoming file is heard from the first sample of its fade-in, in every format', async ({ page }) => {
+  test.setTimeout(90_000);
+  await openHarnessPage(page, await harness(), 'attuneGaplessHarness');
+  await serveMedia(page, generatedDir);
+  // Pink noise in each format by turns: broadband, so the incoming file is found in the mix to the frame.
+  const files = Array.from({ length: 8 }, (_, index) => `pink-noise-normal.${formats[index % formats.length] ?? 'wav'}`);
+  const result = await page.evaluate((options) => window.attuneGaplessHarness.playCrossfades(options), {
+    leadInFile: 'pink-noise-normal.flac',
+    leadInParts: 2,
+    files,
+    partSeconds: 2,
+    crossfadeSeconds: 0.5,
+    gaplessJoins: true,
+    volume: 0.8,
+  });
+  expect(result.problems).toEqual([]);
+  expect(result.crossfades).toHaveLength(8);
+  const delays = result.crossfades.map((crossfade) => crossfade.incomingDelayFrames);
+  // Every incoming file is heard the same time after the program clock says it starts (the output's own delay, the
+  // limiter's look-ahead): a media element started by a timer comes 6–90 ms late, by a different amount each time.
+  expect(Math.max(...delays) - Math.min(...delays)).toBeLessThanOrEqual(2);
+  expect(Math.max(...delays)).toBeLessThan(result.sampleRate * 0.01);
+  // So the fade-in does not begin on silence: the crossfade is as level as the same files mixed exactly.
+  for (const crossfade of result.crossfades) expect(crossfade.dipDb).toBeLessThanOrEqual(crossfade.referenceDipDb + 0.25);
+});

@@ -116,6 +116,8 @@ export interface CrossfadeOptions {
   readonly incoming: TestSignal;
   readonly fadeStart: Seconds;
   readonly fadeSeconds: Seconds;
+  /** Where the steady level after the fade is measured, from `fadeAt` (by default 50 to 250 ms after the fade's end). */
+  readonly steadyAfter?: readonly [Seconds, Seconds];
   readonly totalSeconds: Seconds;
   readonly windowSeconds: Seconds;
 }
@@ -342,6 +344,8 @@ export interface FileCrossfadeOptions {
   /** The overlap starts this long into the render; the incoming file starts there from 0. */
   readonly fadeAt: Seconds;
   readonly fadeSeconds: Seconds;
+  /** Where the steady level after the fade is measured, from `fadeAt` (by default 50 to 250 ms after the fade's end). */
+  readonly steadyAfter?: readonly [Seconds, Seconds];
   readonly totalSeconds: Seconds;
   readonly windowSeconds: Seconds;
 }
@@ -381,10 +385,11 @@ async function renderFileCrossfade(options: FileCrossfadeOptions): Promise<FileC
   deck(incoming, options.incomingLoudness, 'in');
   const rendered = channelsOf(await context.startRendering());
   const fadeEnd = options.fadeAt + options.fadeSeconds;
+  const [afterFrom, afterTo] = options.steadyAfter ?? [options.fadeSeconds + 0.05, options.fadeSeconds + 0.25];
   const inside = shortTermLevels(rendered, sampleRate, options.windowSeconds, 0.005).filter((point) => point.at >= options.fadeAt && point.at <= fadeEnd);
   return {
     steadyBeforeDb: rmsDb(rendered, sampleRate, options.fadeAt - 0.25, options.fadeAt - 0.05),
-    steadyAfterDb: rmsDb(rendered, sampleRate, fadeEnd + 0.05, fadeEnd + 0.25),
+    steadyAfterDb: rmsDb(rendered, sampleRate, options.fadeAt + afterFrom, options.fadeAt + afterTo),
     lowestDb: Math.min(...inside.map((point) => point.db)),
   };
 }

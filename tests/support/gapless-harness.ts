@@ -1,9 +1,10 @@
-import { buildPlan } from '../../core/plan';
+import { buildPlan, type PlannedEntry } from '../../core/plan';
 import type { Playlist } from '../../core/playlist';
 import { AudioOutput } from '../../renderer/audio/AudioOutput';
 import { decodeHead, decodeTail } from '../../renderer/audio/gapless/edge-decoding';
 import { SessionPlayer } from '../../renderer/audio/SessionPlayer';
-import { bestAlignment, measureJoins, type JoinMeasure } from './gapless-measure';
+import { deckEnvelopeAt } from '../../renderer/audio/deck-envelope';
+import { bestAlignment, measureCrossfadeStarts, measureJoins, type CrossfadeStartMeasure, type JoinMeasure } from './gapless-measure';
 
 export interface EdgeCheck {
   readonly wholeFrames: number;
@@ -131,40 +132,67 @@ export interface JoinRunResult {
   readonly problems: readonly string[];
 }
 
+export interface CrossfadeRunResult {
+  readonly sampleRate: number;
+  readonly crossfades: readonly CrossfadeStartMeasure[];
+  readonly joinStatuses: readonly string[];
+  readonly problems: readonly string[];
+}
+
 /**
- * What a perfect gapless player gives: each file decoded whole (delay and padding dropped by the
- * decoder), cut to its planned length and laid end to end, then played at the live context's rate
- * through a buffer source as the bridge is. Lossy files differ from their source at their edges
- * (an MP3 or Vorbis frame that starts mid-waveform rings), so the live output is held to this,
- * not to the master they were cut from.
+ * What a perfect player gives: each file decoded whole (delay and padding dropped by the
+ * decoder), placed at its entry's start under the plan's envelope (full gain through a 0 s join,
+ * equal-power fades through a crossfade), summed, then played at the live context's rate through
+ * a buffer source as a bridge is. Lossy files differ from their source at their edges (an MP3 or
+ * Vorbis frame that starts mid-waveform rings), so the live output is held to this, not to the
+ * master they were cut from.
  */
-async function decodedConcatenation(parts: readonly { readonly file: string; readonly seconds: number }[], sampleRate: number): Promise<[Float32Array, Float32Array]> {
+async function referenceMix(entries: readonly PlannedEntry[], totalMs: number, sampleRate: number, only?: PlannedEntry): Promise<[Float32Array, Float32Array]> {
   const decodeRate = 48_000;
+  const files = entries.map((entry) => (entry.segment.type === 'file' ? entry.segment : undefined));
   const decoded = await Promise.all(
-    parts.map(async ({ file }) => new OfflineAudioContext(2, 1, decodeRate).decodeAudioData(await (await fetch(`http://localhost/media/${file}`)).arrayBuffer())),
+    files.map(async (file) => (file === undefined ? undefined : new OfflineAudioContext(2, 1, decodeRate).decodeAudioData(await (await fetch(`http://localhost/media/${file.path}`)).arrayBuffer()))),
   );
-  const frames = parts.reduce((sum, part) => sum + Math.round(part.seconds * decodeRate), 0);
-  const joined = new AudioBuffer({ length: frames, numberOfChannels: 2, sampleRate: decodeRate });
-  let at = 0;
-  parts.forEach((part, index) => {
+  const frames = Math.round((totalMs / 1000) * decodeRate);
+  const mix = new AudioBuffer({ length: frames, numberOfChannels: 2, sampleRate: decodeRate });
+  entries.forEach((entry, index) => {
     const buffer = decoded[index];
-    if (buffer === undefined) return;
-    const length = Math.round(part.seconds * decodeRate);
+    if (buffer === undefined || (only !== undefined && entry !== only)) return;
+    const startFrame = Math.round((entry.startMs / 1000) * decodeRate);
+    const endFrame = Math.min(frames, Math.round((entry.endMs / 1000) * decodeRate));
+    const trimFrames = Math.round((files[index]?.trimStartSeconds ?? 0) * decodeRate);
     for (let channel = 0; channel < 2; channel += 1) {
-      joined.copyToChannel(buffer.getChannelData(Math.min(channel, buffer.numberOfChannels - 1)).subarray(0, length), channel, at);
+      const target = mix.getChannelData(channel);
+      const source = buffer.getChannelData(Math.min(channel, buffer.numberOfChannels - 1));
+      for (let frame = startFrame; frame < endFrame; frame += 1) {
+        const envelope = deckEnvelopeAt(entry, (frame / decodeRate) * 1000);
+        target[frame] = (target[frame] ?? 0) + envelope * (source[trimFrames + frame - startFrame] ?? 0);
+      }
     }
-    at += length;
   });
   const render = new OfflineAudioContext(2, Math.ceil((frames * sampleRate) / decodeRate), sampleRate);
   const source = render.createBufferSource();
-  source.buffer = joined;
+  source.buffer = mix;
   source.connect(render.destination);
   source.start(0);
   const rendered = await render.startRendering();
   return [rendered.getChannelData(0), rendered.getChannelData(1)];
 }
 
-async function playJoins(options: JoinRunOptions): Promise<JoinRunResult> {
+interface PlayedParts {
+  readonly entries: readonly PlannedEntry[];
+  readonly totalMs: number;
+  readonly recording: Recording;
+  readonly sampleRate: number;
+  /** The program clock's origin on the audio clock. */
+  readonly programZero: number;
+  readonly reference: [Float32Array, Float32Array];
+  readonly joinStatuses: readonly string[];
+  readonly problems: readonly string[];
+}
+
+/** Plays the lead-in and the parts through a SessionPlayer, recording the output, and renders the reference for the same plan. */
+async function playParts(options: JoinRunOptions, crossfadeSeconds: number): Promise<PlayedParts> {
   const tap = new OutputTap();
   tap.install();
   const output = new AudioOutput({ volume: options.volume });
@@ -175,7 +203,7 @@ async function playJoins(options: JoinRunOptions): Promise<JoinRunResult> {
     version: 1,
     id: 'gapless',
     title: 'Gapless parts',
-    crossfadeSeconds: 0,
+    crossfadeSeconds,
     phases: [
       {
         id: 'onset',
@@ -218,24 +246,49 @@ async function playJoins(options: JoinRunOptions): Promise<JoinRunResult> {
   const sampleRate = output.context.sampleRate;
   player.dispose();
   output.dispose();
-  const reference = await decodedConcatenation(
-    [{ file: options.leadInFile, seconds: leadInSeconds }, ...options.files.map((file) => ({ file, seconds: options.partSeconds }))],
-    sampleRate,
-  );
-  const joinTimes = options.files.map((_, index) => programZero + leadInSeconds + index * options.partSeconds);
+  const reference = await referenceMix(plan.entries, plan.totalMs, sampleRate);
+  return { entries: plan.entries, totalMs: plan.totalMs, recording, sampleRate, programZero, reference, joinStatuses: [...statuses].map(([key, status]) => `${key} ${status}`), problems };
+}
+
+async function playJoins(options: JoinRunOptions): Promise<JoinRunResult> {
+  const played = await playParts(options, 0);
+  const { recording, sampleRate, programZero } = played;
+  const joinMs = played.entries.slice(1).map((entry) => entry.startMs);
   const joins = measureJoins({
     recording,
     sampleRate,
-    joinFrames: joinTimes.map((time) => Math.round(time * sampleRate) - recording.firstFrame),
-    reference,
-    referenceFrameAtJoin: joinTimes.map((_, index) => Math.round((leadInSeconds + index * options.partSeconds) * sampleRate)),
+    joinFrames: joinMs.map((ms) => Math.round((programZero + ms / 1000) * sampleRate) - recording.firstFrame),
+    reference: played.reference,
+    referenceFrameAtJoin: joinMs.map((ms) => Math.round((ms / 1000) * sampleRate)),
     gain: options.volume,
   });
-  return { sampleRate, joins, joinStatuses: [...statuses].map(([key, status]) => `${key} ${status}`), problems };
+  return { sampleRate, joins, joinStatuses: played.joinStatuses, problems: played.problems };
+}
+
+/** The same parts crossfaded: how exactly each incoming file starts with its fade-in. */
+async function playCrossfades(options: JoinRunOptions & { readonly crossfadeSeconds: number }): Promise<CrossfadeRunResult> {
+  const played = await playParts(options, options.crossfadeSeconds);
+  const { recording, sampleRate, programZero } = played;
+  const incoming = played.entries.slice(1).filter((entry) => entry.segment.type === 'file');
+  const startsMs = incoming.map((entry) => entry.startMs);
+  const incomingReferences: Float32Array[] = [];
+  for (const entry of incoming) incomingReferences.push((await referenceMix(played.entries, played.totalMs, sampleRate, entry))[0]);
+  const crossfades = measureCrossfadeStarts({
+    recording,
+    sampleRate,
+    startFrames: startsMs.map((ms) => Math.round((programZero + ms / 1000) * sampleRate) - recording.firstFrame),
+    reference: played.reference[0],
+    incomingReferences,
+    referenceFrameAtStart: startsMs.map((ms) => Math.round((ms / 1000) * sampleRate)),
+    fadeSeconds: options.crossfadeSeconds,
+    gain: options.volume,
+  });
+  return { sampleRate, crossfades, joinStatuses: played.joinStatuses, problems: played.problems };
 }
 
 const gaplessHarness = {
   playJoins,
+  playCrossfades,
   async checkEdges(url: string, extension: string, seconds: number): Promise<EdgeCheck> {
     const sourceBytes = await (await fetch(url.replace(/\.[a-z0-9]+$/, '.wav'))).arrayBuffer();
     const bytes = await (await fetch(url)).arrayBuffer();

@@ -137,3 +137,66 @@ export function measureJoins(input: JoinMeasureInput): JoinMeasure[] {
     };
   });
 }
+
+export interface CrossfadeStartMeasure {
+  /** How much later than the program clock says the incoming file is heard, in frames, fitted through its fade (the output's own delay, the limiter's look-ahead, included). */
+  readonly incomingDelayFrames: number;
+  /** The quietest 100 ms through the fade under the quieter 200 ms steady level beside it, in the recording and in the reference mix. */
+  readonly dipDb: number;
+  readonly referenceDipDb: number;
+}
+
+export interface CrossfadeMeasureInput {
+  readonly recording: { readonly left: Float32Array };
+  readonly sampleRate: number;
+  /** Each incoming file's first frame in the recording, by the program clock. */
+  readonly startFrames: readonly number[];
+  /** The whole plan mixed as a perfect player would (left channel). */
+  readonly reference: Float32Array;
+  /** For each crossfade, its incoming entry alone on the same timeline (left channel). */
+  readonly incomingReferences: readonly Float32Array[];
+  readonly referenceFrameAtStart: readonly number[];
+  readonly fadeSeconds: number;
+  readonly gain: number;
+}
+
+/** Where through the fade the incoming file is fitted: past its quiet first part, before the fade ends. */
+const incomingFitFromFraction = 0.4;
+const maxIncomingDelaySeconds = 0.1;
+
+function powerDb(channel: Float32Array, from: number, to: number): number {
+  let sum = 0;
+  for (let index = Math.max(0, from); index < to; index += 1) sum += (channel[index] ?? 0) ** 2;
+  return 10 * Math.log10(Math.max(sum / Math.max(1, to - from), 1e-20));
+}
+
+/** The bench's crossfade dip measured on samples: the quietest 100 ms window through the fade under the quieter steady level beside it. */
+function levelDip(channel: Float32Array, start: number, sampleRate: number, fadeSeconds: number): number {
+  const frames = (ms: number) => Math.round((ms / 1000) * sampleRate);
+  const fadeEnd = start + Math.round(fadeSeconds * sampleRate);
+  const steady = Math.min(powerDb(channel, start - frames(250), start - frames(50)), powerDb(channel, fadeEnd + frames(50), fadeEnd + frames(250)));
+  let lowest = Number.POSITIVE_INFINITY;
+  for (let centre = start; centre <= fadeEnd; centre += frames(10)) lowest = Math.min(lowest, powerDb(channel, centre - frames(50), centre + frames(50)));
+  return steady - lowest;
+}
+
+/**
+ * When each crossfade's incoming file is heard, against the program clock: the recording is
+ * fitted to the incoming file alone (the outgoing one, different music, does not correlate with
+ * it), part-way through the fade. A media element that starts late shows as a larger delay than
+ * the others', and as a deeper dip than the reference mix's.
+ */
+export function measureCrossfadeStarts(input: CrossfadeMeasureInput): CrossfadeStartMeasure[] {
+  const { recording, sampleRate, gain } = input;
+  const fitAt = Math.round(incomingFitFromFraction * input.fadeSeconds * sampleRate);
+  return input.startFrames.map((startFrame, index) => {
+    const referenceStart = input.referenceFrameAtStart[index] ?? 0;
+    const incoming = input.incomingReferences[index] ?? new Float32Array(0);
+    const lag = bestAlignment(recording.left, startFrame + fitAt, incoming, referenceStart + fitAt, Math.round(maxIncomingDelaySeconds * sampleRate), gain);
+    return {
+      incomingDelayFrames: -lag,
+      dipDb: levelDip(recording.left, startFrame - lag, sampleRate, input.fadeSeconds),
+      referenceDipDb: levelDip(input.reference, referenceStart, sampleRate, input.fadeSeconds),
+    };
+  });
+}

@@ -20,8 +20,10 @@ export interface JoinSide {
 
 export interface GaplessJoinOptions {
   readonly context: BaseAudioContext;
+  /** The music bus for a 0 s join; for the start of a crossfade, the incoming deck's gain, whose fade-in the bridge plays under. */
   readonly destination: AudioNode;
-  readonly outgoing: JoinSide;
+  /** Absent for the start of a crossfade: the outgoing file goes on in its element, and only the incoming file's first sample must be on time. */
+  readonly outgoing?: JoinSide;
   readonly incoming: JoinSide;
   readonly shape?: Partial<JoinShape>;
 }
@@ -38,6 +40,10 @@ const cancelRampSeconds = 0.02;
  * however long the files are) into one buffer whose seam is the join, started on the audio
  * clock. The media elements, whose start cannot be timed to the sample, hand over to the bridge
  * and back by short crossfades away from the join.
+ *
+ * Without an outgoing side it makes the start of a crossfade sample-exact: a media element starts
+ * 25–60 ms after its play() (more after a seek), so the incoming file's fade-in would begin on
+ * silence and the crossfade would dip. The bridge is its first second, started with the fade.
  */
 export class GaplessJoin {
   private readonly shape: JoinShape;
@@ -79,30 +85,33 @@ export class GaplessJoin {
     const { outgoing, incoming } = this.options;
     const signal = this.abort.signal;
     const [tail, head] = await Promise.all([
-      outgoing.fileSeconds.then((fileSeconds) => {
-        if (outgoing.plannedEndInFile !== undefined && !playsToItsEnd(outgoing.plannedEndInFile, fileSeconds, outgoing.trimSeconds)) {
-          throw new Error(`the plan ends the outgoing segment at ${outgoing.plannedEndInFile.toFixed(2)} s, not at its file's end`);
-        }
-        return decodeTail(outgoing, { seconds: this.shape.tailSeconds, fileSeconds, trimSeconds: outgoing.trimSeconds, signal });
-      }),
+      outgoing === undefined
+        ? undefined
+        : outgoing.fileSeconds.then((fileSeconds) => {
+            if (outgoing.plannedEndInFile !== undefined && !playsToItsEnd(outgoing.plannedEndInFile, fileSeconds, outgoing.trimSeconds)) {
+              throw new Error(`the plan ends the outgoing segment at ${outgoing.plannedEndInFile.toFixed(2)} s, not at its file's end`);
+            }
+            return decodeTail(outgoing, { seconds: this.shape.tailSeconds, fileSeconds, trimSeconds: outgoing.trimSeconds, signal });
+          }),
       incoming.fileSeconds.then((fileSeconds) => decodeHead(incoming, { seconds: this.shape.headSeconds, fileSeconds, trimSeconds: incoming.trimSeconds, signal })),
     ]);
-    if (tail.sampleRate !== head.sampleRate) throw new Error(`the two files differ in sample rate (${tail.sampleRate} and ${head.sampleRate} Hz)`);
+    if (tail !== undefined && tail.sampleRate !== head.sampleRate) throw new Error(`the two files differ in sample rate (${tail.sampleRate} and ${head.sampleRate} Hz)`);
     if (this.currentStatus === 'disposed') return;
-    const channels = Math.max(tail.numberOfChannels, head.numberOfChannels);
-    const bridge = new AudioBuffer({ length: tail.length + head.length, numberOfChannels: channels, sampleRate: tail.sampleRate });
-    const tailGain = dbToGain(outgoing.gainDb);
+    const tailLength = tail?.length ?? 0;
+    const channels = Math.max(tail?.numberOfChannels ?? 1, head.numberOfChannels);
+    const bridge = new AudioBuffer({ length: tailLength + head.length, numberOfChannels: channels, sampleRate: head.sampleRate });
+    const tailGain = dbToGain(outgoing?.gainDb ?? 0);
     const headGain = dbToGain(incoming.gainDb);
     for (let channel = 0; channel < channels; channel += 1) {
       const data = bridge.getChannelData(channel);
       // A mono file feeds both channels, as a media element's does.
-      const tailData = tail.getChannelData(Math.min(channel, tail.numberOfChannels - 1));
+      const tailData = tail?.getChannelData(Math.min(channel, tail.numberOfChannels - 1)) ?? new Float32Array(0);
       const headData = head.getChannelData(Math.min(channel, head.numberOfChannels - 1));
       for (let index = 0; index < tailData.length; index += 1) data[index] = (tailData[index] ?? 0) * tailGain;
-      for (let index = 0; index < headData.length; index += 1) data[tail.length + index] = (headData[index] ?? 0) * headGain;
+      for (let index = 0; index < headData.length; index += 1) data[tailLength + index] = (headData[index] ?? 0) * headGain;
     }
     this.bridge = bridge;
-    this.tailFrames = tail.length;
+    this.tailFrames = tailLength;
     this.currentStatus = 'ready';
   }
 
@@ -124,14 +133,18 @@ export class GaplessJoin {
     const handover = times.handoverSeconds;
     const bridgeGain = this.gain.gain;
     bridgeGain.cancelScheduledValues(0);
-    bridgeGain.setValueAtTime(0, times.handoverIn);
-    bridgeGain.linearRampToValueAtTime(1, times.handoverIn + handover);
+    if (outgoing === undefined) {
+      bridgeGain.setValueAtTime(1, start.when);
+    } else {
+      bridgeGain.setValueAtTime(0, times.handoverIn);
+      bridgeGain.linearRampToValueAtTime(1, times.handoverIn + handover);
+      // The element and the bridge play the same music: a linear crossfade keeps its level.
+      outgoing.handover.cancelScheduledValues(0);
+      outgoing.handover.setValueAtTime(1, times.handoverIn);
+      outgoing.handover.linearRampToValueAtTime(0, times.handoverIn + handover);
+    }
     bridgeGain.setValueAtTime(1, times.handoverOut);
     bridgeGain.linearRampToValueAtTime(0, times.handoverOut + handover);
-    // The element and the bridge play the same music: a linear crossfade keeps its level.
-    outgoing.handover.cancelScheduledValues(0);
-    outgoing.handover.setValueAtTime(1, times.handoverIn);
-    outgoing.handover.linearRampToValueAtTime(0, times.handoverIn + handover);
     incoming.handover.cancelScheduledValues(0);
     incoming.handover.setValueAtTime(0, start.when);
     incoming.handover.setValueAtTime(0, times.handoverOut);
@@ -156,7 +169,7 @@ export class GaplessJoin {
     const now = this.options.context.currentTime;
     const ramp = { now, seconds: cancelRampSeconds };
     rampTo(this.gain.gain, 0, ramp);
-    rampTo(this.options.outgoing.handover, 1, ramp);
+    if (this.options.outgoing !== undefined) rampTo(this.options.outgoing.handover, 1, ramp);
     rampTo(this.options.incoming.handover, 1, ramp);
     this.source?.stop(now + cancelRampSeconds);
     this.source = undefined;
@@ -171,7 +184,7 @@ export class GaplessJoin {
     this.abort.abort();
     if (wasScheduled) {
       this.source?.stop();
-      this.options.outgoing.handover.cancelScheduledValues(0);
+      this.options.outgoing?.handover.cancelScheduledValues(0);
       this.options.incoming.handover.cancelScheduledValues(0);
       this.options.incoming.handover.value = 1;
     }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildPlan } from '../../../core/plan';
 import type { Playlist } from '../../../core/playlist';
-import { zeroCrossfadeJoins } from './GaplessJoins';
+import { crossfadeStarts, zeroCrossfadeJoins } from './GaplessJoins';
 
 function playlist(segments: Playlist['phases'][number]['segments'], crossfadeSeconds: number): Playlist {
   const seconds = segments.reduce((sum, segment) => sum + (segment.durationSeconds ?? 0), 0);
@@ -32,5 +32,19 @@ describe('zeroCrossfadeJoins', () => {
     const soundscape = { type: 'soundscape' as const, id: 'bed', preset: 'breath' as const, params: { intensity: 0.5, brightness: 0.5 }, durationSeconds: 60 };
     const plan = buildPlan(playlist([file('a'), soundscape, file('b'), file('short', 0.5), file('c')], 0));
     expect(zeroCrossfadeJoins(plan.entries)).toEqual([]);
+  });
+});
+
+describe('crossfadeStarts', () => {
+  it('bridges the start of every file that fades in and lasts past the bridge’s head', () => {
+    const soundscape = { type: 'soundscape' as const, id: 'bed', preset: 'breath' as const, params: { intensity: 0.5, brightness: 0.5 }, durationSeconds: 60 };
+    const plan = buildPlan(playlist([file('a'), file('b'), soundscape, file('c'), file('short', 0.5), file('d', 120, 0)], 6));
+    // a begins the set (no fade-in); the soundscape is no file; short is over before a bridge's second; d meets its neighbour with 0 s.
+    expect(crossfadeStarts(plan.entries).map((entry) => entry.segment.id)).toEqual(['b', 'c']);
+  });
+
+  it('leaves 0 s joins to the gapless joins', () => {
+    const plan = buildPlan(playlist([file('a'), file('b'), file('c')], 0));
+    expect(crossfadeStarts(plan.entries)).toEqual([]);
   });
 });

@@ -38,20 +38,32 @@ export function zeroCrossfadeJoins(entries: readonly PlannedEntry[], shape: Join
   return pairs;
 }
 
+/**
+ * The file entries that fade in and last past the bridge's head: their first second is played
+ * from a decoded buffer started with the fade, as the media element's own start is late.
+ */
+export function crossfadeStarts(entries: readonly PlannedEntry[], shape: JoinShape = defaultJoinShape): PlannedEntry[] {
+  return entries.filter((entry) => entry.segment.type === 'file' && entry.fadeInMs > 0 && entry.endMs - entry.startMs >= shape.headSeconds * 1000);
+}
+
 /** The outgoing entry's planned length is part of the key: a plan that cuts it short needs another join (or none). */
-const joinKey = (outgoing: PlannedEntry, incoming: PlannedEntry) => `${outgoing.key}\u2192${incoming.key}:${outgoing.endMs - outgoing.startMs}`;
+const joinKey = (outgoing: PlannedEntry | undefined, incoming: PlannedEntry) =>
+  outgoing === undefined ? `\u2192${incoming.key}` : `${outgoing.key}\u2192${incoming.key}:${outgoing.endMs - outgoing.startMs}`;
 
 export interface JoinsContext {
   readonly context: BaseAudioContext;
+  /** Where a 0 s join's bridge plays: the music bus, after the decks (both at full gain around it). */
   readonly destination: AudioNode;
   readonly voiceFor: (entry: PlannedEntry) => JoinableVoice | undefined;
+  /** Where the start of a crossfade plays: into the incoming entry's deck, under its fade-in. */
+  readonly deckInputFor: (entry: PlannedEntry) => AudioNode | undefined;
   readonly audioTimeAt: (programMs: Milliseconds) => Seconds;
 }
 
 /**
- * The session's gapless joins: made once both decks exist (well before the join, when the
- * next file is preloaded), scheduled while the programme plays, taken back when it pauses or the
- * plan moves, and disposed once played.
+ * The session's gapless joins and sample-exact crossfade starts: made once the decks exist (well
+ * before the join, when the next file is preloaded), scheduled while the programme plays, taken
+ * back when it pauses or the plan moves, and disposed once played.
  */
 export class GaplessJoins {
   private readonly joins = new Map<string, { readonly join: GaplessJoin; incoming: PlannedEntry; aligned: boolean }>();
@@ -67,23 +79,15 @@ export class GaplessJoins {
   /** Called on every tick while playing: creates the joins that are due and schedules those that are ready. */
   update(entries: readonly PlannedEntry[], programMs: Milliseconds): void {
     const planned = new Set<string>();
-    for (const [outgoing, incoming] of zeroCrossfadeJoins(entries, this.shape)) {
+    const bridged: [PlannedEntry | undefined, PlannedEntry][] = [...zeroCrossfadeJoins(entries, this.shape), ...crossfadeStarts(entries, this.shape).map((entry) => [undefined, entry] as [undefined, PlannedEntry])];
+    for (const [outgoing, incoming] of bridged) {
       const key = joinKey(outgoing, incoming);
       planned.add(key);
       if (programMs >= incoming.startMs + this.shape.headSeconds * 1000) continue;
       let record = this.joins.get(key);
       if (record === undefined) {
-        const from = this.host.voiceFor(outgoing);
-        const to = this.host.voiceFor(incoming);
-        if (from === undefined || to === undefined || outgoing.segment.type !== 'file' || incoming.segment.type !== 'file') continue;
-        const plannedEndInFile = (outgoing.segment.trimStartSeconds ?? 0) + (outgoing.endMs - outgoing.startMs) / 1000;
-        const join = new GaplessJoin({
-          context: this.host.context,
-          destination: this.host.destination,
-          shape: this.shape,
-          outgoing: { ...from.source, handover: from.handoverOut, fileSeconds: from.loaded, trimSeconds: outgoing.segment.trimEndSeconds ?? 0, plannedEndInFile },
-          incoming: { ...to.source, handover: to.handoverIn, fileSeconds: to.loaded, trimSeconds: incoming.segment.trimStartSeconds ?? 0 },
-        });
+        const join = this.createJoin(outgoing, incoming);
+        if (join === undefined) continue;
         record = { join, incoming, aligned: false };
         this.joins.set(key, record);
       }
@@ -101,6 +105,27 @@ export class GaplessJoins {
         this.joins.delete(key);
       }
     }
+  }
+
+  private createJoin(outgoing: PlannedEntry | undefined, incoming: PlannedEntry): GaplessJoin | undefined {
+    const to = this.host.voiceFor(incoming);
+    if (to === undefined || incoming.segment.type !== 'file') return undefined;
+    const incomingSide = { ...to.source, handover: to.handoverIn, fileSeconds: to.loaded, trimSeconds: incoming.segment.trimStartSeconds ?? 0 };
+    if (outgoing === undefined) {
+      const deckInput = this.host.deckInputFor(incoming);
+      if (deckInput === undefined) return undefined;
+      return new GaplessJoin({ context: this.host.context, destination: deckInput, shape: this.shape, incoming: incomingSide });
+    }
+    const from = this.host.voiceFor(outgoing);
+    if (from === undefined || outgoing.segment.type !== 'file') return undefined;
+    const plannedEndInFile = (outgoing.segment.trimStartSeconds ?? 0) + (outgoing.endMs - outgoing.startMs) / 1000;
+    return new GaplessJoin({
+      context: this.host.context,
+      destination: this.host.destination,
+      shape: this.shape,
+      outgoing: { ...from.source, handover: from.handoverOut, fileSeconds: from.loaded, trimSeconds: outgoing.segment.trimEndSeconds ?? 0, plannedEndInFile },
+      incoming: incomingSide,
+    });
   }
 
   /** The programme stops or its plan moves: every scheduled join gives the sound back to the elements. */

@@ -30,6 +30,23 @@ describe('joinTimes', () => {
   });
 });
 
+describe('joinTimes without a tail (the start of a crossfade)', () => {
+  it('sounds from the join, the incoming file’s first sample, and hands back to the element inside the head', () => {
+    const times = joinTimes(100, 0, 48_000, 48_000, defaultJoinShape);
+    expect(times.bridgeStart).toBe(100);
+    expect(times.handoverIn).toBe(100);
+    expect(times.handoverSeconds).toBe(defaultJoinShape.handoverSeconds);
+    expect(times.handoverOut + times.handoverSeconds).toBeCloseTo(100.75, 12);
+    expect(times.bridgeEnd).toBe(101);
+  });
+
+  it('starts on time or not at all: a late start would cut in over the element already sounding', () => {
+    const times = joinTimes(10, 0, 48_000, 48_000, defaultJoinShape);
+    expect(bridgeStartAt(times, 9, 0.05)).toEqual({ when: 10, offset: 0 });
+    expect(bridgeStartAt(times, 9.96, 0.05)).toBeUndefined();
+  });
+});
+
 describe('bridgeStartAt', () => {
   const times = joinTimes(10, 48_000, 48_000, 48_000, defaultJoinShape);
 

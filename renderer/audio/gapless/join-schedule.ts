@@ -25,7 +25,7 @@ export interface JoinTimes {
   readonly bridgeStart: Seconds;
   /** The seam: the outgoing file's last sample ends and the incoming file's first begins. */
   readonly join: Seconds;
-  /** The outgoing element fades out and the bridge in, over `handoverSeconds` from here. */
+  /** The outgoing element fades out and the bridge in, over `handoverSeconds` from here (the join itself for a bridge without a tail). */
   readonly handoverIn: Seconds;
   /** The bridge fades out and the incoming element in, over `handoverSeconds` from here. */
   readonly handoverOut: Seconds;
@@ -43,12 +43,15 @@ export function joinTimes(join: Seconds, tailFrames: number, headFrames: number,
   const tail = tailFrames / bridgeSampleRate;
   const head = headFrames / bridgeSampleRate;
   // A short bridge shrinks both to a third of its shorter side, so each handover stays strictly inside its half.
-  const margin = Math.min(shape.edgeMarginSeconds, tail / 3, head / 3);
-  const handover = Math.min(shape.handoverSeconds, tail / 3, head / 3);
+  // A bridge without a tail (the start of a crossfade) has only its head to fit them in.
+  const sides = tailFrames > 0 ? [tail, head] : [head];
+  const margin = Math.min(shape.edgeMarginSeconds, ...sides.map((side) => side / 3));
+  const handover = Math.min(shape.handoverSeconds, ...sides.map((side) => side / 3));
   return {
     bridgeStart: join - tail,
     join,
-    handoverIn: join - tail + margin,
+    // Without a tail nothing hands over to the bridge: it sounds from its first sample, the incoming file's.
+    handoverIn: tailFrames > 0 ? join - tail + margin : join,
     handoverOut: join + head - margin - handover,
     handoverSeconds: handover,
     bridgeEnd: join + head,

@@ -104,6 +104,10 @@ class FakePlayer extends TypedEmitter<SessionPlayerEvents> implements LivePlayer
     return 0;
   }
 
+  joinStatuses(): Record<string, string> {
+    return {};
+  }
+
   disposed = false;
   dispose(): void {
     this.disposed = true;

@@ -86,7 +86,7 @@ export interface ResumePoint {
 /** What of the audio engine a live session drives; the app passes a SessionPlayer, tests a stand-in. */
 export type LivePlayer = Pick<
   SessionPlayer,
-  'on' | 'getState' | 'programNow' | 'play' | 'pause' | 'quiet' | 'replacePlan' | 'playClosing' | 'stopClosing' | 'deckCount' | 'dispose'
+  'on' | 'getState' | 'programNow' | 'play' | 'pause' | 'quiet' | 'replacePlan' | 'playClosing' | 'stopClosing' | 'deckCount' | 'joinStatuses' | 'dispose'
 >;
 export type LiveOutput = Pick<AudioOutput, 'on' | 'setVolume' | 'outputLevelDb'>;
 

@@ -126,6 +126,10 @@ class TickingPlayer extends TypedEmitter<SessionPlayerEvents> implements LivePla
     return 0;
   }
 
+  joinStatuses(): Record<string, string> {
+    return {};
+  }
+
   dispose(): void {
     this.removeAllListeners();
   }
