@@ -322,6 +322,8 @@ interface TransitionFigures {
   readonly offlineDipWorstDb: number;
   /** The largest amount by which a live dip was deeper than the offline render of the same transition. */
   readonly excessWorstDb: number;
+  /** The worst dip among the crossfades whose incoming file started from a decoded bridge. */
+  readonly bridgedDipWorstDb: number;
   readonly steadyGapMaxMs: number;
   readonly quantumMs: number;
 }
@@ -341,9 +343,15 @@ const fileOf = (entry: PlannedEntry): FileSegment => {
   return entry.segment;
 };
 
-function transitionFigures(output: PowerOnProgram, transitions: { counted: readonly [PlannedEntry, PlannedEntry][]; excluded: number }, offline: ReadonlyMap<string, number>): TransitionFigures {
+function transitionFigures(
+  output: PowerOnProgram,
+  transitions: { counted: readonly [PlannedEntry, PlannedEntry][]; excluded: number },
+  offline: ReadonlyMap<string, number>,
+  bridgedKeys: ReadonlySet<string>,
+): TransitionFigures {
   const gaps: number[] = [];
   const dips: number[] = [];
+  const bridgedDips: number[] = [];
   const offlineDipsSeen: number[] = [];
   const excess: number[] = [];
   const steadyGaps: number[] = [];
@@ -354,6 +362,7 @@ function transitionFigures(output: PowerOnProgram, transitions: { counted: reado
     const dip = dipBelow(output, entry.startMs, fadeEnd, [entry.startMs - 250, entry.startMs - 50], [entry.startMs + afterFrom, entry.startMs + afterTo]);
     const offlineDip = offline.get(pairKey(fileOf(previous), fileOf(entry)));
     if (Number.isFinite(dip)) dips.push(dip);
+    if (Number.isFinite(dip) && bridgedKeys.has(entry.key)) bridgedDips.push(dip);
     if (offlineDip !== undefined) offlineDipsSeen.push(offlineDip);
     if (Number.isFinite(dip) && offlineDip !== undefined) excess.push(dip - offlineDip);
     // The same gap measure in the middle of the segment, where one file plays alone.
@@ -369,6 +378,7 @@ function transitionFigures(output: PowerOnProgram, transitions: { counted: reado
     dipMedianDb: median(dips),
     offlineDipWorstDb: Math.max(...offlineDipsSeen),
     excessWorstDb: Math.max(...excess),
+    bridgedDipWorstDb: Math.max(...bridgedDips),
     steadyGapMaxMs: Math.max(0, ...steadyGaps),
     quantumMs: output.quantumMs,
   };
@@ -391,18 +401,19 @@ export async function benchTransitions(browser: Browser): Promise<string[]> {
     }, 500);
     // To the end of the last segment's fade to silence (the program clock stops there).
     await waitForProgram(running.page, plan.totalMs - 100, plan.totalMs + 60_000).finally(() => clearInterval(watchBridges));
-    const bridged = [...bridges.values()].filter((status) => status === 'scheduled').length;
+    // Keyed "→<entry key>" for the start of a crossfade (a 0 s join names both entries).
+    const bridgedKeys = new Set([...bridges].filter(([, status]) => status === 'scheduled').map(([key]) => key.replace(/^\u2192/, '')));
     const output = await outputOnProgramClock(running.page);
     const transitions = countedTransitions(plan.entries, await playbackProblems(running));
     const offline = await offlineDips(
       browser,
       transitions.counted.map(([previous, entry]) => [fileOf(previous), fileOf(entry), (entry.startMs - previous.startMs) / 1000] as const),
     );
-    const figures = transitionFigures(output, transitions, offline);
+    const figures = transitionFigures(output, transitions, offline, bridgedKeys);
     return [
       `transition_gap_max_ms: ${figures.gapMaxMs.toFixed(0)} ms (longest run under −60 dBFS within 250 ms of ${figures.counted} crossfades of 0.5 s; ${figures.silentTransitions} had any; ${figures.excluded} excluded for a playback problem; the output measured per ${figures.quantumMs.toFixed(1)} ms render quantum)`,
       `reference_steady_gap_max_ms: ${figures.steadyGapMaxMs.toFixed(0)} ms (the same measure mid-segment, one file playing alone)`,
-      `crossfade_dip_db: ${figures.dipWorstDb.toFixed(2)} dB (worst ${dipWindowMs} ms level through a crossfade under the quieter 200 ms steady level beside it, from every sample of the live output; median ${figures.dipMedianDb.toFixed(2)} dB; at most ${figures.excessWorstDb.toFixed(2)} dB deeper than the offline render of the same transition; ${bridged} of ${bridges.size} incoming files started from a decoded bridge, the m4a and opus ones on their media element's timing)`,
+      `crossfade_dip_db: ${figures.dipWorstDb.toFixed(2)} dB (worst ${dipWindowMs} ms level through a crossfade under the quieter 200 ms steady level beside it, from every sample of the live output; median ${figures.dipMedianDb.toFixed(2)} dB; at most ${figures.excessWorstDb.toFixed(2)} dB deeper than the offline render of the same transition; ${bridgedKeys.size} of ${bridges.size} incoming files started from a decoded bridge, worst dip among those ${figures.bridgedDipWorstDb.toFixed(2)} dB; the m4a and opus ones start on their media element's timing)`,
       `reference_offline_dip_db: ${figures.offlineDipWorstDb.toFixed(2)} dB (the same transitions, files and track gains rendered offline through the engine's fade and chain code: the dip the content makes by itself)`,
     ];
   } finally {

@@ -209,12 +209,12 @@ export class GaplessJoin {
     const buffers = readTogether(taps.bridge, taps.element);
     if (buffers === undefined) return 'waiting';
     const rate = this.options.context.sampleRate;
-    // Only leads whose frames the element has played are searched: the silence before it started would match wrongly.
+    // The whole range of leads is searched once the element has played every frame it compares: the silence before
+    // it started would match wrongly, and a range cut short could leave out the true lead for a near-periodic one.
     const minLeadFrames = -Math.round(0.03 * rate);
-    const windowEnd = buffers.element.length - Math.max(0, -minLeadFrames);
+    const maxLeadFrames = Math.round((taps.aheadSeconds + 0.01) * rate);
     const firstSound = buffers.element.findIndex((sample) => sample !== 0);
-    const maxLeadFrames = Math.min(Math.round((taps.aheadSeconds + 0.01) * rate), windowEnd - leadWindowFrames - firstSound);
-    if (maxLeadFrames < 0) return 'waiting';
+    if (firstSound < 0 || buffers.element.length - firstSound < leadWindowFrames + maxLeadFrames - minLeadFrames) return 'waiting';
     const lead = elementLead({ bridge: buffers.bridge, element: buffers.element, windowFrames: leadWindowFrames, minLeadFrames, maxLeadFrames });
     if (lead === undefined || lead.score < leadScoreNeeded) return 'waiting';
     element.holdBackBy(lead.frames / rate);

@@ -15,10 +15,10 @@ export interface JoinableVoice extends AlignableElement {
 
 /**
  * When, after the join, the incoming element (muted) is first measured against the bridge: once it
- * can have played long enough to be found in it (started 0.25 s ahead, looked for over ~90 ms).
+ * can have played every frame the search compares (~90 ms looked for over leads of up to 0.26 s).
  * Tried again every `alignRetryMs` (a late element needs longer) until just before the handover back.
  */
-const alignAfterJoinMs = 350;
+const alignAfterJoinMs = 400;
 const alignRetryMs = 40;
 const alignUntilBeforeHandoverMs = 50;
 
