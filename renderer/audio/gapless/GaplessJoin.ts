@@ -63,8 +63,12 @@ const leadScoreNeeded = 0.9;
  * and back by short crossfades away from the join.
  *
  * Without an outgoing side it makes the start of a crossfade sample-exact: a media element starts
- * 25–60 ms after its play() (more after a seek), so the incoming file's fade-in would begin on
+ * 6–140 ms after its play() (more after a seek), so the incoming file's fade-in would begin on
  * silence and the crossfade would dip. The bridge is its first second, started with the fade.
+ *
+ * Either way the incoming element, muted under the bridge, is started ahead through a delay and
+ * held back by the lead measured against the bridge's own sound, so the handover back meets the
+ * same sample.
  */
 export class GaplessJoin {
   private readonly shape: JoinShape;
