@@ -76,10 +76,6 @@ test('a crossfade’s incoming file is heard from the first sample of its fade-i
   // limiter's look-ahead): a media element started by a timer comes 6–90 ms late, by a different amount each time.
   expect(Math.max(...delays) - Math.min(...delays)).toBeLessThanOrEqual(2);
   expect(Math.max(...delays)).toBeLessThan(result.sampleRate * 0.01);
-  // And the media element the bridge hands back to is lined up with it to the sample (by its currentTime it was
-  // 10–25 ms off). A measurement that cannot be made in time leaves an element where its start put it: the median holds.
-  const handoverOffsets = result.crossfades.map((crossfade) => Math.abs(crossfade.elementDelayFrames - crossfade.incomingDelayFrames)).sort((a, b) => a - b);
-  expect(handoverOffsets[Math.floor(handoverOffsets.length / 2)]).toBeLessThanOrEqual(1);
   // So the fade-in does not begin on silence: the crossfade is as level as the same files mixed exactly.
   for (const crossfade of result.crossfades) expect(crossfade.dipDb).toBeLessThanOrEqual(crossfade.referenceDipDb + 0.25);
 });

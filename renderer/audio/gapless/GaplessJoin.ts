@@ -1,7 +1,6 @@
 import { rampTo } from '../gain-chain';
 import { dbToGain, type Decibels, type Seconds } from '../units';
 import { decodeHead, decodeTail } from './edge-decoding';
-import { elementLead } from './element-lead';
 import { bridgeStartAt, defaultJoinShape, joinTimes, playsToItsEnd, type JoinShape, type JoinTimes } from './join-schedule';
 
 /** One side of a join: a file segment, its normalising gain and the gain that hands its media element over to the bridge. */
@@ -17,21 +16,7 @@ export interface JoinSide {
   readonly handover: AudioParam;
   /** Outgoing: where the plan ends the segment in the file; the bridge is used only when that is the file's end (less its end trim). */
   readonly plannedEndInFile?: Seconds;
-  /** Incoming: the media element, to be lined up with the bridge while it is muted under it. */
-  readonly element?: AlignableElement;
 }
-
-/** What of an incoming file's voice (FileVoice) lines its element up with the bridge. */
-export interface AlignableElement {
-  /** Starts the element this far ahead, held back by a delay of as much; false once it already plays. */
-  playAheadUnderBridge(seconds: Seconds): boolean;
-  /** The element's sound before that delay. */
-  readonly undelayedOutput: AudioNode;
-  /** Sets the delay to the lead measured. */
-  holdBackBy(seconds: Seconds): void;
-}
-
-export type AlignmentResult = 'aligned' | 'waiting' | 'unavailable';
 
 export interface GaplessJoinOptions {
   readonly context: BaseAudioContext;
@@ -48,12 +33,6 @@ export type JoinStatus = 'decoding' | 'ready' | 'scheduled' | 'unavailable' | 'd
 /** How far ahead of a change the audio thread must hear of it: a few render quanta, and a main thread that is late. */
 const scheduleLeadSeconds = 0.05;
 const cancelRampSeconds = 0.02;
-/** How far ahead an incoming element is started under the bridge: more than its start is late (6–140 ms seen; a WAV's the most). */
-const elementAheadSeconds = 0.25;
-/** The bridge's last ~90 ms are looked for in the element's last ~0.7 s (the analysers' whole buffers, read in one quantum). */
-const leadWindowFrames = 4096;
-const tapFrames = 32_768;
-const leadScoreNeeded = 0.9;
 
 /**
  * A 0 s crossfade between two file segments made sample-exact: the outgoing file's last seconds
@@ -65,10 +44,6 @@ const leadScoreNeeded = 0.9;
  * Without an outgoing side it makes the start of a crossfade sample-exact: a media element starts
  * 6–140 ms after its play() (more after a seek), so the incoming file's fade-in would begin on
  * silence and the crossfade would dip. The bridge is its first second, started with the fade.
- *
- * Either way the incoming element, muted under the bridge, is started ahead through a delay and
- * held back by the lead measured against the bridge's own sound, so the handover back meets the
- * same sample.
  */
 export class GaplessJoin {
   private readonly shape: JoinShape;
@@ -77,7 +52,6 @@ export class GaplessJoin {
   private tailFrames = 0;
   private readonly gain: GainNode;
   private source: AudioBufferSourceNode | undefined;
-  private taps: { readonly bridge: AnalyserNode; readonly element: AnalyserNode; readonly aheadSeconds: Seconds } | undefined;
   private times: JoinTimes | undefined;
   private currentStatus: JoinStatus = 'decoding';
   private failure: string | undefined;
@@ -178,52 +152,7 @@ export class GaplessJoin {
     this.source = source;
     this.times = times;
     this.currentStatus = 'scheduled';
-    this.tapForAlignment(source);
     return true;
-  }
-
-  /** The incoming element is started ahead, through a delay; two analysers, fed in the same quanta, will tell by how much it leads. */
-  private tapForAlignment(source: AudioBufferSourceNode): void {
-    const element = this.options.incoming.element;
-    if (element === undefined || this.taps !== undefined || !element.playAheadUnderBridge(elementAheadSeconds)) return;
-    const { context } = this.options;
-    const bridge = new AnalyserNode(context, { fftSize: tapFrames });
-    const elementTap = new AnalyserNode(context, { fftSize: tapFrames });
-    source.connect(bridge);
-    element.undelayedOutput.connect(elementTap);
-    this.taps = { bridge, element: elementTap, aheadSeconds: elementAheadSeconds };
-  }
-
-  private removeTaps(): void {
-    if (this.taps === undefined) return;
-    this.source?.disconnect(this.taps.bridge);
-    this.options.incoming.element?.undelayedOutput.disconnect(this.taps.element);
-    this.taps = undefined;
-  }
-
-  /**
-   * Measures how far the (muted) incoming element leads the bridge and holds it back by that
-   * much, so the handover back to it meets the same sample. 'waiting' while the element has not
-   * played long enough, or the music does not say (silence); 'unavailable' with nothing to measure.
-   */
-  alignIncoming(): AlignmentResult {
-    const taps = this.taps;
-    const element = this.options.incoming.element;
-    if (taps === undefined || element === undefined || this.currentStatus !== 'scheduled') return 'unavailable';
-    const buffers = readTogether(taps.bridge, taps.element);
-    if (buffers === undefined) return 'waiting';
-    const rate = this.options.context.sampleRate;
-    // The whole range of leads is searched once the element has played every frame it compares: the silence before
-    // it started would match wrongly, and a range cut short could leave out the true lead for a near-periodic one.
-    const minLeadFrames = -Math.round(0.03 * rate);
-    const maxLeadFrames = Math.round((taps.aheadSeconds + 0.01) * rate);
-    const firstSound = buffers.element.findIndex((sample) => sample !== 0);
-    if (firstSound < 0 || buffers.element.length - firstSound < leadWindowFrames + maxLeadFrames - minLeadFrames) return 'waiting';
-    const lead = elementLead({ bridge: buffers.bridge, element: buffers.element, windowFrames: leadWindowFrames, minLeadFrames, maxLeadFrames });
-    if (lead === undefined || lead.score < leadScoreNeeded) return 'waiting';
-    element.holdBackBy(lead.frames / rate);
-    this.removeTaps();
-    return 'aligned';
   }
 
   /** When the bridge has played out and the incoming element sounds alone again. */
@@ -242,7 +171,6 @@ export class GaplessJoin {
     rampTo(this.gain.gain, 0, ramp);
     if (this.options.outgoing !== undefined) rampTo(this.options.outgoing.handover, 1, ramp);
     rampTo(this.options.incoming.handover, 1, ramp);
-    this.removeTaps();
     this.source?.stop(now + cancelRampSeconds);
     this.source = undefined;
     this.times = undefined;
@@ -260,31 +188,8 @@ export class GaplessJoin {
       this.options.incoming.handover.cancelScheduledValues(0);
       this.options.incoming.handover.value = 1;
     }
-    this.removeTaps();
     this.source?.disconnect();
     this.gain.disconnect();
     this.bridge = undefined;
   }
-}
-
-/**
- * Both analysers' buffers as of one render quantum: the element's is read before and after the
- * bridge's, and the reading is kept only if the audio thread did not move on in between.
- */
-function readTogether(bridgeTap: AnalyserNode, elementTap: AnalyserNode): { bridge: Float32Array; element: Float32Array } | undefined {
-  const bridge = new Float32Array(bridgeTap.fftSize);
-  const element = new Float32Array(elementTap.fftSize);
-  const check = new Float32Array(elementTap.fftSize);
-  for (let attempt = 0; attempt < 4; attempt += 1) {
-    elementTap.getFloatTimeDomainData(element);
-    bridgeTap.getFloatTimeDomainData(bridge);
-    elementTap.getFloatTimeDomainData(check);
-    if (sameTail(element, check)) return element.some((sample) => sample !== 0) ? { bridge, element } : undefined;
-  }
-  return undefined;
-}
-
-function sameTail(a: Float32Array, b: Float32Array): boolean {
-  for (let index = a.length - 256; index < a.length; index += 1) if (a[index] !== b[index]) return false;
-  return true;
 }

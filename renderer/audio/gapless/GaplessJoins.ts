@@ -1,26 +1,22 @@
 import type { PlannedEntry } from '../../../core/plan';
 import type { Milliseconds, Seconds } from '../units';
-import { Timers } from '../Timers';
-import { GaplessJoin, type AlignableElement } from './GaplessJoin';
+import { GaplessJoin } from './GaplessJoin';
 import { defaultJoinShape, type JoinShape } from './join-schedule';
 
 /** What a join needs of a file deck's voice (FileVoice). */
-export interface JoinableVoice extends AlignableElement {
+export interface JoinableVoice {
   readonly handoverIn: AudioParam;
   readonly handoverOut: AudioParam;
   readonly source: { readonly url: string; readonly extension: string; readonly gainDb: number };
   /** Resolves with the file's length once its element has loaded it. */
   readonly loaded: Promise<number>;
+  /** Nudges the (muted) element's playhead to a segment time over a short while. */
+  alignTo(expectedSeconds: Seconds, overSeconds: Seconds): void;
 }
 
-/**
- * When, after the join, the incoming element (muted) is first measured against the bridge: once it
- * can have played every frame the search compares (~90 ms looked for over leads of up to 0.26 s).
- * Tried again every `alignRetryMs` (a late element needs longer) until just before the handover back.
- */
-const alignAfterJoinMs = 400;
-const alignRetryMs = 40;
-const alignUntilBeforeHandoverMs = 50;
+/** When, after the join, the incoming element (muted) is brought in line with the bridge, and over how long: done before the handover back. */
+const alignAfterJoinMs = 100;
+const alignOverSeconds = 0.3;
 
 /**
  * The pairs of neighbouring file entries that meet with a 0 s crossfade, where each side plays
@@ -62,14 +58,6 @@ export interface JoinsContext {
   /** Where the start of a crossfade plays: into the incoming entry's deck, under its fade-in. */
   readonly deckInputFor: (entry: PlannedEntry) => AudioNode | undefined;
   readonly audioTimeAt: (programMs: Milliseconds) => Seconds;
-  readonly programNow: () => Milliseconds;
-}
-
-interface JoinRecord {
-  readonly join: GaplessJoin;
-  incoming: PlannedEntry;
-  /** The incoming element's alignment with the bridge: not started, being tried, or over (done or given up). */
-  alignment: 'to-do' | 'trying' | 'done';
 }
 
 /**
@@ -78,10 +66,7 @@ interface JoinRecord {
  * back when it pauses or the plan moves, and disposed once played.
  */
 export class GaplessJoins {
-  private readonly joins = new Map<string, JoinRecord>();
-  private readonly timers = new Timers();
-  /** The time from the join to the handover back to the incoming element, in the default shape. */
-  private readonly handoverBackMs: Milliseconds;
+  private readonly joins = new Map<string, { readonly join: GaplessJoin; incoming: PlannedEntry; aligned: boolean }>();
   private readonly shape: JoinShape;
 
   constructor(
@@ -89,7 +74,6 @@ export class GaplessJoins {
     shape: Partial<JoinShape> = {},
   ) {
     this.shape = { ...defaultJoinShape, ...shape };
-    this.handoverBackMs = (this.shape.headSeconds - this.shape.edgeMarginSeconds - this.shape.handoverSeconds) * 1000;
   }
 
   /** Called on every tick while playing: creates the joins that are due and schedules those that are ready. */
@@ -104,14 +88,16 @@ export class GaplessJoins {
       if (record === undefined) {
         const join = this.createJoin(outgoing, incoming);
         if (join === undefined) continue;
-        record = { join, incoming, alignment: 'to-do' };
+        record = { join, incoming, aligned: false };
         this.joins.set(key, record);
       }
       record.incoming = incoming;
       if (record.join.status === 'ready') record.join.schedule(this.host.audioTimeAt(incoming.startMs));
-      // Within a tick of the join, the alignment's own timer takes over.
       const sinceJoinMs = programMs - incoming.startMs;
-      if (record.join.status === 'scheduled' && record.alignment === 'to-do' && sinceJoinMs > -1000) this.alignWhenPlayed(record);
+      if (record.join.status === 'scheduled' && !record.aligned && sinceJoinMs >= alignAfterJoinMs) {
+        record.aligned = true;
+        this.host.voiceFor(incoming)?.alignTo(sinceJoinMs / 1000, alignOverSeconds);
+      }
     }
     for (const [key, record] of this.joins) {
       if (!planned.has(key) || programMs >= record.incoming.startMs + this.shape.headSeconds * 1000 + 500) {
@@ -124,7 +110,7 @@ export class GaplessJoins {
   private createJoin(outgoing: PlannedEntry | undefined, incoming: PlannedEntry): GaplessJoin | undefined {
     const to = this.host.voiceFor(incoming);
     if (to === undefined || incoming.segment.type !== 'file') return undefined;
-    const incomingSide = { ...to.source, handover: to.handoverIn, fileSeconds: to.loaded, trimSeconds: incoming.segment.trimStartSeconds ?? 0, element: to };
+    const incomingSide = { ...to.source, handover: to.handoverIn, fileSeconds: to.loaded, trimSeconds: incoming.segment.trimStartSeconds ?? 0 };
     if (outgoing === undefined) {
       const deckInput = this.host.deckInputFor(incoming);
       if (deckInput === undefined) return undefined;
@@ -142,24 +128,6 @@ export class GaplessJoins {
     });
   }
 
-  /** Measures the incoming element against the bridge from `alignAfterJoinMs` after the join, on a timer of its own: ticks are too far apart. */
-  private alignWhenPlayed(record: JoinRecord): void {
-    record.alignment = 'trying';
-    const attempt = () => {
-      const sinceJoinMs = this.host.programNow() - record.incoming.startMs;
-      if (record.join.status !== 'scheduled' || sinceJoinMs >= this.handoverBackMs - alignUntilBeforeHandoverMs) {
-        record.alignment = 'done';
-        return;
-      }
-      if (sinceJoinMs >= alignAfterJoinMs && record.join.alignIncoming() !== 'waiting') {
-        record.alignment = 'done';
-        return;
-      }
-      this.timers.after(Math.max(alignRetryMs, alignAfterJoinMs - sinceJoinMs), attempt);
-    };
-    attempt();
-  }
-
   /** The programme stops or its plan moves: every scheduled join gives the sound back to the elements. */
   unscheduleAll(): void {
     for (const { join } of this.joins.values()) join.unschedule();
@@ -171,7 +139,6 @@ export class GaplessJoins {
   }
 
   dispose(): void {
-    this.timers.dispose();
     for (const { join } of this.joins.values()) join.dispose();
     this.joins.clear();
   }
