@@ -1,3 +1,4 @@
+import { rmsDb } from './audio-measure';
 /**
  * Measures joins in a recording of the live output against a reference (the files decoded and
  * laid end to end, as a perfect gapless player would give them): silence at the join, the largest
@@ -164,19 +165,15 @@ export interface CrossfadeMeasureInput {
 const incomingFitFromFraction = 0.4;
 const maxIncomingDelaySeconds = 0.1;
 
-function powerDb(channel: Float32Array, from: number, to: number): number {
-  let sum = 0;
-  for (let index = Math.max(0, from); index < to; index += 1) sum += (channel[index] ?? 0) ** 2;
-  return 10 * Math.log10(Math.max(sum / Math.max(1, to - from), 1e-20));
-}
-
 /** The bench's crossfade dip measured on samples: the quietest 100 ms window through the fade under the quieter steady level beside it. */
 function levelDip(channel: Float32Array, start: number, sampleRate: number, fadeSeconds: number): number {
-  const frames = (ms: number) => Math.round((ms / 1000) * sampleRate);
-  const fadeEnd = start + Math.round(fadeSeconds * sampleRate);
-  const steady = Math.min(powerDb(channel, start - frames(250), start - frames(50)), powerDb(channel, fadeEnd + frames(50), fadeEnd + frames(250)));
+  // rmsDb reads seconds from the channel's start; `start` is a frame.
+  const at = start / sampleRate;
+  const levelDb = (fromMs: number, toMs: number) => rmsDb([channel], sampleRate, at + fromMs / 1000, at + toMs / 1000);
+  const fadeMs = fadeSeconds * 1000;
+  const steady = Math.min(levelDb(-250, -50), levelDb(fadeMs + 50, fadeMs + 250));
   let lowest = Number.POSITIVE_INFINITY;
-  for (let centre = start; centre <= fadeEnd; centre += frames(10)) lowest = Math.min(lowest, powerDb(channel, centre - frames(50), centre + frames(50)));
+  for (let centreMs = 0; centreMs <= fadeMs; centreMs += 10) lowest = Math.min(lowest, levelDb(centreMs - 50, centreMs + 50));
   return steady - lowest;
 }
 
