@@ -57,7 +57,6 @@ export const LevelMeter = memo(function LevelMeter({ session }: { readonly sessi
       if (fillRef.current !== null) fillRef.current.style.transform = `scaleX(${(at(shown) / 100).toFixed(4)})`;
       if (meterRef.current !== null) {
         meterRef.current.dataset['levelDb'] = Number.isFinite(level) ? level.toFixed(1) : '-Infinity';
-        meterRef.current.title = Number.isFinite(level) ? `${level.toFixed(0)} dBFS` : 'silent';
       }
     };
     moveBar();
@@ -79,6 +78,8 @@ export const LevelMeter = memo(function LevelMeter({ session }: { readonly sessi
         aria-valuemax={0}
         aria-valuenow={wholeDb}
         aria-valuetext={zone === 'silent' ? 'silent' : `${wholeDb} dBFS`}
+        // With the words, once a second: a title changed four times a second restyled the meter each time.
+        title={zone === 'silent' ? 'silent' : `${wholeDb} dBFS`}
         data-zone={zone}
       >
         <div ref={fillRef} className="level-meter-fill" />

@@ -15,6 +15,7 @@ import { useLiveKeys } from './mark-keys';
 import { StateLane } from './StateLane';
 import { useMediaSession } from './media-session';
 import { LevelMeter } from './LevelMeter';
+import { livePollClock } from './poll-clock';
 import { usePolled } from './use-polled';
 import { describeWaiting } from './waiting-text';
 import { segmentName } from '../../../core/segment-names';
@@ -55,7 +56,7 @@ function signedMinutes(ms: number): string {
 
 /** Onset, peak, return as planned and as projected now (holds, extensions, pauses included). */
 const PhaseBar = memo(function PhaseBar({ session }: { readonly session: LiveSession }) {
-  const projection = usePolled(() => session.projection(), 500);
+  const projection = usePolled(() => session.projection(), 1000);
   const nowMs = session.sessionMs() - (session.getState().t0OffsetMs);
   return (
     <div className="phase-bar" role="list" aria-label="Phases">
@@ -122,7 +123,7 @@ const Reminders = memo(function Reminders({
 });
 
 const PhaseControls = memo(function PhaseControls({ session, status }: { readonly session: LiveSession; readonly status: string }) {
-  const projection = usePolled(() => session.projection(), 500);
+  const projection = usePolled(() => session.projection(), 1000);
   const current = projection.currentPhaseIndex === undefined ? undefined : projection.phases[projection.currentPhaseIndex];
   const active = status === 'playing' || status === 'paused' || status === 'quiet';
   return (
@@ -168,7 +169,7 @@ const SegmentRemaining = memo(function SegmentRemaining({ session }: { readonly 
     const remainingMs = session.player.getState().position?.entryRemainingMs;
     if (remainingMs === undefined) return undefined;
     return Number.isFinite(remainingMs) ? `${formatPosition(remainingMs)} left in this segment` : 'continues until the phase is released';
-  }, 500);
+  }, 1000);
   if (shown === undefined) return null;
   return <div className="segment-remaining">{shown}</div>;
 });
@@ -379,6 +380,8 @@ function RunningSession({ session, onLeave }: { readonly session: LiveSession; r
   const { position, status } = state.player;
   const kinds = session.markKinds().filter((kind) => !kind.hidden);
   const t0OffsetMs = state.t0OffsetMs;
+  // Every figure read once a second changes just after the session clock's second, in one frame with it.
+  useEffect(() => (session.isRealTime() ? livePollClock.alignTo(() => session.sessionMs()) : undefined), [session]);
 
   const onMarked = useCallback((markId: string, markKind: string) => {
     if (markKind === 'note') setNoteFocus(markId);

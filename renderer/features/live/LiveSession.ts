@@ -531,6 +531,11 @@ export class LiveSession extends TypedEmitter<LiveSessionEvents> {
     return this.requestPlan('skip');
   }
 
+  /** Whether session time passes at the pace of real time (faster only in tests and timing previews). */
+  isRealTime(): boolean {
+    return this.speed === 1;
+  }
+
   /** Session time as the facilitators know it: since the dose, including any T0 correction. */
   sessionMs(): number {
     return this.clock.now() + this.fold.t0OffsetMs;

@@ -36,4 +36,42 @@ describe('PollClock', () => {
     vi.advanceTimersByTime(500);
     expect(seen).toBe(2);
   });
+
+  it('aligned to a clock, reads once-a-second figures just after each of its whole seconds, all in one tick', () => {
+    const clock = new PollClock(250);
+    // The session clock stands 130 ms past a second when the screen opens.
+    const sessionOffset = 7_130 - Date.now();
+    const sessionMs = () => Date.now() + sessionOffset;
+    const perSecond: number[] = [];
+    const quarterly: number[] = [];
+    clock.every(1000, () => perSecond.push(sessionMs()));
+    clock.every(1000, () => perSecond.push(-sessionMs()));
+    clock.every(250, () => quarterly.push(sessionMs()));
+    clock.alignTo(sessionMs);
+    vi.advanceTimersByTime(2_000);
+    expect(quarterly).toEqual([7_254, 7_504, 7_754, 8_004, 8_254, 8_504, 8_754, 9_004]);
+    expect(perSecond).toEqual([8_004, -8_004, 9_004, -9_004]);
+  });
+
+  it('follows its clock when it jumps (a corrected T0), and ticks on its own again once let go', () => {
+    const clock = new PollClock(250);
+    let offset = 1_000 - Date.now();
+    const sessionMs = () => Date.now() + offset;
+    const seen: number[] = [];
+    clock.every(1000, () => seen.push(sessionMs()));
+    const undo = clock.alignTo(sessionMs);
+    vi.advanceTimersByTime(1_010);
+    expect(seen).toEqual([2_004]);
+    // Moved 300 ms on: the tick after next falls just after its quarter second again.
+    offset += 300;
+    vi.advanceTimersByTime(1_300);
+    expect(seen).toEqual([2_004, 3_004]);
+    undo();
+    expect(clock.isRunning()).toBe(true);
+    const before = seen.length;
+    vi.advanceTimersByTime(2_000);
+    const after = seen.slice(before);
+    expect(after).toHaveLength(2);
+    expect((after[1] as number) - (after[0] as number)).toBe(1_000);
+  });
 });

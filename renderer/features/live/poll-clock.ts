@@ -2,6 +2,9 @@ import type { Milliseconds } from '../../../core/units';
 
 export const pollPeriodMs: Milliseconds = 250;
 
+/** How long after the aligned clock's quarter second a tick comes: timers fire a little late, never early, but a tick a hair early would read the second before. */
+const alignedTickLagMs: Milliseconds = 4;
+
 type TickListener = (tick: number) => void;
 
 /**
@@ -9,11 +12,17 @@ type TickListener = (tick: number) => void;
  * readings due on the same tick update in one task, so React renders, lays out and paints
  * once for all of them instead of once per reading, and the main thread is busy less often
  * when a mark key is pressed.
+ *
+ * Aligned to a clock (the session's), the ticks fall just after each of its quarter seconds
+ * and count them, so every reading polled once a second is read just after each of its whole
+ * seconds: the session clock turns over on time, and the other figures of the screen change
+ * in the same frame as it (one layout a second, not one per figure).
  */
 export class PollClock {
   private readonly listeners = new Set<TickListener>();
-  private timer: ReturnType<typeof setInterval> | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
   private tick = 0;
+  private alignedTo: (() => Milliseconds) | undefined;
 
   constructor(private readonly periodMs: Milliseconds = pollPeriodMs) {}
 
@@ -24,22 +33,51 @@ export class PollClock {
       if (tick % ticks === 0) listener();
     };
     this.listeners.add(onTick);
-    this.timer ??= setInterval(() => {
-      this.tick += 1;
-      for (const each of [...this.listeners]) each(this.tick);
-    }, this.periodMs);
+    if (this.timer === undefined) this.schedule();
     return () => {
       this.listeners.delete(onTick);
-      if (this.listeners.size === 0 && this.timer !== undefined) {
-        clearInterval(this.timer);
-        this.timer = undefined;
-      }
+      if (this.listeners.size === 0) this.stop();
+    };
+  }
+
+  /**
+   * Ticks on `clockMs`'s quarter seconds from now on (it must run at the pace of real time), or
+   * on a period of its own again with `undefined`; answers the undo.
+   */
+  alignTo(clockMs: (() => Milliseconds) | undefined): () => void {
+    this.alignedTo = clockMs;
+    if (this.timer !== undefined) {
+      this.stop();
+      this.schedule();
+    }
+    return () => {
+      if (this.alignedTo === clockMs) this.alignTo(undefined);
     };
   }
 
   /** Whether the shared timer is running (it runs only while someone listens). */
   isRunning(): boolean {
     return this.timer !== undefined;
+  }
+
+  private schedule(): void {
+    const clockMs = this.alignedTo;
+    let delay = this.periodMs;
+    if (clockMs !== undefined) {
+      const now = clockMs();
+      const next = (Math.floor(now / this.periodMs) + 1) * this.periodMs;
+      delay = next - now + alignedTickLagMs;
+    }
+    this.timer = setTimeout(() => {
+      this.tick = clockMs === undefined ? this.tick + 1 : Math.floor((clockMs() - alignedTickLagMs) / this.periodMs);
+      this.schedule();
+      for (const each of [...this.listeners]) each(this.tick);
+    }, delay);
+  }
+
+  private stop(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
   }
 }
 
