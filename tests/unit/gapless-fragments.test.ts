@@ -33,6 +33,18 @@ describe('readLayout', () => {
     }
   });
 
+  it('reads an Opus stream in Ogg: decoded at 48 kHz, its audio pages after the head and tags', async () => {
+    const bytes = await readFile(path.join(gaplessDir, '..', 'pink-noise-normal.opus')).then((buffer) => new Uint8Array(buffer));
+    const layout = layoutOf(bytes, 'opus');
+    expect(layout).toMatchObject({ format: 'ogg-opus', sampleRate: 48_000 });
+    expect(findResyncPoint(layout, bytes.subarray(layout.headerBytes), layout.headerBytes)).toBe(layout.headerBytes);
+    // The head and tags pages come before it, nothing of the audio.
+    expect(new TextDecoder().decode(bytes.subarray(0, layout.headerBytes))).toContain('OpusTags');
+    expect(layout.headerBytes).toBeLessThan(4096);
+    // Cut inside the tags, it asks for more.
+    expect(readLayout(bytes.subarray(0, layout.headerBytes - 1), 'opus')).toHaveProperty('needBytes');
+  });
+
   it('asks for more bytes when the headers run past what was read (cover art can take megabytes)', async () => {
     const flac = await fixture('part-03.flac');
     const short = readLayout(flac.subarray(0, 100), 'flac');

@@ -5,7 +5,7 @@
  * encoder's delay and padding where the format records them. Pure functions over bytes.
  */
 
-export type FragmentFormat = 'wav' | 'flac' | 'mp3' | 'ogg-vorbis';
+export type FragmentFormat = 'wav' | 'flac' | 'mp3' | 'ogg-vorbis' | 'ogg-opus';
 
 export interface AudioLayout {
   readonly format: FragmentFormat;
@@ -40,6 +40,7 @@ export function readLayout(bytes: Uint8Array, extension: string): AudioLayout | 
       return readMp3Layout(bytes);
     case 'ogg':
     case 'oga':
+    case 'opus':
       return readOggLayout(bytes);
     default:
       throw new UnsupportedLayoutError(`.${extension} files are not joined gaplessly`);
@@ -177,12 +178,16 @@ function oggPageAt(bytes: Uint8Array, at: number): OggPage | undefined {
   return { length: 27 + count + bodyLength, segments, bodyAt: at + 27 + count };
 }
 
+/** Opus decodes at 48 kHz whatever rate its source had (OpusHead's rate is only informative). */
+const opusSampleRate = 48_000;
+
 function readOggLayout(bytes: Uint8Array): AudioLayout | { needBytes: number } {
   let at = 0;
   let packets = 0;
   let sampleRate = 0;
-  // Vorbis: identification, comment and setup packets; the first audio packet starts a fresh page.
-  while (packets < 3) {
+  let format: 'ogg-vorbis' | 'ogg-opus' = 'ogg-vorbis';
+  // Vorbis: identification, comment and setup packets; Opus: its head and tags packets. The first audio packet starts a fresh page.
+  while (packets < (format === 'ogg-opus' ? 2 : 3)) {
     if (at + 27 > bytes.length) return { needBytes: at + 27 + 255 };
     const page = oggPageAt(bytes, at);
     if (page === undefined) {
@@ -191,13 +196,19 @@ function readOggLayout(bytes: Uint8Array): AudioLayout | { needBytes: number } {
     }
     if (at + page.length > bytes.length) return { needBytes: at + page.length };
     if (at === 0) {
-      if (ascii(bytes, page.bodyAt, 7) !== '\u0001vorbis') throw new UnsupportedLayoutError('an Ogg stream that is not Vorbis');
-      sampleRate = u32le(bytes, page.bodyAt + 12);
+      if (ascii(bytes, page.bodyAt, 8) === 'OpusHead') {
+        format = 'ogg-opus';
+        sampleRate = opusSampleRate;
+      } else if (ascii(bytes, page.bodyAt, 7) === '\u0001vorbis') {
+        sampleRate = u32le(bytes, page.bodyAt + 12);
+      } else {
+        throw new UnsupportedLayoutError('an Ogg stream that is neither Vorbis nor Opus');
+      }
     }
     for (const value of page.segments) if (value < 255) packets += 1;
     at += page.length;
   }
-  return { format: 'ogg-vorbis', sampleRate, headerBytes: at };
+  return { format, sampleRate, headerBytes: at };
 }
 
 /** The first offset in [from, to) where an Ogg page starts and the next one follows it (or the data ends). */
@@ -270,6 +281,7 @@ export function findResyncPoint(layout: AudioLayout, bytes: Uint8Array, bytesSta
       found = findMp3Frame(bytes, 0, to);
       break;
     case 'ogg-vorbis':
+    case 'ogg-opus':
       found = findOggPage(bytes, 0, to);
       break;
   }

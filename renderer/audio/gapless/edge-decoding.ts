@@ -1,4 +1,4 @@
-import { findResyncPoint, readLayout, spliceFragment, type AudioLayout } from './audio-fragments';
+import { findResyncPoint, readLayout, spliceFragment, UnsupportedLayoutError, type AudioLayout } from './audio-fragments';
 import type { Seconds } from '../units';
 
 /**
@@ -92,6 +92,9 @@ export async function decodeHead(source: EdgeSource, request: EdgeRequest): Prom
  */
 export async function decodeTail(source: EdgeSource, request: EdgeRequest): Promise<AudioBuffer> {
   const { layout, header, totalBytes } = await readHeaders(source, request.signal);
+  // Opus heads are proved equal to the whole file decoded; a spliced Opus tail (its pages' granules count from the
+  // file's start, and its end is trimmed by them) is not, so a join out of an Opus file is left to the elements.
+  if (layout.format === 'ogg-opus') throw new UnsupportedLayoutError('an Opus file’s end is not decoded on its own (only its start is)');
   const dataEnd = layout.dataEnd ?? totalBytes;
   const dataBytes = dataEnd - layout.headerBytes;
   const bytesPerSecond = dataBytes / Math.max(0.001, request.fileSeconds);
