@@ -27,6 +27,9 @@ function emptyElement(element: HTMLAudioElement): void {
  */
 const sourceNodes = new WeakMap<HTMLMediaElement, MediaElementAudioSourceNode>();
 
+/** The most an element may be started ahead of the clock under a bridge (its start is late by 6–140 ms). */
+const maxAheadSeconds = 0.4;
+
 const formatsByExtension: Record<string, string> = {
   mp3: 'mp3',
   m4a: 'm4a',
@@ -62,8 +65,10 @@ export interface FileVoiceOptions {
  * A music file streamed by howler (`html5: true`, so memory stays flat however long the
  * set is) and routed into the shared AudioContext through a track gain (normalisation).
  * Media elements cannot start at an audio-clock instant, so start and stop are timed with
- * setTimeout and the deck's gain envelope (on the audio thread) does the crossfade; a 0 s
- * join is made sample-exact by a GaplessJoin, which mutes the element around it (`handoverIn`, `handoverOut`).
+ * setTimeout and the deck's gain envelope (on the audio thread) does the crossfade. A 0 s join,
+ * and the start of a crossfade, are made sample-exact by a GaplessJoin's bridge, which mutes the
+ * element around it (`handoverIn`, `handoverOut`) and lines the element up with itself meanwhile
+ * (`playAheadUnderBridge`, `holdBackBy`).
  */
 export class FileVoice implements Voice {
   private howl: Howl | undefined;
@@ -78,6 +83,13 @@ export class FileVoice implements Voice {
   private readonly joinInGain: GainNode;
   private readonly joinOutGain: GainNode;
   private element: HTMLAudioElement | undefined;
+  /**
+   * Under a bridge that plays the file's start: the element plays this far ahead of the program
+   * clock, through a delay of as much, which is then set to what the element was measured to lead
+   * by (its start is late by an amount no timer knows). 0 with no bridge: no delay in the path.
+   */
+  private aheadSeconds = 0;
+  private alignDelay: DelayNode | undefined;
   private readonly timers = new Timers();
   private failed = false;
   private disposed = false;
@@ -192,7 +204,7 @@ export class FileVoice implements Voice {
     }
     this.pendingStart = undefined;
     this.attachElement();
-    this.howl.seek(positionSeconds + (this.options.mediaStartSeconds ?? 0));
+    this.howl.seek(positionSeconds + this.aheadSeconds + (this.options.mediaStartSeconds ?? 0));
     if (!this.howl.playing()) this.howl.play();
     this.playing = true;
   }
@@ -216,25 +228,48 @@ export class FileVoice implements Voice {
   }
 
   /**
-   * While the element is muted under a join's bridge: brings its playhead to `expectedSeconds`
-   * (segment time) by playing a little faster or slower for `overSeconds`, so that the handover
-   * back from the bridge meets the same music. Its start, timed by the main thread, can be tens
-   * of ms off; a seek would restart the pipeline with a new unknown delay.
+   * A bridge will play the file's start (the element muted under it): the element is to start
+   * `seconds` ahead, through a delay that holds it back by as much. The path is changed now,
+   * before the element sounds; false once it plays (too late to change what is heard).
    */
-  alignTo(expectedSeconds: Seconds, overSeconds: Seconds): void {
-    const element = this.element;
-    if (element === undefined || !this.playing || this.failed) return;
-    const aheadSeconds = element.currentTime - (expectedSeconds + (this.options.mediaStartSeconds ?? 0));
-    if (Math.abs(aheadSeconds) < 0.003) return;
-    element.playbackRate = Math.min(1.25, Math.max(0.8, 1 - aheadSeconds / overSeconds));
-    this.timers.after(overSeconds * 1000, () => {
-      element.playbackRate = 1;
-    });
+  playAheadUnderBridge(seconds: Seconds): boolean {
+    if (this.playing || this.failed) return false;
+    const delay = this.alignDelay ?? new DelayNode(this.options.context, { maxDelayTime: maxAheadSeconds });
+    if (this.alignDelay === undefined) {
+      this.trackGain.disconnect(this.joinInGain);
+      this.trackGain.connect(delay).connect(this.joinInGain);
+      this.alignDelay = delay;
+    }
+    this.aheadSeconds = Math.min(seconds, maxAheadSeconds);
+    delay.delayTime.value = this.aheadSeconds;
+    return true;
+  }
+
+  /** The element's sound before the delay that aligns it: what a bridge measures the element's lead from. */
+  get undelayedOutput(): AudioNode {
+    return this.trackGain;
+  }
+
+  /**
+   * Holds the element back by `seconds`, the lead it was measured to have over the bridge (while
+   * it is muted under it): from then on it sounds on the program clock, to the sample. A pause
+   * and resume keeps the same lead, so it comes back in line but for its new start's lateness.
+   */
+  holdBackBy(seconds: Seconds): void {
+    const delay = this.alignDelay;
+    if (delay === undefined) return;
+    const held = Math.max(0, Math.min(maxAheadSeconds, seconds));
+    delay.delayTime.setValueAtTime(held, this.options.context.currentTime);
+    this.aheadSeconds = held;
   }
 
   /** Where the element's playhead is, for the stall watchdog. */
   positionSeconds(): number | undefined {
     return this.playing && !this.failed ? (this.element?.currentTime ?? undefined) : undefined;
+  }
+
+  heldBackSeconds(): Seconds {
+    return this.aheadSeconds;
   }
 
   /** True once the element has reached the end of its data. */
@@ -254,6 +289,7 @@ export class FileVoice implements Voice {
     this.howl?.unload();
     if (element !== undefined) sourceNodes.get(element)?.disconnect();
     this.trackGain.disconnect();
+    this.alignDelay?.disconnect();
     this.joinInGain.disconnect();
     this.joinOutGain.disconnect();
   }

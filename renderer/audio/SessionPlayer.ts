@@ -160,6 +160,7 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
       },
       deckInputFor: (entry) => this.decks.get(entry.key)?.gain,
       audioTimeAt: (programMs) => this.audioTimeAt(programMs),
+      programNow: () => this.programNow(),
     });
   }
 
@@ -333,7 +334,8 @@ export class SessionPlayer extends TypedEmitter<SessionPlayerEvents> {
   private onFileEnded(key: string): void {
     const deck = this.decks.get(key);
     if (deck === undefined || deck.failed || deck.fill !== undefined || this.status !== 'playing') return;
-    const programMs = this.programNow();
+    // What the element has played, on the program clock: a file held back to line up with a bridge plays that far ahead of what is heard.
+    const programMs = this.programNow() + (deck.voice.heldBackSeconds?.() ?? 0) * 1000;
     // An element runs a few ms ahead of or behind the program clock: one that ends just before a 0 s join has not run out early.
     if (programMs >= deck.entry.endMs - deck.entry.fadeOutMs - elementEndToleranceMs) return;
     const playedSeconds = (programMs - deck.entry.startMs) / 1000;

@@ -18,5 +18,7 @@ export interface Voice {
   positionSeconds?(): number | undefined;
   /** True once a file has played to the end of its data. */
   ended?(): boolean;
+  /** How long after its element plays a moment that moment is heard (a file lined up under a bridge is held back by a delay). */
+  heldBackSeconds?(): Seconds;
   dispose(): void;
 }

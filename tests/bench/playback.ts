@@ -324,6 +324,8 @@ interface TransitionFigures {
   readonly excessWorstDb: number;
   /** The worst dip among the crossfades whose incoming file started from a decoded bridge. */
   readonly bridgedDipWorstDb: number;
+  /** The files of the worst crossfade, outgoing → incoming. */
+  readonly worstPair: string;
   readonly steadyGapMaxMs: number;
   readonly quantumMs: number;
 }
@@ -355,12 +357,14 @@ function transitionFigures(
   const offlineDipsSeen: number[] = [];
   const excess: number[] = [];
   const steadyGaps: number[] = [];
+  let worstPair = '';
   for (const [previous, entry] of transitions.counted) {
     const fadeEnd = entry.startMs + entry.fadeInMs;
     gaps.push(longestSilence(output, entry.startMs - 250, entry.startMs + Math.max(entry.fadeInMs, handoverEndMs) + 250));
     const [afterFrom, afterTo] = steadyAfterMs(entry.fadeInMs);
     const dip = dipBelow(output, entry.startMs, fadeEnd, [entry.startMs - 250, entry.startMs - 50], [entry.startMs + afterFrom, entry.startMs + afterTo]);
     const offlineDip = offline.get(pairKey(fileOf(previous), fileOf(entry)));
+    if (Number.isFinite(dip) && dip > Math.max(...dips)) worstPair = `${path.basename(fileOf(previous).path)} → ${path.basename(fileOf(entry).path)}`;
     if (Number.isFinite(dip)) dips.push(dip);
     if (Number.isFinite(dip) && bridgedKeys.has(entry.key)) bridgedDips.push(dip);
     if (offlineDip !== undefined) offlineDipsSeen.push(offlineDip);
@@ -379,6 +383,7 @@ function transitionFigures(
     offlineDipWorstDb: Math.max(...offlineDipsSeen),
     excessWorstDb: Math.max(...excess),
     bridgedDipWorstDb: Math.max(...bridgedDips),
+    worstPair,
     steadyGapMaxMs: Math.max(0, ...steadyGaps),
     quantumMs: output.quantumMs,
   };
@@ -413,7 +418,7 @@ export async function benchTransitions(browser: Browser): Promise<string[]> {
     return [
       `transition_gap_max_ms: ${figures.gapMaxMs.toFixed(0)} ms (longest run under −60 dBFS within 250 ms of ${figures.counted} crossfades of 0.5 s; ${figures.silentTransitions} had any; ${figures.excluded} excluded for a playback problem; the output measured per ${figures.quantumMs.toFixed(1)} ms render quantum)`,
       `reference_steady_gap_max_ms: ${figures.steadyGapMaxMs.toFixed(0)} ms (the same measure mid-segment, one file playing alone)`,
-      `crossfade_dip_db: ${figures.dipWorstDb.toFixed(2)} dB (worst ${dipWindowMs} ms level through a crossfade under the quieter 200 ms steady level beside it, from every sample of the live output; median ${figures.dipMedianDb.toFixed(2)} dB; at most ${figures.excessWorstDb.toFixed(2)} dB deeper than the offline render of the same transition; ${bridgedKeys.size} of ${bridges.size} incoming files started from a decoded bridge, worst dip among those ${figures.bridgedDipWorstDb.toFixed(2)} dB; the m4a ones start on their media element's timing)`,
+      `crossfade_dip_db: ${figures.dipWorstDb.toFixed(2)} dB (worst ${dipWindowMs} ms level through a crossfade under the quieter 200 ms steady level beside it, from every sample of the live output; median ${figures.dipMedianDb.toFixed(2)} dB; at most ${figures.excessWorstDb.toFixed(2)} dB deeper than the offline render of the same transition; ${bridgedKeys.size} of ${bridges.size} incoming files started from a decoded bridge, worst dip among those ${figures.bridgedDipWorstDb.toFixed(2)} dB; the m4a ones start on their media element's timing; the worst: ${figures.worstPair})`,
       `reference_offline_dip_db: ${figures.offlineDipWorstDb.toFixed(2)} dB (the same transitions, files and track gains rendered offline through the engine's fade and chain code: the dip the content makes by itself)`,
     ];
   } finally {

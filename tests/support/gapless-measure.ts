@@ -142,6 +142,8 @@ export function measureJoins(input: JoinMeasureInput): JoinMeasure[] {
 export interface CrossfadeStartMeasure {
   /** How much later than the program clock says the incoming file is heard, in frames, fitted through its fade (the output's own delay, the limiter's look-ahead, included). */
   readonly incomingDelayFrames: number;
+  /** The same once the bridge has handed back to the incoming file's media element (fitted 0.85 s after its start): equal when the element was lined up to the sample. */
+  readonly elementDelayFrames: number;
   /** The quietest 100 ms through the fade under the quieter 200 ms steady level beside it, in the recording and in the reference mix. */
   readonly dipDb: number;
   readonly referenceDipDb: number;
@@ -190,8 +192,11 @@ export function measureCrossfadeStarts(input: CrossfadeMeasureInput): CrossfadeS
     const referenceStart = input.referenceFrameAtStart[index] ?? 0;
     const incoming = input.incomingReferences[index] ?? new Float32Array(0);
     const lag = bestAlignment(recording.left, startFrame + fitAt, incoming, referenceStart + fitAt, Math.round(maxIncomingDelaySeconds * sampleRate), gain);
+    const elementAt = Math.round(elementAtSeconds * sampleRate);
+    const elementLag = bestAlignment(recording.left, startFrame + elementAt, incoming, referenceStart + elementAt, Math.round(maxIncomingDelaySeconds * sampleRate), gain);
     return {
       incomingDelayFrames: -lag,
+      elementDelayFrames: -elementLag,
       dipDb: levelDip(recording.left, startFrame - lag, sampleRate, input.fadeSeconds),
       referenceDipDb: levelDip(input.reference, referenceStart, sampleRate, input.fadeSeconds),
     };

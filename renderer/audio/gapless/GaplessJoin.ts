@@ -1,6 +1,8 @@
 import { rampTo } from '../gain-chain';
 import { dbToGain, type Decibels, type Seconds } from '../units';
 import { decodeHead, decodeTail } from './edge-decoding';
+import { elementLead } from './element-lead';
+import { LeadRecorder, loadLeadRecorder } from './lead-recorder-node';
 import { bridgeStartAt, defaultJoinShape, joinTimes, playsToItsEnd, type JoinShape, type JoinTimes } from './join-schedule';
 
 /** One side of a join: a file segment, its normalising gain and the gain that hands its media element over to the bridge. */
@@ -16,7 +18,21 @@ export interface JoinSide {
   readonly handover: AudioParam;
   /** Outgoing: where the plan ends the segment in the file; the bridge is used only when that is the file's end (less its end trim). */
   readonly plannedEndInFile?: Seconds;
+  /** Incoming: the media element, to be lined up with the bridge while it is muted under it. */
+  readonly element?: AlignableElement;
 }
+
+/** What of an incoming file's voice (FileVoice) lines its element up with the bridge. */
+export interface AlignableElement {
+  /** Starts the element this far ahead, held back by a delay of as much; false once it already plays. */
+  playAheadUnderBridge(seconds: Seconds): boolean;
+  /** The element's sound before that delay. */
+  readonly undelayedOutput: AudioNode;
+  /** Sets the delay to the lead measured. */
+  holdBackBy(seconds: Seconds): void;
+}
+
+export type AlignmentResult = 'aligned' | 'waiting' | 'unavailable';
 
 export interface GaplessJoinOptions {
   readonly context: BaseAudioContext;
@@ -33,6 +49,12 @@ export type JoinStatus = 'decoding' | 'ready' | 'scheduled' | 'unavailable' | 'd
 /** How far ahead of a change the audio thread must hear of it: a few render quanta, and a main thread that is late. */
 const scheduleLeadSeconds = 0.05;
 const cancelRampSeconds = 0.02;
+/** How far ahead an incoming element is started under the bridge: more than its start is late (6–140 ms seen; a WAV's the most). */
+const elementAheadSeconds = 0.25;
+/** The bridge's last ~90 ms are looked for in the element's last ~0.7 s (the recorder's whole rings, ending at the same sample). */
+const leadWindowFrames = 4096;
+const recordedFrames = 32_768;
+const leadScoreNeeded = 0.9;
 
 /**
  * A 0 s crossfade between two file segments made sample-exact: the outgoing file's last seconds
@@ -44,6 +66,10 @@ const cancelRampSeconds = 0.02;
  * Without an outgoing side it makes the start of a crossfade sample-exact: a media element starts
  * 6–140 ms after its play() (more after a seek), so the incoming file's fade-in would begin on
  * silence and the crossfade would dip. The bridge is its first second, started with the fade.
+ *
+ * Either way the incoming element, muted under the bridge, is started ahead through a delay and
+ * held back by the lead measured against the bridge's own sound, so the handover back meets the
+ * same sample.
  */
 export class GaplessJoin {
   private readonly shape: JoinShape;
@@ -52,6 +78,9 @@ export class GaplessJoin {
   private tailFrames = 0;
   private readonly gain: GainNode;
   private source: AudioBufferSourceNode | undefined;
+  private taps: { readonly recorder: LeadRecorder; readonly bridgeSource: AudioBufferSourceNode; readonly aheadSeconds: Seconds } | undefined;
+  /** Whether the recorder's worklet loaded: without it the element is left where its start put it. */
+  private canAlign = false;
   private times: JoinTimes | undefined;
   private currentStatus: JoinStatus = 'decoding';
   private failure: string | undefined;
@@ -84,7 +113,14 @@ export class GaplessJoin {
   private async prepare(): Promise<void> {
     const { outgoing, incoming } = this.options;
     const signal = this.abort.signal;
-    const [tail, head] = await Promise.all([
+    const recorderLoaded =
+      incoming.element === undefined
+        ? Promise.resolve(false)
+        : loadLeadRecorder(this.options.context).then(
+            () => true,
+            () => false,
+          );
+    const [tail, head, canAlign] = await Promise.all([
       outgoing === undefined
         ? undefined
         : outgoing.fileSeconds.then((fileSeconds) => {
@@ -94,7 +130,9 @@ export class GaplessJoin {
             return decodeTail(outgoing, { seconds: this.shape.tailSeconds, fileSeconds, trimSeconds: outgoing.trimSeconds, signal });
           }),
       incoming.fileSeconds.then((fileSeconds) => decodeHead(incoming, { seconds: this.shape.headSeconds, fileSeconds, trimSeconds: incoming.trimSeconds, signal })),
+      recorderLoaded,
     ]);
+    this.canAlign = canAlign;
     if (tail !== undefined && tail.sampleRate !== head.sampleRate) throw new Error(`the two files differ in sample rate (${tail.sampleRate} and ${head.sampleRate} Hz)`);
     if (this.currentStatus === 'disposed') return;
     const tailLength = tail?.length ?? 0;
@@ -152,7 +190,54 @@ export class GaplessJoin {
     this.source = source;
     this.times = times;
     this.currentStatus = 'scheduled';
+    this.tapForAlignment(source);
     return true;
+  }
+
+  /** The incoming element is started ahead, through a delay; a recorder fed by both in the same quanta will tell by how much it leads. */
+  private tapForAlignment(source: AudioBufferSourceNode): void {
+    const element = this.options.incoming.element;
+    if (!this.canAlign || element === undefined || this.taps !== undefined || !element.playAheadUnderBridge(elementAheadSeconds)) return;
+    const recorder = new LeadRecorder(this.options.context, recordedFrames);
+    source.connect(recorder.bridgeInput.node, 0, recorder.bridgeInput.input);
+    element.undelayedOutput.connect(recorder.elementInput.node, 0, recorder.elementInput.input);
+    this.taps = { recorder, bridgeSource: source, aheadSeconds: elementAheadSeconds };
+  }
+
+  private removeTaps(): void {
+    const taps = this.taps;
+    if (taps === undefined) return;
+    this.taps = undefined;
+    taps.bridgeSource.disconnect(taps.recorder.bridgeInput.node, 0, taps.recorder.bridgeInput.input);
+    this.options.incoming.element?.undelayedOutput.disconnect(taps.recorder.elementInput.node, 0, taps.recorder.elementInput.input);
+    taps.recorder.stop();
+  }
+
+  /**
+   * Measures how far the (muted) incoming element leads the bridge and holds it back by that
+   * much, so the handover back to it meets the same sample. 'waiting' while the element has not
+   * played long enough, or the music does not say (silence); 'unavailable' with nothing to measure.
+   */
+  async alignIncoming(): Promise<AlignmentResult> {
+    const taps = this.taps;
+    const element = this.options.incoming.element;
+    if (taps === undefined || element === undefined || this.currentStatus !== 'scheduled') return 'unavailable';
+    const buffers = await taps.recorder.read();
+    // Taken back or disposed while the recording came.
+    if (buffers === undefined || this.taps !== taps) return 'unavailable';
+    if (!buffers.element.some((sample) => sample !== 0)) return 'waiting';
+    const rate = this.options.context.sampleRate;
+    // The whole range of leads is searched once the element has played every frame it compares: the silence before
+    // it started would match wrongly, and a range cut short could leave out the true lead for a near-periodic one.
+    const minLeadFrames = -Math.round(0.03 * rate);
+    const maxLeadFrames = Math.round((taps.aheadSeconds + 0.01) * rate);
+    const firstSound = buffers.element.findIndex((sample) => sample !== 0);
+    if (firstSound < 0 || buffers.element.length - firstSound < leadWindowFrames + maxLeadFrames - minLeadFrames) return 'waiting';
+    const lead = elementLead({ bridge: buffers.bridge, element: buffers.element, windowFrames: leadWindowFrames, minLeadFrames, maxLeadFrames });
+    if (lead === undefined || lead.score < leadScoreNeeded) return 'waiting';
+    element.holdBackBy(lead.frames / rate);
+    this.removeTaps();
+    return 'aligned';
   }
 
   /** When the bridge has played out and the incoming element sounds alone again. */
@@ -171,6 +256,7 @@ export class GaplessJoin {
     rampTo(this.gain.gain, 0, ramp);
     if (this.options.outgoing !== undefined) rampTo(this.options.outgoing.handover, 1, ramp);
     rampTo(this.options.incoming.handover, 1, ramp);
+    this.removeTaps();
     this.source?.stop(now + cancelRampSeconds);
     this.source = undefined;
     this.times = undefined;
@@ -188,6 +274,7 @@ export class GaplessJoin {
       this.options.incoming.handover.cancelScheduledValues(0);
       this.options.incoming.handover.value = 1;
     }
+    this.removeTaps();
     this.source?.disconnect();
     this.gain.disconnect();
     this.bridge = undefined;

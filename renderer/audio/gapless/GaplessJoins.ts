@@ -1,22 +1,26 @@
 import type { PlannedEntry } from '../../../core/plan';
 import type { Milliseconds, Seconds } from '../units';
-import { GaplessJoin } from './GaplessJoin';
+import { Timers } from '../Timers';
+import { GaplessJoin, type AlignableElement } from './GaplessJoin';
 import { defaultJoinShape, type JoinShape } from './join-schedule';
 
 /** What a join needs of a file deck's voice (FileVoice). */
-export interface JoinableVoice {
+export interface JoinableVoice extends AlignableElement {
   readonly handoverIn: AudioParam;
   readonly handoverOut: AudioParam;
   readonly source: { readonly url: string; readonly extension: string; readonly gainDb: number };
   /** Resolves with the file's length once its element has loaded it. */
   readonly loaded: Promise<number>;
-  /** Nudges the (muted) element's playhead to a segment time over a short while. */
-  alignTo(expectedSeconds: Seconds, overSeconds: Seconds): void;
 }
 
-/** When, after the join, the incoming element (muted) is brought in line with the bridge, and over how long: done before the handover back. */
-const alignAfterJoinMs = 100;
-const alignOverSeconds = 0.3;
+/**
+ * When, after the join, the incoming element (muted) is first measured against the bridge: once it
+ * can have played every frame the search compares (~90 ms looked for over leads of up to 0.26 s).
+ * Tried again every `alignRetryMs` (a late element needs longer) until just before the handover back.
+ */
+const alignAfterJoinMs = 400;
+const alignRetryMs = 40;
+const alignUntilBeforeHandoverMs = 50;
 
 /**
  * The pairs of neighbouring file entries that meet with a 0 s crossfade, where each side plays
@@ -58,6 +62,14 @@ export interface JoinsContext {
   /** Where the start of a crossfade plays: into the incoming entry's deck, under its fade-in. */
   readonly deckInputFor: (entry: PlannedEntry) => AudioNode | undefined;
   readonly audioTimeAt: (programMs: Milliseconds) => Seconds;
+  readonly programNow: () => Milliseconds;
+}
+
+interface JoinRecord {
+  readonly join: GaplessJoin;
+  incoming: PlannedEntry;
+  /** The incoming element's alignment with the bridge: not started, being tried, or over (done or given up). */
+  alignment: 'to-do' | 'trying' | 'done';
 }
 
 /**
@@ -66,7 +78,10 @@ export interface JoinsContext {
  * back when it pauses or the plan moves, and disposed once played.
  */
 export class GaplessJoins {
-  private readonly joins = new Map<string, { readonly join: GaplessJoin; incoming: PlannedEntry; aligned: boolean }>();
+  private readonly joins = new Map<string, JoinRecord>();
+  private readonly timers = new Timers();
+  /** The time from the join to the handover back to the incoming element, in the default shape. */
+  private readonly handoverBackMs: Milliseconds;
   private readonly shape: JoinShape;
 
   constructor(
@@ -74,6 +89,7 @@ export class GaplessJoins {
     shape: Partial<JoinShape> = {},
   ) {
     this.shape = { ...defaultJoinShape, ...shape };
+    this.handoverBackMs = (this.shape.headSeconds - this.shape.edgeMarginSeconds - this.shape.handoverSeconds) * 1000;
   }
 
   /** Called on every tick while playing: creates the joins that are due and schedules those that are ready. */
@@ -88,16 +104,14 @@ export class GaplessJoins {
       if (record === undefined) {
         const join = this.createJoin(outgoing, incoming);
         if (join === undefined) continue;
-        record = { join, incoming, aligned: false };
+        record = { join, incoming, alignment: 'to-do' };
         this.joins.set(key, record);
       }
       record.incoming = incoming;
       if (record.join.status === 'ready') record.join.schedule(this.host.audioTimeAt(incoming.startMs));
+      // Within a tick of the join, the alignment's own timer takes over.
       const sinceJoinMs = programMs - incoming.startMs;
-      if (record.join.status === 'scheduled' && !record.aligned && sinceJoinMs >= alignAfterJoinMs) {
-        record.aligned = true;
-        this.host.voiceFor(incoming)?.alignTo(sinceJoinMs / 1000, alignOverSeconds);
-      }
+      if (record.join.status === 'scheduled' && record.alignment === 'to-do' && sinceJoinMs > -1000) this.alignWhenPlayed(record);
     }
     for (const [key, record] of this.joins) {
       if (!planned.has(key) || programMs >= record.incoming.startMs + this.shape.headSeconds * 1000 + 500) {
@@ -110,7 +124,7 @@ export class GaplessJoins {
   private createJoin(outgoing: PlannedEntry | undefined, incoming: PlannedEntry): GaplessJoin | undefined {
     const to = this.host.voiceFor(incoming);
     if (to === undefined || incoming.segment.type !== 'file') return undefined;
-    const incomingSide = { ...to.source, handover: to.handoverIn, fileSeconds: to.loaded, trimSeconds: incoming.segment.trimStartSeconds ?? 0 };
+    const incomingSide = { ...to.source, handover: to.handoverIn, fileSeconds: to.loaded, trimSeconds: incoming.segment.trimStartSeconds ?? 0, element: to };
     if (outgoing === undefined) {
       const deckInput = this.host.deckInputFor(incoming);
       if (deckInput === undefined) return undefined;
@@ -128,6 +142,25 @@ export class GaplessJoins {
     });
   }
 
+  /** Measures the incoming element against the bridge from `alignAfterJoinMs` after the join, on a timer of its own: ticks are too far apart. */
+  private alignWhenPlayed(record: JoinRecord): void {
+    record.alignment = 'trying';
+    const attempt = async () => {
+      const sinceJoinMs = this.host.programNow() - record.incoming.startMs;
+      if (record.join.status !== 'scheduled' || sinceJoinMs >= this.handoverBackMs - alignUntilBeforeHandoverMs) {
+        record.alignment = 'done';
+        return;
+      }
+      if (sinceJoinMs >= alignAfterJoinMs && (await record.join.alignIncoming()) !== 'waiting') {
+        record.alignment = 'done';
+        return;
+      }
+      const nowMs = this.host.programNow() - record.incoming.startMs;
+      this.timers.after(Math.max(alignRetryMs, alignAfterJoinMs - nowMs), () => void attempt());
+    };
+    void attempt();
+  }
+
   /** The programme stops or its plan moves: every scheduled join gives the sound back to the elements. */
   unscheduleAll(): void {
     for (const { join } of this.joins.values()) join.unschedule();
@@ -139,6 +172,7 @@ export class GaplessJoins {
   }
 
   dispose(): void {
+    this.timers.dispose();
     for (const { join } of this.joins.values()) join.dispose();
     this.joins.clear();
   }
