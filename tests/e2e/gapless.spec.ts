@@ -57,9 +57,9 @@ test('a crossfade’s incoming file is heard from the first sample of its fade-i
   test.setTimeout(90_000);
   await openHarnessPage(page, await harness(), 'attuneGaplessHarness');
   await serveMedia(page, generatedDir);
-  // Pink noise in each format by turns (Opus too: its start is decoded as the others' are): broadband, so the
-  // incoming file is found in the mix to the frame.
-  const crossfadeFormats = [...formats, 'opus'] as const;
+  // Pink noise in each format by turns (Opus and m4a too: their starts are decoded as the others' are): broadband,
+  // so the incoming file is found in the mix to the frame.
+  const crossfadeFormats = [...formats, 'opus', 'm4a'] as const;
   const files = Array.from({ length: 2 * crossfadeFormats.length }, (_, index) => `pink-noise-normal.${crossfadeFormats[index % crossfadeFormats.length] ?? 'wav'}`);
   const result = await page.evaluate((options) => window.attuneGaplessHarness.playCrossfades(options), {
     // A tone first: the noise that follows is not found in it.
@@ -76,8 +76,8 @@ test('a crossfade’s incoming file is heard from the first sample of its fade-i
   const delays = result.crossfades.map((crossfade) => crossfade.incomingDelayFrames);
   // Every incoming file is heard the same time after the program clock says it starts (the output's own delay, the
   // limiter's look-ahead): a media element started by a timer comes 6–90 ms late, by a different amount each time.
-  // On a busy machine a tick can come too late to schedule one bridge (that file then starts on its own timing, as
-  // m4a does): all but one must agree to 2 frames, against 289–4384 frames of spread without bridges.
+  // On a busy machine a tick can come too late to schedule one bridge (that file then starts on its own timing):
+  // all but one must agree to 2 frames, against 289–4384 frames of spread without bridges.
   const middle = [...delays].sort((a, b) => a - b)[Math.floor(delays.length / 2)] ?? Number.NaN;
   expect(delays.filter((delay) => Math.abs(delay - middle) <= 2).length).toBeGreaterThanOrEqual(files.length - 1);
   expect(middle).toBeLessThan(result.sampleRate * 0.01);

@@ -42,6 +42,11 @@ export function readLayout(bytes: Uint8Array, extension: string): AudioLayout | 
     case 'oga':
     case 'opus':
       return readOggLayout(bytes);
+    case 'm4a':
+    case 'mp4':
+    case 'm4b':
+      // Only the start of an MP4 file is decoded on its own (by the platform's decoder; see edge-decoding).
+      throw new UnsupportedLayoutError(`the end of an .${extension} file is not decoded on its own (its start is)`);
     default:
       throw new UnsupportedLayoutError(`.${extension} files are not joined gaplessly`);
   }

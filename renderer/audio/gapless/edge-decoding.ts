@@ -1,5 +1,6 @@
 import { findResyncPoint, readLayout, spliceFragment, UnsupportedLayoutError, type AudioLayout } from './audio-fragments';
 import type { Seconds } from '../units';
+import { decodeMp4Head } from './mp4-head';
 
 /**
  * Decodes the first or the last seconds of a file without the rest: byte-range requests for
@@ -68,8 +69,15 @@ export interface EdgeRequest {
   readonly signal?: AbortSignal;
 }
 
+/** MP4 containers: their start is decoded by the platform's decoder (WebCodecs), not spliced. */
+const mp4Extensions = new Set(['m4a', 'mp4', 'm4b']);
+
 /** The first `seconds` of the file after `trimSeconds`, at the file's own sample rate. */
 export async function decodeHead(source: EdgeSource, request: EdgeRequest): Promise<AudioBuffer> {
+  if (mp4Extensions.has(source.extension.toLowerCase())) {
+    if (typeof AudioDecoder === 'undefined') throw new UnsupportedLayoutError('this browser has no WebCodecs audio decoder for an MP4 file’s start');
+    return decodeMp4Head(source.url, request);
+  }
   const { layout, totalBytes } = await readHeaders(source, request.signal);
   const dataBytes = (layout.dataEnd ?? totalBytes) - layout.headerBytes;
   const bytesPerSecond = dataBytes / Math.max(0.001, request.fileSeconds);
