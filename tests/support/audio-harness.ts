@@ -120,6 +120,8 @@ export interface CrossfadeOptions {
   readonly steadyAfter?: readonly [Seconds, Seconds];
   readonly totalSeconds: Seconds;
   readonly windowSeconds: Seconds;
+  /** The render's rate (48 kHz by default): a live output's own, to compare with it (resampling to 44.1 kHz takes the top of a broadband signal). */
+  readonly sampleRate?: number;
 }
 
 export interface CrossfadeResult {
@@ -322,10 +324,10 @@ async function renderStaging(signal: TestSignal, seconds: Seconds, options: Stag
   return stageBuffer(makeBuffer(context, signal, seconds), options);
 }
 
-function decode(base64: string): Promise<AudioBuffer> {
+function decode(base64: string, rate: number = sampleRate): Promise<AudioBuffer> {
   const bytes = Uint8Array.from(atob(base64), (character) => character.charCodeAt(0));
-  // decodeAudioData resamples to the context's rate, so every file is measured at 48 kHz.
-  return new OfflineAudioContext(2, 128, sampleRate).decodeAudioData(bytes.buffer);
+  // decodeAudioData resamples to the context's rate, so every file is measured at 48 kHz unless a rate is asked for.
+  return new OfflineAudioContext(2, 128, rate).decodeAudioData(bytes.buffer);
 }
 
 /** A file's bytes decoded by the browser, then staged like renderStaging. */
@@ -348,6 +350,8 @@ export interface FileCrossfadeOptions {
   readonly steadyAfter?: readonly [Seconds, Seconds];
   readonly totalSeconds: Seconds;
   readonly windowSeconds: Seconds;
+  /** The render's rate (48 kHz by default): a live output's own, to compare with it (resampling to 44.1 kHz takes the top of a broadband signal). */
+  readonly sampleRate?: number;
 }
 
 export interface FileCrossfadeResult {
@@ -363,8 +367,9 @@ export interface FileCrossfadeResult {
  * Steady levels are 200 ms windows ending 50 ms before and starting 50 ms after the overlap.
  */
 async function renderFileCrossfade(options: FileCrossfadeOptions): Promise<FileCrossfadeResult> {
-  const [outgoing, incoming] = await Promise.all([decode(options.outgoing), decode(options.incoming)]);
-  const context = new OfflineAudioContext(2, Math.round(options.totalSeconds * sampleRate), sampleRate);
+  const rate = options.sampleRate ?? sampleRate;
+  const [outgoing, incoming] = await Promise.all([decode(options.outgoing, rate), decode(options.incoming, rate)]);
+  const context = new OfflineAudioContext(2, Math.round(options.totalSeconds * rate), rate);
   const chain = createOutputChain(context, 1);
   chain.master.connect(context.destination);
   await chain.limiter;
@@ -386,10 +391,10 @@ async function renderFileCrossfade(options: FileCrossfadeOptions): Promise<FileC
   const rendered = channelsOf(await context.startRendering());
   const fadeEnd = options.fadeAt + options.fadeSeconds;
   const [afterFrom, afterTo] = options.steadyAfter ?? [options.fadeSeconds + 0.05, options.fadeSeconds + 0.25];
-  const inside = shortTermLevels(rendered, sampleRate, options.windowSeconds, 0.005).filter((point) => point.at >= options.fadeAt && point.at <= fadeEnd);
+  const inside = shortTermLevels(rendered, rate, options.windowSeconds, 0.005).filter((point) => point.at >= options.fadeAt && point.at <= fadeEnd);
   return {
-    steadyBeforeDb: rmsDb(rendered, sampleRate, options.fadeAt - 0.25, options.fadeAt - 0.05),
-    steadyAfterDb: rmsDb(rendered, sampleRate, options.fadeAt + afterFrom, options.fadeAt + afterTo),
+    steadyBeforeDb: rmsDb(rendered, rate, options.fadeAt - 0.25, options.fadeAt - 0.05),
+    steadyAfterDb: rmsDb(rendered, rate, options.fadeAt + afterFrom, options.fadeAt + afterTo),
     lowestDb: Math.min(...inside.map((point) => point.db)),
   };
 }
