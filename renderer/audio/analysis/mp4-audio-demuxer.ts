@@ -18,6 +18,16 @@ export interface EncodedAudioTrack {
   readonly sampleCount: number;
 }
 
+/** The WebCodecs decoder configuration for a demuxed track. */
+export function decoderConfig(track: EncodedAudioTrack): AudioDecoderConfig {
+  return {
+    codec: track.codec,
+    sampleRate: track.sampleRate,
+    numberOfChannels: track.channelCount,
+    ...(track.description === undefined ? {} : { description: track.description }),
+  };
+}
+
 /** The part of an `mp4a` sample entry read here (mp4box does not export its class). */
 interface AudioSampleEntryWithEsds {
   readonly esds?: { readonly esd: { findDescriptor(tag: number): { findDescriptor(tag: number): unknown } | undefined } };

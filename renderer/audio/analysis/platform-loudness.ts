@@ -2,7 +2,7 @@ import type { LoudnessMeasurement } from '../../../core/library';
 import { openAdtsAudio } from './adts-demuxer';
 import { PlatformDecodeError, type ByteSource } from './byte-source';
 import { DecodedAudioMeter } from './DecodedAudioMeter';
-import { openMp4Audio, type EncodedAudioStream } from './mp4-audio-demuxer';
+import { decoderConfig, openMp4Audio, type EncodedAudioStream } from './mp4-audio-demuxer';
 
 /** The WebCodecs constructors used (the global ones in a worker; injectable for a test). */
 export interface WebCodecsAudio {
@@ -40,12 +40,7 @@ const codecNames: Readonly<Record<string, string>> = {
  */
 export async function measureEncodedAudio(stream: EncodedAudioStream, codecs: WebCodecsAudio, signal?: AbortSignal): Promise<LoudnessMeasurement> {
   const { track } = stream;
-  const config: AudioDecoderConfig = {
-    codec: track.codec,
-    sampleRate: track.sampleRate,
-    numberOfChannels: track.channelCount,
-    ...(track.description === undefined ? {} : { description: track.description }),
-  };
+  const config = decoderConfig(track);
   const described = codecNames[track.codec] ?? track.codec;
   const support = await codecs.AudioDecoder.isConfigSupported(config).catch(() => ({ supported: false }));
   if (support.supported !== true) {

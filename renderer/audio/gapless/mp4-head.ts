@@ -1,5 +1,5 @@
 import { httpByteSource } from '../analysis/byte-source';
-import { openMp4Audio } from '../analysis/mp4-audio-demuxer';
+import { decoderConfig, openMp4Audio } from '../analysis/mp4-audio-demuxer';
 import type { Seconds } from '../units';
 
 /** Bytes per request while the index is looked for and the first samples are read: the head needs a few tens of KB. */
@@ -16,12 +16,7 @@ export async function decodeMp4Head(url: string, request: { readonly seconds: Se
   const { signal } = request;
   const stream = await openMp4Audio(await httpByteSource(url, signal), { windowBytes }, signal);
   const { track } = stream;
-  const config: AudioDecoderConfig = {
-    codec: track.codec,
-    sampleRate: track.sampleRate,
-    numberOfChannels: track.channelCount,
-    ...(track.description === undefined ? {} : { description: track.description }),
-  };
+  const config = decoderConfig(track);
   const planes: Float32Array[][] = [];
   let rate = 0;
   let channels = 0;
