@@ -42,7 +42,8 @@ export async function decodeMp4Head(url: string, request: { readonly seconds: Se
       failure ??= new Error(`the file's start could not be decoded (${error.message})`);
     },
   });
-  const framesWanted = () => (rate === 0 ? Number.POSITIVE_INFINITY : Math.round((track.skipSeconds + request.trimSeconds + request.seconds) * rate));
+  // The priming and the trim come before the head in what the decoder gives.
+  const fromSeconds = track.skipSeconds + request.trimSeconds;
   try {
     decoder.configure(config);
     let fedUs = 0;
@@ -51,16 +52,16 @@ export async function decodeMp4Head(url: string, request: { readonly seconds: Se
       decoder.decode(new EncodedAudioChunk({ type: 'key', timestamp: sample.timestampUs, duration: sample.durationUs, data: sample.data }));
       fedUs += sample.durationUs;
       // Fed a little past what is wanted; the flush below gives back what the decoder still holds.
-      if (fedUs / 1e6 >= track.skipSeconds + request.trimSeconds + request.seconds + 0.2) break;
+      if (fedUs / 1e6 >= fromSeconds + request.seconds + 0.2) break;
     }
     await decoder.flush();
     if (failure !== undefined) throw failure;
   } finally {
     if (decoder.state !== 'closed') decoder.close();
   }
-  const from = Math.round((track.skipSeconds + request.trimSeconds) * rate);
+  const from = Math.round(fromSeconds * rate);
   const wanted = Math.round(request.seconds * rate);
-  if (rate === 0 || decodedFrames < framesWanted()) throw new Error('could not decode enough of the file’s start');
+  if (rate === 0 || decodedFrames < from + wanted) throw new Error('could not decode enough of the file’s start');
   const head = new AudioBuffer({ length: wanted, numberOfChannels: channels, sampleRate: rate });
   for (let channel = 0; channel < channels; channel += 1) {
     const data = head.getChannelData(channel);
