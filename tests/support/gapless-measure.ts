@@ -147,6 +147,13 @@ export interface CrossfadeStartMeasure {
   /** The quietest 100 ms through the fade under the quieter 200 ms steady level beside it, in the recording and in the reference mix. */
   readonly dipDb: number;
   readonly referenceDipDb: number;
+  /**
+   * The incoming element's highs once the bridge has handed back to it (0.85–1.35 s after its
+   * start, alone): the level of its sample-to-sample differences over the reference's, in dB. The
+   * same file played twice gives the same figure; a hold-back by a fraction of a frame is a
+   * DelayNode interpolating between two samples, a low-pass that differs with the fraction.
+   */
+  readonly elementHighsDb: number;
 }
 
 export interface CrossfadeMeasureInput {
@@ -179,6 +186,19 @@ function levelDip(channel: Float32Array, start: number, sampleRate: number, fade
   return steady - lowest;
 }
 
+/** The level of `channel`'s sample-to-sample differences over `frames` from `from`, in dB: weighted to the highs. */
+function differenceLevelDb(channel: Float32Array, from: number, frames: number): number {
+  let sum = 0;
+  for (let index = Math.max(1, from); index < from + frames; index += 1) {
+    const step = (channel[index] ?? 0) - (channel[index - 1] ?? 0);
+    sum += step * step;
+  }
+  return 10 * Math.log10(sum / frames);
+}
+
+const elementHighsFromSeconds = 0.85;
+const elementHighsSeconds = 0.5;
+
 /**
  * When each crossfade's incoming file is heard, against the program clock: the recording is
  * fitted to the incoming file alone (the outgoing one, different music, does not correlate with
@@ -199,6 +219,10 @@ export function measureCrossfadeStarts(input: CrossfadeMeasureInput): CrossfadeS
       elementDelayFrames: -elementLag,
       dipDb: levelDip(recording.left, startFrame - lag, sampleRate, input.fadeSeconds),
       referenceDipDb: levelDip(input.reference, referenceStart, sampleRate, input.fadeSeconds),
+      elementHighsDb:
+        differenceLevelDb(recording.left, startFrame - elementLag + Math.round(elementHighsFromSeconds * sampleRate), Math.round(elementHighsSeconds * sampleRate)) -
+        20 * Math.log10(gain) -
+        differenceLevelDb(incoming, referenceStart + Math.round(elementHighsFromSeconds * sampleRate), Math.round(elementHighsSeconds * sampleRate)),
     };
   });
 }

@@ -235,7 +235,10 @@ export class GaplessJoin {
     if (firstSound < 0 || buffers.element.length - firstSound < leadWindowFrames + maxLeadFrames - minLeadFrames) return 'waiting';
     const lead = elementLead({ bridge: buffers.bridge, element: buffers.element, windowFrames: leadWindowFrames, minLeadFrames, maxLeadFrames });
     if (lead === undefined || lead.score < leadScoreNeeded) return 'waiting';
-    element.holdBackBy(lead.frames / rate);
+    // Whole frames: a fractional delay is the DelayNode's linear interpolation between two samples,
+    // a low-pass (down to −∞ at Nyquist for half a frame) on the rest of the file. Half a frame off
+    // matters only in the 30 ms handover.
+    element.holdBackBy(Math.round(lead.frames) / rate);
     this.removeTaps();
     return 'aligned';
   }
