@@ -95,6 +95,33 @@ export function bestAlignment(recorded: Float32Array, recordedAt: number, refere
   return best;
 }
 
+/**
+ * `bestAlignment` to a quarter of a frame (the reference read between its samples, linearly): for a
+ * slow sweep, where a period's shift differs from the true alignment by less than half a frame's
+ * misfit does, only a fractional search finds the true one. Answers frames, fractional.
+ */
+export function bestFractionalAlignment(recorded: Float32Array, recordedAt: number, reference: Float32Array, referenceAt: number, maxLag: number, gain: number): number {
+  let best = 0;
+  let bestError = Number.POSITIVE_INFINITY;
+  for (let lag = -maxLag; lag <= maxLag; lag += 1) {
+    for (const fraction of [0, 0.25, 0.5, 0.75]) {
+      let error = 0;
+      const from = referenceAt + lag;
+      for (let index = 0; index < alignFrames && error < bestError; index += 1) {
+        const here = reference[from + index] ?? 0;
+        const between = here + fraction * ((reference[from + index + 1] ?? 0) - here);
+        const difference = (recorded[recordedAt + index] ?? 0) - gain * between;
+        error += difference * difference;
+      }
+      if (error < bestError) {
+        bestError = error;
+        best = lag + fraction;
+      }
+    }
+  }
+  return best;
+}
+
 function largestDifference(recorded: Float32Array, reference: Float32Array, from: number, to: number, offset: number, gain: number): number {
   let largest = 0;
   for (let index = Math.max(0, from); index < Math.min(to, recorded.length); index += 1) {
@@ -132,7 +159,7 @@ export function measureJoins(input: JoinMeasureInput): JoinMeasure[] {
       rebuildErrorAfterJoin: rebuild(seam, to),
       lagFrames: lag,
       incomingElementOffsetMs:
-        ((bestAlignment(recording.left, seam + Math.round(elementAtSeconds * sampleRate), referenceLeft, referenceJoin + Math.round(elementAtSeconds * sampleRate), Math.round(maxElementOffsetSeconds * sampleRate), gain)) /
+        ((bestFractionalAlignment(recording.left, seam + Math.round(elementAtSeconds * sampleRate), referenceLeft, referenceJoin + Math.round(elementAtSeconds * sampleRate), Math.round(maxElementOffsetSeconds * sampleRate), gain)) /
           sampleRate) *
         1000,
     };
