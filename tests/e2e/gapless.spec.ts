@@ -90,6 +90,10 @@ test('a crossfade’s incoming file is heard from the first sample of its fade-i
   const highs = result.crossfades.map((crossfade) => crossfade.elementHighsDb);
   const highsApart = crossfadeFormats.map((format, index) => ({ format, apart: Math.abs((highs[index] ?? Number.NaN) - (highs[index + crossfadeFormats.length] ?? Number.NaN)) }));
   expect(highsApart.filter(({ apart }) => !(apart <= 0.3)), `highs after the handover, by format: ${highs.map((db) => db.toFixed(2)).join(', ')} dB`).toHaveLength(0);
+  // The bridge is resampled to the output's rate as the element is: noise keeps its highs across the handover (the
+  // source node's linear interpolation left the bridge 1.3–1.8 dB duller there). One may glitch on a starved machine.
+  const steps = result.crossfades.map((crossfade) => crossfade.handoverHighsStepDb);
+  expect(steps.filter((step) => !(Math.abs(step) <= 0.6)).length, `highs of the element over the bridge's: ${steps.map((db) => db.toFixed(2)).join(', ')} dB`).toBeLessThanOrEqual(1);
   // So the fade-in does not begin on silence: the crossfade is as level as the same files mixed exactly (each one on the
   // bridge's time; the one a busy machine may leave to its element begins its fade a little late, as every one used to).
   // A busy machine can also starve the outgoing element for a moment: all on-time crossfades but one must be as level.

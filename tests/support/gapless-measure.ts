@@ -181,6 +181,13 @@ export interface CrossfadeStartMeasure {
    * DelayNode interpolating between two samples, a low-pass that differs with the fraction.
    */
   readonly elementHighsDb: number;
+  /**
+   * How much brighter the element sounds than the bridge it took over from: the level of the
+   * recording's sample-to-sample differences with the element alone (0.85–1.35 s) over the bridge
+   * alone (0.55–0.70 s, after the fade), in dB. Stationary noise keeps its highs across the handover
+   * only when the bridge is resampled to the output's rate as the element is.
+   */
+  readonly handoverHighsStepDb: number;
 }
 
 export interface CrossfadeMeasureInput {
@@ -246,6 +253,9 @@ export function measureCrossfadeStarts(input: CrossfadeMeasureInput): CrossfadeS
       elementDelayFrames: -elementLag,
       dipDb: levelDip(recording.left, startFrame - lag, sampleRate, input.fadeSeconds),
       referenceDipDb: levelDip(input.reference, referenceStart, sampleRate, input.fadeSeconds),
+      handoverHighsStepDb:
+        differenceLevelDb(recording.left, startFrame - elementLag + Math.round(elementHighsFromSeconds * sampleRate), Math.round(elementHighsSeconds * sampleRate)) -
+        differenceLevelDb(recording.left, startFrame - lag + Math.round((input.fadeSeconds + 0.05) * sampleRate), Math.round(0.15 * sampleRate)),
       elementHighsDb:
         differenceLevelDb(recording.left, startFrame - elementLag + Math.round(elementHighsFromSeconds * sampleRate), Math.round(elementHighsSeconds * sampleRate)) -
         20 * Math.log10(gain) -

@@ -3,6 +3,7 @@ import { dbToGain, type Decibels, type Seconds } from '../units';
 import { decodeHead, decodeTail } from './edge-decoding';
 import { elementLead } from './element-lead';
 import { LeadRecorder, loadLeadRecorder } from './lead-recorder-node';
+import { resampleAsDecoded } from './resample-as-decoded';
 import { bridgeStartAt, defaultJoinShape, joinTimes, playsToItsEnd, type JoinShape, type JoinTimes } from './join-schedule';
 
 /** One side of a join: a file segment, its normalising gain and the gain that hands its media element over to the bridge. */
@@ -129,7 +130,12 @@ export class GaplessJoin {
             }
             return decodeTail(outgoing, { seconds: this.shape.tailSeconds, fileSeconds, trimSeconds: outgoing.trimSeconds, signal });
           }),
-      incoming.fileSeconds.then((fileSeconds) => decodeHead(incoming, { seconds: this.shape.headSeconds, fileSeconds, trimSeconds: incoming.trimSeconds, signal })),
+      incoming.fileSeconds.then(async (fileSeconds) => {
+        const decoded = await decodeHead(incoming, { seconds: this.shape.headSeconds, fileSeconds, trimSeconds: incoming.trimSeconds, signal });
+        // A crossfade's start (no seam inside the bridge) plays at the output's rate, converted as the element's sound is.
+        // A 0 s join keeps the files' rate: its bridge begins on the outgoing element's sample, which a resampler's edge would blur.
+        return outgoing === undefined ? resampleAsDecoded(decoded, this.options.context.sampleRate) : decoded;
+      }),
       recorderLoaded,
     ]);
     this.canAlign = canAlign;
