@@ -72,47 +72,32 @@ export function largestStep(channel: Float32Array, from: number, to: number): nu
   return largest;
 }
 
-function squaredError(recorded: Float32Array, recordedFrom: number, reference: Float32Array, referenceFrom: number, frames: number, gain: number): number {
+/**
+ * The squared difference over `frames`, the reference read `fraction` of a frame on (between its
+ * samples, linearly); it stops counting once past `stopAbove`, which a better fit already beat.
+ */
+function squaredError(recorded: Float32Array, recordedFrom: number, reference: Float32Array, referenceFrom: number, frames: number, gain: number, fraction: number, stopAbove: number): number {
   let sum = 0;
-  for (let index = 0; index < frames; index += 1) {
-    const difference = (recorded[recordedFrom + index] ?? 0) - gain * (reference[referenceFrom + index] ?? 0);
+  for (let index = 0; index < frames && sum < stopAbove; index += 1) {
+    const here = reference[referenceFrom + index] ?? 0;
+    const between = fraction === 0 ? here : here + fraction * ((reference[referenceFrom + index + 1] ?? 0) - here);
+    const difference = (recorded[recordedFrom + index] ?? 0) - gain * between;
     sum += difference * difference;
   }
   return sum;
 }
 
-/** The shift of the reference against the recording (recording frame r matches reference frame r + offset) that fits best near `recordedAt`. */
-export function bestAlignment(recorded: Float32Array, recordedAt: number, reference: Float32Array, referenceAt: number, maxLag: number, gain: number): number {
-  let best = 0;
-  let bestError = Number.POSITIVE_INFINITY;
-  for (let lag = -maxLag; lag <= maxLag; lag += 1) {
-    const error = squaredError(recorded, recordedAt, reference, referenceAt + lag, alignFrames, gain);
-    if (error < bestError) {
-      bestError = error;
-      best = lag;
-    }
-  }
-  return best;
-}
-
 /**
- * `bestAlignment` to a quarter of a frame (the reference read between its samples, linearly): for a
- * slow sweep, where a period's shift differs from the true alignment by less than half a frame's
- * misfit does, only a fractional search finds the true one. Answers frames, fractional.
+ * The shift of the reference against the recording (recording frame r matches reference frame r + offset) that fits best near `recordedAt`,
+ * in whole frames, or to the `fractions` of a frame given: for a slow sweep, where a period's shift differs from the true alignment by less
+ * than half a frame's misfit does, only a fractional search finds the true one.
  */
-export function bestFractionalAlignment(recorded: Float32Array, recordedAt: number, reference: Float32Array, referenceAt: number, maxLag: number, gain: number): number {
+export function bestAlignment(recorded: Float32Array, recordedAt: number, reference: Float32Array, referenceAt: number, maxLag: number, gain: number, fractions: readonly number[] = [0]): number {
   let best = 0;
   let bestError = Number.POSITIVE_INFINITY;
   for (let lag = -maxLag; lag <= maxLag; lag += 1) {
-    for (const fraction of [0, 0.25, 0.5, 0.75]) {
-      let error = 0;
-      const from = referenceAt + lag;
-      for (let index = 0; index < alignFrames && error < bestError; index += 1) {
-        const here = reference[from + index] ?? 0;
-        const between = here + fraction * ((reference[from + index + 1] ?? 0) - here);
-        const difference = (recorded[recordedAt + index] ?? 0) - gain * between;
-        error += difference * difference;
-      }
+    for (const fraction of fractions) {
+      const error = squaredError(recorded, recordedAt, reference, referenceAt + lag, alignFrames, gain, fraction, bestError);
       if (error < bestError) {
         bestError = error;
         best = lag + fraction;
@@ -121,6 +106,9 @@ export function bestFractionalAlignment(recorded: Float32Array, recordedAt: numb
   }
   return best;
 }
+
+/** Quarter frames, for `bestAlignment`. */
+const quarterFrames = [0, 0.25, 0.5, 0.75] as const;
 
 function largestDifference(recorded: Float32Array, reference: Float32Array, from: number, to: number, offset: number, gain: number): number {
   let largest = 0;
@@ -159,7 +147,7 @@ export function measureJoins(input: JoinMeasureInput): JoinMeasure[] {
       rebuildErrorAfterJoin: rebuild(seam, to),
       lagFrames: lag,
       incomingElementOffsetMs:
-        ((bestFractionalAlignment(recording.left, seam + Math.round(elementAtSeconds * sampleRate), referenceLeft, referenceJoin + Math.round(elementAtSeconds * sampleRate), Math.round(maxElementOffsetSeconds * sampleRate), gain)) /
+        ((bestAlignment(recording.left, seam + Math.round(elementAtSeconds * sampleRate), referenceLeft, referenceJoin + Math.round(elementAtSeconds * sampleRate), Math.round(maxElementOffsetSeconds * sampleRate), gain, quarterFrames)) /
           sampleRate) *
         1000,
     };
@@ -248,18 +236,17 @@ export function measureCrossfadeStarts(input: CrossfadeMeasureInput): CrossfadeS
     const lag = bestAlignment(recording.left, startFrame + fitAt, incoming, referenceStart + fitAt, Math.round(maxIncomingDelaySeconds * sampleRate), gain);
     const elementAt = Math.round(elementAtSeconds * sampleRate);
     const elementLag = bestAlignment(recording.left, startFrame + elementAt, incoming, referenceStart + elementAt, Math.round(maxIncomingDelaySeconds * sampleRate), gain);
+    const highsFrom = Math.round(elementHighsFromSeconds * sampleRate);
+    const highsFrames = Math.round(elementHighsSeconds * sampleRate);
+    // The element alone, after the handover back to it.
+    const elementHighs = differenceLevelDb(recording.left, startFrame - elementLag + highsFrom, highsFrames);
     return {
       incomingDelayFrames: -lag,
       elementDelayFrames: -elementLag,
       dipDb: levelDip(recording.left, startFrame - lag, sampleRate, input.fadeSeconds),
       referenceDipDb: levelDip(input.reference, referenceStart, sampleRate, input.fadeSeconds),
-      handoverHighsStepDb:
-        differenceLevelDb(recording.left, startFrame - elementLag + Math.round(elementHighsFromSeconds * sampleRate), Math.round(elementHighsSeconds * sampleRate)) -
-        differenceLevelDb(recording.left, startFrame - lag + Math.round((input.fadeSeconds + 0.05) * sampleRate), Math.round(0.15 * sampleRate)),
-      elementHighsDb:
-        differenceLevelDb(recording.left, startFrame - elementLag + Math.round(elementHighsFromSeconds * sampleRate), Math.round(elementHighsSeconds * sampleRate)) -
-        20 * Math.log10(gain) -
-        differenceLevelDb(incoming, referenceStart + Math.round(elementHighsFromSeconds * sampleRate), Math.round(elementHighsSeconds * sampleRate)),
+      handoverHighsStepDb: elementHighs - differenceLevelDb(recording.left, startFrame - lag + Math.round((input.fadeSeconds + 0.05) * sampleRate), Math.round(0.15 * sampleRate)),
+      elementHighsDb: elementHighs - 20 * Math.log10(gain) - differenceLevelDb(incoming, referenceStart + highsFrom, highsFrames),
     };
   });
 }
