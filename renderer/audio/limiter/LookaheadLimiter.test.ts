@@ -10,17 +10,17 @@ const sampleRate = 48_000;
  * then 100 ms of silence, so the output holds the input's end too (a meter reading a signal cut
  * off mid-wave would see the cut's ringing, which no listener hears).
  */
-function limit(unpadded: Float32Array[], options: ConstructorParameters<typeof LookaheadLimiter>[1] = {}) {
-  const limiter = new LookaheadLimiter(sampleRate, { channels: unpadded.length, ...options });
+function limit(unpadded: Float32Array[], options: ConstructorParameters<typeof LookaheadLimiter>[1] = {}, blockSizes: readonly number[] = [128], rate = sampleRate) {
+  const limiter = new LookaheadLimiter(rate, { channels: unpadded.length, ...options });
   const input = unpadded.map((channel) => {
-    const padded = new Float32Array(channel.length + sampleRate / 10);
+    const padded = new Float32Array(channel.length + Math.round(rate / 10));
     padded.set(channel);
     return padded;
   });
   const frames = (input[0] as Float32Array).length;
   const output = input.map(() => new Float32Array(frames));
-  for (let start = 0; start < frames; start += 128) {
-    const end = Math.min(frames, start + 128);
+  for (let start = 0, block = 0; start < frames; start += blockSizes[block % blockSizes.length] as number, block += 1) {
+    const end = Math.min(frames, start + (blockSizes[block % blockSizes.length] as number));
     limiter.process(
       input.map((channel) => channel.subarray(start, end)),
       output.map((channel) => channel.subarray(start, end)),
@@ -130,5 +130,24 @@ describe('LookaheadLimiter', () => {
     const monoMeasured = limit([left], { channels: 1, passQuietBlocks: false });
     const monoPassed = limit([left], { channels: 1 });
     expect(monoPassed.output).toEqual(monoMeasured.output);
+  });
+
+  it.each([
+    ['at 48 kHz', sampleRate],
+    // The latency (63 frames) is shorter than most of these blocks: those are measured frame by frame.
+    ['at 8 kHz', 8000],
+  ])('passes quiet blocks of any size the same as measuring every frame, %s', (_name, rate) => {
+    const seconds = 3;
+    const left = Float32Array.from(seededNoise(7, 0.2, seconds), (value, n) => (n > sampleRate && n < sampleRate * 1.1 ? value * 8 : value));
+    const right = sine(197, 0.25, seconds);
+    // A frame at a time, odd sizes, a worklet's quantum, blocks longer than the span and than the latency.
+    const blocks = [1, 7, 128, 33, 300, 48, 2, 129, 1000];
+    const measured = limit([left, right], { passQuietBlocks: false }, blocks, rate);
+    const passed = limit([left, right], { passQuietBlocks: true }, blocks, rate);
+    expect(passed.output).toEqual(measured.output);
+    const reduction = measured.limiter.takeGainReductionDb();
+    // The burst was limited: both paths and the switches between them ran.
+    expect(reduction).toBeGreaterThan(1);
+    expect(passed.limiter.takeGainReductionDb()).toBe(reduction);
   });
 });

@@ -67,6 +67,8 @@ export class LookaheadLimiter {
   private readonly loudestValues: Float64Array;
   private loudestHead = 0;
   private loudestTail = 0;
+  /** Set after a passed block, whose frames the deque does not hold: rebuilt before the next measured frame. */
+  private loudestStale = false;
   /** The last `2 × halfTaps` input frames per channel, for the interpolator (a ring, written twice over). */
   private readonly history: Float64Array[];
   private historyAt = 0;
@@ -130,10 +132,12 @@ export class LookaheadLimiter {
    * channel is silence). Inputs and outputs may be the same arrays.
    */
   process(inputs: readonly Float32Array[], outputs: readonly Float32Array[], frames: number): void {
-    if (this.passQuietBlocks && this.canPassThrough(inputs, frames)) {
+    // A block longer than the latency would read frames it writes: rare (low rates), measured frame by frame.
+    if (this.passQuietBlocks && frames <= this.latencyFrames && this.canPassThrough(inputs, frames)) {
       this.passThrough(inputs, outputs, frames);
       return;
     }
+    if (this.loudestStale) this.rebuildLoudest();
     const channels = this.history.length;
     const span = 2 * halfTaps;
     const delayLength = this.latencyFrames + 1;
@@ -220,7 +224,7 @@ export class LookaheadLimiter {
   private canPassThrough(inputs: readonly Float32Array[], frames: number): boolean {
     if (this.framesAtUnity < this.window || this.previousIntervalNeed !== 1) return false;
     const quietBelow = this.ceiling / this.worstCaseGain;
-    if (this.loudestHead !== this.loudestTail && (this.loudestValues[this.loudestHead] as number) > quietBelow) return false;
+    if (!this.loudestStale && this.loudestHead !== this.loudestTail && (this.loudestValues[this.loudestHead] as number) > quietBelow) return false;
     for (let channel = 0; channel < this.history.length; channel += 1) {
       const input = inputs[channel];
       if (input === undefined) continue;
@@ -232,32 +236,35 @@ export class LookaheadLimiter {
     return true;
   }
 
-  /** The block goes through the delay untouched; the rest of the state moves on as the frame-by-frame path would leave it. */
+  /**
+   * The block goes through the delay untouched; the rest of the state moves on as the
+   * frame-by-frame path would leave it. Copied in runs rather than frame by frame: the block
+   * leaves the delay ring as it was written `latencyFrames` frames ago, and only its last
+   * `2 × halfTaps` frames are kept for the interpolator.
+   */
   private passThrough(inputs: readonly Float32Array[], outputs: readonly Float32Array[], frames: number): void {
     const channels = this.history.length;
     const span = 2 * halfTaps;
     const delayLength = this.latencyFrames + 1;
     for (let channel = 0; channel < channels; channel += 1) {
       const input = inputs[channel];
-      const history = this.history[channel] as Float64Array;
       const delay = this.delay[channel] as Float32Array;
-      let historyAt = this.historyAt;
-      let delayAt = this.delayAt;
-      for (let n = 0; n < frames; n += 1) {
+      const output = outputs[channel];
+      // Out first, from the frame after the write position: a block shorter than the latency never reads what it writes.
+      if (output !== undefined) copyFromRing(delay, this.delayAt + 1, output, frames);
+      copyIntoRing(input, frames, delay, this.delayAt);
+      const history = this.history[channel] as Float64Array;
+      const kept = Math.min(frames, span);
+      let historyAt = (this.historyAt + frames - kept) % span;
+      for (let n = frames - kept; n < frames; n += 1) {
         const sample = input === undefined ? 0 : (input[n] as number);
         history[historyAt] = sample;
         history[historyAt + span] = sample;
         historyAt = historyAt + 1 === span ? 0 : historyAt + 1;
-        delay[delayAt] = sample;
-        delayAt = delayAt + 1 === delayLength ? 0 : delayAt + 1;
-        const output = outputs[channel];
-        if (output !== undefined) output[n] = delay[delayAt] as number;
       }
     }
     for (let channel = channels; channel < outputs.length; channel += 1) {
-      const output = outputs[channel] as Float32Array;
-      const source = outputs[channels - 1] as Float32Array;
-      for (let n = 0; n < frames; n += 1) output[n] = source[n] as number;
+      (outputs[channel] as Float32Array).set((outputs[channels - 1] as Float32Array).subarray(0, frames));
     }
     this.historyAt = (this.historyAt + frames) % span;
     this.delayAt = (this.delayAt + frames) % delayLength;
@@ -265,12 +272,20 @@ export class LookaheadLimiter {
     this.smoothingSum = this.window;
     this.frame += frames;
     this.framesAtUnity += frames;
-    // Every need in the block was 1: the hold's window holds 1 only, and the loudest-sample
-    // deque is rebuilt from the history for the span the next frame's check reads.
+    // Every need in the block was 1: the hold's window holds 1 only. The loudest-sample deque
+    // is rebuilt from the history only when a frame is next measured; until then every frame
+    // in the span is known to be under the quiet level (the block and the span before it passed).
     this.holdHead = 0;
     this.holdTail = 1;
     this.holdFrames[0] = this.frame - 1;
     this.holdNeeds[0] = 1;
+    this.loudestStale = true;
+  }
+
+  /** The loudest-sample deque for the interpolator's span ending at the last frame, from the history. */
+  private rebuildLoudest(): void {
+    const channels = this.history.length;
+    const span = 2 * halfTaps;
     this.loudestHead = 0;
     this.loudestTail = 0;
     const newest = this.historyAt + span - 1;
@@ -282,6 +297,7 @@ export class LookaheadLimiter {
       }
       this.pushLoudest(this.frame - 1 - back, loudest);
     }
+    this.loudestStale = false;
   }
 
   private pushLoudest(frame: number, value: number): void {
@@ -318,4 +334,24 @@ export class LookaheadLimiter {
     while ((this.holdFrames[this.holdHead] as number) <= this.frame - this.window) this.holdHead = (this.holdHead + 1) % capacity;
     return this.holdNeeds[this.holdHead] as number;
   }
+}
+
+/** Copies `frames` samples out of `ring` from index `from` on (wrapping) into the start of `target`. */
+function copyFromRing(ring: Float32Array, from: number, target: Float32Array, frames: number): void {
+  const start = from % ring.length;
+  const first = Math.min(frames, ring.length - start);
+  target.set(ring.subarray(start, start + first));
+  if (first < frames) target.set(ring.subarray(0, frames - first), first);
+}
+
+/** Writes the first `frames` samples of `source` (silence when it is missing) into `ring` from index `at` on, wrapping. */
+function copyIntoRing(source: Float32Array | undefined, frames: number, ring: Float32Array, at: number): void {
+  const first = Math.min(frames, ring.length - at);
+  if (source === undefined) {
+    ring.fill(0, at, at + first);
+    if (first < frames) ring.fill(0, 0, frames - first);
+    return;
+  }
+  ring.set(source.subarray(0, first), at);
+  if (first < frames) ring.set(source.subarray(first, frames), 0);
 }
