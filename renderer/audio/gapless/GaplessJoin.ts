@@ -4,7 +4,7 @@ import { decodeHead, decodeTail } from './edge-decoding';
 import { elementLead } from './element-lead';
 import { LeadRecorder, loadLeadRecorder } from './lead-recorder-node';
 import { resampleAsDecoded } from './resample-as-decoded';
-import { bridgeStartAt, defaultJoinShape, joinTimes, playsToItsEnd, type JoinShape, type JoinTimes } from './join-schedule';
+import { bridgeStartAt, defaultJoinShape, joinTimes, onOutputFrames, playsToItsEnd, type JoinShape, type JoinTimes } from './join-schedule';
 
 /** One side of a join: a file segment, its normalising gain and the gain that hands its media element over to the bridge. */
 export interface JoinSide {
@@ -168,8 +168,9 @@ export class GaplessJoin {
     if (bridge === undefined || this.currentStatus !== 'ready') return false;
     const { context, outgoing, incoming } = this.options;
     const times = joinTimes(join, this.tailFrames, bridge.length - this.tailFrames, bridge.sampleRate, this.shape);
-    const start = bridgeStartAt(times, context.currentTime, scheduleLeadSeconds);
-    if (start === undefined) return false;
+    const exactStart = bridgeStartAt(times, context.currentTime, scheduleLeadSeconds);
+    if (exactStart === undefined) return false;
+    const start = onOutputFrames(exactStart, bridge.sampleRate, context.sampleRate);
     const source = context.createBufferSource();
     source.buffer = bridge;
     source.connect(this.gain);

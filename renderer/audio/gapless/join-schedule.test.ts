@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bridgeStartAt, defaultJoinShape, joinTimes, playsToItsEnd } from './join-schedule';
+import { bridgeStartAt, defaultJoinShape, joinTimes, onOutputFrames, playsToItsEnd } from './join-schedule';
 
 describe('joinTimes', () => {
   it('puts the seam of a 48 kHz bridge on the join and the handovers inside the bridge, away from the join', () => {
@@ -63,6 +63,32 @@ describe('bridgeStartAt', () => {
   it('gives up when the handover to the bridge would come too late', () => {
     expect(bridgeStartAt(times, 9.21, 0.05)).toBeUndefined();
     expect(bridgeStartAt(times, 10, 0.05)).toBeUndefined();
+  });
+});
+
+describe('onOutputFrames', () => {
+  const rate = 44_100;
+  const frames = (seconds: number) => seconds * rate;
+
+  it('starts a bridge at the output’s rate on a whole frame, its music within half a frame of where it was', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 30_000, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (when, offset) => {
+        const start = onOutputFrames({ when, offset }, rate, rate);
+        expect(Math.abs(frames(start.when) - Math.round(frames(start.when)))).toBeLessThan(1e-6);
+        expect(Math.abs(frames(start.offset) - Math.round(frames(start.offset)))).toBeLessThan(1e-6);
+        expect(start.offset).toBeGreaterThanOrEqual(0);
+        // Where the buffer's first sample would sound, before and after.
+        expect(Math.abs(frames(start.when - start.offset) - frames(when - offset))).toBeLessThanOrEqual(0.5 + 1e-6);
+      }),
+    );
+  });
+
+  it('leaves an on-time start from the bridge’s beginning there', () => {
+    expect(onOutputFrames({ when: 10.000_011, offset: 0 }, rate, rate)).toEqual({ when: 441_000 / rate, offset: 0 });
+  });
+
+  it('keeps the exact time of a bridge at another rate, which the source node interpolates anyway', () => {
+    expect(onOutputFrames({ when: 10.000_011, offset: 0.3 }, 48_000, rate)).toEqual({ when: 10.000_011, offset: 0.3 });
   });
 });
 

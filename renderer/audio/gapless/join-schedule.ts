@@ -78,6 +78,23 @@ export function bridgeStartAt(times: JoinTimes, now: Seconds, leadSeconds: Secon
 }
 
 /**
+ * The same start moved onto the output's frames. An AudioBufferSourceNode started between two
+ * frames (or from between two of its buffer's frames) reads its buffer by linear interpolation
+ * at that fraction: a low-pass, −6 dB at 15 kHz for half a frame, a different one for every
+ * bridge, since plan times rarely fall on a frame. A bridge already at the output's rate moves
+ * by less than half a frame instead and plays its samples as they are; one at another rate is
+ * interpolated whatever its start, and keeps its exact time.
+ */
+export function onOutputFrames(start: BridgeStart, bridgeSampleRate: number, outputSampleRate: number): BridgeStart {
+  if (bridgeSampleRate !== outputSampleRate) return start;
+  const rate = outputSampleRate;
+  const when = Math.round(start.when * rate) / rate;
+  // The buffer moves with the start, so its music stays where it was to within half a frame.
+  const offset = Math.max(0, Math.round((start.offset + when - start.when) * rate) / rate);
+  return { when, offset };
+}
+
+/**
  * Whether the plan plays the outgoing file to its end, so its last sample meets the join: its
  * planned end inside the file (start trim + planned length) against the file's length less the
  * end trim. A segment cut short by the plan is joined where the plan cuts it, by the elements.
