@@ -2,6 +2,7 @@ import { buildPlan, type PlannedEntry } from '../../core/plan';
 import type { Playlist } from '../../core/playlist';
 import { AudioOutput } from '../../renderer/audio/AudioOutput';
 import { decodeHead, decodeTail } from '../../renderer/audio/gapless/edge-decoding';
+import { resampleAsDecoded } from '../../renderer/audio/gapless/resample-as-decoded';
 import { SessionPlayer } from '../../renderer/audio/SessionPlayer';
 import { deckEnvelopeAt } from '../../renderer/audio/deck-envelope';
 import { bestAlignment, measureCrossfadeStarts, measureJoins, type CrossfadeStartMeasure, type JoinMeasure } from './gapless-measure';
@@ -142,8 +143,9 @@ export interface CrossfadeRunResult {
 /**
  * What a perfect player gives: each file decoded whole (delay and padding dropped by the
  * decoder), placed at its entry's start under the plan's envelope (full gain through a 0 s join,
- * equal-power fades through a crossfade), summed, then played at the live context's rate through
- * a buffer source as a bridge is. Lossy files differ from their source at their edges (an MP3 or
+ * equal-power fades through a crossfade), summed, then converted to the live context's rate as
+ * decodeAudioData converts (as the bridges are, and as the elements' sound is by a like
+ * windowed-sinc converter). Lossy files differ from their source at their edges (an MP3 or
  * Vorbis frame that starts mid-waveform rings), so the live output is held to this, not to the
  * master they were cut from.
  */
@@ -170,13 +172,14 @@ async function referenceMix(entries: readonly PlannedEntry[], totalMs: number, s
       }
     }
   });
-  const render = new OfflineAudioContext(2, Math.ceil((frames * sampleRate) / decodeRate), sampleRate);
-  const source = render.createBufferSource();
-  source.buffer = mix;
-  source.connect(render.destination);
-  source.start(0);
-  const rendered = await render.startRendering();
-  return [rendered.getChannelData(0), rendered.getChannelData(1)];
+  const converted = await resampleAsDecoded(mix, sampleRate);
+  const length = Math.ceil((frames * sampleRate) / decodeRate);
+  const channel = (index: number) => {
+    const padded = new Float32Array(length);
+    padded.set(converted.getChannelData(index).subarray(0, length));
+    return padded;
+  };
+  return [channel(0), channel(1)];
 }
 
 interface PlayedParts {

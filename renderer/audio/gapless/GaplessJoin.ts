@@ -76,7 +76,8 @@ export class GaplessJoin {
   private readonly shape: JoinShape;
   private readonly abort = new AbortController();
   private bridge: AudioBuffer | undefined;
-  private tailFrames = 0;
+  /** Where the seam lies in the bridge, counted in the files' own frames (the bridge plays at the output's rate). */
+  private seam = { tailFrames: 0, headFrames: 0, sampleRate: 1 };
   private readonly gain: GainNode;
   private source: AudioBufferSourceNode | undefined;
   private taps: { readonly recorder: LeadRecorder; readonly bridgeSource: AudioBufferSourceNode; readonly aheadSeconds: Seconds } | undefined;
@@ -130,12 +131,7 @@ export class GaplessJoin {
             }
             return decodeTail(outgoing, { seconds: this.shape.tailSeconds, fileSeconds, trimSeconds: outgoing.trimSeconds, signal });
           }),
-      incoming.fileSeconds.then(async (fileSeconds) => {
-        const decoded = await decodeHead(incoming, { seconds: this.shape.headSeconds, fileSeconds, trimSeconds: incoming.trimSeconds, signal });
-        // A crossfade's start (no seam inside the bridge) plays at the output's rate, converted as the element's sound is.
-        // A 0 s join keeps the files' rate: its bridge begins on the outgoing element's sample, which a resampler's edge would blur.
-        return outgoing === undefined ? resampleAsDecoded(decoded, this.options.context.sampleRate) : decoded;
-      }),
+      incoming.fileSeconds.then((fileSeconds) => decodeHead(incoming, { seconds: this.shape.headSeconds, fileSeconds, trimSeconds: incoming.trimSeconds, signal })),
       recorderLoaded,
     ]);
     this.canAlign = canAlign;
@@ -154,8 +150,14 @@ export class GaplessJoin {
       for (let index = 0; index < tailData.length; index += 1) data[index] = (tailData[index] ?? 0) * tailGain;
       for (let index = 0; index < headData.length; index += 1) data[tailLength + index] = (headData[index] ?? 0) * headGain;
     }
-    this.bridge = bridge;
-    this.tailFrames = tailLength;
+    // Played at the output's rate, converted as the elements' sound is (a windowed sinc, in time to the sample), not by
+    // the source node's linear interpolation. The converter's edges ring for a few frames, inside the margins where the
+    // bridge is silent; across the seam it sees one continuous signal, as a player converting the files laid end to end would.
+    const converted = await resampleAsDecoded(bridge, this.options.context.sampleRate);
+    // Disposed meanwhile.
+    if (signal.aborted) return;
+    this.bridge = converted;
+    this.seam = { tailFrames: tailLength, headFrames: head.length, sampleRate: bridge.sampleRate };
     this.currentStatus = 'ready';
   }
 
@@ -167,7 +169,7 @@ export class GaplessJoin {
     const bridge = this.bridge;
     if (bridge === undefined || this.currentStatus !== 'ready') return false;
     const { context, outgoing, incoming } = this.options;
-    const times = joinTimes(join, this.tailFrames, bridge.length - this.tailFrames, bridge.sampleRate, this.shape);
+    const times = joinTimes(join, this.seam.tailFrames, this.seam.headFrames, this.seam.sampleRate, this.shape);
     const exactStart = bridgeStartAt(times, context.currentTime, scheduleLeadSeconds);
     if (exactStart === undefined) return false;
     const start = onOutputFrames(exactStart, bridge.sampleRate, context.sampleRate);
