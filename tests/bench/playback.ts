@@ -1,12 +1,13 @@
 import { startSessionFromHome } from '../support/start-session';
 import { execFile } from 'node:child_process';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright';
 import { buildPlan, type PlannedEntry } from '../../core/plan';
 import { defaultJoinShape } from '../../renderer/audio/gapless/join-schedule';
+import { limiterProcessorName } from '../../renderer/audio/limiter/limiter-protocol';
 import type { FileSegment, Playlist } from '../../core/playlist';
 import type { AttuneDiagnostics } from '../../renderer/diagnostics';
 import { bundleAudioHarness } from '../support/bundle-audio-harness';
@@ -531,30 +532,51 @@ async function longFile(dataDir: string): Promise<string> {
   return target;
 }
 
-type ReferencePlayback = 'plain-audio' | 'webaudio-gain';
+type ReferencePlayback = 'plain-audio' | 'webaudio-gain' | 'webaudio-limiter';
+
+/** The limiter's worklet module as the build ships it (the bench builds first). */
+async function builtLimiterModule(): Promise<string> {
+  const assets = path.resolve(import.meta.dirname, '..', '..', 'dist', 'renderer', 'assets');
+  const file = (await readdir(assets)).find((name) => name.startsWith('limiter-processor') && name.endsWith('.js'));
+  if (file === undefined) throw new Error(`no limiter-processor*.js in ${assets}: run npm run build first`);
+  return readFile(path.join(assets, file), 'utf8');
+}
 
 /**
- * The same mp3 outside the app, on a blank page: a plain `<audio>` element, or the element
- * routed through one GainNode to the destination (an AudioContext with the app's latency hint).
+ * The same mp3 outside the app, on a blank page: a plain `<audio>` element, the element routed
+ * through one GainNode to the destination (an AudioContext with the app's latency hint), or
+ * through that gain and the app's own limiter worklet (what the master bus costs with no screen).
  */
 async function referencePlayback(browser: Browser, file: Buffer, how: ReferencePlayback, seconds: number): Promise<CpuReading> {
+  const limiter = how === 'webaudio-limiter' ? { module: await builtLimiterModule(), name: limiterProcessorName } : undefined;
   const page = await browser.newPage();
   try {
     await page.route(`${referenceOrigin}/reference.html`, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>reference</title>' }));
     await page.route(`${referenceOrigin}/long.mp3`, (route) => route.fulfill({ status: 200, contentType: 'audio/mpeg', body: file }));
     await page.goto(`${referenceOrigin}/reference.html`);
-    await page.evaluate(async (routed) => {
-      const element = new Audio('/long.mp3');
-      element.loop = true;
-      if (routed) {
-        const context = new AudioContext({ latencyHint: 'playback' });
-        const gain = context.createGain();
-        gain.gain.value = 0.5;
-        context.createMediaElementSource(element).connect(gain).connect(context.destination);
-        await context.resume();
-      }
-      await element.play();
-    }, how === 'webaudio-gain');
+    await page.evaluate(
+      async ({ routed, limiter: worklet }) => {
+        const element = new Audio('/long.mp3');
+        element.loop = true;
+        if (routed) {
+          const context = new AudioContext({ latencyHint: 'playback' });
+          const gain = context.createGain();
+          gain.gain.value = 0.5;
+          context.createMediaElementSource(element).connect(gain);
+          if (worklet === undefined) {
+            gain.connect(context.destination);
+          } else {
+            // A blob: the page's routes do not serve a worklet's module fetch.
+            await context.audioWorklet.addModule(URL.createObjectURL(new Blob([worklet.module], { type: 'text/javascript' })));
+            const node = new AudioWorkletNode(context, worklet.name, { numberOfInputs: 1, numberOfOutputs: 1, outputChannelCount: [2], channelCount: 2, channelCountMode: 'explicit' });
+            gain.connect(node).connect(context.destination);
+          }
+          await context.resume();
+        }
+        await element.play();
+      },
+      { routed: how !== 'plain-audio', limiter },
+    );
     await sleep(startFadeMs);
     return await cpuOver(page, seconds);
   } finally {
@@ -652,12 +674,14 @@ const threadsOf = (series: Series) => {
 
 /**
  * Playback and idle CPU of the renderer, each next to its reference, in rounds: every round
- * plays the app's session, the same mp3 through a bare gain node, the same mp3 in a plain
+ * plays the app's session, the same mp3 through a bare gain node, through that gain and the
+ * app's limiter alone, the same mp3 in a plain
  * `<audio>` element, then reads the app's idle start screen and a blank page.
  */
 export async function benchPlaybackCpu(browser: Browser): Promise<string[]> {
   const playing: Series = { readings: [] };
   const gain: Series = { readings: [] };
+  const limiter: Series = { readings: [] };
   const plain: Series = { readings: [] };
   const idle: Series = { readings: [] };
   const blank: Series = { readings: [] };
@@ -670,6 +694,7 @@ export async function benchPlaybackCpu(browser: Browser): Promise<string[]> {
       levels.push(app.levelDb);
       problems.push(...app.problems);
       gain.readings.push(await referencePlayback(browser, app.file, 'webaudio-gain', cpuSeconds));
+      limiter.readings.push(await referencePlayback(browser, app.file, 'webaudio-limiter', cpuSeconds));
       plain.readings.push(await referencePlayback(browser, app.file, 'plain-audio', cpuSeconds));
       idle.readings.push(await idleStartScreen(browser, app.hostUrl, cpuSeconds));
       blank.readings.push(await blankPage(browser, cpuSeconds));
@@ -682,6 +707,7 @@ export async function benchPlaybackCpu(browser: Browser): Promise<string[]> {
   return [
     `playback_cpu_percent: ${medianPercent(playing).toFixed(1)} % of one core (renderer process CPU time, all threads, over ${cpuSeconds} s playing one mp3 through the limiter, ${spread(playing)}; ${ratio.toFixed(2)}× the gain reference; output at ${median(levels).toFixed(0)} dBFS${problems.length > 0 ? `; PLAYBACK PROBLEM ${problems.join('; ')}` : ''}; main thread ${medianReading(playing).mainThreadPercent.toFixed(1)} %${threadsOf(playing)}; goal ≤ 8 and ≤ 1.5× the gain reference)`,
     `reference_webaudio_gain_cpu_percent: ${medianPercent(gain).toFixed(1)} % (the same mp3 on a blank page, a media element through one GainNode to the destination, ${spread(gain)}${threadsOf(gain)})`,
+    `reference_webaudio_limiter_cpu_percent: ${medianPercent(limiter).toFixed(1)} % (the same mp3 on a blank page through the same gain node and Attune's limiter worklet, nothing else: the master bus without the live screen, its meters and timers, ${(medianPercent(limiter) / medianPercent(gain)).toFixed(2)}× the gain reference, ${spread(limiter)}${threadsOf(limiter)})`,
     `reference_plain_audio_cpu_percent: ${medianPercent(plain).toFixed(1)} % (the same mp3 in a plain <audio> element, no Web Audio, ${spread(plain)}${threadsOf(plain)})`,
     `idle_cpu_percent: ${medianPercent(idle).toFixed(1)} % (the start screen, nothing played, ${idleSeconds} s in ${cpuRounds} readings, ${spread(idle)}; main thread ${medianReading(idle).mainThreadPercent.toFixed(1)} %${threadsOf(idle)}; goal ≤ 0.5 and ≤ the blank page + 0.5)`,
     `reference_blank_page_cpu_percent: ${medianPercent(blank).toFixed(1)} % (a blank page, the same measure, ${spread(blank)})`,

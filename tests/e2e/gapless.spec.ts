@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { bundleBrowserHarness } from '../support/bundle-browser-harness';
 import { generatedDir } from '../support/fixture-playlist';
 import { openHarnessPage } from '../support/harness-page';
@@ -28,14 +28,16 @@ for (const extension of ['wav', 'flac', 'mp3', 'ogg']) {
 const formats = ['wav', 'flac', 'mp3', 'ogg'] as const;
 const partName = (index: number) => `part-${String(index).padStart(2, '0')}`;
 
-test('zero-crossfade joins in the live output: no silence over 5 ms, no click, the continuous signal rebuilt', async ({ page }) => {
-  test.setTimeout(90_000);
+/**
+ * Plays the lead-in (the master's first three parts, its end trimmed) and the eight parts after it, each part in
+ * `formatOf(index)`, all joined with 0 s crossfades; every join must have been scheduled on the audio clock.
+ */
+async function playEightJoins(page: Page, set: { readonly prefix: '' | 'noise-'; readonly formatOf: (index: number) => string }) {
   await openHarnessPage(page, await harness(), 'attuneGaplessHarness');
   await serveMedia(page, gaplessDir);
-  // The master's first three parts (its end trimmed), then eight parts in the formats in turn: each format joins its neighbours.
-  const files = Array.from({ length: 8 }, (_, index) => `${partName(index + 3)}.${formats[index % formats.length] ?? 'wav'}`);
+  const files = Array.from({ length: 8 }, (_, index) => `${set.prefix}${partName(index + 3)}.${set.formatOf(index)}`);
   const result = await page.evaluate((options) => window.attuneGaplessHarness.playJoins(options), {
-    leadInFile: 'lead-in.flac',
+    leadInFile: `${set.prefix}lead-in.flac`,
     leadInParts: 3,
     files,
     partSeconds: 2.5,
@@ -45,6 +47,13 @@ test('zero-crossfade joins in the live output: no silence over 5 ms, no click, t
   expect(result.problems).toEqual([]);
   expect(result.joinStatuses.every((status) => status.endsWith(' scheduled'))).toBe(true);
   expect(result.joins).toHaveLength(8);
+  return result;
+}
+
+test('zero-crossfade joins in the live output: no silence over 5 ms, no click, the continuous signal rebuilt', async ({ page }) => {
+  test.setTimeout(90_000);
+  // The formats in turn: each format joins its neighbours.
+  const result = await playEightJoins(page, { prefix: '', formatOf: (index) => formats[index % formats.length] ?? 'wav' });
   for (const join of result.joins) {
     expect(join.gapMs).toBeLessThanOrEqual(5);
     expect(join.click).toBe(false);
@@ -55,19 +64,7 @@ test('zero-crossfade joins in the live output: no silence over 5 ms, no click, t
 
 test('zero-crossfade joins of broadband noise: around each join the output is the files decoded end to end, highs and all', async ({ page }) => {
   test.setTimeout(90_000);
-  await openHarnessPage(page, await harness(), 'attuneGaplessHarness');
-  await serveMedia(page, gaplessDir);
-  const files = Array.from({ length: 8 }, (_, index) => `noise-${partName(index + 3)}.${index % 2 === 0 ? 'wav' : 'flac'}`);
-  const result = await page.evaluate((options) => window.attuneGaplessHarness.playJoins(options), {
-    leadInFile: 'noise-lead-in.flac',
-    leadInParts: 3,
-    files,
-    partSeconds: 2.5,
-    gaplessJoins: true,
-    volume: 0.8,
-  });
-  expect(result.problems).toEqual([]);
-  expect(result.joinStatuses.every((status) => status.endsWith(' scheduled'))).toBe(true);
+  const result = await playEightJoins(page, { prefix: 'noise-', formatOf: (index) => (index % 2 === 0 ? 'wav' : 'flac') });
   const errors = result.joins.map((join) => join.rebuildError);
   // The 48 kHz files play at the output's 44.1 kHz. Converted by the source node's linear interpolation, the bridge
   // around each join lost highs and folded others back: 0.03–0.04 off the exact conversion (the noise peaks at 0.4);
