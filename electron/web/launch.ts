@@ -4,6 +4,6 @@ import module from 'node:module';
 // against the source), so a restart does not parse and compile the whole bundle again.
 module.enableCompileCache?.();
 
-// Imported only now, so that its compilation is the one the cache serves: the bundled host
-// sits beside this file (scripts/build-electron.mjs).
-await import(new URL('./host.js', import.meta.url).href);
+// Loaded only now, so that its compilation is the one the cache serves: the bundled host
+// (CommonJS) sits beside this file (scripts/build-electron.mjs).
+module.createRequire(import.meta.url)('./host.cjs');

@@ -94,7 +94,7 @@ const groups: readonly BenchGroup[] = [
   },
   {
     name: 'playback-cpu',
-    figures: ['playback_cpu_percent', 'reference_webaudio_gain_cpu_percent', 'reference_plain_audio_cpu_percent', 'idle_cpu_percent', 'reference_blank_page_cpu_percent'],
+    figures: ['playback_cpu_percent', 'reference_webaudio_gain_cpu_percent', 'reference_webaudio_limiter_cpu_percent', 'reference_plain_audio_cpu_percent', 'idle_cpu_percent', 'reference_blank_page_cpu_percent'],
     needsAudioFixtures: true,
     run: async (browser) => benchPlaybackCpu(await browser()),
   },
