@@ -123,6 +123,12 @@ export interface JoinRunOptions {
   readonly partSeconds: number;
   readonly gaplessJoins: boolean;
   readonly volume: number;
+  /**
+   * The reference converts each file to the output's rate on its own and lays them end to end there (files of
+   * two rates: what a player converting each whole file would give), instead of laying them end to end at 48 kHz
+   * and converting the whole (files of one rate, joined as one continuous signal).
+   */
+  readonly referenceEachFileAtOutputRate?: boolean;
 }
 
 export interface JoinRunResult {
@@ -149,8 +155,7 @@ export interface CrossfadeRunResult {
  * Vorbis frame that starts mid-waveform rings), so the live output is held to this, not to the
  * master they were cut from.
  */
-async function referenceMix(entries: readonly PlannedEntry[], totalMs: number, sampleRate: number, only?: PlannedEntry): Promise<[Float32Array, Float32Array]> {
-  const decodeRate = 48_000;
+async function referenceMix(entries: readonly PlannedEntry[], totalMs: number, sampleRate: number, only?: PlannedEntry, decodeRate = 48_000): Promise<[Float32Array, Float32Array]> {
   const files = entries.map((entry) => (entry.segment.type === 'file' ? entry.segment : undefined));
   const decoded = await Promise.all(
     files.map(async (file) => (file === undefined ? undefined : new OfflineAudioContext(2, 1, decodeRate).decodeAudioData(await (await fetch(`http://localhost/media/${file.path}`)).arrayBuffer()))),
@@ -249,7 +254,7 @@ async function playParts(options: JoinRunOptions, crossfadeSeconds: number): Pro
   const sampleRate = output.context.sampleRate;
   player.dispose();
   output.dispose();
-  const reference = await referenceMix(plan.entries, plan.totalMs, sampleRate);
+  const reference = await referenceMix(plan.entries, plan.totalMs, sampleRate, undefined, options.referenceEachFileAtOutputRate === true ? sampleRate : undefined);
   return { entries: plan.entries, totalMs: plan.totalMs, recording, sampleRate, programZero, reference, joinStatuses: [...statuses].map(([key, status]) => `${key} ${status}`), problems };
 }
 

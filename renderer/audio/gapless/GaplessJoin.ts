@@ -135,29 +135,28 @@ export class GaplessJoin {
       recorderLoaded,
     ]);
     this.canAlign = canAlign;
-    if (tail !== undefined && tail.sampleRate !== head.sampleRate) throw new Error(`the two files differ in sample rate (${tail.sampleRate} and ${head.sampleRate} Hz)`);
     if (this.currentStatus === 'disposed') return;
-    const tailLength = tail?.length ?? 0;
-    const channels = Math.max(tail?.numberOfChannels ?? 1, head.numberOfChannels);
-    const bridge = new AudioBuffer({ length: tailLength + head.length, numberOfChannels: channels, sampleRate: head.sampleRate });
-    const tailGain = dbToGain(outgoing?.gainDb ?? 0);
-    const headGain = dbToGain(incoming.gainDb);
-    for (let channel = 0; channel < channels; channel += 1) {
-      const data = bridge.getChannelData(channel);
-      // A mono file feeds both channels, as a media element's does.
-      const tailData = tail?.getChannelData(Math.min(channel, tail.numberOfChannels - 1)) ?? new Float32Array(0);
-      const headData = head.getChannelData(Math.min(channel, head.numberOfChannels - 1));
-      for (let index = 0; index < tailData.length; index += 1) data[index] = (tailData[index] ?? 0) * tailGain;
-      for (let index = 0; index < headData.length; index += 1) data[tailLength + index] = (headData[index] ?? 0) * headGain;
+    const outputRate = this.options.context.sampleRate;
+    const gains = { tail: dbToGain(outgoing?.gainDb ?? 0), head: dbToGain(incoming.gainDb) };
+    // The bridge plays at the output's rate, converted as the elements' sound is (a windowed sinc, in time to the
+    // sample), not by the source node's linear interpolation; the converter's edges ring for a few frames, inside the
+    // margins where the bridge is silent.
+    if (tail === undefined || tail.sampleRate === head.sampleRate) {
+      // One rate: converted after joining, so across the seam the converter sees one continuous signal, as a player
+      // converting the files laid end to end would. The seam keeps the files' own frames.
+      const converted = await resampleAsDecoded(joinedBuffer(tail, head, gains), outputRate);
+      if (signal.aborted) return;
+      this.bridge = converted;
+      this.seam = { tailFrames: tail?.length ?? 0, headFrames: head.length, sampleRate: head.sampleRate };
+    } else {
+      // Two rates: each side converted on its own, as a player converting each file whole would, and joined at the
+      // output's rate, the head on the output frame nearest the tail's exact end (the converter may give a frame less).
+      const [tailConverted, headConverted] = await Promise.all([resampleAsDecoded(tail, outputRate), resampleAsDecoded(head, outputRate)]);
+      if (signal.aborted) return;
+      const headAt = Math.round((tail.length * outputRate) / tail.sampleRate);
+      this.bridge = joinedBuffer(tailConverted, headConverted, gains, headAt);
+      this.seam = { tailFrames: headAt, headFrames: headConverted.length, sampleRate: outputRate };
     }
-    // Played at the output's rate, converted as the elements' sound is (a windowed sinc, in time to the sample), not by
-    // the source node's linear interpolation. The converter's edges ring for a few frames, inside the margins where the
-    // bridge is silent; across the seam it sees one continuous signal, as a player converting the files laid end to end would.
-    const converted = await resampleAsDecoded(bridge, this.options.context.sampleRate);
-    // Disposed meanwhile.
-    if (signal.aborted) return;
-    this.bridge = converted;
-    this.seam = { tailFrames: tailLength, headFrames: head.length, sampleRate: bridge.sampleRate };
     this.currentStatus = 'ready';
   }
 
@@ -291,4 +290,23 @@ export class GaplessJoin {
     this.gain.disconnect();
     this.bridge = undefined;
   }
+}
+
+/**
+ * The outgoing file's last seconds (if any) followed by the incoming file's first, at their track gains, at the
+ * head's rate: the head from frame `headAt` (the tail's length by default; the tail cut or padded with silence to it).
+ */
+function joinedBuffer(tail: AudioBuffer | undefined, head: AudioBuffer, gains: { readonly tail: number; readonly head: number }, headAt = tail?.length ?? 0): AudioBuffer {
+  const tailLength = headAt;
+  const channels = Math.max(tail?.numberOfChannels ?? 1, head.numberOfChannels);
+  const joined = new AudioBuffer({ length: tailLength + head.length, numberOfChannels: channels, sampleRate: head.sampleRate });
+  for (let channel = 0; channel < channels; channel += 1) {
+    const data = joined.getChannelData(channel);
+    // A mono file feeds both channels, as a media element's does.
+    const tailData = tail?.getChannelData(Math.min(channel, tail.numberOfChannels - 1)) ?? new Float32Array(0);
+    const headData = head.getChannelData(Math.min(channel, head.numberOfChannels - 1));
+    for (let index = 0; index < Math.min(tailData.length, tailLength); index += 1) data[index] = (tailData[index] ?? 0) * gains.tail;
+    for (let index = 0; index < headData.length; index += 1) data[tailLength + index] = (headData[index] ?? 0) * gains.head;
+  }
+  return joined;
 }
