@@ -55,11 +55,16 @@ test('zero-crossfade joins in the live output: no silence over 5 ms, no click, t
   test.setTimeout(90_000);
   // The formats in turn: each format joins its neighbours.
   const result = await playEightJoins(page, { prefix: '', suffixOf: (index) => `.${formats[index % formats.length] ?? 'wav'}` });
+  // Every join named with what was measured there, so a failure says which and how (a silence of whole render quanta
+  // would be the audio thread; a difference before the seam only, the outgoing side).
+  const described = result.joins
+    .map((join, index) => `join ${index} (${result.joinStatuses[index] ?? 'no join'}): silence ${join.gapMs.toFixed(2)} ms, step ${join.largestStep.toFixed(3)}/${join.stepThreshold.toFixed(3)}, difference ${join.rebuildErrorBeforeJoin.toFixed(5)} before / ${join.rebuildErrorAfterJoin.toFixed(5)} after the seam`)
+    .join('\n');
   for (const join of result.joins) {
-    expect(join.gapMs).toBeLessThanOrEqual(5);
-    expect(join.click).toBe(false);
+    expect(join.gapMs, described).toBeLessThanOrEqual(5);
+    expect(join.click, described).toBe(false);
     // Sample for sample what the files decoded and laid end to end give: no gap, no overlap, no shift.
-    expect(join.rebuildError).toBeLessThan(0.001);
+    expect(join.rebuildError, described).toBeLessThan(0.001);
   }
 });
 
