@@ -1,12 +1,11 @@
 import type { HostCall } from '../../../core/contract';
 import { TypedEmitter, type Unsubscribe } from '../../../core/typed-emitter';
+import { documentVisibility, type PageVisibility } from './page-visibility';
 
 /** What of the page the wake lock needs; the app passes the real page, tests a stand-in. */
-export interface WakeLockPage {
+export interface WakeLockPage extends PageVisibility {
   /** undefined where the browser has no Screen Wake Lock API. */
   readonly wakeLock: Pick<WakeLock, 'request'> | undefined;
-  readonly isVisible: () => boolean;
-  readonly onVisibilityChange: (listener: () => void) => Unsubscribe;
 }
 
 export type WakeLockStatus =
@@ -24,14 +23,7 @@ interface ScreenWakeLockEvents extends Record<string, unknown> {
 }
 
 function browserPage(): WakeLockPage {
-  return {
-    wakeLock: 'wakeLock' in navigator ? navigator.wakeLock : undefined,
-    isVisible: () => document.visibilityState === 'visible',
-    onVisibilityChange: (listener) => {
-      document.addEventListener('visibilitychange', listener);
-      return () => document.removeEventListener('visibilitychange', listener);
-    },
-  };
+  return { wakeLock: 'wakeLock' in navigator ? navigator.wakeLock : undefined, ...documentVisibility() };
 }
 
 function refusalReason(error: unknown): string {

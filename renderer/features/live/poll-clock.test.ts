@@ -1,5 +1,22 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { PageVisibility } from './page-visibility';
 import { PollClock } from './poll-clock';
+
+/** A page whose visibility the test sets. */
+function stagedPage(visible: boolean): PageVisibility & { show(shown: boolean): void } {
+  const listeners = new Set<() => void>();
+  return {
+    isVisible: () => visible,
+    onVisibilityChange: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    show(shown) {
+      visible = shown;
+      for (const listener of [...listeners]) listener();
+    },
+  };
+}
 
 describe('PollClock', () => {
   beforeEach(() => vi.useFakeTimers());
@@ -73,5 +90,42 @@ describe('PollClock', () => {
     const after = seen.slice(before);
     expect(after).toHaveLength(2);
     expect((after[1] as number) - (after[0] as number)).toBe(1_000);
+  });
+
+  it('does not tick while the page is hidden, and reads everything at once when it shows again', () => {
+    const page = stagedPage(true);
+    const clock = new PollClock(250, page);
+    const reads: string[] = [];
+    clock.every(250, () => reads.push('fast'));
+    clock.every(1000, () => reads.push('slow'));
+    vi.advanceTimersByTime(1000);
+    expect(reads).toEqual(['fast', 'fast', 'fast', 'fast', 'slow']);
+    page.show(false);
+    expect(clock.isRunning()).toBe(false);
+    expect(vi.getTimerCount()).toBe(0);
+    vi.advanceTimersByTime(60_000);
+    expect(reads).toHaveLength(5);
+    page.show(true);
+    // Both at once, the once-a-second reading too, then the ticks again.
+    expect(reads.slice(5)).toEqual(['fast', 'slow']);
+    vi.advanceTimersByTime(250);
+    expect(reads.slice(7)).toEqual(['fast']);
+  });
+
+  it('subscribed while the page is hidden, starts ticking only when it shows', () => {
+    const page = stagedPage(false);
+    const clock = new PollClock(250, page);
+    let reads = 0;
+    const stop = clock.every(250, () => (reads += 1));
+    expect(clock.isRunning()).toBe(false);
+    page.show(true);
+    expect(reads).toBe(1);
+    expect(clock.isRunning()).toBe(true);
+    stop();
+    page.show(false);
+    page.show(true);
+    // Nobody listens: showing the page starts nothing.
+    expect(clock.isRunning()).toBe(false);
+    expect(reads).toBe(1);
   });
 });

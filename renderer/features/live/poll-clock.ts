@@ -1,11 +1,16 @@
 import type { Milliseconds } from '../../../core/units';
+import { documentVisibility, type PageVisibility } from './page-visibility';
 
 export const pollPeriodMs: Milliseconds = 250;
 
 /** How long after the aligned clock's quarter second a tick comes: timers fire a little late, never early, but a tick a hair early would read the second before. */
 const alignedTickLagMs: Milliseconds = 4;
 
-type TickListener = (tick: number) => void;
+interface Reader {
+  /** Every how many ticks. */
+  readonly ticks: number;
+  readonly read: () => void;
+}
 
 /**
  * One timer for every reading the live screen polls (clock, time left, level, projection):
@@ -17,26 +22,32 @@ type TickListener = (tick: number) => void;
  * and count them, so every reading polled once a second is read just after each of its whole
  * seconds: the session clock turns over on time, and the other figures of the screen change
  * in the same frame as it (one layout a second, not one per figure).
+ *
+ * While the page is hidden (minimised, covered, the screen locked) it does not tick: nobody
+ * sees the readings, and the session does not depend on them. Shown again, every reading is
+ * read at once, then the ticks go on.
  */
 export class PollClock {
-  private readonly listeners = new Set<TickListener>();
+  private readonly readers = new Set<Reader>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private tick = 0;
   private alignedTo: (() => Milliseconds) | undefined;
 
-  constructor(private readonly periodMs: Milliseconds = pollPeriodMs) {}
+  constructor(
+    private readonly periodMs: Milliseconds = pollPeriodMs,
+    private readonly page?: PageVisibility,
+  ) {
+    page?.onVisibilityChange(() => this.visibilityChanged());
+  }
 
   /** Calls `listener` every `intervalMs` (rounded to whole periods, at least one), on the shared tick; answers the unsubscribe. */
   every(intervalMs: Milliseconds, listener: () => void): () => void {
-    const ticks = Math.max(1, Math.round(intervalMs / this.periodMs));
-    const onTick: TickListener = (tick) => {
-      if (tick % ticks === 0) listener();
-    };
-    this.listeners.add(onTick);
-    if (this.timer === undefined) this.schedule();
+    const reader: Reader = { ticks: Math.max(1, Math.round(intervalMs / this.periodMs)), read: listener };
+    this.readers.add(reader);
+    if (this.timer === undefined && this.shown()) this.schedule();
     return () => {
-      this.listeners.delete(onTick);
-      if (this.listeners.size === 0) this.stop();
+      this.readers.delete(reader);
+      if (this.readers.size === 0) this.stop();
     };
   }
 
@@ -55,7 +66,7 @@ export class PollClock {
     };
   }
 
-  /** Whether the shared timer is running (it runs only while someone listens). */
+  /** Whether the shared timer is running (it runs only while someone listens and the page is shown). */
   isRunning(): boolean {
     return this.timer !== undefined;
   }
@@ -71,8 +82,23 @@ export class PollClock {
     this.timer = setTimeout(() => {
       this.tick = clockMs === undefined ? this.tick + 1 : Math.floor((clockMs() - alignedTickLagMs) / this.periodMs);
       this.schedule();
-      for (const each of [...this.listeners]) each(this.tick);
+      for (const reader of [...this.readers]) if (this.tick % reader.ticks === 0) reader.read();
     }, delay);
+  }
+
+  private shown(): boolean {
+    return this.page?.isVisible() ?? true;
+  }
+
+  private visibilityChanged(): void {
+    if (!this.shown()) {
+      this.stop();
+      return;
+    }
+    if (this.timer !== undefined || this.readers.size === 0) return;
+    // Back in view: every reading is brought up to date at once, then the ticks go on.
+    this.schedule();
+    for (const reader of [...this.readers]) reader.read();
   }
 
   private stop(): void {
@@ -81,4 +107,4 @@ export class PollClock {
   }
 }
 
-export const livePollClock = new PollClock();
+export const livePollClock = new PollClock(pollPeriodMs, typeof document === 'undefined' ? undefined : documentVisibility());
