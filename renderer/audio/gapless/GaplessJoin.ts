@@ -76,7 +76,7 @@ export class GaplessJoin {
   private readonly shape: JoinShape;
   private readonly abort = new AbortController();
   private bridge: AudioBuffer | undefined;
-  /** Where the seam lies in the bridge, counted in the files' own frames (the bridge plays at the output's rate). */
+  /** Where the seam lies in the bridge, in frames at `sampleRate`: the files' own rate when they share one, else the output's (at which the bridge always plays). */
   private seam = { tailFrames: 0, headFrames: 0, sampleRate: 1 };
   private readonly gain: GainNode;
   private source: AudioBufferSourceNode | undefined;
@@ -171,7 +171,7 @@ export class GaplessJoin {
     const times = joinTimes(join, this.seam.tailFrames, this.seam.headFrames, this.seam.sampleRate, this.shape);
     const exactStart = bridgeStartAt(times, context.currentTime, scheduleLeadSeconds);
     if (exactStart === undefined) return false;
-    const start = onOutputFrames(exactStart, bridge.sampleRate, context.sampleRate);
+    const start = onOutputFrames(exactStart, context.sampleRate);
     const source = context.createBufferSource();
     source.buffer = bridge;
     source.connect(this.gain);

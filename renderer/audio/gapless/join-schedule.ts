@@ -81,12 +81,10 @@ export function bridgeStartAt(times: JoinTimes, now: Seconds, leadSeconds: Secon
  * The same start moved onto the output's frames. An AudioBufferSourceNode started between two
  * frames (or from between two of its buffer's frames) reads its buffer by linear interpolation
  * at that fraction: a low-pass, −6 dB at 15 kHz for half a frame, a different one for every
- * bridge, since plan times rarely fall on a frame. A bridge already at the output's rate moves
- * by less than half a frame instead and plays its samples as they are; one at another rate is
- * interpolated whatever its start, and keeps its exact time.
+ * bridge, since plan times rarely fall on a frame. A bridge (always at the output's rate) moves
+ * by less than half a frame instead and plays its samples as they are.
  */
-export function onOutputFrames(start: BridgeStart, bridgeSampleRate: number, outputSampleRate: number): BridgeStart {
-  if (bridgeSampleRate !== outputSampleRate) return start;
+export function onOutputFrames(start: BridgeStart, outputSampleRate: number): BridgeStart {
   const rate = outputSampleRate;
   const when = Math.round(start.when * rate) / rate;
   // The buffer moves with the start, so its music stays where it was to within half a frame.
