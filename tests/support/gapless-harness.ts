@@ -2,7 +2,8 @@ import { buildPlan, type PlannedEntry } from '../../core/plan';
 import type { Playlist } from '../../core/playlist';
 import { AudioOutput } from '../../renderer/audio/AudioOutput';
 import { decodeHead, decodeTail } from '../../renderer/audio/gapless/edge-decoding';
-import { resampleAsDecoded } from '../../renderer/audio/gapless/resample-as-decoded';
+import { readLayout } from '../../renderer/audio/gapless/audio-fragments';
+import { resampleAsDecoded, resampleToItsEnd } from '../../renderer/audio/gapless/resample-as-decoded';
 import { SessionPlayer } from '../../renderer/audio/SessionPlayer';
 import { deckEnvelopeAt } from '../../renderer/audio/deck-envelope';
 import { bestAlignment, measureCrossfadeStarts, measureJoins, type CrossfadeStartMeasure, type JoinMeasure } from './gapless-measure';
@@ -158,7 +159,16 @@ export interface CrossfadeRunResult {
 async function referenceMix(entries: readonly PlannedEntry[], totalMs: number, sampleRate: number, only?: PlannedEntry, decodeRate = 48_000): Promise<[Float32Array, Float32Array]> {
   const files = entries.map((entry) => (entry.segment.type === 'file' ? entry.segment : undefined));
   const decoded = await Promise.all(
-    files.map(async (file) => (file === undefined ? undefined : new OfflineAudioContext(2, 1, decodeRate).decodeAudioData(await (await fetch(`http://localhost/media/${file.path}`)).arrayBuffer()))),
+    files.map(async (file) => {
+      if (file === undefined) return undefined;
+      const bytes = await (await fetch(`http://localhost/media/${file.path}`)).arrayBuffer();
+      if (decodeRate !== sampleRate) return new OfflineAudioContext(2, 1, decodeRate).decodeAudioData(bytes);
+      // Each file on its own at the output's rate, to its last frame: decoded at its own rate and converted with
+      // every frame that falls inside it (decodeAudioData converting it stops a frame or two short of its end).
+      const layout = readLayout(new Uint8Array(bytes), file.path.split('.').pop() ?? '');
+      if (!('sampleRate' in layout)) throw new Error(`${file.path}: its header runs past the file`);
+      return resampleToItsEnd(await new OfflineAudioContext(2, 1, layout.sampleRate).decodeAudioData(bytes), sampleRate);
+    }),
   );
   const frames = Math.round((totalMs / 1000) * decodeRate);
   const mix = new AudioBuffer({ length: frames, numberOfChannels: 2, sampleRate: decodeRate });
@@ -294,9 +304,44 @@ async function playCrossfades(options: JoinRunOptions & { readonly crossfadeSeco
   return { sampleRate, crossfades, joinStatuses: played.joinStatuses, problems: played.problems };
 }
 
+export interface ConversionToItsEnd {
+  readonly fromRate: number;
+  readonly toRate: number;
+  readonly frames: number;
+  /** ⌈frames × toRate ÷ fromRate⌉: every output frame inside the buffer's span. */
+  readonly framesInSpan: number;
+  readonly convertedFrames: number;
+  /** What decodeAudioData's conversion gives on its own. */
+  readonly converterFrames: number;
+  /** Largest difference from the converter's own frames, over those it gives. */
+  readonly differenceFromConverter: number;
+  /** The last frame over the 100 Hz sine's value there (about 1: music, not a frame of silence). */
+  readonly lastFrameOverSine: number;
+}
+
+/** A 100 Hz sine of `frames` at `fromRate` converted to `toRate` by resampleToItsEnd, beside decodeAudioData's own conversion. */
+async function convertToItsEnd(frames: number, fromRate: number, toRate: number): Promise<ConversionToItsEnd> {
+  const sine = new AudioBuffer({ length: frames, numberOfChannels: 1, sampleRate: fromRate });
+  const phase = (seconds: number) => 0.5 * Math.sin(2 * Math.PI * 100 * seconds + 1);
+  sine.copyToChannel(Float32Array.from({ length: frames }, (_, frame) => phase(frame / fromRate)), 0);
+  const [converted, converter] = await Promise.all([resampleToItsEnd(sine, toRate), resampleAsDecoded(sine, toRate)]);
+  const last = converted.length - 1;
+  return {
+    fromRate,
+    toRate,
+    frames,
+    framesInSpan: Math.ceil((frames * toRate) / fromRate),
+    convertedFrames: converted.length,
+    converterFrames: converter.length,
+    differenceFromConverter: largestDifference(converted.getChannelData(0), 0, converter.getChannelData(0), 0, converter.length),
+    lastFrameOverSine: (converted.getChannelData(0)[last] ?? 0) / phase(last / toRate),
+  };
+}
+
 const gaplessHarness = {
   playJoins,
   playCrossfades,
+  convertToItsEnd,
   async checkEdges(url: string, extension: string, seconds: number): Promise<EdgeCheck> {
     const sourceBytes = await (await fetch(url.replace(/\.[a-z0-9]+$/, '.wav'))).arrayBuffer();
     const bytes = await (await fetch(url)).arrayBuffer();

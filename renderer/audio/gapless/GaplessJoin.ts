@@ -3,7 +3,7 @@ import { dbToGain, type Decibels, type Seconds } from '../units';
 import { decodeHead, decodeTail } from './edge-decoding';
 import { elementLead } from './element-lead';
 import { LeadRecorder, loadLeadRecorder } from './lead-recorder-node';
-import { resampleAsDecoded } from './resample-as-decoded';
+import { resampleAsDecoded, resampleToItsEnd } from './resample-as-decoded';
 import { bridgeStartAt, defaultJoinShape, joinTimes, onOutputFrames, playsToItsEnd, type JoinShape, type JoinTimes } from './join-schedule';
 
 /** One side of a join: a file segment, its normalising gain and the gain that hands its media element over to the bridge. */
@@ -150,8 +150,9 @@ export class GaplessJoin {
       this.seam = { tailFrames: tail?.length ?? 0, headFrames: head.length, sampleRate: head.sampleRate };
     } else {
       // Two rates: each side converted on its own, as a player converting each file whole would, and joined at the
-      // output's rate, the head on the output frame nearest the tail's exact end (the converter may give a frame less).
-      const [tailConverted, headConverted] = await Promise.all([resampleAsDecoded(tail, outputRate), resampleAsDecoded(head, outputRate)]);
+      // output's rate, the head on the output frame nearest the tail's exact end. The tail is converted to its last
+      // frame: as the converter gives it, a frame or two short, it left a frame of silence before the head.
+      const [tailConverted, headConverted] = await Promise.all([resampleToItsEnd(tail, outputRate), resampleAsDecoded(head, outputRate)]);
       if (signal.aborted) return;
       const headAt = Math.round((tail.length * outputRate) / tail.sampleRate);
       this.bridge = joinedBuffer(tailConverted, headConverted, gains, headAt);

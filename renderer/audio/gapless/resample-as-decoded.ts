@@ -40,3 +40,23 @@ export async function resampleAsDecoded(buffer: AudioBuffer, sampleRate: number)
   if (buffer.sampleRate === sampleRate) return buffer;
   return new OfflineAudioContext(buffer.numberOfChannels, 1, sampleRate).decodeAudioData(floatWav(buffer));
 }
+
+/**
+ * `buffer` at `sampleRate` with every output frame that falls inside its span: ⌈length × rate ÷ its rate⌉ frames.
+ * The converter stops short of the end (2.5 s at 48 kHz comes out one frame short of 2.5 s at 44.1 kHz), and the
+ * next file joined on the frame nearest the exact end would leave a frame of silence between them: a click in the
+ * middle of the music. The missing frames are converted as the converter converts every frame near an end, with
+ * silence after it, so the frames it did give are unchanged.
+ */
+export async function resampleToItsEnd(buffer: AudioBuffer, sampleRate: number): Promise<AudioBuffer> {
+  if (buffer.sampleRate === sampleRate) return buffer;
+  const wanted = Math.ceil((buffer.length * sampleRate) / buffer.sampleRate);
+  // Enough input frames for a few output frames more than the converter's shortfall, at any ratio.
+  const silenceFrames = Math.ceil((4 * buffer.sampleRate) / sampleRate) + 4;
+  const padded = new AudioBuffer({ length: buffer.length + silenceFrames, numberOfChannels: buffer.numberOfChannels, sampleRate: buffer.sampleRate });
+  for (let channel = 0; channel < buffer.numberOfChannels; channel += 1) padded.copyToChannel(buffer.getChannelData(channel), channel);
+  const converted = await resampleAsDecoded(padded, sampleRate);
+  const trimmed = new AudioBuffer({ length: Math.min(wanted, converted.length), numberOfChannels: converted.numberOfChannels, sampleRate });
+  for (let channel = 0; channel < converted.numberOfChannels; channel += 1) trimmed.copyToChannel(converted.getChannelData(channel).subarray(0, trimmed.length), channel);
+  return trimmed;
+}
