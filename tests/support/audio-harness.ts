@@ -1,13 +1,17 @@
 import { trackGain, type TrackGain } from '../../core/loudness';
 import type { Loudness } from '../../core/playlist';
-import { createOutputChain, createTrackGain, scheduleEqualPowerFade } from '../../renderer/audio/gain-chain';
+import { createOutputChain, createTrackGain, drawEnvelope, scheduleEqualPowerFade } from '../../renderer/audio/gain-chain';
+import { deckEnvelopeAt, deckEnvelopeShape, type EnvelopeTimes } from '../../renderer/audio/deck-envelope';
 import { readLimiterReport } from '../../renderer/audio/limiter/limiter-node';
 import { equalPowerGain, type Decibels, type Seconds } from '../../renderer/audio/units';
 import { integratedLufs, rmsDb, samplePeakDb, shortTermLevels, truePeakDbtp, type Channels, type LevelPoint } from './audio-measure';
 import { seededRandom } from './seeded-random';
 
 const sampleRate = 48_000;
-/** SessionPlayer's curveMarginSeconds: the fade-in ends, and the fade-out starts, this much inside the overlap. */
+/**
+ * The margin SessionPlayer once kept inside a fade's span (it lays fades with drawEnvelope now, without one); only
+ * renderResumedFade, which checks the equal-power curve's maths across a pause, not the engine's scheduling, keeps it.
+ */
 const curveMarginSeconds = 0.002;
 
 export type TestSignal =
@@ -133,10 +137,23 @@ export interface CrossfadeResult {
 }
 
 /**
+ * One deck's gain through a crossfade of `fadeSeconds` from `fadeAt`, laid as SessionPlayer.scheduleEnvelope lays
+ * it (drawEnvelope over the entry's deckEnvelopeAt), with the program clock on the audio clock: the outgoing deck
+ * holds 1 and fades out over the overlap, the incoming holds 0 and fades in over the same span.
+ */
+function drawCrossfadeDeck(param: AudioParam, direction: 'in' | 'out', fadeAt: Seconds, fadeSeconds: Seconds): void {
+  const fadeMs = fadeSeconds * 1000;
+  const entry: EnvelopeTimes =
+    direction === 'in'
+      ? { startMs: fadeAt * 1000, endMs: Number.POSITIVE_INFINITY, fadeInMs: fadeMs, fadeOutMs: 0 }
+      : { startMs: -1, endMs: fadeAt * 1000 + fadeMs, fadeInMs: 0, fadeOutMs: fadeMs };
+  const { moving, stepsAt } = deckEnvelopeShape(entry, (programMs) => programMs / 1000);
+  drawEnvelope(param, { now: 0, gainAt: (audioTime) => deckEnvelopeAt(entry, audioTime * 1000), moving, stepsAt });
+}
+
+/**
  * Two decks (track gain → deck gain → music bus → limiter → master) crossfading the way
- * SessionPlayer.scheduleEnvelope schedules an entry boundary: the incoming deck holds 0 and
- * fades 'in' from the overlap's start for the overlap less the margin; the outgoing deck
- * holds 1 and fades 'out' from the margin to the overlap's end.
+ * SessionPlayer.scheduleEnvelope schedules an entry boundary (drawCrossfadeDeck).
  */
 async function renderCrossfade(options: CrossfadeOptions): Promise<CrossfadeResult> {
   const context = new OfflineAudioContext(2, Math.round(options.totalSeconds * sampleRate), sampleRate);
@@ -147,12 +164,7 @@ async function renderCrossfade(options: CrossfadeOptions): Promise<CrossfadeResu
     const track = createTrackGain(context, 0);
     const gain = context.createGain();
     gain.gain.value = 0;
-    gain.gain.setValueAtTime(direction === 'in' ? 0 : 1, 0);
-    if (direction === 'in') {
-      scheduleEqualPowerFade(gain.gain, 'in', options.fadeStart, options.fadeSeconds - curveMarginSeconds, 0);
-    } else {
-      scheduleEqualPowerFade(gain.gain, 'out', options.fadeStart + curveMarginSeconds, options.fadeSeconds - curveMarginSeconds, 0);
-    }
+    drawCrossfadeDeck(gain.gain, direction, options.fadeStart, options.fadeSeconds);
     track.connect(gain).connect(chain.musicBus);
     playBuffer(context, makeBuffer(context, signal, options.totalSeconds), track);
   };
@@ -224,7 +236,7 @@ async function renderResumedFade(options: ResumedFadeOptions): Promise<ResumedFa
     resumedAt = context.currentTime;
     param.cancelScheduledValues(resumedAt);
     param.setValueAtTime(equalPowerGain(options.direction, fraction), resumedAt);
-    // As scheduleEnvelope does: a fade-in's curve starts now, a fade-out's a margin later; both end a margin early.
+    // As scheduleEnvelope once did: a fade-in's curve starts now, a fade-out's a margin later; both end a margin early.
     const duration = (1 - fraction) * options.fadeSeconds - curveMarginSeconds;
     curveStart = options.direction === 'in' ? resumedAt : resumedAt + curveMarginSeconds;
     curveSeconds = duration;
@@ -376,9 +388,7 @@ async function renderFileCrossfade(options: FileCrossfadeOptions): Promise<FileC
   const deck = (buffer: AudioBuffer, loudness: Loudness, direction: 'in' | 'out') => {
     const track = createTrackGain(context, trackGain({ loudness }).gainDb);
     const gain = context.createGain();
-    gain.gain.setValueAtTime(direction === 'in' ? 0 : 1, 0);
-    if (direction === 'in') scheduleEqualPowerFade(gain.gain, 'in', options.fadeAt, options.fadeSeconds - curveMarginSeconds, 0);
-    else scheduleEqualPowerFade(gain.gain, 'out', options.fadeAt + curveMarginSeconds, options.fadeSeconds - curveMarginSeconds, 0);
+    drawCrossfadeDeck(gain.gain, direction, options.fadeAt, options.fadeSeconds);
     track.connect(gain).connect(chain.musicBus);
     const source = context.createBufferSource();
     source.buffer = buffer;
