@@ -401,7 +401,13 @@ async function renderFileCrossfade(options: FileCrossfadeOptions): Promise<FileC
   const rendered = channelsOf(await context.startRendering());
   const fadeEnd = options.fadeAt + options.fadeSeconds;
   const [afterFrom, afterTo] = options.steadyAfter ?? [options.fadeSeconds + 0.05, options.fadeSeconds + 0.25];
-  const inside = shortTermLevels(rendered, rate, options.windowSeconds, 0.005).filter((point) => point.at >= options.fadeAt && point.at <= fadeEnd);
+  // Windows centred on the fade's start and every 5 ms after it to its end, as the live output is measured: windows
+  // laid from the render's start put their first centre 4 ms into the fade and missed the low at its very start.
+  const inside: LevelPoint[] = [];
+  for (let step = 0; options.fadeAt + step * 0.005 <= fadeEnd + 1e-9; step += 1) {
+    const at = options.fadeAt + step * 0.005;
+    inside.push({ at, db: rmsDb(rendered, rate, at - options.windowSeconds / 2, at + options.windowSeconds / 2) });
+  }
   return {
     steadyBeforeDb: rmsDb(rendered, rate, options.fadeAt - 0.25, options.fadeAt - 0.05),
     steadyAfterDb: rmsDb(rendered, rate, options.fadeAt + afterFrom, options.fadeAt + afterTo),
