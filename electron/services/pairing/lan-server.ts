@@ -87,6 +87,8 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
  */
 export class LanServer {
   private server: https.Server | undefined;
+  /** Requests not yet answered: stopping lets their answers out first. */
+  private readonly unanswered = new Set<ServerResponse>();
 
   constructor(private readonly options: LanServerOptions) {}
 
@@ -103,6 +105,8 @@ export class LanServer {
   async start(): Promise<number> {
     if (this.server !== undefined) return this.port ?? 0;
     const server = https.createServer({ key: this.options.certificate.key, cert: this.options.certificate.cert, minVersion: 'TLSv1.2' }, (request, response) => {
+      this.unanswered.add(response);
+      response.once('close', () => this.unanswered.delete(response));
       void this.answer(request, response);
     });
     // A long-polling device holds a request ~20 s; anything idle longer is dropped.
@@ -119,14 +123,24 @@ export class LanServer {
     return this.port ?? 0;
   }
 
-  /** Stops listening and drops every connection (a held long-poll included). */
-  async stop(): Promise<void> {
+  /**
+   * Stops listening. An answer already on its way (a held long-poll just woken to tell a device it was removed)
+   * still reaches its device, then its connection closes; idle connections close at once, and whatever is left
+   * after `graceMs` is dropped. Dropping every connection at once could cut that answer off: the device then read
+   * "offline" and kept its marks for a host that had stopped listening.
+   */
+  async stop(graceMs = 2000): Promise<void> {
     const server = this.server;
     if (server === undefined) return;
     this.server = undefined;
+    for (const response of this.unanswered) if (!response.headersSent) response.setHeader('connection', 'close');
     await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
+      const drop = setTimeout(() => server.closeAllConnections(), graceMs);
+      server.close(() => {
+        clearTimeout(drop);
+        resolve();
+      });
+      server.closeIdleConnections();
     });
   }
 

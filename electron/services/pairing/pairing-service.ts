@@ -79,6 +79,11 @@ export interface PairingServiceOptions {
   readonly quietAfterMs: number;
   /** A device mark journaled this long after it was made is flagged late. */
   readonly lateAfterMs: number;
+  /**
+   * How long the server listens on, after the last device is removed or the session ends, for a device not yet
+   * told so (its link down, or between two requests); told, it stops at once.
+   */
+  readonly noticeWindowMs: number;
   readonly log: (line: string) => void;
 }
 
@@ -105,6 +110,10 @@ interface Device {
 interface Tombstone {
   readonly hostToDevice: Uint8Array;
   readonly reason: 'removed' | 'session-ended';
+  /** When it was removed or its session ended, on the host clock. */
+  readonly since: number;
+  /** Whether it has been answered with the notice (the server keeps listening until then, within `noticeWindowMs`). */
+  told: boolean;
 }
 
 interface PendingRun {
@@ -147,7 +156,8 @@ const error = (status: number, body: PairingError): PostAnswer => ({ status, bod
 /**
  * Co-facilitation on the host: the invitation of the running session, the paired devices and
  * their keys, the local-network server (listening only while an invitation is open or a
- * device is paired), and the journaling of device marks through the session store.
+ * device is paired, and until a removed device has been told), and the journaling of device
+ * marks through the session store.
  */
 export class PairingService extends TypedEmitter<PairingEvents> {
   static readonly defaults: Omit<PairingServiceOptions, 'dataDir' | 'sessions' | 'settings' | 'playlists' | 'deviceAppDir'> = {
@@ -157,6 +167,7 @@ export class PairingService extends TypedEmitter<PairingEvents> {
     feedWaitMs: FEED_WAIT_MS,
     quietAfterMs: 10_000,
     lateAfterMs: 5_000,
+    noticeWindowMs: 60_000,
     log: (line) => console.error(line),
   };
 
@@ -213,7 +224,7 @@ export class PairingService extends TypedEmitter<PairingEvents> {
       const device = pairing?.devices.get(deviceId);
       if (pairing === undefined || device === undefined) throw new ContractFailure('not-found', 'no such device is paired with this session');
       pairing.devices.delete(deviceId);
-      pairing.tombstones.set(deviceId, { hostToDevice: device.hostToDevice, reason: 'removed' });
+      pairing.tombstones.set(deviceId, { hostToDevice: device.hostToDevice, reason: 'removed', since: this.options.now(), told: false });
       this.wakeFeeds(pairing, false);
       await this.journal(pairing, [this.coFacilitatorEvent(pairing, 'left', deviceId, device.initials, 'removed')]);
       await this.stopListeningIfIdle();
@@ -354,6 +365,7 @@ export class PairingService extends TypedEmitter<PairingEvents> {
     const reply = (key: Uint8Array, response: DeviceResponse): PostAnswer => ({ status: 200, body: { box: loadedCrypto().channel.seal(key, { ...binding, direction: 'host-to-device' }, response) } });
     const tombstone = pairing?.tombstones.get(deviceId);
     if (pairing !== undefined && tombstone !== undefined) {
+      this.noteTold(tombstone);
       // Its request is not read (the key to open it is gone); the answer only proves to the device that its host says so.
       return reply(tombstone.hostToDevice, { status: 'gone', hostTime: this.options.now(), reason: tombstone.reason });
     }
@@ -412,7 +424,22 @@ export class PairingService extends TypedEmitter<PairingEvents> {
   private goneOr(pairing: Pairing, device: Device): DeviceResponse | undefined {
     if (pairing.devices.get(device.deviceId) === device) return undefined;
     const tombstone = pairing.tombstones.get(device.deviceId);
+    if (tombstone !== undefined) this.noteTold(tombstone);
     return { status: 'gone', hostTime: this.options.now(), reason: tombstone?.reason ?? 'removed' };
+  }
+
+  /** A removed or ended device has its notice: the server may stop once no other needs it. */
+  private noteTold(tombstone: Tombstone): void {
+    if (tombstone.told) return;
+    tombstone.told = true;
+    void this.serially(() => this.stopListeningIfIdle()).then(() => this.publishStatus());
+  }
+
+  /** A removed or ended device not yet told so, within the notice window: the server listens on for it. */
+  private awaitingNotice(pairing: Pairing | undefined): boolean {
+    if (pairing === undefined) return false;
+    const now = this.options.now();
+    return [...pairing.tombstones.values()].some((tombstone) => !tombstone.told && now - tombstone.since < this.options.noticeWindowMs);
   }
 
   private async journalDeviceItems<Item extends { id: string; madeAtHostMs: number }>(
@@ -569,7 +596,7 @@ export class PairingService extends TypedEmitter<PairingEvents> {
     pairing.ended = true;
     pairing.invitation = null;
     pairing.runs.clear();
-    for (const device of pairing.devices.values()) pairing.tombstones.set(device.deviceId, { hostToDevice: device.hostToDevice, reason: 'session-ended' });
+    for (const device of pairing.devices.values()) pairing.tombstones.set(device.deviceId, { hostToDevice: device.hostToDevice, reason: 'session-ended', since: this.options.now(), told: false });
     pairing.devices.clear();
     this.wakeFeeds(pairing, false);
     await this.stopListeningIfIdle();
@@ -687,7 +714,7 @@ export class PairingService extends TypedEmitter<PairingEvents> {
   private async stopListeningIfIdle(): Promise<void> {
     const pairing = this.pairing;
     const invitationOpen = pairing?.invitation != null && !pairing.invitation.expired(this.options.now());
-    if (invitationOpen || (pairing?.devices.size ?? 0) > 0) return;
+    if (invitationOpen || (pairing?.devices.size ?? 0) > 0 || this.awaitingNotice(pairing)) return;
     const server = this.server;
     this.server = undefined;
     await server?.stop();
@@ -709,10 +736,13 @@ export class PairingService extends TypedEmitter<PairingEvents> {
         if (this.lastQuiet.get(device.deviceId) !== quiet) changed = true;
         this.lastQuiet.set(device.deviceId, quiet);
       }
+      const awaitingNotice = this.awaitingNotice(pairing);
+      // The last notice window closed with the server still up for it.
+      if (!awaitingNotice && pairing.invitation === null && pairing.devices.size === 0 && this.server !== undefined) changed = true;
       if (changed) {
         void this.serially(() => this.stopListeningIfIdle()).then(() => this.publishStatus());
       }
-      if (pairing.invitation === null && pairing.devices.size === 0 && this.watchTimer !== undefined) {
+      if (pairing.invitation === null && pairing.devices.size === 0 && !awaitingNotice && this.watchTimer !== undefined) {
         clearInterval(this.watchTimer);
         this.watchTimer = undefined;
       }

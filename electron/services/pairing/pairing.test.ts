@@ -14,7 +14,8 @@ import { pairingPaths, MAX_PAIRING_BODY_BYTES } from '../../../core/pairing/prot
 import type { PairingStatus } from '../../../core/pairing-contract';
 import { sessionSetupSchema, type SessionMeta } from '../../../core/session';
 import { createServices } from '../create-services';
-import { pairingCertificateFileName } from './host-certificate';
+import { loadOrCreateHostCertificate, pairingCertificateFileName } from './host-certificate';
+import { LanServer } from './lan-server';
 import { defaultInvitationPolicy } from './invitation';
 import { PairingService, type PairingServiceOptions } from './pairing-service';
 import { MemoryDeviceStore } from '../../../tests/support/memory-device-store';
@@ -559,6 +560,60 @@ describe('the co-facilitation server', () => {
     await expect(service.invite(meta.id, 'MA')).rejects.toThrow(/ended/);
   });
 
+  it('listens on, after the last device is removed, until that device has been told, even across a drop; then stops', async () => {
+    const service = pairingService();
+    const status = await service.invite(meta.id, 'MA');
+    const { client, transport } = await device(service);
+    await client.pair(status.invitation?.code ?? '', 'CO');
+    await service.cancelInvite(meta.id);
+    const port = service.listeningPort ?? 0;
+    // The link drops: no request of the device's is held by the host when it is removed.
+    transport.down = true;
+    await until(() => client.view().link === 'offline', 'the device to see its link down');
+    const deviceId = (await service.status(meta.id)).devices[0]?.deviceId ?? '';
+    const removed = await service.remove(meta.id, deviceId);
+    expect(removed.devices).toEqual([]);
+    // Stopped now, the device would read "offline" for good, its marks kept for a host no longer there.
+    expect(service.listeningPort).toBe(port);
+    transport.down = false;
+    await until(() => client.view().link === 'removed', 'the device to learn it was removed', 15_000);
+    await until(() => service.listeningPort === undefined, 'the server to stop once the device was told');
+    expect(await listeningAddresses(port)).toEqual([]);
+  });
+
+  it('stops listening when the notice window closes on a removed device that never came back', async () => {
+    const service = pairingService({ noticeWindowMs: 1500 });
+    const status = await service.invite(meta.id, 'MA');
+    const { client, transport } = await device(service);
+    await client.pair(status.invitation?.code ?? '', 'CO');
+    await service.cancelInvite(meta.id);
+    transport.down = true;
+    await until(() => client.view().link === 'offline', 'the device to see its link down');
+    await service.remove(meta.id, (await service.status(meta.id)).devices[0]?.deviceId ?? '');
+    expect(service.listeningPort).toBeDefined();
+    await until(() => service.listeningPort === undefined, 'the server to stop after the notice window', 5000);
+  });
+
+  it('lets an answer already on its way reach its device when it stops', async () => {
+    // A held long-poll woken by a removal is answered as the server stops: dropping every connection at once cut
+    // that answer off now and then, and the device read "offline" instead of "removed".
+    let answerHeld: (() => void) | undefined;
+    const server = new LanServer({
+      certificate: await loadOrCreateHostCertificate(dataDir, () => undefined),
+      deviceAppDir: undefined,
+      host: '127.0.0.1',
+      handlePost: () => new Promise((resolve) => (answerHeld = () => resolve({ status: 200, body: { told: true } }))),
+    });
+    const port = await server.start();
+    const answer = rawRequest(port, pairingPaths.device, { body: '{}' });
+    await until(() => answerHeld !== undefined, 'the request to be held');
+    const stopped = server.stop();
+    answerHeld?.();
+    expect(await answer).toEqual({ status: 200, text: JSON.stringify({ told: true }) });
+    await stopped;
+    expect(await listeningAddresses(port)).toEqual([]);
+  });
+
   it('serves the built device page and its assets with a strict policy, and nothing else of the build', async () => {
     const appDir = path.join(dataDir, 'app');
     await mkdir(path.join(appDir, 'assets'), { recursive: true });
@@ -595,7 +650,8 @@ describe('the co-facilitation server', () => {
     expect(listed.devices).toMatchObject([{ initials: 'CO' }]);
     const removed = await services.handlers['pairing:remove']({ sessionId: meta.id, deviceId: listed.devices[0]?.deviceId ?? '' });
     expect(removed.devices).toEqual([]);
-    expect(removed.listening).toBeNull();
+    // Once the device has heard it was removed (at once when its long-poll is held, else on its next request).
+    await until(async () => (await services.handlers['pairing:status']({ sessionId: meta.id })).listening === null, 'the server to stop');
   });
 
   it('answers bad input with clear errors', async () => {
