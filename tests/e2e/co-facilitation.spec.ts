@@ -221,6 +221,8 @@ test('a paired device and the main screen mark into one journal, see each other,
   await panel.getByRole('button', { name: 'Press again to remove CD' }).click();
   await expect(panel.getByTestId('no-devices')).toBeVisible();
   await expect(device.getByTestId('device-link')).toHaveText('Removed by the main screen');
+  // Told, the device needs the network no more: the host stops listening there.
+  await expect(panel.getByText(/^Not listening on the local network/)).toBeVisible();
   await expect(device.getByRole('button', { name: 'Distress', exact: true })).toBeDisabled();
   const after = await openedMarks(page, sessionId);
   expect(after.filter((event) => event.kind === 'mark')).toHaveLength(5);

@@ -215,9 +215,11 @@ export function InvitePanel({ coFacilitation, onClose }: { readonly coFacilitati
         </ul>
       )}
       {status?.listening != null ? (
-        <p className="muted">
-          Listening on the local network at {status.listening.addresses.join(', ')} (port {status.listening.port}) while an invitation is open or a
-          device is paired; ending the session ends every pairing.
+        <p className="muted" data-testid="listening">
+          Listening on the local network at {status.listening.addresses.join(', ')} (port {status.listening.port}){' '}
+          {status.invitation === null && status.devices.length === 0
+            ? 'until the removed device has heard it was removed (a minute at most).'
+            : 'while an invitation is open or a device is paired; ending the session ends every pairing.'}
         </p>
       ) : (
         <p className="muted">Not listening on the local network: Attune opens it only while an invitation is open or a device is paired.</p>
