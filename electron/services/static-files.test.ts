@@ -14,6 +14,8 @@ beforeAll(async () => {
   await mkdir(path.join(rendererDir, 'assets'), { recursive: true });
   await writeFile(path.join(rendererDir, 'index.html'), '<!doctype html><title>Attune</title>');
   await writeFile(path.join(rendererDir, 'assets', 'app.js'), 'console.log("attune")');
+  await writeFile(path.join(rendererDir, 'assets', 'index-Bsj_-ecW.js'), 'console.log("built")');
+  await writeFile(path.join(rendererDir, 'assets', 'index-BIcyr3Lh.css'), 'body {}');
   await writeFile(path.join(base, 'secret.txt'), 'outside the renderer');
   serveStatic = createStaticFileResolver(rendererDir);
 });
@@ -40,6 +42,14 @@ describe('static renderer files', () => {
       'cache-control': 'no-cache',
     });
     expect((await servedText('/assets/app.js')).text).toBe('console.log("attune")');
+  });
+
+  it('lets the browser keep a build’s content-named scripts and styles, and asks it to check the rest each time', async () => {
+    for (const named of ['/assets/index-Bsj_-ecW.js', '/assets/index-BIcyr3Lh.css']) {
+      expect((await serveStatic(named)).headers['cache-control'], named).toBe('public, max-age=31536000, immutable');
+    }
+    // The page names this build's assets: kept, it would load an old build's after a rebuild.
+    for (const checked of ['/', '/index.html', '/assets/app.js']) expect((await serveStatic(checked)).headers['cache-control'], checked).toBe('no-cache');
   });
 
   it('answers the root and extension-less paths with the app shell', async () => {

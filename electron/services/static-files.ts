@@ -28,6 +28,13 @@ async function isFile(filePath: string): Promise<{ size: number } | undefined> {
   }
 }
 
+/**
+ * A build's scripts and styles are named by their content (`assets/index-Bsj_-ecW.js`): a name never
+ * changes meaning, so the browser may keep them, and the code it compiled from them, without asking
+ * again. Everything else (the page that names them, icons, the unhashed shim) is asked about each time.
+ */
+const contentNamedAsset = /^\/assets\/[^/]+-[A-Za-z0-9_-]{8}\.(?:js|css)$/;
+
 export function createStaticFileResolver(rendererDir: string): StaticFileResolver {
   const root = path.resolve(rendererDir);
   return async (urlPath, rangeHeader) => {
@@ -53,7 +60,7 @@ export function createStaticFileResolver(rendererDir: string): StaticFileResolve
         size: found.size,
         contentType: contentTypes[path.extname(filePath)] ?? 'application/octet-stream',
         headers: {
-          'cache-control': 'no-cache',
+          'cache-control': contentNamedAsset.test(decoded) ? 'public, max-age=31536000, immutable' : 'no-cache',
           'x-content-type-options': 'nosniff',
           ...(path.extname(filePath) === '.html'
             ? { 'content-security-policy': contentSecurityPolicy, 'referrer-policy': 'no-referrer', 'cross-origin-opener-policy': 'same-origin' }
