@@ -710,11 +710,15 @@ export class PairingService extends TypedEmitter<PairingEvents> {
     await this.server.start();
   }
 
-  /** Stops the server when nothing needs it: no open invitation and no paired device. */
-  private async stopListeningIfIdle(): Promise<void> {
-    const pairing = this.pairing;
+  /** Whether anything needs the server: an open invitation, a paired device, or a removed one not yet told (within its window). */
+  private needsServer(pairing: Pairing | undefined): boolean {
     const invitationOpen = pairing?.invitation != null && !pairing.invitation.expired(this.options.now());
-    if (invitationOpen || (pairing?.devices.size ?? 0) > 0 || this.awaitingNotice(pairing)) return;
+    return invitationOpen || (pairing?.devices.size ?? 0) > 0 || this.awaitingNotice(pairing);
+  }
+
+  /** Stops the server when nothing needs it. */
+  private async stopListeningIfIdle(): Promise<void> {
+    if (this.needsServer(this.pairing)) return;
     const server = this.server;
     this.server = undefined;
     await server?.stop();
@@ -736,13 +740,13 @@ export class PairingService extends TypedEmitter<PairingEvents> {
         if (this.lastQuiet.get(device.deviceId) !== quiet) changed = true;
         this.lastQuiet.set(device.deviceId, quiet);
       }
-      const awaitingNotice = this.awaitingNotice(pairing);
-      // The last notice window closed with the server still up for it.
-      if (!awaitingNotice && pairing.invitation === null && pairing.devices.size === 0 && this.server !== undefined) changed = true;
+      const needed = this.needsServer(pairing);
+      // Nothing needs the server it still runs (the last notice window closed).
+      if (!needed && this.server !== undefined) changed = true;
       if (changed) {
         void this.serially(() => this.stopListeningIfIdle()).then(() => this.publishStatus());
       }
-      if (pairing.invitation === null && pairing.devices.size === 0 && !awaitingNotice && this.watchTimer !== undefined) {
+      if (!needed && this.watchTimer !== undefined) {
         clearInterval(this.watchTimer);
         this.watchTimer = undefined;
       }

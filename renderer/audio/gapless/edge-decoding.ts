@@ -1,6 +1,7 @@
 import { findResyncPoint, readLayout, spliceFragment, UnsupportedLayoutError, type AudioLayout } from './audio-fragments';
 import type { Seconds } from '../units';
 import { decodeMp4Head } from './mp4-head';
+import { sliceBuffer } from './resample-as-decoded';
 
 /**
  * Decodes the first or the last seconds of a file without the rest: byte-range requests for
@@ -50,14 +51,6 @@ async function decodeAt(sampleRate: number, bytes: Uint8Array): Promise<AudioBuf
   // A context at the file's own rate decodes without resampling, so the two edges of a join meet sample for sample.
   const context = new OfflineAudioContext(1, 1, sampleRate);
   return context.decodeAudioData(bytes.slice().buffer);
-}
-
-function sliceBuffer(buffer: AudioBuffer, fromFrame: number, toFrame: number): AudioBuffer {
-  const from = Math.max(0, Math.min(buffer.length, Math.round(fromFrame)));
-  const to = Math.max(from, Math.min(buffer.length, Math.round(toFrame)));
-  const slice = new AudioBuffer({ length: Math.max(1, to - from), numberOfChannels: buffer.numberOfChannels, sampleRate: buffer.sampleRate });
-  for (let channel = 0; channel < buffer.numberOfChannels; channel += 1) slice.copyToChannel(buffer.getChannelData(channel).subarray(from, to), channel);
-  return slice;
 }
 
 export interface EdgeRequest {

@@ -55,8 +55,14 @@ export async function resampleToItsEnd(buffer: AudioBuffer, sampleRate: number):
   const silenceFrames = Math.ceil((4 * buffer.sampleRate) / sampleRate) + 4;
   const padded = new AudioBuffer({ length: buffer.length + silenceFrames, numberOfChannels: buffer.numberOfChannels, sampleRate: buffer.sampleRate });
   for (let channel = 0; channel < buffer.numberOfChannels; channel += 1) padded.copyToChannel(buffer.getChannelData(channel), channel);
-  const converted = await resampleAsDecoded(padded, sampleRate);
-  const trimmed = new AudioBuffer({ length: Math.min(wanted, converted.length), numberOfChannels: converted.numberOfChannels, sampleRate });
-  for (let channel = 0; channel < converted.numberOfChannels; channel += 1) trimmed.copyToChannel(converted.getChannelData(channel).subarray(0, trimmed.length), channel);
-  return trimmed;
+  return sliceBuffer(await resampleAsDecoded(padded, sampleRate), 0, wanted);
+}
+
+/** Frames [fromFrame, toFrame) of `buffer` (rounded, clamped to it) as a buffer of their own. */
+export function sliceBuffer(buffer: AudioBuffer, fromFrame: number, toFrame: number): AudioBuffer {
+  const from = Math.max(0, Math.min(buffer.length, Math.round(fromFrame)));
+  const to = Math.max(from, Math.min(buffer.length, Math.round(toFrame)));
+  const slice = new AudioBuffer({ length: Math.max(1, to - from), numberOfChannels: buffer.numberOfChannels, sampleRate: buffer.sampleRate });
+  for (let channel = 0; channel < buffer.numberOfChannels; channel += 1) slice.copyToChannel(buffer.getChannelData(channel).subarray(from, to), channel);
+  return slice;
 }
