@@ -9,7 +9,7 @@ const gaplessDir = path.join(generatedDir, 'gapless');
 
 const harness = () => bundleBrowserHarness(path.join(import.meta.dirname, '..', 'support', 'gapless-harness.ts'));
 
-for (const extension of ['wav', 'flac', 'mp3', 'ogg']) {
+for (const extension of ['wav', 'flac', 'mp3', 'ogg', 'm4a']) {
   test(`the first and last second of a ${extension} part, decoded from byte ranges alone, equal the whole file decoded, without encoder delay or padding`, async ({ page }) => {
     await openHarnessPage(page, await harness(), 'attuneGaplessHarness');
     await serveMedia(page, gaplessDir);
@@ -25,7 +25,20 @@ for (const extension of ['wav', 'flac', 'mp3', 'ogg']) {
   });
 }
 
-const formats = ['wav', 'flac', 'mp3', 'ogg'] as const;
+test('an AAC file coded with noise substitution: its end decoded on its own differs from the whole file only by that noise', async ({ page }) => {
+  await openHarnessPage(page, await harness(), 'attuneGaplessHarness');
+  await serveMedia(page, gaplessDir);
+  const result = await page.evaluate(() => window.attuneGaplessHarness.checkEdges('http://localhost/media/part-03-pns.m4a', 'm4a', 1, 'http://localhost/media/part-03.wav'));
+  expect(result.wholeFrames).toBe(120_000);
+  expect(result.headLargestDifference).toBe(0);
+  // The decoder fills noise-substituted bands from a random generator that runs on from the file's start; an end
+  // decoded from a few frames before it draws other noise of the same spectrum there (about -90 dB of the music
+  // here, -69 dB in the last frames), so it is close, not identical. The same part coded without it matches exactly.
+  expect(result.tailLargestDifference).toBeLessThan(0.001);
+  expect(result.shiftAgainstSource).toBe(0);
+});
+
+const formats = ['wav', 'flac', 'mp3', 'ogg', 'm4a'] as const;
 const partName = (index: number) => `part-${String(index).padStart(2, '0')}`;
 
 /**
@@ -53,7 +66,7 @@ async function playEightJoins(page: Page, set: { readonly prefix: '' | 'noise-';
 
 test('zero-crossfade joins in the live output: no silence over 5 ms, no click, the continuous signal rebuilt', async ({ page }) => {
   test.setTimeout(90_000);
-  // The formats in turn: each format joins its neighbours.
+  // The formats in turn: each format joins its neighbours (AAC's ends decoded from its index by WebCodecs).
   const result = await playEightJoins(page, { prefix: '', suffixOf: (index) => `.${formats[index % formats.length] ?? 'wav'}` });
   // Every join named with what was measured there, so a failure says which and how (a silence of whole render quanta
   // would be the audio thread; a difference before the seam only, the outgoing side).

@@ -342,14 +342,18 @@ const gaplessHarness = {
   playJoins,
   playCrossfades,
   convertToItsEnd,
-  async checkEdges(url: string, extension: string, seconds: number): Promise<EdgeCheck> {
-    const sourceBytes = await (await fetch(url.replace(/\.[a-z0-9]+$/, '.wav'))).arrayBuffer();
+  /** `sourceUrl`: the WAV part the file was encoded from (by default the file's own name as `.wav`). */
+  async checkEdges(url: string, extension: string, seconds: number, sourceUrl: string = url.replace(/\.[a-z0-9]+$/, '.wav')): Promise<EdgeCheck> {
+    const sourceBytes = await (await fetch(sourceUrl)).arrayBuffer();
     const bytes = await (await fetch(url)).arrayBuffer();
     const head = await decodeHead({ url, extension }, { seconds, fileSeconds: 2.5, trimSeconds: 0 });
     const tail = await decodeTail({ url, extension }, { seconds, fileSeconds: 2.5, trimSeconds: 0 });
     const whole = await new OfflineAudioContext(1, 1, head.sampleRate).decodeAudioData(bytes);
     const wholeData = whole.getChannelData(0);
     const tailAt = whole.length - tail.length;
+    // Every channel of each edge against the same channel of the whole file.
+    const edgeDifference = (edge: AudioBuffer, at: number) =>
+      Math.max(...Array.from({ length: whole.numberOfChannels }, (_, channel) => largestDifference(edge.getChannelData(Math.min(channel, edge.numberOfChannels - 1)), 0, whole.getChannelData(channel), at, edge.length)));
     const source = (await new OfflineAudioContext(1, 1, head.sampleRate).decodeAudioData(sourceBytes)).getChannelData(0);
     const middle = Math.floor(source.length / 2);
     const shift = bestAlignment(wholeData, middle, source, middle, 3000, 1);
@@ -358,8 +362,8 @@ const gaplessHarness = {
       sampleRate: whole.sampleRate,
       headFrames: head.length,
       tailFrames: tail.length,
-      headLargestDifference: largestDifference(head.getChannelData(0), 0, wholeData, 0, head.length),
-      tailLargestDifference: largestDifference(tail.getChannelData(0), 0, wholeData, tailAt, tail.length),
+      headLargestDifference: edgeDifference(head, 0),
+      tailLargestDifference: edgeDifference(tail, tailAt),
       shiftAgainstSource: shift,
       differenceFromSource: largestDifference(wholeData, 2000, source, 2000 + shift, source.length - 4000),
     };

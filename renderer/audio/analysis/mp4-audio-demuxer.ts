@@ -45,6 +45,16 @@ export interface EncodedAudioStream {
   samples(signal?: AbortSignal): AsyncGenerator<EncodedAudioSample>;
 }
 
+/** An MP4 track, whose index lets it be read from any sample (an ADTS stream only from its start). */
+export interface Mp4AudioStream extends EncodedAudioStream {
+  /** Where the track's last sample ends, in microseconds of its media time (the encoder's priming and padding included). */
+  readonly endUs: number;
+  /** The index of the last sample that starts at or before `timeUs` of media time (0 before the first). */
+  sampleIndexAt(timeUs: number): number;
+  /** The samples from `fromIndex` on (the first by default). */
+  samples(signal?: AbortSignal, fromIndex?: number): AsyncGenerator<EncodedAudioSample>;
+}
+
 export interface Mp4DemuxOptions {
   /** Bytes read per request, both while looking for the index and while reading samples. */
   readonly windowBytes: number;
@@ -66,7 +76,7 @@ function webCodecsName(codec: string): string {
  * sample table is then kept as typed arrays (16 bytes a sample, 2.5 MB for an hour of AAC) and
  * mp4box's own objects are dropped.
  */
-export async function openMp4Audio(source: ByteSource, options: Partial<Mp4DemuxOptions> = {}, signal?: AbortSignal): Promise<EncodedAudioStream> {
+export async function openMp4Audio(source: ByteSource, options: Partial<Mp4DemuxOptions> = {}, signal?: AbortSignal): Promise<Mp4AudioStream> {
   const { windowBytes } = { ...defaults, ...options };
   const file = createFile(false);
   const movie = await readIndex(file, source, windowBytes, signal);
@@ -99,12 +109,25 @@ export async function openMp4Audio(source: ByteSource, options: Partial<Mp4Demux
     keepSeconds,
     sampleCount: samples.length,
   };
+  const last = samples.length - 1;
   return {
     track,
-    async *samples(readSignal?: AbortSignal) {
+    endUs: (timestamps[last] as number) + (durations[last] as number),
+    sampleIndexAt(timeUs: number) {
+      // Binary search over the start times, which rise in decode order for audio.
+      let low = 0;
+      let high = last;
+      while (low < high) {
+        const middle = Math.ceil((low + high) / 2);
+        if ((timestamps[middle] as number) <= timeUs) low = middle;
+        else high = middle - 1;
+      }
+      return low;
+    },
+    async *samples(readSignal?: AbortSignal, fromIndex = 0) {
       let windowStart = 0;
       let window: Uint8Array = new Uint8Array(0);
-      for (let index = 0; index < offsets.length; index += 1) {
+      for (let index = Math.max(0, fromIndex); index < offsets.length; index += 1) {
         readSignal?.throwIfAborted();
         const offset = offsets[index] as number;
         const size = sizes[index] as number;

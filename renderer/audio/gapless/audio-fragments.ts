@@ -45,8 +45,8 @@ export function readLayout(bytes: Uint8Array, extension: string): AudioLayout | 
     case 'm4a':
     case 'mp4':
     case 'm4b':
-      // Only the start of an MP4 file is decoded on its own (by the platform's decoder; see edge-decoding).
-      throw new UnsupportedLayoutError(`the end of an .${extension} file is not decoded on its own (its start is)`);
+      // An MP4 file's edges are decoded from its own index by the platform's decoder, not spliced (see edge-decoding).
+      throw new UnsupportedLayoutError(`an .${extension} file is not spliced; its edges are decoded from its index`);
     default:
       throw new UnsupportedLayoutError(`.${extension} files are not joined gaplessly`);
   }

@@ -1,6 +1,6 @@
 import { findResyncPoint, readLayout, spliceFragment, UnsupportedLayoutError, type AudioLayout } from './audio-fragments';
 import type { Seconds } from '../units';
-import { decodeMp4Head } from './mp4-head';
+import { decodeMp4Head, decodeMp4Tail } from './mp4-edges';
 import { sliceBuffer } from './resample-as-decoded';
 
 /**
@@ -62,7 +62,7 @@ export interface EdgeRequest {
   readonly signal?: AbortSignal;
 }
 
-/** MP4 containers: their start is decoded by the platform's decoder (WebCodecs), not spliced. */
+/** MP4 containers: their edges are decoded by the platform's decoder (WebCodecs), not spliced. */
 const mp4Extensions = new Set(['m4a', 'mp4', 'm4b']);
 
 /** The first `seconds` of the file after `trimSeconds`, at the file's own sample rate. */
@@ -92,6 +92,10 @@ export async function decodeHead(source: EdgeSource, request: EdgeRequest): Prom
  * The headers are spliced in front of the first frame (or page) found in the tail bytes.
  */
 export async function decodeTail(source: EdgeSource, request: EdgeRequest): Promise<AudioBuffer> {
+  if (mp4Extensions.has(source.extension.toLowerCase())) {
+    if (typeof AudioDecoder === 'undefined') throw new UnsupportedLayoutError('this browser has no WebCodecs audio decoder for an MP4 file’s end');
+    return decodeMp4Tail(source.url, request);
+  }
   const { layout, header, totalBytes } = await readHeaders(source, request.signal);
   // Opus heads are proved equal to the whole file decoded; a spliced Opus tail (its pages' granules count from the
   // file's start, and its end is trimmed by them) is not, so a join out of an Opus file is left to the elements.
