@@ -1,6 +1,7 @@
 import { buildPlan, type PlannedEntry } from '../../core/plan';
 import type { Playlist } from '../../core/playlist';
 import { AudioOutput } from '../../renderer/audio/AudioOutput';
+import { LookaheadLimiter } from '../../renderer/audio/limiter/LookaheadLimiter';
 import { decodeHead, decodeTail } from '../../renderer/audio/gapless/edge-decoding';
 import { readLayout } from '../../renderer/audio/gapless/audio-fragments';
 import { resampleAsDecoded, resampleToItsEnd } from '../../renderer/audio/gapless/resample-as-decoded';
@@ -138,6 +139,11 @@ export interface JoinRunResult {
   /** Each join's state at the end ('scheduled' when its bridge played). */
   readonly joinStatuses: readonly string[];
   readonly problems: readonly string[];
+  /**
+   * The master limiter's deepest gain reduction during the run (dB): it acts on a file's own overshoot past the
+   * ceiling (ffmpeg's AAC encoder leaves some parts' starts near 1.1), before the volume, and the reference models it.
+   */
+  readonly limiterGainReductionDb: number;
 }
 
 export interface CrossfadeRunResult {
@@ -194,7 +200,33 @@ async function referenceMix(entries: readonly PlannedEntry[], totalMs: number, s
     padded.set(converted.getChannelData(index).subarray(0, length));
     return padded;
   };
-  return [channel(0), channel(1)];
+  return limitedAsTheOutput([channel(0), channel(1)], sampleRate);
+}
+
+/**
+ * The reference through the master bus's limiter (before the volume, as the engine has it), its latency taken off:
+ * music under the ceiling passes bit for bit, and a file's own overshoot is limited as it is live.
+ */
+function limitedAsTheOutput(channels: [Float32Array, Float32Array], sampleRate: number): [Float32Array, Float32Array] {
+  const limiter = new LookaheadLimiter(sampleRate);
+  const latency = limiter.latencyFrames;
+  const length = channels[0].length;
+  const inputs = channels.map((channel) => {
+    const padded = new Float32Array(length + latency);
+    padded.set(channel);
+    return padded;
+  });
+  const outputs = inputs.map((input) => new Float32Array(input.length));
+  const block = 128;
+  for (let from = 0; from < length + latency; from += block) {
+    const frames = Math.min(block, length + latency - from);
+    limiter.process(
+      inputs.map((input) => input.subarray(from, from + frames)),
+      outputs.map((output) => output.subarray(from, from + frames)),
+      frames,
+    );
+  }
+  return [outputs[0]!.slice(latency, latency + length), outputs[1]!.slice(latency, latency + length)];
 }
 
 interface PlayedParts {
@@ -207,6 +239,7 @@ interface PlayedParts {
   readonly reference: [Float32Array, Float32Array];
   readonly joinStatuses: readonly string[];
   readonly problems: readonly string[];
+  readonly limiterGainReductionDb: number;
 }
 
 /** Plays the lead-in and the parts through a SessionPlayer, recording the output, and renders the reference for the same plan. */
@@ -255,17 +288,23 @@ async function playParts(options: JoinRunOptions, crossfadeSeconds: number): Pro
   // The program clock's origin on the audio clock, read from one currentTime.
   const now = output.context.currentTime;
   const programZero = now - player.programNow() / 1000;
+  let limiterGainReductionDb = 0;
+  const readLimiter = async () => {
+    limiterGainReductionDb = Math.max(limiterGainReductionDb, (await output.limiterReading()).gainReductionDb);
+  };
   const watch = setInterval(() => {
     for (const [key, status] of Object.entries(player.joinStatuses())) statuses.set(key, status);
+    void readLimiter();
   }, 100);
   await ended;
   clearInterval(watch);
+  await readLimiter();
   const recording = await tap.stop();
   const sampleRate = output.context.sampleRate;
   player.dispose();
   output.dispose();
   const reference = await referenceMix(plan.entries, plan.totalMs, sampleRate, undefined, options.referenceEachFileAtOutputRate === true ? sampleRate : undefined);
-  return { entries: plan.entries, totalMs: plan.totalMs, recording, sampleRate, programZero, reference, joinStatuses: [...statuses].map(([key, status]) => `${key} ${status}`), problems };
+  return { entries: plan.entries, totalMs: plan.totalMs, recording, sampleRate, programZero, reference, joinStatuses: [...statuses].map(([key, status]) => `${key} ${status}`), problems, limiterGainReductionDb };
 }
 
 async function playJoins(options: JoinRunOptions): Promise<JoinRunResult> {
@@ -280,7 +319,7 @@ async function playJoins(options: JoinRunOptions): Promise<JoinRunResult> {
     referenceFrameAtJoin: joinMs.map((ms) => Math.round((ms / 1000) * sampleRate)),
     gain: options.volume,
   });
-  return { sampleRate, joins, joinStatuses: played.joinStatuses, problems: played.problems };
+  return { sampleRate, joins, joinStatuses: played.joinStatuses, problems: played.problems, limiterGainReductionDb: played.limiterGainReductionDb };
 }
 
 /** The same parts crossfaded: how exactly each incoming file starts with its fade-in. */
