@@ -47,7 +47,7 @@ const partName = (index: number) => `part-${String(index).padStart(2, '0')}`;
  * said), each part in the file `suffixOf(index)` names (`.flac`, `-44k.flac`…), all joined with 0 s crossfades;
  * every join must have been scheduled on the audio clock.
  */
-async function playEightJoins(
+async function playJoinedParts(
   page: Page,
   set: { readonly prefix: '' | 'noise-'; readonly suffixOf: (index: number) => string; readonly referenceEachFileAtOutputRate?: boolean; readonly parts?: number },
 ) {
@@ -71,7 +71,7 @@ async function playEightJoins(
 }
 
 /** Every join named with what was measured there, so a failure says which and how. */
-function describeJoins(result: Awaited<ReturnType<typeof playEightJoins>>): string {
+function describeJoins(result: Awaited<ReturnType<typeof playJoinedParts>>): string {
   return result.joins
     .map((join, index) => `join ${index} (${result.joinStatuses[index] ?? 'no join'}): silence ${join.gapMs.toFixed(2)} ms, step ${join.largestStep.toFixed(3)}/${join.stepThreshold.toFixed(3)}, difference ${join.rebuildErrorBeforeJoin.toFixed(5)} before / ${join.rebuildErrorAfterJoin.toFixed(5)} after the seam`)
     .join('\n');
@@ -80,7 +80,7 @@ function describeJoins(result: Awaited<ReturnType<typeof playEightJoins>>): stri
 test('zero-crossfade joins in the live output: no silence over 5 ms, no click, the continuous signal rebuilt', async ({ page }) => {
   test.setTimeout(90_000);
   // The formats in turn: each format joins its neighbours.
-  const result = await playEightJoins(page, { prefix: '', suffixOf: (index) => `.${formats[index % formats.length] ?? 'wav'}` });
+  const result = await playJoinedParts(page, { prefix: '', suffixOf: (index) => `.${formats[index % formats.length] ?? 'wav'}` });
   // A silence of whole render quanta would be the audio thread; a difference before the seam only, the outgoing side.
   const described = describeJoins(result);
   for (const join of result.joins) {
@@ -97,7 +97,7 @@ test('zero-crossfade joins into and out of m4a (AAC) files: decoded from their i
   // and two out of one (its end decoded from a tenth of a second before it, where they used to fall back to the
   // media elements' timing). The reference goes through the master limiter as the output does: some of ffmpeg's
   // AAC parts overshoot past the ceiling at their start.
-  const result = await playEightJoins(page, { prefix: '', suffixOf: (index) => (index % 2 === 0 ? '.m4a' : '.flac'), parts: 4 });
+  const result = await playJoinedParts(page, { prefix: '', suffixOf: (index) => (index % 2 === 0 ? '.m4a' : '.flac'), parts: 4 });
   const described = describeJoins(result);
   for (const join of result.joins) {
     expect(join.gapMs, described).toBeLessThanOrEqual(5);
@@ -108,7 +108,7 @@ test('zero-crossfade joins into and out of m4a (AAC) files: decoded from their i
 
 test('zero-crossfade joins of broadband noise: around each join the output is the files decoded end to end, highs and all', async ({ page }) => {
   test.setTimeout(90_000);
-  const result = await playEightJoins(page, { prefix: 'noise-', suffixOf: (index) => (index % 2 === 0 ? '.wav' : '.flac') });
+  const result = await playJoinedParts(page, { prefix: 'noise-', suffixOf: (index) => (index % 2 === 0 ? '.wav' : '.flac') });
   const errors = result.joins.map((join) => join.rebuildError);
   // The 48 kHz files play at the output's 44.1 kHz. Converted by the source node's linear interpolation, the bridge
   // around each join lost highs and folded others back: 0.03–0.04 off the exact conversion (the noise peaks at 0.4);
@@ -127,7 +127,7 @@ test('zero-crossfade joins between files of two sample rates are gapless too', a
   // media elements' timing, tens of ms of gap or overlap). Each side is converted on its own, as a player converting
   // each whole file would, to the file's last frame: the reference does that. Converted as decodeAudioData gives it,
   // each 48 kHz part came out a frame short, and a frame of silence sat before the next part: 0.11–0.16 off here.
-  const result = await playEightJoins(page, { prefix: 'noise-', suffixOf: (index) => (index % 2 === 0 ? '-44k.flac' : '.wav'), referenceEachFileAtOutputRate: true });
+  const result = await playJoinedParts(page, { prefix: 'noise-', suffixOf: (index) => (index % 2 === 0 ? '-44k.flac' : '.wav'), referenceEachFileAtOutputRate: true });
   const errors = result.joins.map((join) => join.rebuildError);
   const byJoin = `largest difference from the files decoded end to end, by join: ${errors.map((error) => error.toFixed(5)).join(', ')}`;
   const [outOfLeadIn, ...betweenParts] = errors;

@@ -2,6 +2,7 @@ import { buildPlan, type PlannedEntry } from '../../core/plan';
 import type { Playlist } from '../../core/playlist';
 import { AudioOutput } from '../../renderer/audio/AudioOutput';
 import { LookaheadLimiter } from '../../renderer/audio/limiter/LookaheadLimiter';
+import { limitInBlocks } from './limit-in-blocks';
 import { decodeHead, decodeTail } from '../../renderer/audio/gapless/edge-decoding';
 import { readLayout } from '../../renderer/audio/gapless/audio-fragments';
 import { resampleAsDecoded, resampleToItsEnd } from '../../renderer/audio/gapless/resample-as-decoded';
@@ -216,17 +217,8 @@ function limitedAsTheOutput(channels: [Float32Array, Float32Array], sampleRate: 
     padded.set(channel);
     return padded;
   });
-  const outputs = inputs.map((input) => new Float32Array(input.length));
-  const block = 128;
-  for (let from = 0; from < length + latency; from += block) {
-    const frames = Math.min(block, length + latency - from);
-    limiter.process(
-      inputs.map((input) => input.subarray(from, from + frames)),
-      outputs.map((output) => output.subarray(from, from + frames)),
-      frames,
-    );
-  }
-  return [outputs[0]!.slice(latency, latency + length), outputs[1]!.slice(latency, latency + length)];
+  const [left, right] = limitInBlocks(limiter, inputs).map((output) => output.slice(latency, latency + length));
+  return [left as Float32Array, right as Float32Array];
 }
 
 interface PlayedParts {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LoudnessMeter } from '../../../core/loudness-meter';
 import { truePeakDbtp as longFilterTruePeakDbtp } from '../../../tests/support/audio-measure';
+import { limitInBlocks } from '../../../tests/support/limit-in-blocks';
 import { LookaheadLimiter } from './LookaheadLimiter';
 
 const sampleRate = 48_000;
@@ -17,17 +18,7 @@ function limit(unpadded: Float32Array[], options: ConstructorParameters<typeof L
     padded.set(channel);
     return padded;
   });
-  const frames = (input[0] as Float32Array).length;
-  const output = input.map(() => new Float32Array(frames));
-  for (let start = 0, block = 0; start < frames; start += blockSizes[block % blockSizes.length] as number, block += 1) {
-    const end = Math.min(frames, start + (blockSizes[block % blockSizes.length] as number));
-    limiter.process(
-      input.map((channel) => channel.subarray(start, end)),
-      output.map((channel) => channel.subarray(start, end)),
-      end - start,
-    );
-  }
-  return { output, limiter };
+  return { output: limitInBlocks(limiter, input, blockSizes), limiter };
 }
 
 /** The higher of two true-peak readings: BS.1770's example interpolator, and a longer one that reads content near the top of the band truly. */
