@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { markKeySchema, type MarkKindDefinition } from './mark-kinds';
 import { slugId } from './playlist';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { clientIdSchema, clientNotesSchema, courseEventInputSchema, courseSessionIdSchema, linkOrigins, requiredClientCodeSchema } from './course';
 import { sessionIdSchema } from './session';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { markNoteSchema } from './events';
 import { clientCodeSchema, sessionIdSchema, type SessionMeta } from './session';
 import type { Milliseconds } from './units';

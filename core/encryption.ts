@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** How the data key is kept: by the system keychain (desktop) or under a key derived from a passphrase. */
 export const encryptionMethods = ['keychain', 'passphrase'] as const;

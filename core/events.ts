@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { slugId, soundscapePresets } from './playlist';
 
 export const markKindSchema = slugId;

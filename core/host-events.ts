@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { hostEventNames, type HostEventName } from './channels';
 import { encryptionStatusSchema } from './encryption';
 import { libraryJobSchema } from './library';

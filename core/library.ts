@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { loudnessSchema, type FileSegment, type Loudness } from './playlist';
 import { fileNameOf } from './segment-names';
 

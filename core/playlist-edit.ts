@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { FileFacts } from './file-facts';
 import { formatPosition } from './format';
 import type { LibraryTrack } from './library';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { slugId } from './playlist';
 
 /** Sortable and safe as a folder name: `20261121-093000-a1b2c3`. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defaultTargetLufs } from './loudness';
 import { clientStateListSchema, defaultClientStates, stateKeyClashes } from './client-states';
 import { defaultMarkKinds, markKindListSchema } from './mark-kinds';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The web host's second way in to the same contract: one WebSocket per page, each frame a

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 function formatPath(path: readonly PropertyKey[]): string {
   let formatted = '';

@@ -1,5 +1,5 @@
 import { randomBytes } from '@noble/hashes/utils.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { TypedEmitter } from '../typed-emitter';
 import { fromHex, open, seal, toHex, type BoxBinding } from './channel';
 import { cpaceKeys, cpaceShare, sameTag, type CpaceContext } from './cpace';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { facilitatorInitialsSchema, markKindSchema, markNoteSchema } from '../events';
 import { slugId } from '../playlist';
 import { sealedBoxSchema } from './sealed-box';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Bytes of an XChaCha20-Poly1305 nonce. */
 export const NONCE_BYTES = 24;

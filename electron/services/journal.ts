@@ -1,5 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { journalEventSchema, type JournalEvent, type JournalEventInput } from '../../core/events';
 import { ContractFailure } from '../../core/result';
 

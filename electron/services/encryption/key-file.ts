@@ -1,7 +1,7 @@
 import { randomBytes, scrypt, type ScryptOptions } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { fsyncDirectory, writeFileAtomically } from '../durable-fs';
 import { nodeErrorCode } from '../error-code';
 import { associatedData, dataKeyBytes, openRecord, sealRecord } from './record-cipher';

@@ -1,7 +1,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { writeFileAtomically } from '../durable-fs';
 import { nodeErrorCode } from '../error-code';
 
