@@ -86,7 +86,22 @@ async function send(request: http.IncomingMessage, response: http.ServerResponse
   }
 }
 
-export function createWebServer({ handlers, rendererDir, playlists, libraryRoots, token, events }: WebServerOptions): http.Server {
+/**
+ * What answers the host's requests and socket upgrades. Made apart from the server so that the
+ * host can listen (and the browser load the page) while its services are still loading.
+ */
+export interface WebApp {
+  handleRequest(request: http.IncomingMessage, response: http.ServerResponse): void;
+  handleUpgrade(request: http.IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Closes the page sockets; the server itself is its owner's to close. */
+  close(): void;
+}
+
+export function createWebApp(
+  { handlers, rendererDir, playlists, libraryRoots, token, events }: WebServerOptions,
+  /** The port the server listens on, which access control checks the Host and Origin headers against. */
+  listeningPort: () => number,
+): WebApp {
   const serveStatic = createStaticFileResolver(rendererDir);
   const serveMedia = createMediaHandler({ playlists, libraryRoots });
   const answer = async (request: http.IncomingMessage, response: http.ServerResponse, pathname: string) => {
@@ -96,9 +111,8 @@ export function createWebServer({ handlers, rendererDir, playlists, libraryRoots
       : await serveStatic(pathname, range);
     await send(request, response, hostResponse);
   };
-  const server = http.createServer((request, response) => {
-    const port = (server.address() as AddressInfo | null)?.port ?? 0;
-    const access = decideAccess({ url: request.url ?? '/', headers: request.headers }, token, port);
+  const handleRequest = (request: http.IncomingMessage, response: http.ServerResponse) => {
+    const access = decideAccess({ url: request.url ?? '/', headers: request.headers }, token, listeningPort());
     if (access.kind === 'refuse') {
       response.writeHead(access.status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
       response.end(`Attune: ${access.message}\n`);
@@ -125,16 +139,24 @@ export function createWebServer({ handlers, rendererDir, playlists, libraryRoots
       if (!response.headersSent) sendJson(response, 500, fail('internal', 'internal error'));
       else response.destroy();
     });
-  });
+  };
   const socketApi = createSocketApi(handlers);
   // The page's socket to the same contract passes the same checks as every request: key, host, origin.
-  server.on('upgrade', (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
-    const port = (server.address() as AddressInfo | null)?.port ?? 0;
-    const access = decideAccess({ url: request.url ?? '/', headers: request.headers }, token, port);
+  const handleUpgrade = (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    const access = decideAccess({ url: request.url ?? '/', headers: request.headers }, token, listeningPort());
     if (access.kind === 'refuse') socketApi.refuse(socket, access.status, access.message);
     else if (access.kind === 'enter' || new URL(request.url ?? '/', 'http://127.0.0.1').pathname !== socketUrlPath) socketApi.refuse(socket, 404, 'no such socket');
     else socketApi.handleUpgrade(request, socket, head);
-  });
-  server.on('close', () => socketApi.close());
+  };
+  return { handleRequest, handleUpgrade, close: () => socketApi.close() };
+}
+
+/** The host's server and its app together, for a host whose services are ready before it listens. */
+export function createWebServer(options: WebServerOptions): http.Server {
+  const server = http.createServer();
+  const app = createWebApp(options, () => (server.address() as AddressInfo | null)?.port ?? 0);
+  server.on('request', app.handleRequest);
+  server.on('upgrade', app.handleUpgrade);
+  server.on('close', app.close);
   return server;
 }

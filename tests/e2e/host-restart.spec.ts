@@ -179,6 +179,29 @@ test('a mark the host saves at once costs the browser no flush to disk; one it d
   expect(await outboxCount(page)).toBe(1);
 });
 
+test('what is asked the moment the address is printed waits for the services to load and is answered', async () => {
+  // The host listens before its services have loaded; these requests arrive while they load.
+  const early = await startWebHost();
+  try {
+    const entered = await fetch(`${early.url}/`, { redirect: 'manual' });
+    expect(entered.status).toBe(303);
+    const cookie = (entered.headers.get('set-cookie') ?? '').split(';')[0] as string;
+    const [shell, playlists] = await Promise.all([
+      fetch(`${early.origin}/`, { headers: { cookie } }),
+      fetch(`${early.origin}/api/playlists:list`, { method: 'POST', body: '{}', headers: { cookie, 'content-type': 'application/json' } }),
+    ]);
+    expect(shell.status).toBe(200);
+    expect(await shell.text()).toContain('<div id="root">');
+    expect(playlists.status).toBe(200);
+    const answer = (await playlists.json()) as { ok: boolean; value: { title: string }[] };
+    expect(answer.ok).toBe(true);
+    expect(answer.value.map((playlist) => playlist.title)).toContain('Generative session');
+  } finally {
+    await early.stop();
+    await removeDataDir(early.dataDir);
+  }
+});
+
 test('--new-key makes a new key: the old address and cookie are refused', async ({ page }) => {
   const oldUrl = host.url;
   await page.goto(oldUrl);
