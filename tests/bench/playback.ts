@@ -16,6 +16,7 @@ import { metricsAfterGc } from './metrics-after-gc';
 import { removeDataDir, startWebHost, type RunningWebHost } from '../support/web-host';
 import { median } from './stats';
 import { openHarnessPage } from '../support/harness-page';
+import { quantumStartFrames } from '../support/quantum-frames';
 import { describeThreads, rendererThreadCpu } from './thread-cpu';
 
 /** What reaches the destination, one mean square (both channels) per 128-frame render quantum, collected in the page. */
@@ -208,8 +209,9 @@ async function outputOnProgramClock(page: Page): Promise<PowerOnProgram> {
     return { sampleRate: context.sampleRate, frames: tap.frames, powers: tap.powers, offsetMs: diagnostics.programMs() - context.currentTime * 1000 };
   });
   const quantumMs = (128 / sampleRate) * 1000;
-  // Each quantum at its middle.
-  const programMs = Float64Array.from(frames, (frame) => (frame / sampleRate) * 1000 + offsetMs + quantumMs / 2);
+  // Each quantum at its middle, placed one after another (the worklet's currentFrame repeats within a burst).
+  const starts = quantumStartFrames(frames, frames.map(() => 128));
+  const programMs = Float64Array.from(starts, (frame) => (frame / sampleRate) * 1000 + offsetMs + quantumMs / 2);
   return { programMs, powers, quantumMs, sampleRate };
 }
 

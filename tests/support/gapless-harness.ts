@@ -3,6 +3,7 @@ import type { Playlist } from '../../core/playlist';
 import { AudioOutput } from '../../renderer/audio/AudioOutput';
 import { LookaheadLimiter } from '../../renderer/audio/limiter/LookaheadLimiter';
 import { limitInBlocks } from './limit-in-blocks';
+import { quantumStartFrames } from './quantum-frames';
 import { decodeHead, decodeTail } from '../../renderer/audio/gapless/edge-decoding';
 import { readLayout } from '../../renderer/audio/gapless/audio-fragments';
 import { resampleAsDecoded, resampleToItsEnd } from '../../renderer/audio/gapless/resample-as-decoded';
@@ -106,14 +107,19 @@ class OutputTap {
     const first = this.chunks[0];
     const last = this.chunks.at(-1);
     if (first === undefined || last === undefined) throw new Error('nothing was recorded');
-    const length = last.frame + last.left.length - first.frame;
+    const starts = quantumStartFrames(
+      this.chunks.map((chunk) => chunk.frame),
+      this.chunks.map((chunk) => chunk.left.length),
+    );
+    const firstFrame = starts[0] as number;
+    const length = (starts.at(-1) as number) + last.left.length - firstFrame;
     const left = new Float32Array(length);
     const right = new Float32Array(length);
-    for (const chunk of this.chunks) {
-      left.set(chunk.left, chunk.frame - first.frame);
-      right.set(chunk.right, chunk.frame - first.frame);
-    }
-    return { firstFrame: first.frame, left, right };
+    this.chunks.forEach((chunk, index) => {
+      left.set(chunk.left, (starts[index] as number) - firstFrame);
+      right.set(chunk.right, (starts[index] as number) - firstFrame);
+    });
+    return { firstFrame, left, right };
   }
 }
 
