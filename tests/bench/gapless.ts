@@ -6,7 +6,8 @@ import type { JoinRunOptions, JoinRunResult } from '../support/gapless-harness';
 import { openHarnessPage } from '../support/harness-page';
 import { serveMedia } from '../support/serve-media';
 
-const formats = ['wav', 'flac', 'mp3', 'ogg', 'm4a'] as const;
+const formats = ['wav', 'flac', 'mp3', 'ogg', 'm4a', 'opus'] as const;
+const formatsNamed = `${formats.slice(0, -1).join(', ')} and ${formats.at(-1) ?? ''}`;
 const leadInParts = 3;
 const partFile = (prefix: string, index: number, format: string) => `${prefix}part-${String(index + leadInParts).padStart(2, '0')}.${format}`;
 /** Parts 3–23 of the fixture master after its lead-in: 21 zero-crossfade joins, every format into every other's neighbour. */
@@ -38,7 +39,7 @@ const largest = (values: readonly number[]) => Math.max(...values.map(Math.abs))
 
 /**
  * Zero-crossfade joins measured from the live output (a recorder on the destination), one
- * continuous sweep cut into 2.5 s parts in wav, flac, mp3, ogg and m4a: the engine's gapless joins,
+ * continuous sweep cut into 2.5 s parts in wav, flac, mp3, ogg, m4a and opus: the engine's gapless joins,
  * and beside them the same parts joined by the media elements' timers alone; then pink noise
  * cut the same way, broadband, where a dulled bridge or a handover off by a period would show.
  */
@@ -52,7 +53,7 @@ export async function benchGaplessJoins(browser: Browser): Promise<string[]> {
   if (problems.length > 0) throw new Error(`playback problems: ${problems.join('; ')}`);
   const offsets = noise.joins.map((join) => Math.abs(join.incomingElementOffsetMs));
   return [
-    `gapless_join_gap_max_ms: ${gapMax(gapless).toFixed(2)} ms (${gapless.joins.length} joins of wav, flac, mp3, ogg and m4a parts of a sweep, ${bridged} through a decoded bridge; silence under −60 dBFS within ±50 ms of each; largest difference from the files decoded end to end ${largest(gapless.joins.map((join) => join.rebuildError)).toExponential(1)}; on ${noise.joins.length} joins of pink-noise parts, whose highs show any dulling: gap ${gapMax(noise).toFixed(2)} ms, largest difference ${largest(noise.joins.map((join) => join.rebuildError)).toExponential(1)}; output at ${gapless.sampleRate} Hz; the master limiter's deepest gain reduction, which the reference models, ${Math.max(gapless.limiterGainReductionDb, noise.limiterGainReductionDb).toFixed(2)} dB; goal ≤ 5)`,
+    `gapless_join_gap_max_ms: ${gapMax(gapless).toFixed(2)} ms (${gapless.joins.length} joins of ${formatsNamed} parts of a sweep, ${bridged} through a decoded bridge; silence under −60 dBFS within ±50 ms of each; largest difference from the files decoded end to end ${largest(gapless.joins.map((join) => join.rebuildError)).toExponential(1)}; on ${noise.joins.length} joins of pink-noise parts, whose highs show any dulling: gap ${gapMax(noise).toFixed(2)} ms, largest difference ${largest(noise.joins.map((join) => join.rebuildError)).toExponential(1)}; output at ${gapless.sampleRate} Hz; the master limiter's deepest gain reduction, which the reference models, ${Math.max(gapless.limiterGainReductionDb, noise.limiterGainReductionDb).toFixed(2)} dB; goal ≤ 5)`,
     `gapless_join_click_count: ${clicks(gapless)} (a step between samples over twice the decoded files' own there; ${clicks(noise)} on the noise joins; the handovers to the media elements, 0.75 s each side of a join, measured on the noise (a sweep matches a whole period of itself nearly as well): lined up to within ${largest(offsets).toFixed(3)} ms, ${offsets.filter((offset) => offset <= 0.02).length} of ${offsets.length} within 0.02 ms (half a frame is ${((0.5 / gapless.sampleRate) * 1000).toFixed(3)} ms); goal 0)`,
     `reference_element_join_gap_max_ms: ${gapMax(reference).toFixed(2)} ms (the same ${reference.joins.length} joins timed by the media elements alone; largest difference from the files decoded end to end ${largest(reference.joins.map((join) => join.rebuildError)).toFixed(2)})`,
     `reference_element_join_click_count: ${clicks(reference)}`,

@@ -97,13 +97,10 @@ export async function decodeTail(source: EdgeSource, request: EdgeRequest): Prom
     return decodeMp4Tail(source.url, request);
   }
   const { layout, header, totalBytes } = await readHeaders(source, request.signal);
-  // Opus heads are proved equal to the whole file decoded; a spliced Opus tail (its pages' granules count from the
-  // file's start, and its end is trimmed by them) is not, so a join out of an Opus file is left to the elements.
-  if (layout.format === 'ogg-opus') throw new UnsupportedLayoutError('an Opus file’s end is not decoded on its own (only its start is)');
   const dataEnd = layout.dataEnd ?? totalBytes;
   const dataBytes = dataEnd - layout.headerBytes;
   const bytesPerSecond = dataBytes / Math.max(0.001, request.fileSeconds);
-  // The decoder's first frames after a splice may be incomplete (MP3's bit reservoir, Vorbis's overlap): a second of margin.
+  // The decoder's first frames after a splice may be incomplete (MP3's bit reservoir, Vorbis's overlap, Opus's state): a second of margin.
   const wantedSeconds = request.seconds + request.trimSeconds + 1;
   let fraction = 1.25;
   for (let attempt = 0; attempt < 4; attempt += 1) {
@@ -111,7 +108,9 @@ export async function decodeTail(source: EdgeSource, request: EdgeRequest): Prom
     const { bytes } = await fetchRange(source.url, start, dataEnd, request.signal);
     const resync = start === layout.headerBytes ? start : findResyncPoint(layout, bytes, start);
     if (resync === undefined) throw new Error('found no frame to start decoding from in the file’s last bytes');
-    // Chromium's decoder drops the encoder's delay and padding (MP3's LAME tag, Vorbis granules) in a spliced fragment as in the whole file.
+    // Chromium's decoder drops the encoder's delay and padding (MP3's LAME tag, Vorbis and Opus granules) in a spliced
+    // fragment as in the whole file: an Ogg demuxer that starts mid-stream times the first page's packets back from its
+    // granule, so the last page's granule cuts the padding there as it does in the whole file.
     const decoded = await decodeAt(layout.sampleRate, spliceFragment(layout, header, bytes.subarray(resync - start)));
     const end = decoded.length - request.trimSeconds * layout.sampleRate;
     const wantedFrames = request.seconds * layout.sampleRate;
