@@ -56,7 +56,7 @@ async function loadWebApp(where: { dataDir: string; appRoot: string; rendererDir
   // The co-facilitator's page (device.html) comes from the same build; its server listens only while an invitation is open or a device is paired.
   const services = createServices({ dataDir: where.dataDir, bundledPlaylistsDir: path.join(where.appRoot, 'playlists'), deviceAppDir: where.rendererDir });
   const { handlers, playlists, libraryRoots, events } = services;
-  const app = createWebApp({ handlers, rendererDir: where.rendererDir, playlists, libraryRoots, token: where.token, events }, () => (where.server.address() as AddressInfo | null)?.port ?? 0);
+  const app = createWebApp({ handlers, rendererDir: where.rendererDir, playlists, libraryRoots, token: where.token, events }, where.server);
   return { services, app };
 }
 

@@ -99,9 +99,10 @@ export interface WebApp {
 
 export function createWebApp(
   { handlers, rendererDir, playlists, libraryRoots, token, events }: WebServerOptions,
-  /** The port the server listens on, which access control checks the Host and Origin headers against. */
-  listeningPort: () => number,
+  /** The server it answers for: access control checks the Host and Origin headers against the port it listens on. */
+  server: http.Server,
 ): WebApp {
+  const listeningPort = () => (server.address() as AddressInfo | null)?.port ?? 0;
   const serveStatic = createStaticFileResolver(rendererDir);
   const serveMedia = createMediaHandler({ playlists, libraryRoots });
   const answer = async (request: http.IncomingMessage, response: http.ServerResponse, pathname: string) => {
@@ -154,7 +155,7 @@ export function createWebApp(
 /** The host's server and its app together, for a host whose services are ready before it listens. */
 export function createWebServer(options: WebServerOptions): http.Server {
   const server = http.createServer();
-  const app = createWebApp(options, () => (server.address() as AddressInfo | null)?.port ?? 0);
+  const app = createWebApp(options, server);
   server.on('request', app.handleRequest);
   server.on('upgrade', app.handleUpgrade);
   server.on('close', app.close);
